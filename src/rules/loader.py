@@ -1,0 +1,609 @@
+"""Rule files into `rules.model` bodies, or one located error and nothing loaded.
+
+YAML is read as a node tree (`yaml.compose`) so every value keeps its line; each
+mapping is read through `Fields`, which takes each key once and refuses the ones
+nobody took. Cross-file checks (unknown bodies, cycles, duplicate ids) run after
+every file has been read, so a directory is accepted or rejected whole.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any, TypeVar
+
+import yaml
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from rules.errors import RuleError
+from rules.model import (
+    Attendance,
+    Body,
+    Citation,
+    Closure,
+    DeadlineRule,
+    Every,
+    ExtraordinaryRule,
+    Frequency,
+    ItemRule,
+    Meetings,
+    Move,
+    Notice,
+    Position,
+    Quorum,
+    Relation,
+    ReportRule,
+)
+from rules.offsets import Count, Offset, parse_offset
+from rules.phrases import (
+    parse_choice,
+    parse_day_of_year,
+    parse_duration,
+    parse_frequency,
+    parse_item_at,
+    parse_month,
+    parse_pattern,
+    parse_time,
+)
+
+T = TypeVar("T")
+Reader = Callable[[Node], T]
+_MISSING: Any = object()
+ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+
+SEEDS = "seeds"
+
+
+def seeds_dir() -> Path:
+    """The built-in seed bodies' rule files, shipped as package data."""
+    return Path(str(resources.files("rules") / SEEDS))
+
+
+# -- reading values from nodes --------------------------------------------------
+
+
+def _line(node: Node) -> int:
+    return node.start_mark.line + 1
+
+
+def text(node: Node) -> str:
+    """A non-empty scalar, as text."""
+    if not isinstance(node, ScalarNode) or not str(node.value).strip():
+        raise RuleError("expected some text")
+    return str(node.value).strip()
+
+
+def identifier(node: Node) -> str:
+    """A lowercase id with hyphens: "worcestershire-jcb"."""
+    value = text(node)
+    if not ID.match(value):
+        raise RuleError(f"'{value}' is not an id: use lowercase letters, digits and hyphens")
+    return value
+
+
+def boolean(node: Node) -> bool:
+    """true/false (yes/no)."""
+    value = text(node).lower()
+    if value in ("true", "yes"):
+        return True
+    if value in ("false", "no"):
+        return False
+    raise RuleError(f"'{value}' is not true or false")
+
+
+def integer(node: Node) -> int:
+    """A whole number, zero or more."""
+    value = text(node)
+    if not value.isdigit():
+        raise RuleError(f"'{value}' is not a whole number")
+    return int(value)
+
+
+def fraction(node: Node) -> float:
+    """A share of the membership: 0.5, "50%", "one third", "half"."""
+    value = text(node).lower()
+    named = {"half": 0.5, "one half": 0.5, "one third": 1 / 3, "a third": 1 / 3, "two thirds": 2 / 3}
+    try:
+        number = named.get(value) or (float(value[:-1]) / 100 if value.endswith("%") else float(value))
+    except ValueError:
+        raise RuleError(f"'{value}' is not a fraction; write it like 0.5, '50%' or 'one third'") from None
+    if not 0 < number <= 1:
+        raise RuleError(f"'{value}' must be more than 0 and at most 1 (100%)")
+    return number
+
+
+def date(node: Node) -> dt.date:
+    """An ISO date, 2026-04-15."""
+    value = text(node)
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise RuleError(f"'{value}' is not a date; write it like 2026-04-15") from None
+
+
+def phrase(parse: Callable[[str], T]) -> Reader[T]:
+    """A reader that parses a scalar with one of the vocabulary's parsers."""
+    return lambda node: parse(text(node))
+
+
+def listing(item: Reader[T]) -> Reader[tuple[T, ...]]:
+    """A YAML sequence of items (a single scalar is a list of one)."""
+
+    def read(node: Node) -> tuple[T, ...]:
+        if isinstance(node, ScalarNode):
+            return (item(node),)
+        if not isinstance(node, SequenceNode):
+            raise RuleError("expected a list")
+        values = []
+        for child in node.value:
+            try:
+                values.append(item(child))
+            except RuleError as error:
+                raise error.located(line=_line(child)) from None
+        return tuple(values)
+
+    return read
+
+
+class Fields:
+    """One YAML mapping being read: each key taken once, unknown keys refused."""
+
+    def __init__(self, node: Node, file: str, where: str = "") -> None:
+        if not isinstance(node, MappingNode):
+            raise RuleError("expected a mapping of keys to values", file=file, line=_line(node), field=where or None)
+        self.file, self.where, self.node = file, where, node
+        self.items: dict[str, tuple[Node, Node]] = {}
+        for key, value in node.value:
+            name = str(key.value)
+            if name in self.items:
+                raise RuleError("appears twice", file=file, line=_line(key), field=self._name(name))
+            self.items[name] = (key, value)
+        self.taken: set[str] = set()
+
+    def _name(self, key: str) -> str:
+        return f"{self.where}.{key}" if self.where else key
+
+    @property
+    def line(self) -> int:
+        return _line(self.node)
+
+    def line_of(self, key: str) -> int:
+        """The line a key's value is on (or the mapping's own line if absent)."""
+        return _line(self.items[key][1]) if key in self.items else self.line
+
+    def has(self, key: str) -> bool:
+        return key in self.items
+
+    def take(self, key: str, read: Reader[T], default: T = _MISSING) -> T:
+        """The value of `key` read by `read`; `default` when absent, an error when required."""
+        self.taken.add(key)
+        if key not in self.items:
+            if default is _MISSING:
+                raise RuleError("is required", file=self.file, line=self.line, field=self._name(key))
+            return default
+        node = self.items[key][1]
+        try:
+            return read(node)
+        except RuleError as error:
+            raise error.located(file=self.file, line=_line(node), field=self._name(key)) from None
+
+    def nested(self, key: str) -> Fields | None:
+        """The mapping under `key`, to read field by field, or None when absent."""
+        self.taken.add(key)
+        if key not in self.items:
+            return None
+        return Fields(self.items[key][1], self.file, self._name(key))
+
+    def each(self, key: str) -> list[Fields]:
+        """The mappings of a list under `key`."""
+        self.taken.add(key)
+        if key not in self.items:
+            return []
+        node = self.items[key][1]
+        if not isinstance(node, SequenceNode):
+            raise RuleError("expected a list", file=self.file, line=_line(node), field=self._name(key))
+        return [Fields(child, self.file, f"{self._name(key)}[{i}]") for i, child in enumerate(node.value)]
+
+    def fail(self, message: str, key: str | None = None) -> RuleError:
+        """An error located at `key` (or at the mapping)."""
+        return RuleError(message, file=self.file, line=self.line_of(key) if key else self.line, field=self._name(key or "") or None)
+
+    def done(self) -> None:
+        """Refuse any key that no reader took."""
+        for name, (key, _) in self.items.items():
+            if name not in self.taken:
+                expected = ", ".join(sorted(self.taken))
+                raise RuleError(f"unknown key; expected one of {expected}", file=self.file, line=_line(key), field=self._name(name))
+
+
+# -- reading a body ---------------------------------------------------------------
+
+
+def _cite(fields: Fields, ref_required: bool = True) -> Citation:
+    return Citation(
+        ref=fields.take("ref", text, "" if not ref_required else _MISSING),
+        clause=fields.take("clause", text),
+        quote=fields.take("quote", text, ""),
+    )
+
+
+def _offset(fields: Fields, key: str, *, sign: int | None = None, default: Offset = _MISSING) -> Offset:
+    value = fields.take(key, phrase(parse_offset), default)
+    if sign is not None and value is not default and value.n * sign <= 0 and value.count in (Count.WORKING, Count.CLEAR, Count.DAYS, Count.MONTHS):
+        side = "before" if sign < 0 else "after"
+        raise fields.fail(f"'{value}' must be {side} the meeting", key)
+    return value
+
+
+def _closure(fields: Fields) -> Closure:
+    reason = fields.take("reason", text)
+    if fields.has("date"):
+        day = fields.take("date", date)
+        fields.done()
+        return Closure(reason, start=day, end=day)
+    if fields.take("every_year", boolean, False):
+        start = fields.take("from", phrase(parse_day_of_year))
+        end = fields.take("to", phrase(parse_day_of_year))
+        fields.done()
+        return Closure(reason, yearly=(start, end))
+    start_day = fields.take("from", date)
+    end_day = fields.take("to", date)
+    fields.done()
+    if end_day < start_day:
+        raise fields.fail(f"ends ({end_day}) before it starts ({start_day})", "to")
+    return Closure(reason, start=start_day, end=end_day)
+
+
+def _relation(fields: Fields, kind: str, lines: dict[str, int]) -> list[Relation]:
+    body = fields.take("body", identifier)
+    lines[f"relation:{body}"] = fields.line_of("body")
+    window = fields.take("window", phrase(parse_offset), parse_offset("30 days"))
+    if window.count is not Count.DAYS:
+        raise fields.fail(f"'{window}': give the window in days or weeks, e.g. '30 days'", "window")
+    cite = _cite(fields)
+    if kind == "before_and_after":
+        before = _offset(fields, "before", sign=-1)
+        after = _offset(fields, "after", sign=+1)
+        fields.done()
+        return [Relation(body, before, "before", window, cite), Relation(body, after, "after", window, cite)]
+    offset = _offset(fields, "offset", sign=+1)
+    fields.done()
+    return [Relation(body, offset, "following", window, cite)]
+
+
+def _meetings(fields: Fields, has_terms: bool, lines: dict[str, int]) -> Meetings:
+    cite = _cite(fields)
+    frequency: Frequency | None = fields.take("frequency", phrase(parse_frequency), None)
+    relations: list[Relation] = []
+    for kind in ("before_and_after", "following"):
+        nested = fields.nested(kind)
+        if nested is not None:
+            relations += _relation(nested, kind, lines)
+    if frequency is None and not relations:
+        raise fields.fail("needs a frequency, or before_and_after / following another body", "frequency")
+    pattern = fields.take("pattern", phrase(parse_pattern), None)
+    if frequency is not None and pattern is None and not relations:
+        raise fields.fail("a body with a frequency needs a pattern such as 'second Tuesday'", "pattern")
+    months = fields.take("months", listing(phrase(parse_month)), ())
+    if months and frequency is not None:
+        periods = frequency.periods_per_year
+        if periods is not None and len(months) != periods:
+            raise fields.fail(f"gives {len(months)} months for {periods} periods a year ('{frequency.phrase}')", "months")
+    avoid = fields.take("avoid_school_holidays", boolean, False)
+    if (avoid or (frequency is not None and frequency.every is Every.TERMLY)) and not has_terms:
+        key = "avoid_school_holidays" if avoid else "frequency"
+        raise fields.fail("needs a term calendar: add 'terms: <id or file>' to the body", key)
+    meetings = Meetings(
+        cite=cite,
+        frequency=frequency,
+        pattern=pattern,
+        months=months,
+        position=fields.take("position", phrase(lambda t: parse_choice(t, Position)), Position.FIRST),
+        time=fields.take("time", phrase(parse_time), dt.time(10, 0)),
+        duration=fields.take("duration", phrase(parse_duration), dt.timedelta(hours=2)),
+        location=fields.take("location", text, ""),
+        public=fields.take("public", boolean, True),
+        avoid_school_holidays=avoid,
+        if_unavailable=fields.take("if_unavailable", phrase(lambda t: parse_choice(t, Move)), Move.ERROR),
+        relations=tuple(relations),
+        tolerance=dt.timedelta(days=fields.take("tolerance", phrase(parse_offset), parse_offset("14 days")).n),
+    )
+    fields.done()
+    return meetings
+
+
+def _deadline(fields: Fields) -> DeadlineRule:
+    rule = DeadlineRule(
+        id=fields.take("id", identifier),
+        name=fields.take("name", text),
+        offset=fields.take("offset", phrase(parse_offset)),
+        time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
+        anchor=fields.take("from", identifier, "meeting"),
+        who=fields.take("who", listing(text), ("clerk",)),
+        only_for=fields.take("only_for", identifier, None),
+        cite=_cite(fields),
+    )
+    fields.done()
+    return rule
+
+
+def _item(fields: Fields, established: dt.date | None) -> ItemRule:
+    item_id = fields.take("id", identifier)
+    name = fields.take("name", text)
+    cite = _cite(fields)
+    whens = [key for key in ("at", "by", "once") if fields.has(key)]
+    if len(whens) != 1:
+        raise fields.fail("needs exactly one of 'at', 'by' or 'once'", whens[1] if len(whens) > 1 else None)
+    at, at_month = fields.take("at", phrase(parse_item_at), (None, None))
+    first_within = fields.take("first_within", phrase(parse_offset), None)
+    if first_within is not None and established is None:
+        raise fields.fail("needs the body's 'established' date", "first_within")
+    item = ItemRule(
+        id=item_id,
+        name=name,
+        cite=cite,
+        at=at,
+        at_month=at_month,
+        by=fields.take("by", phrase(parse_day_of_year), None),
+        once=fields.take("once", date, None),
+        first_within=first_within,
+        papers=_offset(fields, "papers", sign=-1, default=None),
+    )
+    if item.papers is not None and item.at is None:
+        raise fields.fail("'papers' needs an item taken 'at' a meeting", "papers")
+    fields.done()
+    return item
+
+
+def _report(fields: Fields) -> ReportRule:
+    per = fields.take("per", text)
+    if per not in ("quarter", "year"):
+        raise fields.fail(f"'{per}': expected 'quarter' or 'year'", "per")
+    rule = ReportRule(
+        to=fields.take("to", identifier),
+        per=Every.QUARTERLY if per == "quarter" else Every.ANNUALLY,
+        offset=_offset(fields, "offset", sign=-1),
+        time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
+        cite=_cite(fields),
+    )
+    fields.done()
+    return rule
+
+
+def _extraordinary(fields: Fields, deadlines: Sequence[DeadlineRule]) -> ExtraordinaryRule:
+    rule = ExtraordinaryRule(
+        cite=_cite(fields),
+        chair_may_call=fields.take("chair_may_call", boolean, True),
+        seconder_required=fields.take("seconder_required", boolean, True),
+        window=_offset(fields, "window", sign=+1, default=parse_offset("within 14 days")),
+        notice=fields.take("notice", identifier),
+    )
+    if rule.notice not in {deadline.id for deadline in deadlines}:
+        raise fields.fail(f"'{rule.notice}' is not one of this body's deadlines", "notice")
+    fields.done()
+    return rule
+
+
+def _quorum(fields: Fields) -> Quorum:
+    quorum = Quorum(
+        cite=_cite(fields, ref_required=False),
+        min_present=fields.take("min_present", integer, 0),
+        fraction=fields.take("fraction", fraction, 0.0),
+        requires=fields.take("requires", listing(text), ()),
+        others=fields.take("others", integer, 0),
+        min_organisations=fields.take("min_organisations", integer, 0),
+        organisations=fields.take("organisations", listing(text), ()),
+        substitutes_count=fields.take("substitutes_count", boolean, True),
+    )
+    if not (quorum.min_present or quorum.fraction or quorum.requires):
+        raise fields.fail("says nothing: give min_present, fraction or requires")
+    fields.done()
+    return quorum
+
+
+def _unique(rules: Iterable[Any], fields: list[Fields], what: str) -> None:
+    seen: set[str] = set()
+    for rule, where in zip(rules, fields, strict=True):
+        if rule.id in seen:
+            raise where.fail(f"{what} id '{rule.id}' is used twice", "id")
+        seen.add(rule.id)
+
+
+def _check_chains(deadlines: Sequence[DeadlineRule], fields: list[Fields]) -> None:
+    """Every `from` names another deadline, and no chain comes back on itself."""
+    by_id = {deadline.id: deadline for deadline in deadlines}
+    for deadline, where in zip(deadlines, fields, strict=True):
+        seen = [deadline.id]
+        anchor = deadline.anchor
+        while anchor != "meeting":
+            if anchor not in by_id:
+                raise where.fail(f"'{anchor}' is not one of this body's deadlines (or 'meeting')", "from")
+            if anchor in seen:
+                raise where.fail(f"deadlines depend on each other in a circle: {' -> '.join([*seen, anchor])}", "from")
+            seen.append(anchor)
+            anchor = by_id[anchor].anchor
+
+
+def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
+    """One body from its document node, with the lines of the fields other files refer to."""
+    fields = Fields(node, file)
+    body_id = fields.take("id", identifier)
+    established = fields.take("established", date, None)
+    terms = fields.take("terms", text, None)
+    meetings_fields = fields.nested("meetings")
+    if meetings_fields is None:
+        raise fields.fail("is required", "meetings")
+    lines: dict[str, int] = {}
+    meetings = _meetings(meetings_fields, terms is not None, lines)
+    deadline_fields = fields.each("deadlines")
+    deadlines = tuple(_deadline(each) for each in deadline_fields)
+    _unique(deadlines, deadline_fields, "deadline")
+    _check_chains(deadlines, deadline_fields)
+    item_fields = fields.each("items")
+    items = tuple(_item(each, established) for each in item_fields)
+    _unique(items, item_fields, "item")
+    notice_fields = fields.each("notices")
+    notices = tuple(
+        Notice(each.take("id", identifier), each.take("name", text), each.take("period", phrase(parse_offset)), _cite(each))
+        for each in notice_fields
+    )
+    for each in notice_fields:
+        each.done()
+    extraordinary = fields.nested("extraordinary")
+    quorum = fields.nested("quorum")
+    attendance = fields.nested("attendance")
+    report_fields = fields.each("reports")
+    body = Body(
+        id=body_id,
+        name=fields.take("name", text),
+        document=fields.take("document", text, ""),
+        nation=fields.take("nation", phrase(_nation), "england-and-wales"),
+        cycle_start=fields.take("cycle_start", phrase(parse_month)),
+        meetings=meetings,
+        deadlines=deadlines,
+        items=items,
+        reports=tuple(_report(each) for each in report_fields),
+        extraordinary=_extraordinary(extraordinary, deadlines) if extraordinary else None,
+        quorum=_quorum(quorum) if quorum else None,
+        attendance=_attendance(attendance) if attendance else None,
+        notices=notices,
+        closures=tuple(_closure(each) for each in fields.each("closures")),
+        terms=terms,
+        established=established,
+        source_file=file,
+    )
+    fields.done()
+    lines.update(id=fields.line_of("id"), terms=fields.line_of("terms"))
+    for report, each in zip(body.reports, report_fields, strict=True):
+        lines[f"report:{report.to}"] = each.line_of("to")
+    return body, lines
+
+
+def _attendance(fields: Fields) -> Attendance:
+    attendance = Attendance(_cite(fields), fields.take("follow_up_after", integer))
+    fields.done()
+    return attendance
+
+
+NATIONS = ("england-and-wales", "scotland", "northern-ireland")
+
+
+def _nation(value: str) -> str:
+    if value not in NATIONS:
+        raise RuleError(f"'{value}' is not a nation; expected one of {', '.join(NATIONS)}")
+    return value
+
+
+# -- files and directories ----------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleSet:
+    """Bodies loaded together, in an order where each comes after those it depends on."""
+
+    bodies: Mapping[str, Body]
+    lines: Mapping[str, Mapping[str, int]]
+
+    def __iter__(self):
+        return iter(self.bodies.values())
+
+    def __len__(self) -> int:
+        return len(self.bodies)
+
+    def __getitem__(self, body_id: str) -> Body:
+        return self.bodies[body_id]
+
+    def locate(self, body_id: str, key: str) -> tuple[str, int]:
+        """The file and line of a body's field, for errors found after loading."""
+        body = self.bodies[body_id]
+        return body.source_file, self.lines[body_id].get(key) or self.lines[body_id]["id"]
+
+
+def _compose(path: Path) -> Node:
+    try:
+        source = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise RuleError(f"cannot read: {error}", file=str(path)) from None
+    try:
+        nodes = list(yaml.compose_all(source))
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        problem = getattr(error, "problem", None) or str(error)
+        raise RuleError(f"not valid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None) from None
+    if len(nodes) != 1:
+        raise RuleError(f"holds {len(nodes)} YAML documents; a rule file describes one body", file=str(path))
+    return nodes[0]
+
+
+def rule_files(paths: Iterable[Path]) -> list[Path]:
+    """The .yaml/.yml files named, and those inside named directories, sorted."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
+        elif path.exists():
+            files.append(path)
+        else:
+            raise RuleError("no such file or directory", file=str(path))
+    if not files:
+        raise RuleError("no rule files (*.yaml) found", file=", ".join(str(p) for p in paths))
+    return files
+
+
+def load_rules(paths: Iterable[Path] | None = None) -> RuleSet:
+    """Load rule files (default: the built-in seed bodies) and check them together."""
+    files = rule_files([Path(p) for p in paths] if paths is not None else [seeds_dir()])
+    bodies: dict[str, Body] = {}
+    lines: dict[str, dict[str, int]] = {}
+    for path in files:
+        body, body_lines = read_body(_compose(path), str(path))
+        if body.id in bodies:
+            raise RuleError(
+                f"body '{body.id}' is already defined in {bodies[body.id].source_file}",
+                file=str(path),
+                line=body_lines["id"],
+                field="id",
+            )
+        bodies[body.id] = body
+        lines[body.id] = body_lines
+    rules = RuleSet(bodies, lines)
+    return RuleSet(_dependency_order(rules), lines)
+
+
+def _dependency_order(rules: RuleSet) -> dict[str, Body]:
+    """Bodies ordered so each follows the bodies it refers to; unknown names and cycles refused."""
+    for body in rules:
+        for other in body.depends_on:
+            if other not in rules.bodies:
+                key = f"relation:{other}" if f"relation:{other}" in rules.lines[body.id] else f"report:{other}"
+                file, line = rules.locate(body.id, key)
+                known = ", ".join(sorted(rules.bodies))
+                raise RuleError(f"unknown body '{other}'; known bodies: {known}", file=file, line=line, field="body")
+            if other == body.id:
+                file, line = rules.locate(body.id, f"relation:{other}")
+                raise RuleError("a body cannot be planned from its own meetings", file=file, line=line, field="body")
+    ordered: dict[str, Body] = {}
+    visiting: list[str] = []
+
+    def visit(body_id: str) -> None:
+        if body_id in ordered:
+            return
+        if body_id in visiting:
+            cycle = visiting[visiting.index(body_id) :] + [body_id]
+            source = cycle[-2]
+            key = f"relation:{body_id}" if f"relation:{body_id}" in rules.lines[source] else f"report:{body_id}"
+            file, line = rules.locate(source, key)
+            raise RuleError(f"bodies depend on each other in a circle: {' -> '.join(cycle)}", file=file, line=line, field="body")
+        visiting.append(body_id)
+        for other in rules[body_id].depends_on:
+            visit(other)
+        visiting.pop()
+        ordered[body_id] = rules[body_id]
+
+    for body_id in rules.bodies:
+        visit(body_id)
+    return ordered

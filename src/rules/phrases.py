@@ -1,0 +1,160 @@
+"""The rule language's small vocabulary: frequencies, day patterns, months, times.
+
+Each reader takes the words as written in a rule file and returns a value from
+`rules.model`, or raises `RuleError` saying what was expected.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from rules.errors import RuleError
+from rules.model import MONTHS, Every, Frequency, Move, Pattern, Position
+from rules.offsets import NUMBER_WORDS
+
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
+
+_FREQUENCIES: dict[str, tuple[Every, int]] = {
+    "twice a year": (Every.TWICE_YEARLY, 2),
+    "twice yearly": (Every.TWICE_YEARLY, 2),
+    "twice-yearly": (Every.TWICE_YEARLY, 2),
+    "bimonthly": (Every.MONTHS, 2),
+    "bi-monthly": (Every.MONTHS, 2),
+    "every other month": (Every.MONTHS, 2),
+    "monthly": (Every.MONTHLY, 1),
+    "every month": (Every.MONTHLY, 1),
+    "quarterly": (Every.QUARTERLY, 4),
+    "on a quarterly basis": (Every.QUARTERLY, 4),
+    "termly": (Every.TERMLY, 1),
+    "each term": (Every.TERMLY, 1),
+    "every term": (Every.TERMLY, 1),
+    "once a term": (Every.TERMLY, 1),
+    "annually": (Every.ANNUALLY, 1),
+    "once a year": (Every.ANNUALLY, 1),
+    "yearly": (Every.ANNUALLY, 1),
+}
+_MINIMUM = re.compile(r"^(?:at least|not less than|no less than|a minimum of) ")
+_NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + ")"
+_EVERY_N_MONTHS = re.compile(rf"^every {_NUM} months$")
+_TIMES_A_YEAR = re.compile(rf"^{_NUM} times (?:a|per|each) (?:year|cycle)$")
+
+FREQUENCY_EXAMPLES = "'not less than monthly', 'every 2 months', 'quarterly', 'at least termly', 'at least 6 times a year'"
+
+
+def _number(word: str) -> int:
+    return int(word) if word.isdigit() else NUMBER_WORDS[word]
+
+
+def parse_frequency(text: str) -> Frequency:
+    """Read "not less than monthly", "every 2 months", "at least 6 times per year"."""
+    words = " ".join(str(text).lower().split())
+    bare = _MINIMUM.sub("", words)
+    if bare in _FREQUENCIES:
+        every, count = _FREQUENCIES[bare]
+        return Frequency(every, count, words)
+    match = _EVERY_N_MONTHS.match(bare)
+    if match:
+        n = _number(match[1])
+        if n not in (1, 2, 3, 4, 6, 12):
+            raise RuleError(f"'{text}': every N months needs N to divide the year (1, 2, 3, 4, 6 or 12)")
+        return Frequency(Every.MONTHS, n, words)
+    match = _TIMES_A_YEAR.match(bare)
+    if match:
+        n = _number(match[1])
+        if not 1 <= n <= 52:
+            raise RuleError(f"'{text}': between 1 and 52 meetings a year, please")
+        if n == 2 and not words.startswith("at least"):
+            return Frequency(Every.TWICE_YEARLY, 2, words)
+        return Frequency(Every.TIMES_A_YEAR, n, words)
+    raise RuleError(f"'{text}' is not a frequency govcal understands; write it like {FREQUENCY_EXAMPLES}")
+
+
+def parse_pattern(text: str) -> Pattern:
+    """Read a preferred day of the month: "second Tuesday", "last Wednesday"."""
+    words = " ".join(str(text).lower().split())
+    parts = words.split(" ")
+    if len(parts) == 2 and parts[0] in ORDINALS and parts[1] in WEEKDAYS:
+        weekday = WEEKDAYS.index(parts[1])
+        if weekday >= 5:
+            raise RuleError(f"'{text}': meetings are held on working days, not on a {parts[1].title()}")
+        return Pattern(ORDINALS[parts[0]], weekday, f"{parts[0]} {parts[1].title()}")
+    raise RuleError(f"'{text}' is not a day pattern; write it like 'second Tuesday' or 'last Wednesday'")
+
+
+def parse_month(text: str) -> int:
+    """A month by name ("july", "Sept"), 1-12."""
+    word = str(text).strip().lower()
+    for number, name in enumerate(MONTHS, start=1):
+        if len(word) >= 3 and name.startswith(word):
+            return number
+    raise RuleError(f"'{text}' is not a month; write it like 'april' or 'september'")
+
+
+def parse_day_of_year(text: str) -> tuple[int, int]:
+    """A day each year, "31 March" or "March 31", as (month, day)."""
+    words = str(text).strip().lower().split()
+    if len(words) == 2:
+        day, month = (words[0], words[1]) if words[0].rstrip("stndrh").isdigit() else (words[1], words[0])
+        number = day.rstrip("stndrh")
+        if number.isdigit():
+            month_number = parse_month(month)
+            try:
+                dt.date(2024, month_number, int(number))  # a leap year: 29 February is allowed
+            except ValueError:
+                raise RuleError(f"'{text}' is not a day of the year") from None
+            return month_number, int(number)
+    raise RuleError(f"'{text}' is not a day of the year; write it like '31 March'")
+
+
+def parse_time(text: str) -> dt.time:
+    """A 24-hour time of day, "14:00" or "9:30"."""
+    match = re.fullmatch(r"(\d{1,2})[:.](\d{2})", str(text).strip())
+    if match:
+        hour, minute = int(match[1]), int(match[2])
+        if hour < 24 and minute < 60:
+            return dt.time(hour, minute)
+    raise RuleError(f"'{text}' is not a time of day; write it like '14:00'")
+
+
+def parse_duration(text: str) -> dt.timedelta:
+    """A meeting's length: "2 hours", "90 minutes", "1 hour 30 minutes", "2h"."""
+    words = " ".join(str(text).lower().split())
+    match = re.fullmatch(
+        r"(?:(\d+(?:\.\d+)?|an?|one|two|three|four)\s*(?:h|hours?))?\s*(?:(\d+)\s*(?:m|mins?|minutes?))?", words
+    )
+    if match and (match[1] or match[2]):
+        amount = match[1] or "0"
+        hours = float(amount) if amount[0].isdigit() else NUMBER_WORDS[amount]
+        duration = dt.timedelta(hours=hours, minutes=int(match[2] or 0))
+        if dt.timedelta(minutes=10) <= duration <= dt.timedelta(hours=12):
+            return duration
+        raise RuleError(f"'{text}': a meeting lasts between 10 minutes and 12 hours")
+    raise RuleError(f"'{text}' is not a duration; write it like '2 hours' or '90 minutes'")
+
+
+def parse_choice(text: str, choices: type[Move] | type[Position]) -> Move | Position:
+    """One of an enum's values, by its words ("next same weekday", "middle")."""
+    words = " ".join(str(text).lower().split())
+    for choice in choices:
+        if choice.value == words:
+            return choice
+    expected = ", ".join(f"'{choice.value}'" for choice in choices)
+    raise RuleError(f"'{text}' is not one of {expected}")
+
+
+_AT = re.compile(r"^(first|last) meeting(?: (?:in|of) (\w+))?$")
+
+
+def parse_item_at(text: str) -> tuple[str, int | None]:
+    """Which meeting an item is taken at: ("first"|"last", month or None)."""
+    words = " ".join(str(text).lower().split())
+    words = re.sub(r"^(?:at )?(?:the )?", "", words)
+    match = _AT.match(words)
+    if match:
+        month = parse_month(match[2]) if match[2] else None
+        if match[1] == "last" and month is not None:
+            raise RuleError(f"'{text}': say 'first meeting in <month>' or 'last meeting'")
+        return match[1], month
+    raise RuleError(f"'{text}': write 'first meeting', 'last meeting' or 'first meeting in july'")

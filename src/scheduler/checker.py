@@ -1,0 +1,207 @@
+"""Does a schedule meet the terms of reference? Per body and rule, and why not.
+
+The checker takes meetings as they are (planned, or moved, added and cancelled by
+hand) and tests them against each body's rules: the frequency, the relations to
+other bodies, working days and school holidays, and the meetings annual items
+need. Each finding names the rule and its clause: "no meeting in August 2026:
+rule 'not less than monthly' (F8, clause 8.1)".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from dateutil.relativedelta import relativedelta
+
+from rules.model import MONTHS, Body, Citation, Every, Relation
+from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle_label
+from scheduler.planner import Planner, even_periods
+from scheduler.workdays import working_calendar
+
+
+@dataclass(frozen=True, slots=True)
+class Finding:
+    """One rule's verdict for one body's cycle: ok True/False, or None when it cannot be told."""
+
+    body: str
+    cycle: str
+    rule: str
+    cite: Citation
+    ok: bool | None
+    message: str
+
+    def __str__(self) -> str:
+        mark = {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
+        return f"{mark}: {self.message}: rule '{self.rule}' ({self.cite})"
+
+
+def _fmt(day: dt.date) -> str:
+    return f"{day:%a %d %b %Y}"
+
+
+class Checker:
+    """Checks schedules against a planner's rules (the planner supplies other bodies' meetings)."""
+
+    def __init__(self, planner: Planner) -> None:
+        self.planner = planner
+        self.rules = planner.rules
+
+    def check(self, meetings: Iterable[Meeting], years: Mapping[str, Iterable[int]] | None = None) -> list[Finding]:
+        """Findings for every body with meetings in the schedule, per cycle year.
+
+        `years` names the cycle years to check per body; by default, every cycle the
+        body's meetings fall in.
+        """
+        by_body: dict[str, list[Meeting]] = {}
+        for meeting in meetings:
+            by_body.setdefault(meeting.body, []).append(meeting)
+        findings: list[Finding] = []
+        for body_id, own in by_body.items():
+            body = self.rules[body_id]
+            cycles = sorted(set(years[body_id]) if years and body_id in years else {cycle_containing(body.cycle_start, m.date) for m in own})
+            for year in cycles:
+                findings += self.check_body(body, year, own, by_body)
+        return findings
+
+    def check_body(self, body: Body, year: int, meetings: Sequence[Meeting], schedule: Mapping[str, Sequence[Meeting]]) -> list[Finding]:
+        """All findings for one body's cycle year."""
+        first, last = cycle_bounds(body.cycle_start, year)
+        label = cycle_label(body.cycle_start, year)
+        active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
+        context = _Context(body, label, first, last, active)
+        findings = self._frequency(context, year)
+        for relation in body.meetings.relations:
+            others = [m for m in schedule.get(relation.body, ()) if m.active] or self.planner.meetings_between(
+                relation.body, first - relation.reach, last + relation.reach
+            )
+            findings += self._relation(context, relation, others)
+        findings += self._days(context)
+        findings += self._items(context)
+        return findings
+
+    # -- frequency -----------------------------------------------------------------
+
+    def _frequency(self, c: _Context, year: int) -> list[Finding]:
+        frequency = c.body.meetings.frequency
+        if frequency is None:
+            return []
+        rule, cite = frequency.phrase, c.body.meetings.cite
+        days = [m.date for m in c.active]
+        if frequency.every is Every.MONTHLY:
+            return [self._need_one(c, p.first, p.last, f"{p.first:%B %Y}", days, rule, cite) for p in even_periods(c.first, c.last, 12)]
+        if frequency.every is Every.QUARTERLY:
+            return [self._need_one(c, p.first, p.last, f"quarter {p.index} ({p.label})", days, rule, cite) for p in even_periods(c.first, c.last, 4)]
+        if frequency.every is Every.TWICE_YEARLY:
+            ok = len(days) == 2
+            message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else "; it must have exactly 2")
+            return [c.finding(rule, cite, ok, message)]
+        if frequency.every in (Every.TIMES_A_YEAR, Every.ANNUALLY):
+            need = frequency.count
+            ok = len(days) >= need
+            return [c.finding(rule, cite, ok, f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; at least {need} needed"))]
+        if frequency.every is Every.MONTHS:
+            return self._gaps(c, frequency.count, rule, cite, days)
+        return self._terms(c, year, rule, cite, days)
+
+    def _need_one(self, c: _Context, first: dt.date, last: dt.date, what: str, days: list[dt.date], rule: str, cite: Citation) -> Finding:
+        inside = [d for d in days if first <= d <= last]
+        if inside:
+            return c.finding(rule, cite, True, f"meeting in {what} on {_fmt(inside[0])}")
+        return c.finding(rule, cite, False, f"no meeting in {what}")
+
+    def _gaps(self, c: _Context, months: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
+        tolerance = c.body.meetings.tolerance
+        allowed = f"{months} months + {tolerance.days} days"
+        if not days:
+            return [c.finding(rule, cite, False, f"no meetings in the cycle year {c.label}")]
+        findings = []
+        stops = [c.first - dt.timedelta(days=1), *days, c.last + dt.timedelta(days=1)]
+        for before, after in zip(stops, stops[1:], strict=False):
+            limit = before + relativedelta(months=months) + tolerance
+            if after > limit:
+                start = "the start of the cycle" if before < c.first else _fmt(before)
+                end = "the end of the cycle" if after > c.last else _fmt(after)
+                findings.append(c.finding(rule, cite, False, f"gap of {(after - before).days} days from {start} to {end}; at most {allowed} allowed"))
+        if not findings:
+            findings.append(c.finding(rule, cite, True, f"{len(days)} meetings, no gap over {allowed}"))
+        return findings
+
+    def _terms(self, c: _Context, year: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
+        periods, notes = self.planner.periods(c.body, year)
+        findings = []
+        for period in periods:
+            if period.term is None:
+                findings.append(c.finding(rule, cite, None, f"cannot check {period.label}: {notes[0] if notes else 'no term dates'}"))
+            else:
+                findings.append(self._need_one(c, period.first, period.last, str(period.term), days, rule, cite))
+        return findings
+
+    # -- relations, days, items --------------------------------------------------------
+
+    def _relation(self, c: _Context, relation: Relation, others: Sequence[Meeting]) -> list[Finding]:
+        window = relation.reach
+        other = self.rules[relation.body]
+        rule = f"{relation.kind} each {other.name} meeting"
+        findings = []
+        # Meetings just outside the cycle (the one before an early anchor) come from the
+        # plan of the neighbouring cycle: the schedule being checked holds only this one.
+        outside = self.planner.meetings_between(c.body.id, c.first - window, c.last + window)
+        days = sorted({m.date for m in c.active} | {m.date for m in outside if not c.first <= m.date <= c.last})
+        for anchor in sorted(others, key=lambda m: m.date):
+            if not c.first <= anchor.date <= c.last:
+                continue
+            if relation.kind == "before":
+                near = [d for d in days if anchor.date - window <= d < anchor.date]
+            else:
+                near = [d for d in days if anchor.date < d <= anchor.date + window]
+            if near:
+                findings.append(c.finding(rule, relation.cite, True, f"{_fmt(near[0])}, {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}"))
+            else:
+                findings.append(
+                    c.finding(rule, relation.cite, False, f"no meeting within {window.days} days {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}")
+                )
+        return findings
+
+    def _days(self, c: _Context) -> list[Finding]:
+        calendar = working_calendar(c.body.nation, c.body.closures)
+        terms = self.planner.terms.get(c.body.id)
+        cite = c.body.meetings.cite
+        findings = []
+        for meeting in c.active:
+            reason = calendar.reason(meeting.date)
+            if reason:
+                findings.append(c.finding("meetings on working days", cite, False, f"meeting on {_fmt(meeting.date)} is not a working day ({reason})"))
+            elif c.body.meetings.avoid_school_holidays and terms is not None and terms.is_school_holiday(meeting.date):
+                findings.append(c.finding("avoid school holidays", cite, False, f"meeting on {_fmt(meeting.date)} is in the school holidays"))
+        if not findings and c.active:
+            findings.append(c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days"))
+        return findings
+
+    def _items(self, c: _Context) -> list[Finding]:
+        findings = []
+        for item in c.body.items:
+            if item.at_month is not None:
+                month = MONTHS[item.at_month - 1].title()
+                inside = [m for m in c.active if m.date.month == item.at_month]
+                ok = bool(inside)
+                message = f"{item.name} taken at the meeting on {_fmt(inside[0].date)}" if ok else f"{item.name} is for {month} but there is no meeting in {month}"
+                findings.append(c.finding(item.name, item.cite, ok, message))
+            elif item.at is not None and not c.active:
+                findings.append(c.finding(item.name, item.cite, False, f"{item.name} needs a meeting and there is none in the cycle year"))
+        return findings
+
+
+@dataclass(frozen=True)
+class _Context:
+    """One body's cycle being checked."""
+
+    body: Body
+    label: str
+    first: dt.date
+    last: dt.date
+    active: list[Meeting]
+
+    def finding(self, rule: str, cite: Citation, ok: bool | None, message: str) -> Finding:
+        return Finding(self.body.id, self.label, rule, cite, ok, message)

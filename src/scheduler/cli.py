@@ -1,0 +1,277 @@
+"""The `govcal` command: plan, check, explain, date, bodies.
+
+Exit status: 0 success, 1 compliance failures (or a plan with problems), 2 bad
+input. A user's mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from rules.errors import RuleError
+from rules.loader import RuleSet, load_rules
+from rules.model import Closure
+from rules.offsets import Count, parse_offset, split_anchor
+from rules.phrases import parse_time
+from scheduler.checker import Checker, Finding
+from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
+from scheduler.planner import Planner
+from scheduler.schedule import plan_csv, plan_dict, read_schedule
+from scheduler.workdays import DEFAULT_NATION, NATIONS, at_time, working_calendar
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+
+
+def _console() -> Console:
+    """Rich output; wide and plain when piped, so scripts get whole lines."""
+    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+
+
+def _rules(args: argparse.Namespace) -> RuleSet:
+    return load_rules(args.rules or None)
+
+
+def _date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it like 2026-12-29") from None
+
+
+# -- plan ----------------------------------------------------------------------------
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    planner = Planner(_rules(args))
+    years = range(args.year, args.year + args.years) if args.year else None
+    plans = planner.plan(years, args.body or None)
+    if args.json:
+        print(json.dumps(plan_dict(plans), indent=2))
+    elif args.csv:
+        sys.stdout.write(plan_csv(plans))
+    else:
+        _print_plans(plans)
+    return FAILED if any(plan.problems for plan in plans) else OK
+
+
+def _print_plans(plans: Sequence[BodyPlan]) -> None:
+    console = _console()
+    for plan in plans:
+        table = Table(title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False)
+        table.add_column("date", no_wrap=True)
+        table.add_column("time", no_wrap=True)
+        table.add_column("what")
+        table.add_column("why")
+        for o in plan.occurrences():
+            if isinstance(o, Meeting):
+                when, what, style = f"{o.start:%H:%M}", f"[bold]Meeting[/bold] ({'public' if o.public else 'private'})", "bold"
+            elif isinstance(o, Deadline):
+                when, what, style = f"{o.due:%H:%M}", o.name, ""
+            else:
+                when, what, style = "", f"[italic]{o.name}[/italic]", ""
+            table.add_row(f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
+        console.print(table)
+        for note in plan.notes:
+            console.print(f"[yellow]note:[/yellow] {note}")
+        for problem in plan.problems:
+            console.print(f"[red]problem:[/red] {problem}")
+        console.print()
+
+
+# -- check ---------------------------------------------------------------------------
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    schedule = read_schedule(Path(args.schedule), rules)
+    findings = Checker(Planner(rules)).check(schedule.meetings, schedule.years)
+    failed = [f for f in findings if f.ok is False]
+    if args.json:
+        print(json.dumps({"complies": not failed, "findings": [_finding_dict(f) for f in findings]}, indent=2))
+    else:
+        _print_findings(findings, verbose=args.verbose)
+    return FAILED if failed else OK
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "body": finding.body,
+        "cycle": finding.cycle,
+        "rule": finding.rule,
+        "ref": finding.cite.ref,
+        "clause": finding.cite.clause,
+        "ok": finding.ok,
+        "message": finding.message,
+    }
+
+
+def _print_findings(findings: Sequence[Finding], verbose: bool) -> None:
+    console = _console()
+    by_body: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_body.setdefault((finding.body, finding.cycle), []).append(finding)
+    for (body, cycle), own in by_body.items():
+        failed = sum(f.ok is False for f in own)
+        unknown = sum(f.ok is None for f in own)
+        verdict = "[red]does not comply[/red]" if failed else "[yellow]cannot be fully checked[/yellow]" if unknown else "[green]complies[/green]"
+        console.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed)")
+        for finding in own:
+            if finding.ok is not True or verbose:
+                colour = {True: "green", False: "red", None: "yellow"}[finding.ok]
+                console.print(f"  [{colour}]{finding}[/{colour}]")
+
+
+# -- explain ---------------------------------------------------------------------------
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    parts = args.id.split("/")
+    if len(parts) < 3 or parts[0] not in rules.bodies or not parts[1][:4].isdigit():
+        raise RuleError(f"'{args.id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05' (see `govcal plan --json`)")
+    plan = Planner(rules).body_plan(parts[0], int(parts[1][:4]))
+    found = {o.id: o for o in plan.occurrences()}
+    if args.id not in found:
+        prefix = f"{parts[0]}/{plan.label}/"
+        examples = ", ".join(list(found)[:3])
+        raise RuleError(f"no date with id '{args.id}' in {prefix}; ids there include {examples}")
+    occurrence = found[args.id]
+    if args.json:
+        print(json.dumps({"id": occurrence.id, "date": occurrence.date.isoformat(), "explanation": occurrence.explanation.lines()}, indent=2))
+        return OK
+    console = _console()
+    what = {Meeting: "meeting", Deadline: "deadline", Item: "item"}[type(occurrence)]
+    console.print(f"[bold]{occurrence.id}[/bold]: {what} on {occurrence.date:%A %d %B %Y}")
+    for line in occurrence.explanation.lines():
+        console.print(f"  {line}")
+    return OK
+
+
+# -- date ---------------------------------------------------------------------------
+
+
+def cmd_date(args: argparse.Namespace) -> int:
+    phrase, anchor_text = split_anchor(args.phrase)
+    offset = parse_offset(phrase)
+    if offset.count in (Count.MEETING_START, Count.NEXT_MEETING):
+        raise RuleError(f"'{phrase}' needs a planned meeting; use `govcal plan` for it")
+    try:
+        anchor = dt.date.fromisoformat(anchor_text)
+    except ValueError:
+        raise RuleError(f"'{anchor_text}' is not a date on the calendar") from None
+    closures = tuple(Closure("closed (--closed)", start=day, end=day) for day in sorted(set(args.closed)))
+    calendar = working_calendar(args.nation, closures)
+    reason = calendar.reason(anchor)
+    if reason:
+        raise RuleError(f"{anchor:%a %d %b %Y} is not a working day ({reason}) in {args.nation}: a meeting cannot be held then")
+    day = calendar.shift(anchor, offset)
+    due = at_time(day, args.time)
+    skipped = calendar.skipped(anchor, day, offset)
+    if args.json:
+        result = {
+            "date": day.isoformat(),
+            "datetime": due.isoformat(),
+            "anchor": anchor.isoformat(),
+            "offset": str(offset),
+            "nation": args.nation,
+            "skipped": [{"date": d.date.isoformat(), "reason": d.reason} for d in skipped],
+        }
+        print(json.dumps(result, indent=2))
+        return OK
+    console = _console()
+    console.print(f"[bold]{day:%A %d %B %Y}[/bold] at {due:%H:%M %Z}: {offset} {anchor:%a %d %b %Y} ({args.nation})")
+    for passed in skipped:
+        console.print(f"  skipped {passed}")
+    return OK
+
+
+# -- bodies --------------------------------------------------------------------------
+
+
+def cmd_bodies(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    table = Table(title="Bodies", title_justify="left")
+    for column in ("id", "name", "meets", "cycle starts", "nation", "file"):
+        table.add_column(column)
+    for body in rules:
+        meets = body.meetings.frequency.phrase if body.meetings.frequency else ""
+        related = ", ".join(f"{r.kind} {r.body}" for r in body.meetings.relations)
+        meets = "; ".join(part for part in (meets, related) if part)
+        table.add_row(body.id, body.name, meets, dt.date(2000, body.cycle_start, 1).strftime("%B"), body.nation, Path(body.source_file).name)
+    _console().print(table)
+    return OK
+
+
+# -- the parser --------------------------------------------------------------------
+
+
+def _time_arg(value: str) -> dt.time:
+    try:
+        return parse_time(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument("--rules", action="append", type=Path, metavar="PATH", help="rule file or directory (repeatable; default: the built-in seed bodies)")
+        return sub
+
+    plan = with_rules(commands.add_parser("plan", help="plan cycle years for every body"))
+    plan.add_argument("year", nargs="?", type=int, help="cycle year, by the calendar year it starts in (default: the cycle containing today)")
+    plan.add_argument("--years", type=int, default=1, help="how many cycle years from YEAR (default 1)")
+    plan.add_argument("--body", action="append", metavar="ID", help="only this body (repeatable)")
+    output = plan.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON (a schedule `check` reads)")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per date")
+    plan.set_defaults(run=cmd_plan)
+
+    check = with_rules(commands.add_parser("check", help="check a schedule file against the rules"))
+    check.add_argument("schedule", help="schedule file (YAML or JSON; `plan --json` writes one)")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--verbose", "-v", action="store_true", help="show passing checks too")
+    check.set_defaults(run=cmd_check)
+
+    explain = with_rules(commands.add_parser("explain", help="why a planned date is what it is"))
+    explain.add_argument("id", help="the date's id, e.g. worcestershire-jcb/2026-27/meeting-05/papers")
+    explain.add_argument("--json", action="store_true")
+    explain.set_defaults(run=cmd_explain)
+
+    date = commands.add_parser("date", help="working-day calculator: '5 clear working days before 2026-04-15'")
+    date.add_argument("phrase", help="an offset phrase and a meeting date")
+    date.add_argument("--nation", choices=sorted(NATIONS), default=DEFAULT_NATION)
+    date.add_argument("--closed", action="append", type=_date_arg, default=[], metavar="DATE", help="a closure day (repeatable)")
+    date.add_argument("--time", type=_time_arg, default=dt.time(17, 0), help="the deadline's time of day (default 17:00)")
+    date.add_argument("--json", action="store_true")
+    date.set_defaults(run=cmd_date)
+
+    bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
+    bodies.set_defaults(run=cmd_bodies)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args)
+    except RuleError as error:
+        print(f"govcal: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

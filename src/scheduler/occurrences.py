@@ -1,0 +1,127 @@
+"""What planning produces: meetings, deadlines and items, each with its explanation."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rules.model import Body, Citation
+from scheduler.workdays import NonWorkingDay
+
+
+@dataclass(frozen=True, slots=True)
+class Explanation:
+    """Why a date is what it is: the rule, its clause, the anchor, every adjustment."""
+
+    rule: str
+    cite: Citation
+    anchor: str = ""
+    steps: tuple[str, ...] = ()
+    skipped: tuple[NonWorkingDay, ...] = ()
+
+    def short(self) -> str:
+        """One line for a feed DESCRIPTION or a table cell."""
+        parts = [f"{self.rule} ({self.cite})"]
+        if self.anchor:
+            parts.append(self.anchor)
+        named = [f"{day.date:%d %b} {day.reason}" for day in self.skipped if day.reason not in ("Saturday", "Sunday")]
+        if named:
+            parts.append("skipped " + ", ".join(named))
+        parts += self.steps
+        return "; ".join(parts)
+
+    def lines(self) -> list[str]:
+        """The full explanation, one fact a line, for `govcal explain`."""
+        lines = [f"rule: {self.rule}", f"source: {self.cite}"]
+        if self.cite.quote:
+            lines.append(f'  "{self.cite.quote}"')
+        if self.anchor:
+            lines.append(f"anchor: {self.anchor}")
+        lines += [f"adjusted: {step}" for step in self.steps]
+        lines += [f"skipped: {day}" for day in self.skipped]
+        return lines
+
+
+@dataclass(frozen=True, slots=True)
+class Meeting:
+    """One meeting of a body; `id` is stable across re-planning of the same period."""
+
+    id: str
+    body: str
+    date: dt.date
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    location: str
+    public: bool
+    explanation: Explanation
+    status: str = "planned"  # planned, moved, added, cancelled
+    tags: tuple[str, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        return self.status != "cancelled"
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """Something due for a meeting (papers, minutes) or for an item or report."""
+
+    id: str
+    body: str
+    rule: str
+    name: str
+    date: dt.date
+    due: dt.datetime
+    who: tuple[str, ...]
+    meeting: str | None
+    explanation: Explanation
+
+
+@dataclass(frozen=True, slots=True)
+class Item:
+    """An annual or periodic item: a review, an election, a report."""
+
+    id: str
+    body: str
+    rule: str
+    name: str
+    date: dt.date
+    meeting: str | None
+    explanation: Explanation
+
+
+@dataclass
+class BodyPlan:
+    """One body's cycle year: its meetings, deadlines, items, and any problems found."""
+
+    body: Body
+    year: int
+    label: str
+    first: dt.date
+    last: dt.date
+    meetings: list[Meeting] = field(default_factory=list)
+    deadlines: list[Deadline] = field(default_factory=list)
+    items: list[Item] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def occurrences(self) -> list[Meeting | Deadline | Item]:
+        """Everything in the cycle, in date order."""
+        return sorted([*self.meetings, *self.deadlines, *self.items], key=lambda o: (o.date, o.id))
+
+
+def cycle_label(cycle_start: int, year: int) -> str:
+    """ "2026" for a calendar-year cycle, "2026-27" for one starting later in 2026."""
+    return str(year) if cycle_start == 1 else f"{year}-{(year + 1) % 100:02d}"
+
+
+def cycle_bounds(cycle_start: int, year: int) -> tuple[dt.date, dt.date]:
+    """First and last day of the cycle year starting in month `cycle_start` of `year`."""
+    first = dt.date(year, cycle_start, 1)
+    return first, dt.date(year + 1, cycle_start, 1) - dt.timedelta(days=1)
+
+
+def cycle_containing(cycle_start: int, day: dt.date) -> int:
+    """The cycle year (its starting calendar year) that `day` falls in."""
+    return day.year if day.month >= cycle_start else day.year - 1
