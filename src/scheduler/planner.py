@@ -277,7 +277,7 @@ class Planner:
             moved = day + dt.timedelta(days=step)
             steps.append(f"{day:%a %d %b %Y} {why_not}; moved to the {rules.if_unavailable.value}, {moved:%a %d %b %Y}")
             day = moved
-        return f"no available day found for period {period.index} ({period.label}) after moving from the {preferred} ({rules.cite})"
+        return f"no available day in {period.label}: " + "; ".join(steps) + f" ({rules.cite})"
 
     def _unavailable(self, body: Body, day: dt.date, period: Period, calendar: WorkingCalendar) -> str | None:
         """Why a meeting cannot be on `day` (in words), or None if it can."""

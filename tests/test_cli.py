@@ -1,0 +1,188 @@
+"""The `govcal` command line: outputs, round trips and exit statuses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import body
+
+from scheduler.cli import main
+
+
+@pytest.fixture
+def rules_dir(write_rules, tmp_path) -> Path:
+    write_rules(
+        body(
+            deadlines=[{"id": "papers", "name": "Agenda and papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}],
+            items=[{"id": "annual-report", "name": "Annual report", "at": "first meeting in july", "ref": "A11", "clause": "14.1"}],
+        )
+    )
+    return tmp_path / "rules"
+
+
+def run(capsys, *argv):
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_plan_json_is_a_schedule_that_check_accepts(capsys, rules_dir, tmp_path):
+    status, out, err = run(capsys, "plan", "2026", "--rules", rules_dir, "--json")
+    assert status == 0 and err == ""
+    plan = json.loads(out)
+    assert [m["date"] for m in plan["meetings"]][:2] == ["2026-04-13", "2026-05-11"]
+    papers = plan["deadlines"][0]
+    # meeting Mon 13 Apr 2026; clear days 10, 9, 8, 7, 2 Apr (3 and 6 Apr Easter): due Wed 1 Apr
+    assert (papers["date"], papers["due"]) == ("2026-04-01", "2026-04-01T17:00:00+01:00")
+    assert plan["items"][0]["date"] == "2026-07-06"
+    schedule = tmp_path / "schedule.json"
+    schedule.write_text(out)
+    assert run(capsys, "check", schedule, "--rules", rules_dir)[0] == 0
+
+
+def test_check_reports_an_edited_schedule(capsys, rules_dir, tmp_path):
+    out = run(capsys, "plan", "2026", "--rules", rules_dir, "--json")[1]
+    plan = json.loads(out)
+    for meeting in plan["meetings"]:
+        if meeting["date"] == "2026-08-03":
+            meeting["status"] = "cancelled"
+        if meeting["date"] == "2026-07-06":
+            meeting["date"] = "2026-06-29"  # moved out of July
+    schedule = tmp_path / "edited.yaml"
+    schedule.write_text(yaml.safe_dump(plan))
+    status, out, err = run(capsys, "check", schedule, "--rules", rules_dir)
+    assert status == 1
+    assert "no meeting in August 2026: rule 'monthly' (F8, clause 8.1)" in out
+    assert "no meeting in July 2026" in out
+    assert "Annual report is for July but there is no meeting in July" in out
+    status, out, _ = run(capsys, "check", schedule, "--rules", rules_dir, "--json")
+    result = json.loads(out)
+    assert status == 1 and result["complies"] is False
+    assert {f["clause"] for f in result["findings"] if f["ok"] is False} == {"8.1", "14.1"}
+
+
+def test_check_rejects_a_bad_schedule_with_its_line(capsys, rules_dir, tmp_path):
+    schedule = tmp_path / "bad.yaml"
+    schedule.write_text("meetings:\n  - body: board\n    date: 2026-04-13\n  - body: board\n    date: 2026-13-01\n")
+    status, out, err = run(capsys, "check", schedule, "--rules", rules_dir)
+    assert (status, out) == (2, "")
+    assert err.strip() == f"govcal: {schedule}:5: meetings[1].date: '2026-13-01' is not a date; write it like 2026-04-15"
+    schedule.write_text("meetings:\n  - body: nobody\n    date: 2026-04-13\n")
+    status, _, err = run(capsys, "check", schedule, "--rules", rules_dir)
+    assert status == 2 and f"{schedule}:2: meetings[0].body: unknown body 'nobody'" in err
+
+
+def test_plan_csv_has_a_row_per_date(capsys, rules_dir):
+    status, out, _ = run(capsys, "plan", "2026", "--rules", rules_dir, "--csv")
+    rows = list(csv.DictReader(io.StringIO(out)))
+    assert status == 0
+    assert sum(r["kind"] == "meeting" for r in rows) == 12
+    assert sum(r["kind"] == "deadline" for r in rows) == 12
+    assert rows[0]["date"] == "2026-04-01" and rows[0]["kind"] == "deadline"
+
+
+def test_plan_table_names_the_body_and_the_moves(capsys, rules_dir):
+    status, out, _ = run(capsys, "plan", "2026", "--rules", rules_dir)
+    assert status == 0
+    assert "Test Board (board), cycle 2026-27" in out
+    assert "Easter Monday" in out
+
+
+def test_plan_unknown_body_is_bad_input(capsys, rules_dir):
+    status, out, err = run(capsys, "plan", "--rules", rules_dir, "--body", "nobody")
+    assert (status, out) == (2, "")
+    assert err.startswith("govcal: unknown body 'nobody'")
+
+
+def test_explain_shows_rule_anchor_and_skipped_days(capsys, rules_dir):
+    status, out, _ = run(capsys, "explain", "board/2026-27/meeting-01/papers", "--rules", rules_dir)
+    assert status == 0
+    assert "deadline on Wednesday 01 April 2026" in out
+    assert "anchor: meeting on Mon 13 Apr 2026" in out
+    assert "skipped: Fri 03 Apr 2026 (Good Friday)" in out
+    assert "skipped: Mon 06 Apr 2026 (Easter Monday)" in out
+    status, out, _ = run(capsys, "explain", "board/2026-27/meeting-01", "--rules", rules_dir, "--json")
+    assert json.loads(out)["explanation"][-1] == (
+        "adjusted: Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026"
+    )
+
+
+def test_explain_unknown_id_is_bad_input(capsys, rules_dir):
+    status, out, err = run(capsys, "explain", "board/2026-27/meeting-99", "--rules", rules_dir)
+    assert (status, out) == (2, "")
+    assert "no date with id 'board/2026-27/meeting-99'" in err
+    assert run(capsys, "explain", "nonsense", "--rules", rules_dir)[0] == 2
+
+
+@pytest.mark.parametrize(
+    ("phrase", "options", "date", "datetime"),
+    [
+        # DESIGN: clear days 20, 21, 22, 26, 27 May; 25 May is the Spring bank holiday
+        ("5 clear working days before 2026-05-28", [], "2026-05-19", "2026-05-19T17:00:00+01:00"),
+        # 21 Dec + 7 = Mon 28 Dec, the Boxing Day substitute; back over 27, 26, 25 to Thu 24 Dec
+        ("within 7 days after 2026-12-21", [], "2026-12-24", "2026-12-24T17:00:00+00:00"),
+        # DST: 10:00 on Mon 30 Mar 2026, the day after clocks go forward, is BST
+        ("within 1 working day after 2026-03-27", ["--time", "10:00"], "2026-03-30", "2026-03-30T10:00:00+01:00"),
+        # after the autumn change (25 Oct 2026) it is GMT again: Mon 26 Oct
+        ("within 1 working day after 2026-10-23", [], "2026-10-26", "2026-10-26T17:00:00+00:00"),
+        # Scotland: 8 working days before Tue 5 Jan 2027: 4 Jan (2 Jan substitute) and 1 Jan out,
+        # 31, 30, 29 Dec, (28, 25 out) 24, 23, 22, 21, 18 Dec
+        ("8 working days before 2027-01-05", ["--nation", "scotland"], "2026-12-18", "2026-12-18T17:00:00+00:00"),
+        # the same offset in England: 4 Jan is a working day; 4, 31, 30, 29, 24, 23, 22, 21 Dec
+        ("8 working days before 2027-01-05", [], "2026-12-21", "2026-12-21T17:00:00+00:00"),
+        # a closure on 24 Dec moves the deadline to Wed 23 Dec
+        ("within 7 days after 2026-12-21", ["--closed", "2026-12-24"], "2026-12-23", "2026-12-23T17:00:00+00:00"),
+    ],
+)
+def test_date_json(capsys, phrase, options, date, datetime):
+    status, out, err = run(capsys, "date", phrase, "--json", *options)
+    assert status == 0, err
+    result = json.loads(out)
+    assert (result["date"], result["datetime"]) == (date, datetime)
+
+
+def test_date_lists_skipped_days_with_reasons(capsys):
+    result = json.loads(run(capsys, "date", "5 clear working days before 2026-05-28", "--json")[1])
+    assert result["skipped"] == [
+        {"date": "2026-05-23", "reason": "Saturday"},
+        {"date": "2026-05-24", "reason": "Sunday"},
+        {"date": "2026-05-25", "reason": "Spring Bank Holiday"},
+    ]
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["date", "5 working days before 2026-12-25"], "Fri 25 Dec 2026 is not a working day (Christmas Day)"),
+        (["date", "5 working days before 2026-08-03", "--nation", "scotland"], "(Summer Bank Holiday) in scotland"),
+        (["date", "5 working days before 2026-07-13", "--nation", "northern-ireland"], "Battle of the Boyne"),
+        (["date", "5 working days before 2026-05-30"], "Sat 30 May 2026 is not a working day (Saturday)"),
+        (["date", "5 clear days before 2026-05-28"], "say 'clear working days'"),
+        (["date", "5 working days before"], "expected an offset phrase and a date"),
+        (["date", "before the meeting 2026-05-28"], "needs a planned meeting"),
+        (["date", "fortnight before 2026-05-28"], "is not an offset govcal understands"),
+    ],
+)
+def test_date_refuses_bad_input_with_a_reason(capsys, argv, message):
+    status, out, err = run(capsys, *argv)
+    assert (status, out) == (2, "")
+    assert message in err and err.count("\n") == 1
+
+
+def test_the_installed_command_runs(tmp_path):
+    """The console script itself, in a real process: exit status and JSON."""
+    govcal = shutil.which("govcal", path=str(Path(sys.executable).parent))
+    assert govcal, "govcal console script is not installed beside this Python"
+    done = subprocess.run([govcal, "date", "5 working days before 2026-04-15", "--json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0
+    assert json.loads(done.stdout)["date"] == "2026-04-08"  # Wed 15 -> Wed 8 Apr 2026
+    done = subprocess.run([govcal, "date", "5 working days before 2026-04-06"], capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and "Traceback" not in done.stderr and "Easter Monday" in done.stderr
