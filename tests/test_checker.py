@@ -6,7 +6,6 @@ import dataclasses
 import datetime as dt
 
 from conftest import body
-
 from scheduler.checker import Checker
 from scheduler.planner import Planner
 from scheduler.workdays import at_time
@@ -26,7 +25,9 @@ def failures(findings):
 
 def move(meeting, day):
     start = at_time(day, meeting.start.time())
-    return dataclasses.replace(meeting, date=day, start=start, end=start + (meeting.end - meeting.start), status="moved")
+    return dataclasses.replace(
+        meeting, date=day, start=start, end=start + (meeting.end - meeting.start), status="moved"
+    )
 
 
 def test_a_planned_schedule_complies(write_rules):
@@ -54,7 +55,9 @@ def test_moving_onto_a_bank_holiday_is_named(write_rules):
 
 
 def test_twice_a_year_needs_exactly_two(write_rules):
-    rules = write_rules(body(meetings={"frequency": "twice a year", "months": ["june", "december"], "pattern": "second Thursday"}))
+    rules = write_rules(
+        body(meetings={"frequency": "twice a year", "months": ["june", "december"], "pattern": "second Thursday"})
+    )
     checker, meetings = planned(rules)
     extra = move(meetings[0], D(2026, 9, 10))
     added = dataclasses.replace(extra, id="board/added-01", status="added")
@@ -67,7 +70,14 @@ def test_every_two_months_finds_the_gap(write_rules):
     rules = write_rules(body(meetings={"frequency": "every 2 months", "pattern": "second Tuesday"}))
     checker, meetings = planned(rules)
     # planned: 14 Apr, 9 Jun, 11 Aug, 13 Oct, 8 Dec 2026, 9 Feb 2027
-    assert [m.date for m in meetings] == [D(2026, 4, 14), D(2026, 6, 9), D(2026, 8, 11), D(2026, 10, 13), D(2026, 12, 8), D(2027, 2, 9)]
+    assert [m.date for m in meetings] == [
+        D(2026, 4, 14),
+        D(2026, 6, 9),
+        D(2026, 8, 11),
+        D(2026, 10, 13),
+        D(2026, 12, 8),
+        D(2027, 2, 9),
+    ]
     edited = [m for m in meetings if m.date != D(2026, 8, 11)]
     # 9 Jun to 13 Oct is 126 days; 2 months + 14 days from 9 Jun is 23 Aug
     assert failures(checker.check(edited)) == [
@@ -86,7 +96,14 @@ def test_at_least_n_times_a_year(write_rules):
 
 
 def test_termly_checks_each_published_term(write_rules):
-    rules = write_rules(body(id="cluster", cycle_start="september", terms="leeds", meetings={"frequency": "termly", "pattern": "second Wednesday"}))
+    rules = write_rules(
+        body(
+            id="cluster",
+            cycle_start="september",
+            terms="leeds",
+            meetings={"frequency": "termly", "pattern": "second Wednesday"},
+        )
+    )
     checker, meetings = planned(rules, 2025)
     assert failures(checker.check(meetings)) == []
     without_spring = [m for m in meetings if m.date.year != 2026 or m.date.month > 3]
@@ -96,7 +113,14 @@ def test_termly_checks_each_published_term(write_rules):
 
 
 def test_termly_without_published_terms_cannot_be_told(write_rules):
-    rules = write_rules(body(id="cluster", cycle_start="september", terms="leeds", meetings={"frequency": "termly", "pattern": "second Wednesday"}))
+    rules = write_rules(
+        body(
+            id="cluster",
+            cycle_start="september",
+            terms="leeds",
+            meetings={"frequency": "termly", "pattern": "second Wednesday"},
+        )
+    )
     checker, meetings = planned(rules, 2026)
     findings = [f for f in checker.check(meetings) if f.rule == "termly"]
     assert [f.ok for f in findings] == [None, None, None]
@@ -105,12 +129,18 @@ def test_termly_without_published_terms_cannot_be_told(write_rules):
 
 def test_meeting_in_school_holidays_fails_when_the_rule_avoids_them(write_rules):
     rules = write_rules(
-        body(id="cluster", cycle_start="september", terms="leeds", meetings={"frequency": "termly", "pattern": "second Wednesday", "avoid_school_holidays": True})
+        body(
+            id="cluster",
+            cycle_start="september",
+            terms="leeds",
+            meetings={"frequency": "termly", "pattern": "second Wednesday", "avoid_school_holidays": True},
+        )
     )
     checker, meetings = planned(rules, 2025)
     edited = [move(m, D(2026, 2, 18)) if m.date == D(2026, 1, 14) else m for m in meetings]
-    assert "FAIL: meeting on Wed 18 Feb 2026 is in the school holidays: rule 'avoid school holidays' (F8, clause 8.1)" in failures(
-        checker.check(edited)
+    assert (
+        "FAIL: meeting on Wed 18 Feb 2026 is in the school holidays: rule 'avoid school holidays' (F8, clause 8.1)"
+        in failures(checker.check(edited))
     )
 
 
@@ -120,7 +150,13 @@ EXECUTIVE = body(
     meetings={
         "frequency": None,
         "pattern": None,
-        "before_and_after": {"body": "strategic", "before": "10 working days before", "after": "within 10 working days after", "ref": "F4", "clause": "3.2.2"},
+        "before_and_after": {
+            "body": "strategic",
+            "before": "10 working days before",
+            "after": "within 10 working days after",
+            "ref": "F4",
+            "clause": "3.2.2",
+        },
     },
 )
 
@@ -142,7 +178,16 @@ def test_dropping_the_meeting_after_is_reported(write_rules):
 
 
 def test_item_for_july_needs_a_meeting_in_july(write_rules):
-    item = {"id": "annual-report", "name": "Annual report", "at": "first meeting in july", "ref": "A11", "clause": "14.1"}
+    item = {
+        "id": "annual-report",
+        "name": "Annual report",
+        "at": "first meeting in july",
+        "ref": "A11",
+        "clause": "14.1",
+    }
     checker, meetings = planned(write_rules(body(items=[item])))
     edited = [m for m in meetings if m.date.month != 7]
-    assert "FAIL: Annual report is for July but there is no meeting in July: rule 'Annual report' (A11, clause 14.1)" in failures(checker.check(edited))
+    assert (
+        "FAIL: Annual report is for July but there is no meeting in July: rule 'Annual report' (A11, clause 14.1)"
+        in failures(checker.check(edited))
+    )

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-from conftest import body
 
+from conftest import body
 from scheduler.cli import main
 
 
@@ -21,8 +21,24 @@ from scheduler.cli import main
 def rules_dir(write_rules, tmp_path) -> Path:
     write_rules(
         body(
-            deadlines=[{"id": "papers", "name": "Agenda and papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}],
-            items=[{"id": "annual-report", "name": "Annual report", "at": "first meeting in july", "ref": "A11", "clause": "14.1"}],
+            deadlines=[
+                {
+                    "id": "papers",
+                    "name": "Agenda and papers",
+                    "offset": "5 clear working days before",
+                    "ref": "D1",
+                    "clause": "x",
+                }
+            ],
+            items=[
+                {
+                    "id": "annual-report",
+                    "name": "Annual report",
+                    "at": "first meeting in july",
+                    "ref": "A11",
+                    "clause": "14.1",
+                }
+            ],
         )
     )
     return tmp_path / "rules"
@@ -74,7 +90,9 @@ def test_check_rejects_a_bad_schedule_with_its_line(capsys, rules_dir, tmp_path)
     schedule.write_text("meetings:\n  - body: board\n    date: 2026-04-13\n  - body: board\n    date: 2026-13-01\n")
     status, out, err = run(capsys, "check", schedule, "--rules", rules_dir)
     assert (status, out) == (2, "")
-    assert err.strip() == f"govcal: {schedule}:5: meetings[1].date: '2026-13-01' is not a date; write it like 2026-04-15"
+    assert (
+        err.strip() == f"govcal: {schedule}:5: meetings[1].date: '2026-13-01' is not a date; write it like 2026-04-15"
+    )
     schedule.write_text("meetings:\n  - body: nobody\n    date: 2026-04-13\n")
     status, _, err = run(capsys, "check", schedule, "--rules", rules_dir)
     assert status == 2 and f"{schedule}:2: meetings[0].body: unknown body 'nobody'" in err
@@ -111,7 +129,8 @@ def test_explain_shows_rule_anchor_and_skipped_days(capsys, rules_dir):
     assert "skipped: Mon 06 Apr 2026 (Easter Monday)" in out
     status, out, _ = run(capsys, "explain", "board/2026-27/meeting-01", "--rules", rules_dir, "--json")
     assert json.loads(out)["explanation"][-1] == (
-        "adjusted: Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026"
+        "adjusted: Mon 06 Apr 2026 is not a working day (Easter Monday);"
+        " moved to the next same weekday, Mon 13 Apr 2026"
     )
 
 
@@ -181,8 +200,12 @@ def test_the_installed_command_runs(tmp_path):
     """The console script itself, in a real process: exit status and JSON."""
     govcal = shutil.which("govcal", path=str(Path(sys.executable).parent))
     assert govcal, "govcal console script is not installed beside this Python"
-    done = subprocess.run([govcal, "date", "5 working days before 2026-04-15", "--json"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [govcal, "date", "5 working days before 2026-04-15", "--json"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0
     assert json.loads(done.stdout)["date"] == "2026-04-08"  # Wed 15 -> Wed 8 Apr 2026
-    done = subprocess.run([govcal, "date", "5 working days before 2026-04-06"], capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [govcal, "date", "5 working days before 2026-04-06"], capture_output=True, text=True, check=False
+    )
     assert done.returncode == 2 and "Traceback" not in done.stderr and "Easter Monday" in done.stderr

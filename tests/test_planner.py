@@ -9,8 +9,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from conftest import body
 
+from conftest import body
 from scheduler.planner import Planner, even_periods, pattern_day
 
 D = dt.date
@@ -50,7 +50,9 @@ def test_monthly_meetings_move_off_easter_and_may_bank_holidays(write_rules):
 def test_every_move_is_explained_with_the_holiday_name(write_rules):
     plan = Planner(write_rules(body())).body_plan("board", 2026)
     steps = plan.meetings[0].explanation.steps
-    assert steps == ("Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026",)
+    assert steps == (
+        "Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026",
+    )
     assert plan.meetings[0].explanation.cite.clause == "8.1"
 
 
@@ -99,12 +101,16 @@ def test_closures_move_meetings(write_rules):
 
 
 def test_twice_yearly_uses_the_named_months(write_rules):
-    rules = write_rules(body(meetings={"frequency": "twice a year", "months": ["june", "december"], "pattern": "second Thursday"}))
+    rules = write_rules(
+        body(meetings={"frequency": "twice a year", "months": ["june", "december"], "pattern": "second Thursday"})
+    )
     assert meeting_dates(rules) == [D(2026, 6, 11), D(2026, 12, 10)]  # Thursdays 4, 11 Jun; 3, 10 Dec
 
 
 def test_a_month_outside_its_period_is_a_problem(write_rules):
-    rules = write_rules(body(meetings={"frequency": "twice a year", "months": ["december", "june"], "pattern": "second Thursday"}))
+    rules = write_rules(
+        body(meetings={"frequency": "twice a year", "months": ["december", "june"], "pattern": "second Thursday"})
+    )
     plan = Planner(rules).body_plan("board", 2026)
     assert any("December is not in period 1" in p for p in plan.problems)
 
@@ -126,7 +132,12 @@ def termly(**meetings):
         id="cluster",
         cycle_start="september",
         terms="leeds",
-        meetings={"frequency": "at least termly", "pattern": "second Wednesday", "avoid_school_holidays": True, **meetings},
+        meetings={
+            "frequency": "at least termly",
+            "pattern": "second Wednesday",
+            "avoid_school_holidays": True,
+            **meetings,
+        },
     )
 
 
@@ -141,7 +152,9 @@ def test_termly_meetings_sit_inside_leeds_terms(write_rules):
 
 
 def test_termly_meeting_avoids_half_term(write_rules):
-    rules = write_rules(termly(pattern="last Monday", months=["october", "february", "may"], if_unavailable="previous same weekday"))
+    rules = write_rules(
+        termly(pattern="last Monday", months=["october", "february", "may"], if_unavailable="previous same weekday")
+    )
     plan = Planner(rules).body_plan("cluster", 2025)
     # last Monday of Oct 2025 is 27 Oct, in the autumn half-term (27-31 Oct): back to 20 Oct
     # last Monday of Feb 2026 is 23 Feb, after the half-term (16-20 Feb): kept
@@ -194,7 +207,14 @@ def test_annual_items_and_their_papers(write_rules):
     rules = write_rules(
         body(
             items=[
-                {"id": "annual-report", "name": "Annual report", "at": "first meeting in july", "papers": "8 working days before", "ref": "A11", "clause": "14.1"},
+                {
+                    "id": "annual-report",
+                    "name": "Annual report",
+                    "at": "first meeting in july",
+                    "papers": "8 working days before",
+                    "ref": "A11",
+                    "clause": "14.1",
+                },
                 {"id": "budget", "name": "Budget review", "by": "29 March", "ref": "A13", "clause": "4.2"},
                 {"id": "tor", "name": "ToR review", "at": "last meeting", "ref": "A1", "clause": "x"},
             ]
@@ -214,7 +234,15 @@ def test_item_for_a_month_without_a_meeting_is_a_problem(write_rules):
     rules = write_rules(
         body(
             meetings={"frequency": "quarterly", "pattern": "second Tuesday"},
-            items=[{"id": "annual-report", "name": "Annual report", "at": "first meeting in august", "ref": "A11", "clause": "14.1"}],
+            items=[
+                {
+                    "id": "annual-report",
+                    "name": "Annual report",
+                    "at": "first meeting in august",
+                    "ref": "A11",
+                    "clause": "14.1",
+                }
+            ],
         )
     )
     plan = Planner(rules).body_plan("board", 2026)
@@ -225,7 +253,16 @@ def test_first_review_within_six_months_of_establishment(write_rules):
     rules = write_rules(
         body(
             established="2026-05-20",
-            items=[{"id": "review", "name": "Constitution review", "at": "last meeting", "first_within": "6 months", "ref": "A12", "clause": "15.1"}],
+            items=[
+                {
+                    "id": "review",
+                    "name": "Constitution review",
+                    "at": "last meeting",
+                    "first_within": "6 months",
+                    "ref": "A12",
+                    "clause": "15.1",
+                }
+            ],
         )
     )
     review = Planner(rules).body_plan("board", 2026).items[0]
@@ -237,7 +274,9 @@ def test_reports_fall_before_the_other_bodys_first_meeting_each_quarter(write_ru
     group = body(
         id="group",
         meetings={"frequency": "quarterly", "pattern": "first Thursday"},
-        reports=[{"to": "strategic", "per": "quarter", "offset": "8 working days before", "ref": "F11", "clause": "13.5"}],
+        reports=[
+            {"to": "strategic", "per": "quarter", "offset": "8 working days before", "ref": "F11", "clause": "13.5"}
+        ],
     )
     plan = Planner(write_rules(STRATEGIC, group)).body_plan("group", 2026)
     reports = [d for d in plan.deadlines if d.rule == "report-strategic"]

@@ -210,14 +210,18 @@ class Fields:
 
     def fail(self, message: str, key: str | None = None) -> RuleError:
         """An error located at `key` (or at the mapping)."""
-        return RuleError(message, file=self.file, line=self.line_of(key) if key else self.line, field=self._name(key or "") or None)
+        return RuleError(
+            message, file=self.file, line=self.line_of(key) if key else self.line, field=self._name(key or "") or None
+        )
 
     def done(self) -> None:
         """Refuse any key that no reader took."""
         for name, (key, _) in self.items.items():
             if name not in self.taken:
                 expected = ", ".join(sorted(self.taken))
-                raise RuleError(f"unknown key; expected one of {expected}", file=self.file, line=_line(key), field=self._name(name))
+                raise RuleError(
+                    f"unknown key; expected one of {expected}", file=self.file, line=_line(key), field=self._name(name)
+                )
 
 
 # -- reading a body ---------------------------------------------------------------
@@ -233,7 +237,12 @@ def _cite(fields: Fields, ref_required: bool = True) -> Citation:
 
 def _offset(fields: Fields, key: str, *, sign: int | None = None, default: Offset = _MISSING) -> Offset:
     value = fields.take(key, phrase(parse_offset), default)
-    if sign is not None and value is not default and value.n * sign <= 0 and value.count in (Count.WORKING, Count.CLEAR, Count.DAYS, Count.MONTHS):
+    if (
+        sign is not None
+        and value is not default
+        and value.n * sign <= 0
+        and value.count in (Count.WORKING, Count.CLEAR, Count.DAYS, Count.MONTHS)
+    ):
         side = "before" if sign < 0 else "after"
         raise fields.fail(f"'{value}' must be {side} the meeting", key)
     return value
@@ -292,7 +301,9 @@ def _meetings(fields: Fields, has_terms: bool, lines: dict[str, int]) -> Meeting
     if months and frequency is not None:
         periods = frequency.periods_per_year
         if periods is not None and len(months) != periods:
-            raise fields.fail(f"gives {len(months)} months for {periods} periods a year ('{frequency.phrase}')", "months")
+            raise fields.fail(
+                f"gives {len(months)} months for {periods} periods a year ('{frequency.phrase}')", "months"
+            )
     avoid = fields.take("avoid_school_holidays", boolean, False)
     if (avoid or (frequency is not None and frequency.every is Every.TERMLY)) and not has_terms:
         key = "avoid_school_holidays" if avoid else "frequency"
@@ -448,7 +459,9 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
     _unique(items, item_fields, "item")
     notice_fields = fields.each("notices")
     notices = tuple(
-        Notice(each.take("id", identifier), each.take("name", text), each.take("period", phrase(parse_offset)), _cite(each))
+        Notice(
+            each.take("id", identifier), each.take("name", text), each.take("period", phrase(parse_offset)), _cite(each)
+        )
         for each in notice_fields
     )
     for each in notice_fields:
@@ -597,7 +610,9 @@ def _dependency_order(rules: RuleSet) -> dict[str, Body]:
             source = cycle[-2]
             key = f"relation:{body_id}" if f"relation:{body_id}" in rules.lines[source] else f"report:{body_id}"
             file, line = rules.locate(source, key)
-            raise RuleError(f"bodies depend on each other in a circle: {' -> '.join(cycle)}", file=file, line=line, field="body")
+            raise RuleError(
+                f"bodies depend on each other in a circle: {' -> '.join(cycle)}", file=file, line=line, field="body"
+            )
         visiting.append(body_id)
         for other in rules[body_id].depends_on:
             visit(other)

@@ -140,7 +140,9 @@ def _build(match: re.Match[str], count: Count | None, sign: int, words: str) -> 
 
 def canonical_phrase(count: Count, n: int) -> str:
     """The one way govcal writes an offset back: "within 7 days after", "5 working days before"."""
-    unit = {Count.WORKING: "working day", Count.CLEAR: "clear working day", Count.DAYS: "day", Count.MONTHS: "month"}[count]
+    unit = {Count.WORKING: "working day", Count.CLEAR: "clear working day", Count.DAYS: "day", Count.MONTHS: "month"}[
+        count
+    ]
     if n == 0:
         return "on the day"
     amount = f"{abs(n)} {unit}{'s' if abs(n) != 1 else ''}"
@@ -154,5 +156,7 @@ def split_anchor(text: str) -> tuple[str, str]:
     """Split "5 working days before 2026-04-15" into the phrase and the ISO date."""
     match = _ANCHORED.match(text.strip())
     if not match:
-        raise RuleError(f"'{text}': expected an offset phrase and a date, e.g. '5 clear working days before 2026-04-15'")
+        raise RuleError(
+            f"'{text}': expected an offset phrase and a date, e.g. '5 clear working days before 2026-04-15'"
+        )
     return match["offset"], match["anchor"]

@@ -40,7 +40,9 @@ _NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + ")"
 _EVERY_N_MONTHS = re.compile(rf"^every {_NUM} months$")
 _TIMES_A_YEAR = re.compile(rf"^{_NUM} times (?:a|per|each) (?:year|cycle)$")
 
-FREQUENCY_EXAMPLES = "'not less than monthly', 'every 2 months', 'quarterly', 'at least termly', 'at least 6 times a year'"
+FREQUENCY_EXAMPLES = (
+    "'not less than monthly', 'every 2 months', 'quarterly', 'at least termly', 'at least 6 times a year'"
+)
 
 
 def _number(word: str) -> int:

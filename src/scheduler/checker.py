@@ -60,12 +60,18 @@ class Checker:
         findings: list[Finding] = []
         for body_id, own in by_body.items():
             body = self.rules[body_id]
-            cycles = sorted(set(years[body_id]) if years and body_id in years else {cycle_containing(body.cycle_start, m.date) for m in own})
+            cycles = sorted(
+                set(years[body_id])
+                if years and body_id in years
+                else {cycle_containing(body.cycle_start, m.date) for m in own}
+            )
             for year in cycles:
                 findings += self.check_body(body, year, own, by_body)
         return findings
 
-    def check_body(self, body: Body, year: int, meetings: Sequence[Meeting], schedule: Mapping[str, Sequence[Meeting]]) -> list[Finding]:
+    def check_body(
+        self, body: Body, year: int, meetings: Sequence[Meeting], schedule: Mapping[str, Sequence[Meeting]]
+    ) -> list[Finding]:
         """All findings for one body's cycle year."""
         first, last = cycle_bounds(body.cycle_start, year)
         label = cycle_label(body.cycle_start, year)
@@ -90,9 +96,15 @@ class Checker:
         rule, cite = frequency.phrase, c.body.meetings.cite
         days = [m.date for m in c.active]
         if frequency.every is Every.MONTHLY:
-            return [self._need_one(c, p.first, p.last, f"{p.first:%B %Y}", days, rule, cite) for p in even_periods(c.first, c.last, 12)]
+            return [
+                self._need_one(c, p.first, p.last, f"{p.first:%B %Y}", days, rule, cite)
+                for p in even_periods(c.first, c.last, 12)
+            ]
         if frequency.every is Every.QUARTERLY:
-            return [self._need_one(c, p.first, p.last, f"quarter {p.index} ({p.label})", days, rule, cite) for p in even_periods(c.first, c.last, 4)]
+            return [
+                self._need_one(c, p.first, p.last, f"quarter {p.index} ({p.label})", days, rule, cite)
+                for p in even_periods(c.first, c.last, 4)
+            ]
         if frequency.every is Every.TWICE_YEARLY:
             ok = len(days) == 2
             message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else "; it must have exactly 2")
@@ -100,12 +112,21 @@ class Checker:
         if frequency.every in (Every.TIMES_A_YEAR, Every.ANNUALLY):
             need = frequency.count
             ok = len(days) >= need
-            return [c.finding(rule, cite, ok, f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; at least {need} needed"))]
+            return [
+                c.finding(
+                    rule,
+                    cite,
+                    ok,
+                    f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; at least {need} needed"),
+                )
+            ]
         if frequency.every is Every.MONTHS:
             return self._gaps(c, frequency.count, rule, cite, days)
         return self._terms(c, year, rule, cite, days)
 
-    def _need_one(self, c: _Context, first: dt.date, last: dt.date, what: str, days: list[dt.date], rule: str, cite: Citation) -> Finding:
+    def _need_one(
+        self, c: _Context, first: dt.date, last: dt.date, what: str, days: list[dt.date], rule: str, cite: Citation
+    ) -> Finding:
         inside = [d for d in days if first <= d <= last]
         if inside:
             return c.finding(rule, cite, True, f"meeting in {what} on {_fmt(inside[0])}")
@@ -123,7 +144,14 @@ class Checker:
             if after > limit:
                 start = "the start of the cycle" if before < c.first else _fmt(before)
                 end = "the end of the cycle" if after > c.last else _fmt(after)
-                findings.append(c.finding(rule, cite, False, f"gap of {(after - before).days} days from {start} to {end}; at most {allowed} allowed"))
+                findings.append(
+                    c.finding(
+                        rule,
+                        cite,
+                        False,
+                        f"gap of {(after - before).days} days from {start} to {end}; at most {allowed} allowed",
+                    )
+                )
         if not findings:
             findings.append(c.finding(rule, cite, True, f"{len(days)} meetings, no gap over {allowed}"))
         return findings
@@ -133,7 +161,11 @@ class Checker:
         findings = []
         for period in periods:
             if period.term is None:
-                findings.append(c.finding(rule, cite, None, f"cannot check {period.label}: {notes[0] if notes else 'no term dates'}"))
+                findings.append(
+                    c.finding(
+                        rule, cite, None, f"cannot check {period.label}: {notes[0] if notes else 'no term dates'}"
+                    )
+                )
             else:
                 findings.append(self._need_one(c, period.first, period.last, str(period.term), days, rule, cite))
         return findings
@@ -157,10 +189,23 @@ class Checker:
             else:
                 near = [d for d in days if anchor.date < d <= anchor.date + window]
             if near:
-                findings.append(c.finding(rule, relation.cite, True, f"{_fmt(near[0])}, {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}"))
+                findings.append(
+                    c.finding(
+                        rule,
+                        relation.cite,
+                        True,
+                        f"{_fmt(near[0])}, {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}",
+                    )
+                )
             else:
                 findings.append(
-                    c.finding(rule, relation.cite, False, f"no meeting within {window.days} days {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}")
+                    c.finding(
+                        rule,
+                        relation.cite,
+                        False,
+                        f"no meeting within {window.days} days {relation.kind}"
+                        f" the {other.name} meeting on {_fmt(anchor.date)}",
+                    )
                 )
         return findings
 
@@ -172,11 +217,27 @@ class Checker:
         for meeting in c.active:
             reason = calendar.reason(meeting.date)
             if reason:
-                findings.append(c.finding("meetings on working days", cite, False, f"meeting on {_fmt(meeting.date)} is not a working day ({reason})"))
+                findings.append(
+                    c.finding(
+                        "meetings on working days",
+                        cite,
+                        False,
+                        f"meeting on {_fmt(meeting.date)} is not a working day ({reason})",
+                    )
+                )
             elif c.body.meetings.avoid_school_holidays and terms is not None and terms.is_school_holiday(meeting.date):
-                findings.append(c.finding("avoid school holidays", cite, False, f"meeting on {_fmt(meeting.date)} is in the school holidays"))
+                findings.append(
+                    c.finding(
+                        "avoid school holidays",
+                        cite,
+                        False,
+                        f"meeting on {_fmt(meeting.date)} is in the school holidays",
+                    )
+                )
         if not findings and c.active:
-            findings.append(c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days"))
+            findings.append(
+                c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days")
+            )
         return findings
 
     def _items(self, c: _Context) -> list[Finding]:
@@ -186,10 +247,18 @@ class Checker:
                 month = MONTHS[item.at_month - 1].title()
                 inside = [m for m in c.active if m.date.month == item.at_month]
                 ok = bool(inside)
-                message = f"{item.name} taken at the meeting on {_fmt(inside[0].date)}" if ok else f"{item.name} is for {month} but there is no meeting in {month}"
+                message = (
+                    f"{item.name} taken at the meeting on {_fmt(inside[0].date)}"
+                    if ok
+                    else f"{item.name} is for {month} but there is no meeting in {month}"
+                )
                 findings.append(c.finding(item.name, item.cite, ok, message))
             elif item.at is not None and not c.active:
-                findings.append(c.finding(item.name, item.cite, False, f"{item.name} needs a meeting and there is none in the cycle year"))
+                findings.append(
+                    c.finding(
+                        item.name, item.cite, False, f"{item.name} needs a meeting and there is none in the cycle year"
+                    )
+                )
         return findings
 
 

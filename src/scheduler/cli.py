@@ -66,14 +66,20 @@ def cmd_plan(args: argparse.Namespace) -> int:
 def _print_plans(plans: Sequence[BodyPlan]) -> None:
     console = _console()
     for plan in plans:
-        table = Table(title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False)
+        table = Table(
+            title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False
+        )
         table.add_column("date", no_wrap=True)
         table.add_column("time", no_wrap=True)
         table.add_column("what")
         table.add_column("why")
         for o in plan.occurrences():
             if isinstance(o, Meeting):
-                when, what, style = f"{o.start:%H:%M}", f"[bold]Meeting[/bold] ({'public' if o.public else 'private'})", "bold"
+                when, what, style = (
+                    f"{o.start:%H:%M}",
+                    f"[bold]Meeting[/bold] ({'public' if o.public else 'private'})",
+                    "bold",
+                )
             elif isinstance(o, Deadline):
                 when, what, style = f"{o.due:%H:%M}", o.name, ""
             else:
@@ -122,7 +128,13 @@ def _print_findings(findings: Sequence[Finding], verbose: bool) -> None:
     for (body, cycle), own in by_body.items():
         failed = sum(f.ok is False for f in own)
         unknown = sum(f.ok is None for f in own)
-        verdict = "[red]does not comply[/red]" if failed else "[yellow]cannot be fully checked[/yellow]" if unknown else "[green]complies[/green]"
+        verdict = (
+            "[red]does not comply[/red]"
+            if failed
+            else "[yellow]cannot be fully checked[/yellow]"
+            if unknown
+            else "[green]complies[/green]"
+        )
         console.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed)")
         for finding in own:
             if finding.ok is not True or verbose:
@@ -137,7 +149,10 @@ def cmd_explain(args: argparse.Namespace) -> int:
     rules = _rules(args)
     parts = args.id.split("/")
     if len(parts) < 3 or parts[0] not in rules.bodies or not parts[1][:4].isdigit():
-        raise RuleError(f"'{args.id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05' (see `govcal plan --json`)")
+        raise RuleError(
+            f"'{args.id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
+            " (see `govcal plan --json`)"
+        )
     plan = Planner(rules).body_plan(parts[0], int(parts[1][:4]))
     found = {o.id: o for o in plan.occurrences()}
     if args.id not in found:
@@ -146,7 +161,16 @@ def cmd_explain(args: argparse.Namespace) -> int:
         raise RuleError(f"no date with id '{args.id}' in {prefix}; ids there include {examples}")
     occurrence = found[args.id]
     if args.json:
-        print(json.dumps({"id": occurrence.id, "date": occurrence.date.isoformat(), "explanation": occurrence.explanation.lines()}, indent=2))
+        print(
+            json.dumps(
+                {
+                    "id": occurrence.id,
+                    "date": occurrence.date.isoformat(),
+                    "explanation": occurrence.explanation.lines(),
+                },
+                indent=2,
+            )
+        )
         return OK
     console = _console()
     what = {Meeting: "meeting", Deadline: "deadline", Item: "item"}[type(occurrence)]
@@ -172,7 +196,9 @@ def cmd_date(args: argparse.Namespace) -> int:
     calendar = working_calendar(args.nation, closures)
     reason = calendar.reason(anchor)
     if reason:
-        raise RuleError(f"{anchor:%a %d %b %Y} is not a working day ({reason}) in {args.nation}: a meeting cannot be held then")
+        raise RuleError(
+            f"{anchor:%a %d %b %Y} is not a working day ({reason}) in {args.nation}: a meeting cannot be held then"
+        )
     day = calendar.shift(anchor, offset)
     due = at_time(day, args.time)
     skipped = calendar.skipped(anchor, day, offset)
@@ -206,7 +232,14 @@ def cmd_bodies(args: argparse.Namespace) -> int:
         meets = body.meetings.frequency.phrase if body.meetings.frequency else ""
         related = ", ".join(f"{r.kind} {r.body}" for r in body.meetings.relations)
         meets = "; ".join(part for part in (meets, related) if part)
-        table.add_row(body.id, body.name, meets, dt.date(2000, body.cycle_start, 1).strftime("%B"), body.nation, Path(body.source_file).name)
+        table.add_row(
+            body.id,
+            body.name,
+            meets,
+            dt.date(2000, body.cycle_start, 1).strftime("%B"),
+            body.nation,
+            Path(body.source_file).name,
+        )
     _console().print(table)
     return OK
 
@@ -222,15 +255,28 @@ def _time_arg(value: str) -> dt.time:
 
 
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
+    main = argparse.ArgumentParser(
+        prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items."
+    )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
-        sub.add_argument("--rules", action="append", type=Path, metavar="PATH", help="rule file or directory (repeatable; default: the built-in seed bodies)")
+        sub.add_argument(
+            "--rules",
+            action="append",
+            type=Path,
+            metavar="PATH",
+            help="rule file or directory (repeatable; default: the built-in seed bodies)",
+        )
         return sub
 
     plan = with_rules(commands.add_parser("plan", help="plan cycle years for every body"))
-    plan.add_argument("year", nargs="?", type=int, help="cycle year, by the calendar year it starts in (default: the cycle containing today)")
+    plan.add_argument(
+        "year",
+        nargs="?",
+        type=int,
+        help="cycle year, by the calendar year it starts in (default: the cycle containing today)",
+    )
     plan.add_argument("--years", type=int, default=1, help="how many cycle years from YEAR (default 1)")
     plan.add_argument("--body", action="append", metavar="ID", help="only this body (repeatable)")
     output = plan.add_mutually_exclusive_group()
@@ -252,8 +298,12 @@ def parser() -> argparse.ArgumentParser:
     date = commands.add_parser("date", help="working-day calculator: '5 clear working days before 2026-04-15'")
     date.add_argument("phrase", help="an offset phrase and a meeting date")
     date.add_argument("--nation", choices=sorted(NATIONS), default=DEFAULT_NATION)
-    date.add_argument("--closed", action="append", type=_date_arg, default=[], metavar="DATE", help="a closure day (repeatable)")
-    date.add_argument("--time", type=_time_arg, default=dt.time(17, 0), help="the deadline's time of day (default 17:00)")
+    date.add_argument(
+        "--closed", action="append", type=_date_arg, default=[], metavar="DATE", help="a closure day (repeatable)"
+    )
+    date.add_argument(
+        "--time", type=_time_arg, default=dt.time(17, 0), help="the deadline's time of day (default 17:00)"
+    )
     date.add_argument("--json", action="store_true")
     date.set_defaults(run=cmd_date)
 

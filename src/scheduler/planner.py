@@ -82,7 +82,12 @@ def even_periods(first: dt.date, last: dt.date, count: int) -> list[Period]:
     length = (last - first).days + 1
     bounds = [first + dt.timedelta(days=length * i // count) for i in range(count + 1)]
     return [
-        Period(i + 1, bounds[i], bounds[i + 1] - dt.timedelta(days=1), f"{bounds[i]:%d %b} to {bounds[i + 1] - dt.timedelta(days=1):%d %b %Y}")
+        Period(
+            i + 1,
+            bounds[i],
+            bounds[i + 1] - dt.timedelta(days=1),
+            f"{bounds[i]:%d %b} to {bounds[i + 1] - dt.timedelta(days=1):%d %b %Y}",
+        )
         for i in range(count)
     ]
 
@@ -164,7 +169,16 @@ class Planner:
         body = self.rules[body_id]
         first, last = cycle_bounds(body.cycle_start, year)
         meetings, problems, notes = self.meetings(body_id, year)
-        plan = BodyPlan(body, year, cycle_label(body.cycle_start, year), first, last, list(meetings), problems=list(problems), notes=list(notes))
+        plan = BodyPlan(
+            body,
+            year,
+            cycle_label(body.cycle_start, year),
+            first,
+            last,
+            list(meetings),
+            problems=list(problems),
+            notes=list(notes),
+        )
         calendar = self.calendar(body)
         for meeting in plan.meetings:
             plan.deadlines += self._deadlines(body, meeting, plan, calendar)
@@ -212,6 +226,9 @@ class Planner:
         problems: list[str] = []
         meetings: list[Meeting] = []
         calendar = self.calendar(body)
+        if periods:  # periods come only from a frequency, which the loader pairs with a pattern
+            assert rules.frequency is not None and rules.pattern is not None
+            period_rule = f"{rules.frequency.phrase}; {rules.pattern.phrase} at {rules.time:%H:%M}"
         for period in periods:
             placed = self._place(body, period, calendar)
             if isinstance(placed, str):
@@ -219,7 +236,7 @@ class Planner:
                 continue
             day, steps, month = placed
             why = Explanation(
-                rule=f"meets {rules.frequency.phrase if rules.frequency else ''}; {rules.pattern.phrase if rules.pattern else ''} at {rules.time:%H:%M}",
+                rule=f"meets {period_rule}",
                 cite=rules.cite,
                 anchor=f"period {period.label}; preferred day {month}",
                 steps=tuple(steps),
@@ -252,7 +269,8 @@ class Planner:
             wanted = rules.months[period.index - 1] if period.index <= len(rules.months) else rules.months[-1]
             matching = [m for m in months if m.month == wanted]
             if not matching:
-                return f"months: {MONTHS[wanted - 1].title()} is not in period {period.index} ({period.label}) ({rules.cite})"
+                name = MONTHS[wanted - 1].title()
+                return f"months: {name} is not in period {period.index} ({period.label}) ({rules.cite})"
             month = matching[0]
         else:
             month = months[{Position.FIRST: 0, Position.MIDDLE: len(months) // 2, Position.LAST: -1}[rules.position]]
@@ -273,7 +291,7 @@ class Planner:
             if why_not is None:
                 return day, steps, preferred
             if step == 0:
-                return f"{day:%a %d %b %Y} ({preferred}) {why_not}, and the rule says no way to move it (if_unavailable) ({rules.cite})"
+                return f"{day:%a %d %b %Y} ({preferred}) {why_not}; the rule gives no if_unavailable ({rules.cite})"
             moved = day + dt.timedelta(days=step)
             steps.append(f"{day:%a %d %b %Y} {why_not}; moved to the {rules.if_unavailable.value}, {moved:%a %d %b %Y}")
             day = moved
@@ -293,7 +311,9 @@ class Planner:
             return "is in the school holidays"
         return None
 
-    def _related_meetings(self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[str]) -> list[Meeting]:
+    def _related_meetings(
+        self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[str]
+    ) -> list[Meeting]:
         """Meetings set from another body's: before, after or following each of them."""
         first, last = cycle_bounds(body.cycle_start, year)
         margin = dt.timedelta(days=120)
@@ -315,7 +335,9 @@ class Planner:
                 )
                 meetings.append(self._meeting(body, f"{body.id}/{label}/{relation.kind}-{count:02d}", day, why))
             if count == 0:
-                problems.append(f"{other.name} has no meetings planned to set {relation.kind} meetings from ({relation.cite})")
+                problems.append(
+                    f"{other.name} has no meetings planned to set {relation.kind} meetings from ({relation.cite})"
+                )
         return meetings
 
     # -- deadlines, items, reports ---------------------------------------------------
@@ -326,13 +348,21 @@ class Planner:
             if rule.only_for and rule.only_for not in meeting.tags:
                 continue
             anchor_day = meeting.date if rule.anchor == "meeting" else found[rule.anchor].date
-            anchor_text = f"meeting on {meeting.date:%a %d %b %Y}" if rule.anchor == "meeting" else f"{found[rule.anchor].name} on {anchor_day:%a %d %b %Y}"
+            anchor_text = (
+                f"meeting on {meeting.date:%a %d %b %Y}"
+                if rule.anchor == "meeting"
+                else f"{found[rule.anchor].name} on {anchor_day:%a %d %b %Y}"
+            )
             computed = self._offset_day(body, rule.offset, anchor_day, meeting, plan, calendar)
             if isinstance(computed, str):
-                plan.problems.append(f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed} ({rule.cite})")
+                plan.problems.append(
+                    f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed} ({rule.cite})"
+                )
                 continue
             day, due, skipped = computed
-            why = Explanation(rule=f"{rule.name}: {rule.offset}", cite=rule.cite, anchor=anchor_text, skipped=tuple(skipped))
+            why = Explanation(
+                rule=f"{rule.name}: {rule.offset}", cite=rule.cite, anchor=anchor_text, skipped=tuple(skipped)
+            )
             if rule.offset.count is Count.MEETING_START:
                 due = meeting.start
             found[rule.id] = Deadline(
@@ -349,7 +379,13 @@ class Planner:
         return list(found.values())
 
     def _offset_day(
-        self, body: Body, offset: Offset, anchor_day: dt.date, meeting: Meeting, plan: BodyPlan, calendar: WorkingCalendar
+        self,
+        body: Body,
+        offset: Offset,
+        anchor_day: dt.date,
+        meeting: Meeting,
+        plan: BodyPlan,
+        calendar: WorkingCalendar,
     ) -> tuple[dt.date, dt.datetime | None, list[NonWorkingDay]] | str:
         """(day, due instant or None, skipped days) for an offset, or a problem in words."""
         if offset.count is Count.MEETING_START:
@@ -369,15 +405,21 @@ class Planner:
         if rule.once is not None:
             if plan.first <= rule.once <= plan.last:
                 day = calendar.on_or_before(rule.once)
-                plan.items.append(self._item_at(body, plan, rule, day, None, f"due {rule.once:%d %b %Y} (a single date)"))
+                plan.items.append(
+                    self._item_at(body, plan, rule, day, None, f"due {rule.once:%d %b %Y} (a single date)")
+                )
             return
         if rule.by is not None:
             month, day_of_month = rule.by
-            year = plan.first.year if (month, day_of_month) >= (plan.first.month, plan.first.day) else plan.first.year + 1
+            year = (
+                plan.first.year if (month, day_of_month) >= (plan.first.month, plan.first.day) else plan.first.year + 1
+            )
             target = dt.date(year, month, min(day_of_month, (dt.date(year, month, 1) + relativedelta(day=31)).day))
             day = calendar.on_or_before(target)
             skipped = calendar.non_working_days(day + dt.timedelta(days=1), target)
-            plan.items.append(self._item_at(body, plan, rule, day, None, f"by {target:%d %B %Y} each cycle year", skipped))
+            plan.items.append(
+                self._item_at(body, plan, rule, day, None, f"by {target:%d %B %Y} each cycle year", skipped)
+            )
             return
         chosen, anchor = self._item_meeting(body, rule, plan, active)
         if chosen is None:
@@ -405,7 +447,9 @@ class Planner:
                 )
             )
 
-    def _item_meeting(self, body: Body, rule: ItemRule, plan: BodyPlan, active: list[Meeting]) -> tuple[Meeting | None, str]:
+    def _item_meeting(
+        self, body: Body, rule: ItemRule, plan: BodyPlan, active: list[Meeting]
+    ) -> tuple[Meeting | None, str]:
         """The meeting an item is taken at, and how it was chosen (or why none was)."""
         if not active:
             return None, "no meetings are planned in the cycle year"
@@ -415,7 +459,11 @@ class Planner:
                 before = [m for m in active if body.established <= m.date <= due]
                 if not before:
                     return None, f"no meeting between establishment ({body.established}) and {due} for the first review"
-                return before[-1], f"first review: last meeting within {rule.first_within.n} months of establishment on {body.established:%d %b %Y}"
+                return (
+                    before[-1],
+                    f"first review: last meeting within {rule.first_within.n} months"
+                    f" of establishment on {body.established:%d %b %Y}",
+                )
         if rule.at == "last":
             return active[-1], "the last meeting of the cycle year"
         if rule.at_month is None:
@@ -454,7 +502,9 @@ class Planner:
             targets = self.meetings_between(other.id, period.first, period.last)
             name = f"{'Quarterly' if count == 4 else 'Annual'} report to {other.name}"
             if not targets:
-                plan.problems.append(f"{name}: {other.name} has no meeting in {period.label} to report to ({rule.cite})")
+                plan.problems.append(
+                    f"{name}: {other.name} has no meeting in {period.label} to report to ({rule.cite})"
+                )
                 continue
             target = targets[0]
             day = calendar.shift(target.date, rule.offset)

@@ -141,7 +141,11 @@ def read_schedule(path: Path, rules: RuleSet) -> Schedule:
         raise RuleError(f"cannot read: {error.strerror}", file=file) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
-        raise RuleError(f"not valid YAML or JSON: {getattr(error, 'problem', error)}", file=file, line=mark.line + 1 if mark else None) from None
+        raise RuleError(
+            f"not valid YAML or JSON: {getattr(error, 'problem', error)}",
+            file=file,
+            line=mark.line + 1 if mark else None,
+        ) from None
     if node is None:
         raise RuleError("the schedule is empty", file=file)
     top = Fields(node, file)
@@ -211,4 +215,3 @@ def _meeting(fields: Fields, rules: RuleSet, n: int) -> Meeting:
     )
     fields.done()
     return meeting
-

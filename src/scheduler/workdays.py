@@ -211,7 +211,9 @@ class WorkingCalendar:
         deadline was moved back over.
         """
         if offset.is_calendar:
-            reached = anchor + (dt.timedelta(days=offset.n) if offset.count is Count.DAYS else relativedelta(months=offset.n))
+            reached = anchor + (
+                dt.timedelta(days=offset.n) if offset.count is Count.DAYS else relativedelta(months=offset.n)
+            )
             return self.non_working_days(result + dt.timedelta(days=1), reached)
         lo, hi = sorted((anchor, result))
         return self.non_working_days(lo + dt.timedelta(days=1), hi - dt.timedelta(days=1))
