@@ -1,4 +1,4 @@
-"""The `govcal` command: plan, check, explain, date, bodies.
+"""The `govcal` command: plan, check, explain, date, extraordinary, bodies.
 
 Exit status: 0 success, 1 compliance failures (or a plan with problems), 2 bad
 input. A user's mistake is one line on stderr, never a traceback.
@@ -20,13 +20,14 @@ from rich.table import Table
 from rules.errors import RuleError
 from rules.loader import RuleSet, load_rules
 from rules.model import Closure
-from rules.offsets import Count, parse_offset, split_anchor
+from rules.offsets import Count, Offset, parse_offset, split_anchor
 from rules.phrases import parse_time
 from scheduler.checker import Checker, Finding
+from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
-from scheduler.workdays import DEFAULT_NATION, NATIONS, at_time, working_calendar
+from scheduler.workdays import DEFAULT_NATION, LONDON, NATIONS, at_time, working_calendar
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 
@@ -220,6 +221,100 @@ def cmd_date(args: argparse.Namespace) -> int:
     return OK
 
 
+# -- extraordinary -----------------------------------------------------------------
+
+
+def _received_arg(value: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date and time; write it like '2026-03-03 10:15'"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def cmd_extraordinary(args: argparse.Namespace) -> int:
+    rule = None
+    nation, closures = args.nation or DEFAULT_NATION, ()
+    notice, window = (
+        parse_offset(args.notice or "5 clear working days before"),
+        parse_offset(f"within {args.window_days or 14} days"),
+    )
+    if args.body:
+        rules = _rules(args)
+        if args.body not in rules.bodies:
+            raise RuleError(f"unknown body '{args.body}'; known bodies: {', '.join(rules.bodies)}")
+        body = rules[args.body]
+        rule = body.extraordinary
+        if rule is None and not args.notice:
+            raise RuleError(
+                f"{body.name} has no extraordinary-meeting rule; give --notice (and --window-days) to stand in for one"
+            )
+        nation, closures = args.nation or body.nation, body.closures
+        if rule is not None:
+            deadline = next(d for d in body.deadlines if d.id == rule.notice)
+            notice = parse_offset(args.notice) if args.notice else deadline.offset
+            window = parse_offset(f"within {args.window_days} days") if args.window_days else rule.window
+    if notice.count not in (Count.WORKING, Count.CLEAR, Count.DAYS) or notice.n > 0:
+        raise RuleError(f"'{notice}' is not a notice period before a meeting, e.g. '5 clear working days before'")
+    request = Request(args.received, args.requested_by, args.seconded_by, args.chair)
+    validate(request, rule)
+    result = propose(request, notice, window, working_calendar(nation, closures))
+    if args.json:
+        print(json.dumps(_proposals_dict(result, notice, request), indent=2))
+        return OK
+    console = _console()
+    console.print(
+        f"Request received {request.received:%a %d %b %Y %H:%M};"
+        f" papers can go out from {result.papers_from:%a %d %b %Y}"
+    )
+    console.print(
+        f"Notice: {notice} the meeting; window: {window.n} days from receipt, to {result.window_end:%a %d %b %Y}"
+    )
+    table = Table(title="Possible dates, most notice first", title_justify="left")
+    for column in ("date", "papers by", "notice (working days)", "meets notice"):
+        table.add_column(column)
+    for p in result.proposals:
+        table.add_row(
+            f"{p.date:%a %d %b %Y}",
+            f"{p.notice_deadline:%a %d %b %Y}",
+            str(p.notice_working_days),
+            "yes" if p.meets_notice else "no",
+        )
+    console.print(table)
+    console.print(("[green]" if result.feasible else "[red]") + result.verdict())
+    return OK
+
+
+def _proposals_dict(result: Proposals, notice: Offset, request: Request) -> dict[str, Any]:
+    def iso(day: dt.date | None) -> str | None:
+        return day.isoformat() if day else None
+
+    return {
+        "received": request.received.isoformat(),
+        "requested_by": "Chair" if request.by_chair else request.requested_by,
+        "seconded_by": request.seconded_by,
+        "notice": str(notice),
+        "papers_from": iso(result.papers_from),
+        "window_end": iso(result.window_end),
+        "latest_meeting": iso(result.latest_meeting),
+        "earliest_meeting_with_notice": iso(result.earliest_meeting_with_notice),
+        "first_date_with_notice": iso(result.first_date_with_notice),
+        "feasible": result.feasible,
+        "verdict": result.verdict(),
+        "proposals": [
+            {
+                "date": iso(p.date),
+                "notice_deadline": iso(p.notice_deadline),
+                "notice_working_days": p.notice_working_days,
+                "meets_notice": p.meets_notice,
+            }
+            for p in result.proposals
+        ],
+    }
+
+
 # -- bodies --------------------------------------------------------------------------
 
 
@@ -306,6 +401,31 @@ def parser() -> argparse.ArgumentParser:
     )
     date.add_argument("--json", action="store_true")
     date.set_defaults(run=cmd_date)
+
+    extra = with_rules(
+        commands.add_parser("extraordinary", help="dates for an extraordinary meeting on request (E1-E3)")
+    )
+    extra.add_argument("body", nargs="?", help="the body (its rules give the window and notice)")
+    extra.add_argument(
+        "--received",
+        type=_received_arg,
+        required=True,
+        metavar="WHEN",
+        help="when the Chair received the request, e.g. '2026-03-03 10:15' (Europe/London)",
+    )
+    who = extra.add_mutually_exclusive_group()
+    who.add_argument("--chair", action="store_true", help="the Chair calls the meeting (no seconder needed)")
+    who.add_argument("--requested-by", metavar="MEMBER", help="the member who asked")
+    extra.add_argument("--seconded-by", metavar="MEMBER", help="the member who agreed in writing")
+    extra.add_argument("--nation", choices=sorted(NATIONS), help="stand in for the body's nation")
+    extra.add_argument("--window-days", type=int, metavar="N", help="stand in for the window (default 14 days)")
+    extra.add_argument(
+        "--notice",
+        metavar="PHRASE",
+        help="stand in for the notice rule (default: the body's, else '5 clear working days before')",
+    )
+    extra.add_argument("--json", action="store_true")
+    extra.set_defaults(run=cmd_extraordinary)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.set_defaults(run=cmd_bodies)

@@ -1,0 +1,110 @@
+"""Extraordinary meetings (E1-E3): who may call one, the window, the notice verdict."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from conftest import body
+from rules.errors import RuleError
+from rules.offsets import parse_offset
+from scheduler.cli import main
+from scheduler.extraordinary import Request, propose, validate
+from scheduler.workdays import LONDON, working_calendar
+
+D = dt.date
+FOURTEEN = parse_offset("within 14 days")
+
+
+def received(text: str) -> Request:
+    return Request(dt.datetime.fromisoformat(text).replace(tzinfo=LONDON), by_chair=True)
+
+
+def test_design_example_no_date_in_the_window_meets_eight_working_days():
+    result = propose(received("2026-12-18 10:00"), parse_offset("8 working days before"), FOURTEEN, working_calendar())
+    assert result.window_end == D(2027, 1, 1)  # 18 Dec + 14 days
+    assert result.latest_meeting == D(2026, 12, 31)  # 1 Jan is New Year's Day
+    assert not result.feasible and result.earliest_meeting_with_notice is None
+    # 8 working days before Mon 4 Jan: 31, 30, 29, (28, 25 holidays) 24, 23, 22, 21, 18 Dec
+    assert result.first_date_with_notice == D(2027, 1, 4)
+    assert "outside the window" in result.verdict()
+    # working days in the window: 18, 21-24, 29-31 Dec (25, 28 Dec and 1 Jan are holidays)
+    assert sorted(p.date for p in result.proposals) == [D(2026, 12, d) for d in (18, 21, 22, 23, 24, 29, 30, 31)]
+
+
+def test_five_clear_working_days_earliest_meeting():
+    result = propose(
+        received("2026-03-03 10:15"), parse_offset("5 clear working days before"), FOURTEEN, working_calendar()
+    )
+    # papers out Tue 3 Mar; clear days 4, 5, 6, 9, 10 Mar -> Wed 11 Mar
+    assert result.earliest_meeting_with_notice == D(2026, 3, 11)
+    assert result.window_end == D(2026, 3, 17) and result.latest_meeting == D(2026, 3, 17)
+    assert result.feasible
+    best = result.proposals[0]
+    assert best.date == D(2026, 3, 17) and best.meets_notice  # most notice first: 10 working days
+    assert best.notice_working_days == 10  # 3, 4, 5, 6, 9, 10, 11, 12, 13, 16 Mar
+    # too early: 3, 4, 5, 6, 9, 10 Mar (10 Mar's deadline would be Mon 2 Mar), listed last
+    assert [p.date.day for p in result.proposals if not p.meets_notice] == [10, 9, 6, 5, 4, 3]
+    assert not any(p.meets_notice for p in result.proposals[-6:])
+
+
+def test_request_received_over_easter_weekend():
+    result = propose(received("2026-04-04 09:00"), parse_offset("5 working days before"), FOURTEEN, working_calendar())
+    assert result.papers_from == D(2026, 4, 7)  # Sat 4, Sun 5, Easter Monday 6 Apr
+    assert result.earliest_meeting_with_notice == D(2026, 4, 14)  # 8, 9, 10, 13, 14 Apr
+    assert result.latest_meeting == D(2026, 4, 17)  # window ends Sat 18 Apr
+
+
+def test_a_members_request_needs_a_different_seconder():
+    moment = dt.datetime(2026, 3, 3, 10, 15, tzinfo=LONDON)
+    with pytest.raises(RuleError, match="written agreement of another member"):
+        validate(Request(moment, requested_by="Cllr Ali"), None)
+    with pytest.raises(RuleError, match="another member, not Cllr Ali"):
+        validate(Request(moment, requested_by="Cllr Ali", seconded_by="cllr ali"), None)
+    with pytest.raises(RuleError, match="--requested-by"):
+        validate(Request(moment), None)
+    validate(Request(moment, requested_by="Cllr Ali", seconded_by="Cllr Brown"), None)
+    validate(Request(moment, by_chair=True), None)
+
+
+@pytest.fixture
+def board_with_extraordinary(write_rules, tmp_path):
+    write_rules(
+        body(
+            deadlines=[
+                {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+            ],
+            extraordinary={"ref": "E1, E2, E3", "clause": "9.0", "window": "within 14 days", "notice": "papers"},
+        )
+    )
+    return tmp_path / "rules"
+
+
+def test_cli_uses_the_bodys_notice_and_window(capsys, board_with_extraordinary):
+    argv = ["extraordinary", "board", "--rules", str(board_with_extraordinary), "--received", "2026-03-03 10:15"]
+    assert main([*argv, "--requested-by", "Cllr Ali", "--seconded-by", "Cllr Brown", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["notice"] == "5 clear working days before"
+    assert (result["window_end"], result["latest_meeting"]) == ("2026-03-17", "2026-03-17")
+    assert result["earliest_meeting_with_notice"] == "2026-03-11" and result["feasible"] is True
+    assert main([*argv, "--requested-by", "Cllr Ali"]) == 2
+    assert "E1, E2, E3, clause 9.0" in capsys.readouterr().err
+
+
+def test_cli_stand_ins_without_a_body(capsys):
+    argv = ["extraordinary", "--received", "2026-12-18 10:00", "--chair", "--notice", "8 working days before", "--json"]
+    assert main(argv) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert result["feasible"] is False and result["earliest_meeting_with_notice"] is None
+    assert result["first_date_with_notice"] == "2027-01-04"
+    assert main([*argv[:-1], "--window-days", "21", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["earliest_meeting_with_notice"] == "2027-01-04"
+
+
+def test_cli_refuses_an_unreadable_receipt_time(capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(["extraordinary", "--received", "tomorrow", "--chair"])
+    assert stop.value.code == 2
+    assert "'tomorrow' is not a date and time" in capsys.readouterr().err
