@@ -1,0 +1,379 @@
+"""The kept year: bodies, members, meetings, deadlines, items and an audit trail.
+
+SQLite file by default (`govcal.db`, created on first use), PostgreSQL by URL
+(`--database` or `GOVCAL_DATABASE_URL`). The schema is Alembic's (`govcal db
+upgrade`); `open_store` brings a database up to date before use.
+
+Re-planning is idempotent: `save_plan` upserts each planned occurrence by its id.
+Unchanged rows are left alone; moved ones keep their id and get SEQUENCE + 1;
+rows the new plan no longer has are marked cancelled, never deleted; and a row an
+admin changed by hand is never overwritten: the clash is reported instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    create_engine,
+    event,
+    select,
+)
+from sqlalchemy.engine import Engine
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+
+from rules.model import Body
+from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
+
+if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
+    from alembic.config import Config
+
+DEFAULT_URL = "sqlite:///govcal.db"
+UTC = dt.UTC
+
+
+def database_url(explicit: str | None = None) -> str:
+    """The database to use: the option, else GOVCAL_DATABASE_URL, else ./govcal.db."""
+    return explicit or os.environ.get("GOVCAL_DATABASE_URL") or DEFAULT_URL
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class BodyRow(Base):
+    """A body as last planned, with the rule file version it was planned from."""
+
+    __tablename__ = "body"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    rules_file: Mapped[str] = mapped_column(String(500), default="")
+    rules_version: Mapped[str] = mapped_column(String(64), default="")
+    planned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberRow(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+
+
+class MembershipRow(Base):
+    """A member's place on a body: member, substitute (for someone), clerk or chair."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("member_id", "body_id", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"))
+    role: Mapped[str] = mapped_column(String(20))
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    substitute_for: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+
+class OccurrenceColumns:
+    """What meetings, deadlines and items share: identity, date, version, explanation."""
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"), index=True)
+    cycle: Mapped[str] = mapped_column(String(10), index=True)
+    date: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(20), default="planned")
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    planned_date: Mapped[dt.date | None]  # what the rules last gave, kept beside a manual change
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MeetingRow(OccurrenceColumns, Base):
+    __tablename__ = "meeting"
+    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str] = mapped_column(String(300))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class DeadlineRow(OccurrenceColumns, Base):
+    __tablename__ = "deadline"
+    meeting_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    rule: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[list[Any]] = mapped_column(default=list)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ItemRow(OccurrenceColumns, Base):
+    __tablename__ = "item"
+    meeting_id: Mapped[str | None] = mapped_column(String(300))
+    rule: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class AuditRow(Base):
+    """Who changed what, when: one row per change, never updated."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+# -- engines and migrations ----------------------------------------------------------
+
+
+def engine_for(url: str) -> Engine:
+    """An engine; SQLite gets foreign keys on and a busy timeout for several processes."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _: Any) -> None:
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for the migrations shipped in `scheduler/migrations`."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Bring the database schema to the newest revision (creating it if new)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+def open_store(url: str | None = None) -> Store:
+    """A store on an up-to-date database."""
+    resolved = database_url(url)
+    upgrade(resolved)
+    return Store(engine_for(resolved))
+
+
+# -- re-planning ------------------------------------------------------------------------
+
+
+@dataclass
+class Changes:
+    """What saving a plan did, row by row."""
+
+    added: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # same day, other details (time, wording)
+    cancelled: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.moved or self.updated or self.cancelled)
+
+    def summary(self) -> str:
+        counts = {"added": self.added, "moved": self.moved, "updated": self.updated, "cancelled": self.cancelled}
+        return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) + f", {len(self.conflicts)} conflicts"
+
+
+def rules_version(body: Body) -> str:
+    """A digest of the rule file a body was read from: which version a plan came from."""
+    try:
+        return hashlib.sha256(Path(body.source_file).read_bytes()).hexdigest()
+    except OSError:
+        return ""
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(UTC)
+
+
+class Store:
+    """Reads and writes the kept year; each public method is one transaction."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def session(self) -> Session:
+        return Session(self.engine, expire_on_commit=False)
+
+    def save_plan(self, plans: Iterable[BodyPlan], actor: str = "govcal plan") -> Changes:
+        """Upsert planned cycles idempotently (see the module docstring)."""
+        changes = Changes()
+        now = _now()
+        with self.session() as session, session.begin():
+            for plan in plans:
+                self._save_body(session, plan, now)
+                self._sync(session, MeetingRow, plan, plan.meetings, _meeting_values, changes, now)
+                self._sync(session, DeadlineRow, plan, plan.deadlines, _deadline_values, changes, now)
+                self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
+            kinds = {
+                "added": changes.added,
+                "moved": changes.moved,
+                "updated": changes.updated,
+                "cancelled": changes.cancelled,
+            }
+            for kind, ids in kinds.items():
+                for target in ids:
+                    session.add(AuditRow(at=now, actor=actor, action=f"plan:{kind}", target=target, detail={}))
+        return changes
+
+    def _save_body(self, session: Session, plan: BodyPlan, now: dt.datetime) -> None:
+        row = session.get(BodyRow, plan.body.id)
+        if row is None:
+            row = BodyRow(id=plan.body.id)
+            session.add(row)
+        row.name = plan.body.name
+        row.rules_file = plan.body.source_file
+        row.rules_version = rules_version(plan.body)
+        row.planned_at = now
+        session.flush()
+
+    def _sync(
+        self,
+        session: Session,
+        table: type[MeetingRow] | type[DeadlineRow] | type[ItemRow],
+        plan: BodyPlan,
+        planned: Sequence[Meeting | Deadline | Item],
+        values: Any,
+        changes: Changes,
+        now: dt.datetime,
+    ) -> None:
+        existing = {
+            row.id: row
+            for row in session.scalars(select(table).where(table.body_id == plan.body.id, table.cycle == plan.label))
+        }
+        for occurrence in planned:
+            new = values(occurrence)
+            row = existing.pop(occurrence.id, None)
+            if row is None:
+                session.add(
+                    table(
+                        id=occurrence.id,
+                        body_id=plan.body.id,
+                        cycle=plan.label,
+                        planned_date=occurrence.date,
+                        sequence=0,
+                        updated_at=now,
+                        **new,
+                    )
+                )
+                changes.added.append(occurrence.id)
+                continue
+            if row.manual:
+                if row.planned_date != occurrence.date and row.date != occurrence.date:
+                    changes.conflicts.append(
+                        f"{occurrence.id}: the rules now give {occurrence.date},"
+                        f" but it was set by hand to {row.date}; kept"
+                    )
+                row.planned_date = occurrence.date
+                continue
+            if row.explanation != new["explanation"]:
+                row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
+                row.updated_at = now
+            if row.status == "cancelled" or any(_differs(getattr(row, key), value) for key, value in new.items()):
+                moved = row.date != occurrence.date or row.status == "cancelled"
+                for key, value in new.items():
+                    setattr(row, key, value)
+                row.status = "planned"
+                row.planned_date = occurrence.date
+                row.sequence += 1
+                row.updated_at = now
+                (changes.moved if moved else changes.updated).append(occurrence.id)
+        for row in existing.values():
+            if row.status != "cancelled" and not row.manual:
+                row.status = "cancelled"
+                row.sequence += 1
+                row.updated_at = now
+                changes.cancelled.append(row.id)
+
+    # -- reading ------------------------------------------------------------------------
+
+    def meetings(self, body_id: str | None = None) -> list[MeetingRow]:
+        with self.session() as session:
+            query = select(MeetingRow).order_by(MeetingRow.date, MeetingRow.id)
+            if body_id:
+                query = query.where(MeetingRow.body_id == body_id)
+            return list(session.scalars(query))
+
+    def counts(self) -> dict[str, int]:
+        """Rows per table, for `govcal plan --save` and the tests."""
+        with self.session() as session:
+            return {
+                table.__tablename__: session.query(table).count()
+                for table in (BodyRow, MeetingRow, DeadlineRow, ItemRow, AuditRow)
+            }
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """Compare stored and planned values; instants compare in UTC (SQLite drops the zone)."""
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        old = old if old.tzinfo else old.replace(tzinfo=UTC)
+        return old != new
+    return old != new
+
+
+def _meeting_values(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "date": meeting.date,
+        "start": meeting.start.astimezone(UTC),
+        "end": meeting.end.astimezone(UTC),
+        "title": meeting.title,
+        "location": meeting.location,
+        "public": meeting.public,
+        "tags": list(meeting.tags),
+        "explanation": meeting.explanation.short(),
+    }
+
+
+def _deadline_values(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "date": deadline.date,
+        "due": deadline.due.astimezone(UTC),
+        "meeting_id": deadline.meeting,
+        "rule": deadline.rule,
+        "name": deadline.name,
+        "who": list(deadline.who),
+        "explanation": deadline.explanation.short(),
+    }
+
+
+def _item_values(item: Item) -> dict[str, Any]:
+    return {
+        "date": item.date,
+        "meeting_id": item.meeting,
+        "rule": item.rule,
+        "name": item.name,
+        "explanation": item.explanation.short(),
+    }

@@ -1,0 +1,114 @@
+"""The store, run once per backend: SQLite and the real PostgreSQL.
+
+PostgreSQL comes from GOVCAL_TEST_POSTGRES_URL (`.ci/run` sets it), else the local
+server on 127.0.0.1:5432. Where none answers the PostgreSQL cases skip, saying so;
+where the variable was set explicitly they fail instead, so CI cannot skip them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+
+import pytest
+import sqlalchemy
+
+from conftest import body
+from scheduler.planner import Planner
+from scheduler.store import MeetingRow, open_store
+
+PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+D = dt.date
+
+
+def _reset_postgres(url: str) -> str | None:
+    """Empty the test database; the reason it cannot be reached, or None."""
+    try:
+        engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.removeprefix("postgresql://"))
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    except Exception as error:  # any failure to reach it is a reason to skip, stated
+        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'govcal.db'}"
+    reason = _reset_postgres(PG_URL)
+    if reason:
+        if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
+            pytest.fail(f"PostgreSQL at {PG_URL} was asked for and cannot be reached: {reason}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); set GOVCAL_TEST_POSTGRES_URL")
+    return PG_URL
+
+
+def plan(rules, year=2026):
+    return Planner(rules).plan([year])
+
+
+def test_first_save_adds_everything_and_a_second_changes_nothing(database, write_rules):
+    rules = write_rules(
+        body(
+            deadlines=[
+                {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+            ]
+        )
+    )
+    store = open_store(database)
+    first = store.save_plan(plan(rules))
+    assert (len(first.added), first.moved, first.cancelled) == (24, [], [])  # 12 meetings, 12 deadlines
+    again = store.save_plan(plan(rules))
+    assert not again.changed and again.conflicts == []
+    assert store.counts()["meeting"] == 12
+    assert store.counts()["audit"] == 24  # one row per addition; the idle re-plan wrote none
+
+
+def test_an_edited_rule_moves_and_cancels_keeping_identities(database, write_rules):
+    store = open_store(database)
+    store.save_plan(plan(write_rules(body())))
+    before = {m.id: m for m in store.meetings()}
+    # monthly on the first Monday -> every 2 months on the first Monday: periods Apr-May, Jun-Jul, ...
+    changes = store.save_plan(plan(write_rules(body(meetings={"frequency": "every 2 months"}))))
+    after = {m.id: m for m in store.meetings()}
+    assert set(after) == set(before)  # nothing deleted
+    assert sorted(changes.cancelled) == [f"board/2026-27/meeting-{n:02d}" for n in range(7, 13)]
+    # period n (n <= 6) now starts in month 2n-1 from April: Apr, Jun, Aug, Oct, Dec, Feb
+    # meeting-01 stays on 13 Apr; 02 moves 11 May -> 1 Jun; 03 1 Jun -> 3 Aug; 04 6 Jul -> 5 Oct;
+    # 05 3 Aug -> 7 Dec; 06 7 Sep -> 1 Feb 2027
+    assert sorted(changes.moved) == [f"board/2026-27/meeting-{n:02d}" for n in range(2, 7)]
+    assert after["board/2026-27/meeting-01"].sequence == 0
+    assert after["board/2026-27/meeting-02"].date == D(2026, 6, 1) and after["board/2026-27/meeting-02"].sequence == 1
+    assert after["board/2026-27/meeting-06"].date == D(2027, 2, 1)
+    assert after["board/2026-27/meeting-07"].status == "cancelled" and after["board/2026-27/meeting-07"].sequence == 1
+    # and back: the cancelled ones return under their old identities, one version later again
+    back = store.save_plan(plan(write_rules(body())))
+    assert sorted(back.moved) == sorted([*changes.moved, *changes.cancelled])
+    assert {m.id: m.sequence for m in store.meetings()}["board/2026-27/meeting-07"] == 2
+
+
+def test_a_manual_move_survives_replanning_and_the_clash_is_reported(database, write_rules):
+    store = open_store(database)
+    store.save_plan(plan(write_rules(body())))
+    with store.session() as session, session.begin():  # an admin moves meeting-03 (1 Jun) to 2 Jun
+        row = session.get(MeetingRow, "board/2026-27/meeting-03")
+        row.date, row.manual, row.status, row.sequence = D(2026, 6, 2), True, "moved", row.sequence + 1
+    unchanged = store.save_plan(plan(write_rules(body())))
+    assert unchanged.conflicts == [] and not unchanged.changed
+    edited = store.save_plan(plan(write_rules(body(meetings={"pattern": "first Wednesday"}))))
+    assert edited.conflicts == [
+        "board/2026-27/meeting-03: the rules now give 2026-06-03, but it was set by hand to 2026-06-02; kept"
+    ]
+    kept = {m.id: m for m in store.meetings()}["board/2026-27/meeting-03"]
+    assert (kept.date, kept.status, kept.sequence) == (D(2026, 6, 2), "moved", 1)
+    assert "board/2026-27/meeting-03" not in edited.moved
+
+
+def test_instants_keep_their_zone_on_every_backend(database, write_rules):
+    store = open_store(database)
+    store.save_plan(plan(write_rules(body())))
+    first = store.meetings()[0]  # Mon 13 Apr 2026 14:00 BST
+    start = first.start if first.start.tzinfo else first.start.replace(tzinfo=dt.UTC)
+    assert start == dt.datetime(2026, 4, 13, 13, 0, tzinfo=dt.UTC)
