@@ -1,13 +1,21 @@
-"""Shared fixtures: small rule sets written to a temporary directory."""
+"""Shared fixtures: small rule sets in a temporary directory, and a database per backend.
+
+Store tests run once on SQLite and once on the real PostgreSQL, which comes from
+GOVCAL_TEST_POSTGRES_URL (`.ci/run` sets it), else the local server on
+127.0.0.1:5432. Where none answers, the PostgreSQL cases skip, saying why; where
+the variable was set explicitly they fail instead, so CI cannot skip them.
+"""
 
 from __future__ import annotations
 
 import copy
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+import sqlalchemy
 import yaml
 
 from rules.loader import RuleSet, load_rules
@@ -51,3 +59,30 @@ def write_rules(tmp_path: Path) -> Callable[..., RuleSet]:
         return load_rules([folder])
 
     return write
+
+
+PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def _reset_postgres(url: str) -> str | None:
+    """Empty the test database; the reason it cannot be reached, or None."""
+    try:
+        engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.removeprefix("postgresql://"))
+        with engine.begin() as connection:
+            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+        engine.dispose()
+    except Exception as error:  # any failure to reach it is a reason to skip, stated
+        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
+    return None
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def database(request, tmp_path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'govcal.db'}"
+    reason = _reset_postgres(PG_URL)
+    if reason:
+        if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
+            pytest.fail(f"PostgreSQL at {PG_URL} was asked for and cannot be reached: {reason}")
+        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); set GOVCAL_TEST_POSTGRES_URL")
+    return PG_URL

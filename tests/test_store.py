@@ -1,48 +1,14 @@
-"""The store, run once per backend: SQLite and the real PostgreSQL.
-
-PostgreSQL comes from GOVCAL_TEST_POSTGRES_URL (`.ci/run` sets it), else the local
-server on 127.0.0.1:5432. Where none answers the PostgreSQL cases skip, saying so;
-where the variable was set explicitly they fail instead, so CI cannot skip them.
-"""
+"""The store, run once per backend (SQLite and the real PostgreSQL: see conftest)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import os
-
-import pytest
-import sqlalchemy
 
 from conftest import body
 from scheduler.planner import Planner
 from scheduler.store import MeetingRow, open_store
 
-PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 D = dt.date
-
-
-def _reset_postgres(url: str) -> str | None:
-    """Empty the test database; the reason it cannot be reached, or None."""
-    try:
-        engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.removeprefix("postgresql://"))
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-        engine.dispose()
-    except Exception as error:  # any failure to reach it is a reason to skip, stated
-        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
-    return None
-
-
-@pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path) -> str:
-    if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'govcal.db'}"
-    reason = _reset_postgres(PG_URL)
-    if reason:
-        if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
-            pytest.fail(f"PostgreSQL at {PG_URL} was asked for and cannot be reached: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); set GOVCAL_TEST_POSTGRES_URL")
-    return PG_URL
 
 
 def plan(rules, year=2026):

@@ -166,22 +166,35 @@ class Planner:
 
     def body_plan(self, body_id: str, year: int) -> BodyPlan:
         """One body's cycle year in full."""
+        meetings, problems, notes = self.meetings(body_id, year)
+        return self.derive(body_id, year, meetings, problems, notes)
+
+    def derive(
+        self,
+        body_id: str,
+        year: int,
+        meetings: Iterable[Meeting],
+        problems: Iterable[str] = (),
+        notes: Iterable[str] = (),
+    ) -> BodyPlan:
+        """A cycle year from given meetings (planned, or as an admin edited them): their
+        deadlines, the annual items and the reports. Cancelled meetings get no deadlines."""
         body = self.rules[body_id]
         first, last = cycle_bounds(body.cycle_start, year)
-        meetings, problems, notes = self.meetings(body_id, year)
         plan = BodyPlan(
             body,
             year,
             cycle_label(body.cycle_start, year),
             first,
             last,
-            list(meetings),
+            sorted(meetings, key=lambda m: (m.date, m.id)),
             problems=list(problems),
             notes=list(notes),
         )
         calendar = self.calendar(body)
         for meeting in plan.meetings:
-            plan.deadlines += self._deadlines(body, meeting, plan, calendar)
+            if meeting.active:
+                plan.deadlines += self._deadlines(body, meeting, plan, calendar)
         for item in body.items:
             self._item(body, item, plan, calendar)
         for report in body.reports:

@@ -144,16 +144,23 @@ class AuditRow(Base):
 
 
 def engine_for(url: str) -> Engine:
-    """An engine; SQLite gets foreign keys on and a busy timeout for several processes."""
+    """An engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions."""
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _: Any) -> None:
+            connection.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
             cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # Take the write lock up front: a reader that later writes would otherwise
+            # fail at once with "database is locked" instead of waiting its turn.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -236,8 +243,7 @@ class Store:
             for plan in plans:
                 self._save_body(session, plan, now)
                 self._sync(session, MeetingRow, plan, plan.meetings, _meeting_values, changes, now)
-                self._sync(session, DeadlineRow, plan, plan.deadlines, _deadline_values, changes, now)
-                self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
+                self.sync_derived(session, plan, now, changes)
             kinds = {
                 "added": changes.added,
                 "moved": changes.moved,
@@ -247,6 +253,15 @@ class Store:
             for kind, ids in kinds.items():
                 for target in ids:
                     session.add(AuditRow(at=now, actor=actor, action=f"plan:{kind}", target=target, detail={}))
+        return changes
+
+    def sync_derived(
+        self, session: Session, plan: BodyPlan, now: dt.datetime, changes: Changes | None = None
+    ) -> Changes:
+        """Upsert a cycle's deadlines and items, as derived from its meetings."""
+        changes = changes if changes is not None else Changes()
+        self._sync(session, DeadlineRow, plan, plan.deadlines, _deadline_values, changes, now)
+        self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
         return changes
 
     def _save_body(self, session: Session, plan: BodyPlan, now: dt.datetime) -> None:

@@ -1,0 +1,207 @@
+"""Admin edits to a kept year: move, add, cancel or fix a meeting.
+
+Each edit is one transaction that locks the body, applies the change, recomputes
+the body's deadlines and items from its meetings as they now stand, and re-runs
+the compliance check. A change that breaks a rule the schedule met before is not
+committed unless the admin forces it knowingly; either way the findings say why.
+A meeting an admin has touched is marked manual, so re-planning never moves it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Literal
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from rules.errors import RuleError
+from scheduler.checker import Checker, Finding
+from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label
+from scheduler.planner import Planner
+from scheduler.store import UTC, AuditRow, BodyRow, Changes, MeetingRow, Store
+from scheduler.workdays import LONDON, at_time
+
+Action = Literal["move", "add", "cancel", "fix"]
+
+
+@dataclass
+class EditResult:
+    """What an edit did: committed or refused, the rules it newly breaks, the knock-on changes."""
+
+    meeting_id: str
+    committed: bool
+    new_failures: list[Finding]
+    changes: Changes = field(default_factory=Changes)
+
+
+def _meeting(row: MeetingRow, planner: Planner) -> Meeting:
+    """A stored meeting as the checker and planner see it."""
+    body = planner.rules[row.body_id]
+    start = (row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)).astimezone(LONDON)
+    end = (row.end if row.end.tzinfo else row.end.replace(tzinfo=UTC)).astimezone(LONDON)
+    return Meeting(
+        id=row.id,
+        body=row.body_id,
+        date=row.date,
+        start=start,
+        end=end,
+        title=row.title,
+        location=row.location,
+        public=row.public,
+        explanation=Explanation(row.explanation, body.meetings.cite),
+        status=row.status,
+        tags=tuple(row.tags or ()),
+    )
+
+
+def edit_meeting(
+    store: Store,
+    planner: Planner,
+    action: Action,
+    *,
+    actor: str,
+    meeting_id: str | None = None,
+    body_id: str | None = None,
+    day: dt.date | None = None,
+    time: dt.time | None = None,
+    force: bool = False,
+) -> EditResult:
+    """Apply one edit (see the module docstring); a `RuleError` for a bad request changes nothing."""
+    with store.session() as session, session.begin():
+        row = _target(session, action, meeting_id, body_id)
+        body_id = row.body_id if row is not None else body_id
+        assert body_id is not None
+        if body_id not in planner.rules.bodies:
+            raise RuleError(f"unknown body '{body_id}'; known bodies: {', '.join(planner.rules.bodies)}")
+        body = planner.rules[body_id]
+        session.get(BodyRow, body_id, with_for_update=True)  # one editor per body at a time
+        if row is not None:
+            session.refresh(row)
+        anchor_day = day if action == "add" else row.date  # type: ignore[union-attr]
+        if anchor_day is None:
+            raise RuleError("a new meeting needs a date")
+        year = cycle_containing(body.cycle_start, anchor_day)
+        label = cycle_label(body.cycle_start, year)
+        rows = list(session.scalars(select(MeetingRow).where(MeetingRow.body_id == body_id, MeetingRow.cycle == label)))
+        before = [_meeting(r, planner) for r in rows]
+        edited, target_id = _apply(action, before, row, body_id, label, day, time, planner)
+        checker = Checker(planner)
+        was = {f.message for f in checker.check_body(body, year, before, {}) if f.ok is False}
+        new_failures = [f for f in checker.check_body(body, year, edited, {}) if f.ok is False and f.message not in was]
+        if new_failures and not force:
+            session.rollback()
+            return EditResult(target_id, False, new_failures)
+        now = dt.datetime.now(UTC)
+        _store_meeting(session, action, row, next(m for m in edited if m.id == target_id), label, now)
+        plan = planner.derive(body_id, year, edited)
+        changes = store.sync_derived(session, plan, now)
+        detail = {
+            "day": str(day) if day else None,
+            "time": f"{time:%H:%M}" if time else None,
+            "forced": bool(new_failures),
+            "breaks": [str(f) for f in new_failures],
+        }
+        session.add(AuditRow(at=now, actor=actor, action=f"meeting:{action}", target=target_id, detail=detail))
+    return EditResult(target_id, True, new_failures, changes)
+
+
+def _target(session: Session, action: Action, meeting_id: str | None, body_id: str | None) -> MeetingRow | None:
+    if action == "add":
+        if not body_id:
+            raise RuleError("say which body the new meeting is for")
+        return None
+    row = session.get(MeetingRow, meeting_id) if meeting_id else None
+    if row is None:
+        raise RuleError(f"no meeting '{meeting_id}' in the store; run `govcal plan --save` first or check the id")
+    return row
+
+
+def _apply(
+    action: Action,
+    meetings: list[Meeting],
+    row: MeetingRow | None,
+    body_id: str,
+    label: str,
+    day: dt.date | None,
+    time: dt.time | None,
+    planner: Planner,
+) -> tuple[list[Meeting], str]:
+    """The body's meetings with the edit applied, and the edited meeting's id."""
+    body = planner.rules[body_id]
+    if action == "add":
+        assert day is not None
+        start = at_time(day, time or body.meetings.time)
+        taken = {m.id for m in meetings}
+        n = 1 + sum(1 for m in meetings if "/added-" in m.id)
+        while f"{body_id}/{label}/added-{n:02d}" in taken:
+            n += 1
+        new = Meeting(
+            id=f"{body_id}/{label}/added-{n:02d}",
+            body=body_id,
+            date=day,
+            start=start,
+            end=start + body.meetings.duration,
+            title=body.name,
+            location=body.meetings.location,
+            public=body.meetings.public,
+            explanation=Explanation("added by an admin", body.meetings.cite),
+            status="added",
+        )
+        return [*meetings, new], new.id
+    assert row is not None
+    current = next(m for m in meetings if m.id == row.id)
+    if action == "cancel":
+        if current.status == "cancelled":
+            raise RuleError(f"meeting '{row.id}' is already cancelled")
+        changed = dataclasses.replace(current, status="cancelled")
+    elif action == "fix":
+        changed = dataclasses.replace(current, status="fixed")
+    else:
+        if day is None and time is None:
+            raise RuleError("say where to move the meeting: a new date, a new time, or both")
+        new_day = day or current.date
+        start = at_time(new_day, time or current.start.timetz().replace(tzinfo=None))
+        if new_day == current.date and start == current.start:
+            raise RuleError(f"meeting '{row.id}' is already on {new_day} at {start:%H:%M}")
+        if cycle_label(body.cycle_start, cycle_containing(body.cycle_start, new_day)) != label:
+            raise RuleError(
+                f"{new_day} is outside the meeting's cycle year {label}; cancel it and add one in that cycle"
+            )
+        changed = dataclasses.replace(
+            current, date=new_day, start=start, end=start + (current.end - current.start), status="moved"
+        )
+    return [changed if m.id == row.id else m for m in meetings], row.id
+
+
+def _store_meeting(
+    session: Session, action: Action, row: MeetingRow | None, meeting: Meeting, label: str, now: dt.datetime
+) -> None:
+    if row is None:
+        session.add(
+            MeetingRow(
+                id=meeting.id,
+                body_id=meeting.body,
+                cycle=label,
+                date=meeting.date,
+                start=meeting.start.astimezone(UTC),
+                end=meeting.end.astimezone(UTC),
+                title=meeting.title,
+                location=meeting.location,
+                public=meeting.public,
+                tags=list(meeting.tags),
+                status=meeting.status,
+                sequence=0,
+                planned_date=None,
+                manual=True,
+                explanation=meeting.explanation.rule,
+                updated_at=now,
+            )
+        )
+        return
+    row.date, row.status, row.manual, row.updated_at = meeting.date, meeting.status, True, now
+    row.start, row.end = meeting.start.astimezone(UTC), meeting.end.astimezone(UTC)
+    if action != "fix":  # fixing pins the date; nothing a subscriber sees changes
+        row.sequence += 1
