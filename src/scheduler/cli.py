@@ -1,4 +1,4 @@
-"""The `govcal` command: plan, check, explain, date, extraordinary, bodies.
+"""The `govcal` command: plan, check, explain, date, extraordinary, meeting, db, bodies.
 
 Exit status: 0 success, 1 compliance failures (or a plan with problems), 2 bad
 input. A user's mistake is one line on stderr, never a traceback.
@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from collections.abc import Sequence
@@ -16,6 +17,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from sqlalchemy.engine import make_url
 
 from rules.errors import RuleError
 from rules.loader import RuleSet, load_rules
@@ -23,10 +25,12 @@ from rules.model import Closure
 from rules.offsets import Count, Offset, parse_offset, split_anchor
 from rules.phrases import parse_time
 from scheduler.checker import Checker, Finding
+from scheduler.edits import edit_meeting
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
+from scheduler.store import DEFAULT_URL, database_url, open_store, upgrade
 from scheduler.workdays import DEFAULT_NATION, LONDON, NATIONS, at_time, working_calendar
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -55,6 +59,12 @@ def cmd_plan(args: argparse.Namespace) -> int:
     planner = Planner(_rules(args))
     years = range(args.year, args.year + args.years) if args.year else None
     plans = planner.plan(years, args.body or None)
+    if args.save:
+        store = open_store(args.database)
+        changes = store.save_plan(plans, actor=args.by)
+        print(f"saved to {_redacted(database_url(args.database))}: {changes.summary()}", file=sys.stderr)
+        for conflict in changes.conflicts:
+            print(f"conflict: {conflict}", file=sys.stderr)
     if args.json:
         print(json.dumps(plan_dict(plans), indent=2))
     elif args.csv:
@@ -92,6 +102,47 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
         for problem in plan.problems:
             console.print(f"[red]problem:[/red] {problem}")
         console.print()
+
+
+def _redacted(url: str) -> str:
+    """A database URL fit to print: any password replaced."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# -- db and meeting edits ---------------------------------------------------------
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = database_url(args.database)
+    upgrade(url)
+    print(f"{_redacted(url)} is at the newest schema")
+    return OK
+
+
+def cmd_meeting(args: argparse.Namespace) -> int:
+    planner = Planner(_rules(args))
+    store = open_store(args.database)
+    result = edit_meeting(
+        store,
+        planner,
+        args.action,
+        actor=args.by,
+        meeting_id=getattr(args, "id", None),
+        body_id=getattr(args, "body", None),
+        day=getattr(args, "date", None),
+        time=getattr(args, "time", None),
+        force=getattr(args, "force", False),
+    )
+    console = _console()
+    for finding in result.new_failures:
+        console.print(f"[red]breaks[/red] {finding}")
+    if not result.committed:
+        console.print(
+            f"[red]not changed:[/red] {result.meeting_id} would break the rules above; --force accepts it knowingly"
+        )
+        return FAILED
+    console.print(f"{args.action} {result.meeting_id}: done; deadlines and items: {result.changes.summary()}")
+    return OK
 
 
 # -- check ---------------------------------------------------------------------------
@@ -355,6 +406,15 @@ def parser() -> argparse.ArgumentParser:
     )
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
+    def with_database(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        sub.add_argument(
+            "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+        )
+        sub.add_argument(
+            "--by", default=getpass.getuser(), metavar="NAME", help="who is making the change, for the audit trail"
+        )
+        return sub
+
     def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
         sub.add_argument(
             "--rules",
@@ -374,6 +434,10 @@ def parser() -> argparse.ArgumentParser:
     )
     plan.add_argument("--years", type=int, default=1, help="how many cycle years from YEAR (default 1)")
     plan.add_argument("--body", action="append", metavar="ID", help="only this body (repeatable)")
+    plan.add_argument(
+        "--save", action="store_true", help="keep the plan in the database (idempotent; manual changes kept)"
+    )
+    with_database(plan)
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (a schedule `check` reads)")
     output.add_argument("--csv", action="store_true", help="print CSV, one row per date")
@@ -426,6 +490,35 @@ def parser() -> argparse.ArgumentParser:
     )
     extra.add_argument("--json", action="store_true")
     extra.set_defaults(run=cmd_extraordinary)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    db_upgrade = db_commands.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    db_upgrade.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    db_upgrade.set_defaults(run=cmd_db_upgrade)
+
+    meeting = commands.add_parser("meeting", help="move, add, cancel or fix a kept meeting")
+    actions = meeting.add_subparsers(dest="action", required=True, metavar="ACTION")
+    move = with_database(with_rules(actions.add_parser("move", help="move a meeting to another date and/or time")))
+    move.add_argument("id")
+    move.add_argument("date", nargs="?", type=_date_arg)
+    move.add_argument("--time", type=_time_arg)
+    add = with_database(with_rules(actions.add_parser("add", help="add a meeting")))
+    add.add_argument("body")
+    add.add_argument("date", type=_date_arg)
+    add.add_argument("--time", type=_time_arg)
+    cancel = with_database(with_rules(actions.add_parser("cancel", help="cancel a meeting (kept, marked cancelled)")))
+    cancel.add_argument("id")
+    fix = with_database(
+        with_rules(actions.add_parser("fix", help="pin a meeting's date so re-planning never moves it"))
+    )
+    fix.add_argument("id")
+    for sub in (move, add, cancel):
+        sub.add_argument("--force", action="store_true", help="commit even if the change breaks a rule")
+    for sub in (move, add, cancel, fix):
+        sub.set_defaults(run=cmd_meeting)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.set_defaults(run=cmd_bodies)
