@@ -1,0 +1,112 @@
+"""Quorum per seed body's rule, absences to follow up (A7), the attendance record (A11)."""
+
+from __future__ import annotations
+
+from rules.model import Attendance, Citation, Quorum
+from scheduler.attendance import Member, Presence, quorum, record, to_follow_up
+
+
+def members(*spec: str, organisation: str = "") -> list[Member]:
+    """'Name:role,role@Org' strings into members."""
+    result = []
+    for item in spec:
+        person, _, org = item.partition("@")
+        name, _, roles = person.partition(":")
+        result.append(Member(name, frozenset((roles or "member").split(",")), org or organisation))
+    return result
+
+
+def present(*names: str) -> list[Presence]:
+    """'Name' or 'Sub=Member' (a named substitute) strings into presences."""
+    return [Presence(*n.split("=")) if "=" in n else Presence(n) for n in names]
+
+
+def test_cambridgeshire_needs_three_present():
+    rule = Quorum(Citation("", "Decision making"), min_present=3)
+    board = members("A", "B", "C", "D", "E", "F")
+    failed = quorum(rule, board, present("A", "B"))
+    assert not failed.quorate and failed.reasons == ["2 present; at least 3 needed (clause Decision making)"]
+    assert quorum(rule, board, present("A", "B", "Sub=C")).quorate  # a named substitute counts
+
+
+def test_leeds_area_needs_a_third_including_chair_and_vice_chair_or_substitutes():
+    rule = Quorum(Citation("", "4.5"), fraction=1 / 3, requires=("chair", "vice-chair"))
+    area = members("Chair:chair", "Vice:vice-chair", "C", "D", "E", "F", "G", "H", "I")  # 9: a third is 3
+    assert quorum(rule, area, present("Chair", "Vice", "C")).quorate
+    assert quorum(rule, area, present("Deputy=Chair", "Vice", "C")).quorate
+    failed = quorum(rule, area, present("Chair", "C", "D"))
+    assert failed.reasons == ["no vice-chair (or substitute) present (clause 4.5)"]
+    failed = quorum(rule, area, present("Chair", "Vice"))
+    assert failed.reasons == ["2 of 9 members present; at least 3 needed (clause 4.5)"]
+
+
+def test_suffolk_board_needs_half_the_membership():
+    rule = Quorum(Citation("", "10.1"), fraction=0.5)
+    board = members(*"ABCDEFGHIJ")
+    assert quorum(rule, board, present(*"ABCDE")).quorate
+    assert quorum(rule, board, present(*"ABCD")).reasons == ["4 of 10 members present; at least 5 needed (clause 10.1)"]
+    odd = members(*"ABCDEFGHI")  # 9 members: half is 4.5, so 5 are needed
+    assert not quorum(rule, odd, present(*"ABCD")).quorate
+
+
+def test_worcestershire_jcb_chair_vice_one_other_and_both_pct_and_council():
+    rule = Quorum(Citation("", "11"), requires=("chair", "vice-chair"), others=1, organisations=("PCT", "Council"))
+    jcb = members(
+        "Chair:chair@County Council", "Vice:vice-chair@Worcestershire PCT", "C@County Council", "D@Worcestershire PCT"
+    )
+    assert quorum(rule, jcb, present("Chair", "Vice", "C")).quorate
+    failed = quorum(rule, jcb, present("Chair", "Vice"))
+    assert failed.reasons == ["0 others present besides chair, vice-chair; 1 needed (clause 11)"]
+    council_only = members("Chair:chair@County Council", "Vice:vice-chair@County Council", "C@County Council")
+    assert quorum(rule, council_only, present("Chair", "Vice", "C")).reasons == [
+        "no member from PCT present (clause 11)"
+    ]
+
+
+def test_worcestershire_pab_chair_or_vice_and_five_others_from_two_agencies():
+    rule = Quorum(Citation("", "App. A"), requires=("chair or vice-chair",), others=5, min_organisations=2)
+    pab = members(
+        "Chair:chair@Council",
+        "Vice:vice-chair@Council",
+        "C@Council",
+        "D@Council",
+        "E@Police",
+        "F@PCT",
+        "G@Council",
+        "H@Council",
+    )
+    assert quorum(rule, pab, present("Vice", "C", "D", "E", "F", "G")).quorate
+    assert quorum(rule, pab, present("Vice", "C", "D", "E", "F")).reasons == [
+        "4 others present besides chair or vice-chair; 5 needed (clause App. A)"
+    ]
+    assert quorum(rule, pab, present("Chair", "Vice", "C", "D", "G", "H")).reasons == [
+        "members from 1 organisations present; 2 needed (clause App. A)"
+    ]
+
+
+def test_clerks_do_not_count_towards_quorum():
+    rule = Quorum(Citation("", "6.10"), fraction=0.5)
+    cluster = members("A", "B", "C", "D", "Clerk:clerk")
+    assert quorum(rule, cluster, present("A", "Clerk")).reasons == [
+        "1 of 4 members present; at least 2 needed (clause 6.10)"
+    ]
+
+
+def test_absences_in_the_year_are_followed_up_and_a_deputy_is_not_an_absence():
+    board = members("Ali", "Brown", "Chen")
+    meetings = {
+        "m1": present("Ali", "Brown", "Chen"),
+        "m2": present("Brown", "Deputy=Chen"),  # Ali absent; Chen sent a deputy
+        "m3": present("Brown", "Deputy=Chen"),  # Ali absent again
+        "m4": present("Ali", "Brown"),  # Chen absent
+    }
+    lines = record(board, meetings)
+    assert [(line.member, line.held, line.attended, line.substituted, line.absent) for line in lines] == [
+        ("Ali", 4, 2, 0, 2),
+        ("Brown", 4, 4, 0, 0),
+        ("Chen", 4, 1, 2, 1),
+    ]
+    board_rule = Attendance(Citation("A7", "7.3"), follow_up_after=2)
+    executive_rule = Attendance(Citation("A7", "7.4"), follow_up_after=3)
+    assert to_follow_up(board_rule, lines) == ["Ali: absent from 2 of 4 meetings; follow up after 2 (A7, clause 7.3)"]
+    assert to_follow_up(executive_rule, lines) == []
