@@ -1,4 +1,4 @@
-"""The `govcal` command: plan, check, explain, date, extraordinary, meeting, db, bodies.
+"""The `govcal` command: plan, check, explain, date, extraordinary, meeting, db, admin, serve, bodies.
 
 Exit status: 0 success, 1 compliance failures (or a plan with problems), 2 bad
 input. A user's mistake is one line on stderr, never a traceback.
@@ -22,11 +22,11 @@ from sqlalchemy.engine import make_url
 from rules.errors import RuleError
 from rules.loader import RuleSet, load_rules
 from rules.model import Closure
-from rules.offsets import Count, Offset, parse_offset, split_anchor
+from rules.offsets import Count, parse_offset, split_anchor
 from rules.phrases import parse_time
 from scheduler.checker import Checker, Finding
 from scheduler.edits import edit_meeting
-from scheduler.extraordinary import Proposals, Request, propose, validate
+from scheduler.extraordinary import Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
@@ -142,6 +142,34 @@ def cmd_meeting(args: argparse.Namespace) -> int:
         )
         return FAILED
     console.print(f"{args.action} {result.meeting_id}: done; deadlines and items: {result.changes.summary()}")
+    return OK
+
+
+def cmd_admin_token(args: argparse.Namespace) -> int:
+    store = open_store(args.database)
+    if args.token_action == "create":
+        print(store.create_admin_token(args.name))
+        print(f"admin token for {args.name}: shown once, stored only as a digest", file=sys.stderr)
+        return OK
+    revoked = store.revoke_admin_tokens(args.name)
+    print(f"revoked {revoked} token(s) of {args.name}")
+    return OK if revoked else FAILED
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn  # the server is needed only here
+
+    from scheduler.api import create_app
+
+    rules = _rules(args)
+    store = open_store(args.database)
+    if not store.meetings():  # a fresh database: plan the current cycle so there is a year to see
+        changes = store.save_plan(Planner(rules).plan(), actor="govcal serve")
+        print(
+            f"planned {len(rules)} bodies into {_redacted(database_url(args.database))}: {changes.summary()}",
+            file=sys.stderr,
+        )
+    uvicorn.run(create_app(rules, store), host=args.host, port=args.port, log_level="info")
     return OK
 
 
@@ -313,7 +341,7 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
     validate(request, rule)
     result = propose(request, notice, window, working_calendar(nation, closures))
     if args.json:
-        print(json.dumps(_proposals_dict(result, notice, request), indent=2))
+        print(json.dumps(result.as_dict(notice, request), indent=2))
         return OK
     console = _console()
     console.print(
@@ -336,34 +364,6 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
     console.print(table)
     console.print(("[green]" if result.feasible else "[red]") + result.verdict())
     return OK
-
-
-def _proposals_dict(result: Proposals, notice: Offset, request: Request) -> dict[str, Any]:
-    def iso(day: dt.date | None) -> str | None:
-        return day.isoformat() if day else None
-
-    return {
-        "received": request.received.isoformat(),
-        "requested_by": "Chair" if request.by_chair else request.requested_by,
-        "seconded_by": request.seconded_by,
-        "notice": str(notice),
-        "papers_from": iso(result.papers_from),
-        "window_end": iso(result.window_end),
-        "latest_meeting": iso(result.latest_meeting),
-        "earliest_meeting_with_notice": iso(result.earliest_meeting_with_notice),
-        "first_date_with_notice": iso(result.first_date_with_notice),
-        "feasible": result.feasible,
-        "verdict": result.verdict(),
-        "proposals": [
-            {
-                "date": iso(p.date),
-                "notice_deadline": iso(p.notice_deadline),
-                "notice_working_days": p.notice_working_days,
-                "meets_notice": p.meets_notice,
-            }
-            for p in result.proposals
-        ],
-    }
 
 
 # -- bodies --------------------------------------------------------------------------
@@ -519,6 +519,26 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--force", action="store_true", help="commit even if the change breaks a rule")
     for sub in (move, add, cancel, fix):
         sub.set_defaults(run=cmd_meeting)
+
+    admin = commands.add_parser("admin", help="admin API tokens")
+    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
+    token = admin_commands.add_parser("token", help="create or revoke an admin API token")
+    token.add_argument("token_action", choices=("create", "revoke"))
+    token.add_argument("name", help="whose token (recorded in the audit trail)")
+    token.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    token.set_defaults(run=cmd_admin_token)
+
+    serve = with_rules(
+        commands.add_parser("serve", help="serve the admin API (plans the bodies into a fresh database first)")
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    serve.set_defaults(run=cmd_serve)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.set_defaults(run=cmd_bodies)

@@ -37,7 +37,7 @@ class EditResult:
     changes: Changes = field(default_factory=Changes)
 
 
-def _meeting(row: MeetingRow, planner: Planner) -> Meeting:
+def stored_meeting(row: MeetingRow, planner: Planner) -> Meeting:
     """A stored meeting as the checker and planner see it."""
     body = planner.rules[row.body_id]
     start = (row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)).astimezone(LONDON)
@@ -86,7 +86,7 @@ def edit_meeting(
         year = cycle_containing(body.cycle_start, anchor_day)
         label = cycle_label(body.cycle_start, year)
         rows = list(session.scalars(select(MeetingRow).where(MeetingRow.body_id == body_id, MeetingRow.cycle == label)))
-        before = [_meeting(r, planner) for r in rows]
+        before = [stored_meeting(r, planner) for r in rows]
         edited, target_id = _apply(action, before, row, body_id, label, day, time, planner)
         checker = Checker(planner)
         was = {f.message for f in checker.check_body(body, year, before, {}) if f.ok is False}

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from rules.errors import RuleError
 from rules.model import ExtraordinaryRule
@@ -54,6 +55,35 @@ class Proposals:
     def feasible(self) -> bool:
         """Some day in the window meets the notice rule."""
         return self.earliest_meeting_with_notice is not None
+
+    def as_dict(self, notice: Offset, request: Request) -> dict[str, Any]:
+        """The proposals as JSON for the CLI's --json and the admin API."""
+
+        def iso(day: dt.date | None) -> str | None:
+            return day.isoformat() if day else None
+
+        return {
+            "received": request.received.isoformat(),
+            "requested_by": "Chair" if request.by_chair else request.requested_by,
+            "seconded_by": request.seconded_by,
+            "notice": str(notice),
+            "papers_from": iso(self.papers_from),
+            "window_end": iso(self.window_end),
+            "latest_meeting": iso(self.latest_meeting),
+            "earliest_meeting_with_notice": iso(self.earliest_meeting_with_notice),
+            "first_date_with_notice": iso(self.first_date_with_notice),
+            "feasible": self.feasible,
+            "verdict": self.verdict(),
+            "proposals": [
+                {
+                    "date": iso(p.date),
+                    "notice_deadline": iso(p.notice_deadline),
+                    "notice_working_days": p.notice_working_days,
+                    "meets_notice": p.meets_notice,
+                }
+                for p in self.proposals
+            ],
+        }
 
     def verdict(self) -> str:
         """The answer in one sentence, for the clerk."""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+import secrets
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -140,6 +141,17 @@ class AuditRow(Base):
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
 
 
+class AdminTokenRow(Base):
+    """An admin API token, stored only as its SHA-256 (the token itself is shown once)."""
+
+    __tablename__ = "admin_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 # -- engines and migrations ----------------------------------------------------------
 
 
@@ -220,6 +232,10 @@ def rules_version(body: Body) -> str:
         return hashlib.sha256(Path(body.source_file).read_bytes()).hexdigest()
     except OSError:
         return ""
+
+
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def _now() -> dt.datetime:
@@ -333,7 +349,38 @@ class Store:
                 row.updated_at = now
                 changes.cancelled.append(row.id)
 
+    # -- admin tokens ------------------------------------------------------------------
+
+    def create_admin_token(self, name: str) -> str:
+        """A new admin token for `name`; only its digest is kept, so show it now or never."""
+        token = secrets.token_urlsafe(32)
+        with self.session() as session, session.begin():
+            session.add(AdminTokenRow(name=name, digest=_digest(token), created_at=_now()))
+        return token
+
+    def admin_for(self, token: str) -> str | None:
+        """The name behind a live admin token, or None for an unknown or revoked one."""
+        with self.session() as session:
+            row = session.scalar(select(AdminTokenRow).where(AdminTokenRow.digest == _digest(token)))
+            return row.name if row is not None and row.revoked_at is None else None
+
+    def revoke_admin_tokens(self, name: str) -> int:
+        """Revoke every live token of `name`; how many were revoked."""
+        with self.session() as session, session.begin():
+            rows = session.scalars(
+                select(AdminTokenRow).where(AdminTokenRow.name == name, AdminTokenRow.revoked_at.is_(None))
+            )
+            revoked = 0
+            for row in rows:
+                row.revoked_at = _now()
+                revoked += 1
+            return revoked
+
     # -- reading ------------------------------------------------------------------------
+
+    def meeting(self, meeting_id: str) -> MeetingRow | None:
+        with self.session() as session:
+            return session.get(MeetingRow, meeting_id)
 
     def meetings(self, body_id: str | None = None) -> list[MeetingRow]:
         with self.session() as session:

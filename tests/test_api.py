@@ -1,0 +1,151 @@
+"""The admin API on both backends: authentication, edits, refusals with reasons, no 5xx."""
+
+from __future__ import annotations
+
+import hashlib
+import tempfile
+from pathlib import Path
+
+import pytest
+import schemathesis
+import yaml
+from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, settings
+
+from conftest import body
+from rules.loader import load_rules
+from scheduler.api import create_app
+from scheduler.store import AdminTokenRow, open_store
+
+PAPERS = {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+EXTRAORDINARY = {"ref": "E1, E2, E3", "clause": "9.0", "window": "within 14 days", "notice": "papers"}
+BOARD = body(meetings={"frequency": "not less than monthly"}, deadlines=[PAPERS], extraordinary=EXTRAORDINARY)
+AUGUST = "board/2026-27/meeting-05"  # Mon 3 Aug 2026
+
+
+@pytest.fixture
+def api(database, write_rules):
+    store = open_store(database)
+    token = store.create_admin_token("alice")
+    client = TestClient(create_app(write_rules(BOARD), store))
+    client.headers["Authorization"] = f"Bearer {token}"
+    return client, token, store
+
+
+def test_no_token_is_401_and_a_wrong_or_revoked_one_403(api):
+    client, token, store = api
+    assert TestClient(client.app).get("/api/bodies").status_code == 401
+    assert client.get("/api/bodies", headers={"Authorization": "Bearer not-a-token"}).status_code == 403
+    assert client.get("/api/bodies").status_code == 200
+    assert store.revoke_admin_tokens("alice") == 1
+    refused = client.get("/api/bodies")
+    assert refused.status_code == 403 and refused.json()["detail"] == "this token is not a live admin token"
+
+
+def test_tokens_are_stored_only_as_digests(api):
+    _, token, store = api
+    with store.session() as session:
+        digests = [row.digest for row in session.query(AdminTokenRow)]
+    assert digests == [hashlib.sha256(token.encode()).hexdigest()]
+    assert token not in digests
+
+
+def test_plan_is_idempotent_over_the_api(api):
+    client, _, _ = api
+    first = client.post("/api/plan", json={"year": 2026})
+    assert first.status_code == 200 and first.json()["added"] == 24
+    again = client.post("/api/plan", json={"year": 2026}).json()
+    assert (again["added"], again["moved"], again["cancelled"]) == (0, [], [])
+
+
+def test_an_edit_that_breaks_a_rule_is_409_until_forced(api):
+    client, _, store = api
+    client.post("/api/plan", json={"year": 2026})
+    move = {"action": "move", "id": AUGUST, "date": "2026-08-31"}
+    refused = client.post("/api/meeting-edits", json=move)
+    assert refused.status_code == 409
+    assert refused.json()["breaks"] == [
+        "FAIL: meeting on Mon 31 Aug 2026 is not a working day (Late Summer Bank Holiday):"
+        " rule 'meetings on working days' (F8, clause 8.1)"
+    ]
+    assert store.meeting(AUGUST).sequence == 0
+    forced = client.post("/api/meeting-edits", json={**move, "force": True})
+    assert forced.status_code == 200 and forced.json()["committed"] is True
+    assert store.meeting(AUGUST).date.isoformat() == "2026-08-31"
+    check = client.get("/api/check", params={"body": "board", "year": 2026}).json()
+    assert check["complies"] is False
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "payload", "status", "reason"),
+    [
+        (
+            "post",
+            "/api/meeting-edits",
+            {"action": "move", "id": "board/2026-27/meeting-99", "date": "2026-08-04"},
+            404,
+            "no meeting",
+        ),
+        (
+            "post",
+            "/api/meeting-edits",
+            {"action": "move", "id": AUGUST, "date": "2027-08-04"},
+            400,
+            "outside the meeting's cycle year",
+        ),
+        ("post", "/api/meeting-edits", {"action": "move", "id": AUGUST, "time": "25:00"}, 422, "pattern"),
+        ("post", "/api/meeting-edits", {"action": "add", "body": "nobody", "date": "2026-08-04"}, 404, "unknown body"),
+        ("post", "/api/meeting-edits", {"action": "add", "body": "board"}, 400, "needs a date"),
+        ("post", "/api/plan", {"year": 1999}, 422, "greater than or equal to 2000"),
+        ("post", "/api/plan", {"year": 2026, "bodies": ["nobody"]}, 404, "unknown body"),
+        (
+            "post",
+            "/api/extraordinary",
+            {"body": "board", "received": "2026-03-03T10:15:00", "requested_by": "Ali"},
+            400,
+            "written agreement",
+        ),
+    ],
+)
+def test_bad_requests_get_a_4xx_with_a_reason_and_change_nothing(api, method, path, payload, status, reason):
+    client, _, store = api
+    client.post("/api/plan", json={"year": 2026})
+    before = store.counts()
+    response = getattr(client, method)(path, json=payload)
+    assert response.status_code == status
+    assert reason in str(response.json()["detail"])
+    assert store.counts() == before
+
+
+def test_extraordinary_proposals(api):
+    client, _, _ = api
+    request = {"body": "board", "received": "2026-12-18T10:00:00", "chair": True}
+    result = client.post("/api/extraordinary", json=request).json()
+    # papers out Fri 18 Dec; 5 clear working days 21, 22, 23, 24, (25, 28 holidays) 29 Dec
+    # -> Wed 30 Dec 2026, inside the window to Fri 1 Jan 2027
+    assert result["earliest_meeting_with_notice"] == "2026-12-30"
+    assert result["window_end"] == "2027-01-01" and result["feasible"] is True
+
+
+def test_the_openapi_schema_is_served(api):
+    client, _, _ = api
+    schema = client.get("/openapi.json").json()
+    assert {"/api/plan", "/api/meeting-edits", "/api/extraordinary", "/api/check"} <= set(schema["paths"])
+
+
+# -- schemathesis: generated requests never get a 5xx ------------------------------------
+
+_folder = Path(tempfile.mkdtemp(prefix="govcal-api-"))
+(_folder / "board.yaml").write_text(yaml.safe_dump(BOARD))
+_store = open_store(f"sqlite:///{_folder / 'govcal.db'}")
+_TOKEN = _store.create_admin_token("schemathesis")
+_app = create_app(load_rules([_folder]), _store)
+TestClient(_app, headers={"Authorization": f"Bearer {_TOKEN}"}).post("/api/plan", json={"year": 2026})
+schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
+
+
+@schema.parametrize()
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+def test_generated_requests_never_get_a_server_error(case):
+    response = case.call(headers={"Authorization": f"Bearer {_TOKEN}"})
+    assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
