@@ -7,7 +7,6 @@ import sys
 import textwrap
 
 from conftest import body
-
 from scheduler.planner import Planner
 from scheduler.store import AuditRow, open_store
 
@@ -20,15 +19,14 @@ EDITOR = textwrap.dedent(
     from scheduler.planner import Planner
     from scheduler.store import open_store
 
-    url, rules, name, days = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4:]
+    url, rules, meeting, name, days = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
     store, planner = open_store(url), Planner(load_rules([rules]))
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
     for day in days:
-        result = edit_meeting(store, planner, "move", actor=name, meeting_id="%s", day=dt.date.fromisoformat(day))
+        result = edit_meeting(store, planner, "move", actor=name, meeting_id=meeting, day=dt.date.fromisoformat(day))
         assert result.committed, result.new_failures
     """
-    % JUNE
 )
 
 
@@ -59,7 +57,7 @@ def test_two_processes_moving_one_meeting_lose_nothing(database, write_rules, tm
     ]
     editors = [
         subprocess.Popen(
-            [sys.executable, "-c", EDITOR, database, str(tmp_path / "rules"), name, *days],
+            [sys.executable, "-c", EDITOR, database, str(tmp_path / "rules"), JUNE, name, *days],
             stdin=subprocess.PIPE,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
