@@ -12,6 +12,7 @@ from rules.errors import RuleError
 from rules.offsets import parse_offset
 from scheduler.cli import main
 from scheduler.extraordinary import Request, propose, validate
+from scheduler.store import DeadlineRow, open_store
 from scheduler.workdays import LONDON, working_calendar
 
 D = dt.date
@@ -108,3 +109,24 @@ def test_cli_refuses_an_unreadable_receipt_time(capsys):
         main(["extraordinary", "--received", "tomorrow", "--chair"])
     assert stop.value.code == 2
     assert "'tomorrow' is not a date and time" in capsys.readouterr().err
+
+
+def test_confirming_a_proposal_puts_it_in_the_kept_schedule(capsys, board_with_extraordinary, tmp_path):
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    base = ["extraordinary", "board", "--rules", str(board_with_extraordinary), "--database", database]
+    request = [*base, "--received", "2026-03-03 10:15", "--chair"]
+    # (11 Mar 2026 is in the board's 2025-26 cycle, which runs April to March)
+    # Tue 10 Mar would need papers by Mon 2 Mar, before the request: refused without --force
+    assert main([*request, "--confirm", "2026-03-10"]) == 1
+    assert "leaves papers due 2026-03-02" in capsys.readouterr().out
+    assert main([*request, "--confirm", "2026-03-14"]) == 2  # a Saturday: not a working day in the window
+    assert "not a working day in the window" in capsys.readouterr().err
+    assert main([*request, "--confirm", "2026-03-11"]) == 0
+    assert "confirmed board/2025-26/extraordinary-01 on Wed 11 Mar 2026" in capsys.readouterr().out
+    store = open_store(database)
+    meeting = store.meeting("board/2025-26/extraordinary-01")
+    assert (meeting.status, meeting.date.isoformat()) == ("extraordinary", "2026-03-11")
+    assert "called by the Chair; request received Tue 03 Mar 2026 10:15" in meeting.explanation
+    with store.session() as session:
+        papers = session.get(DeadlineRow, "board/2025-26/extraordinary-01/papers")
+    assert papers.date.isoformat() == "2026-03-03"  # clear days 4, 5, 6, 9, 10 Mar

@@ -26,7 +26,7 @@ from rules.offsets import Count, parse_offset, split_anchor
 from rules.phrases import parse_time
 from scheduler.checker import Checker, Finding
 from scheduler.edits import edit_meeting
-from scheduler.extraordinary import Request, propose, validate
+from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
@@ -340,6 +340,8 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
     request = Request(args.received, args.requested_by, args.seconded_by, args.chair)
     validate(request, rule)
     result = propose(request, notice, window, working_calendar(nation, closures))
+    if args.confirm:
+        return _confirm_extraordinary(args, result, request)
     if args.json:
         print(json.dumps(result.as_dict(notice, request), indent=2))
         return OK
@@ -363,6 +365,36 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
         )
     console.print(table)
     console.print(("[green]" if result.feasible else "[red]") + result.verdict())
+    return OK
+
+
+def _confirm_extraordinary(args: argparse.Namespace, result: Proposals, request: Request) -> int:
+    """Put the chosen day in the kept schedule, with its deadlines (refused if it misses notice, unforced)."""
+    if not args.body:
+        raise RuleError("--confirm needs the body the meeting is for")
+    chosen = next((p for p in result.proposals if p.date == args.confirm), None)
+    if chosen is None:
+        window = f"{request.received:%d %b} to {result.window_end:%d %b %Y}"
+        raise RuleError(f"{args.confirm} is not a working day in the window ({window})")
+    console = _console()
+    if not chosen.meets_notice and not args.force:
+        console.print(
+            f"[red]not confirmed:[/red] {chosen.date} leaves papers due {chosen.notice_deadline},"
+            " before they can go out; --force accepts it"
+        )
+        return FAILED
+    who = "the Chair" if request.by_chair else f"{request.requested_by}, seconded by {request.seconded_by}"
+    note = f"extraordinary meeting called by {who}; request received {request.received:%a %d %b %Y %H:%M}"
+    store, planner = open_store(args.database), Planner(_rules(args))
+    edit = edit_meeting(
+        store, planner, "extraordinary", actor=args.by, body_id=args.body, day=chosen.date, force=args.force, note=note
+    )
+    for finding in edit.new_failures:
+        console.print(f"[red]breaks[/red] {finding}")
+    if not edit.committed:
+        console.print("[red]not confirmed:[/red] the meeting would break the rules above; --force accepts it")
+        return FAILED
+    console.print(f"confirmed {edit.meeting_id} on {chosen.date:%a %d %b %Y}; deadlines: {edit.changes.summary()}")
     return OK
 
 
@@ -489,6 +521,9 @@ def parser() -> argparse.ArgumentParser:
         help="stand in for the notice rule (default: the body's, else '5 clear working days before')",
     )
     extra.add_argument("--json", action="store_true")
+    extra.add_argument("--confirm", type=_date_arg, metavar="DATE", help="put this proposed day in the kept schedule")
+    extra.add_argument("--force", action="store_true", help="with --confirm: accept a day that misses the notice rule")
+    with_database(extra)
     extra.set_defaults(run=cmd_extraordinary)
 
     db = commands.add_parser("db", help="database schema")

@@ -21,10 +21,11 @@ from rules.errors import RuleError
 from scheduler.checker import Checker, Finding
 from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label
 from scheduler.planner import Planner
-from scheduler.store import UTC, AuditRow, BodyRow, Changes, MeetingRow, Store
+from scheduler.store import UTC, AuditRow, Changes, MeetingRow, Store
 from scheduler.workdays import LONDON, at_time
 
-Action = Literal["move", "add", "cancel", "fix"]
+Action = Literal["move", "add", "extraordinary", "cancel", "fix"]
+ADDING = ("add", "extraordinary")
 
 
 @dataclass
@@ -68,6 +69,7 @@ def edit_meeting(
     day: dt.date | None = None,
     time: dt.time | None = None,
     force: bool = False,
+    note: str = "",
 ) -> EditResult:
     """Apply one edit (see the module docstring); a `RuleError` for a bad request changes nothing."""
     with store.session() as session, session.begin():
@@ -77,17 +79,17 @@ def edit_meeting(
         if body_id not in planner.rules.bodies:
             raise RuleError(f"unknown body '{body_id}'; known bodies: {', '.join(planner.rules.bodies)}")
         body = planner.rules[body_id]
-        session.get(BodyRow, body_id, with_for_update=True)  # one editor per body at a time
+        store.record_body(session, body, lock=True)  # one editor per body at a time
         if row is not None:
             session.refresh(row)
-        anchor_day = day if action == "add" else row.date  # type: ignore[union-attr]
+        anchor_day = day if action in ADDING else row.date  # type: ignore[union-attr]
         if anchor_day is None:
             raise RuleError("a new meeting needs a date")
         year = cycle_containing(body.cycle_start, anchor_day)
         label = cycle_label(body.cycle_start, year)
         rows = list(session.scalars(select(MeetingRow).where(MeetingRow.body_id == body_id, MeetingRow.cycle == label)))
         before = [stored_meeting(r, planner) for r in rows]
-        edited, target_id = _apply(action, before, row, body_id, label, day, time, planner)
+        edited, target_id = _apply(action, before, row, body_id, label, day, time, planner, note)
         checker = Checker(planner)
         was = {f.message for f in checker.check_body(body, year, before, {}) if f.ok is False}
         new_failures = [f for f in checker.check_body(body, year, edited, {}) if f.ok is False and f.message not in was]
@@ -103,13 +105,14 @@ def edit_meeting(
             "time": f"{time:%H:%M}" if time else None,
             "forced": bool(new_failures),
             "breaks": [str(f) for f in new_failures],
+            "note": note,
         }
         session.add(AuditRow(at=now, actor=actor, action=f"meeting:{action}", target=target_id, detail=detail))
     return EditResult(target_id, True, new_failures, changes)
 
 
 def _target(session: Session, action: Action, meeting_id: str | None, body_id: str | None) -> MeetingRow | None:
-    if action == "add":
+    if action in ADDING:
         if not body_id:
             raise RuleError("say which body the new meeting is for")
         return None
@@ -128,18 +131,20 @@ def _apply(
     day: dt.date | None,
     time: dt.time | None,
     planner: Planner,
+    note: str,
 ) -> tuple[list[Meeting], str]:
     """The body's meetings with the edit applied, and the edited meeting's id."""
     body = planner.rules[body_id]
-    if action == "add":
+    if action in ADDING:
         assert day is not None
         start = at_time(day, time or body.meetings.time)
         taken = {m.id for m in meetings}
-        n = 1 + sum(1 for m in meetings if "/added-" in m.id)
-        while f"{body_id}/{label}/added-{n:02d}" in taken:
+        kind = "added" if action == "add" else "extraordinary"
+        n = 1 + sum(1 for m in meetings if f"/{kind}-" in m.id)
+        while f"{body_id}/{label}/{kind}-{n:02d}" in taken:
             n += 1
         new = Meeting(
-            id=f"{body_id}/{label}/added-{n:02d}",
+            id=f"{body_id}/{label}/{kind}-{n:02d}",
             body=body_id,
             date=day,
             start=start,
@@ -147,8 +152,8 @@ def _apply(
             title=body.name,
             location=body.meetings.location,
             public=body.meetings.public,
-            explanation=Explanation("added by an admin", body.meetings.cite),
-            status="added",
+            explanation=Explanation(note or f"{kind} by an admin", body.meetings.cite),
+            status=kind,
         )
         return [*meetings, new], new.id
     assert row is not None

@@ -257,7 +257,7 @@ class Store:
         now = _now()
         with self.session() as session, session.begin():
             for plan in plans:
-                self._save_body(session, plan, now)
+                self.record_body(session, plan.body).planned_at = now
                 self._sync(session, MeetingRow, plan, plan.meetings, _meeting_values, changes, now)
                 self.sync_derived(session, plan, now, changes)
             kinds = {
@@ -280,16 +280,18 @@ class Store:
         self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
         return changes
 
-    def _save_body(self, session: Session, plan: BodyPlan, now: dt.datetime) -> None:
-        row = session.get(BodyRow, plan.body.id)
+    def record_body(self, session: Session, body: Body, lock: bool = False) -> BodyRow:
+        """The body's row, created or brought up to date with its rule file; `lock` holds it
+        (FOR UPDATE on PostgreSQL) so one editor changes a body at a time."""
+        row = session.get(BodyRow, body.id, with_for_update=lock)
         if row is None:
-            row = BodyRow(id=plan.body.id)
+            row = BodyRow(id=body.id)
             session.add(row)
-        row.name = plan.body.name
-        row.rules_file = plan.body.source_file
-        row.rules_version = rules_version(plan.body)
-        row.planned_at = now
+        row.name = body.name
+        row.rules_file = body.source_file
+        row.rules_version = rules_version(body)
         session.flush()
+        return row
 
     def _sync(
         self,
