@@ -227,9 +227,9 @@ class Fields:
 # -- reading a body ---------------------------------------------------------------
 
 
-def _cite(fields: Fields, ref_required: bool = True) -> Citation:
+def _cite(fields: Fields) -> Citation:
     return Citation(
-        ref=fields.take("ref", text, "" if not ref_required else _MISSING),
+        ref=fields.take("ref", text, ""),
         clause=fields.take("clause", text),
         quote=fields.take("quote", text, ""),
     )
@@ -401,7 +401,7 @@ def _extraordinary(fields: Fields, deadlines: Sequence[DeadlineRule]) -> Extraor
 
 def _quorum(fields: Fields) -> Quorum:
     quorum = Quorum(
-        cite=_cite(fields, ref_required=False),
+        cite=_cite(fields),
         min_present=fields.take("min_present", integer, 0),
         fraction=fields.take("fraction", fraction, 0.0),
         requires=fields.take("requires", listing(text), ()),

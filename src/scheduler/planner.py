@@ -223,7 +223,7 @@ class Planner:
     def periods(self, body: Body, year: int) -> tuple[list[Period], list[str]]:
         """The periods of a cycle year that each need a meeting, by the body's frequency."""
         frequency = body.meetings.frequency
-        if frequency is None:
+        if frequency is None or body.meetings.relations:  # meetings come from the other body's
             return [], []
         first, last = cycle_bounds(body.cycle_start, year)
         if frequency.every is Every.TERMLY:
