@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
@@ -157,15 +158,13 @@ class Checker:
         return findings
 
     def _terms(self, c: _Context, year: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
-        periods, notes = self.planner.periods(c.body, year)
+        periods, _ = self.planner.periods(c.body, year)
+        source = Path(self.planner.terms[c.body.id].source).name
         findings = []
         for period in periods:
             if period.term is None:
-                findings.append(
-                    c.finding(
-                        rule, cite, None, f"cannot check {period.label}: {notes[0] if notes else 'no term dates'}"
-                    )
-                )
+                message = f"cannot check {period.label}: its term dates are not published in {source}"
+                findings.append(c.finding(rule, cite, None, message))
             else:
                 findings.append(self._need_one(c, period.first, period.last, str(period.term), days, rule, cite))
         return findings
