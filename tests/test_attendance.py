@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rules.model import Attendance, Citation, Quorum
 from scheduler.attendance import Member, Presence, quorum, record, to_follow_up
+from scheduler.cli import main
 
 
 def members(*spec: str, organisation: str = "") -> list[Member]:
@@ -110,3 +111,67 @@ def test_absences_in_the_year_are_followed_up_and_a_deputy_is_not_an_absence():
     executive_rule = Attendance(Citation("A7", "7.4"), follow_up_after=3)
     assert to_follow_up(board_rule, lines) == ["Ali: absent from 2 of 4 meetings; follow up after 2 (A7, clause 7.3)"]
     assert to_follow_up(executive_rule, lines) == []
+
+
+# -- kept in the store, through the CLI, on both backends ---------------------------------
+
+JCB_MEETING = "worcestershire-jcb/2026-27/meeting-01"  # Tue 21 Apr 2026
+
+
+def test_quorum_at_a_kept_jcb_meeting(database, capsys):
+    db = ["--database", database]
+    assert main(["plan", "2026", "--body", "worcestershire-jcb", "--save", *db]) == 0
+    people = [
+        ("Cllr Ali", "chair", "Worcestershire County Council"),
+        ("Dr Brown", "vice-chair", "Worcestershire PCT"),
+        ("Ms Chen", "member", "Worcestershire County Council"),
+        ("Mr Dunn", "substitute", "Worcestershire PCT"),
+    ]
+    for name, role, org in people:
+        assert main(["member", "add", "worcestershire-jcb", name, "--role", role, "--organisation", org, *db]) == 0
+    capsys.readouterr()
+    # the chair and a named substitute for the vice chair, but no third member: not quorate (clause 11)
+    assert main(["attendance", "record", JCB_MEETING, "Cllr Ali", "Mr Dunn=Dr Brown", *db]) == 1
+    out = capsys.readouterr().out
+    assert "not quorate" in out and "0 others present besides chair, vice-chair; 1 needed" in out
+    assert main(["attendance", "record", JCB_MEETING, "Cllr Ali", "Mr Dunn=Dr Brown", "Ms Chen", *db]) == 0
+    assert "quorate (3 counted)" in capsys.readouterr().out
+    assert main(["attendance", "quorum", JCB_MEETING, *db]) == 0
+
+
+def test_attendance_of_someone_not_on_the_body_is_refused(database, capsys):
+    db = ["--database", database]
+    main(["plan", "2026", "--body", "worcestershire-jcb", "--save", *db])
+    main(["member", "add", "worcestershire-jcb", "Cllr Ali", "--role", "chair", *db])
+    assert main(["attendance", "record", JCB_MEETING, "Cllr Ali", "Stranger", *db]) == 2
+    assert "'Stranger' is not on worcestershire-jcb" in capsys.readouterr().err
+    assert main(["attendance", "quorum", JCB_MEETING, *db]) == 1  # nothing was recorded
+
+
+def test_suffolk_board_absences_followed_up_after_two(database, capsys):
+    db = ["--database", database]
+    main(["plan", "2026", "--body", "suffolk-strategic-board", "--save", *db])
+    for name in ("Ali", "Brown", "Chen", "Deputy"):
+        main(
+            [
+                "member",
+                "add",
+                "suffolk-strategic-board",
+                name,
+                "--role",
+                "substitute" if name == "Deputy" else "member",
+                *db,
+            ]
+        )
+    meetings = [f"suffolk-strategic-board/2026-27/meeting-0{n}" for n in (1, 2, 3)]  # 12 May, 11 Aug, 10 Nov 2026
+    main(["attendance", "record", meetings[0], "Ali", "Brown", "Chen", *db])
+    main(["attendance", "record", meetings[1], "Brown", "Deputy=Chen", *db])  # Ali absent, Chen's deputy came
+    main(["attendance", "record", meetings[2], "Brown", "Chen", *db])  # Ali absent again
+    capsys.readouterr()
+    assert (
+        main(["attendance", "report", "suffolk-strategic-board", "--cycle", "2026-27", "--until", "2026-11-30", *db])
+        == 0
+    )
+    out = capsys.readouterr().out
+    assert "follow up: Ali: absent from 2 of 3 meetings; follow up after 2 (A7, clause 7.3)" in out
+    assert out.count("follow up:") == 1  # Chen sent a deputy once: one absence, under the threshold

@@ -1,4 +1,5 @@
-"""The `govcal` command: plan, check, explain, date, extraordinary, meeting, db, admin, serve, bodies.
+"""The `govcal` command: plan, check, explain, date, extraordinary, meeting, member,
+attendance, db, admin, serve, bodies.
 
 Exit status: 0 success, 1 compliance failures (or a plan with problems), 2 bad
 input. A user's mistake is one line on stderr, never a traceback.
@@ -24,13 +25,14 @@ from rules.loader import RuleSet, load_rules
 from rules.model import Closure
 from rules.offsets import Count, parse_offset, split_anchor
 from rules.phrases import parse_time
+from scheduler.attendance import Presence, quorum, record, to_follow_up
 from scheduler.checker import Checker, Finding
 from scheduler.edits import edit_meeting
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
-from scheduler.store import DEFAULT_URL, database_url, open_store, upgrade
+from scheduler.store import DEFAULT_URL, ROLES, database_url, open_store, upgrade
 from scheduler.workdays import DEFAULT_NATION, LONDON, NATIONS, at_time, working_calendar
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -170,6 +172,68 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     uvicorn.run(create_app(rules, store), host=args.host, port=args.port, log_level="info")
+    return OK
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    if args.body not in rules.bodies:
+        raise RuleError(f"unknown body '{args.body}'; known bodies: {', '.join(rules.bodies)}")
+    open_store(args.database).add_member(
+        rules[args.body], args.name, args.role, args.organisation, args.email, actor=args.by
+    )
+    print(f"{args.name}: {args.role} of {args.body}")
+    return OK
+
+
+def _presence(value: str) -> Presence:
+    """'Name' for a member present, 'Substitute=Member' for a named substitute."""
+    name, _, for_member = value.partition("=")
+    if not name.strip() or (_ and not for_member.strip()):
+        raise argparse.ArgumentTypeError(f"'{value}': write a name, or 'Substitute=Member'")
+    return Presence(name.strip(), for_member.strip() or None)
+
+
+def cmd_attendance(args: argparse.Namespace) -> int:
+    rules = _rules(args)
+    store = open_store(args.database)
+    console = _console()
+    if args.attendance_action == "record":
+        store.record_attendance(args.meeting, args.present, actor=args.by)
+        console.print(f"recorded {len(args.present)} present at {args.meeting}")
+    if args.attendance_action in ("record", "quorum"):
+        meeting = store.meeting(args.meeting)
+        if meeting is None:
+            raise RuleError(f"no meeting '{args.meeting}' in the store")
+        body = rules[meeting.body_id]
+        if body.quorum is None:
+            console.print(f"{body.name}'s terms of reference set no quorum")
+            return OK
+        result = quorum(body.quorum, store.members(body.id), store.attendance(args.meeting))
+        verdict = "[green]quorate[/green]" if result.quorate else "[red]not quorate[/red]"
+        console.print(f"{args.meeting}: {verdict} ({result.counted} counted)")
+        for reason in result.reasons:
+            console.print(f"  [red]{reason}[/red]")
+        return OK if result.quorate else FAILED
+    body = rules[args.body] if args.body in rules.bodies else None
+    if body is None:
+        raise RuleError(f"unknown body '{args.body}'; known bodies: {', '.join(rules.bodies)}")
+    until = args.until or dt.date.today()
+    held = [
+        m
+        for m in store.meetings(body.id)
+        if m.status != "cancelled" and m.date <= until and (not args.cycle or m.cycle == args.cycle)
+    ]
+    lines = record(store.members(body.id), {m.id: store.attendance(m.id) for m in held})
+    table = Table(title=f"Attendance at {body.name}" + (f", {args.cycle}" if args.cycle else ""), title_justify="left")
+    for column in ("member", "held", "attended", "by substitute", "absent"):
+        table.add_column(column)
+    for line in lines:
+        table.add_row(line.member, str(line.held), str(line.attended), str(line.substituted), str(line.absent))
+    console.print(table)
+    follow_ups = to_follow_up(body.attendance, lines) if body.attendance else []
+    for follow_up in follow_ups:
+        console.print(f"[yellow]follow up:[/yellow] {follow_up}")
     return OK
 
 
@@ -574,6 +638,38 @@ def parser() -> argparse.ArgumentParser:
         "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
     )
     serve.set_defaults(run=cmd_serve)
+
+    member = commands.add_parser("member", help="the people on a body")
+    member_commands = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")
+    member_add = with_database(with_rules(member_commands.add_parser("add", help="give someone a role on a body")))
+    member_add.add_argument("body")
+    member_add.add_argument("name")
+    member_add.add_argument("--role", default="member", choices=ROLES)
+    member_add.add_argument("--organisation", default="", help="the partner organisation they represent")
+    member_add.add_argument("--email", default="")
+    member_add.set_defaults(run=cmd_member_add)
+
+    attendance = commands.add_parser("attendance", help="who came: record it, check quorum, report the year")
+    attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")
+    attendance_record = with_database(
+        with_rules(attendance_commands.add_parser("record", help="record who was at a meeting"))
+    )
+    attendance_record.add_argument("meeting")
+    attendance_record.add_argument("present", nargs="+", type=_presence, help="'Name', or 'Substitute=Member'")
+    attendance_quorum = with_database(
+        with_rules(attendance_commands.add_parser("quorum", help="was a meeting quorate?"))
+    )
+    attendance_quorum.add_argument("meeting")
+    attendance_report = with_database(
+        with_rules(
+            attendance_commands.add_parser("report", help="the attendance record (A11) and absences to follow up (A7)")
+        )
+    )
+    attendance_report.add_argument("body")
+    attendance_report.add_argument("--cycle", help="only this cycle, e.g. 2026-27")
+    attendance_report.add_argument("--until", type=_date_arg, metavar="DATE", help="up to this day (default: today)")
+    for sub in (attendance_record, attendance_quorum, attendance_report):
+        sub.set_defaults(run=cmd_attendance)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.set_defaults(run=cmd_bodies)

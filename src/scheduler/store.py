@@ -37,13 +37,16 @@ from sqlalchemy import (
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
+from rules.errors import RuleError
 from rules.model import Body
+from scheduler.attendance import Member, Presence
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
     from alembic.config import Config
 
 DEFAULT_URL = "sqlite:///govcal.db"
+ROLES = ("member", "chair", "vice-chair", "substitute", "clerk")
 UTC = dt.UTC
 
 
@@ -139,6 +142,17 @@ class AuditRow(Base):
     action: Mapped[str] = mapped_column(String(50))
     target: Mapped[str] = mapped_column(String(300))
     detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AttendanceRow(Base):
+    """One person at one meeting: a member, or a named substitute standing in for one."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
 
 
 class AdminTokenRow(Base):
@@ -350,6 +364,99 @@ class Store:
                 row.sequence += 1
                 row.updated_at = now
                 changes.cancelled.append(row.id)
+
+    # -- members and attendance ------------------------------------------------------
+
+    def add_member(
+        self, body: Body, name: str, role: str, organisation: str = "", email: str = "", actor: str = ""
+    ) -> None:
+        """Give `name` a role on a body (a person may hold several roles, on several bodies)."""
+        if role not in ROLES:
+            raise RuleError(f"'{role}' is not a role; expected one of {', '.join(ROLES)}")
+        if not name.strip():
+            raise RuleError("a member needs a name")
+        with self.session() as session, session.begin():
+            self.record_body(session, body)
+            member = session.scalar(select(MemberRow).where(MemberRow.name == name.strip()))
+            if member is None:
+                member = MemberRow(name=name.strip(), email=email)
+                session.add(member)
+                session.flush()
+            elif email:
+                member.email = email
+            held = session.scalar(
+                select(MembershipRow).where(
+                    MembershipRow.member_id == member.id, MembershipRow.body_id == body.id, MembershipRow.role == role
+                )
+            )
+            if held is None:
+                session.add(MembershipRow(member_id=member.id, body_id=body.id, role=role, organisation=organisation))
+            elif organisation:
+                held.organisation = organisation
+            session.add(
+                AuditRow(at=_now(), actor=actor, action="member:add", target=f"{body.id}/{name}", detail={"role": role})
+            )
+
+    def members(self, body_id: str) -> list[Member]:
+        """The body's people with all their roles there, for quorum and attendance."""
+        with self.session() as session:
+            rows = session.execute(
+                select(MemberRow.name, MembershipRow.role, MembershipRow.organisation)
+                .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+                .where(MembershipRow.body_id == body_id)
+                .order_by(MemberRow.name)
+            )
+            roles: dict[str, set[str]] = {}
+            organisations: dict[str, str] = {}
+            for name, role, organisation in rows:
+                roles.setdefault(name, set()).add(role)
+                organisations[name] = organisations.get(name) or organisation
+        return [Member(name, frozenset(held), organisations[name]) for name, held in roles.items()]
+
+    def record_attendance(self, meeting_id: str, present: Iterable[Presence], actor: str = "") -> None:
+        """Who was at a meeting (replacing any earlier record); everyone must be on the body."""
+        with self.session() as session, session.begin():
+            meeting = session.get(MeetingRow, meeting_id)
+            if meeting is None:
+                raise RuleError(f"no meeting '{meeting_id}' in the store")
+            on_body = {
+                name: member_id
+                for name, member_id in session.execute(
+                    select(MemberRow.name, MemberRow.id)
+                    .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+                    .where(MembershipRow.body_id == meeting.body_id)
+                )
+            }
+
+            def member_id(name: str) -> int:
+                if name not in on_body:
+                    raise RuleError(f"'{name}' is not on {meeting.body_id}; add them with `govcal member add`")
+                return on_body[name]
+
+            rows = [
+                AttendanceRow(
+                    meeting_id=meeting_id,
+                    member_id=member_id(p.name),
+                    for_member_id=member_id(p.for_member) if p.for_member else None,
+                )
+                for p in present
+            ]
+            if len({row.member_id for row in rows}) != len(rows):
+                raise RuleError("someone is listed twice")
+            session.query(AttendanceRow).filter(AttendanceRow.meeting_id == meeting_id).delete()
+            session.add_all(rows)
+            detail = {
+                "present": [p.name for p in present if not p.for_member],
+                "substitutes": {p.name: p.for_member for p in present if p.for_member},
+            }
+            session.add(AuditRow(at=_now(), actor=actor, action="attendance:record", target=meeting_id, detail=detail))
+
+    def attendance(self, meeting_id: str) -> list[Presence]:
+        """Who was recorded at a meeting."""
+        with self.session() as session:
+            names = dict(session.execute(select(MemberRow.id, MemberRow.name)).all())
+            rows = session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id))
+            return [Presence(names[r.member_id], names[r.for_member_id] if r.for_member_id else None) for r in rows]
 
     # -- admin tokens ------------------------------------------------------------------
 
