@@ -147,7 +147,13 @@ class WorkingCalendar:
     # -- offsets (each two list look-ups) -------------------------------------
 
     def working_days_before(self, day: dt.date, n: int) -> dt.date:
-        """Step back `n` working days from `day`, not counting `day` itself."""
+        """Step back `n` working days from `day`, not counting `day` itself.
+
+        With n = 0 ("on the day") a non-working day gives the working day before it,
+        never a later one: a deadline does not move past its anchor.
+        """
+        if n == 0:
+            return self.on_or_before(day)
         return self._nth(self._before[self._index(day)] - n)
 
     def clear_working_days_before(self, day: dt.date, n: int) -> dt.date:
@@ -194,7 +200,9 @@ class WorkingCalendar:
         lowest, highest = min(days, default=self.first), max(days, default=self.first)
         safe = lowest.toordinal() - base >= margin and self.last.toordinal() - highest.toordinal() >= margin
         if safe:
-            if offset.count is Count.WORKING and n <= 0:
+            if offset.count is Count.WORKING and n == 0:
+                return [fromordinal(ordinals[before[d.toordinal() - base + 1] - 1]) for d in days]
+            if offset.count is Count.WORKING and n < 0:
                 return [fromordinal(ordinals[before[d.toordinal() - base] + n]) for d in days]
             if offset.count is Count.WORKING:
                 return [fromordinal(ordinals[before[d.toordinal() - base + 1] + n - 1]) for d in days]
