@@ -211,7 +211,10 @@ class Fields:
     def fail(self, message: str, key: str | None = None) -> RuleError:
         """An error located at `key` (or at the mapping)."""
         return RuleError(
-            message, file=self.file, line=self.line_of(key) if key else self.line, field=self._name(key or "") or None
+            message,
+            file=self.file,
+            line=self.line_of(key) if key else self.line,
+            field=self._name(key) if key else (self.where or None),
         )
 
     def done(self) -> None:
