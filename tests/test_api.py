@@ -149,3 +149,33 @@ schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 def test_generated_requests_never_get_a_server_error(case):
     response = case.call(headers={"Authorization": f"Bearer {_TOKEN}"})
     assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+
+
+def test_confirming_an_extraordinary_meeting_over_the_api(api):
+    client, _, store = api
+    request = {"body": "board", "received": "2026-03-03T10:15:00", "chair": True}
+    # Tue 10 Mar would need papers by Mon 2 Mar, before the request arrived: 409
+    refused = client.post("/api/extraordinary", json={**request, "confirm": "2026-03-10"})
+    assert refused.status_code == 409 and "leaves papers due 2026-03-02" in refused.json()["confirmed"]["notice"]
+    done = client.post("/api/extraordinary", json={**request, "confirm": "2026-03-11"})
+    assert done.status_code == 200 and done.json()["confirmed"]["id"] == "board/2025-26/extraordinary-01"
+    assert store.meeting("board/2025-26/extraordinary-01").status == "extraordinary"
+    assert client.post("/api/extraordinary", json={**request, "confirm": "2026-03-14"}).status_code == 400  # a Saturday
+
+
+def test_members_attendance_and_quorum_over_the_api(api):
+    client, _, _ = api
+    client.post("/api/plan", json={"year": 2026})
+    for name, role in (("Ali", "chair"), ("Brown", "member"), ("Chen", "member"), ("Deputy", "substitute")):
+        assert client.post("/api/members", json={"body": "board", "name": name, "role": role}).status_code == 200
+    first = "board/2026-27/meeting-01"
+    answer = client.post(
+        "/api/attendance",
+        json={"meeting": first, "present": [{"name": "Ali"}, {"name": "Deputy", "for_member": "Brown"}]},
+    )
+    assert answer.status_code == 200 and answer.json()["quorate"] is None  # the test board sets no quorum
+    refused = client.post("/api/attendance", json={"meeting": first, "present": [{"name": "Stranger"}]})
+    assert refused.status_code == 400 and "'Stranger' is not on board" in refused.json()["detail"]
+    report = client.get("/api/attendance", params={"body": "board", "until": "2026-04-30"}).json()
+    # Brown sent a named substitute (not an absence); the substitute holds no seat of their own
+    assert {line["member"]: line["absent"] for line in report["record"]} == {"Ali": 0, "Brown": 0, "Chen": 1}

@@ -18,8 +18,9 @@ from pydantic import BaseModel, Field
 
 from rules.errors import RuleError
 from rules.loader import RuleSet
+from scheduler.attendance import Presence, quorum, to_follow_up
 from scheduler.checker import Checker
-from scheduler.edits import edit_meeting, stored_meeting
+from scheduler.edits import confirm_extraordinary, edit_meeting, stored_meeting
 from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.extraordinary import propose, validate
 from scheduler.planner import Planner
@@ -50,6 +51,26 @@ class ExtraordinaryBody(BaseModel):
     requested_by: str | None = Field(default=None, max_length=200)
     seconded_by: str | None = Field(default=None, max_length=200)
     chair: bool = False
+    confirm: dt.date | None = Field(default=None, description="put this proposed day in the kept schedule")
+    force: bool = False
+
+
+class MemberBody(BaseModel):
+    body: str = Field(pattern=ID, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    role: Literal["member", "chair", "vice-chair", "substitute", "clerk"] = "member"
+    organisation: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=320)
+
+
+class PresentBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    for_member: str | None = Field(default=None, max_length=200, description="set when a named substitute")
+
+
+class AttendanceBody(BaseModel):
+    meeting: str = Field(max_length=300)
+    present: list[PresentBody] = Field(max_length=500)
 
 
 def _meeting(row: MeetingRow) -> dict[str, Any]:
@@ -163,8 +184,9 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
         }
 
     @app.post("/api/extraordinary")
-    def extraordinary(request: ExtraordinaryBody, _: Admin) -> dict[str, Any]:
-        """Dates for an extraordinary meeting on a request received by the Chair (E1-E3)."""
+    def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
+        """Dates for an extraordinary meeting on a request received by the Chair (E1-E3);
+        with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
         known_body(request.body)
         body = rules[request.body]
         rule = body.extraordinary
@@ -175,6 +197,70 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
         validate(asked, rule)
         notice = next(d.offset for d in body.deadlines if d.id == rule.notice)
         result = propose(asked, notice, rule.window, working_calendar(body.nation, body.closures))
-        return result.as_dict(notice, asked)
+        answer = result.as_dict(notice, asked)
+        if request.confirm is not None:
+            edit = confirm_extraordinary(
+                store, planner, body.id, asked, result, request.confirm, actor=actor, force=request.force
+            )
+            confirmed = {
+                "id": edit.meeting_id,
+                "committed": edit.committed,
+                "breaks": [str(f) for f in edit.new_failures],
+                "notice": edit.notice,
+            }
+            return JSONResponse(status_code=200 if edit.committed else 409, content={**answer, "confirmed": confirmed})
+        return JSONResponse(content=answer)
+
+    @app.post("/api/members")
+    def add_member(request: MemberBody, actor: Admin) -> dict[str, str]:
+        """Give someone a role on a body."""
+        known_body(request.body)
+        store.add_member(
+            rules[request.body], request.name, request.role, request.organisation, request.email, actor=actor
+        )
+        return {"body": request.body, "name": request.name, "role": request.role}
+
+    @app.post("/api/attendance")
+    def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:
+        """Record who came to a meeting; answers whether it was quorate."""
+        meeting = store.meeting(request.meeting)
+        if meeting is None:
+            raise HTTPException(404, f"no meeting '{request.meeting}'")
+        store.record_attendance(request.meeting, [Presence(p.name, p.for_member) for p in request.present], actor=actor)
+        body = rules[meeting.body_id]
+        if body.quorum is None:
+            return {"meeting": request.meeting, "quorate": None, "reasons": ["the terms of reference set no quorum"]}
+        result = quorum(body.quorum, store.members(body.id), store.attendance(request.meeting))
+        return {
+            "meeting": request.meeting,
+            "quorate": result.quorate,
+            "counted": result.counted,
+            "reasons": result.reasons,
+        }
+
+    @app.get("/api/attendance")
+    def attendance_report(
+        _: Admin,
+        body: Annotated[str, Query(pattern=ID, max_length=100)],
+        until: dt.date,
+        cycle: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2})?$")] = None,
+    ) -> dict[str, Any]:
+        """The attendance record (A11) and the absences to follow up (A7)."""
+        known_body(body)
+        lines = store.attendance_record(body, until, cycle)
+        rule = rules[body].attendance
+        return {
+            "record": [
+                {
+                    "member": x.member,
+                    "held": x.held,
+                    "attended": x.attended,
+                    "substituted": x.substituted,
+                    "absent": x.absent,
+                }
+                for x in lines
+            ],
+            "follow_up": to_follow_up(rule, lines) if rule else [],
+        }
 
     return app

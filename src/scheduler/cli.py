@@ -25,9 +25,9 @@ from rules.loader import RuleSet, load_rules
 from rules.model import Closure
 from rules.offsets import Count, parse_offset, split_anchor
 from rules.phrases import parse_time
-from scheduler.attendance import Presence, quorum, record, to_follow_up
+from scheduler.attendance import Presence, quorum, to_follow_up
 from scheduler.checker import Checker, Finding
-from scheduler.edits import edit_meeting
+from scheduler.edits import confirm_extraordinary, edit_meeting
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
@@ -218,13 +218,7 @@ def cmd_attendance(args: argparse.Namespace) -> int:
     body = rules[args.body] if args.body in rules.bodies else None
     if body is None:
         raise RuleError(f"unknown body '{args.body}'; known bodies: {', '.join(rules.bodies)}")
-    until = args.until or dt.date.today()
-    held = [
-        m
-        for m in store.meetings(body.id)
-        if m.status != "cancelled" and m.date <= until and (not args.cycle or m.cycle == args.cycle)
-    ]
-    lines = record(store.members(body.id), {m.id: store.attendance(m.id) for m in held})
+    lines = store.attendance_record(body.id, args.until or dt.date.today(), args.cycle)
     table = Table(title=f"Attendance at {body.name}" + (f", {args.cycle}" if args.cycle else ""), title_justify="left")
     for column in ("member", "held", "attended", "by substitute", "absent"):
         table.add_column(column)
@@ -433,32 +427,22 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
 
 
 def _confirm_extraordinary(args: argparse.Namespace, result: Proposals, request: Request) -> int:
-    """Put the chosen day in the kept schedule, with its deadlines (refused if it misses notice, unforced)."""
+    """Put the chosen day in the kept schedule, with its deadlines."""
     if not args.body:
         raise RuleError("--confirm needs the body the meeting is for")
-    chosen = next((p for p in result.proposals if p.date == args.confirm), None)
-    if chosen is None:
-        window = f"{request.received:%d %b} to {result.window_end:%d %b %Y}"
-        raise RuleError(f"{args.confirm} is not a working day in the window ({window})")
-    console = _console()
-    if not chosen.meets_notice and not args.force:
-        console.print(
-            f"[red]not confirmed:[/red] {chosen.date} leaves papers due {chosen.notice_deadline},"
-            " before they can go out; --force accepts it"
-        )
-        return FAILED
-    who = "the Chair" if request.by_chair else f"{request.requested_by}, seconded by {request.seconded_by}"
-    note = f"extraordinary meeting called by {who}; request received {request.received:%a %d %b %Y %H:%M}"
     store, planner = open_store(args.database), Planner(_rules(args))
-    edit = edit_meeting(
-        store, planner, "extraordinary", actor=args.by, body_id=args.body, day=chosen.date, force=args.force, note=note
+    edit = confirm_extraordinary(
+        store, planner, args.body, request, result, args.confirm, actor=args.by, force=args.force
     )
+    console = _console()
     for finding in edit.new_failures:
         console.print(f"[red]breaks[/red] {finding}")
     if not edit.committed:
-        console.print("[red]not confirmed:[/red] the meeting would break the rules above; --force accepts it")
+        console.print(
+            f"[red]not confirmed:[/red] {edit.notice or 'it would break the rules above'}; --force accepts it"
+        )
         return FAILED
-    console.print(f"confirmed {edit.meeting_id} on {chosen.date:%a %d %b %Y}; deadlines: {edit.changes.summary()}")
+    console.print(f"confirmed {edit.meeting_id} on {args.confirm:%a %d %b %Y}; deadlines: {edit.changes.summary()}")
     return OK
 
 

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from rules.errors import RuleError
 from scheduler.checker import Checker, Finding
+from scheduler.extraordinary import Proposals, Request
 from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label
 from scheduler.planner import Planner
 from scheduler.store import UTC, AuditRow, Changes, MeetingRow, Store
@@ -36,6 +37,7 @@ class EditResult:
     committed: bool
     new_failures: list[Finding]
     changes: Changes = field(default_factory=Changes)
+    notice: str = ""  # an extraordinary day refused for missing the notice rule
 
 
 def stored_meeting(row: MeetingRow, planner: Planner) -> Meeting:
@@ -210,3 +212,32 @@ def _store_meeting(
     row.start, row.end = meeting.start.astimezone(UTC), meeting.end.astimezone(UTC)
     if action != "fix":  # fixing pins the date; nothing a subscriber sees changes
         row.sequence += 1
+
+
+def confirm_extraordinary(
+    store: Store,
+    planner: Planner,
+    body_id: str,
+    request: Request,
+    proposals: Proposals,
+    day: dt.date,
+    *,
+    actor: str,
+    force: bool = False,
+) -> EditResult:
+    """Put a proposed day for an extraordinary meeting into the kept schedule.
+
+    The day must be a working day in the window; one that misses the notice rule,
+    or breaks another rule, is refused unless forced. The request (who called it,
+    when the Chair received it) becomes the meeting's explanation.
+    """
+    chosen = next((p for p in proposals.proposals if p.date == day), None)
+    if chosen is None:
+        window = f"{request.received:%d %b} to {proposals.window_end:%d %b %Y}"
+        raise RuleError(f"{day} is not a working day in the window ({window})")
+    who = "the Chair" if request.by_chair else f"{request.requested_by}, seconded by {request.seconded_by}"
+    note = f"extraordinary meeting called by {who}; request received {request.received:%a %d %b %Y %H:%M}"
+    if not chosen.meets_notice and not force:
+        finding = f"{day} leaves papers due {chosen.notice_deadline}, before they can go out on {proposals.papers_from}"
+        return EditResult("", False, [], notice=finding)
+    return edit_meeting(store, planner, "extraordinary", actor=actor, body_id=body_id, day=day, force=force, note=note)

@@ -39,7 +39,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
 
 from rules.errors import RuleError
 from rules.model import Body
-from scheduler.attendance import Member, Presence
+from scheduler.attendance import AttendanceLine, Member, Presence, record
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
@@ -457,6 +457,15 @@ class Store:
             names = dict(session.execute(select(MemberRow.id, MemberRow.name)).all())
             rows = session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id))
             return [Presence(names[r.member_id], names[r.for_member_id] if r.for_member_id else None) for r in rows]
+
+    def attendance_record(self, body_id: str, until: dt.date, cycle: str | None = None) -> list[AttendanceLine]:
+        """Each member's attendance at the body's meetings held up to `until` (A11)."""
+        held = [
+            m
+            for m in self.meetings(body_id)
+            if m.status != "cancelled" and m.date <= until and (cycle is None or m.cycle == cycle)
+        ]
+        return record(self.members(body_id), {m.id: self.attendance(m.id) for m in held})
 
     # -- admin tokens ------------------------------------------------------------------
 
