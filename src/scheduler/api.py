@@ -101,7 +101,7 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
             raise HTTPException(
                 401, "send an admin token: Authorization: Bearer <token>", {"WWW-Authenticate": "Bearer"}
             )
-        name = store.admin_for(token.strip())
+        name = store.holder_of("admin", token.strip())
         if name is None:
             raise HTTPException(403, "this token is not a live admin token")
         return name

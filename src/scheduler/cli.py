@@ -147,15 +147,17 @@ def cmd_meeting(args: argparse.Namespace) -> int:
     return OK
 
 
-def cmd_admin_token(args: argparse.Namespace) -> int:
+def cmd_token(args: argparse.Namespace) -> int:
     store = open_store(args.database)
-    if args.token_action == "create":
-        print(store.create_admin_token(args.name))
-        print(f"admin token for {args.name}: shown once, stored only as a digest", file=sys.stderr)
-        return OK
-    revoked = store.revoke_admin_tokens(args.name)
-    print(f"revoked {revoked} token(s) of {args.name}")
-    return OK if revoked else FAILED
+    kind = "admin" if args.command == "admin" else "feed"
+    if args.token_action == "revoke":
+        revoked = store.revoke_tokens(kind, args.name)
+        print(f"revoked {revoked} {kind} token(s) of {args.name}")
+        return OK if revoked else FAILED
+    create = store.create_token if args.token_action == "create" else store.rotate_token
+    print(create(kind, args.name))
+    print(f"{kind} token for {args.name}: shown once, stored only as a digest", file=sys.stderr)
+    return OK
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -603,15 +605,18 @@ def parser() -> argparse.ArgumentParser:
     for sub in (move, add, cancel, fix):
         sub.set_defaults(run=cmd_meeting)
 
-    admin = commands.add_parser("admin", help="admin API tokens")
-    admin_commands = admin.add_subparsers(dest="admin_command", required=True, metavar="COMMAND")
-    token = admin_commands.add_parser("token", help="create or revoke an admin API token")
-    token.add_argument("token_action", choices=("create", "revoke"))
-    token.add_argument("name", help="whose token (recorded in the audit trail)")
-    token.add_argument(
-        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
-    )
-    token.set_defaults(run=cmd_admin_token)
+    for name, whose in (("admin", "an admin's API token"), ("feed", "a member's private feed token")):
+        holder = commands.add_parser(name, help=f"{whose}s")
+        holder_commands = holder.add_subparsers(dest="holder_command", required=True, metavar="COMMAND")
+        token = holder_commands.add_parser("token", help=f"create, rotate or revoke {whose}")
+        token.add_argument("token_action", choices=("create", "rotate", "revoke"))
+        token.add_argument(
+            "name", help="the admin's name (in the audit trail)" if name == "admin" else "the member's name"
+        )
+        token.add_argument(
+            "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+        )
+        token.set_defaults(run=cmd_token)
 
     serve = with_rules(
         commands.add_parser("serve", help="serve the admin API (plans the bodies into a fresh database first)")

@@ -47,6 +47,7 @@ if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays
 
 DEFAULT_URL = "sqlite:///govcal.db"
 ROLES = ("member", "chair", "vice-chair", "substitute", "clerk")
+TOKEN_KINDS = ("admin", "feed")
 UTC = dt.UTC
 
 
@@ -155,12 +156,14 @@ class AttendanceRow(Base):
     for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
 
 
-class AdminTokenRow(Base):
-    """An admin API token, stored only as its SHA-256 (the token itself is shown once)."""
+class AccessTokenRow(Base):
+    """An admin API token or a member's private feed token, kept only as its SHA-256
+    (the token itself is shown once). Revoked tokens stay, marked, for the record."""
 
-    __tablename__ = "admin_token"
+    __tablename__ = "access_token"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(10))  # "admin" or "feed"
+    holder: Mapped[str] = mapped_column(String(200), index=True)  # admin's name, or the member's
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
@@ -467,32 +470,54 @@ class Store:
         ]
         return record(self.members(body_id), {m.id: self.attendance(m.id) for m in held})
 
-    # -- admin tokens ------------------------------------------------------------------
+    # -- access tokens: admin API and private feeds -----------------------------------
 
-    def create_admin_token(self, name: str) -> str:
-        """A new admin token for `name`; only its digest is kept, so show it now or never."""
+    def create_token(self, kind: str, holder: str) -> str:
+        """A new token; only its digest is kept, so show it now or never.
+
+        A feed token's holder must be a member of some body (their private feed).
+        """
+        if kind not in TOKEN_KINDS:
+            raise ValueError(f"token kind {kind!r}")
         token = secrets.token_urlsafe(32)
         with self.session() as session, session.begin():
-            session.add(AdminTokenRow(name=name, digest=_digest(token), created_at=_now()))
+            if kind == "feed" and session.scalar(select(MemberRow).where(MemberRow.name == holder)) is None:
+                raise RuleError(f"no member '{holder}': add them to a body first (`govcal member add`)")
+            session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=_now()))
         return token
 
-    def admin_for(self, token: str) -> str | None:
-        """The name behind a live admin token, or None for an unknown or revoked one."""
+    def holder_of(self, kind: str, token: str) -> str | None:
+        """Whose live token this is, or None for an unknown or revoked one (told apart by no one)."""
         with self.session() as session:
-            row = session.scalar(select(AdminTokenRow).where(AdminTokenRow.digest == _digest(token)))
-            return row.name if row is not None and row.revoked_at is None else None
-
-    def revoke_admin_tokens(self, name: str) -> int:
-        """Revoke every live token of `name`; how many were revoked."""
-        with self.session() as session, session.begin():
-            rows = session.scalars(
-                select(AdminTokenRow).where(AdminTokenRow.name == name, AdminTokenRow.revoked_at.is_(None))
+            row = session.scalar(
+                select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
             )
-            revoked = 0
-            for row in rows:
-                row.revoked_at = _now()
-                revoked += 1
-            return revoked
+            return row.holder if row is not None and row.revoked_at is None else None
+
+    def revoke_tokens(self, kind: str, holder: str) -> int:
+        """Revoke every live token of `holder`; how many were revoked."""
+        with self.session() as session, session.begin():
+            return self._revoke(session, kind, holder)
+
+    def rotate_token(self, kind: str, holder: str) -> str:
+        """Revoke `holder`'s tokens and issue a new one, in one transaction."""
+        token = secrets.token_urlsafe(32)
+        with self.session() as session, session.begin():
+            if not self._revoke(session, kind, holder):
+                raise RuleError(f"'{holder}' has no live {kind} token to rotate")
+            session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=_now()))
+        return token
+
+    def _revoke(self, session: Session, kind: str, holder: str) -> int:
+        live = AccessTokenRow.revoked_at.is_(None)
+        rows = list(
+            session.scalars(
+                select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.holder == holder, live)
+            )
+        )
+        for row in rows:
+            row.revoked_at = _now()
+        return len(rows)
 
     # -- reading ------------------------------------------------------------------------
 
