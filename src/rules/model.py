@@ -29,7 +29,8 @@ class Citation:
     quote: str = ""
 
     def __str__(self) -> str:
-        return f"{self.ref}, clause {self.clause}" if self.ref else f"clause {self.clause}"
+        where = self.clause if self.clause == "local practice" else f"clause {self.clause}"
+        return f"{self.ref}, {where}" if self.ref else where
 
 
 @dataclass(frozen=True, slots=True)
