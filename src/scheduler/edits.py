@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from rules.errors import RuleError
 from scheduler.checker import Checker, Finding
 from scheduler.extraordinary import Proposals, Request
-from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label
+from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label, meeting_on
 from scheduler.planner import Planner
 from scheduler.store import UTC, AuditRow, Changes, MeetingRow, Store
 from scheduler.workdays import LONDON, at_time
@@ -145,18 +145,8 @@ def _apply(
         n = 1 + sum(1 for m in meetings if f"/{kind}-" in m.id)
         while f"{body_id}/{label}/{kind}-{n:02d}" in taken:
             n += 1
-        new = Meeting(
-            id=f"{body_id}/{label}/{kind}-{n:02d}",
-            body=body_id,
-            date=day,
-            start=start,
-            end=start + body.meetings.duration,
-            title=body.name,
-            location=body.meetings.location,
-            public=body.meetings.public,
-            explanation=Explanation(note or f"{kind} by an admin", body.meetings.cite),
-            status=kind,
-        )
+        why = Explanation(note or f"{kind} by an admin", body.meetings.cite)
+        new = meeting_on(body, f"{body_id}/{label}/{kind}-{n:02d}", day, why, time=time, status=kind)
         return [*meetings, new], new.id
     assert row is not None
     current = next(m for m in meetings if m.id == row.id)

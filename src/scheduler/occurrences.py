@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from rules.model import Body, Citation
-from scheduler.workdays import NonWorkingDay
+from scheduler.workdays import NonWorkingDay, at_time
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,6 +61,33 @@ class Meeting:
     @property
     def active(self) -> bool:
         return self.status != "cancelled"
+
+
+def meeting_on(
+    body: Body,
+    meeting_id: str,
+    day: dt.date,
+    why: Explanation,
+    *,
+    time: dt.time | None = None,
+    status: str = "planned",
+    tags: tuple[str, ...] = (),
+) -> Meeting:
+    """A meeting of `body` on `day`, at its usual time (or `time`), for its usual length."""
+    start = at_time(day, time or body.meetings.time)
+    return Meeting(
+        id=meeting_id,
+        body=body.id,
+        date=day,
+        start=start,
+        end=start + body.meetings.duration,
+        title=body.name,
+        location=body.meetings.location,
+        public=body.meetings.public,
+        explanation=why,
+        status=status,
+        tags=tags,
+    )
 
 
 @dataclass(frozen=True, slots=True)

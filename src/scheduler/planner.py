@@ -30,6 +30,7 @@ from scheduler.occurrences import (
     cycle_bounds,
     cycle_containing,
     cycle_label,
+    meeting_on,
 )
 from scheduler.terms import Term, TermCalendar, academic_label, load_term_calendar
 from scheduler.workdays import NonWorkingDay, WorkingCalendar, at_time, working_calendar
@@ -254,25 +255,11 @@ class Planner:
                 anchor=f"period {period.label}; preferred day {month}",
                 steps=tuple(steps),
             )
-            meetings.append(self._meeting(body, f"{body.id}/{label}/meeting-{period.index:02d}", day, why))
+            meetings.append(meeting_on(body, f"{body.id}/{label}/meeting-{period.index:02d}", day, why))
         if rules.relations:
             meetings += self._related_meetings(body, year, label, calendar, problems)
         meetings.sort(key=lambda m: (m.date, m.id))
         return meetings, problems, notes
-
-    def _meeting(self, body: Body, meeting_id: str, day: dt.date, why: Explanation) -> Meeting:
-        start = at_time(day, body.meetings.time)
-        return Meeting(
-            id=meeting_id,
-            body=body.id,
-            date=day,
-            start=start,
-            end=start + body.meetings.duration,
-            title=body.name,
-            location=body.meetings.location,
-            public=body.meetings.public,
-            explanation=why,
-        )
 
     def _place(self, body: Body, period: Period, calendar: WorkingCalendar) -> tuple[dt.date, list[str], str] | str:
         """The period's meeting day with the moves that led to it, or a problem in words."""
@@ -346,7 +333,7 @@ class Planner:
                     anchor=f"{other.name} meeting on {anchor.date:%a %d %b %Y}",
                     skipped=tuple(calendar.skipped(anchor.date, day, relation.offset)),
                 )
-                meetings.append(self._meeting(body, f"{body.id}/{label}/{relation.kind}-{count:02d}", day, why))
+                meetings.append(meeting_on(body, f"{body.id}/{label}/{relation.kind}-{count:02d}", day, why))
             if count == 0:
                 problems.append(
                     f"{other.name} has no meetings planned to set {relation.kind} meetings from ({relation.cite})"

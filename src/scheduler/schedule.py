@@ -21,8 +21,7 @@ from yaml.nodes import Node
 from rules.errors import RuleError
 from rules.loader import Fields, RuleSet, date, identifier, listing, phrase, text
 from rules.phrases import parse_time
-from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting
-from scheduler.workdays import at_time
+from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, meeting_on
 
 STATUSES = ("planned", "moved", "added", "fixed", "cancelled", "extraordinary")
 
@@ -199,17 +198,12 @@ def _meeting(fields: Fields, rules: RuleSet, n: int) -> Meeting:
     time = fields.take("time", phrase(parse_time), body.meetings.time)
     for key in ("start", "end", "title", "location", "public", "explanation"):
         fields.taken.add(key)  # written for readers; the date and time above decide
-    start = at_time(day, time)
-    meeting = Meeting(
-        id=fields.take("id", text, f"{body.id}/added-{n:02d}"),
-        body=body.id,
-        date=day,
-        start=start,
-        end=start + body.meetings.duration,
-        title=body.name,
-        location=body.meetings.location,
-        public=body.meetings.public,
-        explanation=Explanation("as given in the schedule", body.meetings.cite, anchor=f"{fields.file}:{fields.line}"),
+    meeting = meeting_on(
+        body,
+        fields.take("id", text, f"{body.id}/added-{n:02d}"),
+        day,
+        Explanation("as given in the schedule", body.meetings.cite, anchor=f"{fields.file}:{fields.line}"),
+        time=time,
         status=fields.take("status", phrase(_status), "planned"),
         tags=fields.take("tags", listing(identifier), ()),
     )
