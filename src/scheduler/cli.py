@@ -27,7 +27,7 @@ from rules.offsets import Count, parse_offset, split_anchor
 from rules.phrases import parse_time
 from scheduler.attendance import Presence, quorum, to_follow_up
 from scheduler.checker import Checker, Finding
-from scheduler.edits import confirm_extraordinary, edit_meeting
+from scheduler.edits import EditResult, confirm_extraordinary, edit_meeting
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
@@ -135,15 +135,19 @@ def cmd_meeting(args: argparse.Namespace) -> int:
         time=getattr(args, "time", None),
         force=getattr(args, "force", False),
     )
+    return _report_edit(result, f"{args.action} {result.meeting_id}: done")
+
+
+def _report_edit(result: EditResult, done: str) -> int:
+    """An edit's outcome: the rules it breaks, then done (0) or not changed and why (1)."""
     console = _console()
     for finding in result.new_failures:
         console.print(f"[red]breaks[/red] {finding}")
     if not result.committed:
-        console.print(
-            f"[red]not changed:[/red] {result.meeting_id} would break the rules above; --force accepts it knowingly"
-        )
+        reason = result.notice or "the change would break the rules above"
+        console.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")
         return FAILED
-    console.print(f"{args.action} {result.meeting_id}: done; deadlines and items: {result.changes.summary()}")
+    console.print(f"{done}; deadlines and items: {result.changes.summary()}")
     return OK
 
 
@@ -436,16 +440,7 @@ def _confirm_extraordinary(args: argparse.Namespace, result: Proposals, request:
     edit = confirm_extraordinary(
         store, planner, args.body, request, result, args.confirm, actor=args.by, force=args.force
     )
-    console = _console()
-    for finding in edit.new_failures:
-        console.print(f"[red]breaks[/red] {finding}")
-    if not edit.committed:
-        console.print(
-            f"[red]not confirmed:[/red] {edit.notice or 'it would break the rules above'}; --force accepts it"
-        )
-        return FAILED
-    console.print(f"confirmed {edit.meeting_id} on {args.confirm:%a %d %b %Y}; deadlines: {edit.changes.summary()}")
-    return OK
+    return _report_edit(edit, f"confirmed {edit.meeting_id} on {args.confirm:%a %d %b %Y}")
 
 
 # -- bodies --------------------------------------------------------------------------
