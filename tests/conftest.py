@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import copy
 import os
-from collections.abc import Callable
+import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -64,12 +65,12 @@ def write_rules(tmp_path: Path) -> Callable[..., RuleSet]:
 PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _reset_postgres(url: str) -> str | None:
-    """Empty the test database; the reason it cannot be reached, or None."""
+def _postgres(url: str, sql: str) -> str | None:
+    """Run one statement on the test server; the reason it cannot be reached, or None."""
     try:
         engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.removeprefix("postgresql://"))
         with engine.begin() as connection:
-            connection.execute(sqlalchemy.text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
+            connection.execute(sqlalchemy.text(sql))
         engine.dispose()
     except Exception as error:  # any failure to reach it is a reason to skip, stated
         return f"{type(error).__name__}: {str(error).splitlines()[0]}"
@@ -77,12 +78,18 @@ def _reset_postgres(url: str) -> str | None:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def database(request, tmp_path) -> str:
+def database(request, tmp_path) -> Iterator[str]:
+    """A fresh database URL: a SQLite file, or a schema of its own on the PostgreSQL server
+    (so test runs sharing one server, a developer's and CI's, never meet)."""
     if request.param == "sqlite":
-        return f"sqlite:///{tmp_path / 'govcal.db'}"
-    reason = _reset_postgres(PG_URL)
+        yield f"sqlite:///{tmp_path / 'govcal.db'}"
+        return
+    schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
+    reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
     if reason:
         if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
             pytest.fail(f"PostgreSQL at {PG_URL} was asked for and cannot be reached: {reason}")
         pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); set GOVCAL_TEST_POSTGRES_URL")
-    return PG_URL
+    separator = "&" if "?" in PG_URL else "?"
+    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
