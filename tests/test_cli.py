@@ -18,7 +18,9 @@ from scheduler.cli import main
 
 
 @pytest.fixture
-def rules_dir(write_rules, tmp_path) -> Path:
+def rules_dir(write_rules, tmp_path, monkeypatch) -> Path:
+    monkeypatch.chdir(tmp_path)  # no ./govcal.db from elsewhere is consulted (explain) or written
+    monkeypatch.delenv("GOVCAL_DATABASE_URL", raising=False)
     write_rules(
         body(
             deadlines=[

@@ -8,6 +8,7 @@ import pytest
 
 from conftest import body
 from rules.errors import RuleError
+from scheduler.cli import main
 from scheduler.edits import edit_meeting
 from scheduler.planner import Planner
 from scheduler.store import DeadlineRow, open_store
@@ -114,3 +115,17 @@ def test_bad_requests_are_refused_with_a_reason(kept, action, arguments, message
     with pytest.raises(RuleError, match=message.replace("(", r"\(").replace(")", r"\)")):
         edit_meeting(store, planner, action, actor="clerk", **arguments)
     assert store.counts() == before
+
+
+def test_explain_shows_the_kept_date_and_who_moved_it(database, capsys):
+    db = ["--database", database]
+    assert main(["plan", "2026", "--body", "worcestershire-jcb", "--save", *db]) == 0
+    jcb_august = "worcestershire-jcb/2026-27/meeting-05"  # planned Tue 18 Aug 2026
+    assert main(["meeting", "move", jcb_august, "2026-08-19", "--by", "clerk-ann", *db]) == 0
+    capsys.readouterr()
+    assert main(["explain", jcb_august, *db]) == 0
+    out = capsys.readouterr().out
+    assert "meeting on Wednesday 19 August 2026" in out
+    assert "anchor: period August 2026; preferred day third Tuesday of August 2026" in out
+    assert "kept: moved on Wed 19 Aug 2026 (version 1)" in out
+    assert "clerk-ann: meeting:move day 2026-08-19" in out

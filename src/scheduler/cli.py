@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -299,29 +300,33 @@ def cmd_explain(args: argparse.Namespace) -> int:
         )
     plan = Planner(rules).body_plan(parts[0], int(parts[1][:4]))
     found = {o.id: o for o in plan.occurrences()}
-    if args.id not in found:
-        prefix = f"{parts[0]}/{plan.label}/"
+    kept = _kept(args, args.id)
+    if args.id not in found and kept is None:
         examples = ", ".join(list(found)[:3])
-        raise RuleError(f"no date with id '{args.id}' in {prefix}; ids there include {examples}")
-    occurrence = found[args.id]
+        raise RuleError(f"no date with id '{args.id}' in {parts[0]}/{plan.label}/; ids there include {examples}")
+    occurrence = found.get(args.id)
+    lines = occurrence.explanation.lines() if occurrence else [f"rule: {kept['explanation']}"]
+    if kept is not None and (kept["manual"] or occurrence is None or kept["date"] != occurrence.date):
+        lines += [f"kept: {kept['status']} on {kept['date']:%a %d %b %Y} (version {kept['sequence']})"]
+        lines += [f"history: {entry}" for entry in kept["history"]]
+    day = kept["date"] if kept is not None else occurrence.date
     if args.json:
-        print(
-            json.dumps(
-                {
-                    "id": occurrence.id,
-                    "date": occurrence.date.isoformat(),
-                    "explanation": occurrence.explanation.lines(),
-                },
-                indent=2,
-            )
-        )
+        print(json.dumps({"id": args.id, "date": day.isoformat(), "explanation": lines}, indent=2))
         return OK
     console = _console()
-    what = {Meeting: "meeting", Deadline: "deadline", Item: "item"}[type(occurrence)]
-    console.print(f"[bold]{occurrence.id}[/bold]: {what} on {occurrence.date:%A %d %B %Y}")
-    for line in occurrence.explanation.lines():
+    what = {Meeting: "meeting", Deadline: "deadline", Item: "item"}.get(type(occurrence), "meeting")
+    console.print(f"[bold]{args.id}[/bold]: {what} on {day:%A %d %B %Y}")
+    for line in lines:
         console.print(f"  {line}")
     return OK
+
+
+def _kept(args: argparse.Namespace, occurrence_id: str) -> dict[str, Any] | None:
+    """The occurrence as kept in the database, if there is a database (never creates one)."""
+    url = database_url(args.database)
+    if not (args.database or os.environ.get("GOVCAL_DATABASE_URL") or Path("govcal.db").exists()):
+        return None
+    return open_store(url).kept(occurrence_id)
 
 
 # -- date ---------------------------------------------------------------------------
@@ -529,6 +534,9 @@ def parser() -> argparse.ArgumentParser:
     explain = with_rules(commands.add_parser("explain", help="why a planned date is what it is"))
     explain.add_argument("id", help="the date's id, e.g. worcestershire-jcb/2026-27/meeting-05/papers")
     explain.add_argument("--json", action="store_true")
+    explain.add_argument(
+        "--database", metavar="URL", help="also show the kept date and its history (default: ./govcal.db if present)"
+    )
     explain.set_defaults(run=cmd_explain)
 
     date = commands.add_parser("date", help="working-day calculator: '5 clear working days before 2026-04-15'")

@@ -251,6 +251,11 @@ def rules_version(body: Body) -> str:
         return ""
 
 
+def _detail(detail: dict[str, Any]) -> str:
+    """An audit row's detail in words: the fields that were set."""
+    return ", ".join(f"{key} {value}" for key, value in detail.items() if value not in (None, "", [], False))
+
+
 def _digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
@@ -518,6 +523,28 @@ class Store:
         for row in rows:
             row.revoked_at = _now()
         return len(rows)
+
+    def kept(self, occurrence_id: str) -> dict[str, Any] | None:
+        """A kept meeting, deadline or item as it stands, with who changed it and when."""
+        with self.session() as session:
+            for table in (MeetingRow, DeadlineRow, ItemRow):
+                row = session.get(table, occurrence_id)
+                if row is not None:
+                    audit = session.scalars(
+                        select(AuditRow).where(AuditRow.target == occurrence_id).order_by(AuditRow.id)
+                    )
+                    history = [
+                        f"{a.at:%Y-%m-%d %H:%M} {a.actor}: {a.action} {_detail(a.detail)}".rstrip() for a in audit
+                    ]
+                    return {
+                        "date": row.date,
+                        "status": row.status,
+                        "sequence": row.sequence,
+                        "manual": row.manual,
+                        "explanation": row.explanation,
+                        "history": history,
+                    }
+        return None
 
     # -- reading ------------------------------------------------------------------------
 
