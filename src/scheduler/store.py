@@ -548,6 +548,25 @@ class Store:
 
     # -- reading ------------------------------------------------------------------------
 
+    def bodies_of(self, member: str, role: str | None = None) -> list[str]:
+        """The bodies a person sits on (in any role, or in `role`)."""
+        with self.session() as session:
+            query = (
+                select(MembershipRow.body_id)
+                .join(MemberRow, MembershipRow.member_id == MemberRow.id)
+                .where(MemberRow.name == member)
+                .distinct()
+            )
+            if role is not None:
+                query = query.where(MembershipRow.role == role)
+            return sorted(session.scalars(query))
+
+    def deadlines(self, body_ids: Iterable[str]) -> list[DeadlineRow]:
+        """Kept deadlines of the given bodies, in date order."""
+        with self.session() as session:
+            query = select(DeadlineRow).where(DeadlineRow.body_id.in_(list(body_ids))).order_by(DeadlineRow.date)
+            return list(session.scalars(query))
+
     def meeting(self, meeting_id: str) -> MeetingRow | None:
         with self.session() as session:
             return session.get(MeetingRow, meeting_id)

@@ -1,0 +1,117 @@
+"""Feeds from the kept year: per body (public), per member (private), per clerk, all bodies.
+
+Reads the store and the rules and hands `calendars.feed` plain `EventData`. A body
+whose meetings are not open to the public appears only in its members' private
+feeds. Cancelled meetings stay in feeds for a year after they were cancelled, so
+subscribed calendars remove them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Iterable
+
+from calendars.event import EventData
+from calendars.feed import Feed
+from rules.loader import RuleSet
+from scheduler.store import UTC, DeadlineRow, MeetingRow, Store
+from scheduler.workdays import LONDON, at_time, working_calendar
+
+KEEP_CANCELLED = dt.timedelta(days=366)
+REMINDER_TIME = dt.time(9, 0)
+
+
+def _aware(moment: dt.datetime) -> dt.datetime:
+    """Instants from the store in Europe/London (SQLite returns them without a zone)."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON)
+
+
+def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str | None) -> EventData:
+    lines = [row.explanation, ""] if row.explanation else []
+    for deadline in deadlines:
+        lines.append(f"{deadline.name}: {_aware(deadline.due):%a %d %b %Y %H:%M}")
+        lines.append(f"  ({deadline.explanation})")
+    if row.status == "cancelled":
+        lines.insert(0, "This meeting is cancelled.\n")
+    return EventData(
+        uid=row.id,
+        sequence=row.sequence,
+        start=_aware(row.start),
+        end=_aware(row.end),
+        summary=row.title + (" (extraordinary)" if row.status == "extraordinary" else ""),
+        location=row.location,
+        description="\n".join(lines),
+        cancelled=row.status == "cancelled",
+        last_modified=_aware(row.updated_at),
+        url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
+    )
+
+
+def _deadline_event(
+    row: DeadlineRow, body_name: str, alarms: tuple[dt.datetime, ...], base_url: str | None
+) -> EventData:
+    due = _aware(row.due)
+    return EventData(
+        uid=row.id,
+        sequence=row.sequence,
+        start=due,
+        end=None,
+        summary=f"{row.name} ({body_name})",
+        location="",
+        description=f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}",
+        cancelled=row.status == "cancelled",
+        last_modified=_aware(row.updated_at),
+        url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
+        alarms=alarms,
+    )
+
+
+def _meetings(store: Store, body_ids: Iterable[str], now: dt.datetime, base_url: str | None) -> tuple[EventData, ...]:
+    wanted = set(body_ids)
+    rows = [m for m in store.meetings() if m.body_id in wanted]
+    rows = [m for m in rows if m.status != "cancelled" or _aware(m.updated_at) >= now - KEEP_CANCELLED]
+    by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
+    for deadline in store.deadlines(wanted):
+        if deadline.meeting_id and deadline.status != "cancelled":
+            by_meeting[deadline.meeting_id].append(deadline)
+    return tuple(_meeting_event(m, sorted(by_meeting[m.id], key=lambda d: d.due), base_url) for m in rows)
+
+
+def body_feed(store: Store, rules: RuleSet, body_id: str, now: dt.datetime, base_url: str | None = None) -> Feed | None:
+    """A body's public feed, or None for a body whose meetings are private."""
+    body = rules[body_id]
+    if not body.meetings.public:
+        return None
+    return Feed(body.name, _meetings(store, [body_id], now, base_url), f"Meetings of {body.name}, planned by govcal")
+
+
+def all_feed(store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None) -> Feed:
+    """Every public body's meetings in one feed."""
+    public = [b.id for b in rules if b.meetings.public]
+    return Feed("All bodies (govcal)", _meetings(store, public, now, base_url), "Public meetings of every body")
+
+
+def member_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
+    """A member's own feed: every body they sit on, private ones included."""
+    bodies = [b for b in store.bodies_of(member) if b in rules.bodies]
+    return Feed(
+        f"{member}: meetings (govcal)", _meetings(store, bodies, now, base_url), f"Meetings of {', '.join(bodies)}"
+    )
+
+
+def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
+    """A clerk's deadlines, each with alarms 3 working days before and on the day, at 09:00."""
+    bodies = [b for b in store.bodies_of(member, "clerk") if b in rules.bodies]
+    events = []
+    for row in store.deadlines(bodies):
+        if row.status == "cancelled" and _aware(row.updated_at) < now - KEEP_CANCELLED:
+            continue
+        body = rules[row.body_id]
+        calendar = working_calendar(body.nation, body.closures)
+        alarms = (
+            at_time(calendar.working_days_before(row.date, 3), REMINDER_TIME),
+            at_time(calendar.on_or_before(row.date), REMINDER_TIME),
+        )
+        events.append(_deadline_event(row, body.name, alarms, base_url))
+    return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")

@@ -1,0 +1,178 @@
+"""iCalendar feeds, read back by four independent parsers, each in a fresh process.
+
+vobject caches time zones for the whole process, so every parser runs in its own
+interpreter; each must see the same events at the same instants (compared in UTC).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from calendars.event import EventData
+from calendars.feed import Feed, render
+from calendars.sources import all_feed, body_feed, clerk_feed, member_feed
+from calendars.text import clean, safe_link
+from rules.loader import load_rules
+from scheduler.edits import edit_meeting
+from scheduler.planner import Planner
+from scheduler.store import open_store
+from scheduler.workdays import LONDON
+
+PARSERS = ("icalendar", "ical", "vobject", "recurring_ical_events")
+READER = Path(__file__).parent / "feed_reader.py"
+
+
+def parse_everywhere(path: Path) -> dict[str, list]:
+    """Each parser's reading of the feed, from a fresh interpreter."""
+    readings = {}
+    for parser in PARSERS:
+        done = subprocess.run(
+            [sys.executable, str(READER), parser, str(path)], capture_output=True, text=True, check=False
+        )
+        assert done.returncode == 0, f"{parser} could not read {path.name}: {done.stderr[-2000:]}"
+        readings[parser] = json.loads(done.stdout)
+    return readings
+
+
+def expected(feed: Feed) -> list:
+    def utc(moment):
+        return None if moment is None else moment.astimezone(dt.UTC).isoformat()
+
+    return sorted(
+        [f"{e.uid}@govcal", utc(e.start), utc(e.end), "CANCELLED" if e.cancelled else "CONFIRMED", e.sequence]
+        for e in feed.events
+    )
+
+
+STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+
+
+def event(uid: str, start: dt.datetime, hours: int | None = 2, **more) -> EventData:
+    end = start + dt.timedelta(hours=hours) if hours else None
+    return EventData(uid, 0, start, end, f"Meeting {uid}", "County Hall", "Papers due", False, STAMP, **more)
+
+
+def test_events_both_sides_of_both_2026_clock_changes(tmp_path):
+    feed = Feed(
+        "DST",
+        (
+            event("spring-before", dt.datetime(2026, 3, 28, 12, 0, tzinfo=LONDON)),  # Sat, GMT: 12:00Z
+            event("spring-after", dt.datetime(2026, 3, 30, 12, 0, tzinfo=LONDON)),  # Mon, BST: 11:00Z
+            event("autumn-before", dt.datetime(2026, 10, 24, 12, 0, tzinfo=LONDON)),  # Sat, BST: 11:00Z
+            event("autumn-after", dt.datetime(2026, 10, 26, 12, 0, tzinfo=LONDON)),  # Mon, GMT: 12:00Z
+            event("deadline-winter", dt.datetime(2026, 12, 24, 17, 0, tzinfo=LONDON), hours=None),  # an instant, 17:00Z
+            event("deadline-summer", dt.datetime(2026, 5, 19, 17, 0, tzinfo=LONDON), hours=None),  # 16:00Z
+        ),
+    )
+    path = tmp_path / "dst.ics"
+    path.write_bytes(render(feed))
+    want = expected(feed)
+    starts = {row[0]: row[1] for row in want}
+    assert starts["spring-before@govcal"] == "2026-03-28T12:00:00+00:00"
+    assert starts["spring-after@govcal"] == "2026-03-30T11:00:00+00:00"
+    assert starts["autumn-before@govcal"] == "2026-10-24T11:00:00+00:00"
+    assert starts["autumn-after@govcal"] == "2026-10-26T12:00:00+00:00"
+    for parser, reading in parse_everywhere(path).items():
+        assert reading == want, parser
+
+
+@pytest.fixture(scope="module")
+def kept(tmp_path_factory):
+    """The seed bodies' 2026-27 cycle kept in SQLite, with a member, a clerk and a moved meeting."""
+    rules = load_rules()
+    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('feeds') / 'govcal.db'}")
+    planner = Planner(rules)
+    store.save_plan(planner.plan([2026]))
+    store.add_member(rules["cambridgeshire-executive-partnership"], "Cllr Ali", "member")
+    store.add_member(rules["worcestershire-jcb"], "Cllr Ali", "chair")
+    store.add_member(rules["leeds-cluster-partnership"], "Ann Clerk", "clerk")
+    return store, rules, planner
+
+
+NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
+
+
+def test_every_feed_of_the_seed_bodies_is_read_alike_by_all_four_parsers(kept, tmp_path):
+    store, rules, _ = kept
+    feeds = {f"body-{b.id}": body_feed(store, rules, b.id, NOW) for b in rules}
+    feeds = {name: feed for name, feed in feeds.items() if feed is not None}
+    feeds["all"] = all_feed(store, rules, NOW)
+    feeds["member"] = member_feed(store, rules, "Cllr Ali", NOW)
+    feeds["clerk"] = clerk_feed(store, rules, "Ann Clerk", NOW)
+    assert len(feeds) == 14 + 3  # 14 public bodies; Cambridgeshire's meetings are private
+    for name, feed in feeds.items():
+        path = tmp_path / f"{name}.ics"
+        path.write_bytes(render(feed))
+        want = expected(feed)
+        assert want, name
+        for parser, reading in parse_everywhere(path).items():
+            assert reading == want, f"{parser} misread {name}"
+
+
+def test_private_bodies_stay_out_of_public_feeds(kept):
+    store, rules, _ = kept
+    assert body_feed(store, rules, "cambridgeshire-executive-partnership", NOW) is None
+    public = render(all_feed(store, rules, NOW))
+    assert b"cambridgeshire-executive-partnership" not in public and b"worcestershire-jcb" in public
+    mine = render(member_feed(store, rules, "Cllr Ali", NOW))
+    assert b"cambridgeshire-executive-partnership/2026-27/meeting-01@govcal" in mine
+    assert b"leeds-" not in mine and b"suffolk-" not in mine  # only the bodies Cllr Ali sits on
+
+
+def test_meeting_descriptions_carry_deadlines_and_explanations(kept):
+    store, rules, _ = kept
+    feed = body_feed(store, rules, "leeds-cluster-partnership", NOW)
+    first = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01")
+    assert "Reports to the Secretariat: Fri 06 Nov 2026 17:00" in first.description
+    assert "8 working days before (D5, clause 6.8)" in first.description
+
+
+def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_the_day(kept):
+    store, rules, _ = kept
+    feed = clerk_feed(store, rules, "Ann Clerk", NOW)
+    reports = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports")
+    # due Fri 6 Nov 2026: 3 working days before is Tue 3 Nov; 09:00 GMT
+    assert [a.isoformat() for a in reports.alarms] == ["2026-11-03T09:00:00+00:00", "2026-11-06T09:00:00+00:00"]
+    body = render(feed)
+    assert b"TRIGGER;VALUE=DATE-TIME:20261103T090000Z" in body
+
+
+def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_one_is_cancelled(kept, tmp_path):
+    store, rules, planner = kept
+    august = "worcestershire-jcb/2026-27/meeting-05"
+    before_path = tmp_path / "before.ics"
+    before_path.write_bytes(render(body_feed(store, rules, "worcestershire-jcb", NOW)))
+    assert edit_meeting(store, planner, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19)).committed
+    assert edit_meeting(
+        store, planner, "cancel", actor="clerk", meeting_id="worcestershire-jcb/2026-27/meeting-06", force=True
+    ).committed
+    after_path = tmp_path / "after.ics"
+    after_path.write_bytes(render(body_feed(store, rules, "worcestershire-jcb", NOW)))
+    for parser in PARSERS:
+        before = {row[0]: row for row in parse_everywhere(before_path)[parser]}
+        after = {row[0]: row for row in parse_everywhere(after_path)[parser]}
+        assert set(before) == set(after), parser  # nothing vanished: the cancelled one is still there
+        uid = f"{august}@govcal"
+        # Tue 18 Aug 14:00 BST -> Wed 19 Aug 14:00 BST
+        assert (before[uid][1], after[uid][1]) == ("2026-08-18T13:00:00+00:00", "2026-08-19T13:00:00+00:00"), parser
+        assert after[uid][4] == before[uid][4] + 1, parser
+        cancelled = after["worcestershire-jcb/2026-27/meeting-06@govcal"]
+        assert (cancelled[3], cancelled[4]) == ("CANCELLED", 1), parser
+
+
+def test_user_text_is_cleaned_and_only_safe_links_survive():
+    assert clean("JCB\x07 meeting\u202e\n(exec)", 100) == "JCB meeting (exec)"
+    assert clean("line one\nline\x00 two", 100, multiline=True) == "line one\nline two"
+    assert clean("x" * 50, 10) == "x" * 9 + "\u2026"
+    assert safe_link("https://govcal.example/planner#a") == "https://govcal.example/planner#a"
+    assert safe_link("mailto:clerk@example.org") == "mailto:clerk@example.org"
+    assert safe_link("javascript:alert(1)") is None and safe_link("http://insecure.example") is None
+    assert safe_link("https:///no-host") is None
+    body = render(Feed("x", (event("a", dt.datetime(2026, 5, 1, 10, tzinfo=LONDON), url="javascript:alert(1)"),)))
+    assert b"javascript" not in body and b"URL" not in body
