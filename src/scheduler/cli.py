@@ -11,6 +11,7 @@ import argparse
 import datetime as dt
 import getpass
 import json
+import logging
 import os
 import sys
 from collections.abc import Sequence
@@ -169,6 +170,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # the server is needed only here
 
     from scheduler.api import create_app
+    from scheduler.web import RedactTokens, add_feed_routes
 
     rules = _rules(args)
     store = open_store(args.database)
@@ -178,7 +180,21 @@ def cmd_serve(args: argparse.Namespace) -> int:
             f"planned {len(rules)} bodies into {_redacted(database_url(args.database))}: {changes.summary()}",
             file=sys.stderr,
         )
-    uvicorn.run(create_app(rules, store), host=args.host, port=args.port, log_level="info")
+    app = create_app(rules, store)
+    add_feed_routes(app, rules, store, args.public_url)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
+    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    return OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from scheduler.web import export  # FastAPI is needed only by the commands that serve or export
+
+    rules = _rules(args)
+    store = open_store(args.database)
+    written = export(store, rules, Path(args.folder), dt.datetime.now(dt.UTC), args.public_url)
+    print(f"wrote {len(written)} feeds to {args.folder} ({sum(p.stat().st_size for p in written):,} bytes)")
     return OK
 
 
@@ -629,7 +645,18 @@ def parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
     )
+    serve.add_argument(
+        "--public-url", metavar="URL", help="https:// address the service is reached at, for links in feeds"
+    )
     serve.set_defaults(run=cmd_serve)
+
+    export_ = with_rules(commands.add_parser("export", help="write the public feeds as static .ics files"))
+    export_.add_argument("folder")
+    export_.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    export_.add_argument("--public-url", metavar="URL", help="https:// address of the planner page, for links in feeds")
+    export_.set_defaults(run=cmd_export)
 
     member = commands.add_parser("member", help="the people on a body")
     member_commands = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")

@@ -32,6 +32,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    func,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -547,6 +548,15 @@ class Store:
         return None
 
     # -- reading ------------------------------------------------------------------------
+
+    def version(self) -> tuple[object, ...]:
+        """Changes whenever anything a feed shows changes: the newest audit row and updates."""
+        with self.session() as session:
+            return (
+                session.scalar(select(func.max(AuditRow.id))),
+                session.scalar(select(func.max(MeetingRow.updated_at))),
+                session.scalar(select(func.max(DeadlineRow.updated_at))),
+            )
 
     def bodies_of(self, member: str, role: str | None = None) -> list[str]:
         """The bodies a person sits on (in any role, or in `role`)."""

@@ -1,0 +1,144 @@
+"""Feeds over HTTP: rendered once per change, served from bytes with ETag and 304s.
+
+Routes: /feeds/all.ics, /feeds/bodies/{id}.ics (public bodies only) and
+/feeds/private/{token}.ics (a member's own feed: their bodies' meetings, private
+ones included, and the deadlines of bodies they clerk, with alarms). An unknown
+and a revoked token get the same 404. Private feeds are sent with
+`Cache-Control: private` and `Referrer-Policy: no-referrer`, and their tokens are
+replaced by [redacted] in the access log.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import logging
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from email.utils import format_datetime
+from pathlib import Path
+
+from fastapi import FastAPI, Request, Response
+
+from calendars.feed import Feed, render
+from calendars.sources import all_feed, body_feed, clerk_feed, member_feed
+from rules.loader import RuleSet
+from scheduler.store import Store
+
+ICS = "text/calendar; charset=utf-8"
+NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
+_TOKEN_IN_PATH = re.compile(r"(/feeds/private/)[^/\s.?\"]+")
+
+
+class RedactTokens(logging.Filter):
+    """Keep private feed tokens out of access logs (uvicorn logs the request path)."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(
+                _TOKEN_IN_PATH.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
+            )
+        record.msg = _TOKEN_IN_PATH.sub(r"\1[redacted]", str(record.msg))
+        return True
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """A feed's bytes with the validators clients revalidate against."""
+
+    body: bytes
+    etag: str
+    last_modified: dt.datetime
+
+
+def rendered(feed: Feed) -> Rendered:
+    body = render(feed)
+    newest = max((e.last_modified for e in feed.events), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
+    return Rendered(
+        body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', newest.astimezone(dt.UTC).replace(microsecond=0)
+    )
+
+
+class FeedCache:
+    """Rendered feeds, kept until the store changes (one cheap query per request)."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self._version: object = None
+        self._feeds: dict[str, Rendered | None] = {}
+
+    def get(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
+        version = self.store.version()
+        if version != self._version:
+            self._feeds.clear()
+            self._version = version
+        if key not in self._feeds:
+            feed = build()
+            self._feeds[key] = rendered(feed) if feed is not None else None
+        return self._feeds[key]
+
+
+def _respond(request: Request, feed: Rendered, private: bool) -> Response:
+    headers = {
+        "ETag": feed.etag,
+        "Last-Modified": format_datetime(feed.last_modified, usegmt=True),
+        "Cache-Control": "private, max-age=300" if private else "public, max-age=300",
+    }
+    if private:
+        headers["Referrer-Policy"] = "no-referrer"
+    if feed.etag in [tag.strip() for tag in request.headers.get("if-none-match", "").split(",")]:
+        return Response(status_code=304, headers=headers)
+    return Response(feed.body, media_type=ICS, headers=headers)
+
+
+def add_feed_routes(app: FastAPI, rules: RuleSet, store: Store, base_url: str | None = None) -> None:
+    """The feed routes, on an app that already serves the admin API."""
+    cache = FeedCache(store)
+
+    def now() -> dt.datetime:
+        return dt.datetime.now(dt.UTC)
+
+    @app.get("/feeds/all.ics", include_in_schema=False)
+    def feed_all(request: Request) -> Response:
+        feed = cache.get("all", lambda: all_feed(store, rules, now(), base_url))
+        assert feed is not None
+        return _respond(request, feed, private=False)
+
+    @app.get("/feeds/bodies/{name}", include_in_schema=False)
+    def feed_body(name: str, request: Request) -> Response:
+        body_id = name.removesuffix(".ics")
+        if not name.endswith(".ics") or body_id not in rules.bodies:
+            return NOT_FOUND
+        feed = cache.get(f"body:{body_id}", lambda: body_feed(store, rules, body_id, now(), base_url))
+        return _respond(request, feed, private=False) if feed is not None else NOT_FOUND
+
+    @app.get("/feeds/private/{name}", include_in_schema=False)
+    def feed_private(name: str, request: Request) -> Response:
+        member = store.holder_of("feed", name.removesuffix(".ics")) if name.endswith(".ics") else None
+        if member is None:
+            return NOT_FOUND  # unknown and revoked alike
+        feed = cache.get(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
+        assert feed is not None
+        return _respond(request, feed, private=True)
+
+
+def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None) -> Feed:
+    """A member's meetings and, for a clerk, their bodies' deadlines with alarms: one URL per person."""
+    meetings = member_feed(store, rules, member, now, base_url)
+    deadlines = clerk_feed(store, rules, member, now, base_url)
+    return dataclasses.replace(meetings, events=meetings.events + deadlines.events)
+
+
+def export(store: Store, rules: RuleSet, folder: Path, now: dt.datetime, base_url: str | None = None) -> list[Path]:
+    """Write the public feeds as static files (all.ics, bodies/{id}.ics) for any web server."""
+    (folder / "bodies").mkdir(parents=True, exist_ok=True)
+    written = []
+    feeds = {Path("all.ics"): all_feed(store, rules, now, base_url)}
+    feeds |= {Path("bodies") / f"{b.id}.ics": body_feed(store, rules, b.id, now, base_url) for b in rules}
+    for path, feed in feeds.items():
+        if feed is not None:
+            (folder / path).write_bytes(render(feed))
+            written.append(folder / path)
+    return written

@@ -1,0 +1,143 @@
+"""The feed server: ETag and 304, public and private feeds, tokens kept out of logs."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import icalendar
+import pytest
+from fastapi.testclient import TestClient
+
+from rules.loader import load_rules
+from scheduler.api import create_app
+from scheduler.edits import edit_meeting
+from scheduler.planner import Planner
+from scheduler.store import open_store
+from scheduler.web import add_feed_routes, export
+
+
+@pytest.fixture
+def served(database):
+    rules = load_rules()
+    store = open_store(database)
+    planner = Planner(rules)
+    store.save_plan(planner.plan([2026]))
+    store.add_member(rules["cambridgeshire-executive-partnership"], "Cllr Ali", "member")
+    store.add_member(rules["leeds-cluster-partnership"], "Cllr Ali", "clerk")
+    app = create_app(rules, store)
+    add_feed_routes(app, rules, store)
+    return TestClient(app), store, rules, planner
+
+
+def test_public_feeds_have_validators_and_answer_304(served):
+    client, store, _, planner = served
+    first = client.get("/feeds/all.ics")
+    assert first.status_code == 200 and first.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert first.headers["cache-control"].startswith("public")
+    etag = first.headers["etag"]
+    assert etag.startswith('"') and "last-modified" in first.headers
+    again = client.get("/feeds/all.ics", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.content == b""
+    # a change re-renders: new ETag, and the old one no longer matches
+    edit_meeting(
+        store,
+        planner,
+        "move",
+        actor="clerk",
+        meeting_id="worcestershire-jcb/2026-27/meeting-05",
+        day=dt.date(2026, 8, 19),
+    )
+    changed = client.get("/feeds/all.ics", headers={"If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["etag"] != etag
+    assert b"DTSTART;TZID=Europe/London:20260819T140000" in changed.content
+
+
+def test_private_bodies_have_no_public_feed(served):
+    client, *_ = served
+    assert client.get("/feeds/bodies/worcestershire-jcb.ics").status_code == 200
+    assert client.get("/feeds/bodies/cambridgeshire-executive-partnership.ics").status_code == 404
+    assert client.get("/feeds/bodies/nobody.ics").status_code == 404
+    assert b"cambridgeshire" not in client.get("/feeds/all.ics").content
+
+
+def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served):
+    client, store, *_ = served
+    token = store.create_token("feed", "Cllr Ali")
+    mine = client.get(f"/feeds/private/{token}.ics")
+    assert mine.status_code == 200
+    assert mine.headers["referrer-policy"] == "no-referrer" and mine.headers["cache-control"].startswith("private")
+    assert b"cambridgeshire-executive-partnership/2026-27/meeting-01@govcal" in mine.content  # a private body
+    assert b"leeds-cluster-partnership/2026-27/meeting-01/reports@govcal" in mine.content  # the clerk's deadlines
+    assert b"BEGIN:VALARM" in mine.content
+    unknown = client.get("/feeds/private/never-issued.ics")
+    store.revoke_tokens("feed", "Cllr Ali")
+    revoked = client.get(f"/feeds/private/{token}.ics")
+    assert (unknown.status_code, revoked.status_code) == (404, 404)
+    assert unknown.content == revoked.content and unknown.headers.keys() == revoked.headers.keys()
+
+
+def test_export_writes_the_public_feeds(served, tmp_path):
+    _, store, rules, _ = served
+    written = export(store, rules, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    names = sorted(p.relative_to(tmp_path / "site").as_posix() for p in written)
+    assert len(names) == 15 and "all.ics" in names  # 14 public bodies and the all-bodies feed
+    assert "bodies/cambridgeshire-executive-partnership.ics" not in names
+    jcb = icalendar.Calendar.from_ical((tmp_path / "site" / "bodies" / "worcestershire-jcb.ics").read_bytes())
+    assert len(jcb.walk("VEVENT")) == 12
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    govcal = str(Path(sys.executable).parent / "govcal")
+    subprocess.run(
+        [govcal, "member", "add", "worcestershire-jcb", "Cllr Ali", "--database", database],
+        check=True,
+        capture_output=True,
+    )
+    token = subprocess.run(
+        [govcal, "feed", "token", "create", "Cllr Ali", "--database", database],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
+    port = _free_port()
+    log = tmp_path / "serve.log"
+    with log.open("w") as out:
+        server = subprocess.Popen(
+            [govcal, "serve", "--port", str(port), "--database", database],
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            env={**os.environ},
+        )
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    with urllib.request.urlopen(
+                        f"http://127.0.0.1:{port}/feeds/private/{token}.ics", timeout=5
+                    ) as response:
+                        assert response.status == 200 and b"worcestershire-jcb" in response.read()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or server.poll() is not None:
+                        raise
+                    time.sleep(0.3)
+        finally:
+            server.terminate()
+            server.wait(timeout=20)
+    text = log.read_text()
+    assert "/feeds/private/[redacted]" in text
+    assert token not in text
