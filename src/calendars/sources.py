@@ -15,35 +15,30 @@ from collections.abc import Iterable
 from calendars.event import EventData
 from calendars.feed import Feed
 from rules.loader import RuleSet
-from scheduler.store import UTC, DeadlineRow, MeetingRow, Store
-from scheduler.workdays import LONDON, at_time, working_calendar
+from scheduler.store import DeadlineRow, MeetingRow, Store, stored_instant
+from scheduler.workdays import at_time, working_calendar
 
 KEEP_CANCELLED = dt.timedelta(days=366)
 REMINDER_TIME = dt.time(9, 0)
 
 
-def _aware(moment: dt.datetime) -> dt.datetime:
-    """Instants from the store in Europe/London (SQLite returns them without a zone)."""
-    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON)
-
-
 def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str | None) -> EventData:
     lines = [row.explanation, ""] if row.explanation else []
     for deadline in deadlines:
-        lines.append(f"{deadline.name}: {_aware(deadline.due):%a %d %b %Y %H:%M}")
+        lines.append(f"{deadline.name}: {stored_instant(deadline.due):%a %d %b %Y %H:%M}")
         lines.append(f"  ({deadline.explanation})")
     if row.status == "cancelled":
         lines.insert(0, "This meeting is cancelled.\n")
     return EventData(
         uid=row.id,
         sequence=row.sequence,
-        start=_aware(row.start),
-        end=_aware(row.end),
+        start=stored_instant(row.start),
+        end=stored_instant(row.end),
         summary=row.title + (" (extraordinary)" if row.status == "extraordinary" else ""),
         location=row.location,
         description="\n".join(lines),
         cancelled=row.status == "cancelled",
-        last_modified=_aware(row.updated_at),
+        last_modified=stored_instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
     )
 
@@ -51,7 +46,7 @@ def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str 
 def _deadline_event(
     row: DeadlineRow, body_name: str, alarms: tuple[dt.datetime, ...], base_url: str | None
 ) -> EventData:
-    due = _aware(row.due)
+    due = stored_instant(row.due)
     return EventData(
         uid=row.id,
         sequence=row.sequence,
@@ -61,7 +56,7 @@ def _deadline_event(
         location="",
         description=f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}",
         cancelled=row.status == "cancelled",
-        last_modified=_aware(row.updated_at),
+        last_modified=stored_instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
         alarms=alarms,
     )
@@ -70,7 +65,7 @@ def _deadline_event(
 def _meetings(store: Store, body_ids: Iterable[str], now: dt.datetime, base_url: str | None) -> tuple[EventData, ...]:
     wanted = set(body_ids)
     rows = [m for m in store.meetings() if m.body_id in wanted]
-    rows = [m for m in rows if m.status != "cancelled" or _aware(m.updated_at) >= now - KEEP_CANCELLED]
+    rows = [m for m in rows if m.status != "cancelled" or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
     for deadline in store.deadlines(wanted):
         if deadline.meeting_id and deadline.status != "cancelled":
@@ -105,7 +100,7 @@ def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base
     bodies = [b for b in store.bodies_of(member, "clerk") if b in rules.bodies]
     events = []
     for row in store.deadlines(bodies):
-        if row.status == "cancelled" and _aware(row.updated_at) < now - KEEP_CANCELLED:
+        if row.status == "cancelled" and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
             continue
         body = rules[row.body_id]
         calendar = working_calendar(body.nation, body.closures)

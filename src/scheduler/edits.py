@@ -22,8 +22,8 @@ from scheduler.checker import Checker, Finding
 from scheduler.extraordinary import Proposals, Request
 from scheduler.occurrences import Explanation, Meeting, cycle_containing, cycle_label, meeting_on
 from scheduler.planner import Planner
-from scheduler.store import UTC, AuditRow, Changes, MeetingRow, Store
-from scheduler.workdays import LONDON, at_time
+from scheduler.store import UTC, AuditRow, Changes, MeetingRow, Store, stored_instant
+from scheduler.workdays import at_time
 
 Action = Literal["move", "add", "extraordinary", "cancel", "fix"]
 ADDING = ("add", "extraordinary")
@@ -43,8 +43,7 @@ class EditResult:
 def stored_meeting(row: MeetingRow, planner: Planner) -> Meeting:
     """A stored meeting as the checker and planner see it."""
     body = planner.rules[row.body_id]
-    start = (row.start if row.start.tzinfo else row.start.replace(tzinfo=UTC)).astimezone(LONDON)
-    end = (row.end if row.end.tzinfo else row.end.replace(tzinfo=UTC)).astimezone(LONDON)
+    start, end = stored_instant(row.start), stored_instant(row.end)
     return Meeting(
         id=row.id,
         body=row.body_id,

@@ -42,6 +42,7 @@ from rules.errors import RuleError
 from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, record
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
+from scheduler.workdays import LONDON
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
     from alembic.config import Config
@@ -597,11 +598,15 @@ class Store:
             }
 
 
+def stored_instant(moment: dt.datetime) -> dt.datetime:
+    """An instant read back from the store, in Europe/London: SQLite returns UTC without its zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON)
+
+
 def _differs(old: Any, new: Any) -> bool:
-    """Compare stored and planned values; instants compare in UTC (SQLite drops the zone)."""
+    """Compare stored and planned values; instants compare as instants."""
     if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
-        old = old if old.tzinfo else old.replace(tzinfo=UTC)
-        return old != new
+        return stored_instant(old) != new
     return old != new
 
 

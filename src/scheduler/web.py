@@ -1,4 +1,4 @@
-"""Feeds over HTTP: rendered once per change, served from bytes with ETag and 304s.
+"""Feeds and the year planner page over HTTP: rendered once per change, served from bytes.
 
 Routes: /feeds/all.ics, /feeds/bodies/{id}.ics (public bodies only) and
 /feeds/private/{token}.ics (a member's own feed: their bodies' meetings, private
@@ -19,14 +19,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
+from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
 
 from calendars.feed import Feed, render
 from calendars.sources import all_feed, body_feed, clerk_feed, member_feed
 from rules.loader import RuleSet
+from scheduler.checker import Checker
+from scheduler.edits import stored_meeting
+from scheduler.page import planner_html
+from scheduler.planner import Planner
 from scheduler.store import Store
 
+T = TypeVar("T")
 ICS = "text/calendar; charset=utf-8"
 NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
 _TOKEN_IN_PATH = re.compile(r"(/feeds/private/)[^/\s.?\"]+")
@@ -61,23 +68,30 @@ def rendered(feed: Feed) -> Rendered:
     )
 
 
-class FeedCache:
-    """Rendered feeds, kept until the store changes (one cheap query per request)."""
+class RenderCache:
+    """Rendered feeds and pages, kept until the store changes (one cheap query per request)."""
 
     def __init__(self, store: Store) -> None:
         self.store = store
         self._version: object = None
-        self._feeds: dict[str, Rendered | None] = {}
+        self._built: dict[str, Any] = {}
 
-    def get(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
+    def get(self, key: str, build: Callable[[], T]) -> T:
         version = self.store.version()
         if version != self._version:
-            self._feeds.clear()
+            self._built.clear()
             self._version = version
-        if key not in self._feeds:
-            feed = build()
-            self._feeds[key] = rendered(feed) if feed is not None else None
-        return self._feeds[key]
+        if key not in self._built:
+            self._built[key] = build()
+        return self._built[key]
+
+    def feed(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
+        """A feed's bytes and validators (None for a feed that does not exist)."""
+        return self.get(key, lambda: _rendered_or_none(build()))
+
+
+def _rendered_or_none(feed: Feed | None) -> Rendered | None:
+    return rendered(feed) if feed is not None else None
 
 
 def _respond(request: Request, feed: Rendered, private: bool) -> Response:
@@ -94,15 +108,16 @@ def _respond(request: Request, feed: Rendered, private: bool) -> Response:
 
 
 def add_feed_routes(app: FastAPI, rules: RuleSet, store: Store, base_url: str | None = None) -> None:
-    """The feed routes, on an app that already serves the admin API."""
-    cache = FeedCache(store)
+    """The feed routes and the planner page, on an app that already serves the admin API."""
+    cache = RenderCache(store)
+    planner = Planner(rules)
 
     def now() -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
     @app.get("/feeds/all.ics", include_in_schema=False)
     def feed_all(request: Request) -> Response:
-        feed = cache.get("all", lambda: all_feed(store, rules, now(), base_url))
+        feed = cache.feed("all", lambda: all_feed(store, rules, now(), base_url))
         assert feed is not None
         return _respond(request, feed, private=False)
 
@@ -111,7 +126,7 @@ def add_feed_routes(app: FastAPI, rules: RuleSet, store: Store, base_url: str | 
         body_id = name.removesuffix(".ics")
         if not name.endswith(".ics") or body_id not in rules.bodies:
             return NOT_FOUND
-        feed = cache.get(f"body:{body_id}", lambda: body_feed(store, rules, body_id, now(), base_url))
+        feed = cache.feed(f"body:{body_id}", lambda: body_feed(store, rules, body_id, now(), base_url))
         return _respond(request, feed, private=False) if feed is not None else NOT_FOUND
 
     @app.get("/feeds/private/{name}", include_in_schema=False)
@@ -119,9 +134,34 @@ def add_feed_routes(app: FastAPI, rules: RuleSet, store: Store, base_url: str | 
         member = store.holder_of("feed", name.removesuffix(".ics")) if name.endswith(".ics") else None
         if member is None:
             return NOT_FOUND  # unknown and revoked alike
-        feed = cache.get(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
+        feed = cache.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
         assert feed is not None
         return _respond(request, feed, private=True)
+
+    @app.get("/planner", include_in_schema=False, response_class=HTMLResponse)
+    def planner_page(request: Request, start: str | None = None) -> HTMLResponse:
+        """The year planner; ?start=2026-04 picks the first month (default: this April's year)."""
+        today = dt.date.today()
+        try:
+            first = (
+                dt.date.fromisoformat(f"{start}-01")
+                if start
+                else dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+            )
+        except ValueError:
+            return HTMLResponse("start must look like 2026-04\n", status_code=400)
+        if not 2000 <= first.year <= 2059:
+            return HTMLResponse("start must be between 2000 and 2059\n", status_code=400)
+        feed_base = (base_url or str(request.base_url)).rstrip("/")
+        html = cache.get(f"page:{first}:{feed_base}", lambda: _page(rules, store, planner, first, feed_base))
+        return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+
+
+def _page(rules: RuleSet, store: Store, planner: Planner, first: dt.date, feed_base: str) -> str:
+    kept = store.meetings()
+    as_meetings = [stored_meeting(row, planner) for row in kept if row.body_id in rules.bodies]
+    findings = Checker(planner).check(as_meetings)
+    return planner_html(rules, first, kept, store.deadlines(rules.bodies), findings, planner.terms, feed_base)
 
 
 def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None) -> Feed:
