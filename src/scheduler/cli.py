@@ -181,7 +181,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     app = create_app(rules, store)
-    add_feed_routes(app, rules, store, args.public_url)
+    add_feed_routes(app, rules, store, args.public_url, check_every=1.0)  # changes show within a second
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
     uvicorn.run(app, host=args.host, port=args.port, log_level="info")

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import logging
 import re
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.utils import format_datetime
@@ -69,18 +70,26 @@ def rendered(feed: Feed) -> Rendered:
 
 
 class RenderCache:
-    """Rendered feeds and pages, kept until the store changes (one cheap query per request)."""
+    """Rendered feeds and pages, kept until the store changes.
 
-    def __init__(self, store: Store) -> None:
+    The store is asked whether anything changed at most every `check_every` seconds
+    (0: on every request), so a 304 costs no database round trip in between.
+    """
+
+    def __init__(self, store: Store, check_every: float = 0.0) -> None:
         self.store = store
+        self.check_every = check_every
         self._version: object = None
+        self._checked = float("-inf")
         self._built: dict[str, Any] = {}
 
     def get(self, key: str, build: Callable[[], T]) -> T:
-        version = self.store.version()
-        if version != self._version:
-            self._built.clear()
-            self._version = version
+        if time.monotonic() - self._checked >= self.check_every:
+            version = self.store.version()
+            self._checked = time.monotonic()
+            if version != self._version:
+                self._built.clear()
+                self._version = version
         if key not in self._built:
             self._built[key] = build()
         return self._built[key]
@@ -107,9 +116,11 @@ def _respond(request: Request, feed: Rendered, private: bool) -> Response:
     return Response(feed.body, media_type=ICS, headers=headers)
 
 
-def add_feed_routes(app: FastAPI, rules: RuleSet, store: Store, base_url: str | None = None) -> None:
+def add_feed_routes(
+    app: FastAPI, rules: RuleSet, store: Store, base_url: str | None = None, check_every: float = 0.0
+) -> None:
     """The feed routes and the planner page, on an app that already serves the admin API."""
-    cache = RenderCache(store)
+    cache = RenderCache(store, check_every)
     planner = Planner(rules)
 
     def now() -> dt.datetime:
