@@ -161,6 +161,7 @@ def wrk(url: str, etag: str | None = None) -> float:
 
 
 def serving(folder: Path) -> tuple[dict[str, float], int] | None:
+    """Both servers with their access logs off, then both with them on (to a file)."""
     if not (shutil.which("nginx") and shutil.which("wrk")):
         print("serving: skipped (needs nginx and wrk: apt-get install nginx-light wrk)")
         return None
@@ -172,49 +173,61 @@ def serving(folder: Path) -> tuple[dict[str, float], int] | None:
     (folder / "site").mkdir()
     (folder / "site" / "all.ics").write_bytes(body)
     rates: dict[str, float] = {}
+    for logged in (False, True):
+        rates |= _govcal(folder, database, len(body), logged)
+        rates |= _nginx(folder, logged)
+    return rates, len(body)
+
+
+def _label(logged: bool) -> str:
+    return "logged" if logged else "no log"
+
+
+def _govcal(folder: Path, database: str, size: int, logged: bool) -> dict[str, float]:
     port = _port()
     govcal = str(Path(sys.executable).parent / "govcal")
-    server = subprocess.Popen(
-        [govcal, "serve", "--port", str(port), "--database", database],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+    command = [govcal, "serve", "--port", str(port), "--database", database, *([] if logged else ["--no-access-log"])]
+    with (folder / "govcal.log").open("a") as log:
+        server = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
     try:
         url = f"http://127.0.0.1:{port}/feeds/all.ics"
         _wait(url)
         with urllib.request.urlopen(url) as response:
             etag = response.headers["ETag"]
-            assert len(response.read()) == len(body)
-        rates["govcal serve, 200"] = wrk(url)
-        rates["govcal serve, 304"] = wrk(url, etag)
+            assert len(response.read()) == size
+        label = _label(logged)
+        return {f"govcal serve, 200, {label}": wrk(url), f"govcal serve, 304, {label}": wrk(url, etag)}
     finally:
         server.terminate()
         server.wait()
-    nginx_port = _port()
+
+
+def _nginx(folder: Path, logged: bool) -> dict[str, float]:
+    port = _port()
+    access_log = f"access_log {folder}/nginx-access.log" if logged else "access_log off"
     conf = folder / "nginx.conf"
     conf.write_text(
         f"""daemon off; worker_processes 1; error_log {folder}/error.log; pid {folder}/nginx.pid;
 events {{ worker_connections 256; }}
-http {{ access_log off; types {{ text/calendar ics; }} etag on;
+http {{ {access_log}; types {{ text/calendar ics; }} etag on;
   client_body_temp_path {folder}; proxy_temp_path {folder};
   fastcgi_temp_path {folder}; uwsgi_temp_path {folder}; scgi_temp_path {folder};
-  server {{ listen 127.0.0.1:{nginx_port}; root {folder}/site; }} }}
+  server {{ listen 127.0.0.1:{port}; root {folder}/site; }} }}
 """
     )
     nginx = subprocess.Popen(
         ["nginx", "-c", str(conf), "-p", str(folder)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
     )
     try:
-        url = f"http://127.0.0.1:{nginx_port}/all.ics"
+        url = f"http://127.0.0.1:{port}/all.ics"
         _wait(url)
         with urllib.request.urlopen(url) as response:
             etag = response.headers["ETag"]
-        rates["nginx (1 worker), 200"] = wrk(url)
-        rates["nginx (1 worker), 304"] = wrk(url, etag)
+        label = _label(logged)
+        return {f"nginx (1 worker), 200, {label}": wrk(url), f"nginx (1 worker), 304, {label}": wrk(url, etag)}
     finally:
         nginx.terminate()
         nginx.wait()
-    return rates, len(body)
 
 
 def main() -> None:
@@ -234,9 +247,11 @@ def main() -> None:
         print(f"feed serving: all-bodies feed of {size / 1e6:.1f} MB, wrk -t2 -c16 -d5s on loopback")
         for name, rate in rates.items():
             print(f"  {name:42} {rate:12,.0f} req/s")
-        ratio = rates["govcal serve, 304"] / rates["nginx (1 worker), 304"]
-        print(f"  200s: govcal {rates['govcal serve, 200'] / rates['nginx (1 worker), 200']:.3f}x nginx")
-        print(f"  goal: 304s >= 0.3x nginx: {ratio:.3f}x {'met' if ratio >= 0.3 else 'MISSED'}")
+        for label in ("no log", "logged"):
+            ok = rates[f"govcal serve, 200, {label}"] / rates[f"nginx (1 worker), 200, {label}"]
+            ratio = rates[f"govcal serve, 304, {label}"] / rates[f"nginx (1 worker), 304, {label}"]
+            verdict = "met" if ratio >= 0.3 else "MISSED"
+            print(f"  access logs {label:6}: 200s {ok:.3f}x nginx; goal 304s >= 0.3x nginx: {ratio:.3f}x {verdict}")
     print(json.dumps({"render": render_rates, "serve": result[0] if result else None}))
 
 

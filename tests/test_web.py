@@ -20,7 +20,7 @@ from scheduler.api import create_app
 from scheduler.edits import edit_meeting
 from scheduler.planner import Planner
 from scheduler.store import open_store
-from scheduler.web import add_feed_routes, export
+from scheduler.web import export, feed_server
 
 
 @pytest.fixture
@@ -31,9 +31,7 @@ def served(database):
     store.save_plan(planner.plan([2026]))
     store.add_member(rules["cambridgeshire-executive-partnership"], "Cllr Ali", "member")
     store.add_member(rules["leeds-cluster-partnership"], "Cllr Ali", "clerk")
-    app = create_app(rules, store)
-    add_feed_routes(app, rules, store)
-    return TestClient(app), store, rules, planner
+    return TestClient(feed_server(create_app(rules, store), rules, store)), store, rules, planner
 
 
 def test_public_feeds_have_validators_and_answer_304(served):

@@ -170,7 +170,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # the server is needed only here
 
     from scheduler.api import create_app
-    from scheduler.web import RedactTokens, add_feed_routes
+    from scheduler.web import RedactTokens, feed_server
 
     rules = _rules(args)
     store = open_store(args.database)
@@ -181,10 +181,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     app = create_app(rules, store)
-    add_feed_routes(app, rules, store, args.public_url, check_every=1.0)  # changes show within a second
+    server = feed_server(app, rules, store, args.public_url, check_every=1.0)  # changes show within a second
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
-    uvicorn.run(app, host=args.host, port=args.port, log_level="info")
+    uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
     return OK
 
 
@@ -647,6 +647,9 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument(
         "--public-url", metavar="URL", help="https:// address the service is reached at, for links in feeds"
+    )
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request (e.g. behind a proxy that logs)"
     )
     serve.set_defaults(run=cmd_serve)
 
