@@ -48,6 +48,24 @@ def body(**overrides: Any) -> dict[str, Any]:
     return result
 
 
+# A quarterly board and a group that meets before and after each of its meetings (F3, F4).
+STRATEGIC = body(id="strategic", meetings={"frequency": "quarterly", "pattern": "second Tuesday"})
+EXECUTIVE = body(
+    id="executive",
+    meetings={
+        "frequency": None,
+        "pattern": None,
+        "before_and_after": {
+            "body": "strategic",
+            "before": "10 working days before",
+            "after": "within 10 working days after",
+            "ref": "F4",
+            "clause": "3.2.2",
+        },
+    },
+)
+
+
 @pytest.fixture
 def write_rules(tmp_path: Path) -> Callable[..., RuleSet]:
     """Write bodies (dicts) as rule files and load them together."""

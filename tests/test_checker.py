@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from conftest import body
+from conftest import EXECUTIVE, STRATEGIC, body
 from scheduler.checker import Checker
 from scheduler.planner import Planner
 from scheduler.workdays import at_time
@@ -142,23 +142,6 @@ def test_meeting_in_school_holidays_fails_when_the_rule_avoids_them(write_rules)
         "FAIL: meeting on Wed 18 Feb 2026 is in the school holidays: rule 'avoid school holidays' (F8, clause 8.1)"
         in failures(checker.check(edited))
     )
-
-
-STRATEGIC = body(id="strategic", meetings={"frequency": "quarterly", "pattern": "second Tuesday"})
-EXECUTIVE = body(
-    id="executive",
-    meetings={
-        "frequency": None,
-        "pattern": None,
-        "before_and_after": {
-            "body": "strategic",
-            "before": "10 working days before",
-            "after": "within 10 working days after",
-            "ref": "F4",
-            "clause": "3.2.2",
-        },
-    },
-)
 
 
 def test_before_and_after_each_meeting_complies_when_planned(write_rules):

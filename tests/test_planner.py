@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import body
+from conftest import EXECUTIVE, STRATEGIC, body
 from scheduler.planner import Planner, even_periods, pattern_day
 
 D = dt.date
@@ -170,25 +170,8 @@ def test_unpublished_terms_are_planned_by_month_and_said_so(write_rules):
     assert "2026-27 are not published" in plan.notes[0]
 
 
-STRATEGIC = body(id="strategic", meetings={"frequency": "quarterly", "pattern": "second Tuesday"})
-
-
 def test_before_and_after_brackets_each_meeting(write_rules):
-    executive = body(
-        id="executive",
-        meetings={
-            "frequency": None,
-            "pattern": None,
-            "before_and_after": {
-                "body": "strategic",
-                "before": "10 working days before",
-                "after": "within 10 working days after",
-                "ref": "F4",
-                "clause": "3.2.2",
-            },
-        },
-    )
-    rules = write_rules(STRATEGIC, executive)
+    rules = write_rules(STRATEGIC, EXECUTIVE)
     assert list(rules.bodies) == ["strategic", "executive"]
     # strategic: Tue 14 Apr, 14 Jul, 13 Oct 2026, 12 Jan 2027
     assert meeting_dates(rules, "strategic") == [D(2026, 4, 14), D(2026, 7, 14), D(2026, 10, 13), D(2027, 1, 12)]
