@@ -47,6 +47,7 @@ from rules.phrases import (
     parse_item_at,
     parse_month,
     parse_pattern,
+    parse_reminder,
     parse_time,
 )
 
@@ -56,6 +57,8 @@ _MISSING: Any = object()
 ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 SEEDS = "seeds"
+# The default reminders of every deadline: 3 working days before and on the day, at 09:00.
+DEFAULT_REMINDERS = (parse_reminder("3 working days before at 09:00"), parse_reminder("on the day at 09:00"))
 
 
 def seeds_dir() -> Path:
@@ -340,6 +343,8 @@ def _deadline(fields: Fields) -> DeadlineRule:
         who=fields.take("who", listing(text), ("clerk",)),
         only_for=fields.take("only_for", identifier, None),
         cite=_cite(fields),
+        reminders=fields.take("reminders", listing(phrase(parse_reminder)), DEFAULT_REMINDERS),
+        overdue=fields.take("overdue", boolean, True),
     )
     fields.done()
     return rule

@@ -154,6 +154,19 @@ class Meetings:
 
 
 @dataclass(frozen=True, slots=True)
+class ReminderRule:
+    """When a reminder goes out: an offset from the deadline's day, at a time of day."""
+
+    offset: Offset
+    time: dt.time
+
+    @property
+    def key(self) -> str:
+        """Stable across re-plans: part of the reminder's idempotency key (and its Message-ID)."""
+        return f"{self.offset.count.name.lower()}{self.offset.n:+d}at{self.time:%H%M}"
+
+
+@dataclass(frozen=True, slots=True)
 class DeadlineRule:
     """Something due around each meeting: papers before, minutes after."""
 
@@ -165,6 +178,8 @@ class DeadlineRule:
     who: tuple[str, ...]
     only_for: str | None  # a meeting tag ("constitution-change"); None: every meeting
     cite: Citation
+    reminders: tuple[ReminderRule, ...] = ()
+    overdue: bool = True  # a notice the next working day at 09:00 if not marked done
 
 
 @dataclass(frozen=True, slots=True)

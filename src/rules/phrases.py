@@ -10,8 +10,8 @@ import datetime as dt
 import re
 
 from rules.errors import RuleError
-from rules.model import MONTHS, Every, Frequency, Move, Pattern, Position
-from rules.offsets import NUMBER_WORDS
+from rules.model import MONTHS, Every, Frequency, Move, Pattern, Position, ReminderRule
+from rules.offsets import NUMBER_WORDS, Count, parse_offset
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
@@ -160,3 +160,15 @@ def parse_item_at(text: str) -> tuple[str, int | None]:
             raise RuleError(f"'{text}': say 'first meeting in <month>' or 'last meeting'")
         return match[1], month
     raise RuleError(f"'{text}': write 'first meeting', 'last meeting' or 'first meeting in july'")
+
+
+def parse_reminder(text: str) -> ReminderRule:
+    """A reminder: "3 working days before at 09:00", "on the day at 09:00"."""
+    words = " ".join(str(text).split())
+    offset_text, _, time_text = words.rpartition(" at ")
+    if not offset_text:
+        raise RuleError(f"'{text}': write a reminder like '3 working days before at 09:00'")
+    offset = parse_offset(offset_text)
+    if offset.count not in (Count.WORKING, Count.CLEAR, Count.DAYS) or offset.n > 0:
+        raise RuleError(f"'{text}': a reminder comes on or before the deadline's day")
+    return ReminderRule(offset, parse_time(time_text))

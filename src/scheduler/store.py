@@ -26,6 +26,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -156,6 +157,30 @@ class AttendanceRow(Base):
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+
+class ReminderRow(Base):
+    """The outbox: one row per (deadline, reminder offset), keyed for exactly-once sending.
+
+    Upserted on every re-plan; a worker claims due rows (a lease), sends, marks sent.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    key: Mapped[str] = mapped_column(String(400), unique=True)
+    deadline_id: Mapped[str] = mapped_column(String(300), index=True)
+    body_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # "reminder" or "overdue"
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, sent, cancelled, superseded
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str] = mapped_column(Text, default="")
 
 
 class AccessTokenRow(Base):
@@ -298,10 +323,19 @@ class Store:
     def sync_derived(
         self, session: Session, plan: BodyPlan, now: dt.datetime, changes: Changes | None = None
     ) -> Changes:
-        """Upsert a cycle's deadlines and items, as derived from its meetings."""
+        """Upsert a cycle's deadlines and items, as derived from its meetings, and the
+        reminders of those deadlines."""
+        # reminders.py builds on this module's tables, so it is imported here, not at the top
+        from scheduler.reminders import sync as sync_reminders
+
         changes = changes if changes is not None else Changes()
         self._sync(session, DeadlineRow, plan, plan.deadlines, _deadline_values, changes, now)
         self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
+        session.flush()
+        kept = session.scalars(
+            select(DeadlineRow).where(DeadlineRow.body_id == plan.body.id, DeadlineRow.cycle == plan.label)
+        )
+        sync_reminders(session, plan.body, kept, now)
         return changes
 
     def record_body(self, session: Session, body: Body, lock: bool = False) -> BodyRow:
