@@ -1,0 +1,204 @@
+"""Reminders against a real SMTP server (aiosmtpd on 127.0.0.1) that counts every Message-ID.
+
+Reminder instants were worked out by hand: the JCB's first 2026-27 meeting is Tue
+21 Apr 2026, so its papers (5 clear working days: 20, 17, 16, 15, 14 Apr) are due
+Mon 13 Apr 17:00 BST; 3 working days before that is Wed 8 Apr (10, 9, 8 Apr).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import email
+import email.policy
+import socket
+
+import pytest
+from aiosmtpd.controller import Controller
+
+from rules.loader import load_rules
+from scheduler.edits import edit_meeting
+from scheduler.planner import Planner
+from scheduler.reminders import Smtp, dispatch_due
+from scheduler.store import DeadlineRow, ReminderRow, open_store, stored_instant
+from scheduler.workdays import LONDON
+
+PAPERS = "worcestershire-jcb/2026-27/meeting-01/papers"
+
+
+class Inbox:
+    """Collects every message's Message-ID; can refuse (to play an SMTP server that is down)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.refuse:
+            return "451 try again later"
+        self.ids.append(email.message_from_bytes(envelope.content, policy=email.policy.default)["Message-ID"].strip())
+        return "250 OK"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    port = _free_port()
+    handler.smtp = Smtp.from_url(f"smtp://127.0.0.1:{port}")
+    handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
+    handler.controller.start()
+
+    def restart() -> None:  # a stopped aiosmtpd controller cannot start again: a new one, same port
+        handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
+        handler.controller.start()
+
+    handler.restart = restart
+    yield handler
+    handler.controller.stop()
+
+
+@pytest.fixture
+def kept(database):
+    rules = load_rules()
+    store = open_store(database)
+    store.add_member(rules["worcestershire-jcb"], "Ann Clerk", "clerk", email="ann@example.org")
+    planner = Planner(rules)
+    store.save_plan(planner.plan([2026], ["worcestershire-jcb"]))
+    return store, planner
+
+
+def london(*args: int) -> dt.datetime:
+    return dt.datetime(*args, tzinfo=LONDON)
+
+
+def reminders(store, deadline_id: str) -> dict[str, ReminderRow]:
+    with store.session() as session:
+        rows = session.query(ReminderRow).filter(ReminderRow.deadline_id == deadline_id).all()
+    return {row.key.split("#")[1]: row for row in rows}
+
+
+def test_each_deadline_has_its_reminders_at_the_hand_checked_instants(kept):
+    store, _ = kept
+    rows = reminders(store, PAPERS)
+    assert {key: stored_instant(row.due_at) for key, row in rows.items()} == {
+        "working-3at0900": london(2026, 4, 8, 9, 0),  # Wed 8 Apr, 09:00 BST
+        "working+0at0900": london(2026, 4, 13, 9, 0),  # the day itself
+        "overdue": london(2026, 4, 14, 9, 0),  # the next working day
+    }
+    with store.session() as session:
+        assert session.query(ReminderRow).count() == 3 * session.query(DeadlineRow).count()
+
+
+def test_a_reminder_goes_once_with_its_key_as_message_id(kept, inbox):
+    store, _ = kept
+    first = dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    assert (first.sent, first.late) == (1, 0)
+    assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
+    again = dispatch_due(store, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")
+    assert again.sent == 0 and len(inbox.ids) == 1
+
+
+def test_replanning_keeps_the_outbox_and_a_move_moves_pending_reminders(kept, inbox):
+    store, planner = kept
+    dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    store.save_plan(planner.plan([2026], ["worcestershire-jcb"]))  # unchanged: nothing new
+    with store.session() as session:
+        assert session.query(ReminderRow).count() == 75
+    # the meeting moves a week later, to Tue 28 Apr: clear days 27, 24, 23, 22, 21 Apr put the papers
+    # on Mon 20 Apr; the sent reminder stays sent, the pending ones move
+    edit_meeting(
+        store,
+        planner,
+        "move",
+        actor="clerk",
+        meeting_id="worcestershire-jcb/2026-27/meeting-01",
+        day=dt.date(2026, 4, 28),
+    )
+    rows = reminders(store, PAPERS)
+    assert rows["working-3at0900"].status == "sent"
+    assert stored_instant(rows["working+0at0900"].due_at) == london(2026, 4, 20, 9, 0)
+    assert stored_instant(rows["overdue"].due_at) == london(2026, 4, 21, 9, 0)
+
+
+def test_marking_a_deadline_done_stops_its_later_reminders(kept, inbox):
+    store, _ = kept
+    with store.session() as session, session.begin():
+        session.get(DeadlineRow, PAPERS).done_at = london(2026, 4, 9, 12, 0)
+    result = dispatch_due(store, london(2026, 4, 14, 10, 0), inbox.smtp, "worker")
+    assert f"<{PAPERS}#overdue@govcal>" not in inbox.ids
+    assert result.done >= 3
+
+
+def test_reminders_due_during_downtime_go_once_marked_late_and_the_overdue_one_replaces_the_missed(kept, inbox):
+    store, _ = kept
+    # govcal was down from Tue 7 Apr to Fri 10 Apr 12:00: the Wed 8 Apr reminder is late, sent once
+    result = dispatch_due(store, london(2026, 4, 10, 12, 0), inbox.smtp, "worker")
+    assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"] and result.late == 1
+    assert reminders(store, PAPERS)["working-3at0900"].late is True
+    # down again until Wed 15 Apr: the deadline (Mon 13 Apr 17:00) has passed, so the on-the-day
+    # reminder is superseded and the overdue notice goes instead
+    dispatch_due(store, london(2026, 4, 15, 8, 0), inbox.smtp, "worker")
+    rows = reminders(store, PAPERS)
+    assert rows["working+0at0900"].status == "superseded"
+    assert rows["overdue"].status == "sent" and rows["overdue"].late is True
+
+
+def test_nothing_is_lost_while_the_smtp_server_refuses_or_is_down(kept, inbox):
+    store, _ = kept
+    inbox.refuse = True
+    refused = dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    assert refused.retrying == 1 and inbox.ids == []
+    row = reminders(store, PAPERS)["working-3at0900"]
+    assert row.status == "pending" and row.attempts == 1 and "451" in row.last_error
+    inbox.controller.stop()  # now down altogether
+    down = dispatch_due(store, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")  # after the 2-minute back-off
+    assert down.retrying == 1 and reminders(store, PAPERS)["working-3at0900"].attempts == 2
+    inbox.restart()
+    inbox.refuse = False
+    back = dispatch_due(store, london(2026, 4, 8, 10, 0), inbox.smtp, "worker")  # after the back-off
+    assert back.sent == 1 and inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
+
+
+def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(kept, inbox):
+    store, planner = kept
+    # Spring: the April meeting moved to Thu 9 Apr puts its papers on Mon 30 Mar (clear days 8, 7,
+    # (6, 3 Easter) 2, 1 Apr, 31 Mar), the day after clocks go forward; 3 working days before is Wed 25 Mar.
+    edit_meeting(
+        store,
+        planner,
+        "move",
+        actor="clerk",
+        meeting_id="worcestershire-jcb/2026-27/meeting-01",
+        day=dt.date(2026, 4, 9),
+    )
+    # Autumn: the October meeting moved to Tue 3 Nov puts its papers on Mon 26 Oct (clear days 2 Nov,
+    # 30, 29, 28, 27 Oct), the day after clocks go back; 3 working days before is Wed 21 Oct.
+    edit_meeting(
+        store,
+        planner,
+        "move",
+        actor="clerk",
+        meeting_id="worcestershire-jcb/2026-27/meeting-07",
+        day=dt.date(2026, 11, 3),
+        force=True,
+    )
+    spring = reminders(store, PAPERS)
+    autumn = reminders(store, "worcestershire-jcb/2026-27/meeting-07/papers")
+    utc = {
+        "Wed 25 Mar, GMT": (spring["working-3at0900"], dt.datetime(2026, 3, 25, 9, 0, tzinfo=dt.UTC)),
+        "Mon 30 Mar, BST": (spring["working+0at0900"], dt.datetime(2026, 3, 30, 8, 0, tzinfo=dt.UTC)),
+        "Wed 21 Oct, BST": (autumn["working-3at0900"], dt.datetime(2026, 10, 21, 8, 0, tzinfo=dt.UTC)),
+        "Mon 26 Oct, GMT": (autumn["working+0at0900"], dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.UTC)),
+    }
+    for label, (row, instant) in utc.items():
+        assert stored_instant(row.due_at) == instant, label
+        assert stored_instant(row.due_at).astimezone(LONDON).hour == 9, label
+        dispatch_due(store, instant - dt.timedelta(minutes=1), inbox.smtp, "worker")  # others may go; not this one
+        assert f"<{row.key}@govcal>" not in inbox.ids, f"{label}: sent a minute early"
+        dispatch_due(store, instant, inbox.smtp, "worker")
+        assert f"<{row.key}@govcal>" in inbox.ids, f"{label}: not sent at 09:00 local"
