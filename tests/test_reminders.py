@@ -10,7 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import json
 import socket
+import subprocess
+import sys
+import textwrap
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -202,3 +206,64 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
         assert f"<{row.key}@govcal>" not in inbox.ids, f"{label}: sent a minute early"
         dispatch_due(store, instant, inbox.smtp, "worker")
         assert f"<{row.key}@govcal>" in inbox.ids, f"{label}: not sent at 09:00 local"
+
+
+WORKER = textwrap.dedent(
+    """
+    import datetime as dt, json, sys
+    from scheduler.reminders import Smtp, dispatch_due
+    from scheduler.store import open_store
+    url, smtp, name, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
+    store = open_store(url)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    result = dispatch_due(store, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    print(json.dumps(result.__dict__), flush=True)
+    """
+)
+
+
+def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kept, inbox, database):
+    store, _ = kept
+    due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
+    with store.session() as session, session.begin():
+        session.query(ReminderRow).delete()  # only the 2,000 below are due
+        for n in range(2000):
+            session.add(
+                ReminderRow(
+                    key=f"{PAPERS}#load-{n:04d}",
+                    deadline_id=PAPERS,
+                    body_id="worcestershire-jcb",
+                    kind="overdue",
+                    due_at=due,
+                    next_attempt_at=due,
+                    status="pending",
+                )
+            )
+    processes = 4 if database.startswith("postgresql") else 3
+    smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, database, smtp, f"worker-{i}", due.isoformat()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(processes)
+    ]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready"
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    results = []
+    for worker in workers:
+        out, errors = worker.communicate(timeout=300)
+        assert worker.returncode == 0, errors
+        results.append(json.loads(out.strip().splitlines()[-1]))
+    assert len(inbox.ids) == 2000 and len(set(inbox.ids)) == 2000  # every one, none twice
+    assert sum(r["sent"] for r in results) == 2000
+    assert sum(1 for r in results if r["sent"]) >= 2  # the work really was shared
+    with store.session() as session:
+        assert session.query(ReminderRow).filter(ReminderRow.status == "sent").count() == 2000
