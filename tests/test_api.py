@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, settings
 from conftest import body
 from rules.loader import load_rules
 from scheduler.api import create_app
-from scheduler.store import AccessTokenRow, open_store
+from scheduler.store import AccessTokenRow, DeadlineRow, open_store
 
 PAPERS = {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
 EXTRAORDINARY = {"ref": "E1, E2, E3", "clause": "9.0", "window": "within 14 days", "notice": "papers"}
@@ -179,3 +179,14 @@ def test_members_attendance_and_quorum_over_the_api(api):
     report = client.get("/api/attendance", params={"body": "board", "until": "2026-04-30"}).json()
     # Brown sent a named substitute (not an absence); the substitute holds no seat of their own
     assert {line["member"]: line["absent"] for line in report["record"]} == {"Ali": 0, "Brown": 0, "Chen": 1}
+
+
+def test_marking_a_deadline_done_over_the_api(api):
+    client, _, store = api
+    client.post("/api/plan", json={"year": 2026})
+    papers = "board/2026-27/meeting-01/papers"
+    assert client.post("/api/deadlines/done", json={"id": papers}).status_code == 200
+    with store.session() as session:
+        assert session.get(DeadlineRow, papers).done_at is not None
+    missing = client.post("/api/deadlines/done", json={"id": "board/2026-27/meeting-99/papers"})
+    assert missing.status_code == 400 and "no deadline" in missing.json()["detail"]

@@ -11,15 +11,19 @@ import datetime as dt
 import email
 import email.policy
 import json
+import os
 import socket
 import subprocess
 import sys
 import textwrap
+import time
+from pathlib import Path
 
 import pytest
 from aiosmtpd.controller import Controller
 
 from rules.loader import load_rules
+from scheduler.cli import main
 from scheduler.edits import edit_meeting
 from scheduler.planner import Planner
 from scheduler.reminders import Smtp, dispatch_due
@@ -267,3 +271,69 @@ def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kep
     assert sum(1 for r in results if r["sent"]) >= 2  # the work really was shared
     with store.session() as session:
         assert session.query(ReminderRow).filter(ReminderRow.status == "sent").count() == 2000
+
+
+def test_reminder_commands_list_send_and_done(kept, inbox, database, capsys, monkeypatch):
+    store, _ = kept
+    monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
+    db = ["--database", database]
+    assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 0  # Europe/London
+    assert "sent 1 (0 late)" in capsys.readouterr().out
+    assert main(["deadline", "done", PAPERS, *db]) == 0
+    assert main(["reminders", "send", "--now", "2026-04-14 10:00", *db]) == 0
+    capsys.readouterr()
+    assert f"<{PAPERS}#overdue@govcal>" not in inbox.ids
+    assert main(["reminders", "--json", *db]) == 0
+    states = {
+        row["key"].split("#")[1]: row["state"]
+        for row in json.loads(capsys.readouterr().out)
+        if row["deadline"] == PAPERS
+    }
+    assert states == {"working-3at0900": "sent", "working+0at0900": "cancelled", "overdue": "cancelled"}
+    monkeypatch.delenv("GOVCAL_SMTP_URL")
+    assert main(["reminders", "send", *db]) == 2
+    assert "set GOVCAL_SMTP_URL" in capsys.readouterr().err
+
+
+def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
+    govcal = str(Path(sys.executable).parent / "govcal")
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    env = {**os.environ, "GOVCAL_SMTP_URL": f"smtp://127.0.0.1:{inbox.controller.port}"}
+    subprocess.run(
+        [
+            govcal,
+            "member",
+            "add",
+            "worcestershire-jcb",
+            "Ann Clerk",
+            "--role",
+            "clerk",
+            "--email",
+            "ann@example.org",
+            "--database",
+            database,
+        ],
+        check=True,
+        capture_output=True,
+    )
+    # the 2025-26 cycle is over: every papers deadline in it is overdue, so the clock has work at once
+    subprocess.run(
+        [govcal, "plan", "2025", "--body", "worcestershire-jcb", "--save", "--database", database],
+        check=True,
+        capture_output=True,
+    )
+    server = subprocess.Popen(
+        [govcal, "serve", "--port", str(_free_port()), "--database", database],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while len(inbox.ids) < 12 and time.monotonic() < deadline:
+            time.sleep(0.5)
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+    overdue = [i for i in inbox.ids if "2025-26" in i and i.endswith("#overdue@govcal>")]
+    assert len(overdue) >= 12 and len(set(inbox.ids)) == len(inbox.ids)

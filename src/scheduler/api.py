@@ -55,6 +55,12 @@ class ExtraordinaryBody(BaseModel):
     force: bool = False
 
 
+class DoneBody(BaseModel):
+    id: str = Field(
+        min_length=1, max_length=300, description="the deadline, e.g. worcestershire-jcb/2026-27/meeting-05/papers"
+    )
+
+
 class MemberBody(BaseModel):
     body: str = Field(pattern=ID, max_length=100)
     name: str = Field(min_length=1, max_length=200)
@@ -210,6 +216,12 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
             }
             return JSONResponse(status_code=200 if edit.committed else 409, content={**answer, "confirmed": confirmed})
         return JSONResponse(content=answer)
+
+    @app.post("/api/deadlines/done")
+    def deadline_done(request: DoneBody, actor: Admin) -> dict[str, str]:
+        """Mark a deadline done: its later reminders and overdue notice stop."""
+        store.mark_done(request.id, dt.datetime.now(dt.UTC), actor=actor)
+        return {"id": request.id, "status": "done"}
 
     @app.post("/api/members")
     def add_member(request: MemberBody, actor: Admin) -> dict[str, str]:

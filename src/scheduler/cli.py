@@ -13,6 +13,7 @@ import getpass
 import json
 import logging
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -33,8 +34,9 @@ from scheduler.edits import EditResult, confirm_extraordinary, edit_meeting
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
 from scheduler.planner import Planner
+from scheduler.reminders import Smtp, dispatch_due
 from scheduler.schedule import plan_csv, plan_dict, read_schedule
-from scheduler.store import DEFAULT_URL, ROLES, database_url, open_store, upgrade
+from scheduler.store import DEFAULT_URL, ROLES, ReminderRow, Store, database_url, open_store, stored_instant, upgrade
 from scheduler.workdays import DEFAULT_NATION, LONDON, NATIONS, at_time, working_calendar
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
@@ -182,10 +184,45 @@ def cmd_serve(args: argparse.Namespace) -> int:
         )
     app = create_app(rules, store)
     server = feed_server(app, rules, store, args.public_url, check_every=1.0)  # changes show within a second
+    clock = start_reminder_clock(store)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
-    uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
+    try:
+        uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)
     return OK
+
+
+def start_reminder_clock(store: Store, every: dt.timedelta = dt.timedelta(minutes=1)) -> object | None:
+    """APScheduler as the clock only: one interval job, fixed id, that calls dispatch_due(now).
+
+    coalesce, max_instances=1 and misfire_grace_time=None: a late tick runs once,
+    never twice and never not at all. Without GOVCAL_SMTP_URL there is nothing to send with.
+    """
+    if not os.environ.get("GOVCAL_SMTP_URL"):
+        print("reminders: not sending (set GOVCAL_SMTP_URL to send them)", file=sys.stderr)
+        return None
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    smtp = _smtp()
+    worker = f"serve-{socket.gethostname()}-{os.getpid()}"
+    clock = BackgroundScheduler(timezone="UTC")
+    clock.add_job(
+        lambda: dispatch_due(store, dt.datetime.now(dt.UTC), smtp, worker),
+        "interval",
+        seconds=every.total_seconds(),
+        id="govcal-dispatch-reminders",
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=dt.datetime.now(dt.UTC),
+    )
+    clock.start()
+    print(f"reminders: dispatching every {every.total_seconds():.0f} s as {worker}", file=sys.stderr)
+    return clock
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -251,6 +288,75 @@ def cmd_attendance(args: argparse.Namespace) -> int:
     follow_ups = to_follow_up(body.attendance, lines) if body.attendance else []
     for follow_up in follow_ups:
         console.print(f"[yellow]follow up:[/yellow] {follow_up}")
+    return OK
+
+
+def _smtp() -> Smtp:
+    url = os.environ.get("GOVCAL_SMTP_URL")
+    if not url:
+        raise RuleError("set GOVCAL_SMTP_URL, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host:465")
+    return Smtp.from_url(url)
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    store = open_store(args.database)
+    if args.reminders_action == "send":
+        now = args.now or dt.datetime.now(dt.UTC)
+        result = dispatch_due(store, now, _smtp(), f"cli-{os.getpid()}")
+        print(
+            f"sent {result.sent} ({result.late} late), {result.retrying} to retry,"
+            f" {result.superseded} superseded by overdue notices, {result.done} done"
+        )
+        return OK if not result.retrying else FAILED
+    rows = store.reminder_rows()
+
+    def state(row: ReminderRow) -> str:
+        if row.status == "pending" and row.attempts:
+            return "failing"
+        return "late" if row.status == "sent" and row.late else row.status
+
+    if args.json:
+        print(
+            json.dumps(
+                [
+                    {
+                        "key": r.key,
+                        "deadline": r.deadline_id,
+                        "kind": r.kind,
+                        "due": stored_instant(r.due_at).isoformat(),
+                        "state": state(r),
+                        "attempts": r.attempts,
+                        "last_error": r.last_error or None,
+                        "sent": stored_instant(r.sent_at).isoformat() if r.sent_at else None,
+                    }
+                    for r in rows
+                ],
+                indent=2,
+            )
+        )
+        return OK
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[state(row)] = counts.get(state(row), 0) + 1
+    console = _console()
+    console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no reminders")
+    table = Table(title="Failing and due next", title_justify="left")
+    for column in ("due", "state", "kind", "deadline", "last error"):
+        table.add_column(column)
+    shown = [r for r in rows if state(r) == "failing"] + [r for r in rows if r.status == "pending" and not r.attempts][
+        :20
+    ]
+    for r in shown:
+        table.add_row(
+            f"{stored_instant(r.due_at):%a %d %b %Y %H:%M}", state(r), r.kind, r.deadline_id, r.last_error or ""
+        )
+    console.print(table)
+    return OK
+
+
+def cmd_deadline_done(args: argparse.Namespace) -> int:
+    open_store(args.database).mark_done(args.id, dt.datetime.now(dt.UTC), actor=args.by)
+    print(f"{args.id}: done; its later reminders will not be sent")
     return OK
 
 
@@ -692,6 +798,23 @@ def parser() -> argparse.ArgumentParser:
     attendance_report.add_argument("--until", type=_date_arg, metavar="DATE", help="up to this day (default: today)")
     for sub in (attendance_record, attendance_quorum, attendance_report):
         sub.set_defaults(run=cmd_attendance)
+
+    reminders = commands.add_parser("reminders", help="the reminder outbox: what is pending, sent, late, failing")
+    reminders.add_argument("reminders_action", nargs="?", choices=("list", "send"), default="list")
+    reminders.add_argument(
+        "--now", type=_received_arg, metavar="ISO-DATETIME", help="with send: dispatch what is due at this moment"
+    )
+    reminders.add_argument("--json", action="store_true")
+    reminders.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    reminders.set_defaults(run=cmd_reminders)
+
+    deadline = commands.add_parser("deadline", help="mark a deadline done")
+    deadline_commands = deadline.add_subparsers(dest="deadline_command", required=True, metavar="COMMAND")
+    done = with_database(deadline_commands.add_parser("done", help="mark it done so its later reminders stop"))
+    done.add_argument("id", help="e.g. worcestershire-jcb/2026-27/meeting-05/papers")
+    done.set_defaults(run=cmd_deadline_done)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.set_defaults(run=cmd_bodies)

@@ -612,6 +612,21 @@ class Store:
             query = select(DeadlineRow).where(DeadlineRow.body_id.in_(list(body_ids))).order_by(DeadlineRow.date)
             return list(session.scalars(query))
 
+    def mark_done(self, deadline_id: str, when: dt.datetime, actor: str = "") -> None:
+        """A clerk marks a deadline done: its later reminders and overdue notice stop."""
+        with self.session() as session, session.begin():
+            row = session.get(DeadlineRow, deadline_id)
+            if row is None:
+                raise RuleError(f"no deadline '{deadline_id}' in the store")
+            if row.done_at is None:
+                row.done_at = when
+                session.add(AuditRow(at=when, actor=actor, action="deadline:done", target=deadline_id, detail={}))
+
+    def reminder_rows(self) -> list[ReminderRow]:
+        """The whole outbox, soonest first."""
+        with self.session() as session:
+            return list(session.scalars(select(ReminderRow).order_by(ReminderRow.due_at, ReminderRow.id)))
+
     def meeting(self, meeting_id: str) -> MeetingRow | None:
         with self.session() as session:
             return session.get(MeetingRow, meeting_id)
