@@ -337,3 +337,63 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
         server.wait(timeout=20)
     overdue = [i for i in inbox.ids if "2025-26" in i and i.endswith("#overdue@govcal>")]
     assert len(overdue) >= 12 and len(set(inbox.ids)) == len(inbox.ids)
+
+
+KILLABLE = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from scheduler.reminders import Smtp, dispatch_due
+    from scheduler.store import open_store
+    url, smtp, name, now = sys.argv[1:5]
+    dispatch_due(open_store(url), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    """
+)
+
+
+def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_one_per_kill(kept, inbox, database):
+    import random
+    import signal
+
+    store, _ = kept
+    due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
+    total = 600
+    with store.session() as session, session.begin():
+        session.query(ReminderRow).delete()
+        for n in range(total):
+            session.add(
+                ReminderRow(
+                    key=f"{PAPERS}#crash-{n:04d}",
+                    deadline_id=PAPERS,
+                    body_id="worcestershire-jcb",
+                    kind="overdue",
+                    due_at=due,
+                    next_attempt_at=due,
+                    status="pending",
+                )
+            )
+    smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
+    rng = random.Random(20261124)
+    kills, now = 0, due
+    while True:
+        with store.session() as session:
+            left = session.query(ReminderRow).filter(ReminderRow.status == "pending").count()
+        if left == 0:
+            break
+        worker = subprocess.Popen(
+            [sys.executable, "-c", KILLABLE, database, smtp, f"run-{kills}", now.isoformat()], stderr=subprocess.PIPE
+        )
+        if kills < 25:  # kill the first 25 runs mid-dispatch, after a random few sends; then let one finish
+            target = len(inbox.ids) + rng.randint(3, 20)
+            while len(inbox.ids) < target and worker.poll() is None:
+                time.sleep(0.001)
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                kills += 1
+        worker.wait(timeout=120)
+        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time would be after a crash
+    assert kills >= 20
+    delivered = set(inbox.ids)
+    duplicates = len(inbox.ids) - len(delivered)
+    assert delivered == {f"<{PAPERS}#crash-{n:04d}@govcal>" for n in range(total)}  # every one delivered
+    assert duplicates <= kills  # only where a kill fell between send and mark
+    print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(inbox.ids)} messages for {total} reminders)")
