@@ -1,0 +1,175 @@
+"""Reminder dispatch: throughput (one and four processes) and lateness (p50/p99), in one run.
+
+Throughput: 2,000 reminders due at once, dispatched to a local aiosmtpd server by one
+process, then by four, against PostgreSQL (127.0.0.1:5432, database test, a schema of
+its own) and SQLite. Lateness: 300 reminders falling due over 30 seconds while the
+APScheduler clock `govcal serve` uses ticks every second; the time each arrives at the
+SMTP server after it fell due.
+
+    .venv/bin/pip install -e '.[test]' && .venv/bin/python bench/reminders.py
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+import uuid
+from pathlib import Path
+
+import sqlalchemy
+from aiosmtpd.controller import Controller
+
+from rules.loader import load_rules
+from scheduler.cli import start_reminder_clock
+from scheduler.store import ReminderRow, open_store
+
+PG = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+DEADLINE = "worcestershire-jcb/2026-27/meeting-01/papers"
+WORKER = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from scheduler.reminders import Smtp, dispatch_due
+    from scheduler.store import open_store
+    url, smtp, name, now = sys.argv[1:5]
+    store = open_store(url)
+    print("ready", flush=True)
+    sys.stdin.readline()
+    dispatch_due(store, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    """
+)
+
+
+class Inbox:
+    def __init__(self) -> None:
+        self.arrivals: list[tuple[str, float]] = []
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        self.arrivals.append(
+            (envelope.content.split(b"Message-ID:", 1)[1].split(b">", 1)[0].strip().decode() + ">", time.time())
+        )
+        return "250 OK"
+
+
+def prepared(url: str, count: int, due: dt.datetime, spread: dt.timedelta = dt.timedelta(0)):
+    """A store with the JCB planned, a clerk, and `count` reminders due from `due` over `spread`."""
+    rules = load_rules()
+    store = open_store(url)
+    store.add_member(rules["worcestershire-jcb"], "Ann Clerk", "clerk", email="ann@example.org")
+    from scheduler.planner import Planner
+
+    store.save_plan(Planner(rules).plan([2026], ["worcestershire-jcb"]))
+    with store.session() as session, session.begin():
+        session.query(ReminderRow).delete()
+        for n in range(count):
+            at = due + spread * n / max(count - 1, 1)
+            session.add(
+                ReminderRow(
+                    key=f"{DEADLINE}#bench-{n:05d}",
+                    deadline_id=DEADLINE,
+                    body_id="worcestershire-jcb",
+                    kind="overdue",
+                    due_at=at,
+                    next_attempt_at=at,
+                    status="pending",
+                )
+            )
+    return store
+
+
+def throughput(url: str, processes: int, smtp: str, inbox: Inbox) -> float:
+    due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
+    prepared(url, 2000, due)
+    inbox.arrivals.clear()
+    workers = [
+        subprocess.Popen(
+            [sys.executable, "-c", WORKER, url, smtp, f"w{i}", due.isoformat()],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        for i in range(processes)
+    ]
+    for worker in workers:
+        assert worker.stdout.readline().strip() == "ready"
+    start = time.perf_counter()
+    for worker in workers:
+        worker.stdin.write("go\n")
+        worker.stdin.flush()
+    for worker in workers:
+        worker.communicate(timeout=600)
+    elapsed = time.perf_counter() - start
+    assert len({key for key, _ in inbox.arrivals}) == 2000 == len(inbox.arrivals), len(inbox.arrivals)
+    return 2000 / elapsed
+
+
+def lateness(url: str, smtp: str, inbox: Inbox) -> list[float]:
+    os.environ["GOVCAL_SMTP_URL"] = smtp
+    start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
+    store = prepared(url, 300, start, dt.timedelta(seconds=30))
+    inbox.arrivals.clear()
+    clock = start_reminder_clock(store, every=dt.timedelta(seconds=1))
+    try:
+        deadline = time.time() + 60
+        while len(inbox.arrivals) < 300 and time.time() < deadline:
+            time.sleep(0.2)
+    finally:
+        clock.shutdown(wait=True)
+    due = {
+        f"<{DEADLINE}#bench-{n:05d}@govcal>": (start + dt.timedelta(seconds=30) * n / 299).timestamp()
+        for n in range(300)
+    }
+    return sorted(at - due[key] for key, at in inbox.arrivals)
+
+
+def pg_schema() -> tuple[str, str]:
+    schema = f"govcal_bench_{uuid.uuid4().hex[:8]}"
+    engine = sqlalchemy.create_engine("postgresql+psycopg://" + PG.removeprefix("postgresql://"))
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"CREATE SCHEMA {schema}"))
+    engine.dispose()
+    return schema, f"{PG}{'&' if '?' in PG else '?'}options=-csearch_path%3D{schema}"
+
+
+def drop(schema: str) -> None:
+    engine = sqlalchemy.create_engine("postgresql+psycopg://" + PG.removeprefix("postgresql://"))
+    with engine.begin() as connection:
+        connection.execute(sqlalchemy.text(f"DROP SCHEMA {schema} CASCADE"))
+    engine.dispose()
+
+
+def main() -> None:
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=8026)
+    controller.start()
+    smtp = "smtp://127.0.0.1:8026"
+    results = {}
+    try:
+        with tempfile.TemporaryDirectory() as folder:
+            for processes in (1, 4):
+                schema, url = pg_schema()
+                try:
+                    results[f"PostgreSQL, {processes} process(es)"] = throughput(url, processes, smtp, inbox)
+                finally:
+                    drop(schema)
+                results[f"SQLite, {processes} process(es)"] = throughput(
+                    f"sqlite:///{Path(folder) / f'r{processes}.db'}", processes, smtp, inbox
+                )
+            late = lateness(f"sqlite:///{Path(folder) / 'late.db'}", smtp, inbox)
+    finally:
+        controller.stop()
+    print("reminder dispatch: 2,000 due at once to a local aiosmtpd server, every one checked delivered once")
+    for name, rate in results.items():
+        print(f"  {name:28} {rate:8,.0f} reminders/s")
+    print("lateness: 300 reminders due over 30 s, APScheduler clock every 1 s (govcal serve ticks every 60 s)")
+    p99 = late[int(len(late) * 0.99) - 1]
+    print(f"  p50 {statistics.median(late):.2f} s, p99 {p99:.2f} s, max {late[-1]:.2f} s, min {late[0]:.2f} s")
+
+
+if __name__ == "__main__":
+    main()
