@@ -312,7 +312,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
     def state(row: ReminderRow) -> str:
         if row.status == "pending" and row.attempts:
-            return "failing"
+            return "failed"  # retrying with back-off, never dropped
         return "late" if row.status == "sent" and row.late else row.status
 
     if args.json:
@@ -340,10 +340,10 @@ def cmd_reminders(args: argparse.Namespace) -> int:
         counts[state(row)] = counts.get(state(row), 0) + 1
     console = _console()
     console.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no reminders")
-    table = Table(title="Failing and due next", title_justify="left")
+    table = Table(title="Failed (retrying) and due next", title_justify="left")
     for column in ("due", "state", "kind", "deadline", "last error"):
         table.add_column(column)
-    shown = [r for r in rows if state(r) == "failing"] + [r for r in rows if r.status == "pending" and not r.attempts][
+    shown = [r for r in rows if state(r) == "failed"] + [r for r in rows if r.status == "pending" and not r.attempts][
         :20
     ]
     for r in shown:
@@ -799,7 +799,7 @@ def parser() -> argparse.ArgumentParser:
     for sub in (attendance_record, attendance_quorum, attendance_report):
         sub.set_defaults(run=cmd_attendance)
 
-    reminders = commands.add_parser("reminders", help="the reminder outbox: what is pending, sent, late, failing")
+    reminders = commands.add_parser("reminders", help="the reminder outbox: what is pending, sent, late, failed")
     reminders.add_argument("reminders_action", nargs="?", choices=("list", "send"), default="list")
     reminders.add_argument(
         "--now", type=_received_arg, metavar="ISO-DATETIME", help="with send: dispatch what is due at this moment"
