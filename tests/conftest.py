@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 import os
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -111,3 +112,10 @@ def database(request, tmp_path) -> Iterator[str]:
     separator = "&" if "?" in PG_URL else "?"
     yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
     _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on, for servers the tests start."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -12,7 +12,6 @@ import email
 import email.policy
 import json
 import os
-import socket
 import subprocess
 import sys
 import textwrap
@@ -22,6 +21,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 
+from conftest import free_port
 from rules.loader import load_rules
 from scheduler.cli import main
 from scheduler.edits import edit_meeting
@@ -47,16 +47,10 @@ class Inbox:
         return "250 OK"
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture
 def inbox():
     handler = Inbox()
-    port = _free_port()
+    port = free_port()
     handler.smtp = Smtp.from_url(f"smtp://127.0.0.1:{port}")
     handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
     handler.controller.start()
@@ -323,7 +317,7 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
         capture_output=True,
     )
     server = subprocess.Popen(
-        [govcal, "serve", "--port", str(_free_port()), "--database", database],
+        [govcal, "serve", "--port", str(free_port()), "--database", database],
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,

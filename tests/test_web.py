@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,6 +14,7 @@ import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
+from conftest import free_port
 from rules.loader import load_rules
 from scheduler.api import create_app
 from scheduler.edits import edit_meeting
@@ -91,12 +91,6 @@ def test_export_writes_the_public_feeds(served, tmp_path):
     assert len(jcb.walk("VEVENT")) == 12
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
     govcal = str(Path(sys.executable).parent / "govcal")
@@ -111,7 +105,7 @@ def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
         capture_output=True,
         text=True,
     ).stdout.strip()
-    port = _free_port()
+    port = free_port()
     log = tmp_path / "serve.log"
     with log.open("w") as out:
         server = subprocess.Popen(
