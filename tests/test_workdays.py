@@ -250,6 +250,18 @@ def test_results_are_working_days_and_round_trip(nation, day, n):
         assert calendar.working_days_before(forward, n) == day
 
 
+@settings(max_examples=300, deadline=None)
+@given(nations, days, st.integers(min_value=-60, max_value=60))
+def test_skipped_days_are_exactly_the_non_working_days_between(nation, day, n):
+    calendar, other = cal(nation), day + dt.timedelta(days=n)
+    lo, hi = sorted((day, other))
+    between = [lo + dt.timedelta(days=i) for i in range(1, (hi - lo).days)]
+    expected = [d for d in between if not naive_working(nation, d)]
+    skipped = calendar.skipped(day, other, parse_offset("8 working days before"))
+    assert [d.date for d in skipped] == expected
+    assert all(d.reason == calendar.reason(d.date) for d in skipped)
+
+
 PHRASES = [
     "5 clear working days before",
     "8 working days before",

@@ -19,7 +19,7 @@ from dateutil.relativedelta import relativedelta
 from rules.model import MONTHS, Body, Citation, Every, Relation
 from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle_label
 from scheduler.planner import Planner, even_periods
-from scheduler.workdays import working_calendar
+from scheduler.workdays import day_text, working_calendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +36,6 @@ class Finding:
     def __str__(self) -> str:
         mark = {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
         return f"{mark}: {self.message}: rule '{self.rule}' ({self.cite})"
-
-
-def _fmt(day: dt.date) -> str:
-    return f"{day:%a %d %b %Y}"
 
 
 class Checker:
@@ -130,7 +126,7 @@ class Checker:
     ) -> Finding:
         inside = [d for d in days if first <= d <= last]
         if inside:
-            return c.finding(rule, cite, True, f"meeting in {what} on {_fmt(inside[0])}")
+            return c.finding(rule, cite, True, f"meeting in {what} on {day_text(inside[0])}")
         return c.finding(rule, cite, False, f"no meeting in {what}")
 
     def _gaps(self, c: _Context, months: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
@@ -143,8 +139,8 @@ class Checker:
         for before, after in zip(stops, stops[1:], strict=False):
             limit = before + relativedelta(months=months) + tolerance
             if after > limit:
-                start = "the start of the cycle" if before < c.first else _fmt(before)
-                end = "the end of the cycle" if after > c.last else _fmt(after)
+                start = "the start of the cycle" if before < c.first else day_text(before)
+                end = "the end of the cycle" if after > c.last else day_text(after)
                 findings.append(
                     c.finding(
                         rule,
@@ -193,7 +189,7 @@ class Checker:
                         rule,
                         relation.cite,
                         True,
-                        f"{_fmt(near[0])}, {relation.kind} the {other.name} meeting on {_fmt(anchor.date)}",
+                        f"{day_text(near[0])}, {relation.kind} the {other.name} meeting on {day_text(anchor.date)}",
                     )
                 )
             else:
@@ -203,7 +199,7 @@ class Checker:
                         relation.cite,
                         False,
                         f"no meeting within {window.days} days {relation.kind}"
-                        f" the {other.name} meeting on {_fmt(anchor.date)}",
+                        f" the {other.name} meeting on {day_text(anchor.date)}",
                     )
                 )
         return findings
@@ -221,7 +217,7 @@ class Checker:
                         "meetings on working days",
                         cite,
                         False,
-                        f"meeting on {_fmt(meeting.date)} is not a working day ({reason})",
+                        f"meeting on {day_text(meeting.date)} is not a working day ({reason})",
                     )
                 )
             elif c.body.meetings.avoid_school_holidays and terms is not None and terms.is_school_holiday(meeting.date):
@@ -230,7 +226,7 @@ class Checker:
                         "avoid school holidays",
                         cite,
                         False,
-                        f"meeting on {_fmt(meeting.date)} is in the school holidays",
+                        f"meeting on {day_text(meeting.date)} is in the school holidays",
                     )
                 )
         if not findings and c.active:
@@ -247,7 +243,7 @@ class Checker:
                 inside = [m for m in c.active if m.date.month == item.at_month]
                 ok = bool(inside)
                 message = (
-                    f"{item.name} taken at the meeting on {_fmt(inside[0].date)}"
+                    f"{item.name} taken at the meeting on {day_text(inside[0].date)}"
                     if ok
                     else f"{item.name} is for {month} but there is no meeting in {month}"
                 )

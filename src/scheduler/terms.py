@@ -51,9 +51,9 @@ class TermYear:
         return bool(self.terms)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class TermCalendar:
-    """A local authority's school years, by label."""
+    """A local authority's school years, by label (one object per file, so compared by identity)."""
 
     authority: str
     source: str

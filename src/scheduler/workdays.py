@@ -18,7 +18,8 @@ Counting conventions, with D the anchor day (never counted itself):
   a substitute holiday, so the deadline is Thu 24 Dec 2026.
 
 Each calendar precomputes, per day of its span, the number of working days before
-it, and the list of working days, so an offset is two list look-ups.
+it, the list of working days and the list of the other days with their reasons, so an
+offset is two list look-ups and the days it skipped are one slice.
 """
 
 from __future__ import annotations
@@ -54,7 +55,13 @@ class NonWorkingDay:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.date:%a %d %b %Y} ({self.reason})"
+        return f"{day_text(self.date)} ({self.reason})"
+
+
+@lru_cache(maxsize=32768)
+def day_text(day: dt.date) -> str:
+    """ "Wed 15 Apr 2026": the way explanations write a day (memoised: strftime is slow)."""
+    return f"{day:%a %d %b %Y}"
 
 
 def nation_code(nation: str) -> str:
@@ -98,16 +105,22 @@ class WorkingCalendar:
         first_weekday = self.first.weekday()
         before = [0] * (size + 1)  # before[i]: working days strictly before day i
         ordinals: list[int] = []  # the working days, as ordinals, in order
+        off: list[NonWorkingDay] = []  # the other days, with their reasons, in order
         count = 0
         for i in range(size):
             before[i] = count
             ordinal = self._base + i
-            if (first_weekday + i) % 7 < 5 and ordinal not in reasons:
+            weekday = (first_weekday + i) % 7
+            if weekday < 5 and ordinal not in reasons:
                 ordinals.append(ordinal)
                 count += 1
+            else:
+                day = dt.date.fromordinal(ordinal)
+                off.append(NonWorkingDay(day, WEEKDAY_NAMES[weekday] if weekday >= 5 else reasons[ordinal]))
         before[size] = count
         self._before = before
         self._ordinals = ordinals
+        self._off = tuple(off)  # day i has i - before[i] non-working days before it
 
     # -- what a day is -------------------------------------------------------
 
@@ -129,15 +142,15 @@ class WorkingCalendar:
             return WEEKDAY_NAMES[day.weekday()]
         return self._holidays.get(day.toordinal())
 
-    def non_working_days(self, first: dt.date, last: dt.date) -> list[NonWorkingDay]:
+    def non_working_days(self, first: dt.date, last: dt.date) -> tuple[NonWorkingDay, ...]:
         """Every non-working day from `first` to `last` inclusive, with its reason."""
-        days = []
-        for ordinal in range(first.toordinal(), last.toordinal() + 1):
-            day = dt.date.fromordinal(ordinal)
-            why = self.reason(day)
-            if why:
-                days.append(NonWorkingDay(day, why))
-        return days
+        if first > last:
+            return ()
+        return self._off_between(self._index(first), self._index(last) + 1)
+
+    def _off_between(self, lo: int, hi: int) -> tuple[NonWorkingDay, ...]:
+        """The non-working days with index lo <= i < hi: one slice."""
+        return self._off[lo - self._before[lo] : hi - self._before[hi]]
 
     def holidays_in(self, first: dt.date, last: dt.date) -> dict[dt.date, str]:
         """Bank holidays and closures (weekdays only) from `first` to `last` inclusive."""
@@ -212,7 +225,7 @@ class WorkingCalendar:
                 return [fromordinal(ordinals[before[d.toordinal() - base + n + 1] - 1]) for d in days]
         return [self.shift(day, offset) for day in days]
 
-    def skipped(self, anchor: dt.date, result: dt.date, offset: Offset) -> list[NonWorkingDay]:
+    def skipped(self, anchor: dt.date, result: dt.date, offset: Offset) -> tuple[NonWorkingDay, ...]:
         """The non-working days an offset passed over between `anchor` and `result`.
 
         For calendar offsets this includes the day reached and every day the
@@ -223,8 +236,8 @@ class WorkingCalendar:
                 dt.timedelta(days=offset.n) if offset.count is Count.DAYS else relativedelta(months=offset.n)
             )
             return self.non_working_days(result + dt.timedelta(days=1), reached)
-        lo, hi = sorted((anchor, result))
-        return self.non_working_days(lo + dt.timedelta(days=1), hi - dt.timedelta(days=1))
+        a, r = self._index(anchor), self._index(result)
+        return self._off_between(min(a, r) + 1, max(a, r)) if a != r else ()
 
     def working_days(self, first: dt.date, last: dt.date) -> Iterator[dt.date]:
         """The working days from `first` to `last` inclusive, in order."""
@@ -240,6 +253,7 @@ def working_calendar(nation: str = DEFAULT_NATION, closures: tuple[Closure, ...]
     return WorkingCalendar(nation, closures)
 
 
+@lru_cache(maxsize=65536)
 def at_time(day: dt.date, time: dt.time) -> dt.datetime:
     """A deadline's instant: `day` at `time` in Europe/London (GMT or BST as the day has it)."""
     return dt.datetime.combine(day, time, tzinfo=LONDON)
