@@ -23,6 +23,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
 from sqlalchemy import or_, select, update
@@ -49,7 +50,17 @@ class Planned:
     due_at: dt.datetime
 
 
-def planned(body: Body, deadline: DeadlineRow) -> list[Planned]:
+class DeadlineState(NamedTuple):
+    """A deadline as kept after a re-plan: what its reminders are computed from."""
+
+    id: str
+    rule: str
+    date: dt.date
+    due: dt.datetime
+    status: str
+
+
+def planned(body: Body, deadline: DeadlineState) -> list[Planned]:
     """The reminders a deadline should have, from its rule (or the defaults for items and reports)."""
     rule = next((d for d in body.deadlines if d.id == deadline.rule), None)
     offsets = rule.reminders if rule is not None else DEFAULT_REMINDERS
@@ -65,39 +76,45 @@ def planned(body: Body, deadline: DeadlineRow) -> list[Planned]:
     return reminders
 
 
-def sync(session: Session, body: Body, deadlines: Iterable[DeadlineRow], now: dt.datetime) -> None:
-    """Upsert the outbox for these deadlines: move pending ones, cancel those of cancelled deadlines."""
-    rows = list(deadlines)
-    existing = {
-        r.key: r for r in session.scalars(select(ReminderRow).where(ReminderRow.deadline_id.in_([d.id for d in rows])))
-    }
-    for deadline in rows:
-        wanted = {p.key: p for p in planned(body, deadline)} if deadline.status != "cancelled" else {}
-        for key, plan in wanted.items():
-            row = existing.pop(key, None)
+def sync(
+    body: Body, deadlines: Iterable[DeadlineState], kept: dict[str, dict[str, ReminderRow]]
+) -> list[dict[str, object]]:
+    """Bring the outbox in line with these deadlines: move pending reminders, cancel those of
+    cancelled deadlines, and return the new ones as rows to insert.
+
+    `kept` holds the stored reminders by deadline id, then by key.
+    """
+    new: list[dict[str, object]] = []
+    for deadline in deadlines:
+        stored = kept.get(deadline.id, {})
+        wanted = planned(body, deadline) if deadline.status != "cancelled" else []
+        for plan in wanted:
+            due_at = plan.due_at.astimezone(UTC)
+            row = stored.get(plan.key)
             if row is None:
-                session.add(
-                    ReminderRow(
-                        key=key,
-                        deadline_id=deadline.id,
-                        body_id=body.id,
-                        kind=plan.kind,
-                        due_at=plan.due_at.astimezone(UTC),
-                        status="pending",
-                        next_attempt_at=plan.due_at.astimezone(UTC),
-                    )
+                new.append(
+                    {
+                        "key": plan.key,
+                        "deadline_id": deadline.id,
+                        "body_id": body.id,
+                        "kind": plan.kind,
+                        "due_at": due_at,
+                        "status": "pending",
+                        "attempts": 0,
+                        "next_attempt_at": due_at,
+                        "late": False,
+                        "last_error": "",
+                    }
                 )
             elif row.status == "pending" and stored_instant(row.due_at) != plan.due_at:
-                row.due_at = row.next_attempt_at = plan.due_at.astimezone(UTC)
+                row.due_at = row.next_attempt_at = due_at
             elif row.status == "cancelled":  # the deadline came back
-                row.status, row.due_at, row.next_attempt_at = (
-                    "pending",
-                    plan.due_at.astimezone(UTC),
-                    plan.due_at.astimezone(UTC),
-                )
-    for row in existing.values():
-        if row.status == "pending" and row.deadline_id in {d.id for d in rows}:
-            row.status = "cancelled"
+                row.status, row.due_at, row.next_attempt_at = "pending", due_at, due_at
+        wanted_keys = {plan.key for plan in wanted}
+        for row in stored.values():
+            if row.status == "pending" and row.key not in wanted_keys:
+                row.status = "cancelled"
+    return new
 
 
 # -- SMTP ---------------------------------------------------------------------------------

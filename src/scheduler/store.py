@@ -16,8 +16,10 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
+from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -34,6 +36,7 @@ from sqlalchemy import (
     create_engine,
     event,
     func,
+    insert,
     select,
 )
 from sqlalchemy.engine import Engine
@@ -265,15 +268,29 @@ class Changes:
     def changed(self) -> bool:
         return bool(self.added or self.moved or self.updated or self.cancelled)
 
+    def by_kind(self) -> dict[str, list[str]]:
+        """The changed ids by kind of change (conflicts are not changes)."""
+        return {"added": self.added, "moved": self.moved, "updated": self.updated, "cancelled": self.cancelled}
+
     def summary(self) -> str:
-        counts = {"added": self.added, "moved": self.moved, "updated": self.updated, "cancelled": self.cancelled}
+        counts = self.by_kind()
         return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) + f", {len(self.conflicts)} conflicts"
 
 
 def rules_version(body: Body) -> str:
     """A digest of the rule file a body was read from: which version a plan came from."""
     try:
-        return hashlib.sha256(Path(body.source_file).read_bytes()).hexdigest()
+        status = os.stat(body.source_file)
+    except OSError:
+        return ""
+    return _file_digest(body.source_file, status.st_mtime_ns, status.st_size)
+
+
+@lru_cache(maxsize=4096)
+def _file_digest(path: str, mtime_ns: int, size: int) -> str:
+    """SHA-256 of a file, read once per version (many bodies can share one rule file)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
         return ""
 
@@ -300,24 +317,35 @@ class Store:
     def session(self) -> Session:
         return Session(self.engine, expire_on_commit=False)
 
-    def save_plan(self, plans: Iterable[BodyPlan], actor: str = "govcal plan") -> Changes:
-        """Upsert planned cycles idempotently (see the module docstring)."""
+    def save_plan(
+        self,
+        plans: Iterable[BodyPlan],
+        actor: str = "govcal plan",
+        advance: Callable[[int], object] | None = None,
+    ) -> Changes:
+        """Upsert planned cycles idempotently (see the module docstring).
+
+        In bulk, so a whole country's plan is written in seconds: kept rows are read a
+        chunk of bodies at a time, and new rows go in with one executemany per table.
+        `advance`, if given, is called with the number of plans saved after each chunk.
+        """
         changes = Changes()
         now = _now()
+        plans = list(plans)
         with self.session() as session, session.begin():
-            for plan in plans:
-                self.record_body(session, plan.body).planned_at = now
-                self._sync(session, MeetingRow, plan, plan.meetings, _meeting_values, changes, now)
-                self.sync_derived(session, plan, now, changes)
-            kinds = {
-                "added": changes.added,
-                "moved": changes.moved,
-                "updated": changes.updated,
-                "cancelled": changes.cancelled,
-            }
-            for kind, ids in kinds.items():
-                for target in ids:
-                    session.add(AuditRow(at=now, actor=actor, action=f"plan:{kind}", target=target, detail={}))
+            self._record_bodies(session, [plan.body for plan in plans], now)
+            for start in range(0, len(plans), PLAN_CHUNK):
+                chunk = plans[start : start + PLAN_CHUNK]
+                self._save_chunk(session, chunk, now, changes, with_meetings=True)
+                if advance is not None:
+                    advance(len(chunk))
+            audit = [
+                {"at": now, "actor": actor, "action": f"plan:{kind}", "target": target, "detail": {}}
+                for kind, ids in changes.by_kind().items()
+                for target in ids
+            ]
+            if audit:
+                _insert_many(session, AuditRow, audit)
         return changes
 
     def sync_derived(
@@ -325,17 +353,8 @@ class Store:
     ) -> Changes:
         """Upsert a cycle's deadlines and items, as derived from its meetings, and the
         reminders of those deadlines."""
-        # reminders.py builds on this module's tables, so it is imported here, not at the top
-        from scheduler.reminders import sync as sync_reminders
-
         changes = changes if changes is not None else Changes()
-        self._sync(session, DeadlineRow, plan, plan.deadlines, _deadline_values, changes, now)
-        self._sync(session, ItemRow, plan, plan.items, _item_values, changes, now)
-        session.flush()
-        kept = session.scalars(
-            select(DeadlineRow).where(DeadlineRow.body_id == plan.body.id, DeadlineRow.cycle == plan.label)
-        )
-        sync_reminders(session, plan.body, kept, now)
+        self._save_chunk(session, [plan], now, changes, with_meetings=False)
         return changes
 
     def record_body(self, session: Session, body: Body, lock: bool = False) -> BodyRow:
@@ -351,63 +370,62 @@ class Store:
         session.flush()
         return row
 
-    def _sync(
-        self,
-        session: Session,
-        table: type[MeetingRow] | type[DeadlineRow] | type[ItemRow],
-        plan: BodyPlan,
-        planned: Sequence[Meeting | Deadline | Item],
-        values: Any,
-        changes: Changes,
-        now: dt.datetime,
-    ) -> None:
-        existing = {
-            row.id: row
-            for row in session.scalars(select(table).where(table.body_id == plan.body.id, table.cycle == plan.label))
-        }
-        for occurrence in planned:
-            new = values(occurrence)
-            row = existing.pop(occurrence.id, None)
+    def _record_bodies(self, session: Session, bodies: Sequence[Body], now: dt.datetime) -> None:
+        """`record_body` for many bodies at once, each marked planned `now`."""
+        unique = {body.id: body for body in bodies}
+        ids = list(unique)
+        kept: dict[str, BodyRow] = {}
+        for start in range(0, len(ids), PLAN_CHUNK):
+            chunk = ids[start : start + PLAN_CHUNK]
+            kept.update((row.id, row) for row in session.scalars(select(BodyRow).where(BodyRow.id.in_(chunk))))
+        new = []
+        for body_id, body in unique.items():
+            values = {"name": body.name, "rules_file": body.source_file, "rules_version": rules_version(body)}
+            row = kept.get(body_id)
             if row is None:
-                session.add(
-                    table(
-                        id=occurrence.id,
-                        body_id=plan.body.id,
-                        cycle=plan.label,
-                        planned_date=occurrence.date,
-                        sequence=0,
-                        updated_at=now,
-                        **new,
-                    )
-                )
-                changes.added.append(occurrence.id)
+                new.append({"id": body_id, "planned_at": now, **values})
                 continue
-            if row.manual:
-                if row.planned_date != occurrence.date and row.date != occurrence.date:
-                    changes.conflicts.append(
-                        f"{occurrence.id}: the rules now give {occurrence.date},"
-                        f" but it was set by hand to {row.date}; kept"
-                    )
-                row.planned_date = occurrence.date
-                continue
-            if row.explanation != new["explanation"]:
-                row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
-                row.updated_at = now
-            if row.status == "cancelled" or any(_differs(getattr(row, key), value) for key, value in new.items()):
-                moved = row.date != occurrence.date or row.status == "cancelled"
-                for key, value in new.items():
-                    setattr(row, key, value)
-                row.status = "planned"
-                row.planned_date = occurrence.date
-                row.sequence += 1
-                row.updated_at = now
-                (changes.moved if moved else changes.updated).append(occurrence.id)
-        for row in existing.values():
-            if row.status != "cancelled" and not row.manual:
-                row.status = "cancelled"
-                row.sequence += 1
-                row.updated_at = now
-                changes.cancelled.append(row.id)
+            for key, value in values.items():
+                setattr(row, key, value)
+            row.planned_at = now
+        if new:
+            _insert_many(session, BodyRow, new)
+
+    def _save_chunk(
+        self, session: Session, plans: Sequence[BodyPlan], now: dt.datetime, changes: Changes, with_meetings: bool
+    ) -> None:
+        """Sync a chunk of planned cycles with what is kept, and their reminders."""
+        # reminders.py builds on this module's tables, so it is imported here, not at the top
+        from scheduler.reminders import DeadlineState
+        from scheduler.reminders import sync as sync_reminders
+
+        session.flush()  # the reads below must see this session's own edits
+        synced: list[tuple[type[OccurrenceRow], str, Any]] = [
+            (DeadlineRow, "deadlines", _deadline_values),
+            (ItemRow, "items", _item_values),
+        ]
+        if with_meetings:
+            synced.insert(0, (MeetingRow, "meetings", _meeting_values))
+        kept = {table: _kept(session, table, plans) for table, _, _ in synced}
+        reminders = _kept_reminders(session, plans)
+        new: dict[type[Base], list[dict[str, Any]]] = {table: [] for table, _, _ in synced}
+        new[ReminderRow] = []
+        for plan in plans:
+            key = (plan.body.id, plan.label)
+            for table, attribute, values in synced:
+                rows = kept[table].get(key, {})
+                added = _sync(table, plan, getattr(plan, attribute), values, dict(rows), changes, now)
+                new[table] += added
+                if table is DeadlineRow:
+                    fresh = {row["id"] for row in added}
+                    states = [DeadlineState(r.id, r.rule, r.date, r.due, r.status) for r in rows.values()]
+                    states += [
+                        DeadlineState(d.id, d.rule, d.date, d.due, "planned") for d in plan.deadlines if d.id in fresh
+                    ]
+                    new[ReminderRow] += sync_reminders(plan.body, states, reminders)
+        for table, rows in new.items():
+            _insert_many(session, table, rows)
+
 
     # -- members and attendance ------------------------------------------------------
 
@@ -643,8 +661,140 @@ class Store:
         with self.session() as session:
             return {
                 table.__tablename__: session.query(table).count()
-                for table in (BodyRow, MeetingRow, DeadlineRow, ItemRow, AuditRow)
+                for table in (BodyRow, MeetingRow, DeadlineRow, ItemRow, ReminderRow, AuditRow)
             }
+
+
+OccurrenceRow = MeetingRow | DeadlineRow | ItemRow
+PLAN_CHUNK = 500  # bodies whose kept rows are read with one query per table
+
+
+def _insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
+    """INSERT rows (dicts with the same keys) with one driver executemany.
+
+    Values are converted by SQLAlchemy's own bind processors for the dialect, so they
+    are stored exactly as an ORM insert stores them, but without its per-row statement
+    machinery, which costs several times the database's own work for a bulk write.
+    """
+    if not rows:
+        return
+    connection = session.connection()
+    dialect = connection.dialect
+    keys = list(rows[0])
+    columns = table.__table__.c
+    compiled = insert(table.__table__).compile(dialect=dialect, column_keys=keys)
+    order = compiled.positiontup or keys
+    values = []  # column by column: map() and zip() keep the per-row work in C
+    for key in order:
+        column = list(map(itemgetter(key), rows))
+        convert = columns[key].type.dialect_impl(dialect).bind_processor(dialect)
+        values.append(column if convert is None else _converted(column, convert))
+    params: list[Any] = list(zip(*values, strict=True))
+    if not compiled.positional:
+        params = [dict(zip(order, row, strict=True)) for row in params]
+    connection.exec_driver_sql(compiled.string, params)
+
+
+def _converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
+    """`convert` applied to a column, once per distinct value where values are hashable
+    (a bulk write repeats instants and names many times over)."""
+    if column and isinstance(column[0], dt.datetime):
+        # Equal instants in different zones are equal keys, but a driver may store
+        # their wall times: keep the zone in the key.
+        keys = list(zip(column, map(attrgetter("tzinfo"), column), strict=True))
+        converted = {key: convert(key[0]) for key in set(keys)}
+        return list(map(converted.__getitem__, keys))
+    try:
+        distinct = {value: convert(value) for value in set(column)}
+    except TypeError:  # lists and dicts (JSON columns)
+        return list(map(convert, column))
+    return list(map(distinct.__getitem__, column))
+
+
+def _kept(
+    session: Session, table: type[OccurrenceRow], plans: Sequence[BodyPlan]
+) -> dict[tuple[str, str], dict[str, OccurrenceRow]]:
+    """The kept rows of these plans' bodies and cycles, by (body, cycle), then by id."""
+    bodies = {plan.body.id for plan in plans}
+    cycles = {plan.label for plan in plans}
+    wanted = {(plan.body.id, plan.label) for plan in plans}
+    found: dict[tuple[str, str], dict[str, OccurrenceRow]] = {}
+    query = select(table).where(table.body_id.in_(bodies), table.cycle.in_(cycles))
+    for row in session.scalars(query):
+        if (row.body_id, row.cycle) in wanted:
+            found.setdefault((row.body_id, row.cycle), {})[row.id] = row
+    return found
+
+
+def _kept_reminders(session: Session, plans: Sequence[BodyPlan]) -> dict[str, dict[str, ReminderRow]]:
+    """The kept reminders of these plans' bodies, by deadline id, then by key."""
+    bodies = {plan.body.id for plan in plans}
+    found: dict[str, dict[str, ReminderRow]] = {}
+    for row in session.scalars(select(ReminderRow).where(ReminderRow.body_id.in_(bodies))):
+        found.setdefault(row.deadline_id, {})[row.key] = row
+    return found
+
+
+def _sync(
+    table: type[OccurrenceRow],
+    plan: BodyPlan,
+    planned: Sequence[Meeting | Deadline | Item],
+    values: Callable[[Any], dict[str, Any]],
+    existing: dict[str, OccurrenceRow],
+    changes: Changes,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """Bring one cycle's kept rows in line with the plan; the rows to insert, as dicts.
+
+    Kept rows are updated in place (and `existing` emptied of them); what is left in
+    `existing` is no longer planned and is cancelled, unless set by hand.
+    """
+    added = []
+    for occurrence in planned:
+        new = values(occurrence)
+        row = existing.pop(occurrence.id, None)
+        if row is None:
+            added.append(
+                {
+                    "id": occurrence.id,
+                    "body_id": plan.body.id,
+                    "cycle": plan.label,
+                    "status": "planned",
+                    "sequence": 0,
+                    "planned_date": occurrence.date,
+                    "manual": False,
+                    "updated_at": now,
+                    **new,
+                }
+            )
+            changes.added.append(occurrence.id)
+            continue
+        if row.manual:
+            if row.planned_date != occurrence.date and row.date != occurrence.date:
+                changes.conflicts.append(
+                    f"{occurrence.id}: the rules now give {occurrence.date}, but it was set by hand to {row.date}; kept"
+                )
+            row.planned_date = occurrence.date
+            continue
+        if row.explanation != new["explanation"]:
+            row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
+            row.updated_at = now
+        if row.status == "cancelled" or any(_differs(getattr(row, key), value) for key, value in new.items()):
+            moved = row.date != occurrence.date or row.status == "cancelled"
+            for key, value in new.items():
+                setattr(row, key, value)
+            row.status = "planned"
+            row.planned_date = occurrence.date
+            row.sequence += 1
+            row.updated_at = now
+            (changes.moved if moved else changes.updated).append(occurrence.id)
+    for row in existing.values():
+        if row.status != "cancelled" and not row.manual:
+            row.status = "cancelled"
+            row.sequence += 1
+            row.updated_at = now
+            changes.cancelled.append(row.id)
+    return added
 
 
 def stored_instant(moment: dt.datetime) -> dt.datetime:
