@@ -159,11 +159,11 @@ class ReminderRule:
 
     offset: Offset
     time: dt.time
+    # Stable across re-plans: part of the reminder's idempotency key (and its Message-ID).
+    key: str = field(init=False, compare=False)
 
-    @property
-    def key(self) -> str:
-        """Stable across re-plans: part of the reminder's idempotency key (and its Message-ID)."""
-        return f"{self.offset.count.name.lower()}{self.offset.n:+d}at{self.time:%H%M}"
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", f"{self.offset.count.name.lower()}{self.offset.n:+d}at{self.time:%H%M}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,9 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from rules.model import Body, Citation
-from scheduler.workdays import NonWorkingDay, at_time
+from scheduler.workdays import NonWorkingDay, at_time, day_text
+
+WEEKEND = ("Saturday", "Sunday")
 
 
 @dataclass(frozen=True, slots=True)
@@ -24,7 +26,7 @@ class Explanation:
         parts = [f"{self.rule} ({self.cite})"]
         if self.anchor:
             parts.append(self.anchor)
-        named = [f"{day.date:%d %b} {day.reason}" for day in self.skipped if day.reason not in ("Saturday", "Sunday")]
+        named = [f"{day_text(day.date, '%d %b')} {day.reason}" for day in self.skipped if day.reason not in WEEKEND]
         if named:
             parts.append("skipped " + ", ".join(named))
         parts += self.steps

@@ -18,7 +18,6 @@ import os
 import secrets
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
 from operator import attrgetter, itemgetter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -40,7 +39,7 @@ from sqlalchemy import (
     select,
 )
 from sqlalchemy.engine import Engine
-from sqlalchemy.orm import DeclarativeBase, Mapped, Session, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapped_column
 
 from rules.errors import RuleError
 from rules.model import Body
@@ -100,9 +99,14 @@ class MembershipRow(Base):
 class OccurrenceColumns:
     """What meetings, deadlines and items share: identity, date, version, explanation."""
 
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Index, ...]:
+        # Rows are read and re-planned a body's cycle at a time: one index serves that.
+        return (Index(f"ix_{cls.__tablename__}_body_cycle", "body_id", "cycle"),)
+
     id: Mapped[str] = mapped_column(String(300), primary_key=True)
-    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"), index=True)
-    cycle: Mapped[str] = mapped_column(String(10), index=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"))
+    cycle: Mapped[str] = mapped_column(String(10))
     date: Mapped[dt.date]
     status: Mapped[str] = mapped_column(String(20), default="planned")
     sequence: Mapped[int] = mapped_column(Integer, default=0)
@@ -277,18 +281,8 @@ class Changes:
         return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) + f", {len(self.conflicts)} conflicts"
 
 
-def rules_version(body: Body) -> str:
+def rules_version(path: str) -> str:
     """A digest of the rule file a body was read from: which version a plan came from."""
-    try:
-        status = os.stat(body.source_file)
-    except OSError:
-        return ""
-    return _file_digest(body.source_file, status.st_mtime_ns, status.st_size)
-
-
-@lru_cache(maxsize=4096)
-def _file_digest(path: str, mtime_ns: int, size: int) -> str:
-    """SHA-256 of a file, read once per version (many bodies can share one rule file)."""
     try:
         return hashlib.sha256(Path(path).read_bytes()).hexdigest()
     except OSError:
@@ -366,7 +360,7 @@ class Store:
             session.add(row)
         row.name = body.name
         row.rules_file = body.source_file
-        row.rules_version = rules_version(body)
+        row.rules_version = rules_version(body.source_file)
         session.flush()
         return row
 
@@ -378,9 +372,10 @@ class Store:
         for start in range(0, len(ids), PLAN_CHUNK):
             chunk = ids[start : start + PLAN_CHUNK]
             kept.update((row.id, row) for row in session.scalars(select(BodyRow).where(BodyRow.id.in_(chunk))))
+        versions = {path: rules_version(path) for path in {body.source_file for body in unique.values()}}
         new = []
         for body_id, body in unique.items():
-            values = {"name": body.name, "rules_file": body.source_file, "rules_version": rules_version(body)}
+            values = {"name": body.name, "rules_file": body.source_file, "rules_version": versions[body.source_file]}
             row = kept.get(body_id)
             if row is None:
                 new.append({"id": body_id, "planned_at": now, **values})
@@ -407,7 +402,7 @@ class Store:
         if with_meetings:
             synced.insert(0, (MeetingRow, "meetings", _meeting_values))
         kept = {table: _kept(session, table, plans) for table, _, _ in synced}
-        reminders = _kept_reminders(session, plans)
+        reminders = _kept_reminders(session, [i for rows in kept[DeadlineRow].values() for i in rows])
         new: dict[type[Base], list[dict[str, Any]]] = {table: [] for table, _, _ in synced}
         new[ReminderRow] = []
         for plan in plans:
@@ -425,7 +420,6 @@ class Store:
                     new[ReminderRow] += sync_reminders(plan.body, states, reminders)
         for table, rows in new.items():
             _insert_many(session, table, rows)
-
 
     # -- members and attendance ------------------------------------------------------
 
@@ -706,8 +700,10 @@ def _converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
         return list(map(converted.__getitem__, keys))
     try:
         distinct = {value: convert(value) for value in set(column)}
-    except TypeError:  # lists and dicts (JSON columns)
-        return list(map(convert, column))
+    except TypeError:  # lists and dicts (JSON columns): their repr is a faithful key
+        keys = list(map(repr, column))
+        by_repr = {key: convert(value) for key, value in dict(zip(keys, column, strict=True)).items()}
+        return list(map(by_repr.__getitem__, keys))
     return list(map(distinct.__getitem__, column))
 
 
@@ -726,12 +722,13 @@ def _kept(
     return found
 
 
-def _kept_reminders(session: Session, plans: Sequence[BodyPlan]) -> dict[str, dict[str, ReminderRow]]:
-    """The kept reminders of these plans' bodies, by deadline id, then by key."""
-    bodies = {plan.body.id for plan in plans}
+def _kept_reminders(session: Session, deadline_ids: list[str]) -> dict[str, dict[str, ReminderRow]]:
+    """The kept reminders of these deadlines, by deadline id, then by key."""
     found: dict[str, dict[str, ReminderRow]] = {}
-    for row in session.scalars(select(ReminderRow).where(ReminderRow.body_id.in_(bodies))):
-        found.setdefault(row.deadline_id, {})[row.key] = row
+    for start in range(0, len(deadline_ids), PLAN_CHUNK):
+        chunk = deadline_ids[start : start + PLAN_CHUNK]
+        for row in session.scalars(select(ReminderRow).where(ReminderRow.deadline_id.in_(chunk))):
+            found.setdefault(row.deadline_id, {})[row.key] = row
     return found
 
 

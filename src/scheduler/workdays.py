@@ -58,10 +58,10 @@ class NonWorkingDay:
         return f"{day_text(self.date)} ({self.reason})"
 
 
-@lru_cache(maxsize=32768)
-def day_text(day: dt.date) -> str:
-    """ "Wed 15 Apr 2026": the way explanations write a day (memoised: strftime is slow)."""
-    return f"{day:%a %d %b %Y}"
+@lru_cache(maxsize=65536)
+def day_text(day: dt.date, form: str = "%a %d %b %Y") -> str:
+    """A day as explanations write it, "Wed 15 Apr 2026" (memoised: strftime is slow)."""
+    return day.strftime(form)
 
 
 def nation_code(nation: str) -> str:
