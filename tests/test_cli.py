@@ -5,6 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+import os
+import pty
+import re
 import shutil
 import subprocess
 import sys
@@ -211,3 +214,41 @@ def test_the_installed_command_runs(tmp_path):
         [govcal, "date", "5 working days before 2026-04-06"], capture_output=True, text=True, check=False
     )
     assert done.returncode == 2 and "Traceback" not in done.stderr and "Easter Monday" in done.stderr
+
+
+def _in_a_terminal(argv: list[str], cwd: Path) -> str:
+    """Run a command with stdout and stderr on a pseudo-terminal; everything it wrote."""
+    main_fd, terminal = pty.openpty()
+    process = subprocess.Popen(argv, stdout=terminal, stderr=terminal, stdin=subprocess.DEVNULL, cwd=cwd)
+    os.close(terminal)
+    output = b""
+    while True:
+        try:
+            chunk = os.read(main_fd, 65536)
+        except OSError:  # the terminal closed: the process is done
+            break
+        if not chunk:
+            break
+        output += chunk
+    process.wait(timeout=60)
+    os.close(main_fd)
+    return output.decode(errors="replace")
+
+
+@pytest.mark.parametrize("command", [["plan", "2026"], ["plan", "2026", "--save"], ["export", "feeds"]])
+def test_long_work_shows_progress_on_a_terminal_only(tmp_path, command):
+    govcal = shutil.which("govcal", path=str(Path(sys.executable).parent))
+    assert govcal
+    env_db = ["--database", f"sqlite:///{tmp_path}/govcal.db"]
+    if command[0] == "export":
+        subprocess.run([govcal, "plan", "2026", "--save", *env_db], cwd=tmp_path, capture_output=True, check=True)
+    label = {"plan": "planning bodies", "export": "exporting feeds"}[command[0]]
+    on_terminal = _in_a_terminal([govcal, *command, *env_db], tmp_path)
+    assert label in on_terminal and re.search(r"(?<!\d)(\d+)/\1(?!\d)", on_terminal)  # a bar that reached its end
+    if "--save" in command:
+        assert "saving plans" in on_terminal
+    piped = subprocess.run([govcal, *command, *env_db], cwd=tmp_path, capture_output=True, text=True, check=True)
+    assert label not in piped.stderr and "saving plans" not in piped.stderr
+    if command == ["plan", "2026"]:  # and a script asking for JSON on a terminal gets JSON alone
+        as_json = _in_a_terminal([govcal, *command, *env_db, "--json"], tmp_path)
+        assert label not in as_json and json.loads(as_json.replace("\r\n", "\n"))

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection
 
 from calendars.event import EventData
 from calendars.feed import Feed
 from rules.loader import RuleSet
+from rules.model import Body
 from scheduler.store import DeadlineRow, MeetingRow, Store, stored_instant
 from scheduler.workdays import at_time, working_calendar
 
@@ -62,15 +63,28 @@ def _deadline_event(
     )
 
 
-def _meetings(store: Store, body_ids: Iterable[str], now: dt.datetime, base_url: str | None) -> tuple[EventData, ...]:
-    wanted = set(body_ids)
-    rows = [m for m in store.meetings() if m.body_id in wanted]
+def _meeting_events(
+    store: Store, body_ids: Collection[str] | None, now: dt.datetime, base_url: str | None
+) -> dict[str, list[EventData]]:
+    """The events of these bodies' kept meetings (None: every body's), by body, from one read."""
+    rows = store.meetings(body_ids)
     rows = [m for m in rows if m.status != "cancelled" or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
-    for deadline in store.deadlines(wanted):
+    for deadline in store.deadlines(body_ids):
         if deadline.meeting_id and deadline.status != "cancelled":
             by_meeting[deadline.meeting_id].append(deadline)
-    return tuple(_meeting_event(m, sorted(by_meeting[m.id], key=lambda d: d.due), base_url) for m in rows)
+    events: dict[str, list[EventData]] = defaultdict(list)
+    for m in rows:
+        events[m.body_id].append(_meeting_event(m, sorted(by_meeting[m.id], key=lambda d: d.due), base_url))
+    return events
+
+
+def _body_feed(body: Body, events: list[EventData]) -> Feed:
+    return Feed(body.name, tuple(events), f"Meetings of {body.name}, planned by govcal")
+
+
+def _all_feed(events: list[EventData]) -> Feed:
+    return Feed("All bodies (govcal)", tuple(events), "Public meetings of every body")
 
 
 def body_feed(store: Store, rules: RuleSet, body_id: str, now: dt.datetime, base_url: str | None = None) -> Feed | None:
@@ -78,20 +92,34 @@ def body_feed(store: Store, rules: RuleSet, body_id: str, now: dt.datetime, base
     body = rules[body_id]
     if not body.meetings.public:
         return None
-    return Feed(body.name, _meetings(store, [body_id], now, base_url), f"Meetings of {body.name}, planned by govcal")
+    return _body_feed(body, _meeting_events(store, [body_id], now, base_url)[body_id])
 
 
 def all_feed(store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None) -> Feed:
     """Every public body's meetings in one feed."""
     public = [b.id for b in rules if b.meetings.public]
-    return Feed("All bodies (govcal)", _meetings(store, public, now, base_url), "Public meetings of every body")
+    by_body = _meeting_events(store, public, now, base_url)
+    return _all_feed([event for body_id in public for event in by_body[body_id]])
+
+
+def public_feeds(
+    store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None
+) -> tuple[Feed, dict[str, Feed]]:
+    """Every public feed from one read of the store: the all-bodies feed, and each public body's by id."""
+    by_body = _meeting_events(store, None, now, base_url)
+    public = [b for b in rules if b.meetings.public]
+    everything = _all_feed([event for body in public for event in by_body[body.id]])
+    return everything, {body.id: _body_feed(body, by_body[body.id]) for body in public}
 
 
 def member_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
     """A member's own feed: every body they sit on, private ones included."""
     bodies = [b for b in store.bodies_of(member) if b in rules.bodies]
+    by_body = _meeting_events(store, bodies, now, base_url)
     return Feed(
-        f"{member}: meetings (govcal)", _meetings(store, bodies, now, base_url), f"Meetings of {', '.join(bodies)}"
+        f"{member}: meetings (govcal)",
+        tuple(event for body_id in bodies for event in by_body[body_id]),
+        f"Meetings of {', '.join(bodies)}",
     )
 
 

@@ -133,7 +133,7 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
         """Kept meetings, optionally of one body."""
         if body is not None:
             known_body(body)
-        return [_meeting(row) for row in store.meetings(body)]
+        return [_meeting(row) for row in store.meetings([body] if body else None)]
 
     @app.post("/api/plan")
     def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:
@@ -182,7 +182,7 @@ def create_app(rules: RuleSet, store: Store) -> FastAPI:
     ) -> dict[str, Any]:
         """Does the kept schedule of a body's cycle year comply?"""
         known_body(body)
-        kept = [stored_meeting(row, planner) for row in store.meetings(body)]
+        kept = [stored_meeting(row, planner) for row in store.meetings([body])]
         findings = Checker(planner).check_body(rules[body], year, kept, {})
         return {
             "complies": not any(f.ok is False for f in findings),

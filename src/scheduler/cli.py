@@ -15,11 +15,13 @@ import logging
 import os
 import socket
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 from sqlalchemy.engine import make_url
 
@@ -47,6 +49,28 @@ def _console() -> Console:
     return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
 
 
+@contextmanager
+def _progress(description: str, total: int, quiet: bool = False) -> Iterator[Callable[[int], object]]:
+    """A progress bar for long work, on a terminal only (on stderr, cleared when done).
+
+    Yields `advance(n)`. Quiet when output is for a script: `quiet` (--json, --csv)
+    or either stream not a terminal.
+    """
+    if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield lambda n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as progress:
+        task = progress.add_task(description, total=total)
+        yield lambda n: progress.advance(task, n)
+
+
 def _rules(args: argparse.Namespace) -> RuleSet:
     return load_rules(args.rules or None)
 
@@ -62,12 +86,16 @@ def _date_arg(value: str) -> dt.date:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
-    planner = Planner(_rules(args))
+    rules = _rules(args)
+    planner = Planner(rules)
     years = range(args.year, args.year + args.years) if args.year else None
-    plans = planner.plan(years, args.body or None)
+    quiet = args.json or args.csv
+    with _progress("planning bodies", len(args.body or rules.bodies), quiet) as advance:
+        plans = planner.plan(years, args.body or None, advance)
     if args.save:
         store = open_store(args.database)
-        changes = store.save_plan(plans, actor=args.by)
+        with _progress("saving plans", len(plans), quiet) as advance:
+            changes = store.save_plan(plans, actor=args.by, advance=advance)
         print(f"saved to {_redacted(database_url(args.database))}: {changes.summary()}", file=sys.stderr)
         for conflict in changes.conflicts:
             print(f"conflict: {conflict}", file=sys.stderr)
@@ -230,7 +258,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     rules = _rules(args)
     store = open_store(args.database)
-    written = export(store, rules, Path(args.folder), dt.datetime.now(dt.UTC), args.public_url)
+    feeds = 1 + sum(body.meetings.public for body in rules)  # all.ics and each public body's
+    with _progress("exporting feeds", feeds) as advance:
+        written = export(store, rules, Path(args.folder), dt.datetime.now(dt.UTC), args.public_url, advance)
     print(f"wrote {len(written)} feeds to {args.folder} ({sum(p.stat().st_size for p in written):,} bytes)")
     return OK
 

@@ -263,11 +263,11 @@ class Planner:
         self,
         years: Iterable[int] | None = None,
         bodies: Iterable[str] | None = None,
-        advance: Callable[[], object] | None = None,
+        advance: Callable[[int], object] | None = None,
     ) -> list[BodyPlan]:
         """Every chosen body's cycle years (default: all bodies, the cycle containing today).
 
-        `advance`, if given, is called once per body planned (a progress bar's step).
+        `advance`, if given, is called with 1 as each body is planned (a progress bar's step).
         """
         chosen = set(bodies) if bodies is not None else set(self.rules.bodies)
         for body_id in sorted(chosen):
@@ -283,7 +283,7 @@ class Planner:
                 for year in year_list or [cycle_containing(body.cycle_start, dt.date.today())]:
                     plans.append(self.body_plan(body_id, year))
                 if advance is not None:
-                    advance()
+                    advance(1)
         return plans
 
     def body_plan(self, body_id: str, year: int) -> BodyPlan:

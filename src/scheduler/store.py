@@ -16,11 +16,11 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy import (
     JSON,
@@ -518,7 +518,7 @@ class Store:
         """Each member's attendance at the body's meetings held up to `until` (A11)."""
         held = [
             m
-            for m in self.meetings(body_id)
+            for m in self.meetings([body_id])
             if m.status != "cancelled" and m.date <= until and (cycle is None or m.cycle == cycle)
         ]
         return record(self.members(body_id), {m.id: self.attendance(m.id) for m in held})
@@ -618,11 +618,9 @@ class Store:
                 query = query.where(MembershipRow.role == role)
             return sorted(session.scalars(query))
 
-    def deadlines(self, body_ids: Iterable[str]) -> list[DeadlineRow]:
-        """Kept deadlines of the given bodies, in date order."""
-        with self.session() as session:
-            query = select(DeadlineRow).where(DeadlineRow.body_id.in_(list(body_ids))).order_by(DeadlineRow.date)
-            return list(session.scalars(query))
+    def deadlines(self, body_ids: Collection[str] | None = None) -> list[DeadlineRow]:
+        """Kept deadlines of the given bodies (None: of every body), in date order."""
+        return self._of_bodies(DeadlineRow, body_ids)
 
     def mark_done(self, deadline_id: str, when: dt.datetime, actor: str = "") -> None:
         """A clerk marks a deadline done: its later reminders and overdue notice stop."""
@@ -643,12 +641,20 @@ class Store:
         with self.session() as session:
             return session.get(MeetingRow, meeting_id)
 
-    def meetings(self, body_id: str | None = None) -> list[MeetingRow]:
+    def meetings(self, body_ids: Collection[str] | None = None) -> list[MeetingRow]:
+        """Kept meetings of the given bodies (None: of every body), in date order."""
+        return self._of_bodies(MeetingRow, body_ids)
+
+    def _of_bodies(self, table: type[Row], body_ids: Collection[str] | None) -> list[Row]:
+        """A table's rows for some bodies (a chunk of bodies a query), by date then id."""
+        order = (table.date, table.id)
         with self.session() as session:
-            query = select(MeetingRow).order_by(MeetingRow.date, MeetingRow.id)
-            if body_id:
-                query = query.where(MeetingRow.body_id == body_id)
-            return list(session.scalars(query))
+            if body_ids is None:
+                return list(session.scalars(select(table).order_by(*order)))
+            ids, rows = list(body_ids), []
+            for start in range(0, len(ids), PLAN_CHUNK):
+                rows += session.scalars(select(table).where(table.body_id.in_(ids[start : start + PLAN_CHUNK])))
+            return sorted(rows, key=attrgetter("date", "id"))
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for `govcal plan --save` and the tests."""
@@ -660,6 +666,7 @@ class Store:
 
 
 OccurrenceRow = MeetingRow | DeadlineRow | ItemRow
+Row = TypeVar("Row", MeetingRow, DeadlineRow, ItemRow)
 PLAN_CHUNK = 500  # bodies whose kept rows are read with one query per table
 
 

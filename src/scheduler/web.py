@@ -26,7 +26,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
 from calendars.feed import Feed, render
-from calendars.sources import all_feed, body_feed, clerk_feed, member_feed
+from calendars.sources import all_feed, body_feed, clerk_feed, member_feed, public_feeds
 from rules.loader import RuleSet
 from scheduler.checker import Checker
 from scheduler.edits import stored_meeting
@@ -225,7 +225,7 @@ def _page(rules: RuleSet, store: Store, planner: Planner, first: dt.date, feed_b
     kept = store.meetings()
     as_meetings = [stored_meeting(row, planner) for row in kept if row.body_id in rules.bodies]
     findings = Checker(planner).check(as_meetings)
-    return planner_html(rules, first, kept, store.deadlines(rules.bodies), findings, planner.terms, feed_base)
+    return planner_html(rules, first, kept, store.deadlines(list(rules.bodies)), findings, planner.terms, feed_base)
 
 
 def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None) -> Feed:
@@ -235,14 +235,23 @@ def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, ba
     return dataclasses.replace(meetings, events=meetings.events + deadlines.events)
 
 
-def export(store: Store, rules: RuleSet, folder: Path, now: dt.datetime, base_url: str | None = None) -> list[Path]:
-    """Write the public feeds as static files (all.ics, bodies/{id}.ics) for any web server."""
+def export(
+    store: Store,
+    rules: RuleSet,
+    folder: Path,
+    now: dt.datetime,
+    base_url: str | None = None,
+    advance: Callable[[int], object] | None = None,
+) -> list[Path]:
+    """Write the public feeds as static files (all.ics, bodies/{id}.ics) for any web server.
+
+    `advance`, if given, is called with 1 as each feed is written (a progress bar's step).
+    """
     (folder / "bodies").mkdir(parents=True, exist_ok=True)
-    written = []
-    feeds = {Path("all.ics"): all_feed(store, rules, now, base_url)}
-    feeds |= {Path("bodies") / f"{b.id}.ics": body_feed(store, rules, b.id, now, base_url) for b in rules}
+    everything, by_body = public_feeds(store, rules, now, base_url)
+    feeds = {folder / "all.ics": everything} | {folder / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
     for path, feed in feeds.items():
-        if feed is not None:
-            (folder / path).write_bytes(render(feed))
-            written.append(folder / path)
-    return written
+        path.write_bytes(render(feed))
+        if advance is not None:
+            advance(1)
+    return list(feeds)
