@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from rules.model import Body, Citation
@@ -154,3 +157,20 @@ def cycle_bounds(cycle_start: int, year: int) -> tuple[dt.date, dt.date]:
 def cycle_containing(cycle_start: int, day: dt.date) -> int:
     """The cycle year (its starting calendar year) that `day` falls in."""
     return day.year if day.month >= cycle_start else day.year - 1
+
+
+@contextmanager
+def cycle_collector_paused() -> Iterator[None]:
+    """Pause Python's cycle collector while planning or storing a plan.
+
+    A country's plan is millions of small acyclic objects; the collector would rescan
+    them all every few thousand allocations for nothing (a third of the planning time
+    for 20,000 bodies). Reference counting still frees everything.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

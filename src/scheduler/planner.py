@@ -11,9 +11,7 @@ Board meeting") are planned after them; the rule set is already in that order.
 from __future__ import annotations
 
 import datetime as dt
-import gc
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -31,6 +29,7 @@ from scheduler.occurrences import (
     Item,
     Meeting,
     cycle_bounds,
+    cycle_collector_paused,
     cycle_containing,
     cycle_label,
     meeting_on,
@@ -216,23 +215,6 @@ def unavailable(
     if school_holidays is not None and school_holidays.is_school_holiday(day):
         return "is in the school holidays"
     return None
-
-
-@contextmanager
-def cycle_collector_paused() -> Iterator[None]:
-    """Pause Python's cycle collector while planning.
-
-    A plan is hundreds of thousands of small acyclic objects; the collector would
-    rescan them all every few thousand allocations for nothing (a third of the time
-    for 20,000 bodies). Reference counting still frees everything.
-    """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 class Planner:

@@ -31,9 +31,9 @@ from sqlalchemy.orm import Session
 
 from rules.errors import RuleError
 from rules.loader import DEFAULT_REMINDERS
-from rules.model import Body
+from rules.model import Body, DeadlineRule
 from scheduler.store import UTC, DeadlineRow, MemberRow, MembershipRow, ReminderRow, Store, stored_instant
-from scheduler.workdays import at_time, working_calendar
+from scheduler.workdays import WorkingCalendar, at_time, working_calendar
 
 LEASE = dt.timedelta(minutes=5)
 LATE_AFTER = dt.timedelta(minutes=10)  # sent this long after its time, a reminder is marked late
@@ -60,11 +60,9 @@ class DeadlineState(NamedTuple):
     status: str
 
 
-def planned(body: Body, deadline: DeadlineState) -> list[Planned]:
-    """The reminders a deadline should have, from its rule (or the defaults for items and reports)."""
-    rule = next((d for d in body.deadlines if d.id == deadline.rule), None)
+def planned(calendar: WorkingCalendar, rule: DeadlineRule | None, deadline: DeadlineState) -> list[Planned]:
+    """The reminders a deadline should have, from its rule (None: the defaults, for items and reports)."""
     offsets = rule.reminders if rule is not None else DEFAULT_REMINDERS
-    calendar = working_calendar(body.nation, body.closures)
     due = stored_instant(deadline.due)
     reminders = []
     for reminder in offsets:
@@ -85,25 +83,24 @@ def sync(
     `kept` holds the stored reminders by deadline id, then by key.
     """
     new: list[dict[str, object]] = []
+    rules = {rule.id: rule for rule in body.deadlines}
+    calendar = working_calendar(body.nation, body.closures)
+    fresh = {"body_id": body.id, "status": "pending", "attempts": 0, "late": False, "last_error": ""}
     for deadline in deadlines:
         stored = kept.get(deadline.id, {})
-        wanted = planned(body, deadline) if deadline.status != "cancelled" else []
+        wanted = planned(calendar, rules.get(deadline.rule), deadline) if deadline.status != "cancelled" else []
         for plan in wanted:
             due_at = plan.due_at.astimezone(UTC)
             row = stored.get(plan.key)
             if row is None:
                 new.append(
-                    {
+                    fresh
+                    | {
                         "key": plan.key,
                         "deadline_id": deadline.id,
-                        "body_id": body.id,
                         "kind": plan.kind,
                         "due_at": due_at,
-                        "status": "pending",
-                        "attempts": 0,
                         "next_attempt_at": due_at,
-                        "late": False,
-                        "last_error": "",
                     }
                 )
             elif row.status == "pending" and stored_instant(row.due_at) != plan.due_at:

@@ -44,7 +44,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, Session, declared_attr, mapp
 from rules.errors import RuleError
 from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, record
-from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
+from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting, cycle_collector_paused
 from scheduler.workdays import LONDON
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
@@ -326,7 +326,7 @@ class Store:
         changes = Changes()
         now = _now()
         plans = list(plans)
-        with self.session() as session, session.begin():
+        with cycle_collector_paused(), self.session() as session, session.begin():
             self._record_bodies(session, [plan.body for plan in plans], now)
             for start in range(0, len(plans), PLAN_CHUNK):
                 chunk = plans[start : start + PLAN_CHUNK]
@@ -699,12 +699,10 @@ def _insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]]
 def _converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
     """`convert` applied to a column, once per distinct value where values are hashable
     (a bulk write repeats instants and names many times over)."""
-    if column and isinstance(column[0], dt.datetime):
+    if column and isinstance(column[0], dt.datetime) and len(set(map(attrgetter("tzinfo"), column))) > 1:
         # Equal instants in different zones are equal keys, but a driver may store
-        # their wall times: keep the zone in the key.
-        keys = list(zip(column, map(attrgetter("tzinfo"), column), strict=True))
-        converted = {key: convert(key[0]) for key in set(keys)}
-        return list(map(converted.__getitem__, keys))
+        # their wall times: convert each one.
+        return list(map(convert, column))
     try:
         distinct = {value: convert(value) for value in set(column)}
     except TypeError:  # lists and dicts (JSON columns): their repr is a faithful key
