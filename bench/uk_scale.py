@@ -1,0 +1,315 @@
+"""Plan a whole country: 400 authorities x 50 bodies, built from the seed bodies' shapes.
+
+Each authority gets three copies of the fifteen seed bodies plus five more, with its
+own nation (eight in ten England and Wales, one Scotland, one Northern Ireland),
+preferred days shifted by authority, and its bodies' relations ("before and after
+its own Strategic Board", "reports quarterly to its Executive Group") and term
+calendars kept inside the authority. Measured in one run, and printed with the goals:
+
+- planning one and five cycle years for all 20,000 bodies, each in a fresh process
+  (bodies/s, occurrences/s, the process's peak resident memory);
+- the same planning with the peer libraries alone (dateutil's rrule for recurrence,
+  a day-by-day loop over `holidays` for working days) on a sample, and the ratio;
+- writing one cycle year to SQLite and to PostgreSQL (rows/s, every table counted);
+- re-planning after a rule change in one body, saved (only it and its dependants
+  may change);
+- exporting every public feed from the SQLite store (feeds/s, bytes).
+
+    .venv/bin/python bench/uk_scale.py [--authorities N]
+
+PostgreSQL is GOVCAL_BENCH_POSTGRES_URL (default postgresql://postgres@127.0.0.1:5432/test),
+written into a schema of its own that is dropped afterwards.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import json
+import os
+import platform
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import holidays
+import sqlalchemy
+from dateutil.relativedelta import relativedelta
+from dateutil.rrule import MONTHLY, rrule, weekday
+
+from rules.loader import RuleSet, load_rules
+from rules.model import Body, Every, Pattern
+from rules.offsets import Count
+from scheduler.planner import Planner
+from scheduler.store import open_store
+from scheduler.web import export
+
+AUTHORITIES = 400
+PER_AUTHORITY = 50
+NATIONS = ["england-and-wales"] * 8 + ["scotland", "northern-ireland"]
+POSTGRES = os.environ.get("GOVCAL_BENCH_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
+YEAR = 2026
+
+
+def estate(authorities: int = AUTHORITIES) -> RuleSet:
+    """The synthetic UK: bodies in dependency order, each relation inside its authority."""
+    seeds = list(load_rules())
+    bodies: dict[str, Body] = {}
+    for a in range(authorities):
+        nation = NATIONS[a % len(NATIONS)]
+        for k in range(PER_AUTHORITY):
+            template = seeds[k % len(seeds)]
+            group = k // len(seeds)
+
+            def local(body_id: str, a: int = a, group: int = group) -> str:
+                return f"a{a:03d}g{group}-{body_id}"
+
+            meetings = template.meetings
+            pattern = meetings.pattern
+            if pattern is not None and pattern.nth > 0:
+                nth = (pattern.nth - 1 + a) % 4 + 1
+                pattern = Pattern(nth, pattern.weekday, pattern.phrase)
+            relations = tuple(dataclasses.replace(r, body=local(r.body)) for r in meetings.relations)
+            body = dataclasses.replace(
+                template,
+                id=local(template.id),
+                nation=nation,
+                meetings=dataclasses.replace(meetings, pattern=pattern, relations=relations),
+                reports=tuple(dataclasses.replace(r, to=local(r.to)) for r in template.reports),
+            )
+            bodies[body.id] = body
+    return RuleSet(bodies, {body_id: {"id": 1} for body_id in bodies})
+
+
+def count(plans: list) -> int:
+    return sum(len(p.meetings) + len(p.deadlines) + len(p.items) for p in plans)
+
+
+def plan_in_this_process(authorities: int, years: int) -> dict[str, float]:
+    """Plan every body for `years` cycle years; run in a child so its peak memory is its own."""
+    rules = estate(authorities)
+    start = time.perf_counter()
+    plans = Planner(rules).plan(range(YEAR, YEAR + years))
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return {"seconds": seconds, "occurrences": count(plans), "plans": len(plans), "peak_mib": peak}
+
+
+def plan_in_a_child(authorities: int, years: int) -> dict[str, float]:
+    done = subprocess.run(
+        [sys.executable, __file__, "--authorities", str(authorities), "--child-years", str(years)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+# -- the baseline: the peer libraries as a developer would use them ------------------------
+
+SUBDIVISIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
+_HOLIDAYS: dict[str, holidays.HolidayBase] = {}
+
+
+def _working(day: dt.date, nation: str) -> bool:
+    table = _HOLIDAYS.setdefault(nation, holidays.country_holidays("GB", subdiv=SUBDIVISIONS[nation]))
+    return day.weekday() < 5 and day not in table
+
+
+def _step(day: dt.date, n: int, nation: str) -> dt.date:
+    step = -1 if n < 0 else 1
+    for _ in range(abs(n)):
+        day += dt.timedelta(days=step)
+        while not _working(day, nation):
+            day += dt.timedelta(days=step)
+    return day
+
+
+def baseline_plans(body: Body) -> bool:
+    """Whether the baseline can plan this body at all (termly and related bodies it cannot)."""
+    rules = body.meetings
+    return (
+        rules.frequency is not None
+        and rules.pattern is not None
+        and rules.frequency.every is not Every.TERMLY
+        and not rules.relations
+    )
+
+
+def baseline_body(body: Body, year: int) -> int:
+    """One body's meetings (rrule, moved a week on off non-working days) and deadlines (day loops)."""
+    rules = body.meetings
+    assert rules.frequency is not None and rules.pattern is not None
+    first = dt.datetime(year, body.cycle_start, 1)
+    interval = {Every.MONTHLY: 1, Every.QUARTERLY: 3, Every.TWICE_YEARLY: 6, Every.ANNUALLY: 12}.get(
+        rules.frequency.every
+    ) or 12 // (rules.frequency.periods_per_year or 1)
+    pattern = weekday(rules.pattern.weekday, rules.pattern.nth)
+    until = first + relativedelta(years=1, days=-1)
+    days = [d.date() for d in rrule(MONTHLY, interval=interval, dtstart=first, until=until, byweekday=pattern)]
+    dates = 0
+    for day in days:
+        while not _working(day, body.nation):
+            day += dt.timedelta(days=7)
+        dates += 1
+        for deadline in body.deadlines:
+            offset = deadline.offset
+            if offset.count is Count.WORKING:
+                _step(day, offset.n, body.nation)
+            elif offset.count is Count.CLEAR:
+                _step(day, offset.n - 1, body.nation)
+            elif offset.count is Count.DAYS:
+                target = day + dt.timedelta(days=offset.n)
+                while not _working(target, body.nation):
+                    target -= dt.timedelta(days=1)
+            dates += 1
+    return dates
+
+
+# -- the store and the feeds --------------------------------------------------------------
+
+
+def postgres_schema_url() -> tuple[str | None, str]:
+    """A URL on a fresh schema of the benchmark's PostgreSQL, or None and why not."""
+    schema = f"bench_uk_{os.getpid()}"
+    try:
+        engine = sqlalchemy.create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+        with engine.begin() as connection:
+            connection.exec_driver_sql(f"CREATE SCHEMA {schema}")
+        engine.dispose()
+    except sqlalchemy.exc.OperationalError as error:
+        return None, f"PostgreSQL at {POSTGRES} is not reachable ({error.orig})"
+    return f"{POSTGRES}?options=-csearch_path%3D{schema}", schema
+
+
+def drop_schema(schema: str) -> None:
+    engine = sqlalchemy.create_engine(POSTGRES.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"DROP SCHEMA {schema} CASCADE")
+    engine.dispose()
+
+
+def write(url: str, plans: list) -> tuple[float, dict[str, int]]:
+    """Seconds to save the plans into a new database at `url`, and its rows per table."""
+    store = open_store(url)
+    start = time.perf_counter()
+    store.save_plan(plans)
+    seconds = time.perf_counter() - start
+    rows = store.counts()
+    store.engine.dispose()
+    return seconds, rows
+
+
+def replan_one(url: str, rules: RuleSet) -> tuple[float, list[str], int]:
+    """Change one Strategic Board's preferred day, re-plan it and its dependants, save.
+
+    Seconds, the bodies re-planned, and the rows changed (all of them in those bodies).
+    """
+    body = rules[next(b for b in rules.bodies if b.endswith("a000g0-suffolk-strategic-board"))]
+    changed = dataclasses.replace(
+        body, meetings=dataclasses.replace(body.meetings, pattern=Pattern(3, 2, "third Wednesday"))
+    )
+    edited = RuleSet({**rules.bodies, body.id: changed}, rules.lines)
+    touched = [body.id, *(b.id for b in edited if body.id in b.depends_on)]
+    store = open_store(url)
+    start = time.perf_counter()
+    changes = store.save_plan(Planner(edited).plan([YEAR], touched))
+    seconds = time.perf_counter() - start
+    store.engine.dispose()
+    ids = changes.added + changes.moved + changes.updated + changes.cancelled
+    strays = [i for i in ids if i.split("/")[0] not in touched]
+    assert not strays, f"re-planning one body changed others: {strays[:5]}"
+    return seconds, touched, len(ids)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--authorities", type=int, default=AUTHORITIES)
+    parser.add_argument("--child-years", type=int, help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.child_years:
+        print(json.dumps(plan_in_this_process(args.authorities, args.child_years)))
+        return
+    began = time.perf_counter()
+    print(
+        f"{dt.date.today()}, {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+        f"SQLAlchemy {sqlalchemy.__version__}, holidays {holidays.__version__}"
+    )
+    start = time.perf_counter()
+    rules = estate(args.authorities)
+    bodies = len(rules)
+    built = time.perf_counter() - start
+    print(f"estate: {bodies:,} bodies ({args.authorities} authorities x {PER_AUTHORITY}), built in {built:.1f} s")
+
+    print("planning, each in a fresh process (working-day tables built inside the time):")
+    rates = {}
+    for years in (1, 5):
+        result = plan_in_a_child(args.authorities, years)
+        seconds = result["seconds"]
+        rates[years] = bodies / seconds
+        print(
+            f"  {years} cycle year(s): {seconds:6.1f} s  {bodies * years / seconds:9,.0f} body-years/s  "
+            f"{result['occurrences'] / seconds:10,.0f} occurrences/s  {result['occurrences']:,} occurrences  "
+            f"peak {result['peak_mib']:,.0f} MiB"
+        )
+
+    sample = [b for b in rules if baseline_plans(b)][:1000]
+    start = time.perf_counter()
+    dates = sum(baseline_body(b, YEAR) for b in sample)
+    baseline = len(sample) / (time.perf_counter() - start)
+    print(
+        f"  baseline, rrule + day-by-day holidays loop, {len(sample):,} bodies it can plan: "
+        f"{baseline:,.0f} bodies/s ({dates:,} dates)"
+    )
+    print(
+        f"  ratio: govcal plans {rates[1] / baseline:.1f}x the baseline's bodies/s "
+        "(and does more: items, reports, explanations)"
+    )
+
+    plans = Planner(rules).plan([YEAR])
+    folder = Path(tempfile.mkdtemp(prefix="govcal-uk-"))
+    sqlite_url = f"sqlite:///{folder}/govcal.db"
+    print(f"writing one cycle year ({count(plans):,} occurrences) to a new database, every table's rows counted:")
+    seconds, rows = write(sqlite_url, plans)
+    total = sum(rows.values())
+    print(f"  SQLite file:  {seconds:6.1f} s  {total / seconds:9,.0f} rows/s  {total:,} rows {rows}")
+    postgres, schema = postgres_schema_url()
+    if postgres is None:
+        print(f"  PostgreSQL: skipped: {schema}")
+    else:
+        try:
+            seconds, rows = write(postgres, plans)
+            total = sum(rows.values())
+            print(f"  PostgreSQL:   {seconds:6.1f} s  {total / seconds:9,.0f} rows/s  {total:,} rows")
+        finally:
+            drop_schema(schema)
+
+    seconds, touched, changed = replan_one(sqlite_url, rules)
+    print(
+        f"re-plan after one rule change, saved to SQLite: {seconds * 1000:.0f} ms for {len(touched)} bodies "
+        f"(the changed one and {len(touched) - 1} dependants), {changed} rows changed, none elsewhere"
+    )
+
+    start = time.perf_counter()
+    written = export(open_store(sqlite_url), rules, folder / "feeds", dt.datetime.now(dt.UTC))
+    seconds = time.perf_counter() - start
+    size = sum(path.stat().st_size for path in written)
+    print(
+        f"export every public feed: {len(written):,} feeds, {size / 2**20:,.0f} MiB in {seconds:.1f} s, "
+        f"{len(written) / seconds:,.0f} feeds/s"
+    )
+
+    one_year = bodies / rates[1]
+    print(
+        f"goals: 1 cycle year for {bodies:,} bodies < 10 s on one core: {one_year:.1f} s; "
+        f"ratio >= 20x: {rates[1] / baseline:.1f}x"
+    )
+    print(f"whole run: {time.perf_counter() - began:.0f} s")
+
+
+if __name__ == "__main__":
+    main()
