@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from icalendar import Alarm, Event
 
+from calendars.fold import to_ical
 from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, safe_link
 
 UID_DOMAIN = "govcal"
@@ -69,4 +70,4 @@ def vevent(data: EventData) -> bytes:
         alarm.add("DESCRIPTION", clean(f"Due {data.start:%a %d %b %H:%M}: {data.summary}", SUMMARY_MAX))
         alarm.add("TRIGGER", moment.astimezone(dt.UTC), parameters={"VALUE": "DATE-TIME"})
         event.add_component(alarm)
-    return event.to_ical()
+    return to_ical(event)

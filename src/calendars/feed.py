@@ -14,6 +14,7 @@ from icalendar import Calendar
 from icalendar.prop import vDuration
 
 from calendars.event import EventData, vevent
+from calendars.fold import to_ical
 from calendars.text import SUMMARY_MAX, clean
 from calendars.timezone import TZID, london
 
@@ -41,7 +42,7 @@ def _header(feed: Feed) -> bytes:
         calendar.add("X-WR-CALDESC", clean(feed.description, 1000))
     calendar.add("REFRESH-INTERVAL", feed.refresh, parameters={"VALUE": "DURATION"})
     calendar.add("X-PUBLISHED-TTL", vDuration(feed.refresh))  # an X- name: say its type
-    body = calendar.to_ical()
+    body = to_ical(calendar)
     return body[: body.rindex(b"END:VCALENDAR")]
 
 
