@@ -23,6 +23,7 @@ import ssl
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from email.message import EmailMessage
+from functools import lru_cache
 from typing import NamedTuple
 from urllib.parse import unquote, urlsplit
 
@@ -31,7 +32,7 @@ from sqlalchemy.orm import Session
 
 from rules.errors import RuleError
 from rules.loader import DEFAULT_REMINDERS
-from rules.model import Body, DeadlineRule
+from rules.model import Body, DeadlineRule, ReminderRule
 from scheduler.store import UTC, DeadlineRow, MemberRow, MembershipRow, ReminderRow, Store, stored_instant
 from scheduler.workdays import WorkingCalendar, at_time, working_calendar
 
@@ -43,7 +44,7 @@ MAX_BACKOFF = dt.timedelta(hours=1)
 
 @dataclass(frozen=True, slots=True)
 class Planned:
-    """A reminder the rules call for: its key, kind and instant."""
+    """A reminder the rules call for: its key, kind and instant (in UTC)."""
 
     key: str
     kind: str
@@ -63,15 +64,27 @@ class DeadlineState(NamedTuple):
 def planned(calendar: WorkingCalendar, rule: DeadlineRule | None, deadline: DeadlineState) -> list[Planned]:
     """The reminders a deadline should have, from its rule (None: the defaults, for items and reports)."""
     offsets = rule.reminders if rule is not None else DEFAULT_REMINDERS
-    due = stored_instant(deadline.due)
-    reminders = []
+    overdue = rule is None or rule.overdue
+    instants = _instants(calendar, offsets, overdue, deadline.date, stored_instant(deadline.due))
+    return [Planned(f"{deadline.id}#{suffix}", kind, at) for suffix, kind, at in instants]
+
+
+@lru_cache(maxsize=65536)
+def _instants(
+    calendar: WorkingCalendar, offsets: tuple[ReminderRule, ...], overdue: bool, day: dt.date, due: dt.datetime
+) -> tuple[tuple[str, str, dt.datetime], ...]:
+    """(key suffix, kind, instant in UTC) of each reminder of a deadline due `day` at `due`.
+
+    Pure, so memoised: many bodies' deadlines share a day, a calendar and their offsets.
+    """
+    found = []
     for reminder in offsets:
-        moment = at_time(calendar.shift(deadline.date, reminder.offset), reminder.time)
-        reminders.append(Planned(f"{deadline.id}#{reminder.key}", "reminder", min(moment, due)))
-    if rule is None or rule.overdue:
-        overdue = at_time(calendar.working_days_after(deadline.date, 1), OVERDUE_TIME)
-        reminders.append(Planned(f"{deadline.id}#overdue", "overdue", max(overdue, due)))
-    return reminders
+        moment = at_time(calendar.shift(day, reminder.offset), reminder.time)
+        found.append((reminder.key, "reminder", min(moment, due).astimezone(UTC)))
+    if overdue:
+        late = at_time(calendar.working_days_after(day, 1), OVERDUE_TIME)
+        found.append(("overdue", "overdue", max(late, due).astimezone(UTC)))
+    return tuple(found)
 
 
 def sync(
@@ -90,7 +103,7 @@ def sync(
         stored = kept.get(deadline.id, {})
         wanted = planned(calendar, rules.get(deadline.rule), deadline) if deadline.status != "cancelled" else []
         for plan in wanted:
-            due_at = plan.due_at.astimezone(UTC)
+            due_at = plan.due_at
             row = stored.get(plan.key)
             if row is None:
                 new.append(
