@@ -16,7 +16,7 @@ import datetime as dt
 import hashlib
 import os
 import secrets
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter, itemgetter
 from pathlib import Path
@@ -338,8 +338,7 @@ class Store:
                 for kind, ids in changes.by_kind().items()
                 for target in ids
             ]
-            if audit:
-                _insert_many(session, AuditRow, audit)
+            _insert_many(session, AuditRow, audit)
         return changes
 
     def sync_derived(
@@ -358,24 +357,19 @@ class Store:
         if row is None:
             row = BodyRow(id=body.id)
             session.add(row)
-        row.name = body.name
-        row.rules_file = body.source_file
-        row.rules_version = rules_version(body.source_file)
+        for key, value in _body_values(body, rules_version(body.source_file)).items():
+            setattr(row, key, value)
         session.flush()
         return row
 
     def _record_bodies(self, session: Session, bodies: Sequence[Body], now: dt.datetime) -> None:
         """`record_body` for many bodies at once, each marked planned `now`."""
         unique = {body.id: body for body in bodies}
-        ids = list(unique)
-        kept: dict[str, BodyRow] = {}
-        for start in range(0, len(ids), PLAN_CHUNK):
-            chunk = ids[start : start + PLAN_CHUNK]
-            kept.update((row.id, row) for row in session.scalars(select(BodyRow).where(BodyRow.id.in_(chunk))))
+        kept = {row.id: row for row in _select_in(session, BodyRow, BodyRow.id, unique)}
         versions = {path: rules_version(path) for path in {body.source_file for body in unique.values()}}
         new = []
         for body_id, body in unique.items():
-            values = {"name": body.name, "rules_file": body.source_file, "rules_version": versions[body.source_file]}
+            values = _body_values(body, versions[body.source_file])
             row = kept.get(body_id)
             if row is None:
                 new.append({"id": body_id, "planned_at": now, **values})
@@ -383,8 +377,7 @@ class Store:
             for key, value in values.items():
                 setattr(row, key, value)
             row.planned_at = now
-        if new:
-            _insert_many(session, BodyRow, new)
+        _insert_many(session, BodyRow, new)
 
     def _save_chunk(
         self, session: Session, plans: Sequence[BodyPlan], now: dt.datetime, changes: Changes, with_meetings: bool
@@ -646,15 +639,11 @@ class Store:
         return self._of_bodies(MeetingRow, body_ids)
 
     def _of_bodies(self, table: type[Row], body_ids: Collection[str] | None) -> list[Row]:
-        """A table's rows for some bodies (a chunk of bodies a query), by date then id."""
-        order = (table.date, table.id)
+        """A table's rows for some bodies (None: all), by date then id."""
         with self.session() as session:
             if body_ids is None:
-                return list(session.scalars(select(table).order_by(*order)))
-            ids, rows = list(body_ids), []
-            for start in range(0, len(ids), PLAN_CHUNK):
-                rows += session.scalars(select(table).where(table.body_id.in_(ids[start : start + PLAN_CHUNK])))
-            return sorted(rows, key=attrgetter("date", "id"))
+                return list(session.scalars(select(table).order_by(table.date, table.id)))
+            return sorted(_select_in(session, table, table.body_id, body_ids), key=attrgetter("date", "id"))
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for `govcal plan --save` and the tests."""
@@ -727,13 +716,24 @@ def _kept(
     return found
 
 
+def _select_in(session: Session, table: type[Any], column: Any, values: Iterable[str]) -> Iterator[Any]:
+    """Rows of `table` whose `column` is one of `values`: a chunk of values a query, so no
+    IN list outgrows a driver's limit on bound parameters."""
+    values = list(values)
+    for start in range(0, len(values), PLAN_CHUNK):
+        yield from session.scalars(select(table).where(column.in_(values[start : start + PLAN_CHUNK])))
+
+
+def _body_values(body: Body, version: str) -> dict[str, str]:
+    """A body row's columns from its rules."""
+    return {"name": body.name, "rules_file": body.source_file, "rules_version": version}
+
+
 def _kept_reminders(session: Session, deadline_ids: list[str]) -> dict[str, dict[str, ReminderRow]]:
     """The kept reminders of these deadlines, by deadline id, then by key."""
     found: dict[str, dict[str, ReminderRow]] = {}
-    for start in range(0, len(deadline_ids), PLAN_CHUNK):
-        chunk = deadline_ids[start : start + PLAN_CHUNK]
-        for row in session.scalars(select(ReminderRow).where(ReminderRow.deadline_id.in_(chunk))):
-            found.setdefault(row.deadline_id, {})[row.key] = row
+    for row in _select_in(session, ReminderRow, ReminderRow.deadline_id, deadline_ids):
+        found.setdefault(row.deadline_id, {})[row.key] = row
     return found
 
 
