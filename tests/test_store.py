@@ -111,3 +111,13 @@ def test_saving_in_chunks_is_the_same_as_saving_at_once(database, monkeypatch):
     changes = store.save_plan(Planner(edited).plan([2026], touched))
     changed = changes.added + changes.moved + changes.updated + changes.cancelled
     assert changes.moved and {i.split("/")[0] for i in changed} <= set(touched)
+
+
+def test_the_migrations_build_exactly_the_models_schema(database):
+    """Alembic's head and the SQLAlchemy models agree: no table, column or index missing."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+
+    store = open_store(database)
+    with store.engine.connect() as connection:
+        assert compare_metadata(MigrationContext.configure(connection), store_module.Base.metadata) == []

@@ -128,7 +128,7 @@ class MeetingRow(OccurrenceColumns, Base):
 
 class DeadlineRow(OccurrenceColumns, Base):
     __tablename__ = "deadline"
-    meeting_id: Mapped[str | None] = mapped_column(String(300), index=True)
+    meeting_id: Mapped[str | None] = mapped_column(String(300))
     rule: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
     due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
