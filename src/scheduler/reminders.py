@@ -107,14 +107,14 @@ def sync(
             row = stored.get(plan.key)
             if row is None:
                 new.append(
-                    fresh
-                    | {
-                        "key": plan.key,
-                        "deadline_id": deadline.id,
-                        "kind": plan.kind,
-                        "due_at": due_at,
-                        "next_attempt_at": due_at,
-                    }
+                    dict(
+                        fresh,
+                        key=plan.key,
+                        deadline_id=deadline.id,
+                        kind=plan.kind,
+                        due_at=due_at,
+                        next_attempt_at=due_at,
+                    )
                 )
             elif row.status == "pending" and stored_instant(row.due_at) != plan.due_at:
                 row.due_at = row.next_attempt_at = due_at

@@ -752,23 +752,19 @@ def _sync(
     `existing` is no longer planned and is cancelled, unless set by hand.
     """
     added = []
+    fresh = {  # what every new row of this cycle has
+        "body_id": plan.body.id,
+        "cycle": plan.label,
+        "status": "planned",
+        "sequence": 0,
+        "manual": False,
+        "updated_at": now,
+    }
     for occurrence in planned:
         new = values(occurrence)
         row = existing.pop(occurrence.id, None)
         if row is None:
-            added.append(
-                {
-                    "id": occurrence.id,
-                    "body_id": plan.body.id,
-                    "cycle": plan.label,
-                    "status": "planned",
-                    "sequence": 0,
-                    "planned_date": occurrence.date,
-                    "manual": False,
-                    "updated_at": now,
-                    **new,
-                }
-            )
+            added.append(dict(new, id=occurrence.id, planned_date=occurrence.date, **fresh))
             changes.added.append(occurrence.id)
             continue
         if row.manual:
