@@ -7,10 +7,12 @@ its own Strategic Board", "reports quarterly to its Executive Group") and term
 calendars kept inside the authority. Measured in one run, and printed with the goals:
 
 - planning one and five cycle years for all 20,000 bodies, each in a fresh process
-  (bodies/s, occurrences/s, the process's peak resident memory);
+  (bodies/s, occurrences/s, the process's peak resident memory); one year best of
+  three, like timeit, since a shared machine's speed varies from run to run;
 - the same planning with the peer libraries alone (dateutil's rrule for recurrence,
   a day-by-day loop over `holidays` for working days) on a sample, and the ratio;
-- writing one cycle year to SQLite and to PostgreSQL (rows/s, every table counted);
+- writing one cycle year to SQLite (best of two fresh databases) and to PostgreSQL
+  (rows/s, every table counted);
 - re-planning after a rule change in one body, saved (only it and its dependants
   may change);
 - exporting every public feed from the SQLite store (feeds/s, bytes).
@@ -98,6 +100,10 @@ def plan_in_this_process(authorities: int, years: int) -> dict[str, float]:
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"seconds": seconds, "occurrences": count(plans), "plans": len(plans), "peak_mib": peak}
+
+
+def seconds_of(result: dict[str, float]) -> float:
+    return result["seconds"]
 
 
 def plan_in_a_child(authorities: int, years: int) -> dict[str, float]:
@@ -249,7 +255,8 @@ def main() -> None:
     print("planning, each in a fresh process (working-day tables built inside the time):")
     rates, peaks = {}, {}
     for years in (1, 5):
-        result = plan_in_a_child(args.authorities, years)
+        # Best of three for one year, like timeit: this shared machine's speed varies by 30%.
+        result = min((plan_in_a_child(args.authorities, years) for _ in range(3 if years == 1 else 1)), key=seconds_of)
         seconds = result["seconds"]
         rates[years], peaks[years] = bodies / seconds, result["peak_mib"]
         print(
@@ -259,9 +266,12 @@ def main() -> None:
         )
 
     sample = [b for b in rules if baseline_plans(b)][:1000]
-    start = time.perf_counter()
-    dates = sum(baseline_body(b, YEAR) for b in sample)
-    baseline = len(sample) / (time.perf_counter() - start)
+    timings = []
+    for _ in range(3):  # best of three, as for govcal
+        start = time.perf_counter()
+        dates = sum(baseline_body(b, YEAR) for b in sample)
+        timings.append(time.perf_counter() - start)
+    baseline = len(sample) / min(timings)
     print(
         f"  baseline, rrule + day-by-day holidays loop, {len(sample):,} bodies it can plan: "
         f"{baseline:,.0f} bodies/s ({dates:,} dates)"
@@ -298,7 +308,8 @@ def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float,
     """Write, re-plan and export, printing each figure; SQLite's rows/s and the re-plan's seconds."""
     sqlite_url = f"sqlite:///{folder}/govcal.db"
     print(f"writing one cycle year ({count(plans):,} occurrences) to a new database, every table's rows counted:")
-    seconds, rows = write(sqlite_url, plans)
+    # Best of two fresh databases; the second is the one the re-plan and the export use.
+    seconds, rows = min(write(f"sqlite:///{folder}/first.db", plans), write(sqlite_url, plans))
     total = sum(rows.values())
     sqlite_rate = total / seconds
     print(f"  SQLite file:  {seconds:6.1f} s  {sqlite_rate:9,.0f} rows/s  {total:,} rows {rows}")
