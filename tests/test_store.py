@@ -5,6 +5,8 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
+import pytest
+
 from conftest import body
 from rules.loader import RuleSet, load_rules
 from rules.model import Pattern
@@ -121,3 +123,24 @@ def test_the_migrations_build_exactly_the_models_schema(database):
     store = open_store(database)
     with store.engine.connect() as connection:
         assert compare_metadata(MigrationContext.configure(connection), store_module.Base.metadata) == []
+
+
+def test_upgrading_keeps_the_outbox_and_its_exactly_once_key(database):
+    """0005 swaps the outbox's unique key for a unique (deadline, key): rows survive, duplicates still fail."""
+    import sqlalchemy
+    from alembic import command
+
+    command.upgrade(store_module.alembic_config(database), "0004")
+    engine = store_module.engine_for(database)
+    row = (
+        "INSERT INTO reminder (key, deadline_id, body_id, kind, due_at, status, attempts, next_attempt_at, late,"
+        " last_error) VALUES ('d#working-3at0900', 'd', 'b', 'reminder', '2026-03-27 09:00:00+00', 'pending', 0,"
+        " '2026-03-27 09:00:00+00', false, '')"
+    )
+    with engine.begin() as connection:
+        connection.exec_driver_sql(row)
+    store = open_store(database)  # upgrades to the newest revision
+    assert store.counts()["reminder"] == 1
+    with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as connection:
+        connection.exec_driver_sql(row)
+    engine.dispose()

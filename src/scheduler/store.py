@@ -173,10 +173,15 @@ class ReminderRow(Base):
     """
 
     __tablename__ = "reminder"
-    __table_args__ = (Index("ix_reminder_due", "status", "due_at"),)
+    __table_args__ = (
+        # The key is "{deadline_id}#{offset}": unique with its deadline, and one index
+        # serves both the uniqueness and finding a deadline's reminders on re-plan.
+        UniqueConstraint("deadline_id", "key", name="uq_reminder_deadline_key"),
+        Index("ix_reminder_due", "status", "due_at"),
+    )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(400), unique=True)
-    deadline_id: Mapped[str] = mapped_column(String(300), index=True)
+    key: Mapped[str] = mapped_column(String(400))
+    deadline_id: Mapped[str] = mapped_column(String(300))
     body_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10))  # "reminder" or "overdue"
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
