@@ -70,7 +70,7 @@ def prepared(url: str, count: int, due: dt.datetime, spread: dt.timedelta = dt.t
             at = due + spread * n / max(count - 1, 1)
             session.add(
                 ReminderRow(
-                    key=f"{DEADLINE}#bench-{n:05d}",
+                    offset_key=f"bench-{n:05d}",
                     deadline_id=DEADLINE,
                     body_id="worcestershire-jcb",
                     kind="overdue",

@@ -126,21 +126,27 @@ def test_the_migrations_build_exactly_the_models_schema(database):
 
 
 def test_upgrading_keeps_the_outbox_and_its_exactly_once_key(database):
-    """0005 swaps the outbox's unique key for a unique (deadline, key): rows survive, duplicates still fail."""
+    """0005 splits the outbox's "deadline#offset" key into its offset, unique per deadline:
+    rows survive with the same key (their Message-ID), and a duplicate still fails."""
     import sqlalchemy
     from alembic import command
 
     command.upgrade(store_module.alembic_config(database), "0004")
     engine = store_module.engine_for(database)
-    row = (
-        "INSERT INTO reminder (key, deadline_id, body_id, kind, due_at, status, attempts, next_attempt_at, late,"
-        " last_error) VALUES ('d#working-3at0900', 'd', 'b', 'reminder', '2026-03-27 09:00:00+00', 'pending', 0,"
-        " '2026-03-27 09:00:00+00', false, '')"
-    )
     with engine.begin() as connection:
-        connection.exec_driver_sql(row)
+        connection.exec_driver_sql(
+            "INSERT INTO reminder (key, deadline_id, body_id, kind, due_at, status, attempts, next_attempt_at,"
+            " late, last_error) VALUES ('b/2026-27/meeting-01/papers#working-3at0900', 'b/2026-27/meeting-01/papers',"
+            " 'b', 'reminder', '2026-03-27 09:00:00+00', 'pending', 0, '2026-03-27 09:00:00+00', false, '')"
+        )
     store = open_store(database)  # upgrades to the newest revision
-    assert store.counts()["reminder"] == 1
+    with store.session() as session:
+        (row,) = session.query(ReminderRow).all()
+    assert (row.offset_key, row.key) == ("working-3at0900", "b/2026-27/meeting-01/papers#working-3at0900")
     with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as connection:
-        connection.exec_driver_sql(row)
+        connection.exec_driver_sql(
+            "INSERT INTO reminder (deadline_id, offset_key, body_id, kind, due_at, status, attempts,"
+            " next_attempt_at, late, last_error) VALUES ('b/2026-27/meeting-01/papers', 'working-3at0900', 'b',"
+            " 'reminder', '2026-03-27 09:00:00+00', 'pending', 0, '2026-03-27 09:00:00+00', false, '')"
+        )
     engine.dispose()

@@ -42,11 +42,11 @@ OVERDUE_TIME = dt.time(9, 0)
 MAX_BACKOFF = dt.timedelta(hours=1)
 
 
-@dataclass(frozen=True, slots=True)
-class Planned:
-    """A reminder the rules call for: its key, kind and instant (in UTC)."""
+class Planned(NamedTuple):
+    """A reminder the rules call for: its offset ("working-3at0900", "overdue"), kind and
+    instant (in UTC). With its deadline's id, the offset is its idempotency key."""
 
-    key: str
+    offset_key: str
     kind: str
     due_at: dt.datetime
 
@@ -61,29 +61,28 @@ class DeadlineState(NamedTuple):
     status: str
 
 
-def planned(calendar: WorkingCalendar, rule: DeadlineRule | None, deadline: DeadlineState) -> list[Planned]:
+def planned(calendar: WorkingCalendar, rule: DeadlineRule | None, deadline: DeadlineState) -> tuple[Planned, ...]:
     """The reminders a deadline should have, from its rule (None: the defaults, for items and reports)."""
     offsets = rule.reminders if rule is not None else DEFAULT_REMINDERS
     overdue = rule is None or rule.overdue
-    instants = _instants(calendar, offsets, overdue, deadline.date, stored_instant(deadline.due))
-    return [Planned(f"{deadline.id}#{suffix}", kind, at) for suffix, kind, at in instants]
+    return _planned(calendar, offsets, overdue, deadline.date, stored_instant(deadline.due))
 
 
 @lru_cache(maxsize=65536)
-def _instants(
+def _planned(
     calendar: WorkingCalendar, offsets: tuple[ReminderRule, ...], overdue: bool, day: dt.date, due: dt.datetime
-) -> tuple[tuple[str, str, dt.datetime], ...]:
-    """(key suffix, kind, instant in UTC) of each reminder of a deadline due `day` at `due`.
+) -> tuple[Planned, ...]:
+    """The reminders of a deadline due `day` at `due`.
 
     Pure, so memoised: many bodies' deadlines share a day, a calendar and their offsets.
     """
     found = []
     for reminder in offsets:
         moment = at_time(calendar.shift(day, reminder.offset), reminder.time)
-        found.append((reminder.key, "reminder", min(moment, due).astimezone(UTC)))
+        found.append(Planned(reminder.key, "reminder", min(moment, due).astimezone(UTC)))
     if overdue:
         late = at_time(calendar.working_days_after(day, 1), OVERDUE_TIME)
-        found.append(("overdue", "overdue", max(late, due).astimezone(UTC)))
+        found.append(Planned("overdue", "overdue", max(late, due).astimezone(UTC)))
     return tuple(found)
 
 
@@ -93,7 +92,7 @@ def sync(
     """Bring the outbox in line with these deadlines: move pending reminders, cancel those of
     cancelled deadlines, and return the new ones as rows to insert.
 
-    `kept` holds the stored reminders by deadline id, then by key.
+    `kept` holds the stored reminders by deadline id, then by offset.
     """
     new: list[dict[str, object]] = []
     rules = {rule.id: rule for rule in body.deadlines}
@@ -101,15 +100,15 @@ def sync(
     fresh = {"body_id": body.id, "status": "pending", "attempts": 0, "late": False, "last_error": ""}
     for deadline in deadlines:
         stored = kept.get(deadline.id, {})
-        wanted = planned(calendar, rules.get(deadline.rule), deadline) if deadline.status != "cancelled" else []
+        wanted = planned(calendar, rules.get(deadline.rule), deadline) if deadline.status != "cancelled" else ()
         for plan in wanted:
             due_at = plan.due_at
-            row = stored.get(plan.key)
+            row = stored.get(plan.offset_key)
             if row is None:
                 new.append(
                     dict(
                         fresh,
-                        key=plan.key,
+                        offset_key=plan.offset_key,
                         deadline_id=deadline.id,
                         kind=plan.kind,
                         due_at=due_at,
@@ -120,9 +119,9 @@ def sync(
                 row.due_at = row.next_attempt_at = due_at
             elif row.status == "cancelled":  # the deadline came back
                 row.status, row.due_at, row.next_attempt_at = "pending", due_at, due_at
-        wanted_keys = {plan.key for plan in wanted}
+        wanted_offsets = {plan.offset_key for plan in wanted}
         for row in stored.values():
-            if row.status == "pending" and row.key not in wanted_keys:
+            if row.status == "pending" and row.offset_key not in wanted_offsets:
                 row.status = "cancelled"
     return new
 

@@ -174,14 +174,14 @@ class ReminderRow(Base):
 
     __tablename__ = "reminder"
     __table_args__ = (
-        # The key is "{deadline_id}#{offset}": unique with its deadline, and one index
-        # serves both the uniqueness and finding a deadline's reminders on re-plan.
-        UniqueConstraint("deadline_id", "key", name="uq_reminder_deadline_key"),
+        # One reminder per (deadline, offset): the idempotency key, and the index that
+        # finds a deadline's reminders when re-planning.
+        UniqueConstraint("deadline_id", "offset_key", name="uq_reminder_deadline_offset"),
         Index("ix_reminder_due", "status", "due_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    key: Mapped[str] = mapped_column(String(400))
     deadline_id: Mapped[str] = mapped_column(String(300))
+    offset_key: Mapped[str] = mapped_column(String(100))  # "working-3at0900", "overdue"
     body_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10))  # "reminder" or "overdue"
     due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
@@ -193,6 +193,11 @@ class ReminderRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def key(self) -> str:
+        """The reminder's idempotency key, also its Message-ID: "{deadline id}#{offset}"."""
+        return f"{self.deadline_id}#{self.offset_key}"
 
 
 class AccessTokenRow(Base):
@@ -735,10 +740,10 @@ def _body_values(body: Body, version: str) -> dict[str, str]:
 
 
 def _kept_reminders(session: Session, deadline_ids: list[str]) -> dict[str, dict[str, ReminderRow]]:
-    """The kept reminders of these deadlines, by deadline id, then by key."""
+    """The kept reminders of these deadlines, by deadline id, then by offset."""
     found: dict[str, dict[str, ReminderRow]] = {}
     for row in _select_in(session, ReminderRow, ReminderRow.deadline_id, deadline_ids):
-        found.setdefault(row.deadline_id, {})[row.key] = row
+        found.setdefault(row.deadline_id, {})[row.offset_key] = row
     return found
 
 
