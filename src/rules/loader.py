@@ -544,13 +544,18 @@ class RuleSet:
         return body.source_file, self.lines[body_id].get(key) or self.lines[body_id]["id"]
 
 
+# libyaml's loader where PyYAML was built with it (its wheels are): about ten times
+# faster than the pure-Python one, with the same nodes and line marks.
+COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _compose(path: Path) -> Node:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(f"cannot read: {error}", file=str(path)) from None
     try:
-        nodes = list(yaml.compose_all(source))
+        nodes = list(yaml.compose_all(source, Loader=COMPOSER))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
