@@ -15,7 +15,8 @@ calendars kept inside the authority. Measured in one run, and printed with the g
   (rows/s, every table counted);
 - re-planning after a rule change in one body, saved (only it and its dependants
   may change);
-- exporting every public feed from the SQLite store (feeds/s, bytes).
+- exporting every public feed from the SQLite store (feeds/s, bytes);
+- and, since the estate is built in memory, how fast rule files load (files/s).
 
     .venv/bin/python bench/uk_scale.py [--authorities N]
 
@@ -251,6 +252,13 @@ def main() -> None:
     bodies = len(rules)
     built = time.perf_counter() - start
     print(f"estate: {bodies:,} bodies ({args.authorities} authorities x {PER_AUTHORITY}), built in {built:.1f} s")
+    start = time.perf_counter()
+    loaded = sum(len(load_rules()) for _ in range(20))
+    per_second = loaded / (time.perf_counter() - start)
+    print(
+        f"rule files: {per_second:,.0f} files/s (the seed files, 20 times), "
+        f"so {bodies:,} files would load in about {bodies / per_second:.0f} s"
+    )
 
     print("planning, each in a fresh process (working-day tables built inside the time):")
     rates, peaks = {}, {}
