@@ -670,7 +670,8 @@ PLAN_CHUNK = 500  # bodies whose kept rows are read with one query per table
 
 
 def _insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
-    """INSERT rows (dicts with the same keys) with one driver executemany.
+    """INSERT rows (dicts with the same keys) in bulk: one driver executemany, or one COPY
+    on PostgreSQL through psycopg.
 
     Values are converted by SQLAlchemy's own bind processors for the dialect, so they
     are stored exactly as an ORM insert stores them, but without its per-row statement
@@ -690,6 +691,15 @@ def _insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]]
         convert = columns[key].type.dialect_impl(dialect).bind_processor(dialect)
         values.append(column if convert is None else _converted(column, convert))
     params: list[Any] = list(zip(*values, strict=True))
+    if dialect.driver == "psycopg":  # PostgreSQL: COPY, twice executemany's rate for a country's plan
+        names = ", ".join(dialect.identifier_preparer.quote(key) for key in order)
+        with (
+            connection.connection.cursor() as cursor,
+            cursor.copy(f"COPY {table.__tablename__} ({names}) FROM STDIN") as copy,
+        ):
+            for row in params:
+                copy.write_row(row)
+        return
     if not compiled.positional:
         params = [dict(zip(order, row, strict=True)) for row in params]
     connection.exec_driver_sql(compiled.string, params)
