@@ -64,9 +64,9 @@ def _deadline_event(
 
 
 def _meeting_events(
-    store: Store, body_ids: Collection[str] | None, now: dt.datetime, base_url: str | None
+    store: Store, body_ids: Collection[str], now: dt.datetime, base_url: str | None
 ) -> dict[str, list[EventData]]:
-    """The events of these bodies' kept meetings (None: every body's), by body, from one read."""
+    """The events of these bodies' kept meetings, by body, from one read."""
     rows = store.meetings(body_ids)
     rows = [m for m in rows if m.status != "cancelled" or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
@@ -97,17 +97,15 @@ def body_feed(store: Store, rules: RuleSet, body_id: str, now: dt.datetime, base
 
 def all_feed(store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None) -> Feed:
     """Every public body's meetings in one feed."""
-    public = [b.id for b in rules if b.meetings.public]
-    by_body = _meeting_events(store, public, now, base_url)
-    return _all_feed([event for body_id in public for event in by_body[body_id]])
+    return public_feeds(store, rules, now, base_url)[0]
 
 
 def public_feeds(
     store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None
 ) -> tuple[Feed, dict[str, Feed]]:
     """Every public feed from one read of the store: the all-bodies feed, and each public body's by id."""
-    by_body = _meeting_events(store, None, now, base_url)
     public = [b for b in rules if b.meetings.public]
+    by_body = _meeting_events(store, [b.id for b in public], now, base_url)
     everything = _all_feed([event for body in public for event in by_body[body.id]])
     return everything, {body.id: _body_feed(body, by_body[body.id]) for body in public}
 

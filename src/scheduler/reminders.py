@@ -3,8 +3,9 @@
 Each deadline has reminder offsets (default: 3 working days before and on the day,
 at 09:00) and an overdue notice the next working day at 09:00 unless marked done.
 They live in the `reminder` table, one row per (deadline, offset), unique, so its
-key "{deadline}#{offset}" is sent once; upserted on every re-plan: a moved deadline moves its pending reminders, a
-cancelled one cancels them, a sent one is never touched again.
+key "{deadline}#{offset}" is sent once. The table is upserted on every re-plan: a
+moved deadline moves its pending reminders, a cancelled one cancels them, a sent one
+is never touched again.
 
 `dispatch_due(now)` claims due rows atomically with a lease (`UPDATE ... RETURNING`,
 with `FOR UPDATE SKIP LOCKED` on PostgreSQL), sends each with its key as the

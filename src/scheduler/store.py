@@ -330,7 +330,7 @@ class Store:
         """Upsert planned cycles idempotently (see the module docstring).
 
         In bulk, so a whole country's plan is written in seconds: kept rows are read a
-        chunk of bodies at a time, and new rows go in with one executemany per table.
+        chunk of bodies at a time, and new rows go in with one bulk insert per table.
         `advance`, if given, is called with the number of plans saved after each chunk.
         """
         changes = Changes()

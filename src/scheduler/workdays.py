@@ -237,7 +237,7 @@ class WorkingCalendar:
             )
             return self.non_working_days(result + dt.timedelta(days=1), reached)
         a, r = self._index(anchor), self._index(result)
-        return self._off_between(min(a, r) + 1, max(a, r)) if a != r else ()
+        return self._off_between(min(a, r) + 1, max(a, r))  # empty when they are the same day
 
     def working_days(self, first: dt.date, last: dt.date) -> Iterator[dt.date]:
         """The working days from `first` to `last` inclusive, in order."""
