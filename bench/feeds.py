@@ -30,7 +30,8 @@ import icalendar
 
 from calendars.event import EventData, vevent
 from calendars.feed import Feed, render
-from calendars.sources import all_feed
+from govcal.feeds import all_feed
+from govcal.terms import term_calendars
 from rules.loader import load_rules
 from scheduler.planner import Planner
 from scheduler.store import open_store
@@ -168,7 +169,9 @@ def serving(folder: Path) -> tuple[dict[str, float], int] | None:
     database = f"sqlite:///{folder / 'govcal.db'}"
     rules = load_rules()
     store = open_store(database)
-    store.save_plan(Planner(rules).plan(range(2001, 2045)))  # decades of meetings: a ~2 MB feed
+    store.save_plan(
+        Planner(rules, term_calendars(rules)).plan(range(2001, 2045)), "bench", dt.datetime.now(dt.UTC)
+    )  # decades of meetings: a ~2 MB feed
     body = render(all_feed(store, rules, dt.datetime.now(dt.UTC)))
     (folder / "site").mkdir()
     (folder / "site" / "all.ics").write_bytes(body)

@@ -25,22 +25,27 @@ from pathlib import Path
 import sqlalchemy
 from aiosmtpd.controller import Controller
 
-from rules.loader import load_rules
-from scheduler.cli import start_reminder_clock
-from scheduler.store import ReminderRow, open_store
+from govcal.clock import start_reminder_clock
+from govcal.mail import Smtp
+from govcal.operations import Context, people, planning
+from govcal.settings import Settings
+from scheduler.store.tables import ReminderRow
 
 PG = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEADLINE = "worcestershire-jcb/2026-27/meeting-01/papers"
 WORKER = textwrap.dedent(
     """
     import datetime as dt, sys
-    from scheduler.reminders import Smtp, dispatch_due
-    from scheduler.store import open_store
+    from govcal.mail import Smtp
+    from govcal.operations import Context
+    from govcal.operations.reminders import send_due
+    from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1:5]
-    store = open_store(url)
+    ctx = Context.load(Settings(database_url=url))
+    ctx.store
     print("ready", flush=True)
     sys.stdin.readline()
-    dispatch_due(store, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
     """
 )
 
@@ -57,13 +62,13 @@ class Inbox:
 
 
 def prepared(url: str, count: int, due: dt.datetime, spread: dt.timedelta = dt.timedelta(0)):
-    """A store with the JCB planned, a clerk, and `count` reminders due from `due` over `spread`."""
-    rules = load_rules()
-    store = open_store(url)
-    store.add_member(rules["worcestershire-jcb"], "Ann Clerk", "clerk", email="ann@example.org")
-    from scheduler.planner import Planner
-
-    store.save_plan(Planner(rules).plan([2026], ["worcestershire-jcb"]))
+    """A context whose store has the JCB planned, a clerk, and `count` reminders due from `due` over `spread`."""
+    ctx = Context.load(Settings(database_url=url))
+    now = dt.datetime.now(dt.UTC)
+    people.add_member(ctx, "worcestershire-jcb", "Ann Clerk", "clerk", email="ann@example.org", actor="bench", now=now)
+    plans = planning.plan(ctx, [2026], ["worcestershire-jcb"], today=now.date())
+    planning.save(ctx, plans, actor="bench", now=now)
+    store = ctx.store
     with store.session() as session, session.begin():
         session.query(ReminderRow).delete()
         for n in range(count):
@@ -79,7 +84,7 @@ def prepared(url: str, count: int, due: dt.datetime, spread: dt.timedelta = dt.t
                     status="pending",
                 )
             )
-    return store
+    return ctx
 
 
 def throughput(url: str, processes: int, smtp: str, inbox: Inbox) -> float:
@@ -109,11 +114,10 @@ def throughput(url: str, processes: int, smtp: str, inbox: Inbox) -> float:
 
 
 def lateness(url: str, smtp: str, inbox: Inbox) -> list[float]:
-    os.environ["GOVCAL_SMTP_URL"] = smtp
     start = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=2)
-    store = prepared(url, 300, start, dt.timedelta(seconds=30))
+    ctx = prepared(url, 300, start, dt.timedelta(seconds=30))
     inbox.arrivals.clear()
-    clock = start_reminder_clock(store, every=dt.timedelta(seconds=1))
+    clock = start_reminder_clock(ctx, Smtp.from_url(smtp), "bench", every=dt.timedelta(seconds=1))
     try:
         deadline = time.time() + 60
         while len(inbox.arrivals) < 300 and time.time() < deadline:

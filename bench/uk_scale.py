@@ -45,12 +45,13 @@ import sqlalchemy
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule, weekday
 
+from govcal.terms import term_calendars
+from govcal.web import export
 from rules.loader import RuleSet, load_rules
 from rules.model import Body, Every, Pattern
 from rules.offsets import Count
 from scheduler.planner import Planner
 from scheduler.store import open_store
-from scheduler.web import export
 
 AUTHORITIES = 400
 PER_AUTHORITY = 50
@@ -97,7 +98,7 @@ def plan_in_this_process(authorities: int, years: int) -> dict[str, float]:
     """Plan every body for `years` cycle years; run in a child so its peak memory is its own."""
     rules = estate(authorities)
     start = time.perf_counter()
-    plans = Planner(rules).plan(range(YEAR, YEAR + years))
+    plans = Planner(rules, term_calendars(rules)).plan(range(YEAR, YEAR + years))
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     return {"seconds": seconds, "occurrences": count(plans), "plans": len(plans), "peak_mib": peak}
@@ -205,7 +206,7 @@ def write(url: str, plans: list) -> tuple[float, dict[str, int]]:
     """Seconds to save the plans into a new database at `url`, and its rows per table."""
     store = open_store(url)
     start = time.perf_counter()
-    store.save_plan(plans)
+    store.save_plan(plans, "bench", dt.datetime.now(dt.UTC))
     seconds = time.perf_counter() - start
     rows = store.counts()
     store.engine.dispose()
@@ -225,7 +226,9 @@ def replan_one(url: str, rules: RuleSet) -> tuple[float, list[str], int]:
     touched = [body.id, *(b.id for b in edited if body.id in b.depends_on)]
     store = open_store(url)
     start = time.perf_counter()
-    changes = store.save_plan(Planner(edited).plan([YEAR], touched))
+    changes = store.save_plan(
+        Planner(edited, term_calendars(edited)).plan([YEAR], touched), "bench", dt.datetime.now(dt.UTC)
+    )
     seconds = time.perf_counter() - start
     store.engine.dispose()
     ids = changes.added + changes.moved + changes.updated + changes.cancelled
@@ -289,7 +292,7 @@ def main() -> None:
         "(and does more: items, reports, explanations)"
     )
 
-    plans = Planner(rules).plan([YEAR])
+    plans = Planner(rules, term_calendars(rules)).plan([YEAR])
     folder = Path(tempfile.mkdtemp(prefix="govcal-uk-"))
     try:
         sqlite_rate, replan = store_and_publish(rules, plans, folder)

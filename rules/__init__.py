@@ -4,6 +4,6 @@ Reads rule files (YAML, one per body) into `rules.model` objects and rejects bad
 ones with `file:line: field: what is wrong`. Knows nothing of dates on a calendar.
 """
 
-from rules.errors import RuleError
+from rules.errors import NotFound, RuleError
 
-__all__ = ["RuleError"]
+__all__ = ["NotFound", "RuleError"]

@@ -42,3 +42,11 @@ class RuleError(ValueError):
             where = f"line {self.line}: "
         field = f"{self.field}: " if self.field else ""
         return f"{where}{field}{self.message}"
+
+
+class NotFound(RuleError):
+    """A user named something govcal does not have: a body, a meeting, a member.
+
+    A `RuleError` like any other mistake (exit status 2 at the CLI), but 404 at the
+    HTTP edge, where "no such thing" and "bad request" are told apart.
+    """

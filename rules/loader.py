@@ -9,18 +9,23 @@ every file has been read, so a directory is accepted or rejected whole.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import heapq
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from graphlib import CycleError, TopologicalSorter
 from importlib import resources
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, overload
 
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from rules.errors import RuleError
 from rules.model import (
+    DEFAULT_NATION,
+    NATIONS,
     Attendance,
     Body,
     Citation,
@@ -52,11 +57,14 @@ from rules.phrases import (
 )
 
 T = TypeVar("T")
+D = TypeVar("D")
 Reader = Callable[[Node], T]
 _MISSING: Any = object()
-ID = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+ID_PATTERN = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"  # a body's or a rule's id; the admin API checks it too
+ID = re.compile(ID_PATTERN)
 
 SEEDS = "seeds"
+DEFAULT_WHO = ("clerk",)  # who a deadline is for, unless its rule says
 # The default reminders of every deadline: 3 working days before and on the day, at 09:00.
 DEFAULT_REMINDERS = (parse_reminder("3 working days before at 09:00"), parse_reminder("on the day at 09:00"))
 
@@ -181,7 +189,13 @@ class Fields:
     def has(self, key: str) -> bool:
         return key in self.items
 
-    def take(self, key: str, read: Reader[T], default: T = _MISSING) -> T:
+    @overload
+    def take(self, key: str, read: Reader[T]) -> T: ...
+
+    @overload
+    def take(self, key: str, read: Reader[T], default: D) -> T | D: ...
+
+    def take(self, key: str, read: Reader[T], default: Any = _MISSING) -> Any:
         """The value of `key` read by `read`; `default` when absent, an error when required."""
         self.taken.add(key)
         if key not in self.items:
@@ -241,7 +255,15 @@ def _cite(fields: Fields) -> Citation:
     )
 
 
-def _offset(fields: Fields, key: str, *, sign: int | None = None, default: Offset = _MISSING) -> Offset:
+@overload
+def _offset(fields: Fields, key: str, *, sign: int | None = None) -> Offset: ...
+
+
+@overload
+def _offset(fields: Fields, key: str, *, sign: int | None = None, default: D) -> Offset | D: ...
+
+
+def _offset(fields: Fields, key: str, *, sign: int | None = None, default: Any = _MISSING) -> Any:
     value = fields.take(key, phrase(parse_offset), default)
     if (
         sign is not None
@@ -340,7 +362,7 @@ def _deadline(fields: Fields) -> DeadlineRule:
         offset=fields.take("offset", phrase(parse_offset)),
         time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
         anchor=fields.take("from", identifier, "meeting"),
-        who=fields.take("who", listing(text), ("clerk",)),
+        who=fields.take("who", listing(text), DEFAULT_WHO),
         only_for=fields.take("only_for", identifier, None),
         cite=_cite(fields),
         reminders=fields.take("reminders", listing(phrase(parse_reminder)), DEFAULT_REMINDERS),
@@ -482,7 +504,7 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
         id=body_id,
         name=fields.take("name", text),
         document=fields.take("document", text, ""),
-        nation=fields.take("nation", phrase(_nation), "england-and-wales"),
+        nation=fields.take("nation", phrase(_nation), DEFAULT_NATION),
         cycle_start=fields.take("cycle_start", phrase(parse_month)),
         meetings=meetings,
         deadlines=deadlines,
@@ -510,9 +532,6 @@ def _attendance(fields: Fields) -> Attendance:
     return attendance
 
 
-NATIONS = ("england-and-wales", "scotland", "northern-ireland")
-
-
 def _nation(value: str) -> str:
     if value not in NATIONS:
         raise RuleError(f"'{value}' is not a nation; expected one of {', '.join(NATIONS)}")
@@ -529,7 +548,7 @@ class RuleSet:
     bodies: Mapping[str, Body]
     lines: Mapping[str, Mapping[str, int]]
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Body]:
         return iter(self.bodies.values())
 
     def __len__(self) -> int:
@@ -549,9 +568,11 @@ class RuleSet:
 COMPOSER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def _compose(path: Path) -> Node:
+def _compose(path: Path) -> tuple[Node, str]:
+    """A rule file's one YAML document, and the SHA-256 of its bytes."""
     try:
-        source = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
+        source = data.decode("utf-8")
     except (OSError, UnicodeDecodeError) as error:
         raise RuleError(f"cannot read: {error}", file=str(path)) from None
     try:
@@ -562,7 +583,7 @@ def _compose(path: Path) -> Node:
         raise RuleError(f"not valid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None) from None
     if len(nodes) != 1:
         raise RuleError(f"holds {len(nodes)} YAML documents; a rule file describes one body", file=str(path))
-    return nodes[0]
+    return nodes[0], hashlib.sha256(data).hexdigest()
 
 
 def rule_files(paths: Iterable[Path]) -> list[Path]:
@@ -586,7 +607,9 @@ def load_rules(paths: Iterable[Path] | None = None) -> RuleSet:
     bodies: dict[str, Body] = {}
     lines: dict[str, dict[str, int]] = {}
     for path in files:
-        body, body_lines = read_body(_compose(path), str(path))
+        node, digest = _compose(path)
+        body, body_lines = read_body(node, str(path))
+        body = replace(body, digest=digest)
         if body.id in bodies:
             raise RuleError(
                 f"body '{body.id}' is already defined in {bodies[body.id].source_file}",
@@ -612,26 +635,34 @@ def _dependency_order(rules: RuleSet) -> dict[str, Body]:
             if other == body.id:
                 file, line = rules.locate(body.id, f"relation:{other}")
                 raise RuleError("a body cannot be planned from its own meetings", file=file, line=line, field="body")
-    ordered: dict[str, Body] = {}
-    visiting: list[str] = []
+    try:
+        order = _in_file_order({body.id: body.depends_on for body in rules})
+    except CycleError as error:
+        # graphlib lists the cycle with each body before the ones that depend on it; read it
+        # the other way, "a -> b" as "a depends on b", and blame the file of the last step.
+        cycle = list(reversed(error.args[1]))
+        source, target = cycle[-2], cycle[-1]
+        key = f"relation:{target}" if f"relation:{target}" in rules.lines[source] else f"report:{target}"
+        file, line = rules.locate(source, key)
+        raise RuleError(
+            f"bodies depend on each other in a circle: {' -> '.join(cycle)}", file=file, line=line, field="body"
+        ) from None
+    return {body_id: rules[body_id] for body_id in order}
 
-    def visit(body_id: str) -> None:
-        if body_id in ordered:
-            return
-        if body_id in visiting:
-            cycle = visiting[visiting.index(body_id) :] + [body_id]
-            source = cycle[-2]
-            key = f"relation:{body_id}" if f"relation:{body_id}" in rules.lines[source] else f"report:{body_id}"
-            file, line = rules.locate(source, key)
-            raise RuleError(
-                f"bodies depend on each other in a circle: {' -> '.join(cycle)}", file=file, line=line, field="body"
-            )
-        visiting.append(body_id)
-        for other in rules[body_id].depends_on:
-            visit(other)
-        visiting.pop()
-        ordered[body_id] = rules[body_id]
 
-    for body_id in rules.bodies:
-        visit(body_id)
+def _in_file_order(graph: Mapping[str, Sequence[str]]) -> list[str]:
+    """Each body after those it depends on, and otherwise in the order its file was read
+    (graphlib's `CycleError` where there is no such order)."""
+    position = {body_id: n for n, body_id in enumerate(graph)}
+    sorter = TopologicalSorter(graph)
+    sorter.prepare()
+    ready = [(position[body_id], body_id) for body_id in sorter.get_ready()]
+    heapq.heapify(ready)
+    ordered: list[str] = []
+    while ready:
+        _, body_id = heapq.heappop(ready)
+        ordered.append(body_id)
+        sorter.done(body_id)
+        for each in sorter.get_ready():
+            heapq.heappush(ready, (position[each], each))
     return ordered

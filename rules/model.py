@@ -14,6 +14,10 @@ from enum import Enum
 
 from rules.offsets import Offset
 
+# The nations whose bank holidays govcal knows; a body names one (England and Wales by default).
+NATIONS = ("england-and-wales", "scotland", "northern-ireland")
+DEFAULT_NATION = "england-and-wales"
+
 MONTHS = (
     "january", "february", "march", "april", "may", "june",
     "july", "august", "september", "october", "november", "december",
@@ -276,6 +280,8 @@ class Body:
     terms: str | None = None  # a term calendar id or path
     established: dt.date | None = None
     source_file: str = field(default="", compare=False)
+    # SHA-256 of the rule file as read: which version of the rules a kept plan came from.
+    digest: str = field(default="", compare=False)
 
     @property
     def depends_on(self) -> tuple[str, ...]:

@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from enum import Enum
+from typing import TypeVar
 
 from rules.errors import RuleError
-from rules.model import MONTHS, Every, Frequency, Move, Pattern, Position, ReminderRule
+from rules.model import MONTHS, Every, Frequency, Pattern, ReminderRule
 from rules.offsets import NUMBER_WORDS, Count, parse_offset
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -136,7 +138,10 @@ def parse_duration(text: str) -> dt.timedelta:
     raise RuleError(f"'{text}' is not a duration; write it like '2 hours' or '90 minutes'")
 
 
-def parse_choice(text: str, choices: type[Move] | type[Position]) -> Move | Position:
+E = TypeVar("E", bound=Enum)
+
+
+def parse_choice(text: str, choices: type[E]) -> E:
     """One of an enum's values, by its words ("next same weekday", "middle")."""
     words = " ".join(str(text).lower().split())
     for choice in choices:

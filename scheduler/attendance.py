@@ -10,15 +10,27 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rules.model import Attendance, Quorum
 
-VOTING_ROLES = frozenset({"member", "chair", "vice-chair"})
+
+class Role(StrEnum):
+    """A place someone holds on a body; a person may hold several, on several bodies."""
+
+    MEMBER = "member"
+    CHAIR = "chair"
+    VICE_CHAIR = "vice-chair"
+    SUBSTITUTE = "substitute"
+    CLERK = "clerk"
+
+
+VOTING_ROLES = frozenset({Role.MEMBER, Role.CHAIR, Role.VICE_CHAIR})
 
 
 @dataclass(frozen=True, slots=True)
 class Member:
-    """A place on a body: roles ("member", "chair", "vice-chair", "clerk") and organisation."""
+    """A place on a body: roles (member, chair, vice-chair, clerk, substitute) and organisation."""
 
     name: str
     roles: frozenset[str]

@@ -29,6 +29,11 @@ class Request:
     seconded_by: str | None = None
     by_chair: bool = False
 
+    def note(self) -> str:
+        """Who called the meeting and when, as the meeting's explanation says it."""
+        who = "the Chair" if self.by_chair else f"{self.requested_by}, seconded by {self.seconded_by}"
+        return f"extraordinary meeting called by {who}; request received {self.received:%a %d %b %Y %H:%M}"
+
 
 @dataclass(frozen=True, slots=True)
 class Proposal:
@@ -84,6 +89,23 @@ class Proposals:
                 for p in self.proposals
             ],
         }
+
+    def chosen(self, day: dt.date, request: Request) -> Proposal:
+        """The proposal for `day`, which must be a working day in the window."""
+        for proposal in self.proposals:
+            if proposal.date == day:
+                return proposal
+        window = f"{request.received:%d %b} to {self.window_end:%d %b %Y}"
+        raise RuleError(f"{day} is not a working day in the window ({window})")
+
+    def notice_missed(self, proposal: Proposal) -> str | None:
+        """Why a day leaves too little notice for the papers, or None if it leaves enough."""
+        if proposal.meets_notice:
+            return None
+        return (
+            f"{proposal.date} leaves papers due {proposal.notice_deadline},"
+            f" before they can go out on {self.papers_from}"
+        )
 
     def verdict(self) -> str:
         """The answer in one sentence, for the clerk."""

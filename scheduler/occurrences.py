@@ -1,4 +1,4 @@
-"""What planning produces: meetings, deadlines and items, each with its explanation."""
+"""What planning produces: meetings, deadlines and items, each with its explanation and status."""
 
 from __future__ import annotations
 
@@ -7,11 +7,27 @@ import gc
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from rules.model import Body, Citation
 from scheduler.workdays import NonWorkingDay, at_time, day_text
 
 WEEKEND = ("Saturday", "Sunday")
+
+
+class Status(StrEnum):
+    """Where an occurrence stands: as the rules planned it, or as an admin changed it.
+
+    Deadlines and items are only ever planned or cancelled; the other states are a
+    meeting's, each set by one kind of edit.
+    """
+
+    PLANNED = "planned"
+    MOVED = "moved"
+    ADDED = "added"
+    FIXED = "fixed"
+    EXTRAORDINARY = "extraordinary"
+    CANCELLED = "cancelled"
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,12 +76,12 @@ class Meeting:
     location: str
     public: bool
     explanation: Explanation
-    status: str = "planned"  # planned, moved, added, cancelled
+    status: Status = Status.PLANNED
     tags: tuple[str, ...] = ()
 
     @property
     def active(self) -> bool:
-        return self.status != "cancelled"
+        return self.status != Status.CANCELLED
 
 
 def meeting_on(
@@ -75,7 +91,7 @@ def meeting_on(
     why: Explanation,
     *,
     time: dt.time | None = None,
-    status: str = "planned",
+    status: Status = Status.PLANNED,
     tags: tuple[str, ...] = (),
 ) -> Meeting:
     """A meeting of `body` on `day`, at its usual time (or `time`), for its usual length."""

@@ -1,17 +1,15 @@
-"""School term calendars: one YAML file per local authority, years as published.
+"""School term calendars: a local authority's school years, as published.
 
 A year whose dates were not found is kept as "not published", never guessed: a
-termly body planned into such a year is told so plainly. Built-in calendars live
-in `scheduler/data/terms/` (Leeds, Suffolk); adding an authority is adding a file.
+termly body planned into such a year is told so plainly. This module reads a term
+calendar from its YAML text; finding the files (built in, or beside a rule file) is
+the application's (`govcal.terms`).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 
 import yaml
 
@@ -103,12 +101,14 @@ def _term(fields: Fields) -> Term:
     return Term(name, start, end, half_term)
 
 
-def parse_term_calendar(path: Path) -> TermCalendar:
-    """Read a term calendar file; extra keys (sources, notes) are kept out of the model."""
-    source = str(path)
+def read_term_calendar(yaml_text: str, source: str) -> TermCalendar:
+    """A term calendar from its YAML text; `source` names the file in errors.
+
+    Extra keys (sources, notes) are for people and kept out of the model.
+    """
     try:
-        node = yaml.compose(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
+        node = yaml.compose(yaml_text)
+    except yaml.YAMLError as error:
         raise RuleError(f"cannot read term calendar: {error}", file=source) from None
     if node is None:
         raise RuleError("empty term calendar", file=source)
@@ -134,21 +134,3 @@ def parse_term_calendar(path: Path) -> TermCalendar:
         years[label] = TermYear(label, status, terms)
     fields.done()
     return TermCalendar(authority, source, years)
-
-
-def builtin_terms_dir() -> Path:
-    """The term calendars shipped with govcal."""
-    return Path(str(resources.files("scheduler") / "data" / "terms"))
-
-
-@lru_cache(maxsize=32)
-def load_term_calendar(reference: str, relative_to: str = "") -> TermCalendar:
-    """A calendar by built-in id ("leeds") or by path relative to the rule file naming it."""
-    builtin = builtin_terms_dir() / f"{reference}.yaml"
-    if builtin.exists():
-        return parse_term_calendar(builtin)
-    path = Path(relative_to).parent / reference if relative_to else Path(reference)
-    if not path.exists():
-        known = ", ".join(sorted(p.stem for p in builtin_terms_dir().glob("*.yaml")))
-        raise RuleError(f"no term calendar '{reference}': not built in ({known}) and no file {path}")
-    return parse_term_calendar(path)

@@ -34,12 +34,12 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 from rules.errors import RuleError
-from rules.model import Closure
+from rules.model import DEFAULT_NATION, NATIONS, Closure
 from rules.offsets import Count, Offset
 
 LONDON = ZoneInfo("Europe/London")
-NATIONS = {"england-and-wales": "ENG", "scotland": "SCT", "northern-ireland": "NIR"}
-DEFAULT_NATION = "england-and-wales"
+# Each nation's subdivision of GB in the `holidays` package.
+SUBDIVISIONS = dict(zip(NATIONS, ("ENG", "SCT", "NIR"), strict=True))
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 
 # The span every calendar covers; a date outside it is refused, not guessed.
@@ -67,7 +67,7 @@ def day_text(day: dt.date, form: str = "%a %d %b %Y") -> str:
 def nation_code(nation: str) -> str:
     """The `holidays` subdivision for a nation name, or a `RuleError` listing the valid ones."""
     try:
-        return NATIONS[nation]
+        return SUBDIVISIONS[nation]
     except KeyError:
         raise RuleError(f"unknown nation '{nation}'; expected one of {', '.join(NATIONS)}") from None
 

@@ -12,7 +12,7 @@ import copy
 import os
 import socket
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +20,14 @@ import pytest
 import sqlalchemy
 import yaml
 
+from govcal.clock import utc_now
+from govcal.operations import Context, meetings, planning
+from govcal.operations.meetings import EditResult
+from govcal.settings import Settings
+from govcal.terms import term_calendars
 from rules.loader import RuleSet, load_rules
+from scheduler.planner import Planner
+from scheduler.store.replan import Changes
 
 # A body with every required field; tests override what they exercise.
 BASE: dict[str, Any] = {
@@ -79,6 +86,27 @@ def write_rules(tmp_path: Path) -> Callable[..., RuleSet]:
         return load_rules([folder])
 
     return write
+
+
+def planner_for(rules: RuleSet) -> Planner:
+    """A planner for a rule set, with the term calendars its bodies name."""
+    return Planner(rules, term_calendars(rules))
+
+
+def context(rules: RuleSet, database: str) -> Context:
+    """The operations' context over a rule set and a database."""
+    return Context(rules, Settings(database_url=database, database_named=True))
+
+
+def keep(ctx: Context, years: Sequence[int] = (2026,), bodies: Sequence[str] | None = None) -> Changes:
+    """Plan cycle years and keep them, as `govcal plan --save` does, now."""
+    now = utc_now()
+    return planning.save(ctx, planning.plan(ctx, years, bodies, today=now.date()), actor="govcal plan", now=now)
+
+
+def edit_meeting(ctx: Context, action: str, **arguments: Any) -> EditResult:
+    """An admin's edit through the operations layer, as the CLI and the API make it, now."""
+    return meetings.edit_meeting(ctx, action, now=utc_now(), **arguments)
 
 
 PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")

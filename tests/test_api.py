@@ -12,10 +12,12 @@ import yaml
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 
-from conftest import body
-from rules.loader import load_rules
-from scheduler.api import create_app
-from scheduler.store import AccessTokenRow, DeadlineRow, open_store
+from conftest import body, context
+from govcal.api import create_app
+from govcal.clock import utc_now
+from govcal.operations import Context, access
+from govcal.settings import Settings
+from scheduler.store.tables import AccessTokenRow, DeadlineRow, TokenKind
 
 PAPERS = {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
 EXTRAORDINARY = {"ref": "E1, E2, E3", "clause": "9.0", "window": "within 14 days", "notice": "papers"}
@@ -25,9 +27,10 @@ AUGUST = "board/2026-27/meeting-05"  # Mon 3 Aug 2026
 
 @pytest.fixture
 def api(database, write_rules):
-    store = open_store(database)
-    token = store.create_token("admin", "alice")
-    client = TestClient(create_app(write_rules(BOARD), store))
+    ctx = context(write_rules(BOARD), database)
+    store = ctx.store
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", now=utc_now())
+    client = TestClient(create_app(ctx))
     client.headers["Authorization"] = f"Bearer {token}"
     return client, token, store
 
@@ -37,7 +40,7 @@ def test_no_token_is_401_and_a_wrong_or_revoked_one_403(api):
     assert TestClient(client.app).get("/api/bodies").status_code == 401
     assert client.get("/api/bodies", headers={"Authorization": "Bearer not-a-token"}).status_code == 403
     assert client.get("/api/bodies").status_code == 200
-    assert store.revoke_tokens("admin", "alice") == 1
+    assert store.revoke_tokens(TokenKind.ADMIN, "alice", utc_now()) == 1
     refused = client.get("/api/bodies")
     assert refused.status_code == 403 and refused.json()["detail"] == "this token is not a live admin token"
 
@@ -137,9 +140,9 @@ def test_the_openapi_schema_is_served(api):
 
 _folder = Path(tempfile.mkdtemp(prefix="govcal-api-"))
 (_folder / "board.yaml").write_text(yaml.safe_dump(BOARD))
-_store = open_store(f"sqlite:///{_folder / 'govcal.db'}")
-_TOKEN = _store.create_token("admin", "schemathesis")
-_app = create_app(load_rules([_folder]), _store)
+_ctx = Context.load(Settings(database_url=f"sqlite:///{_folder / 'govcal.db'}"), [_folder])
+_TOKEN = access.create_token(_ctx, TokenKind.ADMIN, "schemathesis", now=utc_now())
+_app = create_app(_ctx)
 TestClient(_app, headers={"Authorization": f"Bearer {_TOKEN}"}).post("/api/plan", json={"year": 2026})
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)
 

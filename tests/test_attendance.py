@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from govcal.cli import main
 from rules.model import Attendance, Citation, Quorum
 from scheduler.attendance import Member, Presence, quorum, record, to_follow_up
-from scheduler.cli import main
 
 
 def members(*spec: str, organisation: str = "") -> list[Member]:

@@ -5,16 +5,15 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from conftest import EXECUTIVE, STRATEGIC, body
+from conftest import EXECUTIVE, STRATEGIC, body, planner_for
 from scheduler.checker import Checker
-from scheduler.planner import Planner
 from scheduler.workdays import at_time
 
 D = dt.date
 
 
 def planned(rules, year=2026):
-    planner = Planner(rules)
+    planner = planner_for(rules)
     meetings = [m for plan in planner.plan([year]) for m in plan.meetings]
     return Checker(planner), meetings
 

@@ -17,7 +17,7 @@ import pytest
 import yaml
 
 from conftest import body
-from scheduler.cli import main
+from govcal.cli import main
 
 
 @pytest.fixture

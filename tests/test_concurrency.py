@@ -6,34 +6,35 @@ import subprocess
 import sys
 import textwrap
 
-from conftest import body
-from scheduler.planner import Planner
-from scheduler.store import AuditRow, open_store
+from conftest import body, context, keep
+from scheduler.store.tables import AuditRow
 
 JUNE = "board/2026-27/meeting-03"  # Mon 1 Jun 2026
 EDITOR = textwrap.dedent(
     """
     import datetime as dt, sys
-    from rules.loader import load_rules
-    from scheduler.edits import edit_meeting
-    from scheduler.planner import Planner
-    from scheduler.store import open_store
+    from pathlib import Path
+    from govcal.operations import Context
+    from govcal.operations.meetings import edit_meeting
+    from govcal.settings import Settings
 
     url, rules, meeting, name, days = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5:]
-    store, planner = open_store(url), Planner(load_rules([rules]))
+    ctx = Context.load(Settings(database_url=url), [Path(rules)])
+    ctx.store, ctx.planner  # opened and ready before the race starts
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
     for day in days:
-        result = edit_meeting(store, planner, "move", actor=name, meeting_id=meeting, day=dt.date.fromisoformat(day))
+        now = dt.datetime.now(dt.UTC)
+        result = edit_meeting(ctx, "move", actor=name, now=now, meeting_id=meeting, day=dt.date.fromisoformat(day))
         assert result.committed, result.new_failures
     """
 )
 
 
 def test_two_processes_moving_one_meeting_lose_nothing(database, write_rules, tmp_path):
-    rules = write_rules(body())
-    store = open_store(database)
-    store.save_plan(Planner(rules).plan([2026]))
+    ctx = context(write_rules(body()), database)
+    keep(ctx)
+    store = ctx.store
     # every day distinct, all June weekdays, so each move is a real change that keeps June's meeting
     first = [
         "2026-06-02",

@@ -6,12 +6,10 @@ import datetime as dt
 
 import pytest
 
-from conftest import body
+from conftest import body, context, edit_meeting, keep
+from govcal.cli import main
 from rules.errors import RuleError
-from scheduler.cli import main
-from scheduler.edits import edit_meeting
-from scheduler.planner import Planner
-from scheduler.store import DeadlineRow, open_store
+from scheduler.store.tables import DeadlineRow
 
 D = dt.date
 PAPERS = {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
@@ -20,11 +18,9 @@ AUGUST = "board/2026-27/meeting-05"  # Mon 3 Aug 2026
 
 @pytest.fixture
 def kept(database, write_rules):
-    rules = write_rules(body(meetings={"frequency": "not less than monthly"}, deadlines=[PAPERS]))
-    planner = Planner(rules)
-    store = open_store(database)
-    store.save_plan(planner.plan([2026]))
-    return store, planner
+    ctx = context(write_rules(body(meetings={"frequency": "not less than monthly"}, deadlines=[PAPERS])), database)
+    keep(ctx)
+    return ctx
 
 
 def meeting(store, meeting_id):
@@ -37,9 +33,10 @@ def deadline(store, deadline_id):
 
 
 def test_moving_a_meeting_moves_its_deadlines(kept):
-    store, planner = kept
+    ctx = kept
+    store = ctx.store
     assert deadline(store, f"{AUGUST}/papers").date == D(2026, 7, 24)  # clear days 31, 30, 29, 28, 27 Jul
-    result = edit_meeting(store, planner, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 8, 4))
+    result = edit_meeting(ctx, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 8, 4))
     assert result.committed and result.new_failures == []
     moved = meeting(store, AUGUST)
     assert (moved.date, moved.status, moved.manual, moved.sequence) == (D(2026, 8, 4), "moved", True, 1)
@@ -49,9 +46,10 @@ def test_moving_a_meeting_moves_its_deadlines(kept):
 
 
 def test_moving_onto_a_bank_holiday_is_refused_and_changes_nothing(kept):
-    store, planner = kept
+    ctx = kept
+    store = ctx.store
     audit_before = store.counts()["audit"]
-    result = edit_meeting(store, planner, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 8, 31))
+    result = edit_meeting(ctx, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 8, 31))
     assert not result.committed
     assert [f.message for f in result.new_failures] == [
         "meeting on Mon 31 Aug 2026 is not a working day (Late Summer Bank Holiday)"
@@ -62,33 +60,36 @@ def test_moving_onto_a_bank_holiday_is_refused_and_changes_nothing(kept):
 
 
 def test_force_accepts_a_breaking_change_knowingly(kept):
-    store, planner = kept
-    result = edit_meeting(store, planner, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 9, 14), force=True)
+    ctx = kept
+    store = ctx.store
+    result = edit_meeting(ctx, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 9, 14), force=True)
     assert result.committed
     assert [f.message for f in result.new_failures] == ["no meeting in August 2026"]
     assert meeting(store, AUGUST).date == D(2026, 9, 14)
 
 
 def test_cancelling_the_only_august_meeting_needs_force_and_cancels_its_deadlines(kept):
-    store, planner = kept
-    refused = edit_meeting(store, planner, "cancel", actor="clerk", meeting_id=AUGUST)
+    ctx = kept
+    store = ctx.store
+    refused = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST)
     assert not refused.committed and "no meeting in August 2026" in str(refused.new_failures[0])
-    added = edit_meeting(store, planner, "add", actor="clerk", body_id="board", day=D(2026, 8, 17))
+    added = edit_meeting(ctx, "add", actor="clerk", body_id="board", day=D(2026, 8, 17))
     assert added.committed and added.meeting_id == "board/2026-27/added-01"
     assert deadline(store, "board/2026-27/added-01/papers").date == D(2026, 8, 7)  # 14, 13, 12, 11, 10 Aug clear
-    cancelled = edit_meeting(store, planner, "cancel", actor="clerk", meeting_id=AUGUST)
+    cancelled = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST)
     assert cancelled.committed and cancelled.new_failures == []
     assert meeting(store, AUGUST).status == "cancelled"
     assert deadline(store, f"{AUGUST}/papers").status == "cancelled"
 
 
-def test_a_fixed_meeting_is_not_moved_by_replanning(kept, write_rules):
-    store, planner = kept
-    assert edit_meeting(store, planner, "fix", actor="clerk", meeting_id=AUGUST).committed
+def test_a_fixed_meeting_is_not_moved_by_replanning(kept, write_rules, database):
+    ctx = kept
+    store = ctx.store
+    assert edit_meeting(ctx, "fix", actor="clerk", meeting_id=AUGUST).committed
     edited_rules = write_rules(
         body(meetings={"frequency": "not less than monthly", "pattern": "first Tuesday"}, deadlines=[PAPERS])
     )
-    changes = store.save_plan(Planner(edited_rules).plan([2026]))
+    changes = keep(context(edited_rules, database))
     assert changes.conflicts == [f"{AUGUST}: the rules now give 2026-08-04, but it was set by hand to 2026-08-03; kept"]
     fixed = meeting(store, AUGUST)
     assert (fixed.date, fixed.status, fixed.sequence) == (D(2026, 8, 3), "fixed", 0)
@@ -110,10 +111,11 @@ def test_a_fixed_meeting_is_not_moved_by_replanning(kept, write_rules):
     ],
 )
 def test_bad_requests_are_refused_with_a_reason(kept, action, arguments, message):
-    store, planner = kept
+    ctx = kept
+    store = ctx.store
     before = store.counts()
     with pytest.raises(RuleError, match=message.replace("(", r"\(").replace(")", r"\)")):
-        edit_meeting(store, planner, action, actor="clerk", **arguments)
+        edit_meeting(ctx, action, actor="clerk", **arguments)
     assert store.counts() == before
 
 

@@ -8,11 +8,12 @@ import json
 import pytest
 
 from conftest import body
+from govcal.cli import main
 from rules.errors import RuleError
 from rules.offsets import parse_offset
-from scheduler.cli import main
 from scheduler.extraordinary import Request, propose, validate
-from scheduler.store import DeadlineRow, open_store
+from scheduler.store import open_store
+from scheduler.store.tables import DeadlineRow
 from scheduler.workdays import LONDON, working_calendar
 
 D = dt.date

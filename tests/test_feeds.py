@@ -20,12 +20,12 @@ from icalendar import Event
 from calendars.event import EventData
 from calendars.feed import Feed, render
 from calendars.fold import to_ical
-from calendars.sources import all_feed, body_feed, clerk_feed, member_feed
 from calendars.text import clean, safe_link
+from conftest import context, edit_meeting, keep
+from govcal.clock import utc_now
+from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed
+from govcal.operations import people
 from rules.loader import load_rules
-from scheduler.edits import edit_meeting
-from scheduler.planner import Planner
-from scheduler.store import open_store
 from scheduler.workdays import LONDON
 
 PARSERS = ("icalendar", "ical", "vobject", "recurring_ical_events")
@@ -89,21 +89,22 @@ def test_events_both_sides_of_both_2026_clock_changes(tmp_path):
 @pytest.fixture(scope="module")
 def kept(tmp_path_factory):
     """The seed bodies' 2026-27 cycle kept in SQLite, with a member, a clerk and a moved meeting."""
-    rules = load_rules()
-    store = open_store(f"sqlite:///{tmp_path_factory.mktemp('feeds') / 'govcal.db'}")
-    planner = Planner(rules)
-    store.save_plan(planner.plan([2026]))
-    store.add_member(rules["cambridgeshire-executive-partnership"], "Cllr Ali", "member")
-    store.add_member(rules["worcestershire-jcb"], "Cllr Ali", "chair")
-    store.add_member(rules["leeds-cluster-partnership"], "Ann Clerk", "clerk")
-    return store, rules, planner
+    ctx = context(load_rules(), f"sqlite:///{tmp_path_factory.mktemp('feeds') / 'govcal.db'}")
+    keep(ctx)
+    for body_id, name, role in (
+        ("cambridgeshire-executive-partnership", "Cllr Ali", "member"),
+        ("worcestershire-jcb", "Cllr Ali", "chair"),
+        ("leeds-cluster-partnership", "Ann Clerk", "clerk"),
+    ):
+        people.add_member(ctx, body_id, name, role, actor="t", now=utc_now())
+    return ctx
 
 
 NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 
 
 def test_every_feed_of_the_seed_bodies_is_read_alike_by_all_four_parsers(kept, tmp_path):
-    store, rules, _ = kept
+    store, rules = kept.store, kept.rules
     feeds = {f"body-{b.id}": body_feed(store, rules, b.id, NOW) for b in rules}
     feeds = {name: feed for name, feed in feeds.items() if feed is not None}
     feeds["all"] = all_feed(store, rules, NOW)
@@ -120,7 +121,7 @@ def test_every_feed_of_the_seed_bodies_is_read_alike_by_all_four_parsers(kept, t
 
 
 def test_private_bodies_stay_out_of_public_feeds(kept):
-    store, rules, _ = kept
+    store, rules = kept.store, kept.rules
     assert body_feed(store, rules, "cambridgeshire-executive-partnership", NOW) is None
     public = render(all_feed(store, rules, NOW))
     assert b"cambridgeshire-executive-partnership" not in public and b"worcestershire-jcb" in public
@@ -130,7 +131,7 @@ def test_private_bodies_stay_out_of_public_feeds(kept):
 
 
 def test_meeting_descriptions_carry_deadlines_and_explanations(kept):
-    store, rules, _ = kept
+    store, rules = kept.store, kept.rules
     feed = body_feed(store, rules, "leeds-cluster-partnership", NOW)
     first = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01")
     assert "Reports to the Secretariat: Fri 06 Nov 2026 17:00" in first.description
@@ -138,7 +139,7 @@ def test_meeting_descriptions_carry_deadlines_and_explanations(kept):
 
 
 def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_the_day(kept):
-    store, rules, _ = kept
+    store, rules = kept.store, kept.rules
     feed = clerk_feed(store, rules, "Ann Clerk", NOW)
     reports = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports")
     # due Fri 6 Nov 2026: 3 working days before is Tue 3 Nov; 09:00 GMT
@@ -148,13 +149,14 @@ def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_th
 
 
 def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_one_is_cancelled(kept, tmp_path):
-    store, rules, planner = kept
+    ctx = kept
+    store, rules = ctx.store, ctx.rules
     august = "worcestershire-jcb/2026-27/meeting-05"
     before_path = tmp_path / "before.ics"
     before_path.write_bytes(render(body_feed(store, rules, "worcestershire-jcb", NOW)))
-    assert edit_meeting(store, planner, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19)).committed
+    assert edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19)).committed
     assert edit_meeting(
-        store, planner, "cancel", actor="clerk", meeting_id="worcestershire-jcb/2026-27/meeting-06", force=True
+        ctx, "cancel", actor="clerk", meeting_id="worcestershire-jcb/2026-27/meeting-06", force=True
     ).committed
     after_path = tmp_path / "after.ics"
     after_path.write_bytes(render(body_feed(store, rules, "worcestershire-jcb", NOW)))

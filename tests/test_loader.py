@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
+from govcal.cli import main
+from govcal.terms import term_calendars
 from rules.errors import RuleError
 from rules.loader import load_rules
 from rules.offsets import Count
-from scheduler.cli import main
-from scheduler.planner import Planner
 
 GOOD = """\
 id: board
@@ -157,7 +157,7 @@ def test_missing_paths_and_empty_directories(tmp_path):
 def test_an_unknown_term_calendar_is_reported_at_its_line(tmp_path):
     write(tmp_path, "board.yaml", GOOD.replace("cycle_start", "terms: nowhere\ncycle_start"))
     with pytest.raises(RuleError) as caught:
-        Planner(load_rules([tmp_path]))
+        term_calendars(load_rules([tmp_path]))
     assert (caught.value.line, caught.value.field) == (3, "terms")
     assert "no term calendar 'nowhere'" in caught.value.message
 

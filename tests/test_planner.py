@@ -10,14 +10,14 @@ import datetime as dt
 
 import pytest
 
-from conftest import EXECUTIVE, STRATEGIC, body
-from scheduler.planner import Planner, even_periods, pattern_day
+from conftest import EXECUTIVE, STRATEGIC, body, planner_for
+from scheduler.periods import even_periods, pattern_day
 
 D = dt.date
 
 
 def meeting_dates(rules, body_id="board", year=2026):
-    return [m.date for m in Planner(rules).body_plan(body_id, year).meetings]
+    return [m.date for m in planner_for(rules).body_plan(body_id, year).meetings]
 
 
 @pytest.mark.parametrize(
@@ -48,7 +48,7 @@ def test_monthly_meetings_move_off_easter_and_may_bank_holidays(write_rules):
 
 
 def test_every_move_is_explained_with_the_holiday_name(write_rules):
-    plan = Planner(write_rules(body())).body_plan("board", 2026)
+    plan = planner_for(write_rules(body())).body_plan("board", 2026)
     steps = plan.meetings[0].explanation.steps
     assert steps == (
         "Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026",
@@ -85,7 +85,7 @@ def test_northern_ireland_moves_off_st_patricks_day(write_rules):
 
 def test_a_clash_without_a_move_rule_is_a_problem_not_a_silent_move(write_rules):
     rules = write_rules(body(meetings={"if_unavailable": "error"}))
-    plan = Planner(rules).body_plan("board", 2026)
+    plan = planner_for(rules).body_plan("board", 2026)
     assert len(plan.meetings) == 10  # April and May have no meeting
     assert "Mon 06 Apr 2026" in plan.problems[0] and "Easter Monday" in plan.problems[0]
     assert "F8, clause 8.1" in plan.problems[0]
@@ -95,7 +95,7 @@ def test_closures_move_meetings(write_rules):
     closure = [{"from": "27 December", "to": "31 December", "every_year": True, "reason": "council closure"}]
     rules = write_rules(body(closures=closure, meetings={"pattern": "last Tuesday"}))
     # last Tuesday of Dec 2026 is 29 Dec, inside the closure: next Tuesday is 5 Jan, outside December
-    plan = Planner(rules).body_plan("board", 2026)
+    plan = planner_for(rules).body_plan("board", 2026)
     assert len(plan.meetings) == 11
     assert any("Tue 29 Dec 2026 is not a working day (closure: council closure)" in p for p in plan.problems)
 
@@ -111,7 +111,7 @@ def test_a_month_outside_its_period_is_a_problem(write_rules):
     rules = write_rules(
         body(meetings={"frequency": "twice a year", "months": ["december", "june"], "pattern": "second Thursday"})
     )
-    plan = Planner(rules).body_plan("board", 2026)
+    plan = planner_for(rules).body_plan("board", 2026)
     assert any("December is not in period 1" in p for p in plan.problems)
 
 
@@ -143,7 +143,7 @@ def termly(**meetings):
 
 def test_termly_meetings_sit_inside_leeds_terms(write_rules):
     rules = write_rules(termly())
-    plan = Planner(rules).body_plan("cluster", 2025)
+    plan = planner_for(rules).body_plan("cluster", 2025)
     # autumn term from 1 Sep 2025: Wednesdays 3, 10 Sep -> 10 Sep
     # spring term from 5 Jan 2026: Wednesdays 7, 14 Jan -> 14 Jan
     # summer term from 20 Apr 2026: 8 Apr and 15 Apr are in the Easter holiday -> 22 Apr
@@ -155,7 +155,7 @@ def test_termly_meeting_avoids_half_term(write_rules):
     rules = write_rules(
         termly(pattern="last Monday", months=["october", "february", "may"], if_unavailable="previous same weekday")
     )
-    plan = Planner(rules).body_plan("cluster", 2025)
+    plan = planner_for(rules).body_plan("cluster", 2025)
     # last Monday of Oct 2025 is 27 Oct, in the autumn half-term (27-31 Oct): back to 20 Oct
     # last Monday of Feb 2026 is 23 Feb, after the half-term (16-20 Feb): kept
     # last Monday of May 2026 is 25 May, bank holiday and half-term (25-29 May): back to 18 May
@@ -164,7 +164,7 @@ def test_termly_meeting_avoids_half_term(write_rules):
 
 
 def test_unpublished_terms_are_planned_by_month_and_said_so(write_rules):
-    plan = Planner(write_rules(termly())).body_plan("cluster", 2026)
+    plan = planner_for(write_rules(termly())).body_plan("cluster", 2026)
     # Leeds 2026-27 dates are not published: autumn from Sep, spring from Jan, summer from Apr
     assert [m.date for m in plan.meetings] == [D(2026, 9, 9), D(2027, 1, 13), D(2027, 4, 14)]
     assert "2026-27 are not published" in plan.notes[0]
@@ -203,7 +203,7 @@ def test_annual_items_and_their_papers(write_rules):
             ]
         )
     )
-    plan = Planner(rules).body_plan("board", 2026)
+    plan = planner_for(rules).body_plan("board", 2026)
     items = {i.rule: i for i in plan.items}
     assert items["annual-report"].date == D(2026, 7, 6)  # first Monday of July 2026
     papers = next(d for d in plan.deadlines if d.rule == "annual-report-papers")
@@ -228,7 +228,7 @@ def test_item_for_a_month_without_a_meeting_is_a_problem(write_rules):
             ],
         )
     )
-    plan = Planner(rules).body_plan("board", 2026)
+    plan = planner_for(rules).body_plan("board", 2026)
     assert any("no meeting is planned in August" in p for p in plan.problems)
 
 
@@ -248,7 +248,7 @@ def test_first_review_within_six_months_of_establishment(write_rules):
             ],
         )
     )
-    review = Planner(rules).body_plan("board", 2026).items[0]
+    review = planner_for(rules).body_plan("board", 2026).items[0]
     # within 6 months of 20 May 2026 (to 20 Nov): the last meeting by then is Mon 2 Nov 2026
     assert review.date == D(2026, 11, 2)
 
@@ -261,7 +261,7 @@ def test_reports_fall_before_the_other_bodys_first_meeting_each_quarter(write_ru
             {"to": "strategic", "per": "quarter", "offset": "8 working days before", "ref": "F11", "clause": "13.5"}
         ],
     )
-    plan = Planner(write_rules(STRATEGIC, group)).body_plan("group", 2026)
+    plan = planner_for(write_rules(STRATEGIC, group)).body_plan("group", 2026)
     reports = [d for d in plan.deadlines if d.rule == "report-strategic"]
     # before Tue 14 Apr 2026: 13, 10, 9, 8, 7, (6, 3 holidays) 2, 1 Apr, 31 Mar -> Tue 31 Mar
     assert reports[0].date == D(2026, 3, 31)
@@ -270,6 +270,6 @@ def test_reports_fall_before_the_other_bodys_first_meeting_each_quarter(write_ru
 
 
 def test_plan_defaults_to_the_cycle_containing_today(write_rules):
-    plans = Planner(write_rules(body())).plan()
-    today = dt.date.today()
-    assert plans[0].first <= today <= plans[0].last
+    today = dt.date(2027, 3, 31)  # the April cycle starting in 2026 holds it; 1 April starts the next
+    assert [p.label for p in planner_for(write_rules(body())).plan(today=today)] == ["2026-27"]
+    assert [p.label for p in planner_for(write_rules(body())).plan(today=today + dt.timedelta(days=1))] == ["2027-28"]

@@ -18,16 +18,21 @@ import textwrap
 import time
 from pathlib import Path
 
+import icalendar
 import pytest
 from aiosmtpd.controller import Controller
 
-from conftest import free_port
+from calendars.feed import render
+from conftest import body, context, edit_meeting, free_port, keep
+from govcal.cli import main
+from govcal.clock import utc_now
+from govcal.feeds import clerk_feed
+from govcal.mail import Smtp
+from govcal.operations import people
+from govcal.operations.reminders import send_due
 from rules.loader import load_rules
-from scheduler.cli import main
-from scheduler.edits import edit_meeting
-from scheduler.planner import Planner
-from scheduler.reminders import Smtp, dispatch_due
-from scheduler.store import DeadlineRow, ReminderRow, open_store, stored_instant
+from scheduler.store.database import stored_instant
+from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
 
 PAPERS = "worcestershire-jcb/2026-27/meeting-01/papers"
@@ -66,12 +71,11 @@ def inbox():
 
 @pytest.fixture
 def kept(database):
-    rules = load_rules()
-    store = open_store(database)
-    store.add_member(rules["worcestershire-jcb"], "Ann Clerk", "clerk", email="ann@example.org")
-    planner = Planner(rules)
-    store.save_plan(planner.plan([2026], ["worcestershire-jcb"]))
-    return store, planner
+    ctx = context(load_rules(), database)
+    clerk = {"email": "ann@example.org", "actor": "admin", "now": utc_now()}
+    people.add_member(ctx, "worcestershire-jcb", "Ann Clerk", "clerk", **clerk)
+    keep(ctx, bodies=["worcestershire-jcb"])
+    return ctx
 
 
 def london(*args: int) -> dt.datetime:
@@ -85,7 +89,8 @@ def reminders(store, deadline_id: str) -> dict[str, ReminderRow]:
 
 
 def test_each_deadline_has_its_reminders_at_the_hand_checked_instants(kept):
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     rows = reminders(store, PAPERS)
     assert {key: stored_instant(row.due_at) for key, row in rows.items()} == {
         "working-3at0900": london(2026, 4, 8, 9, 0),  # Wed 8 Apr, 09:00 BST
@@ -97,25 +102,25 @@ def test_each_deadline_has_its_reminders_at_the_hand_checked_instants(kept):
 
 
 def test_a_reminder_goes_once_with_its_key_as_message_id(kept, inbox):
-    store, _ = kept
-    first = dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    ctx = kept
+    first = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
     assert (first.sent, first.late) == (1, 0)
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
-    again = dispatch_due(store, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")
+    again = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")
     assert again.sent == 0 and len(inbox.ids) == 1
 
 
 def test_replanning_keeps_the_outbox_and_a_move_moves_pending_reminders(kept, inbox):
-    store, planner = kept
-    dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
-    store.save_plan(planner.plan([2026], ["worcestershire-jcb"]))  # unchanged: nothing new
+    ctx = kept
+    store = ctx.store
+    send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    keep(ctx, bodies=["worcestershire-jcb"])  # unchanged: nothing new
     with store.session() as session:
         assert session.query(ReminderRow).count() == 75
     # the meeting moves a week later, to Tue 28 Apr: clear days 27, 24, 23, 22, 21 Apr put the papers
     # on Mon 20 Apr; the sent reminder stays sent, the pending ones move
     edit_meeting(
-        store,
-        planner,
+        ctx,
         "move",
         actor="clerk",
         meeting_id="worcestershire-jcb/2026-27/meeting-01",
@@ -128,51 +133,54 @@ def test_replanning_keeps_the_outbox_and_a_move_moves_pending_reminders(kept, in
 
 
 def test_marking_a_deadline_done_stops_its_later_reminders(kept, inbox):
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     with store.session() as session, session.begin():
         session.get(DeadlineRow, PAPERS).done_at = london(2026, 4, 9, 12, 0)
-    result = dispatch_due(store, london(2026, 4, 14, 10, 0), inbox.smtp, "worker")
+    result = send_due(ctx, london(2026, 4, 14, 10, 0), inbox.smtp, "worker")
     assert f"<{PAPERS}#overdue@govcal>" not in inbox.ids
     assert result.done >= 3
 
 
 def test_reminders_due_during_downtime_go_once_marked_late_and_the_overdue_one_replaces_the_missed(kept, inbox):
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     # govcal was down from Tue 7 Apr to Fri 10 Apr 12:00: the Wed 8 Apr reminder is late, sent once
-    result = dispatch_due(store, london(2026, 4, 10, 12, 0), inbox.smtp, "worker")
+    result = send_due(ctx, london(2026, 4, 10, 12, 0), inbox.smtp, "worker")
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"] and result.late == 1
     assert reminders(store, PAPERS)["working-3at0900"].late is True
     # down again until Wed 15 Apr: the deadline (Mon 13 Apr 17:00) has passed, so the on-the-day
     # reminder is superseded and the overdue notice goes instead
-    dispatch_due(store, london(2026, 4, 15, 8, 0), inbox.smtp, "worker")
+    send_due(ctx, london(2026, 4, 15, 8, 0), inbox.smtp, "worker")
     rows = reminders(store, PAPERS)
     assert rows["working+0at0900"].status == "superseded"
     assert rows["overdue"].status == "sent" and rows["overdue"].late is True
 
 
 def test_nothing_is_lost_while_the_smtp_server_refuses_or_is_down(kept, inbox):
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     inbox.refuse = True
-    refused = dispatch_due(store, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    refused = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
     assert refused.retrying == 1 and inbox.ids == []
     row = reminders(store, PAPERS)["working-3at0900"]
     assert row.status == "pending" and row.attempts == 1 and "451" in row.last_error
     inbox.controller.stop()  # now down altogether
-    down = dispatch_due(store, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")  # after the 2-minute back-off
+    down = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")  # after the 2-minute back-off
     assert down.retrying == 1 and reminders(store, PAPERS)["working-3at0900"].attempts == 2
     inbox.restart()
     inbox.refuse = False
-    back = dispatch_due(store, london(2026, 4, 8, 10, 0), inbox.smtp, "worker")  # after the back-off
+    back = send_due(ctx, london(2026, 4, 8, 10, 0), inbox.smtp, "worker")  # after the back-off
     assert back.sent == 1 and inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
 
 
 def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(kept, inbox):
-    store, planner = kept
+    ctx = kept
+    store = ctx.store
     # Spring: the April meeting moved to Thu 9 Apr puts its papers on Mon 30 Mar (clear days 8, 7,
     # (6, 3 Easter) 2, 1 Apr, 31 Mar), the day after clocks go forward; 3 working days before is Wed 25 Mar.
     edit_meeting(
-        store,
-        planner,
+        ctx,
         "move",
         actor="clerk",
         meeting_id="worcestershire-jcb/2026-27/meeting-01",
@@ -181,8 +189,7 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
     # Autumn: the October meeting moved to Tue 3 Nov puts its papers on Mon 26 Oct (clear days 2 Nov,
     # 30, 29, 28, 27 Oct), the day after clocks go back; 3 working days before is Wed 21 Oct.
     edit_meeting(
-        store,
-        planner,
+        ctx,
         "move",
         actor="clerk",
         meeting_id="worcestershire-jcb/2026-27/meeting-07",
@@ -200,29 +207,33 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
     for label, (row, instant) in utc.items():
         assert stored_instant(row.due_at) == instant, label
         assert stored_instant(row.due_at).astimezone(LONDON).hour == 9, label
-        dispatch_due(store, instant - dt.timedelta(minutes=1), inbox.smtp, "worker")  # others may go; not this one
+        send_due(ctx, instant - dt.timedelta(minutes=1), inbox.smtp, "worker")  # others may go; not this one
         assert f"<{row.key}@govcal>" not in inbox.ids, f"{label}: sent a minute early"
-        dispatch_due(store, instant, inbox.smtp, "worker")
+        send_due(ctx, instant, inbox.smtp, "worker")
         assert f"<{row.key}@govcal>" in inbox.ids, f"{label}: not sent at 09:00 local"
 
 
 WORKER = textwrap.dedent(
     """
     import datetime as dt, json, sys
-    from scheduler.reminders import Smtp, dispatch_due
-    from scheduler.store import open_store
+    from govcal.mail import Smtp
+    from govcal.operations import Context
+    from govcal.operations.reminders import send_due
+    from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
-    store = open_store(url)
+    ctx = Context.load(Settings(database_url=url))
+    ctx.store  # opened (and migrated) before the race starts
     print("ready", flush=True)
     sys.stdin.readline()
-    result = dispatch_due(store, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    result = send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
     print(json.dumps(result.__dict__), flush=True)
     """
 )
 
 
 def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kept, inbox, database):
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
     with store.session() as session, session.begin():
         session.query(ReminderRow).delete()  # only the 2,000 below are due
@@ -268,7 +279,6 @@ def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kep
 
 
 def test_reminder_commands_list_send_and_done(kept, inbox, database, capsys, monkeypatch):
-    store, _ = kept
     monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
     db = ["--database", database]
     assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 0  # Europe/London
@@ -336,10 +346,12 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
 KILLABLE = textwrap.dedent(
     """
     import datetime as dt, sys
-    from scheduler.reminders import Smtp, dispatch_due
-    from scheduler.store import open_store
+    from govcal.mail import Smtp
+    from govcal.operations import Context
+    from govcal.operations.reminders import send_due
+    from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1:5]
-    dispatch_due(open_store(url), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    send_due(Context.load(Settings(database_url=url)), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
     """
 )
 
@@ -348,7 +360,8 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     import random
     import signal
 
-    store, _ = kept
+    ctx = kept
+    store = ctx.store
     due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
     total = 600
     with store.session() as session, session.begin():
@@ -391,3 +404,47 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     assert delivered == {f"<{PAPERS}#crash-{n:04d}@govcal>" for n in range(total)}  # every one delivered
     assert duplicates <= kills  # only where a kill fell between send and mark
     print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(inbox.ids)} messages for {total} reminders)")
+
+
+def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(database, write_rules, inbox):
+    """One source for both: the clerk's calendar alarms at the instants the e-mails go.
+
+    The board meets on first Mondays: Mon 3 Aug 2026. Its papers, 5 clear working days
+    before (31, 30, 29, 28, 27 Jul clear), are due Fri 24 Jul 17:00 BST. Reminders:
+    5 working days before (23, 22, 21, 20, 17 Jul) at 10:30 -> Fri 17 Jul 09:30 UTC;
+    1 working day before at 16:00 -> Thu 23 Jul 15:00 UTC; on the day at 12:00 -> Fri 24 Jul 11:00 UTC.
+    """
+    papers = {
+        "id": "papers",
+        "name": "Papers",
+        "offset": "5 clear working days before",
+        "ref": "D1",
+        "clause": "x",
+        "reminders": ["5 working days before at 10:30", "1 working day before at 16:00", "on the day at 12:00"],
+    }
+    ctx = context(write_rules(body(deadlines=[papers])), database)
+    people.add_member(ctx, "board", "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=utc_now())
+    keep(ctx)
+    deadline = "board/2026-27/meeting-05/papers"
+    expected = [
+        dt.datetime(2026, 7, 17, 9, 30, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 23, 15, 0, tzinfo=dt.UTC),
+        dt.datetime(2026, 7, 24, 11, 0, tzinfo=dt.UTC),
+    ]
+    feed = clerk_feed(ctx.store, ctx.rules, "Ann Clerk", utc_now())
+    event = next(e for e in feed.events if e.uid == deadline)
+    assert list(event.alarms) == expected
+    rendered = icalendar.Calendar.from_ical(render(feed))  # and so the bytes a calendar app reads
+    vevent = next(e for e in rendered.walk("VEVENT") if str(e["UID"]) == f"{deadline}@govcal")
+    assert [alarm["TRIGGER"].dt for alarm in vevent.walk("VALARM")] == expected
+    outbox = {
+        row.offset_key: stored_instant(row.due_at)
+        for row in reminders(ctx.store, deadline).values()
+        if row.kind != "overdue"
+    }
+    assert sorted(outbox.values()) == expected
+    for moment, key in zip(expected, sorted(outbox, key=outbox.get), strict=True):
+        send_due(ctx, moment - dt.timedelta(minutes=1), inbox.smtp, "worker")
+        assert f"<{deadline}#{key}@govcal>" not in inbox.ids
+        send_due(ctx, moment, inbox.smtp, "worker")
+        assert f"<{deadline}#{key}@govcal>" in inbox.ids

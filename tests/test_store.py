@@ -7,18 +7,24 @@ import datetime as dt
 
 import pytest
 
-from conftest import body
+from conftest import body, planner_for
+from govcal.clock import utc_now
 from rules.loader import RuleSet, load_rules
 from rules.model import Pattern
-from scheduler import store as store_module
-from scheduler.planner import Planner
-from scheduler.store import MeetingRow, ReminderRow, open_store
+from scheduler.store import database as store_database
+from scheduler.store import open_store
+from scheduler.store import plans as store_plans
+from scheduler.store.tables import Base, MeetingRow, ReminderRow
 
 D = dt.date
 
 
 def plan(rules, year=2026):
-    return Planner(rules).plan([year])
+    return planner_for(rules).plan([year])
+
+
+def save(store, plans):
+    return store.save_plan(plans, "govcal plan", utc_now())
 
 
 def test_first_save_adds_everything_and_a_second_changes_nothing(database, write_rules):
@@ -30,9 +36,9 @@ def test_first_save_adds_everything_and_a_second_changes_nothing(database, write
         )
     )
     store = open_store(database)
-    first = store.save_plan(plan(rules))
+    first = save(store, plan(rules))
     assert (len(first.added), first.moved, first.cancelled) == (24, [], [])  # 12 meetings, 12 deadlines
-    again = store.save_plan(plan(rules))
+    again = save(store, plan(rules))
     assert not again.changed and again.conflicts == []
     assert store.counts()["meeting"] == 12
     assert store.counts()["audit"] == 24  # one row per addition; the idle re-plan wrote none
@@ -40,10 +46,10 @@ def test_first_save_adds_everything_and_a_second_changes_nothing(database, write
 
 def test_an_edited_rule_moves_and_cancels_keeping_identities(database, write_rules):
     store = open_store(database)
-    store.save_plan(plan(write_rules(body())))
+    save(store, plan(write_rules(body())))
     before = {m.id: m for m in store.meetings()}
     # monthly on the first Monday -> every 2 months on the first Monday: periods Apr-May, Jun-Jul, ...
-    changes = store.save_plan(plan(write_rules(body(meetings={"frequency": "every 2 months"}))))
+    changes = save(store, plan(write_rules(body(meetings={"frequency": "every 2 months"}))))
     after = {m.id: m for m in store.meetings()}
     assert set(after) == set(before)  # nothing deleted
     assert sorted(changes.cancelled) == [f"board/2026-27/meeting-{n:02d}" for n in range(7, 13)]
@@ -56,20 +62,20 @@ def test_an_edited_rule_moves_and_cancels_keeping_identities(database, write_rul
     assert after["board/2026-27/meeting-06"].date == D(2027, 2, 1)
     assert after["board/2026-27/meeting-07"].status == "cancelled" and after["board/2026-27/meeting-07"].sequence == 1
     # and back: the cancelled ones return under their old identities, one version later again
-    back = store.save_plan(plan(write_rules(body())))
+    back = save(store, plan(write_rules(body())))
     assert sorted(back.moved) == sorted([*changes.moved, *changes.cancelled])
     assert {m.id: m.sequence for m in store.meetings()}["board/2026-27/meeting-07"] == 2
 
 
 def test_a_manual_move_survives_replanning_and_the_clash_is_reported(database, write_rules):
     store = open_store(database)
-    store.save_plan(plan(write_rules(body())))
+    save(store, plan(write_rules(body())))
     with store.session() as session, session.begin():  # an admin moves meeting-03 (1 Jun) to 2 Jun
         row = session.get(MeetingRow, "board/2026-27/meeting-03")
         row.date, row.manual, row.status, row.sequence = D(2026, 6, 2), True, "moved", row.sequence + 1
-    unchanged = store.save_plan(plan(write_rules(body())))
+    unchanged = save(store, plan(write_rules(body())))
     assert unchanged.conflicts == [] and not unchanged.changed
-    edited = store.save_plan(plan(write_rules(body(meetings={"pattern": "first Wednesday"}))))
+    edited = save(store, plan(write_rules(body(meetings={"pattern": "first Wednesday"}))))
     assert edited.conflicts == [
         "board/2026-27/meeting-03: the rules now give 2026-06-03, but it was set by hand to 2026-06-02; kept"
     ]
@@ -80,7 +86,7 @@ def test_a_manual_move_survives_replanning_and_the_clash_is_reported(database, w
 
 def test_instants_keep_their_zone_on_every_backend(database, write_rules):
     store = open_store(database)
-    store.save_plan(plan(write_rules(body())))
+    save(store, plan(write_rules(body())))
     first = store.meetings()[0]  # Mon 13 Apr 2026 14:00 BST
     start = first.start if first.start.tzinfo else first.start.replace(tzinfo=dt.UTC)
     assert start == dt.datetime(2026, 4, 13, 13, 0, tzinfo=dt.UTC)
@@ -93,14 +99,14 @@ def test_saving_in_chunks_is_the_same_as_saving_at_once(database, monkeypatch):
     bodies go in chunks of 500; a re-plan of one changed body touches only it and the
     bodies planned from it.
     """
-    monkeypatch.setattr(store_module, "PLAN_CHUNK", 4)
+    monkeypatch.setattr(store_plans, "PLAN_CHUNK", 4)
     rules = load_rules()
-    plans = Planner(rules).plan([2026, 2027])
+    plans = planner_for(rules).plan([2026, 2027])
     store = open_store(database)
-    first = store.save_plan(plans)
+    first = save(store, plans)
     counts = store.counts()
     assert len(first.added) == sum(len(p.meetings) + len(p.deadlines) + len(p.items) for p in plans)
-    again = store.save_plan(list(reversed(plans)))  # any order, any chunking
+    again = save(store, list(reversed(plans)))  # any order, any chunking
     assert not again.changed and store.counts() == counts
     with store.session() as session:  # every deadline has its reminders, whichever chunk it was in
         assert session.query(ReminderRow.deadline_id).distinct().count() == counts["deadline"]
@@ -110,7 +116,7 @@ def test_saving_in_chunks_is_the_same_as_saving_at_once(database, monkeypatch):
     edited = RuleSet({**rules.bodies, board.id: dataclasses.replace(board, meetings=moved)}, rules.lines)
     touched = [board.id, *(b.id for b in edited if board.id in b.depends_on)]
     assert touched == ["suffolk-strategic-board", "suffolk-executive-group", "suffolk-wdag"]  # planned from it
-    changes = store.save_plan(Planner(edited).plan([2026], touched))
+    changes = save(store, planner_for(edited).plan([2026], touched))
     changed = changes.added + changes.moved + changes.updated + changes.cancelled
     assert changes.moved and {i.split("/")[0] for i in changed} <= set(touched)
 
@@ -122,7 +128,7 @@ def test_the_migrations_build_exactly_the_models_schema(database):
 
     store = open_store(database)
     with store.engine.connect() as connection:
-        assert compare_metadata(MigrationContext.configure(connection), store_module.Base.metadata) == []
+        assert compare_metadata(MigrationContext.configure(connection), Base.metadata) == []
 
 
 def test_upgrading_keeps_the_outbox_and_its_exactly_once_key(database):
@@ -131,8 +137,8 @@ def test_upgrading_keeps_the_outbox_and_its_exactly_once_key(database):
     import sqlalchemy
     from alembic import command
 
-    command.upgrade(store_module.alembic_config(database), "0004")
-    engine = store_module.engine_for(database)
+    command.upgrade(store_database.alembic_config(database), "0004")
+    engine = store_database.engine_for(database)
     with engine.begin() as connection:
         connection.exec_driver_sql(
             "INSERT INTO reminder (key, deadline_id, body_id, kind, due_at, status, attempts, next_attempt_at,"

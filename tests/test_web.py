@@ -14,28 +14,27 @@ import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import free_port
+from conftest import context, edit_meeting, free_port, keep
+from govcal.api import create_app
+from govcal.clock import utc_now
+from govcal.operations import access, people
+from govcal.web import export, feed_server
 from rules.loader import load_rules
-from scheduler.api import create_app
-from scheduler.edits import edit_meeting
-from scheduler.planner import Planner
-from scheduler.store import open_store
-from scheduler.web import export, feed_server
+from scheduler.store.tables import TokenKind
 
 
 @pytest.fixture
 def served(database):
     rules = load_rules()
-    store = open_store(database)
-    planner = Planner(rules)
-    store.save_plan(planner.plan([2026]))
-    store.add_member(rules["cambridgeshire-executive-partnership"], "Cllr Ali", "member")
-    store.add_member(rules["leeds-cluster-partnership"], "Cllr Ali", "clerk")
-    return TestClient(feed_server(create_app(rules, store), rules, store)), store, rules, planner
+    ctx = context(rules, database)
+    keep(ctx)
+    people.add_member(ctx, "cambridgeshire-executive-partnership", "Cllr Ali", "member", actor="t", now=utc_now())
+    people.add_member(ctx, "leeds-cluster-partnership", "Cllr Ali", "clerk", actor="t", now=utc_now())
+    return TestClient(feed_server(create_app(ctx), ctx)), ctx
 
 
 def test_public_feeds_have_validators_and_answer_304(served):
-    client, store, _, planner = served
+    client, ctx = served
     first = client.get("/feeds/all.ics")
     assert first.status_code == 200 and first.headers["content-type"] == "text/calendar; charset=utf-8"
     assert first.headers["cache-control"].startswith("public")
@@ -45,8 +44,7 @@ def test_public_feeds_have_validators_and_answer_304(served):
     assert again.status_code == 304 and again.content == b""
     # a change re-renders: new ETag, and the old one no longer matches
     edit_meeting(
-        store,
-        planner,
+        ctx,
         "move",
         actor="clerk",
         meeting_id="worcestershire-jcb/2026-27/meeting-05",
@@ -66,8 +64,8 @@ def test_private_bodies_have_no_public_feed(served):
 
 
 def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served):
-    client, store, *_ = served
-    token = store.create_token("feed", "Cllr Ali")
+    client, ctx = served
+    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
     mine = client.get(f"/feeds/private/{token}.ics")
     assert mine.status_code == 200
     assert mine.headers["referrer-policy"] == "no-referrer" and mine.headers["cache-control"].startswith("private")
@@ -75,15 +73,15 @@ def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served)
     assert b"leeds-cluster-partnership/2026-27/meeting-01/reports@govcal" in mine.content  # the clerk's deadlines
     assert b"BEGIN:VALARM" in mine.content
     unknown = client.get("/feeds/private/never-issued.ics")
-    store.revoke_tokens("feed", "Cllr Ali")
+    access.revoke_tokens(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
     revoked = client.get(f"/feeds/private/{token}.ics")
     assert (unknown.status_code, revoked.status_code) == (404, 404)
     assert unknown.content == revoked.content and unknown.headers.keys() == revoked.headers.keys()
 
 
 def test_export_writes_the_public_feeds(served, tmp_path):
-    _, store, rules, _ = served
-    written = export(store, rules, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    _, ctx = served
+    written = export(ctx.store, ctx.rules, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
     names = sorted(p.relative_to(tmp_path / "site").as_posix() for p in written)
     assert len(names) == 15 and "all.ics" in names  # 14 public bodies and the all-bodies feed
     assert "bodies/cambridgeshire-executive-partnership.ics" not in names

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rules.errors import RuleError
-from rules.model import Closure
+from rules.model import NATIONS, Closure
 from rules.offsets import parse_offset
-from scheduler.workdays import NATIONS, WorkingCalendar, at_time, bank_holidays, working_calendar
+from scheduler.workdays import WorkingCalendar, at_time, bank_holidays, working_calendar
 
 D = dt.date
 GOVUK = json.loads((Path(__file__).parent / "data" / "govuk-bank-holidays.json").read_text(encoding="utf-8"))

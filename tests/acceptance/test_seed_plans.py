@@ -13,15 +13,15 @@ import datetime as dt
 
 import pytest
 
+from conftest import planner_for
 from rules.loader import load_rules
 from scheduler.checker import Checker
 from scheduler.extraordinary import Request, propose
-from scheduler.planner import Planner
 from scheduler.workdays import LONDON, working_calendar
 
 D = dt.date
 RULES = load_rules()
-PLANNER = Planner(RULES)
+PLANNER = planner_for(RULES)
 
 
 def plan(body_id: str, year: int = 2026):

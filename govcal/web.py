@@ -26,12 +26,12 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
 
 from calendars.feed import Feed, render
-from calendars.sources import all_feed, body_feed, clerk_feed, member_feed, public_feeds
+from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
+from govcal.operations import Context
+from govcal.operations.access import member_of_feed
+from govcal.operations.planning import kept_findings
+from govcal.page import planner_html
 from rules.loader import RuleSet
-from scheduler.checker import Checker
-from scheduler.edits import stored_meeting
-from scheduler.page import planner_html
-from scheduler.planner import Planner
 from scheduler.store import Store
 
 T = TypeVar("T")
@@ -65,16 +65,30 @@ class Rendered:
         return format_datetime(self.last_modified, usegmt=True)
 
 
-def _matches(etag: str, if_none_match: str) -> bool:
-    return etag in (tag.strip() for tag in if_none_match.split(","))
-
-
 def rendered(feed: Feed) -> Rendered:
     body = render(feed)
     newest = max((e.last_modified for e in feed.events), default=dt.datetime(2000, 1, 1, tzinfo=dt.UTC))
     return Rendered(
         body, f'"{hashlib.sha256(body).hexdigest()[:32]}"', newest.astimezone(dt.UTC).replace(microsecond=0)
     )
+
+
+def revalidated(
+    feed: Rendered, if_none_match: str, *, private: bool, head: bool = False
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """A feed's answer: 304 with its validators when the client's ETag matches, else 200
+    with the bytes (none for HEAD). The one place conditional requests are answered."""
+    headers = [
+        ("etag", feed.etag),
+        ("last-modified", feed.last_modified_http),
+        ("cache-control", "private, max-age=300" if private else "public, max-age=300"),
+    ]
+    if private:
+        headers.append(("referrer-policy", "no-referrer"))
+    if if_none_match and feed.etag in (tag.strip() for tag in if_none_match.split(",")):
+        return 304, headers, b""
+    headers += [("content-type", ICS), ("content-length", str(len(feed.body)))]
+    return 200, headers, b"" if head else feed.body
 
 
 class RenderCache:
@@ -111,19 +125,6 @@ def _rendered_or_none(feed: Feed | None) -> Rendered | None:
     return rendered(feed) if feed is not None else None
 
 
-def _respond(request: Request, feed: Rendered, private: bool) -> Response:
-    headers = {
-        "ETag": feed.etag,
-        "Last-Modified": format_datetime(feed.last_modified, usegmt=True),
-        "Cache-Control": "private, max-age=300" if private else "public, max-age=300",
-    }
-    if private:
-        headers["Referrer-Policy"] = "no-referrer"
-    if _matches(feed.etag, request.headers.get("if-none-match", "")):
-        return Response(status_code=304, headers=headers)
-    return Response(feed.body, media_type=ICS, headers=headers)
-
-
 class PublicFeeds:
     """/feeds/all.ics and /feeds/bodies/<id>.ics answered from cached bytes, ahead of FastAPI.
 
@@ -146,17 +147,9 @@ class PublicFeeds:
         if feed is None:
             await self._send(send, 404, [(b"content-type", b"text/plain")], b"no such feed\n")
             return
-        headers = [
-            (b"etag", feed.etag.encode()),
-            (b"last-modified", feed.last_modified_http.encode()),
-            (b"cache-control", b"public, max-age=300"),
-        ]
         asked = next((v.decode("latin-1") for k, v in scope["headers"] if k == b"if-none-match"), "")
-        if asked and _matches(feed.etag, asked):
-            await self._send(send, 304, headers, b"")
-            return
-        headers += [(b"content-type", ICS.encode()), (b"content-length", str(len(feed.body)).encode())]
-        await self._send(send, 200, headers, b"" if scope["method"] == "HEAD" else feed.body)
+        status, headers, body = revalidated(feed, asked, private=False, head=scope["method"] == "HEAD")
+        await self._send(send, status, [(k.encode(), v.encode()) for k, v in headers], body)
 
     @staticmethod
     def _key(scope: dict[str, Any]) -> str | None:
@@ -173,12 +166,10 @@ class PublicFeeds:
         await send({"type": "http.response.body", "body": body})
 
 
-def feed_server(
-    app: FastAPI, rules: RuleSet, store: Store, base_url: str | None = None, check_every: float = 0.0
-) -> PublicFeeds:
+def feed_server(app: FastAPI, ctx: Context, base_url: str | None = None, check_every: float = 0.0) -> PublicFeeds:
     """The admin API app with the feeds and the planner page: the ASGI app `govcal serve` runs."""
+    store, rules = ctx.store, ctx.rules
     cache = RenderCache(store, check_every)
-    planner = Planner(rules)
 
     def now() -> dt.datetime:
         return dt.datetime.now(dt.UTC)
@@ -193,12 +184,13 @@ def feed_server(
 
     @app.get("/feeds/private/{name}", include_in_schema=False)
     def feed_private(name: str, request: Request) -> Response:
-        member = store.holder_of("feed", name.removesuffix(".ics")) if name.endswith(".ics") else None
+        member = member_of_feed(ctx, name.removesuffix(".ics")) if name.endswith(".ics") else None
         if member is None:
             return NOT_FOUND  # unknown and revoked alike
         feed = cache.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
         assert feed is not None
-        return _respond(request, feed, private=True)
+        status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
+        return Response(body, status_code=status, headers=dict(headers))
 
     @app.get("/planner", include_in_schema=False, response_class=HTMLResponse)
     def planner_page(request: Request, start: str | None = None) -> HTMLResponse:
@@ -215,17 +207,23 @@ def feed_server(
         if not 2000 <= first.year <= 2059:
             return HTMLResponse("start must be between 2000 and 2059\n", status_code=400)
         feed_base = (base_url or str(request.base_url)).rstrip("/")
-        html = cache.get(f"page:{first}:{feed_base}", lambda: _page(rules, store, planner, first, feed_base))
+        html = cache.get(f"page:{first}:{feed_base}", lambda: _page(ctx, first, feed_base))
         return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
 
     return PublicFeeds(app, public)
 
 
-def _page(rules: RuleSet, store: Store, planner: Planner, first: dt.date, feed_base: str) -> str:
-    kept = store.meetings()
-    as_meetings = [stored_meeting(row, planner) for row in kept if row.body_id in rules.bodies]
-    findings = Checker(planner).check(as_meetings)
-    return planner_html(rules, first, kept, store.deadlines(list(rules.bodies)), findings, planner.terms, feed_base)
+def _page(ctx: Context, first: dt.date, feed_base: str) -> str:
+    store = ctx.store
+    return planner_html(
+        ctx.rules,
+        first,
+        store.meetings(),
+        store.deadlines(list(ctx.rules.bodies)),
+        kept_findings(ctx),
+        ctx.planner.terms,
+        feed_base,
+    )
 
 
 def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None) -> Feed:

@@ -21,9 +21,7 @@ from yaml.nodes import Node
 from rules.errors import RuleError
 from rules.loader import Fields, RuleSet, date, identifier, listing, phrase, text
 from rules.phrases import parse_time
-from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, meeting_on
-
-STATUSES = ("planned", "moved", "added", "fixed", "cancelled", "extraordinary")
+from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, Status, meeting_on
 
 
 def _explanation(why: Explanation) -> dict[str, Any]:
@@ -113,6 +111,7 @@ def plan_csv(plans: Iterable[BodyPlan]) -> str:
     writer.writerow(CSV_COLUMNS)
     for plan in plans:
         for o in plan.occurrences():
+            row: tuple[object, ...]
             if isinstance(o, Meeting):
                 row = (o.body, "meeting", o.id, o.date, f"{o.start:%H:%M}", o.title, "", o.status)
             elif isinstance(o, Deadline):
@@ -186,10 +185,11 @@ def _known(rules: RuleSet) -> Callable[[Node], str]:
     return read
 
 
-def _status(value: str) -> str:
-    if value not in STATUSES:
-        raise RuleError(f"'{value}' is not a status; expected one of {', '.join(STATUSES)}")
-    return value
+def _status(value: str) -> Status:
+    try:
+        return Status(value)
+    except ValueError:
+        raise RuleError(f"'{value}' is not a status; expected one of {', '.join(Status)}") from None
 
 
 def _meeting(fields: Fields, rules: RuleSet, n: int) -> Meeting:
@@ -204,7 +204,7 @@ def _meeting(fields: Fields, rules: RuleSet, n: int) -> Meeting:
         day,
         Explanation("as given in the schedule", body.meetings.cite, anchor=f"{fields.file}:{fields.line}"),
         time=time,
-        status=fields.take("status", phrase(_status), "planned"),
+        status=fields.take("status", phrase(_status), Status.PLANNED),
         tags=fields.take("tags", listing(identifier), ()),
     )
     fields.done()

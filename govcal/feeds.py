@@ -3,7 +3,8 @@
 Reads the store and the rules and hands `calendars.feed` plain `EventData`. A body
 whose meetings are not open to the public appears only in its members' private
 feeds. Cancelled meetings stay in feeds for a year after they were cancelled, so
-subscribed calendars remove them.
+subscribed calendars remove them. A clerk's deadlines carry alarms at the instants
+the e-mail reminders go (`scheduler.reminders`), so calendar and inbox agree.
 """
 
 from __future__ import annotations
@@ -16,11 +17,14 @@ from calendars.event import EventData
 from calendars.feed import Feed
 from rules.loader import RuleSet
 from rules.model import Body
-from scheduler.store import DeadlineRow, MeetingRow, Store, stored_instant
-from scheduler.workdays import at_time, working_calendar
+from scheduler.attendance import Role
+from scheduler.occurrences import Status
+from scheduler.reminders import alarms, deadline_reminders
+from scheduler.store import Store
+from scheduler.store.database import stored_instant
+from scheduler.store.tables import DeadlineRow, MeetingRow
 
 KEEP_CANCELLED = dt.timedelta(days=366)
-REMINDER_TIME = dt.time(9, 0)
 
 
 def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str | None) -> EventData:
@@ -28,17 +32,17 @@ def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str 
     for deadline in deadlines:
         lines.append(f"{deadline.name}: {stored_instant(deadline.due):%a %d %b %Y %H:%M}")
         lines.append(f"  ({deadline.explanation})")
-    if row.status == "cancelled":
+    if row.status == Status.CANCELLED:
         lines.insert(0, "This meeting is cancelled.\n")
     return EventData(
         uid=row.id,
         sequence=row.sequence,
         start=stored_instant(row.start),
         end=stored_instant(row.end),
-        summary=row.title + (" (extraordinary)" if row.status == "extraordinary" else ""),
+        summary=row.title + (" (extraordinary)" if row.status == Status.EXTRAORDINARY else ""),
         location=row.location,
         description="\n".join(lines),
-        cancelled=row.status == "cancelled",
+        cancelled=row.status == Status.CANCELLED,
         last_modified=stored_instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
     )
@@ -56,7 +60,7 @@ def _deadline_event(
         summary=f"{row.name} ({body_name})",
         location="",
         description=f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}",
-        cancelled=row.status == "cancelled",
+        cancelled=row.status == Status.CANCELLED,
         last_modified=stored_instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
         alarms=alarms,
@@ -68,10 +72,10 @@ def _meeting_events(
 ) -> dict[str, list[EventData]]:
     """The events of these bodies' kept meetings, by body, from one read."""
     rows = store.meetings(body_ids)
-    rows = [m for m in rows if m.status != "cancelled" or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
+    rows = [m for m in rows if m.status != Status.CANCELLED or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
     for deadline in store.deadlines(body_ids):
-        if deadline.meeting_id and deadline.status != "cancelled":
+        if deadline.meeting_id and deadline.status != Status.CANCELLED:
             by_meeting[deadline.meeting_id].append(deadline)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
@@ -122,17 +126,13 @@ def member_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, bas
 
 
 def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
-    """A clerk's deadlines, each with alarms 3 working days before and on the day, at 09:00."""
-    bodies = [b for b in store.bodies_of(member, "clerk") if b in rules.bodies]
+    """A clerk's deadlines, each with alarms when its e-mail reminders go."""
+    bodies = [b for b in store.bodies_of(member, Role.CLERK) if b in rules.bodies]
     events = []
     for row in store.deadlines(bodies):
-        if row.status == "cancelled" and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
+        if row.status == Status.CANCELLED and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
             continue
         body = rules[row.body_id]
-        calendar = working_calendar(body.nation, body.closures)
-        alarms = (
-            at_time(calendar.working_days_before(row.date, 3), REMINDER_TIME),
-            at_time(calendar.on_or_before(row.date), REMINDER_TIME),
-        )
-        events.append(_deadline_event(row, body.name, alarms, base_url))
+        planned = deadline_reminders(body, row.rule, row.date, stored_instant(row.due))
+        events.append(_deadline_event(row, body.name, alarms(planned), base_url))
     return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")

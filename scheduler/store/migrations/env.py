@@ -2,13 +2,16 @@
 
 from alembic import context
 
-from scheduler.store import Base, engine_for
+from scheduler.store.database import engine_for
+from scheduler.store.tables import Base
 
 config = context.config
 
 
 def run_migrations_online() -> None:
-    engine = engine_for(config.get_main_option("sqlalchemy.url"))
+    url = config.get_main_option("sqlalchemy.url")
+    assert url is not None, "alembic_config() sets the URL"
+    engine = engine_for(url)
     with engine.connect() as connection:
         context.configure(connection=connection, target_metadata=Base.metadata, render_as_batch=True)
         with context.begin_transaction():

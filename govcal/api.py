@@ -1,0 +1,229 @@
+"""The admin API: the operations as JSON over HTTP, for admin tokens only.
+
+Every request carries `Authorization: Bearer <token>` (401 without one, 403 for an
+unknown or revoked one). A user's mistake is a 4xx with a reason and changes
+nothing: 400 bad input, 404 unknown body or meeting, 409 an edit that would break
+a rule (send `force: true` to accept it knowingly). The OpenAPI schema is served
+at /openapi.json.
+
+Each route parses its request, calls one function of `govcal.operations` (the same
+one the CLI calls) and returns what it answers.
+"""
+
+# No `from __future__ import annotations`: FastAPI reads these annotations at run time,
+# and the `Admin` dependency below is local to `create_app`.
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+
+from govcal.clock import utc_now
+from govcal.operations import Context, meetings, people, planning, reminders
+from govcal.operations.access import Unauthorised, admin_of
+from rules.errors import NotFound, RuleError
+from rules.loader import ID_PATTERN
+from rules.phrases import parse_time
+from scheduler.attendance import Presence, Role
+from scheduler.extraordinary import Request as ExtraordinaryRequest
+from scheduler.store.tables import MeetingRow
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
+
+TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
+LAST_CYCLE = LAST_YEAR - 1  # a cycle year starting in the last year would run past the calendars
+
+
+class PlanRequest(BaseModel):
+    year: int = Field(ge=FIRST_YEAR, le=LAST_CYCLE, description="cycle year, by the calendar year it starts in")
+    bodies: list[Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]] | None = Field(default=None, max_length=500)
+
+
+class EditRequest(BaseModel):
+    action: Literal["move", "add", "cancel", "fix"]
+    id: str | None = Field(default=None, max_length=300, description="the meeting (move, cancel, fix)")
+    body: str | None = Field(default=None, pattern=ID_PATTERN, max_length=100, description="the body (add)")
+    date: dt.date | None = None
+    time: str | None = Field(default=None, pattern=TIME)
+    force: bool = False
+
+
+class ExtraordinaryBody(BaseModel):
+    body: str = Field(pattern=ID_PATTERN, max_length=100)
+    received: dt.datetime
+    requested_by: str | None = Field(default=None, max_length=200)
+    seconded_by: str | None = Field(default=None, max_length=200)
+    chair: bool = False
+    confirm: dt.date | None = Field(default=None, description="put this proposed day in the kept schedule")
+    force: bool = False
+
+
+class DoneBody(BaseModel):
+    id: str = Field(
+        min_length=1, max_length=300, description="the deadline, e.g. worcestershire-jcb/2026-27/meeting-05/papers"
+    )
+
+
+class MemberBody(BaseModel):
+    body: str = Field(pattern=ID_PATTERN, max_length=100)
+    name: str = Field(min_length=1, max_length=200)
+    role: Role = Role.MEMBER
+    organisation: str = Field(default="", max_length=200)
+    email: str = Field(default="", max_length=320)
+
+
+class PresentBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    for_member: str | None = Field(default=None, max_length=200, description="set when a named substitute")
+
+
+class AttendanceBody(BaseModel):
+    meeting: str = Field(max_length=300)
+    present: list[PresentBody] = Field(max_length=500)
+
+
+def _meeting(row: MeetingRow) -> dict[str, Any]:
+    return {
+        "id": row.id,
+        "body": row.body_id,
+        "cycle": row.cycle,
+        "date": row.date.isoformat(),
+        "status": row.status,
+        "sequence": row.sequence,
+        "manual": row.manual,
+        "explanation": row.explanation,
+    }
+
+
+def _committed(answer: dict[str, Any], committed: bool) -> JSONResponse:
+    """200 for a change kept, 409 for one refused because it breaks a rule."""
+    return JSONResponse(status_code=200 if committed else 409, content=answer)
+
+
+def create_app(ctx: Context) -> FastAPI:
+    """The API over one rule set and one store."""
+    app = FastAPI(title="govcal admin API", version="1", description=__doc__)
+
+    @app.exception_handler(RuleError)
+    async def _bad_input(_: Request, error: RuleError) -> JSONResponse:
+        if isinstance(error, Unauthorised):
+            headers = {} if error.known else {"WWW-Authenticate": "Bearer"}
+            return JSONResponse(
+                status_code=403 if error.known else 401, content={"detail": str(error)}, headers=headers
+            )
+        return JSONResponse(status_code=404 if isinstance(error, NotFound) else 400, content={"detail": str(error)})
+
+    def admin(authorization: Annotated[str | None, Header()] = None) -> str:
+        return admin_of(ctx, authorization)
+
+    Admin = Annotated[str, Depends(admin)]
+
+    @app.get("/api/bodies")
+    def bodies(_: Admin) -> list[dict[str, Any]]:
+        """The bodies in the rules, with how often they meet."""
+        return [
+            {"id": b.id, "name": b.name, "frequency": b.meetings.frequency.phrase if b.meetings.frequency else None}
+            for b in ctx.rules
+        ]
+
+    @app.get("/api/meetings")
+    def kept_meetings(
+        _: Admin, body: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=100)] = None
+    ) -> list[dict[str, Any]]:
+        """Kept meetings, optionally of one body."""
+        if body is not None:
+            ctx.body(body)
+        return [_meeting(row) for row in ctx.store.meetings([body] if body else None)]
+
+    @app.post("/api/plan")
+    def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:
+        """Plan and keep a cycle year (idempotent; manual changes are kept and reported)."""
+        now = utc_now()
+        plans = planning.plan(ctx, [request.year], request.bodies, today=now.date())
+        changes = planning.save(ctx, plans, actor=actor, now=now)
+        return {
+            "added": len(changes.added),
+            "moved": changes.moved,
+            "updated": len(changes.updated),
+            "cancelled": changes.cancelled,
+            "conflicts": changes.conflicts,
+        }
+
+    @app.post("/api/meeting-edits")
+    def edit(request: EditRequest, actor: Admin) -> JSONResponse:
+        """Move, add, cancel or fix a meeting; 409 with the findings if it breaks a rule unforced."""
+        result = meetings.edit_meeting(
+            ctx,
+            request.action,
+            actor=actor,
+            now=utc_now(),
+            meeting_id=request.id,
+            body_id=request.body,
+            day=request.date,
+            time=parse_time(request.time) if request.time else None,
+            force=request.force,
+        )
+        return _committed(result.as_dict(), result.committed)
+
+    @app.get("/api/check")
+    def check(
+        _: Admin,
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
+        year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_CYCLE)],
+    ) -> dict[str, Any]:
+        """Does the kept schedule of a body's cycle year comply?"""
+        findings = planning.check_kept(ctx, body, year)
+        return {
+            "complies": not any(f.ok is False for f in findings),
+            "findings": [{"ok": f.ok, "rule": f.rule, "clause": str(f.cite), "message": f.message} for f in findings],
+        }
+
+    @app.post("/api/extraordinary")
+    def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
+        """Dates for an extraordinary meeting on a request received by the Chair (E1-E3);
+        with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
+        received = request.received if request.received.tzinfo else request.received.replace(tzinfo=LONDON)
+        asked = ExtraordinaryRequest(received, request.requested_by, request.seconded_by, request.chair)
+        answer = meetings.extraordinary(
+            ctx, request.body, asked, confirm=request.confirm, force=request.force, actor=actor, now=utc_now()
+        )
+        return _committed(answer.as_dict(), answer.confirmed is None or answer.confirmed.committed)
+
+    @app.post("/api/deadlines/done")
+    def deadline_done(request: DoneBody, actor: Admin) -> dict[str, str]:
+        """Mark a deadline done: its later reminders and overdue notice stop."""
+        reminders.mark_done(ctx, request.id, actor=actor, now=utc_now())
+        return {"id": request.id, "status": "done"}
+
+    @app.post("/api/members")
+    def add_member(request: MemberBody, actor: Admin) -> dict[str, str]:
+        """Give someone a role on a body."""
+        people.add_member(
+            ctx,
+            request.body,
+            request.name,
+            request.role,
+            organisation=request.organisation,
+            email=request.email,
+            actor=actor,
+            now=utc_now(),
+        )
+        return {"body": request.body, "name": request.name, "role": request.role}
+
+    @app.post("/api/attendance")
+    def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:
+        """Record who came to a meeting; answers whether it was quorate."""
+        present = [Presence(p.name, p.for_member) for p in request.present]
+        return people.record_attendance(ctx, request.meeting, present, actor=actor, now=utc_now()).as_dict()
+
+    @app.get("/api/attendance")
+    def attendance_report(
+        _: Admin,
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
+        until: dt.date,
+        cycle: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2})?$")] = None,
+    ) -> dict[str, Any]:
+        """The attendance record (A11) and the absences to follow up (A7)."""
+        return people.attendance_report(ctx, body, until, cycle).as_dict()
+
+    return app

@@ -1,0 +1,47 @@
+"""The `govcal` command: plan, check, explain, date, bodies, meeting, extraordinary,
+member, attendance, admin and feed tokens, reminders, deadline, serve, export, db.
+
+Each command parses its arguments, calls the operations layer and presents what it
+answers. Exit status: 0 success, 1 compliance failures (or a plan with problems),
+2 bad input. A user's mistake is one line on stderr, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+from govcal.cli import access, meetings, people, plans, reminders, server
+from govcal.cli.common import BAD_INPUT, OK
+from govcal.settings import Settings
+from rules.errors import RuleError
+
+GROUPS = (plans, meetings, people, access, reminders, server)
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(
+        prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items."
+    )
+    commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for group in GROUPS:
+        group.register(commands)
+    return main
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    args.settings = Settings.from_environ(os.environ)  # the environment, read once
+    try:
+        return int(args.run(args))
+    except RuleError as error:
+        print(f"govcal: {error}", file=sys.stderr)
+        return BAD_INPUT
+    except BrokenPipeError:
+        return OK
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,143 @@
+"""What every command shares: output, progress bars, argument types and options, the context."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import getpass
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from pathlib import Path
+
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from govcal.operations import Context
+from govcal.settings import Settings
+from rules.errors import RuleError
+from rules.phrases import parse_time
+from scheduler.checker import Finding
+from scheduler.store.database import DEFAULT_URL
+from scheduler.workdays import LONDON
+
+OK, FAILED, BAD_INPUT = 0, 1, 2
+Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
+
+
+def console() -> Console:
+    """Rich output; wide and plain when piped, so scripts get whole lines."""
+    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+
+
+@contextmanager
+def progress(description: str, total: int, quiet: bool = False) -> Iterator[Callable[[int], object]]:
+    """A progress bar for long work, on a terminal only (on stderr, cleared when done).
+
+    Yields `advance(n)`. Quiet when output is for a script: `quiet` (--json, --csv)
+    or either stream not a terminal.
+    """
+    if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
+        yield lambda n: None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    ) as bar:
+        task = bar.add_task(description, total=total)
+        yield lambda n: bar.advance(task, n)
+
+
+def settings(args: argparse.Namespace) -> Settings:
+    """The environment's settings with the command's own options in their place."""
+    base: Settings = args.settings
+    return base.with_options(database=getattr(args, "database", None), public_url=getattr(args, "public_url", None))
+
+
+def context(args: argparse.Namespace) -> Context:
+    """The rules the command names (default: the built-in bodies) and its database."""
+    return Context.load(settings(args), getattr(args, "rules", None) or None)
+
+
+# -- argument types ------------------------------------------------------------------
+
+
+def date_arg(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it like 2026-12-29") from None
+
+
+def time_arg(value: str) -> dt.time:
+    try:
+        return parse_time(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(str(error)) from None
+
+
+def moment_arg(value: str) -> dt.datetime:
+    """A date and time, in Europe/London unless it says otherwise."""
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a date and time; write it like '2026-03-03 10:15'"
+        ) from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+# -- options -----------------------------------------------------------------------
+
+
+def with_database(sub: argparse.ArgumentParser, *, actor: bool = True) -> argparse.ArgumentParser:
+    """--database, and --by (who is making the change) where the command changes something."""
+    sub.add_argument(
+        "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
+    )
+    if actor:
+        sub.add_argument(
+            "--by", default=getpass.getuser(), metavar="NAME", help="who is making the change, for the audit trail"
+        )
+    return sub
+
+
+def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    sub.add_argument(
+        "--rules",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="rule file or directory (repeatable; default: the built-in seed bodies)",
+    )
+    return sub
+
+
+# -- shared output -------------------------------------------------------------------
+
+
+def print_findings(findings: Sequence[Finding], verbose: bool) -> None:
+    """Findings grouped by body and cycle, with a verdict each; passing checks on request."""
+    out = console()
+    by_body: dict[tuple[str, str], list[Finding]] = {}
+    for finding in findings:
+        by_body.setdefault((finding.body, finding.cycle), []).append(finding)
+    for (body, cycle), own in by_body.items():
+        failed = sum(f.ok is False for f in own)
+        unknown = sum(f.ok is None for f in own)
+        verdict = (
+            "[red]does not comply[/red]"
+            if failed
+            else "[yellow]cannot be fully checked[/yellow]"
+            if unknown
+            else "[green]complies[/green]"
+        )
+        out.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed)")
+        for finding in own:
+            if finding.ok is not True or verbose:
+                colour = {True: "green", False: "red", None: "yellow"}[finding.ok]
+                out.print(f"  [{colour}]{finding}[/{colour}]")

@@ -1,0 +1,148 @@
+"""Commands that change meetings: meeting move/add/cancel/fix, extraordinary."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+from rich.table import Table
+
+from govcal.cli.common import (
+    FAILED,
+    OK,
+    Commands,
+    console,
+    context,
+    date_arg,
+    moment_arg,
+    time_arg,
+    with_database,
+    with_rules,
+)
+from govcal.clock import utc_now
+from govcal.operations import meetings
+from govcal.operations.meetings import EditResult, StandIns
+from rules.model import NATIONS
+from scheduler.extraordinary import Request
+
+
+def cmd_meeting(args: argparse.Namespace) -> int:
+    result = meetings.edit_meeting(
+        context(args),
+        args.action,
+        actor=args.by,
+        now=utc_now(),
+        meeting_id=getattr(args, "id", None),
+        body_id=getattr(args, "body", None),
+        day=getattr(args, "date", None),
+        time=getattr(args, "time", None),
+        force=getattr(args, "force", False),
+    )
+    return _report_edit(result, f"{args.action} {result.meeting_id}: done")
+
+
+def _report_edit(result: EditResult, done: str) -> int:
+    """An edit's outcome: the rules it breaks, then done (0) or not changed and why (1)."""
+    out = console()
+    for finding in result.new_failures:
+        out.print(f"[red]breaks[/red] {finding}")
+    if not result.committed:
+        reason = result.notice or "the change would break the rules above"
+        out.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")
+        return FAILED
+    out.print(f"{done}; deadlines and items: {result.changes.summary()}")
+    return OK
+
+
+def cmd_extraordinary(args: argparse.Namespace) -> int:
+    request = Request(args.received, args.requested_by, args.seconded_by, args.chair)
+    stand_ins = StandIns(args.notice, args.window_days, args.nation)
+    answer = meetings.extraordinary(
+        context(args),
+        args.body,
+        request,
+        stand_ins=stand_ins,
+        confirm=args.confirm,
+        force=args.force,
+        actor=args.by,
+        now=utc_now(),
+    )
+    if answer.confirmed is not None:
+        return _report_edit(answer.confirmed, f"confirmed {answer.confirmed.meeting_id} on {args.confirm:%a %d %b %Y}")
+    if args.json:
+        print(json.dumps(answer.as_dict(), indent=2))
+        return OK
+    result = answer.proposals
+    out = console()
+    out.print(
+        f"Request received {request.received:%a %d %b %Y %H:%M};"
+        f" papers can go out from {result.papers_from:%a %d %b %Y}"
+    )
+    out.print(
+        f"Notice: {answer.notice} the meeting;"
+        f" window: {answer.window.n} days from receipt, to {result.window_end:%a %d %b %Y}"
+    )
+    table = Table(title="Possible dates, most notice first", title_justify="left")
+    for column in ("date", "papers by", "notice (working days)", "meets notice"):
+        table.add_column(column)
+    for p in result.proposals:
+        table.add_row(
+            f"{p.date:%a %d %b %Y}",
+            f"{p.notice_deadline:%a %d %b %Y}",
+            str(p.notice_working_days),
+            "yes" if p.meets_notice else "no",
+        )
+    out.print(table)
+    out.print(("[green]" if result.feasible else "[red]") + result.verdict())
+    return OK
+
+
+def register(commands: Commands) -> None:
+    meeting = commands.add_parser("meeting", help="move, add, cancel or fix a kept meeting")
+    actions = meeting.add_subparsers(dest="action", required=True, metavar="ACTION")
+    move = with_database(with_rules(actions.add_parser("move", help="move a meeting to another date and/or time")))
+    move.add_argument("id")
+    move.add_argument("date", nargs="?", type=date_arg)
+    move.add_argument("--time", type=time_arg)
+    add = with_database(with_rules(actions.add_parser("add", help="add a meeting")))
+    add.add_argument("body")
+    add.add_argument("date", type=date_arg)
+    add.add_argument("--time", type=time_arg)
+    cancel = with_database(with_rules(actions.add_parser("cancel", help="cancel a meeting (kept, marked cancelled)")))
+    cancel.add_argument("id")
+    fix = with_database(
+        with_rules(actions.add_parser("fix", help="pin a meeting's date so re-planning never moves it"))
+    )
+    fix.add_argument("id")
+    for sub in (move, add, cancel):
+        sub.add_argument("--force", action="store_true", help="commit even if the change breaks a rule")
+    for sub in (move, add, cancel, fix):
+        sub.set_defaults(run=cmd_meeting)
+
+    extra = with_rules(
+        commands.add_parser("extraordinary", help="dates for an extraordinary meeting on request (E1-E3)")
+    )
+    extra.add_argument("body", nargs="?", help="the body (its rules give the window and notice)")
+    extra.add_argument(
+        "--received",
+        type=moment_arg,
+        required=True,
+        metavar="WHEN",
+        help="when the Chair received the request, e.g. '2026-03-03 10:15' (Europe/London)",
+    )
+    who = extra.add_mutually_exclusive_group()
+    who.add_argument("--chair", action="store_true", help="the Chair calls the meeting (no seconder needed)")
+    who.add_argument("--requested-by", metavar="MEMBER", help="the member who asked")
+    extra.add_argument("--seconded-by", metavar="MEMBER", help="the member who agreed in writing")
+    extra.add_argument("--nation", choices=sorted(NATIONS), help="stand in for the body's nation")
+    extra.add_argument("--window-days", type=int, metavar="N", help="stand in for the window (default 14 days)")
+    extra.add_argument(
+        "--notice",
+        metavar="PHRASE",
+        help="stand in for the notice rule (default: the body's, else '5 clear working days before')",
+    )
+    extra.add_argument("--json", action="store_true")
+    extra.add_argument("--confirm", type=date_arg, metavar="DATE", help="put this proposed day in the kept schedule")
+    extra.add_argument("--force", action="store_true", help="with --confirm: accept a day that misses the notice rule")
+    with_database(extra)
+    extra.set_defaults(run=cmd_extraordinary)

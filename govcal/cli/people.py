@@ -1,0 +1,106 @@
+"""Commands about people: member add, attendance record/quorum/report."""
+
+from __future__ import annotations
+
+import argparse
+
+from rich.table import Table
+
+from govcal.cli.common import FAILED, OK, Commands, console, context, date_arg, with_database, with_rules
+from govcal.clock import utc_now
+from govcal.operations import people
+from govcal.operations.people import ROLES, Quorum
+from scheduler.attendance import Presence
+
+
+def cmd_member_add(args: argparse.Namespace) -> int:
+    people.add_member(
+        context(args),
+        args.body,
+        args.name,
+        args.role,
+        organisation=args.organisation,
+        email=args.email,
+        actor=args.by,
+        now=utc_now(),
+    )
+    print(f"{args.name}: {args.role} of {args.body}")
+    return OK
+
+
+def _presence(value: str) -> Presence:
+    """'Name' for a member present, 'Substitute=Member' for a named substitute."""
+    name, _, for_member = value.partition("=")
+    if not name.strip() or (_ and not for_member.strip()):
+        raise argparse.ArgumentTypeError(f"'{value}': write a name, or 'Substitute=Member'")
+    return Presence(name.strip(), for_member.strip() or None)
+
+
+def cmd_attendance_record(args: argparse.Namespace) -> int:
+    answer = people.record_attendance(context(args), args.meeting, args.present, actor=args.by, now=utc_now())
+    console().print(f"recorded {len(args.present)} present at {args.meeting}")
+    return _print_quorum(answer)
+
+
+def cmd_attendance_quorum(args: argparse.Namespace) -> int:
+    return _print_quorum(people.quorum_at(context(args), args.meeting))
+
+
+def _print_quorum(answer: Quorum) -> int:
+    out = console()
+    if answer.result is None:
+        out.print(f"{answer.body_name}'s terms of reference set no quorum")
+        return OK
+    verdict = "[green]quorate[/green]" if answer.result.quorate else "[red]not quorate[/red]"
+    out.print(f"{answer.meeting}: {verdict} ({answer.result.counted} counted)")
+    for reason in answer.result.reasons:
+        out.print(f"  [red]{reason}[/red]")
+    return OK if answer.result.quorate else FAILED
+
+
+def cmd_attendance_report(args: argparse.Namespace) -> int:
+    until = args.until or utc_now().date()
+    report = people.attendance_report(context(args), args.body, until, args.cycle)
+    table = Table(
+        title=f"Attendance at {report.body_name}" + (f", {args.cycle}" if args.cycle else ""), title_justify="left"
+    )
+    for column in ("member", "held", "attended", "by substitute", "absent"):
+        table.add_column(column)
+    for line in report.lines:
+        table.add_row(line.member, str(line.held), str(line.attended), str(line.substituted), str(line.absent))
+    out = console()
+    out.print(table)
+    for follow_up in report.follow_up:
+        out.print(f"[yellow]follow up:[/yellow] {follow_up}")
+    return OK
+
+
+def register(commands: Commands) -> None:
+    member = commands.add_parser("member", help="the people on a body")
+    member_commands = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")
+    member_add = with_database(with_rules(member_commands.add_parser("add", help="give someone a role on a body")))
+    member_add.add_argument("body")
+    member_add.add_argument("name")
+    member_add.add_argument("--role", default="member", choices=ROLES)
+    member_add.add_argument("--organisation", default="", help="the partner organisation they represent")
+    member_add.add_argument("--email", default="")
+    member_add.set_defaults(run=cmd_member_add)
+
+    attendance = commands.add_parser("attendance", help="who came: record it, check quorum, report the year")
+    attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")
+    record = with_database(with_rules(attendance_commands.add_parser("record", help="record who was at a meeting")))
+    record.add_argument("meeting")
+    record.add_argument("present", nargs="+", type=_presence, help="'Name', or 'Substitute=Member'")
+    record.set_defaults(run=cmd_attendance_record)
+    quorum = with_database(with_rules(attendance_commands.add_parser("quorum", help="was a meeting quorate?")))
+    quorum.add_argument("meeting")
+    quorum.set_defaults(run=cmd_attendance_quorum)
+    report = with_database(
+        with_rules(
+            attendance_commands.add_parser("report", help="the attendance record (A11) and absences to follow up (A7)")
+        )
+    )
+    report.add_argument("body")
+    report.add_argument("--cycle", help="only this cycle, e.g. 2026-27")
+    report.add_argument("--until", type=date_arg, metavar="DATE", help="up to this day (default: today)")
+    report.set_defaults(run=cmd_attendance_report)

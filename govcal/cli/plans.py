@@ -1,0 +1,213 @@
+"""Commands that plan and read the year: bodies, plan, check, explain, date."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from rich.table import Table
+
+from govcal.cli.common import (
+    FAILED,
+    OK,
+    Commands,
+    console,
+    context,
+    date_arg,
+    print_findings,
+    progress,
+    time_arg,
+    with_database,
+    with_rules,
+)
+from govcal.clock import utc_now
+from govcal.operations import planning
+from govcal.operations.calculator import work_out
+from govcal.schedule_files import plan_csv, plan_dict
+from rules.model import DEFAULT_NATION, NATIONS
+from scheduler.checker import Finding
+from scheduler.occurrences import BodyPlan, Deadline, Meeting
+from scheduler.store.database import redacted
+
+
+def cmd_bodies(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    table = Table(title="Bodies", title_justify="left")
+    for column in ("id", "name", "meets", "cycle starts", "nation", "file"):
+        table.add_column(column)
+    for body in ctx.rules:
+        meets = body.meetings.frequency.phrase if body.meetings.frequency else ""
+        related = ", ".join(f"{r.kind} {r.body}" for r in body.meetings.relations)
+        meets = "; ".join(part for part in (meets, related) if part)
+        table.add_row(
+            body.id,
+            body.name,
+            meets,
+            dt.date(2000, body.cycle_start, 1).strftime("%B"),
+            body.nation,
+            Path(body.source_file).name,
+        )
+    console().print(table)
+    return OK
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    years = range(args.year, args.year + args.years) if args.year else None
+    quiet = args.json or args.csv
+    now = utc_now()
+    with progress("planning bodies", len(args.body or ctx.rules.bodies), quiet) as advance:
+        plans = planning.plan(ctx, years, args.body, today=now.date(), advance=advance)
+    if args.save:
+        with progress("saving plans", len(plans), quiet) as advance:
+            changes = planning.save(ctx, plans, actor=args.by, now=now, advance=advance)
+        print(f"saved to {redacted(ctx.settings.database_url)}: {changes.summary()}", file=sys.stderr)
+        for conflict in changes.conflicts:
+            print(f"conflict: {conflict}", file=sys.stderr)
+    if args.json:
+        print(json.dumps(plan_dict(plans), indent=2))
+    elif args.csv:
+        sys.stdout.write(plan_csv(plans))
+    else:
+        _print_plans(plans)
+    return FAILED if any(plan.problems for plan in plans) else OK
+
+
+def _print_plans(plans: Sequence[BodyPlan]) -> None:
+    out = console()
+    for plan in plans:
+        table = Table(
+            title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False
+        )
+        table.add_column("date", no_wrap=True)
+        table.add_column("time", no_wrap=True)
+        table.add_column("what")
+        table.add_column("why")
+        for o in plan.occurrences():
+            if isinstance(o, Meeting):
+                when, what, style = (
+                    f"{o.start:%H:%M}",
+                    f"[bold]Meeting[/bold] ({'public' if o.public else 'private'})",
+                    "bold",
+                )
+            elif isinstance(o, Deadline):
+                when, what, style = f"{o.due:%H:%M}", o.name, ""
+            else:
+                when, what, style = "", f"[italic]{o.name}[/italic]", ""
+            table.add_row(f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
+        out.print(table)
+        for note in plan.notes:
+            out.print(f"[yellow]note:[/yellow] {note}")
+        for problem in plan.problems:
+            out.print(f"[red]problem:[/red] {problem}")
+        out.print()
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    findings = planning.check_file(context(args), Path(args.schedule))
+    failed = [f for f in findings if f.ok is False]
+    if args.json:
+        print(json.dumps({"complies": not failed, "findings": [_finding_dict(f) for f in findings]}, indent=2))
+    else:
+        print_findings(findings, verbose=args.verbose)
+    return FAILED if failed else OK
+
+
+def _finding_dict(finding: Finding) -> dict[str, Any]:
+    return {
+        "body": finding.body,
+        "cycle": finding.cycle,
+        "rule": finding.rule,
+        "ref": finding.cite.ref,
+        "clause": finding.cite.clause,
+        "ok": finding.ok,
+        "message": finding.message,
+    }
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    # the kept date and its history where there is a database: one named, or ./govcal.db (never creates one)
+    kept = ctx.settings.database_named or Path("govcal.db").exists()
+    explained = planning.explain(ctx, args.id, kept=kept)
+    if args.json:
+        print(
+            json.dumps(
+                {"id": explained.id, "date": explained.date.isoformat(), "explanation": explained.lines}, indent=2
+            )
+        )
+        return OK
+    out = console()
+    out.print(f"[bold]{explained.id}[/bold]: {explained.kind} on {explained.date:%A %d %B %Y}")
+    for line in explained.lines:
+        out.print(f"  {line}")
+    return OK
+
+
+def cmd_date(args: argparse.Namespace) -> int:
+    worked = work_out(args.phrase, args.nation, args.closed, args.time)
+    if args.json:
+        print(json.dumps(worked.as_dict(), indent=2))
+        return OK
+    out = console()
+    out.print(
+        f"[bold]{worked.date:%A %d %B %Y}[/bold] at {worked.due:%H:%M %Z}:"
+        f" {worked.offset} {worked.anchor:%a %d %b %Y} ({worked.nation})"
+    )
+    for passed in worked.skipped:
+        out.print(f"  skipped {passed}")
+    return OK
+
+
+def register(commands: Commands) -> None:
+    plan = with_rules(commands.add_parser("plan", help="plan cycle years for every body"))
+    plan.add_argument(
+        "year",
+        nargs="?",
+        type=int,
+        help="cycle year, by the calendar year it starts in (default: the cycle containing today)",
+    )
+    plan.add_argument("--years", type=int, default=1, help="how many cycle years from YEAR (default 1)")
+    plan.add_argument("--body", action="append", metavar="ID", help="only this body (repeatable)")
+    plan.add_argument(
+        "--save", action="store_true", help="keep the plan in the database (idempotent; manual changes kept)"
+    )
+    with_database(plan)
+    output = plan.add_mutually_exclusive_group()
+    output.add_argument("--json", action="store_true", help="print JSON (a schedule `check` reads)")
+    output.add_argument("--csv", action="store_true", help="print CSV, one row per date")
+    plan.set_defaults(run=cmd_plan)
+
+    check = with_rules(commands.add_parser("check", help="check a schedule file against the rules"))
+    check.add_argument("schedule", help="schedule file (YAML or JSON; `plan --json` writes one)")
+    check.add_argument("--json", action="store_true")
+    check.add_argument("--verbose", "-v", action="store_true", help="show passing checks too")
+    check.set_defaults(run=cmd_check)
+
+    explain = with_rules(commands.add_parser("explain", help="why a planned date is what it is"))
+    explain.add_argument("id", help="the date's id, e.g. worcestershire-jcb/2026-27/meeting-05/papers")
+    explain.add_argument("--json", action="store_true")
+    explain.add_argument(
+        "--database", metavar="URL", help="also show the kept date and its history (default: ./govcal.db if present)"
+    )
+    explain.set_defaults(run=cmd_explain)
+
+    date = commands.add_parser("date", help="working-day calculator: '5 clear working days before 2026-04-15'")
+    date.add_argument("phrase", help="an offset phrase and a meeting date")
+    date.add_argument("--nation", choices=sorted(NATIONS), default=DEFAULT_NATION)
+    date.add_argument(
+        "--closed", action="append", type=date_arg, default=[], metavar="DATE", help="a closure day (repeatable)"
+    )
+    date.add_argument(
+        "--time", type=time_arg, default=dt.time(17, 0), help="the deadline's time of day (default 17:00)"
+    )
+    date.add_argument("--json", action="store_true")
+    date.set_defaults(run=cmd_date)
+
+    bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
+    bodies.set_defaults(run=cmd_bodies)

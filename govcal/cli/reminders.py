@@ -1,0 +1,78 @@
+"""Commands for reminders: reminders (list), reminders send, deadline done."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+
+from rich.table import Table
+
+from govcal.cli.common import FAILED, OK, Commands, console, context, moment_arg, settings, with_database
+from govcal.clock import utc_now
+from govcal.mail import Smtp
+from govcal.operations import reminders
+from govcal.settings import SMTP_VARIABLE, Settings
+from rules.errors import RuleError
+
+SHOWN_PENDING = 20
+
+
+def smtp(config: Settings) -> Smtp:
+    """The mail server reminders go through, or a `RuleError` saying how to name one."""
+    if not config.smtp_url:
+        raise RuleError(f"set {SMTP_VARIABLE}, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host:465")
+    return Smtp.from_url(config.smtp_url)
+
+
+def cmd_reminders(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    if args.reminders_action == "send":
+        result = reminders.send_due(ctx, args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}")
+        print(
+            f"sent {result.sent} ({result.late} late), {result.retrying} to retry,"
+            f" {result.superseded} superseded by overdue notices, {result.done} done"
+        )
+        return OK if not result.retrying else FAILED
+    rows = reminders.outbox(ctx)
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return OK
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row["state"]] = counts.get(row["state"], 0) + 1
+    out = console()
+    out.print(", ".join(f"{n} {s}" for s, n in sorted(counts.items())) or "no reminders")
+    table = Table(title="Failed (retrying) and due next", title_justify="left")
+    for column in ("due", "state", "kind", "deadline", "last error"):
+        table.add_column(column)
+    shown = [r for r in rows if r["state"] == "failed"] + [r for r in rows if r["state"] == "pending"][:SHOWN_PENDING]
+    for r in shown:
+        due = dt.datetime.fromisoformat(r["due"])
+        table.add_row(f"{due:%a %d %b %Y %H:%M}", r["state"], r["kind"], r["deadline"], r["last_error"] or "")
+    out.print(table)
+    return OK
+
+
+def cmd_deadline_done(args: argparse.Namespace) -> int:
+    reminders.mark_done(context(args), args.id, actor=args.by, now=utc_now())
+    print(f"{args.id}: done; its later reminders will not be sent")
+    return OK
+
+
+def register(commands: Commands) -> None:
+    listing = commands.add_parser("reminders", help="the reminder outbox: what is pending, sent, late, failed")
+    listing.add_argument("reminders_action", nargs="?", choices=("list", "send"), default="list")
+    listing.add_argument(
+        "--now", type=moment_arg, metavar="ISO-DATETIME", help="with send: dispatch what is due at this moment"
+    )
+    listing.add_argument("--json", action="store_true")
+    with_database(listing, actor=False)
+    listing.set_defaults(run=cmd_reminders)
+
+    deadline = commands.add_parser("deadline", help="mark a deadline done")
+    deadline_commands = deadline.add_subparsers(dest="deadline_command", required=True, metavar="COMMAND")
+    done = with_database(deadline_commands.add_parser("done", help="mark it done so its later reminders stop"))
+    done.add_argument("id", help="e.g. worcestershire-jcb/2026-27/meeting-05/papers")
+    done.set_defaults(run=cmd_deadline_done)

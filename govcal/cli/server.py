@@ -1,0 +1,94 @@
+"""Commands that serve and publish: serve, export, db upgrade."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import socket
+import sys
+from pathlib import Path
+
+from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
+from govcal.cli.reminders import smtp
+from govcal.clock import start_reminder_clock, utc_now
+from govcal.operations import planning
+from govcal.settings import SMTP_VARIABLE
+from scheduler.store.database import redacted, upgrade
+
+CHECK_EVERY = 1.0  # seconds between asking the store whether anything changed: edits show within a second
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import uvicorn  # the server is needed only here
+
+    from govcal.api import create_app
+    from govcal.web import RedactTokens, feed_server
+
+    ctx = context(args)
+    changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
+    if changes is not None:  # a fresh database: there is a year to see at once
+        where = redacted(ctx.settings.database_url)
+        print(f"planned {len(ctx.rules)} bodies into {where}: {changes.summary()}", file=sys.stderr)
+    server = feed_server(create_app(ctx), ctx, ctx.settings.public_url, check_every=CHECK_EVERY)
+    clock = None
+    if ctx.settings.smtp_url:
+        worker = f"serve-{socket.gethostname()}-{os.getpid()}"
+        clock = start_reminder_clock(ctx, smtp(ctx.settings), worker)
+        print(f"reminders: dispatching every minute as {worker}", file=sys.stderr)
+    else:
+        print(f"reminders: not sending (set {SMTP_VARIABLE} to send them)", file=sys.stderr)
+    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
+    print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
+    try:
+        uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
+    finally:
+        if clock is not None:
+            clock.shutdown(wait=False)
+    return OK
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from govcal.web import export  # FastAPI is needed only by the commands that serve or export
+
+    ctx = context(args)
+    feeds = 1 + sum(body.meetings.public for body in ctx.rules)  # all.ics and each public body's
+    with progress("exporting feeds", feeds) as advance:
+        written = export(ctx.store, ctx.rules, Path(args.folder), utc_now(), ctx.settings.public_url, advance)
+    print(f"wrote {len(written)} feeds to {args.folder} ({sum(p.stat().st_size for p in written):,} bytes)")
+    return OK
+
+
+def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    url = settings(args).database_url
+    upgrade(url)
+    print(f"{redacted(url)} is at the newest schema")
+    return OK
+
+
+def register(commands: Commands) -> None:
+    serve = with_rules(
+        commands.add_parser("serve", help="serve the admin API (plans the bodies into a fresh database first)")
+    )
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    with_database(serve, actor=False)
+    serve.add_argument(
+        "--public-url", metavar="URL", help="https:// address the service is reached at, for links in feeds"
+    )
+    serve.add_argument(
+        "--no-access-log", action="store_true", help="do not log each request (e.g. behind a proxy that logs)"
+    )
+    serve.set_defaults(run=cmd_serve)
+
+    export = with_rules(commands.add_parser("export", help="write the public feeds as static .ics files"))
+    export.add_argument("folder")
+    with_database(export, actor=False)
+    export.add_argument("--public-url", metavar="URL", help="https:// address of the planner page, for links in feeds")
+    export.set_defaults(run=cmd_export)
+
+    db = commands.add_parser("db", help="database schema")
+    db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
+    db_upgrade = db_commands.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    with_database(db_upgrade, actor=False)
+    db_upgrade.set_defaults(run=cmd_db_upgrade)

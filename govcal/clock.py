@@ -1,0 +1,47 @@
+"""Time at the edge: the wall clock, read here and passed in to everything below, and
+the reminder clock that `govcal serve` runs."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import TYPE_CHECKING
+
+from govcal.mail import Smtp
+from govcal.operations import Context
+from govcal.operations.reminders import send_due
+
+if TYPE_CHECKING:  # APScheduler is imported only by `govcal serve`: the CLI starts quickly
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+JOB_ID = "govcal-dispatch-reminders"
+
+
+def utc_now() -> dt.datetime:
+    """Now, in UTC: the one place below the faces that asks the clock."""
+    return dt.datetime.now(dt.UTC)
+
+
+def start_reminder_clock(
+    ctx: Context, smtp: Smtp, worker: str, every: dt.timedelta = dt.timedelta(minutes=1)
+) -> BackgroundScheduler:
+    """APScheduler as the clock only: one interval job, fixed id, that calls send_due(now).
+
+    coalesce, max_instances=1 and misfire_grace_time=None: a late tick runs once,
+    never twice and never not at all. The outbox, not the scheduler, holds what is due.
+    """
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    clock = BackgroundScheduler(timezone="UTC")
+    clock.add_job(
+        lambda: send_due(ctx, utc_now(), smtp, worker),
+        "interval",
+        seconds=every.total_seconds(),
+        id=JOB_ID,
+        replace_existing=True,
+        coalesce=True,
+        max_instances=1,
+        misfire_grace_time=None,
+        next_run_time=utc_now(),
+    )
+    clock.start()
+    return clock

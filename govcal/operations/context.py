@@ -1,0 +1,61 @@
+"""What every operation works on: one rule set, its term calendars, one store, the settings."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+
+from govcal.settings import Settings
+from govcal.terms import term_calendars
+from rules.errors import NotFound
+from rules.loader import RuleSet, load_rules
+from rules.model import Body
+from scheduler.checker import Checker
+from scheduler.planner import Planner
+from scheduler.store import Store, open_store
+from scheduler.store.tables import MeetingRow
+
+
+@dataclass
+class Context:
+    """The rules and the kept year the operations act on.
+
+    The store is opened on first use, so what needs no database (planning to the
+    screen, the calculator, checking a file) never creates one.
+    """
+
+    rules: RuleSet
+    settings: Settings = field(default_factory=Settings)
+    _store: Store | None = None
+
+    @classmethod
+    def load(cls, settings: Settings, rule_paths: Iterable[Path] | None = None, store: Store | None = None) -> Context:
+        """The rule files given (default: the built-in seed bodies), read and checked together."""
+        return cls(load_rules(rule_paths), settings, store)
+
+    @cached_property
+    def planner(self) -> Planner:
+        return Planner(self.rules, term_calendars(self.rules))
+
+    @property
+    def checker(self) -> Checker:
+        return Checker(self.planner)
+
+    @property
+    def store(self) -> Store:
+        if self._store is None:
+            self._store = open_store(self.settings.database_url)
+        return self._store
+
+    def body(self, body_id: str) -> Body:
+        """A body of the rules, or `NotFound` naming the known ones."""
+        return self.planner.body(body_id)
+
+    def meeting_row(self, meeting_id: str) -> MeetingRow:
+        """A kept meeting, or `NotFound` saying how to get one."""
+        row = self.store.meeting(meeting_id)
+        if row is None:
+            raise NotFound(f"no meeting '{meeting_id}' in the store; run `govcal plan --save` first or check the id")
+        return row

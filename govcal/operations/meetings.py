@@ -1,0 +1,202 @@
+"""Edits to the kept year: move, add, cancel or fix a meeting; extraordinary meetings.
+
+An edit is one transaction: the body's cycle is held, the edit made (a pure change,
+`scheduler.edits`), the cycle re-checked, and, unless it newly breaks a rule and is
+not forced, kept with its re-derived deadlines and items and an audit entry. A
+refused edit changes nothing; either way the findings say why.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from govcal.operations.context import Context
+from rules.errors import RuleError
+from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
+from rules.offsets import Count, Offset, parse_offset
+from scheduler.checker import Finding
+from scheduler.edits import EditAction, apply_edit, new_failures
+from scheduler.extraordinary import Proposals, Request, propose, validate
+from scheduler.occurrences import cycle_containing, cycle_label
+from scheduler.store.audit import Audit
+from scheduler.store.replan import Changes
+from scheduler.workdays import working_calendar
+
+DEFAULT_NOTICE = "5 clear working days before"
+DEFAULT_WINDOW_DAYS = 14
+
+
+@dataclass
+class EditResult:
+    """What an edit did: committed or refused, the rules it newly breaks, the knock-on changes."""
+
+    meeting_id: str
+    committed: bool
+    new_failures: list[Finding]
+    changes: Changes = field(default_factory=Changes)
+    notice: str = ""  # an extraordinary day refused for missing the notice rule
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.meeting_id,
+            "committed": self.committed,
+            "breaks": [str(f) for f in self.new_failures],
+            "deadlines": self.changes.summary(),
+            "notice": self.notice,
+        }
+
+
+def edit_meeting(
+    ctx: Context,
+    action: EditAction | str,
+    *,
+    actor: str,
+    now: dt.datetime,
+    meeting_id: str | None = None,
+    body_id: str | None = None,
+    day: dt.date | None = None,
+    time: dt.time | None = None,
+    force: bool = False,
+    note: str = "",
+) -> EditResult:
+    """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing."""
+    action = EditAction(action)
+    if action.adds:
+        if not body_id:
+            raise RuleError("say which body the new meeting is for")
+        body = ctx.body(body_id)
+        if day is None:
+            raise RuleError("a new meeting needs a date")
+        within = day
+    else:
+        if not meeting_id:
+            raise RuleError(f"say which meeting to {action} (its id)")
+        row = ctx.meeting_row(meeting_id)
+        body, within = ctx.body(row.body_id), row.date
+    year = cycle_containing(body.cycle_start, within)
+    label = cycle_label(body.cycle_start, year)
+    with ctx.store.editing(body, label) as cycle:
+        edited, meeting = apply_edit(
+            body, label, cycle.meetings, action, target=meeting_id, day=day, time=time, note=note
+        )
+        failures = new_failures(ctx.checker, body, year, cycle.meetings, edited)
+        if failures and not force:
+            cycle.discard()
+            return EditResult(meeting.id, False, failures)
+        cycle.keep(meeting, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
+        changes = cycle.derive(ctx.planner.derive(body.id, year, edited), now)
+        detail = {
+            "day": str(day) if day else None,
+            "time": f"{time:%H:%M}" if time else None,
+            "forced": bool(failures),
+            "breaks": [str(f) for f in failures],
+            "note": note,
+        }
+        cycle.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
+    return EditResult(meeting.id, True, failures, changes)
+
+
+# -- extraordinary meetings ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StandIns:
+    """Terms to use where a body's rules give none, or in place of theirs (the calculator's)."""
+
+    notice: str | None = None
+    window_days: int | None = None
+    nation: str | None = None
+
+
+@dataclass
+class Extraordinary:
+    """The days a request allows, best notice first, and a confirmed day's edit if one was asked."""
+
+    request: Request
+    notice: Offset
+    window: Offset
+    proposals: Proposals
+    confirmed: EditResult | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        answer = self.proposals.as_dict(self.notice, self.request)
+        if self.confirmed is not None:
+            answer["confirmed"] = self.confirmed.as_dict()
+        return answer
+
+
+def extraordinary(
+    ctx: Context,
+    body_id: str | None,
+    request: Request,
+    *,
+    stand_ins: StandIns = StandIns(),
+    confirm: dt.date | None = None,
+    force: bool = False,
+    actor: str = "",
+    now: dt.datetime | None = None,
+) -> Extraordinary:
+    """Dates for an extraordinary meeting requested of the Chair (E1-E3); with `confirm`, the
+    chosen day joins the kept schedule (refused if it misses the notice rule, unless forced)."""
+    body = ctx.body(body_id) if body_id else None
+    rule, notice, window, nation = _terms(body, stand_ins)
+    validate(request, rule)
+    closures = body.closures if body is not None else ()
+    proposals = propose(request, notice, window, working_calendar(nation, closures))
+    answer = Extraordinary(request, notice, window, proposals)
+    if confirm is not None:
+        if body is None:
+            raise RuleError("confirming a day needs the body the meeting is for")
+        if now is None:
+            raise ValueError("confirming a day needs the time it is done")
+        answer.confirmed = _confirm(ctx, body, request, proposals, confirm, force=force, actor=actor, now=now)
+    return answer
+
+
+def _terms(body: Body | None, stand_ins: StandIns) -> tuple[ExtraordinaryRule | None, Offset, Offset, str]:
+    """The rule, notice period, window and nation a request is judged by: the body's,
+    with any stand-ins in their place (and for a body without a rule, the stand-ins)."""
+    rule = body.extraordinary if body is not None else None
+    if body is not None and rule is None and not stand_ins.notice:
+        raise RuleError(
+            f"{body.name} has no extraordinary-meeting rule; give a notice period (and a window) to stand in for one"
+        )
+    notice = parse_offset(stand_ins.notice or DEFAULT_NOTICE)
+    window = parse_offset(f"within {stand_ins.window_days or DEFAULT_WINDOW_DAYS} days")
+    if body is not None and rule is not None:
+        notice_rule = next(d for d in body.deadlines if d.id == rule.notice)
+        notice = parse_offset(stand_ins.notice) if stand_ins.notice else notice_rule.offset
+        window = parse_offset(f"within {stand_ins.window_days} days") if stand_ins.window_days else rule.window
+    if notice.count not in (Count.WORKING, Count.CLEAR, Count.DAYS) or notice.n > 0:
+        raise RuleError(f"'{notice}' is not a notice period before a meeting, e.g. '{DEFAULT_NOTICE}'")
+    nation = stand_ins.nation or (body.nation if body is not None else DEFAULT_NATION)
+    return rule, notice, window, nation
+
+
+def _confirm(
+    ctx: Context,
+    body: Body,
+    request: Request,
+    proposals: Proposals,
+    day: dt.date,
+    *,
+    force: bool,
+    actor: str,
+    now: dt.datetime,
+) -> EditResult:
+    """Put a proposed day in the kept schedule; the request becomes the meeting's explanation."""
+    missed = proposals.notice_missed(proposals.chosen(day, request))
+    if missed and not force:
+        return EditResult("", False, [], notice=missed)
+    return edit_meeting(
+        ctx,
+        EditAction.EXTRAORDINARY,
+        actor=actor,
+        now=now,
+        body_id=body.id,
+        day=day,
+        force=force,
+        note=request.note(),
+    )

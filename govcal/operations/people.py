@@ -1,0 +1,119 @@
+"""People on bodies: members and their roles, attendance, quorum, the year's record."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from govcal.operations.context import Context
+from rules.errors import RuleError
+from scheduler.attendance import AttendanceLine, Presence, QuorumResult, Role, quorum, to_follow_up
+from scheduler.store.audit import Audit
+
+ROLES = tuple(role.value for role in Role)
+
+
+def role(value: str) -> Role:
+    """A role by its word, or a `RuleError` listing the roles."""
+    try:
+        return Role(value)
+    except ValueError:
+        raise RuleError(f"'{value}' is not a role; expected one of {', '.join(ROLES)}") from None
+
+
+def add_member(
+    ctx: Context,
+    body_id: str,
+    name: str,
+    role_name: str,
+    *,
+    organisation: str = "",
+    email: str = "",
+    actor: str,
+    now: dt.datetime,
+) -> None:
+    """Give someone a role on a body (a person may hold several roles, on several bodies)."""
+    body = ctx.body(body_id)
+    held = role(role_name)
+    name = name.strip()
+    if not name:
+        raise RuleError("a member needs a name")
+    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held.value})
+    ctx.store.add_member(body, name, held, organisation, email, audit)
+
+
+@dataclass(frozen=True)
+class Quorum:
+    """Whether a meeting was quorate: None where the terms of reference set no quorum."""
+
+    meeting: str
+    body_name: str
+    result: QuorumResult | None
+
+    def as_dict(self) -> dict[str, Any]:
+        if self.result is None:
+            return {"meeting": self.meeting, "quorate": None, "reasons": ["the terms of reference set no quorum"]}
+        return {
+            "meeting": self.meeting,
+            "quorate": self.result.quorate,
+            "counted": self.result.counted,
+            "reasons": self.result.reasons,
+        }
+
+
+def quorum_at(ctx: Context, meeting_id: str) -> Quorum:
+    """Was a kept meeting quorate, by its body's rule and the attendance recorded?"""
+    meeting = ctx.meeting_row(meeting_id)
+    body = ctx.body(meeting.body_id)
+    if body.quorum is None:
+        return Quorum(meeting_id, body.name, None)
+    return Quorum(
+        meeting_id, body.name, quorum(body.quorum, ctx.store.members(body.id), ctx.store.attendance(meeting_id))
+    )
+
+
+def record_attendance(
+    ctx: Context, meeting_id: str, present: Sequence[Presence], *, actor: str, now: dt.datetime
+) -> Quorum:
+    """Record who was at a meeting (replacing an earlier record); answers whether it was quorate."""
+    ctx.meeting_row(meeting_id)
+    detail = {
+        "present": [p.name for p in present if not p.for_member],
+        "substitutes": {p.name: p.for_member for p in present if p.for_member},
+    }
+    ctx.store.record_attendance(meeting_id, present, Audit(now, actor, "attendance:record", meeting_id, detail))
+    return quorum_at(ctx, meeting_id)
+
+
+@dataclass(frozen=True)
+class AttendanceReport:
+    """The year's attendance record (A11) and the absences to follow up (A7)."""
+
+    body_name: str
+    lines: list[AttendanceLine]
+    follow_up: list[str]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "record": [
+                {
+                    "member": x.member,
+                    "held": x.held,
+                    "attended": x.attended,
+                    "substituted": x.substituted,
+                    "absent": x.absent,
+                }
+                for x in self.lines
+            ],
+            "follow_up": self.follow_up,
+        }
+
+
+def attendance_report(ctx: Context, body_id: str, until: dt.date, cycle: str | None = None) -> AttendanceReport:
+    """Each member's attendance at the body's meetings up to `until` (in one cycle, or all)."""
+    body = ctx.body(body_id)
+    lines = ctx.store.attendance_record(body.id, until, cycle)
+    follow_up = to_follow_up(body.attendance, lines) if body.attendance else []
+    return AttendanceReport(body.name, lines, follow_up)

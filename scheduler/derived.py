@@ -1,0 +1,294 @@
+"""What a cycle's meetings bring with them: deadlines, annual items, reports to other bodies.
+
+Derivation is one pure function of a body's rules, its meetings (as planned, or as an
+admin edited them) and a source of other meetings: the body's next cycle (for "at the
+next meeting") and the bodies it reports to. Cancelled meetings get no deadlines.
+Every deadline is built by `_deadline`, with its explanation: the rule, the clause,
+the anchor and the days passed over.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from graphlib import TopologicalSorter
+from typing import Protocol
+
+from dateutil.relativedelta import relativedelta
+
+from rules.loader import DEFAULT_WHO
+from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, ReportRule
+from rules.offsets import Count, Offset
+from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, cycle_bounds, cycle_label
+from scheduler.periods import even_periods
+from scheduler.workdays import NonWorkingDay, WorkingCalendar, at_time, day_text
+
+ITEM_PAPERS_TIME = dt.time(17, 0)
+
+
+class MeetingSource(Protocol):
+    """Where derivation finds what lies beyond the cycle it derives: the other bodies, and
+    meetings of other cycles and bodies (a planner, or the kept year)."""
+
+    def body(self, body_id: str) -> Body: ...
+
+    def meetings_of_cycle(self, body_id: str, year: int) -> Sequence[Meeting]: ...
+
+    def meetings_between(self, body_id: str, first: dt.date, last: dt.date) -> Sequence[Meeting]: ...
+
+
+def derive(
+    body: Body,
+    year: int,
+    meetings: Iterable[Meeting],
+    calendar: WorkingCalendar,
+    source: MeetingSource,
+    problems: Iterable[str] = (),
+    notes: Iterable[str] = (),
+) -> BodyPlan:
+    """A body's cycle year from its meetings: their deadlines, the items and the reports."""
+    first, last = cycle_bounds(body.cycle_start, year)
+    plan = BodyPlan(
+        body,
+        year,
+        cycle_label(body.cycle_start, year),
+        first,
+        last,
+        sorted(meetings, key=lambda m: (m.date, m.id)),
+        problems=list(problems),
+        notes=list(notes),
+    )
+    derivation = _Derivation(body, plan, calendar, source)
+    in_order = chain_order(body.deadlines)
+    for meeting in plan.meetings:
+        if meeting.active:
+            plan.deadlines += derivation.deadlines(in_order, meeting)
+    for item in body.items:
+        derivation.item(item)
+    for report in body.reports:
+        derivation.reports(report)
+    plan.deadlines.sort(key=lambda d: (d.due, d.id))
+    plan.items.sort(key=lambda i: (i.date, i.id))
+    return plan
+
+
+def chain_order(deadlines: Sequence[DeadlineRule]) -> list[DeadlineRule]:
+    """Deadlines ordered so a chained one comes after the one it counts from."""
+    by_id = {rule.id: rule for rule in deadlines}
+    graph = {rule.id: [rule.anchor] if rule.anchor in by_id else [] for rule in deadlines}
+    return [by_id[rule_id] for rule_id in TopologicalSorter(graph).static_order()]
+
+
+class _Derivation:
+    """One cycle being derived: the body, the plan being filled in, its calendar."""
+
+    def __init__(self, body: Body, plan: BodyPlan, calendar: WorkingCalendar, source: MeetingSource) -> None:
+        self.body, self.plan, self.calendar, self.source = body, plan, calendar, source
+
+    def _deadline(
+        self,
+        deadline_id: str,
+        rule_id: str,
+        name: str,
+        day: dt.date,
+        due: dt.datetime,
+        who: tuple[str, ...],
+        meeting: str | None,
+        why: Explanation,
+    ) -> Deadline:
+        """The one place a Deadline is built."""
+        return Deadline(
+            id=deadline_id,
+            body=self.body.id,
+            rule=rule_id,
+            name=name,
+            date=day,
+            due=due,
+            who=who,
+            meeting=meeting,
+            explanation=why,
+        )
+
+    def _skipped(self, anchor: dt.date, day: dt.date, offset: Offset) -> tuple[NonWorkingDay, ...]:
+        return self.calendar.skipped(anchor, day, offset)
+
+    # -- deadlines of a meeting --------------------------------------------------------
+
+    def deadlines(self, in_order: list[DeadlineRule], meeting: Meeting) -> list[Deadline]:
+        """One meeting's deadlines, `in_order` so a chained one follows the one it counts from."""
+        found: dict[str, Deadline] = {}
+        on_meeting = f"meeting on {day_text(meeting.date)}"
+        for rule in in_order:
+            if rule.only_for and rule.only_for not in meeting.tags:
+                continue
+            if rule.anchor == "meeting":
+                anchor_day, anchor_text = meeting.date, on_meeting
+            else:
+                anchor_day = found[rule.anchor].date
+                anchor_text = f"{found[rule.anchor].name} on {day_text(anchor_day)}"
+            computed = self._offset_day(rule.offset, anchor_day, meeting)
+            if isinstance(computed, str):
+                self.plan.problems.append(
+                    f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed} ({rule.cite})"
+                )
+                continue
+            day, due, skipped = computed
+            found[rule.id] = self._deadline(
+                f"{meeting.id}/{rule.id}",
+                rule.id,
+                rule.name,
+                day,
+                due if due is not None else at_time(day, rule.time),
+                rule.who,
+                meeting.id,
+                Explanation(f"{rule.name}: {rule.offset}", rule.cite, anchor_text, (), skipped),
+            )
+        return list(found.values())
+
+    def _offset_day(
+        self, offset: Offset, anchor_day: dt.date, meeting: Meeting
+    ) -> tuple[dt.date, dt.datetime | None, tuple[NonWorkingDay, ...]] | str:
+        """(day, due instant or None, skipped days) for an offset, or a problem in words."""
+        if offset.count is Count.MEETING_START:
+            return meeting.date, meeting.start, ()
+        if offset.count is Count.NEXT_MEETING:
+            later = [m for m in self.plan.meetings if m.date > meeting.date and m.active]
+            if not later:
+                later = [m for m in self.source.meetings_of_cycle(self.body.id, self.plan.year + 1) if m.active]
+            if not later:
+                return "no next meeting is planned"
+            return later[0].date, later[0].start, ()
+        day = self.calendar.shift(anchor_day, offset)
+        return day, None, self._skipped(anchor_day, day, offset)
+
+    # -- annual items ----------------------------------------------------------------------
+
+    def item(self, rule: ItemRule) -> None:
+        """An item's date (and, for one taken at a meeting, its papers deadline), or a problem."""
+        plan, calendar = self.plan, self.calendar
+        if rule.once is not None:
+            if plan.first <= rule.once <= plan.last:
+                day = calendar.on_or_before(rule.once)
+                plan.items.append(self._item_at(rule, day, None, f"due {rule.once:%d %b %Y} (a single date)"))
+            return
+        if rule.by is not None:
+            month, day_of_month = rule.by
+            year = (
+                plan.first.year if (month, day_of_month) >= (plan.first.month, plan.first.day) else plan.first.year + 1
+            )
+            target = dt.date(year, month, min(day_of_month, (dt.date(year, month, 1) + relativedelta(day=31)).day))
+            day = calendar.on_or_before(target)
+            skipped = calendar.non_working_days(day + dt.timedelta(days=1), target)
+            plan.items.append(self._item_at(rule, day, None, f"by {target:%d %B %Y} each cycle year", skipped))
+            return
+        chosen, anchor = self._item_meeting(rule, [m for m in plan.meetings if m.active])
+        if chosen is None:
+            plan.problems.append(f"{rule.name}: {anchor} ({rule.cite})")
+            return
+        plan.items.append(self._item_at(rule, chosen.date, chosen.id, anchor))
+        if rule.papers is not None:
+            day = calendar.shift(chosen.date, rule.papers)
+            plan.deadlines.append(
+                self._deadline(
+                    f"{self.body.id}/{plan.label}/{rule.id}/papers",
+                    f"{rule.id}-papers",
+                    f"{rule.name}: papers",
+                    day,
+                    at_time(day, ITEM_PAPERS_TIME),
+                    DEFAULT_WHO,
+                    chosen.id,
+                    self._explained(
+                        f"{rule.name} papers: {rule.papers}",
+                        rule.cite,
+                        f"meeting on {day_text(chosen.date)}",
+                        chosen.date,
+                        day,
+                        rule.papers,
+                    ),
+                )
+            )
+
+    def _explained(
+        self, rule: str, cite: Citation, anchor: str, anchor_day: dt.date, day: dt.date, offset: Offset
+    ) -> Explanation:
+        return Explanation(rule=rule, cite=cite, anchor=anchor, skipped=self._skipped(anchor_day, day, offset))
+
+    def _item_meeting(self, rule: ItemRule, active: list[Meeting]) -> tuple[Meeting | None, str]:
+        """The meeting an item is taken at, and how it was chosen (or why none was)."""
+        body, plan = self.body, self.plan
+        if not active:
+            return None, "no meetings are planned in the cycle year"
+        if rule.first_within is not None and body.established is not None:
+            due = body.established + relativedelta(months=rule.first_within.n)
+            if plan.first <= due <= plan.last or plan.first <= body.established <= plan.last:
+                before = [m for m in active if body.established <= m.date <= due]
+                if not before:
+                    return None, f"no meeting between establishment ({body.established}) and {due} for the first review"
+                return (
+                    before[-1],
+                    f"first review: last meeting within {rule.first_within.n} months"
+                    f" of establishment on {body.established:%d %b %Y}",
+                )
+        if rule.at == "last":
+            return active[-1], "the last meeting of the cycle year"
+        if rule.at_month is None:
+            return active[0], "the first meeting of the cycle year"
+        month_name = MONTHS[rule.at_month - 1].title()
+        in_month = [m for m in active if m.date.month == rule.at_month]
+        if in_month:
+            return in_month[0], f"the first meeting in {month_name}"
+        return None, f"no meeting is planned in {month_name}"
+
+    def _item_at(
+        self,
+        rule: ItemRule,
+        day: dt.date,
+        meeting: str | None,
+        anchor: str,
+        skipped: Iterable[NonWorkingDay] = (),
+    ) -> Item:
+        return Item(
+            id=f"{self.body.id}/{self.plan.label}/{rule.id}",
+            body=self.body.id,
+            rule=rule.id,
+            name=rule.name,
+            date=day,
+            meeting=meeting,
+            explanation=Explanation(rule=rule.name, cite=rule.cite, anchor=anchor, skipped=tuple(skipped)),
+        )
+
+    # -- reports to other bodies ------------------------------------------------------------
+
+    def reports(self, rule: ReportRule) -> None:
+        """A report due before the first of the other body's meetings in each quarter (or the year)."""
+        plan = self.plan
+        other = self.source.body(rule.to)
+        count = 4 if rule.per is Every.QUARTERLY else 1
+        name = f"{'Quarterly' if count == 4 else 'Annual'} report to {other.name}"
+        for period in even_periods(plan.first, plan.last, count):
+            targets = self.source.meetings_between(other.id, period.first, period.last)
+            if not targets:
+                missing = f"{other.name} has no meeting in {period.label} to report to"
+                plan.problems.append(f"{name}: {missing} ({rule.cite})")
+                continue
+            target = targets[0]
+            day = self.calendar.shift(target.date, rule.offset)
+            plan.deadlines.append(
+                self._deadline(
+                    f"{self.body.id}/{plan.label}/report-{other.id}-{period.index}",
+                    f"report-{other.id}",
+                    name,
+                    day,
+                    at_time(day, rule.time),
+                    DEFAULT_WHO,
+                    target.id,
+                    self._explained(
+                        f"{name}: {rule.offset} its first meeting in {period.label}",
+                        rule.cite,
+                        f"{other.name} meeting on {day_text(target.date)}",
+                        target.date,
+                        day,
+                        rule.offset,
+                    ),
+                )
+            )

@@ -1,0 +1,26 @@
+"""The kept year, and the only code that speaks SQL: SQLAlchemy 2 models, Alembic migrations.
+
+SQLite file by default (`govcal.db`), PostgreSQL by URL for several instances sharing
+one database. One `Store` reads and writes it all, each public method one transaction,
+its parts in modules of their own: `plans` (saving plans, keeping edits, reading the
+year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once), `people`
+(members and attendance), `tokens` (admin and feed tokens), `audit`.
+"""
+
+from __future__ import annotations
+
+from scheduler.store.database import engine_for, upgrade
+from scheduler.store.outbox import OutboxStore
+from scheduler.store.people import PeopleStore
+from scheduler.store.plans import PlanStore
+from scheduler.store.tokens import TokenStore
+
+
+class Store(PlanStore, OutboxStore, PeopleStore, TokenStore):
+    """Reads and writes the kept year."""
+
+
+def open_store(url: str) -> Store:
+    """A store on an up-to-date database (migrated first, or created if new)."""
+    upgrade(url)
+    return Store(engine_for(url))

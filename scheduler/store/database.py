@@ -1,0 +1,87 @@
+"""Engines and migrations: SQLite by default, PostgreSQL by URL, the schema Alembic's.
+
+`open_store` in `scheduler.store` brings a database up to date before use; the
+engine here sets SQLite up for one writer at a time (WAL, a busy timeout, write
+locks taken up front) and PostgreSQL for several instances sharing it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import create_engine, event
+from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.orm import Session
+
+from scheduler.workdays import LONDON
+
+if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
+    from alembic.config import Config
+
+DEFAULT_URL = "sqlite:///govcal.db"
+UTC = dt.UTC
+
+
+def engine_for(url: str) -> Engine:
+    """An engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(connection: Any, _: Any) -> None:
+            connection.isolation_level = None  # SQLAlchemy issues BEGIN itself, below
+            cursor = connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _begin_immediate(connection: Any) -> None:
+            # Take the write lock up front: a reader that later writes would otherwise
+            # fail at once with "database is locked" instead of waiting its turn.
+            connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True)
+
+
+def alembic_config(url: str) -> Config:
+    """Alembic's configuration for the migrations shipped in `scheduler/store/migrations`."""
+    from alembic.config import Config
+
+    config = Config()
+    config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+    config.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return config
+
+
+def upgrade(url: str) -> None:
+    """Bring the database schema to the newest revision (creating it if new)."""
+    from alembic import command
+
+    command.upgrade(alembic_config(url), "head")
+
+
+def redacted(url: str) -> str:
+    """A database URL fit to print: any password replaced."""
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def stored_instant(moment: dt.datetime) -> dt.datetime:
+    """An instant read back from the store, in Europe/London: SQLite returns UTC without its zone."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=UTC)).astimezone(LONDON)
+
+
+class Database:
+    """An engine and its sessions: what every part of the store works through."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    def session(self) -> Session:
+        """A session whose objects stay readable after it commits (the store hands them out)."""
+        return Session(self.engine, expire_on_commit=False)

@@ -1,0 +1,160 @@
+"""The re-plan diff: bringing a cycle's kept rows in line with a new plan, row by row.
+
+Unchanged rows are left alone; moved ones keep their id and get SEQUENCE + 1; rows
+the new plan no longer has are marked cancelled, never deleted; and a row an admin
+changed by hand is never overwritten: the clash is reported instead.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting, Status
+from scheduler.store.database import UTC, stored_instant
+from scheduler.store.tables import DeadlineRow, ItemRow, MeetingRow
+
+Row = TypeVar("Row", MeetingRow, DeadlineRow, ItemRow)  # a table of occurrences
+
+
+# -- re-planning ------------------------------------------------------------------------
+
+
+@dataclass
+class Changes:
+    """What saving a plan did, row by row."""
+
+    added: list[str] = field(default_factory=list)
+    moved: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)  # same day, other details (time, wording)
+    cancelled: list[str] = field(default_factory=list)
+    conflicts: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.added or self.moved or self.updated or self.cancelled)
+
+    def by_kind(self) -> dict[str, list[str]]:
+        """The changed ids by kind of change (conflicts are not changes)."""
+        return {"added": self.added, "moved": self.moved, "updated": self.updated, "cancelled": self.cancelled}
+
+    def summary(self) -> str:
+        counts = self.by_kind()
+        return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) + f", {len(self.conflicts)} conflicts"
+
+
+def kept_rows(session: Session, table: type[Row], plans: Sequence[BodyPlan]) -> dict[tuple[str, str], dict[str, Row]]:
+    """The kept rows of these plans' bodies and cycles, by (body, cycle), then by id."""
+    bodies = {plan.body.id for plan in plans}
+    cycles = {plan.label for plan in plans}
+    wanted = {(plan.body.id, plan.label) for plan in plans}
+    found: dict[tuple[str, str], dict[str, Row]] = {}
+    query = select(table).where(table.body_id.in_(bodies), table.cycle.in_(cycles))
+    for row in session.scalars(query):
+        if (row.body_id, row.cycle) in wanted:
+            found.setdefault((row.body_id, row.cycle), {})[row.id] = row
+    return found
+
+
+def sync_rows(
+    plan: BodyPlan,
+    planned: Sequence[Meeting | Deadline | Item],
+    values: Callable[[Any], dict[str, Any]],
+    existing: dict[str, Row],
+    changes: Changes,
+    now: dt.datetime,
+) -> list[dict[str, Any]]:
+    """Bring one cycle's kept rows in line with the plan; the rows to insert, as dicts.
+
+    Kept rows are updated in place (and `existing` emptied of them); what is left in
+    `existing` is no longer planned and is cancelled, unless set by hand.
+    """
+    added = []
+    fresh = {  # what every new row of this cycle has
+        "body_id": plan.body.id,
+        "cycle": plan.label,
+        "status": Status.PLANNED,
+        "sequence": 0,
+        "manual": False,
+        "updated_at": now,
+    }
+    for occurrence in planned:
+        new = values(occurrence)
+        row = existing.pop(occurrence.id, None)
+        if row is None:
+            added.append(dict(new, id=occurrence.id, planned_date=occurrence.date, **fresh))
+            changes.added.append(occurrence.id)
+            continue
+        if row.manual:
+            if row.planned_date != occurrence.date and row.date != occurrence.date:
+                changes.conflicts.append(
+                    f"{occurrence.id}: the rules now give {occurrence.date}, but it was set by hand to {row.date}; kept"
+                )
+            row.planned_date = occurrence.date
+            continue
+        if row.explanation != new["explanation"]:
+            row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
+            row.updated_at = now
+        if row.status == Status.CANCELLED or any(_differs(getattr(row, key), value) for key, value in new.items()):
+            moved = row.date != occurrence.date or row.status == Status.CANCELLED
+            for key, value in new.items():
+                setattr(row, key, value)
+            row.status = Status.PLANNED
+            row.planned_date = occurrence.date
+            row.sequence += 1
+            row.updated_at = now
+            (changes.moved if moved else changes.updated).append(occurrence.id)
+    for row in existing.values():
+        if row.status != Status.CANCELLED and not row.manual:
+            row.status = Status.CANCELLED
+            row.sequence += 1
+            row.updated_at = now
+            changes.cancelled.append(row.id)
+    return added
+
+
+def _differs(old: Any, new: Any) -> bool:
+    """Compare stored and planned values; instants compare as instants."""
+    if isinstance(old, dt.datetime) and isinstance(new, dt.datetime):
+        return stored_instant(old) != new
+    return old != new
+
+
+def meeting_values(meeting: Meeting) -> dict[str, Any]:
+    return {
+        "date": meeting.date,
+        "start": meeting.start.astimezone(UTC),
+        "end": meeting.end.astimezone(UTC),
+        "title": meeting.title,
+        "location": meeting.location,
+        "public": meeting.public,
+        "tags": list(meeting.tags),
+        "explanation": meeting.explanation.short(),
+    }
+
+
+def deadline_values(deadline: Deadline) -> dict[str, Any]:
+    return {
+        "date": deadline.date,
+        "due": deadline.due.astimezone(UTC),
+        "meeting_id": deadline.meeting,
+        "rule": deadline.rule,
+        "name": deadline.name,
+        "who": list(deadline.who),
+        "explanation": deadline.explanation.short(),
+    }
+
+
+def item_values(item: Item) -> dict[str, Any]:
+    return {
+        "date": item.date,
+        "meeting_id": item.meeting,
+        "rule": item.rule,
+        "name": item.name,
+        "explanation": item.explanation.short(),
+    }

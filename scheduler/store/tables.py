@@ -1,0 +1,180 @@
+"""The kept year's tables: bodies, people, meetings, deadlines, items, the outbox, tokens, audit.
+
+The models are the schema the migrations build (a test compares the two on both
+databases). Statuses and roles are stored as their words: `Status`, `Role` and the
+outbox's own states are `StrEnum`s, equal to the stored strings.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+
+from scheduler.occurrences import Status
+from scheduler.reminders import Status as ReminderStatus
+
+
+class TokenKind(StrEnum):
+    """What a token opens: the admin API, or one member's private feed."""
+
+    ADMIN = "admin"
+    FEED = "feed"
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {dict[str, Any]: JSON, list[Any]: JSON}
+
+
+class BodyRow(Base):
+    """A body as last planned, with the rule file version it was planned from."""
+
+    __tablename__ = "body"
+    id: Mapped[str] = mapped_column(String(100), primary_key=True)
+    name: Mapped[str] = mapped_column(String(300))
+    rules_file: Mapped[str] = mapped_column(String(500), default="")
+    rules_version: Mapped[str] = mapped_column(String(64), default="")
+    planned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class MemberRow(Base):
+    __tablename__ = "member"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(200))
+    email: Mapped[str] = mapped_column(String(320), default="")
+
+
+class MembershipRow(Base):
+    """A member's place on a body: member, substitute (for someone), clerk or chair."""
+
+    __tablename__ = "membership"
+    __table_args__ = (UniqueConstraint("member_id", "body_id", "role"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"))
+    role: Mapped[str] = mapped_column(String(20))  # scheduler.attendance.Role
+    organisation: Mapped[str] = mapped_column(String(200), default="")
+    substitute_for: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+
+class OccurrenceColumns:
+    """What meetings, deadlines and items share: identity, date, version, explanation."""
+
+    if TYPE_CHECKING:
+        __tablename__: str  # each table's own, set on the subclasses
+
+    @declared_attr.directive
+    def __table_args__(cls) -> tuple[Index, ...]:
+        # Rows are read and re-planned a body's cycle at a time: one index serves that.
+        return (Index(f"ix_{cls.__tablename__}_body_cycle", "body_id", "cycle"),)
+
+    id: Mapped[str] = mapped_column(String(300), primary_key=True)
+    body_id: Mapped[str] = mapped_column(ForeignKey("body.id"))
+    cycle: Mapped[str] = mapped_column(String(10))
+    date: Mapped[dt.date]
+    status: Mapped[str] = mapped_column(String(20), default=Status.PLANNED)
+    sequence: Mapped[int] = mapped_column(Integer, default=0)
+    planned_date: Mapped[dt.date | None]  # what the rules last gave, kept beside a manual change
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    explanation: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+
+
+class MeetingRow(OccurrenceColumns, Base):
+    __tablename__ = "meeting"
+    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    title: Mapped[str] = mapped_column(String(300))
+    location: Mapped[str] = mapped_column(String(300), default="")
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+    tags: Mapped[list[Any]] = mapped_column(default=list)
+
+
+class DeadlineRow(OccurrenceColumns, Base):
+    __tablename__ = "deadline"
+    meeting_id: Mapped[str | None] = mapped_column(String(300))
+    rule: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    who: Mapped[list[Any]] = mapped_column(default=list)
+    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class ItemRow(OccurrenceColumns, Base):
+    __tablename__ = "item"
+    meeting_id: Mapped[str | None] = mapped_column(String(300))
+    rule: Mapped[str] = mapped_column(String(100))
+    name: Mapped[str] = mapped_column(String(300))
+
+
+class AuditRow(Base):
+    """Who changed what, when: one row per change, never updated."""
+
+    __tablename__ = "audit"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(200))
+    action: Mapped[str] = mapped_column(String(50))
+    target: Mapped[str] = mapped_column(String(300))
+    detail: Mapped[dict[str, Any]] = mapped_column(default=dict)
+
+
+class AttendanceRow(Base):
+    """One person at one meeting: a member, or a named substitute standing in for one."""
+
+    __tablename__ = "attendance"
+    __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
+    for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+
+
+class ReminderRow(Base):
+    """The outbox: one row per (deadline, reminder offset), keyed for exactly-once sending.
+
+    Upserted on every re-plan; a worker claims due rows (a lease), sends, marks sent.
+    """
+
+    __tablename__ = "reminder"
+    __table_args__ = (
+        # One reminder per (deadline, offset): the idempotency key, and the index that
+        # finds a deadline's reminders when re-planning.
+        UniqueConstraint("deadline_id", "offset_key", name="uq_reminder_deadline_offset"),
+        Index("ix_reminder_due", "status", "due_at"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    deadline_id: Mapped[str] = mapped_column(String(300))
+    offset_key: Mapped[str] = mapped_column(String(100))  # "working-3at0900", "overdue"
+    body_id: Mapped[str] = mapped_column(String(100))
+    kind: Mapped[str] = mapped_column(String(10))  # scheduler.reminders.Kind
+    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)  # scheduler.reminders.Status
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    claimed_by: Mapped[str | None] = mapped_column(String(100))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    late: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def key(self) -> str:
+        """The reminder's idempotency key, also its Message-ID: "{deadline id}#{offset}"."""
+        return f"{self.deadline_id}#{self.offset_key}"
+
+
+class AccessTokenRow(Base):
+    """An admin API token or a member's private feed token, kept only as its SHA-256
+    (the token itself is shown once). Revoked tokens stay, marked, for the record."""
+
+    __tablename__ = "access_token"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(10))  # TokenKind
+    holder: Mapped[str] = mapped_column(String(200), index=True)  # admin's name, or the member's
+    digest: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
