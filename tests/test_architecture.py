@@ -1,0 +1,116 @@
+"""The structure keeps its promises: layers, no cycles, types, lint, and no clock below the edge.
+
+The layer contracts live in pyproject.toml ([tool.importlinter]); these tests run the
+same tools CI would, so a broken contract, a type error or an import cycle fails the
+suite like any other regression.
+"""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import subprocess
+import sys
+from graphlib import CycleError, TopologicalSorter
+from pathlib import Path
+
+import grimp
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("rules", "scheduler", "calendars", "govcal")
+BIN = Path(sys.executable).parent
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name, path=str(BIN)) or shutil.which(name)
+    assert found, f"{name} is not installed: pip install -e '.[test]'"
+    return found
+
+
+def run(*argv: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(argv, cwd=ROOT, capture_output=True, text=True, timeout=600, check=False)
+
+
+def test_the_layer_contracts_hold():
+    done = run(tool("lint-imports"), "--no-cache")
+    assert done.returncode == 0, done.stdout[-4000:] + done.stderr[-2000:]
+    assert "0 broken" in done.stdout
+
+
+def test_the_module_import_graph_has_no_cycle():
+    graph = grimp.build_graph(*PACKAGES)
+    imports = {module: graph.find_modules_directly_imported_by(module) for module in graph.modules}
+    try:
+        TopologicalSorter(imports).prepare()
+    except CycleError as error:
+        pytest.fail(f"import cycle: {' -> '.join(error.args[1])}")
+
+
+def test_the_packages_type_check():
+    done = run(tool("mypy"))
+    assert done.returncode == 0, done.stdout[-4000:]
+
+
+def test_the_code_is_lint_clean_and_formatted():
+    for argv in ((tool("ruff"), "check", "."), (tool("ruff"), "format", "--check", ".")):
+        done = run(*argv)
+        assert done.returncode == 0, done.stdout[-4000:]
+
+
+# What each layer below the edge may not do: the clock and the environment are read at the
+# edge and passed in; only rules/ reads files (rule files are its input).
+CLOCKS = {"datetime", "date", "time", "dt.datetime", "dt.date", "datetime.datetime", "datetime.date"}
+CLOCK_READS = {"now", "today", "utcnow", "time", "monotonic", "perf_counter"}
+FILE_READS = {"read_text", "read_bytes", "write_text", "write_bytes"}
+FORBIDDEN = {
+    "rules": {"clock", "environment"},
+    "scheduler": {"clock", "environment", "files"},
+    "calendars": {"clock", "environment", "files"},
+}
+
+
+def _kind(node: ast.AST) -> str | None:
+    """What a node reads: "clock" (dt.datetime.now()), "environment" (os.environ) or "files"."""
+    if isinstance(node, ast.Attribute) and ast.unparse(node) in ("os.environ", "os.getenv"):
+        return "environment"
+    if not isinstance(node, ast.Call):
+        return None
+    func = node.func
+    if isinstance(func, ast.Name) and func.id == "open":
+        return "files"
+    if isinstance(func, ast.Attribute):
+        if func.attr in CLOCK_READS and ast.unparse(func.value) in CLOCKS:
+            return "clock"
+        if func.attr in FILE_READS or (func.attr == "open" and ast.unparse(func.value) != "os"):
+            return "files"
+    return None
+
+
+def _reads(path: Path, kinds: set[str]) -> list[str]:
+    """Where a module reads the clock, the environment or files, of the `kinds` asked for."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        f"{path}:{node.lineno}: {kind}: {ast.unparse(node)[:60]}"
+        for node in ast.walk(tree)
+        if (kind := _kind(node)) in kinds
+    ]
+
+
+def test_the_scan_finds_what_it_looks_for(tmp_path):
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "import datetime as dt, os, time\n"
+        "a = dt.datetime.now(dt.UTC)\nb = dt.date.today()\nc = time.monotonic()\n"
+        "d = os.environ.get('X')\ne = open('f')\nf = path.read_text()\ng = rule.time\n"
+    )
+    found = [line.split(": ", 2)[1] for line in _reads(sample, {"clock", "environment", "files"})]
+    assert sorted(found) == ["clock", "clock", "clock", "environment", "files", "files"]
+
+
+@pytest.mark.parametrize("package", sorted(FORBIDDEN))
+def test_no_clock_environment_or_file_reads_below_the_edge(package):
+    modules = [p for p in (ROOT / package).rglob("*.py") if "migrations" not in p.parts]
+    assert modules
+    found = [line for path in modules for line in _reads(path, FORBIDDEN[package])]
+    assert found == []
