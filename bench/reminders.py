@@ -29,7 +29,7 @@ from govcal.clock import start_reminder_clock
 from govcal.mail import Smtp
 from govcal.operations import Context, people, planning
 from govcal.settings import Settings
-from scheduler.store.tables import ReminderRow
+from scheduler.store.tables import DeadlineRow, ReminderRow
 
 PG = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 DEADLINE = "worcestershire-jcb/2026-27/meeting-01/papers"
@@ -66,17 +66,21 @@ def prepared(url: str, count: int, due: dt.datetime, spread: dt.timedelta = dt.t
     ctx = Context.load(Settings(database_url=url))
     now = dt.datetime.now(dt.UTC)
     people.add_member(ctx, "worcestershire-jcb", "Ann Clerk", "clerk", email="ann@example.org", actor="bench", now=now)
-    plans = planning.plan(ctx, [2026], ["worcestershire-jcb"], today=now.date())
-    planning.save(ctx, plans, actor="bench", now=now)
+    planning.keep_year(ctx, [2026], ["worcestershire-jcb"], actor="bench", now=now)
     store = ctx.store
     with store.session() as session, session.begin():
         session.query(ReminderRow).delete()
-        for n in range(count):
+        template = session.get(DeadlineRow, DEADLINE)
+        for n in range(count):  # a deadline each: a deadline's notices due together go as one message
             at = due + spread * n / max(count - 1, 1)
+            deadline = DeadlineRow(id=f"{DEADLINE}-bench-{n:05d}")
+            for column in ("body_id", "cycle", "date", "due", "rule", "name", "who", "explanation", "updated_at"):
+                setattr(deadline, column, getattr(template, column))
+            session.add(deadline)
             session.add(
                 ReminderRow(
-                    offset_key=f"bench-{n:05d}",
-                    deadline_id=DEADLINE,
+                    offset_key="overdue",
+                    deadline_id=deadline.id,
                     body_id="worcestershire-jcb",
                     kind="overdue",
                     due_at=at,
@@ -125,7 +129,7 @@ def lateness(url: str, smtp: str, inbox: Inbox) -> list[float]:
     finally:
         clock.shutdown(wait=True)
     due = {
-        f"<{DEADLINE}#bench-{n:05d}@govcal>": (start + dt.timedelta(seconds=30) * n / 299).timestamp()
+        f"<{DEADLINE}-bench-{n:05d}#overdue@govcal>": (start + dt.timedelta(seconds=30) * n / 299).timestamp()
         for n in range(300)
     }
     return sorted(at - due[key] for key, at in inbox.arrivals)

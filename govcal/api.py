@@ -138,15 +138,14 @@ def create_app(ctx: Context) -> FastAPI:
     @app.post("/api/plan")
     def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:
         """Plan and keep a cycle year (idempotent; manual changes are kept and reported)."""
-        now = utc_now()
-        plans = planning.plan(ctx, [request.year], request.bodies, today=now.date())
-        changes = planning.save(ctx, plans, actor=actor, now=now)
+        changes = planning.keep_year(ctx, [request.year], request.bodies, actor=actor, now=utc_now()).changes
         return {
             "added": len(changes.added),
             "moved": changes.moved,
             "updated": len(changes.updated),
             "cancelled": changes.cancelled,
             "conflicts": changes.conflicts,
+            "left_alone": changes.left_alone,
         }
 
     @app.post("/api/meeting-edits")
@@ -194,6 +193,12 @@ def create_app(ctx: Context) -> FastAPI:
         """Mark a deadline done: its later reminders and overdue notice stop."""
         reminders.mark_done(ctx, request.id, actor=actor, now=utc_now())
         return {"id": request.id, "status": "done"}
+
+    @app.post("/api/deadlines/undo")
+    def deadline_undo(request: DoneBody, actor: Admin) -> dict[str, str]:
+        """Reopen a deadline marked done: its reminders still to come go again."""
+        reminders.mark_done(ctx, request.id, actor=actor, now=utc_now(), done=False)
+        return {"id": request.id, "status": "open"}
 
     @app.post("/api/members")
     def add_member(request: MemberBody, actor: Admin) -> dict[str, str]:

@@ -51,19 +51,25 @@ def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str 
 def _deadline_event(
     row: DeadlineRow, body_name: str, alarms: tuple[dt.datetime, ...], base_url: str | None
 ) -> EventData:
+    """A deadline in a clerk's calendar: with its alarms until it is done, then marked done."""
     due = stored_instant(row.due)
+    description = f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}"
+    summary = f"{row.name} ({body_name})"
+    if row.done_at is not None:
+        description = f"Done {stored_instant(row.done_at):%a %d %b %Y %H:%M}. {description}"
+        summary = f"Done: {summary}"
     return EventData(
         uid=row.id,
         sequence=row.sequence,
         start=due,
         end=None,
-        summary=f"{row.name} ({body_name})",
+        summary=summary,
         location="",
-        description=f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}",
+        description=description,
         cancelled=row.status == Status.CANCELLED,
         last_modified=stored_instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
-        alarms=alarms,
+        alarms=() if row.done_at is not None else alarms,
     )
 
 

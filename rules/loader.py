@@ -14,6 +14,7 @@ import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from importlib import resources
 from pathlib import Path
@@ -557,10 +558,38 @@ class RuleSet:
     def __getitem__(self, body_id: str) -> Body:
         return self.bodies[body_id]
 
+    @cached_property
+    def dependants(self) -> Mapping[str, tuple[str, ...]]:
+        """Each body's dependants: the bodies planned from its meetings or reporting to it."""
+        found: dict[str, list[str]] = {body_id: [] for body_id in self.bodies}
+        for body in self:
+            for other in body.depends_on:
+                found[other].append(body.id)
+        return {body_id: tuple(each) for body_id, each in found.items()}
+
+    def downstream(self, body_ids: Iterable[str]) -> set[str]:
+        """These bodies and all that depend on them, however indirectly."""
+        return _reachable(body_ids, lambda body_id: self.dependants[body_id])
+
+    def upstream(self, body_ids: Iterable[str]) -> set[str]:
+        """These bodies and all they depend on, however indirectly."""
+        return _reachable(body_ids, lambda body_id: self.bodies[body_id].depends_on)
+
     def locate(self, body_id: str, key: str) -> tuple[str, int]:
         """The file and line of a body's field, for errors found after loading."""
         body = self.bodies[body_id]
         return body.source_file, self.lines[body_id].get(key) or self.lines[body_id]["id"]
+
+
+def _reachable(start: Iterable[str], step: Callable[[str], Iterable[str]]) -> set[str]:
+    found = set(start)
+    todo = list(found)
+    while todo:
+        for each in step(todo.pop()):
+            if each not in found:
+                found.add(each)
+                todo.append(each)
+    return found
 
 
 # libyaml's loader where PyYAML was built with it (its wheels are): about ten times

@@ -45,8 +45,11 @@ def derive(
     source: MeetingSource,
     problems: Iterable[str] = (),
     notes: Iterable[str] = (),
+    planned: Iterable[Meeting] | None = None,
 ) -> BodyPlan:
-    """A body's cycle year from its meetings: their deadlines, the items and the reports."""
+    """A body's cycle year from its meetings as they stand: their deadlines, the items and
+    the reports. `planned` are the meetings as the rules alone give them (by default, the
+    same: nothing kept differs)."""
     first, last = cycle_bounds(body.cycle_start, year)
     plan = BodyPlan(
         body,
@@ -58,6 +61,7 @@ def derive(
         problems=list(problems),
         notes=list(notes),
     )
+    plan.planned = list(planned) if planned is not None else list(plan.meetings)
     derivation = _Derivation(body, plan, calendar, source)
     in_order = chain_order(body.deadlines)
     for meeting in plan.meetings:

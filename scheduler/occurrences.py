@@ -39,9 +39,12 @@ class Explanation:
     anchor: str = ""
     steps: tuple[str, ...] = ()
     skipped: tuple[NonWorkingDay, ...] = ()
+    kept: bool = False  # read back from the store: `rule` holds the short form already written
 
     def short(self) -> str:
         """One line for a feed DESCRIPTION or a table cell."""
+        if self.kept:
+            return self.rule
         parts = [f"{self.rule} ({self.cite})"]
         if self.anchor:
             parts.append(self.anchor)
@@ -141,7 +144,13 @@ class Item:
 
 @dataclass
 class BodyPlan:
-    """One body's cycle year: its meetings, deadlines, items, and any problems found."""
+    """One body's cycle year: its meetings, deadlines, items, and any problems found.
+
+    `meetings` are the cycle's meetings as they stand (the rules' plan with every kept
+    change laid over it, `scheduler.overlay`), what everything else derives from;
+    `planned` are the meetings as the rules alone give them, what re-planning compares
+    the kept ones with.
+    """
 
     body: Body
     year: int
@@ -153,6 +162,7 @@ class BodyPlan:
     items: list[Item] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    planned: list[Meeting] = field(default_factory=list)
 
     def occurrences(self) -> list[Meeting | Deadline | Item]:
         """Everything in the cycle, in date order."""

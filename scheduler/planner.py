@@ -2,8 +2,9 @@
 
 Planning is pure: a rule set, the term calendars its bodies name and a year in,
 `BodyPlan`s out. Each body's cycle year is cut into periods (`scheduler.periods`),
-each period's meeting placed on a working day (`scheduler.placement`), and the
-deadlines, items and reports derived from the meetings (`scheduler.derived`).
+each period's meeting placed on a working day (`scheduler.placement`), the kept year
+laid over them (`scheduler.overlay`), and the deadlines, items and reports derived
+from the meetings as they then stand (`scheduler.derived`).
 Bodies planned from other bodies' meetings ("before and after each Strategic Board
 meeting") are planned after them; the rule set is already in that order.
 """
@@ -11,7 +12,8 @@ meeting") are planned after them; the rule set is already in that order.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from rules.errors import NotFound
 from rules.loader import RuleSet
@@ -27,10 +29,22 @@ from scheduler.occurrences import (
     cycle_label,
     meeting_on,
 )
+from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, term_periods
 from scheduler.placement import placements
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, day_text, working_calendar
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A body's cycle: the meetings the rules give, those that stand, and what the rules could not do."""
+
+    meetings: list[Meeting]
+    standing: list[Meeting]
+    problems: list[str]
+    notes: list[str]
+
 
 # How far beyond a cycle a related body's meetings are looked for: a meeting "after each
 # Board meeting" in April can follow a Board meeting in March.
@@ -45,10 +59,22 @@ class Planner:
     loaded term calendar of each body that names one.
     """
 
-    def __init__(self, rules: RuleSet, terms: Mapping[str, TermCalendar] | None = None) -> None:
+    def __init__(
+        self,
+        rules: RuleSet,
+        terms: Mapping[str, TermCalendar] | None = None,
+        kept: Mapping[tuple[str, str], Sequence[KeptMeeting]] | None = None,
+        now: dt.datetime | None = None,
+    ) -> None:
+        """`kept` holds the kept meetings by (body id, cycle label), laid over the rules'
+        plan as they stand at `now`; without them the plan is the rules' alone."""
+        if kept and now is None:
+            raise ValueError("kept meetings stand as of a moment: give `now`")
         self.rules = rules
         self.terms: Mapping[str, TermCalendar] = terms or {}
-        self._meetings: dict[tuple[str, int], tuple[list[Meeting], list[str], list[str]]] = {}
+        self.kept = kept or {}
+        self.now = now
+        self._meetings: dict[tuple[str, int], Planned] = {}
 
     def calendar(self, body: Body) -> WorkingCalendar:
         return working_calendar(body.nation, body.closures)
@@ -94,9 +120,9 @@ class Planner:
         return plans
 
     def body_plan(self, body_id: str, year: int) -> BodyPlan:
-        """One body's cycle year in full."""
-        meetings, problems, notes = self.meetings(body_id, year)
-        return self.derive(body_id, year, meetings, problems, notes)
+        """One body's cycle year in full: its meetings as they stand and what derives from them."""
+        planned = self.planned(body_id, year)
+        return self.derive(body_id, year, planned.standing, planned.problems, planned.notes, planned.meetings)
 
     def derive(
         self,
@@ -105,31 +131,36 @@ class Planner:
         meetings: Iterable[Meeting],
         problems: Iterable[str] = (),
         notes: Iterable[str] = (),
+        planned: Iterable[Meeting] | None = None,
     ) -> BodyPlan:
-        """A cycle year from given meetings (planned, or as an admin edited them): their
-        deadlines, the annual items and the reports (see `scheduler.derived`)."""
+        """A cycle year from given meetings (planned, or as they stand with the kept
+        changes): their deadlines, the annual items and the reports (`scheduler.derived`)."""
         body = self.rules[body_id]
-        return derive(body, year, meetings, self.calendar(body), self, problems, notes)
+        return derive(body, year, meetings, self.calendar(body), self, problems, notes, planned)
 
     # -- meetings --------------------------------------------------------------------
 
-    def meetings(self, body_id: str, year: int) -> tuple[list[Meeting], list[str], list[str]]:
-        """A body's meetings in a cycle year, with problems and notes (memoised)."""
+    def planned(self, body_id: str, year: int) -> Planned:
+        """A body's meetings in a cycle year, by the rules and as they stand (memoised)."""
         key = (body_id, year)
         if key not in self._meetings:
-            self._meetings[key] = self._plan_meetings(self.rules[body_id], year)
+            body = self.rules[body_id]
+            meetings, problems, notes = self._plan_meetings(body, year)
+            kept = self.kept.get((body_id, cycle_label(body.cycle_start, year)))
+            standing = overlay(meetings, kept, self.now) if kept and self.now is not None else meetings
+            self._meetings[key] = Planned(meetings, standing, problems, notes)
         return self._meetings[key]
 
     def meetings_of_cycle(self, body_id: str, year: int) -> list[Meeting]:
-        """A body's planned meetings in a cycle year."""
-        return self.meetings(body_id, year)[0]
+        """A body's meetings in a cycle year, as they stand."""
+        return self.planned(body_id, year).standing
 
     def meetings_between(self, body_id: str, first: dt.date, last: dt.date) -> list[Meeting]:
-        """A body's planned meetings dated from `first` to `last`, whatever their cycles."""
+        """A body's meetings (as they stand) dated from `first` to `last`, whatever their cycles."""
         body = self.rules[body_id]
         found = []
         for year in range(cycle_containing(body.cycle_start, first), cycle_containing(body.cycle_start, last) + 1):
-            found += [m for m in self.meetings(body_id, year)[0] if first <= m.date <= last and m.active]
+            found += [m for m in self.meetings_of_cycle(body_id, year) if first <= m.date <= last and m.active]
         return found
 
     def periods(self, body: Body, year: int) -> tuple[tuple[Period, ...], tuple[str, ...]]:

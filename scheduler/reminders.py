@@ -40,6 +40,8 @@ class Status(StrEnum):
     SENT = "sent"
     CANCELLED = "cancelled"  # the deadline is done or no longer planned
     SUPERSEDED = "superseded"  # the deadline has passed: the overdue notice goes instead
+    SKIPPED = "skipped"  # its moment had passed when govcal learnt of it: never sent
+    NO_RECIPIENT = "no recipient"  # no one held the role with an address when it fell due
 
 
 class Planned(NamedTuple):
@@ -90,6 +92,12 @@ def alarms(planned: Iterable[Planned]) -> tuple[dt.datetime, ...]:
     """The instants a calendar should alarm at: the reminders before the deadline (the
     overdue notice is an e-mail only, since an alarm after the event helps no one)."""
     return tuple(p.due_at for p in planned if p.kind is Kind.REMINDER)
+
+
+def first_status(due_at: dt.datetime, now: dt.datetime) -> Status:
+    """A reminder govcal learns of at `now`: pending, or skipped if its moment has passed
+    (a first plan mid-year, a deadline added or moved into the past): never sent late."""
+    return Status.PENDING if due_at > now else Status.SKIPPED
 
 
 def unsent(kind: str, now: dt.datetime, due: dt.datetime, *, done: bool, cancelled: bool) -> Status | None:

@@ -9,6 +9,9 @@ the variable was set explicitly they fail instead, so CI cannot skip them.
 from __future__ import annotations
 
 import copy
+import datetime as dt
+import email
+import email.policy
 import os
 import socket
 import uuid
@@ -19,8 +22,9 @@ from typing import Any
 import pytest
 import sqlalchemy
 import yaml
+from aiosmtpd.controller import Controller
 
-from govcal.clock import utc_now
+from govcal.mail import Smtp
 from govcal.operations import Context, meetings, planning
 from govcal.operations.meetings import EditResult
 from govcal.settings import Settings
@@ -98,15 +102,21 @@ def context(rules: RuleSet, database: str) -> Context:
     return Context(rules, Settings(database_url=database, database_named=True))
 
 
-def keep(ctx: Context, years: Sequence[int] = (2026,), bodies: Sequence[str] | None = None) -> Changes:
-    """Plan cycle years and keep them, as `govcal plan --save` does, now."""
-    now = utc_now()
-    return planning.save(ctx, planning.plan(ctx, years, bodies, today=now.date()), actor="govcal plan", now=now)
+# The tests' clock, where a test does not say: Mon 2 Mar 2026, before every 2026-27 cycle
+# starts, so all of it is still to come (nothing yet history).
+NOW = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+
+
+def keep(
+    ctx: Context, years: Sequence[int] = (2026,), bodies: Sequence[str] | None = None, now: dt.datetime = NOW
+) -> Changes:
+    """Plan cycle years and keep them, as `govcal plan --save` does, at `now`."""
+    return planning.keep_year(ctx, years, bodies, actor="govcal plan", now=now).changes
 
 
 def edit_meeting(ctx: Context, action: str, **arguments: Any) -> EditResult:
     """An admin's edit through the operations layer, as the CLI and the API make it, now."""
-    return meetings.edit_meeting(ctx, action, now=utc_now(), **arguments)
+    return meetings.edit_meeting(ctx, action, **{"now": NOW, **arguments})
 
 
 PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
@@ -147,3 +157,38 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+class Inbox:
+    """A real SMTP server's mailbox (aiosmtpd on 127.0.0.1): every message kept, with its
+    Message-ID; it can refuse (to play an SMTP server that is down)."""
+
+    def __init__(self) -> None:
+        self.ids: list[str] = []
+        self.messages: list[email.message.EmailMessage] = []
+        self.refuse = False
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        if self.refuse:
+            return "451 try again later"
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        self.messages.append(message)
+        self.ids.append(message["Message-ID"].strip())
+        return "250 OK"
+
+
+@pytest.fixture
+def inbox():
+    handler = Inbox()
+    port = free_port()
+    handler.smtp = Smtp.from_url(f"smtp://127.0.0.1:{port}")
+    handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
+    handler.controller.start()
+
+    def restart() -> None:  # a stopped aiosmtpd controller cannot start again: a new one, same port
+        handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
+        handler.controller.start()
+
+    handler.restart = restart
+    yield handler
+    handler.controller.stop()

@@ -133,9 +133,8 @@ def test_explain_shows_rule_anchor_and_skipped_days(capsys, rules_dir):
     assert "skipped: Fri 03 Apr 2026 (Good Friday)" in out
     assert "skipped: Mon 06 Apr 2026 (Easter Monday)" in out
     status, out, _ = run(capsys, "explain", "board/2026-27/meeting-01", "--rules", rules_dir, "--json")
-    assert json.loads(out)["explanation"][-1] == (
-        "adjusted: Mon 06 Apr 2026 is not a working day (Easter Monday);"
-        " moved to the next same weekday, Mon 13 Apr 2026"
+    assert json.loads(out)["adjusted"][-1] == (
+        "Mon 06 Apr 2026 is not a working day (Easter Monday); moved to the next same weekday, Mon 13 Apr 2026"
     )
 
 

@@ -8,8 +8,6 @@ Mon 13 Apr 17:00 BST; 3 working days before that is Wed 8 Apr (10, 9, 8 Apr).
 from __future__ import annotations
 
 import datetime as dt
-import email
-import email.policy
 import json
 import os
 import subprocess
@@ -20,14 +18,12 @@ from pathlib import Path
 
 import icalendar
 import pytest
-from aiosmtpd.controller import Controller
 
 from calendars.feed import render
 from conftest import body, context, edit_meeting, free_port, keep
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.feeds import clerk_feed
-from govcal.mail import Smtp
 from govcal.operations import people
 from govcal.operations.reminders import send_due
 from rules.loader import load_rules
@@ -36,37 +32,6 @@ from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
 
 PAPERS = "worcestershire-jcb/2026-27/meeting-01/papers"
-
-
-class Inbox:
-    """Collects every message's Message-ID; can refuse (to play an SMTP server that is down)."""
-
-    def __init__(self) -> None:
-        self.ids: list[str] = []
-        self.refuse = False
-
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse:
-            return "451 try again later"
-        self.ids.append(email.message_from_bytes(envelope.content, policy=email.policy.default)["Message-ID"].strip())
-        return "250 OK"
-
-
-@pytest.fixture
-def inbox():
-    handler = Inbox()
-    port = free_port()
-    handler.smtp = Smtp.from_url(f"smtp://127.0.0.1:{port}")
-    handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
-    handler.controller.start()
-
-    def restart() -> None:  # a stopped aiosmtpd controller cannot start again: a new one, same port
-        handler.controller = Controller(handler, hostname="127.0.0.1", port=port)
-        handler.controller.start()
-
-    handler.restart = restart
-    yield handler
-    handler.controller.stop()
 
 
 @pytest.fixture
@@ -213,6 +178,42 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
         assert f"<{row.key}@govcal>" in inbox.ids, f"{label}: not sent at 09:00 local"
 
 
+def load(store, name: str, count: int, due: dt.datetime) -> None:
+    """Replace the outbox with `count` overdue notices due at `due`, each of a deadline of its
+    own (a deadline's notices due together would go as one message)."""
+    with store.session() as session, session.begin():
+        session.query(ReminderRow).delete()
+        template = session.get(DeadlineRow, PAPERS)
+        for n in range(count):
+            deadline_id = f"{PAPERS}-{name}-{n:04d}"
+            session.add(
+                DeadlineRow(
+                    id=deadline_id,
+                    body_id=template.body_id,
+                    cycle=template.cycle,
+                    date=template.date,
+                    due=template.due,
+                    rule=template.rule,
+                    name=template.name,
+                    who=template.who,
+                    meeting_id=template.meeting_id,
+                    explanation=template.explanation,
+                    updated_at=template.updated_at,
+                )
+            )
+            session.add(
+                ReminderRow(
+                    offset_key="overdue",
+                    deadline_id=deadline_id,
+                    body_id="worcestershire-jcb",
+                    kind="overdue",
+                    due_at=due,
+                    next_attempt_at=due,
+                    status="pending",
+                )
+            )
+
+
 WORKER = textwrap.dedent(
     """
     import datetime as dt, json, sys
@@ -235,20 +236,7 @@ def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kep
     ctx = kept
     store = ctx.store
     due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
-    with store.session() as session, session.begin():
-        session.query(ReminderRow).delete()  # only the 2,000 below are due
-        for n in range(2000):
-            session.add(
-                ReminderRow(
-                    offset_key=f"load-{n:04d}",
-                    deadline_id=PAPERS,
-                    body_id="worcestershire-jcb",
-                    kind="overdue",
-                    due_at=due,
-                    next_attempt_at=due,
-                    status="pending",
-                )
-            )
+    load(store, "load", 2000, due)  # only these 2,000 are due
     processes = 4 if database.startswith("postgresql") else 3
     smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
     workers = [
@@ -272,6 +260,7 @@ def test_two_thousand_due_at_once_are_sent_exactly_once_by_several_processes(kep
         assert worker.returncode == 0, errors
         results.append(json.loads(out.strip().splitlines()[-1]))
     assert len(inbox.ids) == 2000 and len(set(inbox.ids)) == 2000  # every one, none twice
+    assert set(inbox.ids) == {f"<{PAPERS}-load-{n:04d}#overdue@govcal>" for n in range(2000)}
     assert sum(r["sent"] for r in results) == 2000
     assert sum(1 for r in results if r["sent"]) >= 2  # the work really was shared
     with store.session() as session:
@@ -303,29 +292,12 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
     govcal = str(Path(sys.executable).parent / "govcal")
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
     env = {**os.environ, "GOVCAL_SMTP_URL": f"smtp://127.0.0.1:{inbox.controller.port}"}
-    subprocess.run(
-        [
-            govcal,
-            "member",
-            "add",
-            "worcestershire-jcb",
-            "Ann Clerk",
-            "--role",
-            "clerk",
-            "--email",
-            "ann@example.org",
-            "--database",
-            database,
-        ],
-        check=True,
-        capture_output=True,
-    )
-    # the 2025-26 cycle is over: every papers deadline in it is overdue, so the clock has work at once
-    subprocess.run(
-        [govcal, "plan", "2025", "--body", "worcestershire-jcb", "--save", "--database", database],
-        check=True,
-        capture_output=True,
-    )
+    # the 2025-26 cycle was planned on 1 Mar 2025 and govcal then sat unserved all year: every
+    # papers deadline in it is overdue, its notices scheduled but unsent, so the clock has work at once
+    ctx = context(load_rules(), database)
+    before = dt.datetime(2025, 3, 1, 9, 0, tzinfo=dt.UTC)
+    people.add_member(ctx, "worcestershire-jcb", "Ann Clerk", "clerk", email="ann@example.org", actor="a", now=before)
+    keep(ctx, [2025], ["worcestershire-jcb"], now=before)
     server = subprocess.Popen(
         [govcal, "serve", "--port", str(free_port()), "--database", database],
         env=env,
@@ -364,20 +336,7 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     store = ctx.store
     due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
     total = 600
-    with store.session() as session, session.begin():
-        session.query(ReminderRow).delete()
-        for n in range(total):
-            session.add(
-                ReminderRow(
-                    offset_key=f"crash-{n:04d}",
-                    deadline_id=PAPERS,
-                    body_id="worcestershire-jcb",
-                    kind="overdue",
-                    due_at=due,
-                    next_attempt_at=due,
-                    status="pending",
-                )
-            )
+    load(store, "crash", total, due)
     smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
     rng = random.Random(20261124)
     kills, now = 0, due
@@ -401,7 +360,7 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     assert kills >= 20
     delivered = set(inbox.ids)
     duplicates = len(inbox.ids) - len(delivered)
-    assert delivered == {f"<{PAPERS}#crash-{n:04d}@govcal>" for n in range(total)}  # every one delivered
+    assert delivered == {f"<{PAPERS}-crash-{n:04d}#overdue@govcal>" for n in range(total)}  # every one delivered
     assert duplicates <= kills  # only where a kill fell between send and mark
     print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(inbox.ids)} messages for {total} reminders)")
 

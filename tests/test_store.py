@@ -7,8 +7,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import body, planner_for
-from govcal.clock import utc_now
+from conftest import NOW, body, planner_for
 from rules.loader import RuleSet, load_rules
 from rules.model import Pattern
 from scheduler.store import database as store_database
@@ -24,7 +23,7 @@ def plan(rules, year=2026):
 
 
 def save(store, plans):
-    return store.save_plan(plans, "govcal plan", utc_now())
+    return store.save_plan(plans, "govcal plan", NOW)
 
 
 def test_first_save_adds_everything_and_a_second_changes_nothing(database, write_rules):

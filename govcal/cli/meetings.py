@@ -50,7 +50,7 @@ def _report_edit(result: EditResult, done: str) -> int:
         reason = result.notice or "the change would break the rules above"
         out.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")
         return FAILED
-    out.print(f"{done}; deadlines and items: {result.changes.summary()}")
+    out.print(f"{done}; then: {result.changes.summary()}")
     return OK
 
 

@@ -61,14 +61,22 @@ def cmd_plan(args: argparse.Namespace) -> int:
     years = range(args.year, args.year + args.years) if args.year else None
     quiet = args.json or args.csv
     now = utc_now()
-    with progress("planning bodies", len(args.body or ctx.rules.bodies), quiet) as advance:
-        plans = planning.plan(ctx, years, args.body, today=now.date(), advance=advance)
-    if args.save:
-        with progress("saving plans", len(plans), quiet) as advance:
-            changes = planning.save(ctx, plans, actor=args.by, now=now, advance=advance)
+    bodies = len(args.body or ctx.rules.bodies)
+    if args.save:  # planned from the year as it stands, and kept, in one transaction
+        with (
+            progress("planning bodies", bodies, quiet) as planned,
+            progress("saving plans", bodies * len(years or [0]), quiet) as saved,
+        ):
+            kept = planning.keep_year(ctx, years, args.body, actor=args.by, now=now, planned=planned, saved=saved)
+        plans, changes = kept.plans, kept.changes
         print(f"saved to {redacted(ctx.settings.database_url)}: {changes.summary()}", file=sys.stderr)
         for conflict in changes.conflicts:
             print(f"conflict: {conflict}", file=sys.stderr)
+        for left in changes.left_alone:
+            print(f"left alone: {left}", file=sys.stderr)
+    else:
+        with progress("planning bodies", bodies, quiet) as advance:
+            plans = planning.plan(ctx, years, args.body, today=now.date(), advance=advance)
     if args.json:
         print(json.dumps(plan_dict(plans), indent=2))
     elif args.csv:
@@ -134,17 +142,13 @@ def cmd_explain(args: argparse.Namespace) -> int:
     ctx = context(args)
     # the kept date and its history where there is a database: one named, or ./govcal.db (never creates one)
     kept = ctx.settings.database_named or Path("govcal.db").exists()
-    explained = planning.explain(ctx, args.id, kept=kept)
+    explained = planning.explain(ctx, args.id, now=utc_now(), kept=kept)
     if args.json:
-        print(
-            json.dumps(
-                {"id": explained.id, "date": explained.date.isoformat(), "explanation": explained.lines}, indent=2
-            )
-        )
+        print(json.dumps(explained.as_dict(), indent=2))
         return OK
     out = console()
     out.print(f"[bold]{explained.id}[/bold]: {explained.kind} on {explained.date:%A %d %B %Y}")
-    for line in explained.lines:
+    for line in explained.lines():
         out.print(f"  {line}")
     return OK
 

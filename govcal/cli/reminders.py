@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import json
 import os
+import sys
 
 from rich.table import Table
 
@@ -31,9 +32,15 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     if args.reminders_action == "send":
         result = reminders.send_due(ctx, args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}")
         print(
-            f"sent {result.sent} ({result.late} late), {result.retrying} to retry,"
+            f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
+        for body_id, count in sorted(result.no_recipient.items()):
+            print(
+                f"warning: {count} reminders of {body_id} had no one to go to; add a clerk with an address:"
+                f" govcal member add {body_id} NAME --role clerk --email ADDRESS",
+                file=sys.stderr,
+            )
         return OK if not result.retrying else FAILED
     rows = reminders.outbox(ctx)
     if args.json:
@@ -56,8 +63,14 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 
 def cmd_deadline_done(args: argparse.Namespace) -> int:
-    reminders.mark_done(context(args), args.id, actor=args.by, now=utc_now())
-    print(f"{args.id}: done; its later reminders will not be sent")
+    done = args.deadline_command == "done"
+    changed = reminders.mark_done(context(args), args.id, actor=args.by, now=utc_now(), done=done)
+    if not changed:
+        print(f"{args.id}: already {'done' if done else 'open'}")
+    elif done:
+        print(f"{args.id}: done; its later reminders will not be sent")
+    else:
+        print(f"{args.id}: open again; its reminders still to come will be sent")
     return OK
 
 
@@ -74,5 +87,7 @@ def register(commands: Commands) -> None:
     deadline = commands.add_parser("deadline", help="mark a deadline done")
     deadline_commands = deadline.add_subparsers(dest="deadline_command", required=True, metavar="COMMAND")
     done = with_database(deadline_commands.add_parser("done", help="mark it done so its later reminders stop"))
-    done.add_argument("id", help="e.g. worcestershire-jcb/2026-27/meeting-05/papers")
-    done.set_defaults(run=cmd_deadline_done)
+    undo = with_database(deadline_commands.add_parser("undo", help="reopen it: its reminders still to come go again"))
+    for sub in (done, undo):
+        sub.add_argument("id", help="e.g. worcestershire-jcb/2026-27/meeting-05/papers")
+        sub.set_defaults(run=cmd_deadline_done)

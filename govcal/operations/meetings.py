@@ -1,9 +1,11 @@
 """Edits to the kept year: move, add, cancel or fix a meeting; extraordinary meetings.
 
-An edit is one transaction: the body's cycle is held, the edit made (a pure change,
-`scheduler.edits`), the cycle re-checked, and, unless it newly breaks a rule and is
-not forced, kept with its re-derived deadlines and items and an audit entry. A
-refused edit changes nothing; either way the findings say why.
+An edit is one transaction: the body (and those planned from it) held, the edit made to
+the cycle as it stands (a pure change, `scheduler.edits`), the cycle re-checked, and,
+unless it newly breaks a rule and is not forced, the meeting kept as the admin set it
+and the year re-derived through the same path a re-plan takes (its deadlines, items,
+the bodies planned from it), with an audit entry. A refused edit changes nothing;
+either way the findings say why.
 """
 
 from __future__ import annotations
@@ -13,10 +15,11 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govcal.operations.context import Context
+from govcal.operations.planning import replan, standing
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
 from rules.offsets import Count, Offset, parse_offset
-from scheduler.checker import Finding
+from scheduler.checker import Checker, Finding
 from scheduler.edits import EditAction, apply_edit, new_failures
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import cycle_containing, cycle_label
@@ -77,16 +80,19 @@ def edit_meeting(
         body, within = ctx.body(row.body_id), row.date
     year = cycle_containing(body.cycle_start, within)
     label = cycle_label(body.cycle_start, year)
-    with ctx.store.editing(body, label) as cycle:
-        edited, meeting = apply_edit(
-            body, label, cycle.meetings, action, target=meeting_id, day=day, time=time, note=note
-        )
-        failures = new_failures(ctx.checker, body, year, cycle.meetings, edited)
+    with ctx.store.replanning() as kept:
+        kept.lock([ctx.rules[b] for b in sorted(ctx.rules.downstream([body.id]))])  # one editor at a time
+        schedule = standing(ctx, kept, [(body.id, year)], now)
+        before = schedule.meetings_of_cycle(body.id, year)
+        if meeting_id is not None and not action.adds and all(m.id != meeting_id for m in before):
+            raise RuleError(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
+        edited, meeting = apply_edit(body, label, before, action, target=meeting_id, day=day, time=time, note=note)
+        failures = new_failures(Checker(schedule), body, year, before, edited)
         if failures and not force:
-            cycle.discard()
+            kept.discard()
             return EditResult(meeting.id, False, failures)
-        cycle.keep(meeting, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
-        changes = cycle.derive(ctx.planner.derive(body.id, year, edited), now)
+        kept.keep_meeting(meeting, label, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
+        replanned = replan(ctx, kept, [(body.id, year)], now=now, touched=[meeting.id])
         detail = {
             "day": str(day) if day else None,
             "time": f"{time:%H:%M}" if time else None,
@@ -94,8 +100,9 @@ def edit_meeting(
             "breaks": [str(f) for f in failures],
             "note": note,
         }
-        cycle.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
-    return EditResult(meeting.id, True, failures, changes)
+        kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
+        kept.audit_changes(replanned.changes, actor, now)
+    return EditResult(meeting.id, True, failures, replanned.changes)
 
 
 # -- extraordinary meetings ------------------------------------------------------------

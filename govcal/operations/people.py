@@ -10,7 +10,9 @@ from typing import Any
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.attendance import AttendanceLine, Presence, QuorumResult, Role, quorum, to_follow_up
+from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
+from scheduler.store.database import stored_instant
 
 ROLES = tuple(role.value for role in Role)
 
@@ -77,8 +79,19 @@ def quorum_at(ctx: Context, meeting_id: str) -> Quorum:
 def record_attendance(
     ctx: Context, meeting_id: str, present: Sequence[Presence], *, actor: str, now: dt.datetime
 ) -> Quorum:
-    """Record who was at a meeting (replacing an earlier record); answers whether it was quorate."""
-    ctx.meeting_row(meeting_id)
+    """Record who was at a meeting (replacing an earlier record); answers whether it was quorate.
+
+    Only a meeting held: one yet to start, or cancelled, has no one to record.
+    """
+    meeting = ctx.meeting_row(meeting_id)
+    if meeting.status == Status.CANCELLED:
+        raise RuleError(f"meeting '{meeting_id}' on {meeting.date:%a %d %b %Y} was cancelled: no one attended it")
+    start = stored_instant(meeting.start)
+    if start > now:
+        raise RuleError(
+            f"meeting '{meeting_id}' has not been held yet (it starts {start:%a %d %b %Y %H:%M});"
+            " record who came once it has"
+        )
     detail = {
         "present": [p.name for p in present if not p.for_member],
         "substitutes": {p.name: p.for_member for p in present if p.for_member},
@@ -112,7 +125,8 @@ class AttendanceReport:
 
 
 def attendance_report(ctx: Context, body_id: str, until: dt.date, cycle: str | None = None) -> AttendanceReport:
-    """Each member's attendance at the body's meetings up to `until` (in one cycle, or all)."""
+    """Each member's attendance at the body's meetings up to `until` (in one cycle, or all),
+    counting only the meetings whose attendance was recorded: no record is no absence."""
     body = ctx.body(body_id)
     lines = ctx.store.attendance_record(body.id, until, cycle)
     follow_up = to_follow_up(body.attendance, lines) if body.attendance else []

@@ -1,25 +1,42 @@
-"""Planning the year: plan, keep (save), check, explain.
+"""Planning the year: plan, keep, re-plan, check, explain.
 
 Each function is the one implementation of its operation; the CLI and the admin API
-both call it, and only present what it returns.
+both call it, and only present what it returns. `replan` is the one path every change
+to the kept year takes (a re-plan after a rule change, and each edit): the year as it
+stands (the rules' plan with every kept change laid over it) is what every derived
+date comes from, so re-planning an edited year changes nothing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from govcal.operations.context import Context
 from govcal.schedule_files import read_schedule
 from rules.errors import NotFound, RuleError
 from scheduler.checker import Finding
-from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting
-from scheduler.store.plans import as_meeting
+from scheduler.occurrences import (
+    BodyPlan,
+    Deadline,
+    Explanation,
+    Item,
+    Meeting,
+    cycle_bounds,
+    cycle_containing,
+    cycle_label,
+)
+from scheduler.planner import Planner
+from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
+from scheduler.workdays import LONDON, day_text
 
 Advance = Callable[[int], object]
+Cycle = tuple[str, int]  # (body id, cycle year)
+REACH = dt.timedelta(days=366)  # how far around a cycle the kept year is read: next meetings, relations
 
 
 def plan(
@@ -30,15 +47,44 @@ def plan(
     today: dt.date,
     advance: Advance | None = None,
 ) -> list[BodyPlan]:
-    """The chosen bodies' cycle years (default: every body, the cycle containing `today`)."""
+    """The chosen bodies' cycle years by the rules alone (default: every body, the cycle
+    containing `today`): what `govcal plan` shows before anything is kept."""
     return ctx.planner.plan(years, body_ids or None, advance, today=today)
 
 
-def save(
-    ctx: Context, plans: Sequence[BodyPlan], *, actor: str, now: dt.datetime, advance: Advance | None = None
-) -> Changes:
-    """Keep planned cycles: idempotent, an admin's changes kept and clashes reported."""
-    return ctx.store.save_plan(plans, actor, now, advance)
+@dataclass(frozen=True)
+class Replanned:
+    """The cycles as now kept, and what keeping them changed."""
+
+    plans: list[BodyPlan]
+    changes: Changes
+
+
+def keep_year(
+    ctx: Context,
+    years: Iterable[int] | None,
+    body_ids: Sequence[str] | None = None,
+    *,
+    actor: str,
+    now: dt.datetime,
+    planned: Advance | None = None,
+    saved: Advance | None = None,
+) -> Replanned:
+    """Plan the chosen bodies' cycle years (default: every body, the cycle containing
+    `now`) and keep them, from the year as it stands: an admin's changes and the past
+    kept, clashes and what was left alone reported, the bodies planned from them
+    re-derived. Idempotent: a second run changes nothing."""
+    chosen = [ctx.body(b).id for b in body_ids] if body_ids else list(ctx.rules.bodies)
+    today = now.astimezone(LONDON).date()
+    targets = [
+        (body_id, year)
+        for body_id in chosen
+        for year in (years if years is not None else [cycle_containing(ctx.rules[body_id].cycle_start, today)])
+    ]
+    with ctx.store.replanning() as kept:
+        replanned = replan(ctx, kept, targets, now=now, planned=planned, saved=saved)
+        kept.audit_changes(replanned.changes, actor, now)
+    return replanned
 
 
 def plan_if_empty(ctx: Context, *, actor: str, now: dt.datetime) -> Changes | None:
@@ -46,7 +92,62 @@ def plan_if_empty(ctx: Context, *, actor: str, now: dt.datetime) -> Changes | No
     None when something is kept already."""
     if ctx.store.meetings():
         return None
-    return save(ctx, plan(ctx, None, today=now.date()), actor=actor, now=now)
+    return keep_year(ctx, None, actor=actor, now=now).changes
+
+
+def replan(
+    ctx: Context,
+    kept: KeptYear,
+    targets: Iterable[Cycle],
+    *,
+    now: dt.datetime,
+    planned: Advance | None = None,
+    saved: Advance | None = None,
+    touched: Collection[str] = (),
+) -> Replanned:
+    """Re-derive these cycles, and the cycles already kept of the bodies planned from them
+    (the knock-on), from the year as it stands at `now`, and keep them. `touched` names
+    the meetings an admin just changed, whose deadlines follow them even into the past."""
+    rules = ctx.rules
+    wanted = set(targets)
+    bodies = {body_id for body_id, _ in wanted}
+    knock_on = rules.downstream(bodies) - bodies
+    kept.lock([rules[b] for b in sorted(bodies | knock_on)])
+    if knock_on:
+        kept_cycles = kept.cycles(knock_on)
+        for body_id, year in list(wanted):
+            first, last = cycle_bounds(rules[body_id].cycle_start, year)
+            for other in rules.downstream([body_id]) - bodies:
+                start = rules[other].cycle_start
+                for each in range(cycle_containing(start, first), cycle_containing(start, last) + 1):
+                    if (other, cycle_label(start, each)) in kept_cycles:
+                        wanted.add((other, each))
+    schedule = standing(ctx, kept, wanted, now)
+    plans = []
+    for body_id in rules.bodies:  # dependency order
+        years = sorted(year for each, year in wanted if each == body_id)
+        plans += [schedule.body_plan(body_id, year) for year in years]
+        if planned is not None and years:
+            planned(1)
+    return Replanned(plans, kept.save(plans, now, saved, touched))
+
+
+def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.datetime) -> Planner:
+    """A planner of the year as it stands at `now` around these cycles: the rules' plan with
+    the kept meetings of these bodies, and of the bodies they are planned from, laid over it."""
+    rules = ctx.rules
+    involved = rules.upstream({body_id for body_id, _ in cycles})
+    spans = [cycle_bounds(rules[body_id].cycle_start, year) for body_id, year in cycles]
+    first, last = min(f for f, _ in spans) - REACH, max(end for _, end in spans) + REACH
+    labels = {
+        cycle_label(start, year)
+        for start in {rules[b].cycle_start for b in involved}
+        for year in range(cycle_containing(start, first), cycle_containing(start, last) + 1)
+    }
+    return Planner(rules, ctx.planner.terms, kept.meetings({b: rules[b] for b in involved}, labels), now)
+
+
+# -- checking ------------------------------------------------------------------------------
 
 
 def check_file(ctx: Context, path: Path) -> list[Finding]:
@@ -64,44 +165,114 @@ def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
 
 def kept_findings(ctx: Context) -> list[Finding]:
     """Every body's kept schedule checked, for the year planner page."""
-    kept = [as_meeting(row, ctx.rules[row.body_id]) for row in ctx.store.meetings() if row.body_id in ctx.rules.bodies]
+    rules = ctx.rules
+    kept = [as_meeting(row, rules[row.body_id]) for row in ctx.store.meetings() if row.body_id in rules.bodies]
     return ctx.checker.check(kept)
+
+
+# -- explaining ------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
 class Explained:
-    """Why a date is what it is: the rule's derivation, and the kept state where it differs."""
+    """Why a date is what it is: the kept state first (date, status, the meeting it hangs
+    on, who changed what), then the rule's derivation."""
 
     id: str
     kind: str  # meeting, deadline or item
     date: dt.date
-    lines: list[str]
+    due: dt.datetime | None  # a meeting's start, a deadline's instant
+    status: str
+    why: Explanation
+    anchor: Meeting | None = None  # the meeting a deadline or item hangs on, as it stands
+    planned_date: dt.date | None = None  # what the rules alone give, where that differs
+    kept: Kept | None = None
+    notes: list[str] = field(default_factory=list)
+
+    def lines(self) -> list[str]:
+        """One fact a line, the kept state first, for `govcal explain`."""
+        lines = []
+        if self.kept is not None:
+            done = f"; done {self.kept.done_at:%a %d %b %Y %H:%M}" if self.kept.done_at else ""
+            lines.append(f"kept: {self.status} on {self.date:%a %d %b %Y} (version {self.kept.sequence}){done}")
+        if self.anchor is not None:
+            lines.append(f"for: meeting {self.anchor.id}, {self.anchor.status}, on {day_text(self.anchor.date)}")
+        if self.planned_date is not None:
+            lines.append(f"the rules alone give: {day_text(self.planned_date)}")
+        lines += self.notes
+        lines += [f"history: {entry}" for entry in self.kept.history] if self.kept is not None else []
+        return lines + self.why.lines()
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "date": self.date.isoformat(),
+            "due": self.due.isoformat() if self.due else None,
+            "status": self.status,
+            "version": self.kept.sequence if self.kept else None,
+            "done": self.kept.done_at.isoformat() if self.kept and self.kept.done_at else None,
+            "anchor": {"id": self.anchor.id, "date": self.anchor.date.isoformat(), "status": self.anchor.status}
+            if self.anchor
+            else None,
+            "planned_date": self.planned_date.isoformat() if self.planned_date else None,
+            "rule": self.why.rule,
+            "source": str(self.why.cite),
+            "quote": self.why.cite.quote or None,
+            "anchor_text": self.why.anchor or None,
+            "adjusted": list(self.why.steps),
+            "skipped": [{"date": day.date.isoformat(), "reason": day.reason} for day in self.why.skipped],
+            "history": self.kept.history if self.kept else [],
+        }
 
 
-def explain(ctx: Context, occurrence_id: str, *, kept: bool) -> Explained:
-    """The explanation of a planned date by its id; with `kept`, also the date as kept
-    and its history, where an admin changed it or it is no longer planned."""
+def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -> Explained:
+    """The explanation of a date by its id: with `kept` (a database to read), as the year
+    stands at `now`, the kept state and history first; else as the rules alone give it."""
     parts = occurrence_id.split("/")
     if len(parts) < 3 or parts[0] not in ctx.rules.bodies or not parts[1][:4].isdigit():
         raise RuleError(
             f"'{occurrence_id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
             " (see `govcal plan --json`)"
         )
-    plan = ctx.planner.body_plan(parts[0], int(parts[1][:4]))
+    cycle = (parts[0], int(parts[1][:4]))
+    if kept:
+        with ctx.store.replanning() as year:
+            plan = standing(ctx, year, [cycle], now).body_plan(*cycle)
+            year.discard()  # a reading, not a change
+        stored = ctx.store.kept(occurrence_id)
+    else:
+        plan, stored = ctx.planner.body_plan(*cycle), None
     found: dict[str, Meeting | Deadline | Item] = {o.id: o for o in plan.occurrences()}
-    stored = ctx.store.kept(occurrence_id) if kept else None
     occurrence = found.get(occurrence_id)
-    if occurrence is None and stored is None:
+    if occurrence is None:
         examples = ", ".join(list(found)[:3])
         raise NotFound(f"no date with id '{occurrence_id}' in {parts[0]}/{plan.label}/; ids there include {examples}")
-    if occurrence is not None:
-        lines, day = occurrence.explanation.lines(), occurrence.date
-    else:
-        assert stored is not None
-        lines, day = [f"rule: {stored.explanation}"], stored.date
-    if stored is not None and (stored.manual or occurrence is None or stored.date != occurrence.date):
-        lines += [f"kept: {stored.status} on {stored.date:%a %d %b %Y} (version {stored.sequence})"]
-        lines += [f"history: {entry}" for entry in stored.history]
-        day = stored.date
-    kind = {Meeting: "meeting", Deadline: "deadline", Item: "item"}.get(type(occurrence), "meeting")
-    return Explained(occurrence_id, kind, day, lines)
+    day = stored.date if stored is not None else occurrence.date
+    if isinstance(occurrence, Meeting):
+        rules_gave = next((m for m in plan.planned if m.id == occurrence.id), None)
+        return Explained(
+            occurrence.id,
+            "meeting",
+            day,
+            occurrence.start,
+            stored.status if stored is not None else occurrence.status,
+            rules_gave.explanation if rules_gave is not None else occurrence.explanation,
+            planned_date=rules_gave.date if rules_gave is not None and rules_gave.date != day else None,
+            kept=stored,
+            notes=[] if rules_gave is not None else ["not planned by the rules: kept as an admin set it"],
+        )
+    meetings = {m.id: m for m in plan.meetings}
+    anchor = meetings.get(occurrence.meeting) if occurrence.meeting else None
+    due = occurrence.due if isinstance(occurrence, Deadline) else None
+    return Explained(
+        occurrence.id,
+        "deadline" if isinstance(occurrence, Deadline) else "item",
+        day,
+        stored.due if stored is not None and stored.due else due,
+        stored.status if stored is not None else "planned",
+        occurrence.explanation,
+        anchor,
+        planned_date=occurrence.date if occurrence.date != day else None,
+        kept=stored,
+    )

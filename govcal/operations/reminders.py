@@ -12,7 +12,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import smtplib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from govcal.mail import Smtp, reminder_message
@@ -23,29 +23,32 @@ from scheduler.reminders import Status as ReminderStatus
 from scheduler.reminders import is_late, unsent
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
+from scheduler.store.outbox import Claimed
 from scheduler.store.tables import ReminderRow
 
 
 @dataclass
 class Dispatched:
-    """What one run of `send_due` did."""
+    """What one run of `send_due` did: reminders sent (in how many messages), and why others were not."""
 
     sent: int = 0
+    messages: int = 0
     late: int = 0
     retrying: int = 0
     superseded: int = 0
     done: int = 0
+    no_recipient: dict[str, int] = field(default_factory=dict)  # by body id: no one to tell
 
 
 def send_due(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dispatched:
-    """Send every reminder due at `now`, once (see the module docstring); one SMTP
-    connection serves the run while it works."""
+    """Send every reminder due at `now`, once (see the module docstring): a deadline's
+    reminders due together go as one message; one SMTP connection serves the run."""
     result = Dispatched()
     connection: smtplib.SMTP | None = None
     try:
         while ids := ctx.store.claim(now, worker):
-            for reminder_id in ids:
-                connection = _one(ctx, reminder_id, now, smtp, worker, connection, result)
+            for claimed in ctx.store.claimed(ids):
+                connection = _send(ctx, claimed, now, smtp, worker, connection, result)
     finally:
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -53,47 +56,60 @@ def send_due(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dispatc
     return result
 
 
-def _one(
+def _send(
     ctx: Context,
-    reminder_id: int,
+    claimed: Claimed,
     now: dt.datetime,
     smtp: Smtp,
     worker: str,
     connection: smtplib.SMTP | None,
     result: Dispatched,
 ) -> smtplib.SMTP | None:
-    """Decide, send and mark one claimed reminder; the SMTP connection to reuse (or None)."""
-    store = ctx.store
-    claimed = store.claimed(reminder_id)
-    reminder, deadline = claimed.reminder, claimed.deadline
-    if deadline is None:
+    """Decide, send and mark one deadline's claimed reminders; the SMTP connection to reuse."""
+    store, deadline = ctx.store, claimed.deadline
+    to_send: list[ReminderRow] = []
+    for reminder in claimed.reminders:
         decision: ReminderStatus | None = ReminderStatus.CANCELLED
-    else:
-        decision = unsent(
-            reminder.kind,
-            now,
-            stored_instant(deadline.due),
-            done=deadline.done_at is not None,
-            cancelled=deadline.status == Status.CANCELLED,
-        )
-    if decision is not None:
-        store.finish(reminder_id, worker, status=decision)
+        if deadline is not None:
+            decision = unsent(
+                reminder.kind,
+                now,
+                stored_instant(deadline.due),
+                done=deadline.done_at is not None,
+                cancelled=deadline.status == Status.CANCELLED,
+            )
+        if decision is None:
+            to_send.append(reminder)
+            continue
+        store.finish([reminder.id], worker, status=decision)
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
+    if not to_send or deadline is None:
         return connection
-    assert deadline is not None
-    late = is_late(now, stored_instant(reminder.due_at))
+    ids = [reminder.id for reminder in to_send]
+    if not claimed.recipients:  # not retried: nothing will change until someone is added
+        store.finish(ids, worker, status=ReminderStatus.NO_RECIPIENT)
+        result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
+        return connection
+    latest = to_send[-1]  # the message says what is due now: the most recent reminder, or the overdue notice
+    late = is_late(now, stored_instant(latest.due_at))
     try:
-        if not claimed.recipients:
-            raise RuleError(f"no clerk with an e-mail address for {reminder.body_id}: add one with `govcal member add`")
         connection = connection or smtp.connect()
-        connection.send_message(reminder_message(reminder, deadline, claimed.recipients, smtp.sender, late))
-    except (OSError, smtplib.SMTPException, RuleError) as error:
-        store.retry(reminder_id, worker, now, str(error))
-        result.retrying += 1
+        connection.send_message(reminder_message(latest, deadline, claimed.recipients, smtp.sender, late))
+    except (OSError, smtplib.SMTPException) as error:
+        store.retry(ids, worker, now, str(error))
+        result.retrying += len(ids)
         return None  # a fresh connection next time
-    store.finish(reminder_id, worker, status=ReminderStatus.SENT, sent_at=now, late=late)
-    result.sent += 1
+    for reminder in to_send:
+        store.finish(
+            [reminder.id],
+            worker,
+            status=ReminderStatus.SENT,
+            sent_at=now,
+            late=is_late(now, stored_instant(reminder.due_at)),
+        )
+    result.sent += len(ids)
+    result.messages += 1
     result.late += late
     return connection
 
@@ -122,6 +138,11 @@ def outbox(ctx: Context) -> list[dict[str, Any]]:
     ]
 
 
-def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime) -> None:
-    """A clerk marks a deadline done: its later reminders and overdue notice stop."""
-    ctx.store.mark_done(deadline_id, Audit(now, actor, "deadline:done", deadline_id))
+def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, done: bool = True) -> bool:
+    """A clerk marks a deadline done: its later reminders and overdue notice stop, and the
+    clerk's calendar shows it done; `done=False` reopens it (undo). False if it already was so."""
+    row = ctx.store.deadline(deadline_id)
+    if row is None:
+        raise RuleError(f"no deadline '{deadline_id}' in the store")
+    action = "deadline:done" if done else "deadline:undo"
+    return ctx.store.mark_done(ctx.body(row.body_id), deadline_id, done, Audit(now, actor, action, deadline_id))

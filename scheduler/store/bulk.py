@@ -74,7 +74,7 @@ def converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
     return list(map(distinct.__getitem__, column))
 
 
-def select_in(session: Session, table: type[Any], column: Any, values: Iterable[str]) -> Iterator[Any]:
+def select_in(session: Session, table: type[Any], column: Any, values: Iterable[Any]) -> Iterator[Any]:
     """Rows of `table` whose `column` is one of `values`: a chunk of values a query, so no
     IN list outgrows a driver's limit on bound parameters."""
     values = list(values)

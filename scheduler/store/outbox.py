@@ -1,8 +1,9 @@
 """The reminder outbox: one row per (deadline, reminder offset), sent exactly once.
 
 The rows are upserted whenever a cycle's deadlines are saved: a moved deadline moves
-its pending reminders, a cancelled one cancels them, a sent one is never touched
-again. Workers `claim` due rows atomically with a lease (`UPDATE ... RETURNING`, with
+its pending reminders, a cancelled or done one cancels them, a sent one is never
+touched again. A reminder whose moment has passed when govcal learns of it is kept as
+skipped, never sent. Workers `claim` due rows atomically with a lease (`UPDATE ... RETURNING`, with
 `FOR UPDATE SKIP LOCKED` on PostgreSQL), so several instances sharing one database
 never send one twice; a crash between sending and marking resends once, after the lease.
 """
@@ -20,7 +21,7 @@ from sqlalchemy.orm import Session
 from rules.model import Body
 from scheduler.occurrences import Status
 from scheduler.reminders import Status as ReminderStatus
-from scheduler.reminders import deadline_reminders, recipient_roles
+from scheduler.reminders import deadline_reminders, first_status, recipient_roles
 from scheduler.store.bulk import select_in
 from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
@@ -38,6 +39,7 @@ class DeadlineState(NamedTuple):
     date: dt.date
     due: dt.datetime
     status: str
+    done: bool = False
 
 
 def kept_reminders(session: Session, deadline_ids: Iterable[str]) -> dict[str, dict[str, ReminderRow]]:
@@ -49,20 +51,22 @@ def kept_reminders(session: Session, deadline_ids: Iterable[str]) -> dict[str, d
 
 
 def sync_reminders(
-    body: Body, deadlines: Iterable[DeadlineState], kept: dict[str, dict[str, ReminderRow]]
+    body: Body, deadlines: Iterable[DeadlineState], kept: dict[str, dict[str, ReminderRow]], now: dt.datetime
 ) -> list[dict[str, object]]:
-    """Bring the outbox in line with these deadlines: move pending reminders, cancel those of
-    cancelled deadlines, and return the new ones as rows to insert.
+    """Bring the outbox in line with these deadlines at `now`: move pending reminders,
+    cancel those of cancelled or done deadlines, revive those of a deadline that came
+    back, and return the new ones as rows to insert. A reminder that comes to be at a
+    moment already past is skipped (`scheduler.reminders.first_status`).
 
     `kept` holds the stored reminders by deadline id, then by offset.
     """
     new: list[dict[str, object]] = []
-    fresh = {"body_id": body.id, "status": ReminderStatus.PENDING, "attempts": 0, "late": False, "last_error": ""}
+    fresh = {"body_id": body.id, "attempts": 0, "late": False, "last_error": ""}
     for deadline in deadlines:
         stored = kept.get(deadline.id, {})
         wanted = (
             deadline_reminders(body, deadline.rule, deadline.date, stored_instant(deadline.due))
-            if deadline.status != Status.CANCELLED
+            if deadline.status != Status.CANCELLED and not deadline.done
             else ()
         )
         for plan in wanted:
@@ -75,14 +79,18 @@ def sync_reminders(
                         offset_key=plan.offset_key,
                         deadline_id=deadline.id,
                         kind=plan.kind,
+                        status=first_status(due_at, now),
                         due_at=due_at,
                         next_attempt_at=due_at,
                     )
                 )
-            elif row.status == ReminderStatus.PENDING and stored_instant(row.due_at) != plan.due_at:
+            elif row.status == ReminderStatus.PENDING and stored_instant(row.due_at) != due_at:
                 row.due_at = row.next_attempt_at = due_at
-            elif row.status == ReminderStatus.CANCELLED:  # the deadline came back
-                row.status, row.due_at, row.next_attempt_at = ReminderStatus.PENDING, due_at, due_at
+                row.status = first_status(due_at, now)  # moved into the past: never scheduled there
+            elif row.status == ReminderStatus.CANCELLED or (
+                row.status == ReminderStatus.SKIPPED and stored_instant(row.due_at) != due_at
+            ):  # the deadline came back (or reopened), or moved: pending again if still to come
+                row.status, row.due_at, row.next_attempt_at = first_status(due_at, now), due_at, due_at
         wanted_offsets = {plan.offset_key for plan in wanted}
         for row in stored.values():
             if row.status == ReminderStatus.PENDING and row.offset_key not in wanted_offsets:
@@ -92,10 +100,11 @@ def sync_reminders(
 
 @dataclass(frozen=True)
 class Claimed:
-    """A claimed reminder with what deciding and sending it needs: its deadline, and the
-    e-mail addresses of those to tell (empty when no one with an address holds the role)."""
+    """A deadline's claimed reminders with what deciding and sending them needs: the
+    deadline, and the e-mail addresses of those to tell (empty when no one with an
+    address holds the role)."""
 
-    reminder: ReminderRow
+    reminders: list[ReminderRow]
     deadline: DeadlineRow | None
     recipients: list[str]
 
@@ -104,63 +113,76 @@ class OutboxStore(Database):
     """The outbox's reads and writes."""
 
     def claim(self, now: dt.datetime, worker: str, batch: int = CLAIM_BATCH) -> list[int]:
-        """Claim due reminders for this worker, atomically; the ids claimed."""
+        """Claim due reminders for this worker, atomically; the ids claimed.
+
+        A deadline's due reminders are claimed together (the soonest `batch` of them
+        decide which deadlines), so they can go as one message.
+        """
+        due = (
+            ReminderRow.status == ReminderStatus.PENDING,
+            ReminderRow.next_attempt_at <= now,
+            or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < now),
+        )
         with self.session() as session, session.begin():
-            due = (
-                select(ReminderRow.id)
-                .where(
-                    ReminderRow.status == ReminderStatus.PENDING,
-                    ReminderRow.next_attempt_at <= now,
-                    or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < now),
-                )
-                .order_by(ReminderRow.due_at, ReminderRow.id)
-                .limit(batch)
-            )
-            if self.engine.dialect.name == "postgresql":
-                due = due.with_for_update(skip_locked=True)
+            soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
+            soonest = soonest.limit(batch)
+            rows = select(ReminderRow.id).where(*due)
+            if self.engine.dialect.name == "postgresql":  # workers sharing the outbox skip each other's rows
+                soonest = soonest.with_for_update(skip_locked=True)
+                rows = rows.with_for_update(skip_locked=True)
+            rows = rows.where(ReminderRow.deadline_id.in_(soonest.scalar_subquery()))
             claimed = session.execute(
                 update(ReminderRow)
-                .where(ReminderRow.id.in_(due.scalar_subquery()))
+                .where(ReminderRow.id.in_(rows.scalar_subquery()))
                 .values(claimed_by=worker, claimed_until=now + LEASE)
                 .returning(ReminderRow.id)
                 .execution_options(synchronize_session=False)
             )
             return sorted(claimed.scalars())
 
-    def claimed(self, reminder_id: int) -> Claimed:
-        """A claimed reminder, its deadline and its recipients, read in one short session
-        (SQLite holds one writer at a time: nothing is kept open while mail is sent)."""
+    def claimed(self, reminder_ids: Iterable[int]) -> list[Claimed]:
+        """Claimed reminders by deadline, with each deadline and its recipients, read in one
+        short session (SQLite holds one writer at a time: nothing is kept open while mail goes)."""
         with self.session() as session:
-            reminder = session.get(ReminderRow, reminder_id)
-            assert reminder is not None, reminder_id  # claimed rows are never deleted
-            deadline = session.get(DeadlineRow, reminder.deadline_id)
-            to = _recipients(session, deadline) if deadline is not None else []
-            return Claimed(reminder, deadline, to)
+            by_deadline: dict[str, list[ReminderRow]] = {}
+            for row in select_in_ids(session, reminder_ids):
+                by_deadline.setdefault(row.deadline_id, []).append(row)
+            found = []
+            for deadline_id, rows in by_deadline.items():
+                deadline = session.get(DeadlineRow, deadline_id)
+                to = _recipients(session, deadline) if deadline is not None else []
+                found.append(Claimed(sorted(rows, key=lambda r: (r.due_at, r.id)), deadline, to))
+            return found
 
-    def finish(self, reminder_id: int, worker: str, **values: object) -> None:
-        """Mark a claimed reminder with its outcome (sent, cancelled, superseded), if still ours."""
+    def finish(self, reminder_ids: Iterable[int], worker: str, **values: object) -> None:
+        """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours."""
         with self.session() as session, session.begin():
             session.execute(
                 update(ReminderRow)
-                .where(ReminderRow.id == reminder_id, ReminderRow.claimed_by == worker)
+                .where(ReminderRow.id.in_(list(reminder_ids)), ReminderRow.claimed_by == worker)
                 .values(claimed_until=None, **values)
             )
 
-    def retry(self, reminder_id: int, worker: str, now: dt.datetime, error: str) -> None:
+    def retry(self, reminder_ids: Iterable[int], worker: str, now: dt.datetime, error: str) -> None:
         """A send failed: try again after a back-off that doubles up to an hour, never dropped."""
         with self.session() as session, session.begin():
-            row = session.get(ReminderRow, reminder_id)
-            if row is None or row.claimed_by != worker:
-                return
-            row.attempts += 1
-            row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** min(row.attempts, 10)), MAX_BACKOFF)
-            row.claimed_until = None
-            row.last_error = error[:500]
+            for row in select_in_ids(session, reminder_ids):
+                if row.claimed_by != worker:
+                    continue
+                row.attempts += 1
+                row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** min(row.attempts, 10)), MAX_BACKOFF)
+                row.claimed_until = None
+                row.last_error = error[:500]
 
     def reminder_rows(self) -> list[ReminderRow]:
         """The whole outbox, soonest first."""
         with self.session() as session:
             return list(session.scalars(select(ReminderRow).order_by(ReminderRow.due_at, ReminderRow.id)))
+
+
+def select_in_ids(session: Session, reminder_ids: Iterable[int]) -> list[ReminderRow]:
+    """Outbox rows by id."""
+    return list(select_in(session, ReminderRow, ReminderRow.id, reminder_ids))
 
 
 def _recipients(session: Session, deadline: DeadlineRow) -> list[str]:

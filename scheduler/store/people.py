@@ -12,7 +12,7 @@ from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, record
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
-from scheduler.store.bodies import record_body
+from scheduler.store.bodies import record_bodies
 from scheduler.store.database import Database
 from scheduler.store.tables import AttendanceRow, MeetingRow, MemberRow, MembershipRow
 
@@ -23,7 +23,7 @@ class PeopleStore(Database):
     def add_member(self, body: Body, name: str, role: str, organisation: str, email: str, audit: Audit) -> None:
         """Give `name` a role on a body (a person may hold several roles, on several bodies)."""
         with self.session() as session, session.begin():
-            record_body(session, body)
+            record_bodies(session, [body])
             member = session.scalar(select(MemberRow).where(MemberRow.name == name))
             if member is None:
                 member = MemberRow(name=name, email=email)
@@ -119,10 +119,15 @@ class PeopleStore(Database):
             return [Presence(names[r.member_id], names[r.for_member_id] if r.for_member_id else None) for r in rows]
 
     def attendance_record(self, body_id: str, until: dt.date, cycle: str | None = None) -> list[AttendanceLine]:
-        """Each member's attendance at the body's meetings held up to `until` (A11)."""
+        """Each member's attendance at the body's meetings held up to `until` whose attendance
+        was recorded (A11): a meeting no one recorded says nothing of who was absent."""
         with self.session() as session:
+            recorded = select(AttendanceRow.meeting_id)
             query = select(MeetingRow.id).where(
-                MeetingRow.body_id == body_id, MeetingRow.status != Status.CANCELLED, MeetingRow.date <= until
+                MeetingRow.body_id == body_id,
+                MeetingRow.status != Status.CANCELLED,
+                MeetingRow.date <= until,
+                MeetingRow.id.in_(recorded),
             )
             if cycle is not None:
                 query = query.where(MeetingRow.cycle == cycle)

@@ -1,15 +1,16 @@
-"""The kept year: planned cycles saved idempotently, edits kept, and the year read back.
+"""The kept year: cycles re-planned and edits kept in one transaction, and the year read back.
 
-`save_plan` upserts each planned occurrence by its id through the re-plan diff
-(`scheduler.store.replan`), in bulk, with the outbox kept in step. `editing` holds one
-body's cycle for one admin edit, in one transaction with the body's row locked, so two
-editors of one body never lose each other's work.
+`replanning()` holds a `KeptYear` for one change: the bodies it touches are locked, their
+kept meetings read (to lay over the rules' plan, `scheduler.overlay`), an admin's edited
+meeting kept, and the re-derived cycles saved through the re-plan diff
+(`scheduler.store.replan`) in bulk, with the outbox in step, all or nothing. Two
+editors or re-plans of one body take turns, so neither loses the other's work.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
@@ -21,13 +22,15 @@ from sqlalchemy.orm import Session
 from rules.errors import RuleError
 from rules.model import Body
 from scheduler.occurrences import BodyPlan, Explanation, Meeting, Status, cycle_collector_paused
+from scheduler.overlay import KeptMeeting
 from scheduler.store.audit import Audit, history
-from scheduler.store.bodies import record_bodies, record_body
+from scheduler.store.bodies import record_bodies
 from scheduler.store.bulk import insert_many, select_in
 from scheduler.store.database import UTC, Database, stored_instant
 from scheduler.store.outbox import DeadlineState, kept_reminders, sync_reminders
 from scheduler.store.replan import (
     Changes,
+    History,
     Row,
     deadline_values,
     item_values,
@@ -51,7 +54,7 @@ def as_meeting(row: MeetingRow, body: Body) -> Meeting:
         title=row.title,
         location=row.location,
         public=row.public,
-        explanation=Explanation(row.explanation, body.meetings.cite),
+        explanation=Explanation(row.explanation, body.meetings.cite, kept=True),
         status=Status(row.status),
         tags=tuple(row.tags or ()),
     )
@@ -67,47 +70,103 @@ class Kept:
     manual: bool
     explanation: str
     history: list[str]
+    due: dt.datetime | None = None  # a deadline's
+    done_at: dt.datetime | None = None
 
 
-class CycleEdit:
-    """One body's cycle held for one edit: its meetings as they stand, and the writes
-    that keep the edited meeting, its derived dates and the audit entry."""
+class KeptYear:
+    """The kept year within one transaction: read what stands, keep an edit, save re-planned cycles."""
 
-    def __init__(self, session: Session, body: Body, label: str, rows: list[MeetingRow]) -> None:
-        self.session, self.body, self.label = session, body, label
-        self._rows = {row.id: row for row in rows}
-        self.meetings = [as_meeting(row, body) for row in rows]
+    def __init__(self, session: Session) -> None:
+        self.session = session
 
-    def keep(self, meeting: Meeting, now: dt.datetime, *, new_version: bool) -> None:
-        """Keep the edited meeting as an admin's (re-planning never moves it); a change
+    def lock(self, bodies: Sequence[Body]) -> None:
+        """Hold these bodies' rows (made if new) until the change is committed or discarded."""
+        record_bodies(self.session, bodies, lock=True)
+
+    def meetings(self, bodies: Mapping[str, Body], cycles: Collection[str]) -> dict[tuple[str, str], list[KeptMeeting]]:
+        """The kept meetings of these bodies in these cycles, by (body id, cycle label)."""
+        self.session.flush()
+        found: dict[tuple[str, str], list[KeptMeeting]] = {}
+        ids, labels = list(bodies), list(cycles)
+        for start in range(0, len(ids), PLAN_CHUNK):
+            chunk = ids[start : start + PLAN_CHUNK]
+            query = select(MeetingRow).where(MeetingRow.body_id.in_(chunk), MeetingRow.cycle.in_(labels))
+            for row in self.session.scalars(query):
+                kept = KeptMeeting(as_meeting(row, bodies[row.body_id]), row.manual)
+                found.setdefault((row.body_id, row.cycle), []).append(kept)
+        return found
+
+    def cycles(self, body_ids: Collection[str]) -> set[tuple[str, str]]:
+        """The (body id, cycle label) pairs these bodies have anything kept in."""
+        self.session.flush()
+        found: set[tuple[str, str]] = set()
+        ids = list(body_ids)
+        for start in range(0, len(ids), PLAN_CHUNK):
+            chunk = ids[start : start + PLAN_CHUNK]
+            query = select(MeetingRow.body_id, MeetingRow.cycle).where(MeetingRow.body_id.in_(chunk)).distinct()
+            found |= {(body_id, cycle) for body_id, cycle in self.session.execute(query)}
+        return found
+
+    def keep_meeting(self, meeting: Meeting, label: str, now: dt.datetime, *, new_version: bool) -> None:
+        """Keep a meeting as an admin set it (re-planning never moves it); a change
         subscribers see (`new_version`) gets the next SEQUENCE."""
-        row = self._rows.get(meeting.id)
+        row = self.session.get(MeetingRow, meeting.id)
         if row is None:
-            row = MeetingRow(id=meeting.id, body_id=meeting.body, cycle=self.label, sequence=0, planned_date=None)
+            row = MeetingRow(id=meeting.id, body_id=meeting.body, cycle=label, sequence=0, planned_date=None)
             row.title, row.location, row.public = meeting.title, meeting.location, meeting.public
-            row.tags, row.explanation = list(meeting.tags), meeting.explanation.rule
+            row.tags, row.explanation = list(meeting.tags), meeting.explanation.short()
             self.session.add(row)
         elif new_version:
             row.sequence += 1
         row.date, row.status, row.manual, row.updated_at = meeting.date, meeting.status, True, now
         row.start, row.end = meeting.start.astimezone(UTC), meeting.end.astimezone(UTC)
 
-    def derive(self, plan: BodyPlan, now: dt.datetime) -> Changes:
-        """Keep the cycle's deadlines and items as `plan` derives them, and their reminders."""
+    def save(
+        self,
+        plans: Sequence[BodyPlan],
+        now: dt.datetime,
+        advance: Callable[[int], object] | None = None,
+        touched: Collection[str] = (),
+    ) -> Changes:
+        """Keep re-planned cycles as of `now` (see `scheduler.store.replan`), a chunk of bodies
+        at a time; `advance`, if given, is called with the number of plans saved after each.
+        `touched` names the meetings an admin just changed: their deadlines follow them."""
         changes = Changes()
-        save_cycles(self.session, [plan], now, changes, with_meetings=False)
+        with cycle_collector_paused():
+            for start in range(0, len(plans), PLAN_CHUNK):
+                chunk = plans[start : start + PLAN_CHUNK]
+                save_cycles(self.session, chunk, now, changes, frozenset(touched))
+                if advance is not None:
+                    advance(len(chunk))
         return changes
 
     def audit(self, entry: Audit) -> None:
         self.session.add(entry.row())
 
+    def audit_changes(self, changes: Changes, actor: str, now: dt.datetime) -> None:
+        """One audit entry for each occurrence a re-plan added, moved, updated or cancelled."""
+        rows = [
+            {"at": now, "actor": actor, "action": f"plan:{kind}", "target": target, "detail": {}}
+            for kind, ids in changes.by_kind().items()
+            for target in ids
+        ]
+        insert_many(self.session, AuditRow, rows)
+
     def discard(self) -> None:
-        """Change nothing after all: the edit is refused."""
+        """Change nothing after all: the change is refused."""
         self.session.rollback()
 
 
 class PlanStore(Database):
     """Saving plans, keeping edits, reading the kept year."""
+
+    @contextmanager
+    def replanning(self) -> Iterator[KeptYear]:
+        """The kept year for one change, in one transaction: committed when the block ends,
+        rolled back if it raises or calls `discard`."""
+        with self.session() as session, session.begin():
+            yield KeptYear(session)
 
     def save_plan(
         self,
@@ -116,53 +175,36 @@ class PlanStore(Database):
         now: dt.datetime,
         advance: Callable[[int], object] | None = None,
     ) -> Changes:
-        """Upsert planned cycles idempotently (see `scheduler.store.replan`).
-
-        In bulk, so a whole country's plan is written in seconds: kept rows are read a
-        chunk of bodies at a time, and new rows go in with one bulk insert per table.
-        `advance`, if given, is called with the number of plans saved after each chunk.
-        """
-        changes = Changes()
+        """Keep these planned cycles as they are given (idempotent; see `scheduler.store.replan`)."""
         plans = list(plans)
-        with cycle_collector_paused(), self.session() as session, session.begin():
-            record_bodies(session, [plan.body for plan in plans], now)
-            for start in range(0, len(plans), PLAN_CHUNK):
-                chunk = plans[start : start + PLAN_CHUNK]
-                save_cycles(session, chunk, now, changes, with_meetings=True)
-                if advance is not None:
-                    advance(len(chunk))
-            audit = [
-                {"at": now, "actor": actor, "action": f"plan:{kind}", "target": target, "detail": {}}
-                for kind, ids in changes.by_kind().items()
-                for target in ids
-            ]
-            insert_many(session, AuditRow, audit)
+        with self.replanning() as year:
+            record_bodies(year.session, [plan.body for plan in plans], lock=True, planned_at=now)
+            changes = year.save(plans, now, advance)
+            year.audit_changes(changes, actor, now)
         return changes
 
-    @contextmanager
-    def editing(self, body: Body, label: str) -> Iterator[CycleEdit]:
-        """One body's cycle for one edit, in one transaction, the body's row locked
-        (FOR UPDATE on PostgreSQL; SQLite's write lock is taken at BEGIN)."""
-        with self.session() as session, session.begin():
-            record_body(session, body, lock=True)
-            rows = list(
-                session.scalars(
-                    select(MeetingRow)
-                    .where(MeetingRow.body_id == body.id, MeetingRow.cycle == label)
-                    .order_by(MeetingRow.date, MeetingRow.id)
-                )
-            )
-            yield CycleEdit(session, body, label, rows)
+    def deadline(self, deadline_id: str) -> DeadlineRow | None:
+        with self.session() as session:
+            return session.get(DeadlineRow, deadline_id)
 
-    def mark_done(self, deadline_id: str, audit: Audit) -> None:
-        """A clerk marks a deadline done: its later reminders and overdue notice stop."""
-        with self.session() as session, session.begin():
-            row = session.get(DeadlineRow, deadline_id)
+    def mark_done(self, body: Body, deadline_id: str, done: bool, audit: Audit) -> bool:
+        """A clerk marks a body's deadline done (its later reminders stop) or reopens it (they
+        start again, those still to come); False if it already was so."""
+        with self.replanning() as year:
+            row = year.session.get(DeadlineRow, deadline_id, with_for_update=True)
             if row is None:
                 raise RuleError(f"no deadline '{deadline_id}' in the store")
-            if row.done_at is None:
-                row.done_at = audit.at
-                session.add(audit.row())
+            assert row.body_id == body.id, (row.body_id, body.id)
+            if (row.done_at is not None) == done:
+                return False
+            row.done_at = audit.at if done else None
+            row.sequence += 1  # calendars show it done, or open again
+            row.updated_at = audit.at
+            kept = kept_reminders(year.session, [deadline_id])
+            state = DeadlineState(row.id, row.rule, row.date, row.due, row.status, done)
+            insert_many(year.session, ReminderRow, sync_reminders(body, [state], kept, audit.at))
+            year.audit(audit)
+        return True
 
     # -- reading ------------------------------------------------------------------------
 
@@ -176,8 +218,16 @@ class PlanStore(Database):
             )
             if row is None:
                 return None
+            deadline = row if isinstance(row, DeadlineRow) else None
             return Kept(
-                row.date, row.status, row.sequence, row.manual, row.explanation, history(session, occurrence_id)
+                row.date,
+                row.status,
+                row.sequence,
+                row.manual,
+                row.explanation,
+                history(session, occurrence_id),
+                stored_instant(deadline.due) if deadline else None,
+                stored_instant(deadline.done_at) if deadline and deadline.done_at else None,
             )
 
     def version(self) -> tuple[object, ...]:
@@ -218,29 +268,32 @@ class PlanStore(Database):
 
 
 def save_cycles(
-    session: Session, plans: Sequence[BodyPlan], now: dt.datetime, changes: Changes, with_meetings: bool
+    session: Session, plans: Sequence[BodyPlan], now: dt.datetime, changes: Changes, touched: frozenset[str]
 ) -> None:
-    """Sync planned cycles with what is kept, and their reminders (`with_meetings`: the
-    meetings too, as re-planning does; an edit has kept its meetings itself)."""
+    """Sync planned cycles with what is kept as of `now`, and their reminders: the meetings
+    with the rules' plan, the deadlines and items with what derives from the meetings as
+    they stand."""
     session.flush()  # the reads below must see this session's own edits
-    kept_meetings = kept_rows(session, MeetingRow, plans) if with_meetings else {}
+    kept_meetings = kept_rows(session, MeetingRow, plans)
     kept_deadlines = kept_rows(session, DeadlineRow, plans)
     kept_items = kept_rows(session, ItemRow, plans)
     reminders = kept_reminders(session, [i for rows in kept_deadlines.values() for i in rows])
     new: dict[type[Base], list[dict[str, Any]]] = {MeetingRow: [], DeadlineRow: [], ItemRow: [], ReminderRow: []}
     for plan in plans:
         key = (plan.body.id, plan.label)
-        if with_meetings:
-            new[MeetingRow] += sync_rows(
-                plan, plan.meetings, meeting_values, dict(kept_meetings.get(key, {})), changes, now
-            )
+        meetings = kept_meetings.get(key, {})
+        upcoming = frozenset(m.id for m in plan.meetings if m.start > now)
+        history = History(now, first=not meetings, upcoming=upcoming, touched=touched)
+        new[MeetingRow] += sync_rows(plan, plan.planned, meeting_values, dict(meetings), changes, history)
         deadlines = kept_deadlines.get(key, {})
-        added = sync_rows(plan, plan.deadlines, deadline_values, dict(deadlines), changes, now)
+        added = sync_rows(plan, plan.deadlines, deadline_values, dict(deadlines), changes, history)
         new[DeadlineRow] += added
         fresh = {row["id"] for row in added}
-        states = [DeadlineState(r.id, r.rule, r.date, r.due, r.status) for r in deadlines.values()]
+        states = [
+            DeadlineState(r.id, r.rule, r.date, r.due, r.status, r.done_at is not None) for r in deadlines.values()
+        ]
         states += [DeadlineState(d.id, d.rule, d.date, d.due, Status.PLANNED) for d in plan.deadlines if d.id in fresh]
-        new[ReminderRow] += sync_reminders(plan.body, states, reminders)
-        new[ItemRow] += sync_rows(plan, plan.items, item_values, dict(kept_items.get(key, {})), changes, now)
+        new[ReminderRow] += sync_reminders(plan.body, states, reminders, now)
+        new[ItemRow] += sync_rows(plan, plan.items, item_values, dict(kept_items.get(key, {})), changes, history)
     for table, rows in new.items():
         insert_many(session, table, rows)

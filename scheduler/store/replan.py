@@ -1,8 +1,11 @@
 """The re-plan diff: bringing a cycle's kept rows in line with a new plan, row by row.
 
 Unchanged rows are left alone; moved ones keep their id and get SEQUENCE + 1; rows
-the new plan no longer has are marked cancelled, never deleted; and a row an admin
-changed by hand is never overwritten: the clash is reported instead.
+the new plan no longer has are marked cancelled, never deleted; a row an admin
+changed by hand is never overwritten: the clash is reported instead. The past is
+history: a meeting that has started, or a deadline or item already due, is never
+moved, cancelled or re-sequenced, and a new one is not added in the past once the
+cycle is kept; what was left alone, and why, is reported.
 """
 
 from __future__ import annotations
@@ -18,6 +21,7 @@ from sqlalchemy.orm import Session
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting, Status
 from scheduler.store.database import UTC, stored_instant
 from scheduler.store.tables import DeadlineRow, ItemRow, MeetingRow
+from scheduler.workdays import LONDON
 
 Row = TypeVar("Row", MeetingRow, DeadlineRow, ItemRow)  # a table of occurrences
 
@@ -34,6 +38,7 @@ class Changes:
     updated: list[str] = field(default_factory=list)  # same day, other details (time, wording)
     cancelled: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
+    left_alone: list[str] = field(default_factory=list)  # in the past: history, not re-planned
 
     @property
     def changed(self) -> bool:
@@ -44,8 +49,51 @@ class Changes:
         return {"added": self.added, "moved": self.moved, "updated": self.updated, "cancelled": self.cancelled}
 
     def summary(self) -> str:
-        counts = self.by_kind()
-        return ", ".join(f"{len(ids)} {kind}" for kind, ids in counts.items()) + f", {len(self.conflicts)} conflicts"
+        counts = ", ".join(f"{len(ids)} {kind}" for kind, ids in self.by_kind().items())
+        return f"{counts}, {len(self.conflicts)} conflicts, {len(self.left_alone)} left alone (in the past)"
+
+
+@dataclass(frozen=True)
+class History:
+    """What is past at `now` for one cycle, so re-planning leaves it be.
+
+    `first` is a cycle planned for the first time: its past is recorded as planned.
+    `upcoming` holds the ids of the cycle's meetings yet to start: a deadline of one of
+    them is added even when already due (papers due before a meeting was added).
+    `touched` holds the meetings an admin changed in this change: what hangs on them
+    follows them, past or not.
+    """
+
+    now: dt.datetime
+    first: bool
+    upcoming: frozenset[str]
+    touched: frozenset[str] = frozenset()
+
+    @property
+    def today(self) -> dt.date:
+        return self.now.astimezone(LONDON).date()
+
+    def held(self, row: MeetingRow | DeadlineRow | ItemRow) -> bool:
+        """A kept row that is history: a meeting started, a deadline due, an item's day gone."""
+        if isinstance(row, MeetingRow):
+            return stored_instant(row.start) <= self.now
+        if row.meeting_id in self.touched:
+            return False
+        if isinstance(row, DeadlineRow):
+            return stored_instant(row.due) <= self.now
+        return row.date < self.today
+
+    def too_late(self, occurrence: Meeting | Deadline | Item) -> bool:
+        """A new occurrence a re-plan must not add: in the past, once the cycle is kept."""
+        if self.first:
+            return False
+        if isinstance(occurrence, Meeting):
+            return occurrence.start <= self.now
+        if occurrence.meeting in self.upcoming or occurrence.meeting in self.touched:
+            return False
+        if isinstance(occurrence, Deadline):
+            return occurrence.due <= self.now
+        return occurrence.date < self.today
 
 
 def kept_rows(session: Session, table: type[Row], plans: Sequence[BodyPlan]) -> dict[tuple[str, str], dict[str, Row]]:
@@ -67,13 +115,14 @@ def sync_rows(
     values: Callable[[Any], dict[str, Any]],
     existing: dict[str, Row],
     changes: Changes,
-    now: dt.datetime,
+    history: History,
 ) -> list[dict[str, Any]]:
     """Bring one cycle's kept rows in line with the plan; the rows to insert, as dicts.
 
     Kept rows are updated in place (and `existing` emptied of them); what is left in
-    `existing` is no longer planned and is cancelled, unless set by hand.
+    `existing` is no longer planned and is cancelled, unless set by hand or history.
     """
+    now = history.now
     added = []
     fresh = {  # what every new row of this cycle has
         "body_id": plan.body.id,
@@ -87,6 +136,9 @@ def sync_rows(
         new = values(occurrence)
         row = existing.pop(occurrence.id, None)
         if row is None:
+            if history.too_late(occurrence):
+                changes.left_alone.append(f"{occurrence.id}: not added: the rules now give {occurrence.date}, past")
+                continue
             added.append(dict(new, id=occurrence.id, planned_date=occurrence.date, **fresh))
             changes.added.append(occurrence.id)
             continue
@@ -97,10 +149,19 @@ def sync_rows(
                 )
             row.planned_date = occurrence.date
             continue
+        differs = row.status == Status.CANCELLED or any(
+            _differs(getattr(row, key), value) for key, value in new.items() if key != "explanation"
+        )
+        if history.held(row):
+            if differs:
+                changes.left_alone.append(
+                    f"{occurrence.id}: {row.date} is past; the rules now give {occurrence.date}; left as it was"
+                )
+            continue
         if row.explanation != new["explanation"]:
             row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
             row.updated_at = now
-        if row.status == Status.CANCELLED or any(_differs(getattr(row, key), value) for key, value in new.items()):
+        if differs:
             moved = row.date != occurrence.date or row.status == Status.CANCELLED
             for key, value in new.items():
                 setattr(row, key, value)
@@ -110,11 +171,15 @@ def sync_rows(
             row.updated_at = now
             (changes.moved if moved else changes.updated).append(occurrence.id)
     for row in existing.values():
-        if row.status != Status.CANCELLED and not row.manual:
-            row.status = Status.CANCELLED
-            row.sequence += 1
-            row.updated_at = now
-            changes.cancelled.append(row.id)
+        if row.status == Status.CANCELLED or row.manual:
+            continue
+        if history.held(row):
+            changes.left_alone.append(f"{row.id}: {row.date} is past; the rules no longer plan it; left as it was")
+            continue
+        row.status = Status.CANCELLED
+        row.sequence += 1
+        row.updated_at = now
+        changes.cancelled.append(row.id)
     return added
 
 
