@@ -99,8 +99,9 @@ class _Derivation:
         who: tuple[str, ...],
         meeting: str | None,
         why: Explanation,
+        counted_from: str | None = None,
     ) -> Deadline:
-        """The one place a Deadline is built."""
+        """The one place a Deadline is built; `counted_from` defaults to the meeting it is for."""
         return Deadline(
             id=deadline_id,
             body=self.body.id,
@@ -111,6 +112,7 @@ class _Derivation:
             who=who,
             meeting=meeting,
             explanation=why,
+            counted_from=counted_from or meeting,
         )
 
     def _skipped(self, anchor: dt.date, day: dt.date, offset: Offset) -> tuple[NonWorkingDay, ...]:
@@ -125,10 +127,11 @@ class _Derivation:
         for rule in in_order:
             if rule.only_for and rule.only_for not in meeting.tags:
                 continue
+            counted_from: str | None
             if rule.anchor == "meeting":
-                anchor_day, anchor_text = meeting.date, on_meeting
+                anchor_day, anchor_text, counted_from = meeting.date, on_meeting, meeting.id
             else:
-                anchor_day = found[rule.anchor].date
+                anchor_day, counted_from = found[rule.anchor].date, found[rule.anchor].counted_from
                 anchor_text = f"{found[rule.anchor].name} on {day_text(anchor_day)}"
             computed = self._offset_day(rule.offset, anchor_day, meeting)
             if isinstance(computed, str):
@@ -136,7 +139,9 @@ class _Derivation:
                     f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed} ({rule.cite})"
                 )
                 continue
-            day, due, skipped = computed
+            day, due, skipped, next_meeting = computed
+            if next_meeting is not None:
+                anchor_text, counted_from = f"the next meeting, on {day_text(next_meeting.date)}", next_meeting.id
             found[rule.id] = self._deadline(
                 f"{meeting.id}/{rule.id}",
                 rule.id,
@@ -146,24 +151,26 @@ class _Derivation:
                 rule.who,
                 meeting.id,
                 Explanation(f"{rule.name}: {rule.offset}", rule.cite, anchor_text, (), skipped),
+                counted_from,
             )
         return list(found.values())
 
     def _offset_day(
         self, offset: Offset, anchor_day: dt.date, meeting: Meeting
-    ) -> tuple[dt.date, dt.datetime | None, tuple[NonWorkingDay, ...]] | str:
-        """(day, due instant or None, skipped days) for an offset, or a problem in words."""
+    ) -> tuple[dt.date, dt.datetime | None, tuple[NonWorkingDay, ...], Meeting | None] | str:
+        """(day, due instant or None, skipped days, the next meeting where it is counted from
+        that) for an offset, or a problem in words."""
         if offset.count is Count.MEETING_START:
-            return meeting.date, meeting.start, ()
+            return meeting.date, meeting.start, (), None
         if offset.count is Count.NEXT_MEETING:
             later = [m for m in self.plan.meetings if m.date > meeting.date and m.active]
             if not later:
                 later = [m for m in self.source.meetings_of_cycle(self.body.id, self.plan.year + 1) if m.active]
             if not later:
                 return "no next meeting is planned"
-            return later[0].date, later[0].start, ()
+            return later[0].date, later[0].start, (), later[0]
         day = self.calendar.shift(anchor_day, offset)
-        return day, None, self._skipped(anchor_day, day, offset)
+        return day, None, self._skipped(anchor_day, day, offset), None
 
     # -- annual items ----------------------------------------------------------------------
 

@@ -125,8 +125,9 @@ class Deadline:
     date: dt.date
     due: dt.datetime
     who: tuple[str, ...]
-    meeting: str | None
+    meeting: str | None  # the meeting it is for
     explanation: Explanation
+    counted_from: str | None = None  # the meeting its date is counted from (the next one, for minutes)
 
 
 @dataclass(frozen=True, slots=True)

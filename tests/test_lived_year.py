@@ -84,20 +84,21 @@ def jcb(database):
     return ctx
 
 
-def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edited_year_changes_nothing(jcb):
+@pytest.mark.parametrize("when", [SUMMER, DECEMBER], ids=["edited-in-summer", "recorded-in-december"])
+def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edited_year_changes_nothing(jcb, when):
     ctx = jcb
-    # summer: the August meeting moves from Tue 18 to Wed 19 Aug; a meeting is added on Wed 26 Aug at 10:00
-    assert edit_meeting(
-        ctx, "move", actor="clerk", meeting_id=f"{CYCLE}/meeting-05", day=dt.date(2026, 8, 19), now=SUMMER
-    ).committed
+    # the August meeting moves from Tue 18 to Wed 19 Aug; a meeting is added on Wed 26 Aug at 10:00:
+    # in summer, ahead of them; or in December, recording what happened (what hangs on them follows)
+    august = f"{CYCLE}/meeting-05"
+    assert edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19), now=when).committed
     added = edit_meeting(
-        ctx, "add", actor="clerk", body_id=JCB, day=dt.date(2026, 8, 26), time=dt.time(10, 0), now=SUMMER
+        ctx, "add", actor="clerk", body_id=JCB, day=dt.date(2026, 8, 26), time=dt.time(10, 0), now=when
     )
     assert added.committed and added.meeting_id == f"{CYCLE}/added-01"
-    feed_before = render(body_feed(ctx.store, ctx.rules, JCB, SUMMER))
-    clerk_before = render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", SUMMER))
+    feed_before = render(body_feed(ctx.store, ctx.rules, JCB, when))
+    clerk_before = render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", when))
 
-    again = keep(ctx, [2026], [JCB], now=SUMMER + dt.timedelta(days=1))
+    again = keep(ctx, [2026], [JCB], now=when + dt.timedelta(days=1))
     assert not again.changed and again.conflicts == [] and again.left_alone == []
 
     # papers of the moved meeting: clear days 18, 17, 14, 13, 12 Aug -> Tue 11 Aug (not the rules' Mon 10 Aug)
@@ -110,10 +111,12 @@ def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edit
     # the added meeting's papers: clear days 25, 24, 21, 20, 19 Aug -> Tue 18 Aug; planned, not cancelled
     papers = deadline(ctx, f"{CYCLE}/added-01/papers")
     assert (stored_instant(papers.due), papers.status) == (london(2026, 8, 18, 17, 0), "planned")
-    assert {row.status for row in outbox(ctx, f"{CYCLE}/added-01/papers").values()} == {"pending"}
+    # its reminders wait for their moments; recorded in December, their moments had passed: skipped
+    expected = {"pending"} if when is SUMMER else {"skipped"}
+    assert {row.status for row in outbox(ctx, f"{CYCLE}/added-01/papers").values()} == expected
     # and the calendars members and clerks subscribe to are byte for byte the same
-    assert render(body_feed(ctx.store, ctx.rules, JCB, SUMMER)) == feed_before
-    assert render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", SUMMER)) == clerk_before
+    assert render(body_feed(ctx.store, ctx.rules, JCB, when)) == feed_before
+    assert render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", when)) == clerk_before
 
 
 def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_over_the_api(jcb):
@@ -280,6 +283,13 @@ def test_explain_shows_the_kept_state_first_and_its_fields_for_scripts(jcb, caps
         {"date": "2026-08-22", "reason": "Saturday"},
         {"date": "2026-08-23", "reason": "Sunday"},
     ]
+    minutes = planning.explain(ctx, f"{CYCLE}/meeting-04/minutes-approved", now=SUMMER, kept=True).as_dict()
+    assert (minutes["for"]["id"], minutes["anchor"]["id"], minutes["anchor"]["date"], minutes["due"]) == (
+        f"{CYCLE}/meeting-04",
+        f"{CYCLE}/meeting-05",  # at the next meeting: the moved one, Wed 19 Aug 14:00
+        "2026-08-19",
+        "2026-08-19T14:00:00+01:00",
+    )
     moved = planning.explain(ctx, f"{CYCLE}/meeting-05", now=SUMMER, kept=True)
     assert (moved.status, moved.date, moved.planned_date) == ("moved", dt.date(2026, 8, 19), dt.date(2026, 8, 18))
     assert any("clerk-ann: meeting:move day 2026-08-19" in entry for entry in moved.kept.history)

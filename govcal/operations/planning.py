@@ -184,7 +184,8 @@ class Explained:
     due: dt.datetime | None  # a meeting's start, a deadline's instant
     status: str
     why: Explanation
-    anchor: Meeting | None = None  # the meeting a deadline or item hangs on, as it stands
+    meeting: Meeting | None = None  # the meeting a deadline or item is for, as it stands
+    anchor: Meeting | None = None  # the meeting its date is counted from (the next one, for minutes)
     planned_date: dt.date | None = None  # what the rules alone give, where that differs
     kept: Kept | None = None
     notes: list[str] = field(default_factory=list)
@@ -195,8 +196,9 @@ class Explained:
         if self.kept is not None:
             done = f"; done {self.kept.done_at:%a %d %b %Y %H:%M}" if self.kept.done_at else ""
             lines.append(f"kept: {self.status} on {self.date:%a %d %b %Y} (version {self.kept.sequence}){done}")
-        if self.anchor is not None:
-            lines.append(f"for: meeting {self.anchor.id}, {self.anchor.status}, on {day_text(self.anchor.date)}")
+        for label, meeting in (("for", self.meeting), ("counted from", self.anchor)):
+            if meeting is not None and (label == "for" or meeting != self.meeting):
+                lines.append(f"{label}: meeting {meeting.id}, {meeting.status}, on {day_text(meeting.date)}")
         if self.planned_date is not None:
             lines.append(f"the rules alone give: {day_text(self.planned_date)}")
         lines += self.notes
@@ -212,9 +214,8 @@ class Explained:
             "status": self.status,
             "version": self.kept.sequence if self.kept else None,
             "done": self.kept.done_at.isoformat() if self.kept and self.kept.done_at else None,
-            "anchor": {"id": self.anchor.id, "date": self.anchor.date.isoformat(), "status": self.anchor.status}
-            if self.anchor
-            else None,
+            "for": _meeting_fields(self.meeting),
+            "anchor": _meeting_fields(self.anchor),
             "planned_date": self.planned_date.isoformat() if self.planned_date else None,
             "rule": self.why.rule,
             "source": str(self.why.cite),
@@ -224,6 +225,17 @@ class Explained:
             "skipped": [{"date": day.date.isoformat(), "reason": day.reason} for day in self.why.skipped],
             "history": self.kept.history if self.kept else [],
         }
+
+
+def _meeting_fields(meeting: Meeting | None) -> dict[str, str] | None:
+    if meeting is None:
+        return None
+    return {
+        "id": meeting.id,
+        "date": meeting.date.isoformat(),
+        "start": meeting.start.isoformat(),
+        "status": meeting.status,
+    }
 
 
 def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -> Explained:
@@ -263,7 +275,7 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
             notes=[] if rules_gave is not None else ["not planned by the rules: kept as an admin set it"],
         )
     meetings = {m.id: m for m in plan.meetings}
-    anchor = meetings.get(occurrence.meeting) if occurrence.meeting else None
+    counted_from = occurrence.counted_from if isinstance(occurrence, Deadline) else occurrence.meeting
     due = occurrence.due if isinstance(occurrence, Deadline) else None
     return Explained(
         occurrence.id,
@@ -272,7 +284,8 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
         stored.due if stored is not None and stored.due else due,
         stored.status if stored is not None else "planned",
         occurrence.explanation,
-        anchor,
+        meetings.get(occurrence.meeting or ""),
+        meetings.get(counted_from or ""),
         planned_date=occurrence.date if occurrence.date != day else None,
         kept=stored,
     )

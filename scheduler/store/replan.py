@@ -73,11 +73,19 @@ class History:
     def today(self) -> dt.date:
         return self.now.astimezone(LONDON).date()
 
-    def held(self, row: MeetingRow | DeadlineRow | ItemRow) -> bool:
-        """A kept row that is history: a meeting started, a deadline due, an item's day gone."""
+    def follows(self, occurrence: Meeting | Deadline | Item) -> bool:
+        """Hangs on a meeting an admin just changed: for it, or counted from it."""
+        if isinstance(occurrence, Meeting):
+            return False
+        counted_from = occurrence.counted_from if isinstance(occurrence, Deadline) else occurrence.meeting
+        return bool({occurrence.meeting, counted_from} & self.touched)
+
+    def held(self, row: MeetingRow | DeadlineRow | ItemRow, occurrence: Meeting | Deadline | Item | None) -> bool:
+        """A kept row that is history: a meeting started, a deadline due, an item's day gone
+        (unless what it hangs on was just changed by an admin)."""
         if isinstance(row, MeetingRow):
             return stored_instant(row.start) <= self.now
-        if row.meeting_id in self.touched:
+        if row.meeting_id in self.touched or (occurrence is not None and self.follows(occurrence)):
             return False
         if isinstance(row, DeadlineRow):
             return stored_instant(row.due) <= self.now
@@ -89,7 +97,7 @@ class History:
             return False
         if isinstance(occurrence, Meeting):
             return occurrence.start <= self.now
-        if occurrence.meeting in self.upcoming or occurrence.meeting in self.touched:
+        if occurrence.meeting in self.upcoming or self.follows(occurrence):
             return False
         if isinstance(occurrence, Deadline):
             return occurrence.due <= self.now
@@ -152,7 +160,7 @@ def sync_rows(
         differs = row.status == Status.CANCELLED or any(
             _differs(getattr(row, key), value) for key, value in new.items() if key != "explanation"
         )
-        if history.held(row):
+        if history.held(row, occurrence):
             if differs:
                 changes.left_alone.append(
                     f"{occurrence.id}: {row.date} is past; the rules now give {occurrence.date}; left as it was"
@@ -173,7 +181,7 @@ def sync_rows(
     for row in existing.values():
         if row.status == Status.CANCELLED or row.manual:
             continue
-        if history.held(row):
+        if history.held(row, None):
             changes.left_alone.append(f"{row.id}: {row.date} is past; the rules no longer plan it; left as it was")
             continue
         row.status = Status.CANCELLED
