@@ -19,7 +19,7 @@ from rules.loader import RuleSet
 from rules.model import Body
 from scheduler.attendance import Role
 from scheduler.occurrences import Status
-from scheduler.reminders import alarms, deadline_reminders
+from scheduler.reminders import BodyReminders, alarms
 from scheduler.store import Store
 from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow
@@ -135,10 +135,10 @@ def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base
     """A clerk's deadlines, each with alarms when its e-mail reminders go."""
     bodies = [b for b in store.bodies_of(member, Role.CLERK) if b in rules.bodies]
     events = []
+    reminders_of = {body_id: BodyReminders(rules[body_id]) for body_id in bodies}
     for row in store.deadlines(bodies):
         if row.status == Status.CANCELLED and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
             continue
-        body = rules[row.body_id]
-        planned = deadline_reminders(body, row.rule, row.date, stored_instant(row.due))
-        events.append(_deadline_event(row, body.name, alarms(planned), base_url))
+        planned = reminders_of[row.body_id](row.rule, row.date, stored_instant(row.due))
+        events.append(_deadline_event(row, rules[row.body_id].name, alarms(planned), base_url))
     return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")

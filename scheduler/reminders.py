@@ -53,10 +53,16 @@ class Planned(NamedTuple):
     due_at: dt.datetime
 
 
-def deadline_reminders(body: Body, rule_id: str, day: dt.date, due: dt.datetime) -> tuple[Planned, ...]:
-    """The reminders of a body's deadline, by the id of the rule it was planned from."""
-    rule = next((each for each in body.deadlines if each.id == rule_id), None)
-    return reminders(working_calendar(body.nation, body.closures), rule, day, due)
+class BodyReminders:
+    """The reminders of one body's deadlines, by the id of the rule each was planned from:
+    what the outbox keeps and the clerk's feed alarms at, from the same call."""
+
+    def __init__(self, body: Body) -> None:
+        self.rules = {rule.id: rule for rule in body.deadlines}
+        self.calendar = working_calendar(body.nation, body.closures)
+
+    def __call__(self, rule_id: str, day: dt.date, due: dt.datetime) -> tuple[Planned, ...]:
+        return reminders(self.calendar, self.rules.get(rule_id), day, due)
 
 
 def reminders(

@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from rules.model import Body
 from scheduler.occurrences import Status
 from scheduler.reminders import Status as ReminderStatus
-from scheduler.reminders import deadline_reminders, first_status, recipient_roles
+from scheduler.reminders import BodyReminders, first_status, recipient_roles
 from scheduler.store.bulk import select_in
 from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
@@ -62,10 +62,11 @@ def sync_reminders(
     """
     new: list[dict[str, object]] = []
     fresh = {"body_id": body.id, "attempts": 0, "late": False, "last_error": ""}
+    reminders_of = BodyReminders(body)
     for deadline in deadlines:
         stored = kept.get(deadline.id, {})
         wanted = (
-            deadline_reminders(body, deadline.rule, deadline.date, stored_instant(deadline.due))
+            reminders_of(deadline.rule, deadline.date, stored_instant(deadline.due))
             if deadline.status != Status.CANCELLED and not deadline.done
             else ()
         )
