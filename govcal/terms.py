@@ -8,7 +8,7 @@ that is neither built in nor a file is reported at the rule file's `terms` line.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from importlib import resources
 from pathlib import Path
 
@@ -17,6 +17,7 @@ from rules.loader import RuleSet
 from scheduler.terms import TermCalendar, read_term_calendar
 
 
+@cache
 def builtin_terms_dir() -> Path:
     """The term calendars shipped with govcal (Leeds, Suffolk)."""
     return Path(str(resources.files("govcal") / "data" / "terms"))
@@ -32,6 +33,7 @@ def read_term_file(path: Path) -> TermCalendar:
     return read_term_calendar(text, str(path))
 
 
+@lru_cache(maxsize=1024)
 def term_calendar(reference: str, relative_to: str = "") -> TermCalendar:
     """A calendar by built-in id ("leeds") or by path relative to the rule file naming it."""
     builtin = builtin_terms_dir() / f"{reference}.yaml"

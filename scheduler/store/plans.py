@@ -133,12 +133,11 @@ class KeptYear:
         at a time; `advance`, if given, is called with the number of plans saved after each.
         `touched` names the meetings an admin just changed: their deadlines follow them."""
         changes = Changes()
-        with cycle_collector_paused():
-            for start in range(0, len(plans), PLAN_CHUNK):
-                chunk = plans[start : start + PLAN_CHUNK]
-                save_cycles(self.session, chunk, now, changes, frozenset(touched))
-                if advance is not None:
-                    advance(len(chunk))
+        for start in range(0, len(plans), PLAN_CHUNK):
+            chunk = plans[start : start + PLAN_CHUNK]
+            save_cycles(self.session, chunk, now, changes, frozenset(touched))
+            if advance is not None:
+                advance(len(chunk))
         return changes
 
     def audit(self, entry: Audit) -> None:
@@ -164,8 +163,9 @@ class PlanStore(Database):
     @contextmanager
     def replanning(self) -> Iterator[KeptYear]:
         """The kept year for one change, in one transaction: committed when the block ends,
-        rolled back if it raises or calls `discard`."""
-        with self.session() as session, session.begin():
+        rolled back if it raises or calls `discard`. The cycle collector rests meanwhile:
+        a country's change is millions of short-lived objects it would rescan for nothing."""
+        with cycle_collector_paused(), self.session() as session, session.begin():
             yield KeptYear(session)
 
     def save_plan(
