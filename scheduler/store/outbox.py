@@ -20,8 +20,8 @@ from sqlalchemy.orm import Session
 
 from rules.model import Body
 from scheduler.occurrences import Status
-from scheduler.reminders import Status as ReminderStatus
 from scheduler.reminders import BodyReminders, first_status, recipient_roles
+from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import select_in
 from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
