@@ -12,6 +12,7 @@ working days before, at 17:00; its minutes at the next meeting.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import shutil
@@ -19,6 +20,8 @@ import shutil
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from calendars.feed import render
 from conftest import context, edit_meeting, keep
@@ -313,3 +316,42 @@ def test_an_edit_replans_the_bodies_planned_from_it(database):
         dt.date(2027, 3, 2),
     )
     assert not keep(ctx, [2026], [board], now=SUMMER).changed  # a re-plan after: nothing to change
+
+
+EDITS = st.lists(
+    st.tuples(
+        st.sampled_from(["move", "add", "cancel", "fix"]),
+        st.integers(min_value=1, max_value=12),  # which meeting (or the month of an added one)
+        st.integers(min_value=0, max_value=27),  # the day of the month to move or add to
+        st.integers(min_value=0, max_value=330),  # days after 1 April 2026 the edit is made
+    ),
+    min_size=1,
+    max_size=5,
+)
+
+
+@given(edits=EDITS)
+@settings(max_examples=25, deadline=None, suppress_health_check=list(HealthCheck))
+def test_after_any_edits_a_replan_changes_nothing(tmp_path_factory, edits):
+    """Whatever an admin did, and whenever: a re-plan has nothing to change, feeds keep their bytes."""
+    folder = tmp_path_factory.mktemp("edits")
+    ctx = context(load_rules(), f"sqlite:///{folder / 'govcal.db'}")
+    keep(ctx, [2026], [JCB], now=APRIL)
+    last = APRIL
+    for action, which, day, after in sorted(edits, key=lambda e: e[3]):
+        last = APRIL + dt.timedelta(days=after)
+        month = dt.date(2026, 4, 1) + dt.timedelta(days=31 * (which - 1))
+        on = month.replace(day=1 + day)
+        target = {"meeting_id": f"{CYCLE}/meeting-{which:02d}"} if action != "add" else {"body_id": JCB}
+        days = {"day": on} if action in ("move", "add") else {}
+        with contextlib.suppress(RuleError):  # a refused edit changes nothing
+            edit_meeting(ctx, action, actor="clerk", force=True, now=last, **target, **days)
+    before = render(body_feed(ctx.store, ctx.rules, JCB, last)), render(clerk_feed(ctx.store, ctx.rules, "-", last))
+    state = snapshot(ctx)
+    again = keep(ctx, [2026], [JCB], now=last)
+    assert not again.changed and again.conflicts == [] and again.left_alone == [], again
+    assert snapshot(ctx) == state
+    assert (
+        render(body_feed(ctx.store, ctx.rules, JCB, last)),
+        render(clerk_feed(ctx.store, ctx.rules, "-", last)),
+    ) == before

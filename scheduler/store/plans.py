@@ -115,7 +115,7 @@ class KeptYear:
         if row is None:
             row = MeetingRow(id=meeting.id, body_id=meeting.body, cycle=label, sequence=0, planned_date=None)
             row.title, row.location, row.public = meeting.title, meeting.location, meeting.public
-            row.tags, row.explanation = list(meeting.tags), meeting.explanation.short()
+            row.tags, row.explanation = list(meeting.tags), meeting.explanation.rule
             self.session.add(row)
         elif new_version:
             row.sequence += 1

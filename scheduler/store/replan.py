@@ -24,6 +24,7 @@ from scheduler.store.tables import DeadlineRow, ItemRow, MeetingRow
 from scheduler.workdays import LONDON
 
 Row = TypeVar("Row", MeetingRow, DeadlineRow, ItemRow)  # a table of occurrences
+QUIET = ("explanation", "counted_from")  # kept up to date without a new version: nothing a calendar shows
 
 
 # -- re-planning ------------------------------------------------------------------------
@@ -85,7 +86,8 @@ class History:
         (unless what it hangs on was just changed by an admin)."""
         if isinstance(row, MeetingRow):
             return stored_instant(row.start) <= self.now
-        if row.meeting_id in self.touched or (occurrence is not None and self.follows(occurrence)):
+        counted_from = row.counted_from if isinstance(row, DeadlineRow) else row.meeting_id
+        if {row.meeting_id, counted_from} & self.touched or (occurrence is not None and self.follows(occurrence)):
             return False
         if isinstance(row, DeadlineRow):
             return stored_instant(row.due) <= self.now
@@ -158,7 +160,7 @@ def sync_rows(
             row.planned_date = occurrence.date
             continue
         differs = row.status == Status.CANCELLED or any(
-            _differs(getattr(row, key), value) for key, value in new.items() if key != "explanation"
+            _differs(getattr(row, key), value) for key, value in new.items() if key not in QUIET
         )
         if history.held(row, occurrence):
             if differs:
@@ -169,6 +171,8 @@ def sync_rows(
         if row.explanation != new["explanation"]:
             row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
             row.updated_at = now
+        if isinstance(row, DeadlineRow) and row.counted_from != new["counted_from"]:
+            row.counted_from = new["counted_from"]  # bookkeeping nobody sees: no new version
         if differs:
             moved = row.date != occurrence.date or row.status == Status.CANCELLED
             for key, value in new.items():
@@ -216,6 +220,7 @@ def deadline_values(deadline: Deadline) -> dict[str, Any]:
         "date": deadline.date,
         "due": deadline.due.astimezone(UTC),
         "meeting_id": deadline.meeting,
+        "counted_from": deadline.counted_from,
         "rule": deadline.rule,
         "name": deadline.name,
         "who": list(deadline.who),

@@ -95,7 +95,8 @@ class MeetingRow(OccurrenceColumns, Base):
 
 class DeadlineRow(OccurrenceColumns, Base):
     __tablename__ = "deadline"
-    meeting_id: Mapped[str | None] = mapped_column(String(300))
+    meeting_id: Mapped[str | None] = mapped_column(String(300))  # the meeting it is for
+    counted_from: Mapped[str | None] = mapped_column(String(300))  # the meeting its date is counted from
     rule: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
     due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
