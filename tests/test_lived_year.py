@@ -355,3 +355,30 @@ def test_after_any_edits_a_replan_changes_nothing(tmp_path_factory, edits):
         render(body_feed(ctx.store, ctx.rules, JCB, last)),
         render(clerk_feed(ctx.store, ctx.rules, "-", last)),
     ) == before
+
+
+def test_a_rule_change_replans_the_bodies_planned_from_it(database, tmp_path):
+    ctx = context(load_rules(), database)
+    board, group = "suffolk-strategic-board", "suffolk-executive-group"
+    keep(ctx, [2026], [board, group], now=APRIL)
+    folder = tmp_path / "rules"
+    shutil.copytree(seeds_dir(), folder)
+    path = folder / f"{board}.yaml"
+    path.write_text(path.read_text().replace("pattern: second Tuesday", "pattern: third Tuesday"))
+    # on 1 July only the Board is re-planned: August's meeting moves from Tue 11 to Tue 18 Aug, and the
+    # Executive Group follows: 10 working days before (17, 14, 13, 12, 11, 10, 7, 6, 5, 4 Aug -> Tue 4 Aug)
+    # and within 10 after (19, 20, 21, 24, 25, 26, 27, 28 Aug, (31 Aug bank holiday) 1, 2 Sep -> Wed 2 Sep)
+    changes = keep(context(load_rules([folder]), database), [2026], [board], now=SUMMER)
+    kept = {m.id: m.date for m in ctx.store.meetings([board, group])}
+    assert kept[f"{board}/2026-27/meeting-02"] == dt.date(2026, 8, 18)
+    assert (kept[f"{group}/2026-27/before-02"], kept[f"{group}/2026-27/after-02"]) == (
+        dt.date(2026, 8, 4),
+        dt.date(2026, 9, 2),
+    )
+    # May's Board (Tue 12 May) and the Group's April and May meetings were held: left as they were
+    assert kept[f"{board}/2026-27/meeting-01"] == dt.date(2026, 5, 12)
+    assert (kept[f"{group}/2026-27/before-01"], kept[f"{group}/2026-27/after-01"]) == (
+        dt.date(2026, 4, 27),
+        dt.date(2026, 5, 27),
+    )
+    assert f"{group}/2026-27/before-02" in changes.moved
