@@ -1,10 +1,11 @@
 """The admin API: the operations as JSON over HTTP, for admin tokens only.
 
 Every request carries `Authorization: Bearer <token>` (401 without one, 403 for an
-unknown or revoked one). A user's mistake is a 4xx with a reason and changes
+unknown or revoked one; `govcal admin token create NAME` makes one). A user's mistake is a 4xx with a reason and changes
 nothing: 400 bad input, 404 unknown body or meeting, 409 an edit that would break
 a rule (send `force: true` to accept it knowingly). The OpenAPI schema is served
-at /openapi.json.
+at /openapi.json, and its pages at /docs and /redoc from govcal's own files (they
+work with no network).
 
 Each route parses its request, calls one function of `govcal.operations` (the same
 one the CLI calls) and returns what it answers.
@@ -15,8 +16,10 @@ one the CLI calls) and returns what it answers.
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Depends, FastAPI, Query, Request, Security
 from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
@@ -82,6 +85,25 @@ class AttendanceBody(BaseModel):
     present: list[PresentBody] = Field(max_length=500)
 
 
+class Problem(BaseModel):
+    detail: str = Field(description="what is wrong, and what would be right")
+
+
+def _problem(description: str) -> dict[str, Any]:
+    return {"model": Problem, "description": description}
+
+
+ERRORS: dict[int | str, dict[str, Any]] = {
+    400: _problem("bad input: the reason, in one line; nothing was changed"),
+    401: _problem("no admin token: send Authorization: Bearer <token>"),
+    403: _problem("the token is not a live admin token"),
+    404: _problem("no such body, meeting or date"),
+}
+REFUSED: dict[int | str, dict[str, Any]] = {
+    409: {"description": "refused: the change would break a rule (the findings say which); send force: true"}
+}
+
+
 def _meeting(row: MeetingRow) -> dict[str, Any]:
     return {
         "id": row.id,
@@ -102,7 +124,8 @@ def _committed(answer: dict[str, Any], committed: bool) -> JSONResponse:
 
 def create_app(ctx: Context) -> FastAPI:
     """The API over one rule set and one store."""
-    app = FastAPI(title="govcal admin API", version="1", description=__doc__)
+    app = FastAPIOffline(title="govcal admin API", version="1", description=__doc__, responses=ERRORS)
+    bearer = HTTPBearer(auto_error=False, description="an admin token (`govcal admin token create NAME`)")
 
     @app.exception_handler(RuleError)
     async def _bad_input(_: Request, error: RuleError) -> JSONResponse:
@@ -113,8 +136,8 @@ def create_app(ctx: Context) -> FastAPI:
             )
         return JSONResponse(status_code=404 if isinstance(error, NotFound) else 400, content={"detail": str(error)})
 
-    def admin(authorization: Annotated[str | None, Header()] = None) -> str:
-        return admin_of(ctx, authorization)
+    def admin(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> str:
+        return admin_of(ctx, f"{credentials.scheme} {credentials.credentials}" if credentials else None)
 
     Admin = Annotated[str, Depends(admin)]
 
@@ -148,7 +171,7 @@ def create_app(ctx: Context) -> FastAPI:
             "left_alone": changes.left_alone,
         }
 
-    @app.post("/api/meeting-edits")
+    @app.post("/api/meeting-edits", responses=REFUSED)
     def edit(request: EditRequest, actor: Admin) -> JSONResponse:
         """Move, add, cancel or fix a meeting; 409 with the findings if it breaks a rule unforced."""
         result = meetings.edit_meeting(
@@ -177,7 +200,7 @@ def create_app(ctx: Context) -> FastAPI:
             "findings": [{"ok": f.ok, "rule": f.rule, "clause": str(f.cite), "message": f.message} for f in findings],
         }
 
-    @app.post("/api/extraordinary")
+    @app.post("/api/extraordinary", responses=REFUSED)
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
         """Dates for an extraordinary meeting on a request received by the Chair (E1-E3);
         with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
@@ -201,9 +224,9 @@ def create_app(ctx: Context) -> FastAPI:
         return {"id": request.id, "status": "open"}
 
     @app.post("/api/members")
-    def add_member(request: MemberBody, actor: Admin) -> dict[str, str]:
+    def add_member(request: MemberBody, actor: Admin) -> dict[str, Any]:
         """Give someone a role on a body."""
-        people.add_member(
+        membership = people.add_member(
             ctx,
             request.body,
             request.name,
@@ -213,7 +236,7 @@ def create_app(ctx: Context) -> FastAPI:
             actor=actor,
             now=utc_now(),
         )
-        return {"body": request.body, "name": request.name, "role": request.role}
+        return {"body": request.body, "name": request.name, "role": request.role, "roles": membership.roles}
 
     @app.post("/api/attendance")
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:

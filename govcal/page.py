@@ -23,7 +23,7 @@ from dateutil.relativedelta import relativedelta
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
 from rules.loader import RuleSet
-from rules.model import DEFAULT_NATION
+from rules.model import DEFAULT_NATION, Body
 from scheduler.checker import Finding
 from scheduler.occurrences import Status
 from scheduler.store.database import stored_instant
@@ -86,21 +86,40 @@ def planner_html(
     findings: Sequence[Finding],
     terms: Mapping[str, TermCalendar],
     feed_base: str,
+    *,
+    private: bool = False,
 ) -> str:
-    """The page for twelve months from `first_month`; `feed_base` is the server's address."""
+    """The page for twelve months from `first_month`; `feed_base` is the server's address.
+
+    Only the bodies that meet in public, and nothing of the others, unless `private` (an
+    admin's page): their meetings, deadlines and findings are left out here, whatever the
+    caller passed in.
+    """
+    shown = [body for body in rules if private or body.meetings.public]
+    ids = {body.id for body in shown}
     months = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
     last = months[-1] + relativedelta(months=1) - dt.timedelta(days=1)
     rows = [
         _holiday_row(months, last),
         *_school_rows(terms, months),
-        *_body_rows(rules, months, last, meetings, deadlines, findings, feed_base),
+        *_body_rows(
+            shown,
+            months,
+            last,
+            [m for m in meetings if m.body_id in ids],
+            [d for d in deadlines if d.body_id in ids],
+            [f for f in findings if f.body in ids],
+            feed_base,
+        ),
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
-    return _template().render(title=title, months=months, rows=rows, feed_base=feed_base)
+    return _template().render(
+        title=title, months=months, rows=rows, feed_base=feed_base, static=f"{feed_base}/static", private=private
+    )
 
 
 def _body_rows(
-    rules: RuleSet,
+    bodies: Sequence[Body],
     months: list[dt.date],
     last: dt.date,
     meetings: Sequence[MeetingRow],
@@ -126,7 +145,7 @@ def _body_rows(
         if finding.ok is False:
             warnings[finding.body].append(f"{finding.message} ({finding.cite})")
     rows = []
-    for body in rules:
+    for body in bodies:
         subscribe = None
         if body.meetings.public:
             https = f"{feed_base}/feeds/bodies/{body.id}.ics"

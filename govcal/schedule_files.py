@@ -137,6 +137,8 @@ def read_schedule(path: Path, rules: RuleSet) -> Schedule:
         node = yaml.compose(path.read_text(encoding="utf-8"))
     except OSError as error:
         raise RuleError(f"cannot read: {error.strerror}", file=file) from None
+    except UnicodeDecodeError:
+        raise RuleError("not UTF-8 text: a schedule is the YAML or JSON `plan --json` writes", file=file) from None
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         raise RuleError(

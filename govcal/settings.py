@@ -8,39 +8,57 @@ and overridden by command-line options; nothing below reads the environment.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from urllib.parse import urlsplit
 
 from scheduler.store.database import DEFAULT_URL
 
 DATABASE_VARIABLE = "GOVCAL_DATABASE_URL"
 SMTP_VARIABLE = "GOVCAL_SMTP_URL"
+PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
+HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
 
 
 @dataclass(frozen=True)
 class Settings:
     """The database (`sqlite:///govcal.db` unless named), the SMTP server reminders go
-    through (none: reminders are not sent) and the public address for links in feeds."""
+    through (none: reminders are not sent), the public address for links in feeds and
+    pages, and the host names the server answers to (besides the public address's)."""
 
     database_url: str = DEFAULT_URL
     database_named: bool = False  # named by an option or the environment, not the default
     smtp_url: str | None = field(default=None, repr=False)  # may hold a password
     public_url: str | None = None
+    allowed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
         database = environ.get(DATABASE_VARIABLE)
+        hosts = environ.get(HOSTS_VARIABLE, "")
         return cls(
             database_url=database or DEFAULT_URL,
             database_named=bool(database),
             smtp_url=environ.get(SMTP_VARIABLE) or None,
+            public_url=environ.get(PUBLIC_URL_VARIABLE) or None,
+            allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
         )
 
-    def with_options(self, *, database: str | None = None, public_url: str | None = None) -> Settings:
+    def with_options(
+        self, *, database: str | None = None, public_url: str | None = None, allowed_hosts: Sequence[str] = ()
+    ) -> Settings:
         """These settings with what the command line names in place of the environment's."""
         return dataclasses.replace(
             self,
             database_url=database or self.database_url,
             database_named=self.database_named or bool(database),
             public_url=public_url or self.public_url,
+            allowed_hosts=tuple(allowed_hosts) or self.allowed_hosts,
         )
+
+    def hosts(self, bind: str) -> tuple[str, ...]:
+        """The Host headers the server answers: its public address's host, the named ones,
+        and the address it listens on with localhost (so a local browser reaches it)."""
+        public = urlsplit(self.public_url).hostname if self.public_url else None
+        local = ("127.0.0.1", "localhost") if bind in ("0.0.0.0", "::") else (bind, "127.0.0.1", "localhost")
+        return tuple(dict.fromkeys(h for h in (public, *self.allowed_hosts, *local) if h))

@@ -2,10 +2,15 @@
 
 Routes: /feeds/all.ics, /feeds/bodies/{id}.ics (public bodies only) and
 /feeds/private/{token}.ics (a member's own feed: their bodies' meetings, private
-ones included, and the deadlines of bodies they clerk, with alarms). An unknown
-and a revoked token get the same 404. Private feeds are sent with
+ones included, and the deadlines of bodies they clerk, with alarms); /planner (the
+public bodies) and /planner/private/{token} (an admin's page link: every body). An
+unknown and a revoked token get the same 404. Private answers are sent with
 `Cache-Control: private` and `Referrer-Policy: no-referrer`, and their tokens are
 replaced by [redacted] in the access log.
+
+Only the hosts the server is told of are answered (400 for any other Host header), so
+nothing a client sends decides what is cached; each cache is bounded in entries and
+bytes, and drops what was used least recently.
 """
 
 from __future__ import annotations
@@ -16,28 +21,39 @@ import hashlib
 import logging
 import re
 import time
-from collections.abc import Callable
+from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, RedirectResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.middleware.trustedhost import TrustedHostMiddleware
+from starlette.types import Receive, Scope, Send
 
 from calendars.feed import Feed, render
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
 from govcal.operations import Context
-from govcal.operations.access import member_of_feed
+from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import kept_findings
 from govcal.page import planner_html
 from rules.loader import RuleSet
 from scheduler.store import Store
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR
 
 T = TypeVar("T")
 ICS = "text/calendar; charset=utf-8"
 NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
-_TOKEN_IN_PATH = re.compile(r"(/feeds/private/)[^/\s.?\"]+")
+_TOKEN_IN_PATH = re.compile(r"(/(?:feeds|planner)/private/)[^/\s.?\"]+")
+STATIC = Path(__file__).parent / "static"
+LOCAL_HOSTS = ("127.0.0.1", "localhost")
+# A page's own files only: no inline script or style, no other origin, no framing.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
 
 
 class RedactTokens(logging.Filter):
@@ -92,18 +108,21 @@ def revalidated(
 
 
 class RenderCache:
-    """Rendered feeds and pages, kept until the store changes.
+    """Rendered feeds or pages, kept until the store changes, at most `max_entries` of them
+    and `max_bytes` in all (the least recently used go first).
 
     The store is asked whether anything changed at most every `check_every` seconds
     (0: on every request), so a 304 costs no database round trip in between.
     """
 
-    def __init__(self, store: Store, check_every: float = 0.0) -> None:
+    def __init__(self, store: Store, check_every: float = 0.0, max_entries: int = 1024, max_bytes: int = 1 << 26):
         self.store = store
         self.check_every = check_every
+        self.max_entries, self.max_bytes = max_entries, max_bytes
         self._version: object = None
         self._checked = float("-inf")
-        self._built: dict[str, Any] = {}
+        self._built: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self.bytes = 0
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         if time.monotonic() - self._checked >= self.check_every:
@@ -111,14 +130,30 @@ class RenderCache:
             self._checked = time.monotonic()
             if version != self._version:
                 self._built.clear()
+                self.bytes = 0
                 self._version = version
-        if key not in self._built:
-            self._built[key] = build()
-        return self._built[key]
+        if key in self._built:
+            self._built.move_to_end(key)
+            return self._built[key][0]
+        value = build()
+        size = _size(value)
+        self._built[key] = (value, size)
+        self.bytes += size
+        while len(self._built) > self.max_entries or (self.bytes > self.max_bytes and len(self._built) > 1):
+            _, (_, dropped) = self._built.popitem(last=False)
+            self.bytes -= dropped
+        return value
 
     def feed(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
         """A feed's bytes and validators (None for a feed that does not exist)."""
         return self.get(key, lambda: _rendered_or_none(build()))
+
+
+def _size(value: object) -> int:
+    """What a cached value costs, roughly: its bytes or characters."""
+    if isinstance(value, Rendered):
+        return len(value.body)
+    return len(value) if isinstance(value, str | bytes) else 0
 
 
 def _rendered_or_none(feed: Feed | None) -> Rendered | None:
@@ -138,7 +173,7 @@ class PublicFeeds:
         self.app = app
         self.lookup = lookup
 
-    async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope) if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None
         if key is None:
             await self.app(scope, receive, send)
@@ -152,7 +187,7 @@ class PublicFeeds:
         await self._send(send, status, [(k.encode(), v.encode()) for k, v in headers], body)
 
     @staticmethod
-    def _key(scope: dict[str, Any]) -> str | None:
+    def _key(scope: Scope) -> str | None:
         path = scope["path"]
         if path == "/feeds/all.ics":
             return "all"
@@ -161,40 +196,50 @@ class PublicFeeds:
         return None
 
     @staticmethod
-    async def _send(send: Any, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
+    async def _send(send: Send, status: int, headers: list[tuple[bytes, bytes]], body: bytes) -> None:
         await send({"type": "http.response.start", "status": status, "headers": headers})
         await send({"type": "http.response.body", "body": body})
 
 
-def feed_server(app: FastAPI, ctx: Context, base_url: str | None = None, check_every: float = 0.0) -> PublicFeeds:
-    """The admin API app with the feeds and the planner page: the ASGI app `govcal serve` runs."""
+def feed_server(
+    app: FastAPI,
+    ctx: Context,
+    base_url: str | None = None,
+    check_every: float = 0.0,
+    allowed_hosts: Sequence[str] = LOCAL_HOSTS,
+) -> TrustedHostMiddleware:
+    """The admin API app with the feeds and the planner page: the ASGI app `govcal serve` runs.
+
+    `base_url` is the address links in feeds and pages use (else the request's, from one of
+    the `allowed_hosts`, the only Host headers answered).
+    """
     store, rules = ctx.store, ctx.rules
-    cache = RenderCache(store, check_every)
+    feeds = RenderCache(store, check_every, max_entries=100_000, max_bytes=1 << 29)
+    pages = RenderCache(store, check_every, max_entries=64, max_bytes=1 << 23)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def now() -> dt.datetime:
         return dt.datetime.now(dt.UTC)
 
     def public(key: str) -> Rendered | None:
         if key == "all":
-            return cache.feed("all", lambda: all_feed(store, rules, now(), base_url))
+            return feeds.feed("all", lambda: all_feed(store, rules, now(), base_url))
         body_id = key.removeprefix("body:")
         if body_id not in rules.bodies:
             return None
-        return cache.feed(key, lambda: body_feed(store, rules, body_id, now(), base_url))
+        return feeds.feed(key, lambda: body_feed(store, rules, body_id, now(), base_url))
 
     @app.get("/feeds/private/{name}", include_in_schema=False)
     def feed_private(name: str, request: Request) -> Response:
         member = member_of_feed(ctx, name.removesuffix(".ics")) if name.endswith(".ics") else None
         if member is None:
             return NOT_FOUND  # unknown and revoked alike
-        feed = cache.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
+        feed = feeds.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
         assert feed is not None
         status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
         return Response(body, status_code=status, headers=dict(headers))
 
-    @app.get("/planner", include_in_schema=False, response_class=HTMLResponse)
-    def planner_page(request: Request, start: str | None = None) -> HTMLResponse:
-        """The year planner; ?start=2026-04 picks the first month (default: this April's year)."""
+    def page(request: Request, start: str | None, private: bool) -> HTMLResponse:
         today = dt.date.today()
         try:
             first = (
@@ -204,16 +249,37 @@ def feed_server(app: FastAPI, ctx: Context, base_url: str | None = None, check_e
             )
         except ValueError:
             return HTMLResponse("start must look like 2026-04\n", status_code=400)
-        if not 2000 <= first.year <= 2059:
-            return HTMLResponse("start must be between 2000 and 2059\n", status_code=400)
-        feed_base = (base_url or str(request.base_url)).rstrip("/")
-        html = cache.get(f"page:{first}:{feed_base}", lambda: _page(ctx, first, feed_base))
-        return HTMLResponse(html, headers={"Cache-Control": "no-cache"})
+        if not FIRST_YEAR <= first.year < LAST_YEAR:
+            return HTMLResponse(f"start must be between {FIRST_YEAR} and {LAST_YEAR - 1}\n", status_code=400)
+        feed_base = (base_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
+        html = pages.get(f"{first}:{private}:{feed_base}", lambda: _page(ctx, first, feed_base, private))
+        headers = {"Content-Security-Policy": PAGE_POLICY, "X-Content-Type-Options": "nosniff"}
+        if private:
+            headers |= {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
+        else:
+            headers |= {"Cache-Control": "no-cache", "Referrer-Policy": "strict-origin-when-cross-origin"}
+        return HTMLResponse(html, headers=headers)
 
-    return PublicFeeds(app, public)
+    @app.get("/planner", include_in_schema=False, response_class=HTMLResponse)
+    def planner_page(request: Request, start: str | None = None) -> HTMLResponse:
+        """The year planner of the public bodies; ?start=2026-04 picks the first month (default: this April's year)."""
+        return page(request, start, private=False)
+
+    @app.get("/planner/private/{token}", include_in_schema=False, response_class=HTMLResponse)
+    def private_planner_page(token: str, request: Request, start: str | None = None) -> Response:
+        """An admin's page link: the year planner with every body on it."""
+        if admin_of_page(ctx, token) is None:
+            return Response("no such page\n", status_code=404, media_type="text/plain")  # unknown and revoked alike
+        return page(request, start, private=True)
+
+    @app.get("/", include_in_schema=False)
+    def home() -> RedirectResponse:
+        return RedirectResponse("/planner")
+
+    return TrustedHostMiddleware(PublicFeeds(app, public), allowed_hosts=list(allowed_hosts))
 
 
-def _page(ctx: Context, first: dt.date, feed_base: str) -> str:
+def _page(ctx: Context, first: dt.date, feed_base: str, private: bool) -> str:
     store = ctx.store
     return planner_html(
         ctx.rules,
@@ -223,6 +289,7 @@ def _page(ctx: Context, first: dt.date, feed_base: str) -> str:
         kept_findings(ctx),
         ctx.planner.terms,
         feed_base,
+        private=private,
     )
 
 

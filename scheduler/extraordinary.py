@@ -90,13 +90,15 @@ class Proposals:
             ],
         }
 
-    def chosen(self, day: dt.date, request: Request) -> Proposal:
+    def chosen(self, day: dt.date, request: Request, calendar: WorkingCalendar) -> Proposal:
         """The proposal for `day`, which must be a working day in the window."""
         for proposal in self.proposals:
             if proposal.date == day:
                 return proposal
-        window = f"{request.received:%d %b} to {self.window_end:%d %b %Y}"
-        raise RuleError(f"{day} is not a working day in the window ({window})")
+        window = f"{request.received:%a %d %b} to {self.window_end:%a %d %b %Y}"
+        if not request.received.date() <= day <= self.window_end:
+            raise RuleError(f"{day:%a %d %b %Y} is outside the window for this request ({window})")
+        raise RuleError(f"{day:%a %d %b %Y} is not a working day ({calendar.reason(day)}); the window is {window}")
 
     def notice_missed(self, proposal: Proposal) -> str | None:
         """Why a day leaves too little notice for the papers, or None if it leaves enough."""
@@ -129,9 +131,9 @@ def validate(request: Request, rule: ExtraordinaryRule | None) -> None:
             raise RuleError(f"the Chair may not call an extraordinary meeting of this body{cite}")
         return
     if not request.requested_by:
-        raise RuleError("say who asked for the meeting (--requested-by), or that the Chair calls it (--chair)")
+        raise RuleError("say which member asked for the meeting, or that the Chair calls it")
     if (rule is None or rule.seconder_required) and not request.seconded_by:
-        raise RuleError(f"a member's request needs the written agreement of another member (--seconded-by){cite}")
+        raise RuleError(f"a member's request needs the written agreement of another member, its seconder{cite}")
     if request.seconded_by and request.seconded_by.strip().lower() == request.requested_by.strip().lower():
         raise RuleError(f"the seconder must be another member, not {request.requested_by}{cite}")
 

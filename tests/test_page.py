@@ -70,10 +70,28 @@ def test_the_planner_page_shows_the_seed_bodies_meetings_in_chromium(server, tmp
         "Leeds Cluster Partnership",
     ):
         assert name in dom.replace("&#x27;", "'")
-    # hand-checked meetings, in local time: JCB third Tuesdays (21 Apr 14:00 BST), Cambridgeshire Thu 11 Jun 14:00
+    # hand-checked meetings, in local time: JCB third Tuesdays (21 Apr 14:00 BST)
     assert 'id="worcestershire-jcb/2026-27/meeting-01"' in dom and "Tue 21 14:00" in dom
-    assert "Thu 11 14:00" in dom and "Private: members use their own feed link." in dom
     assert "webcal://127.0.0.1" in dom and "Mon 25 Spring Bank Holiday" in dom
+    # Cambridgeshire meets in private (Thu 11 Jun 14:00): not on the public page at all...
+    assert "Cambridgeshire" not in dom and "cambridgeshire" not in dom and "Thu 11 14:00" not in dom
+    # ...but on an admin's page link, with a word on how its members subscribe
+    govcal = str(Path(sys.executable).parent / "govcal")
+    token = subprocess.run(
+        [govcal, "page", "token", "create", "alice", "--database", f"sqlite:///{tmp_path / 'govcal.db'}"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    private = subprocess.run(
+        [CHROMIUM, *FLAGS, *profile, "--dump-dom", f"{server}/planner/private/{token}?start=2026-04"],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
+    assert "Cambridgeshire Children" in private and "Thu 11 14:00" in private
+    assert "Private: members use their own feed link." in private
     screenshot = tmp_path / "planner.png"
     subprocess.run(
         [CHROMIUM, *FLAGS, *profile, "--window-size=1600,1100", f"--screenshot={screenshot}", page],

@@ -30,7 +30,7 @@ def served(database):
     keep(ctx)
     people.add_member(ctx, "cambridgeshire-executive-partnership", "Cllr Ali", "member", actor="t", now=utc_now())
     people.add_member(ctx, "leeds-cluster-partnership", "Cllr Ali", "clerk", actor="t", now=utc_now())
-    return TestClient(feed_server(create_app(ctx), ctx)), ctx
+    return TestClient(feed_server(create_app(ctx), ctx), base_url="http://127.0.0.1"), ctx
 
 
 def test_public_feeds_have_validators_and_answer_304(served):

@@ -12,19 +12,26 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from govcal.cli import access, meetings, people, plans, reminders, server
-from govcal.cli.common import BAD_INPUT, OK
+from govcal.cli.common import BAD_INPUT, OK, stop_writing
 from govcal.settings import Settings
 from rules.errors import RuleError
 
 GROUPS = (plans, meetings, people, access, reminders, server)
 
 
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the arguments said in one line (exit status 2), as
+    every other mistake is; `--help` still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(BAD_INPUT, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+
+
 def parser() -> argparse.ArgumentParser:
-    main = argparse.ArgumentParser(
-        prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items."
-    )
+    main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)
@@ -40,6 +47,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"govcal: {error}", file=sys.stderr)
         return BAD_INPUT
     except BrokenPipeError:
+        stop_writing()
         return OK
 
 

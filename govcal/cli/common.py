@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -19,15 +20,28 @@ from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
 from scheduler.store.database import DEFAULT_URL
-from scheduler.workdays import LONDON
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """A reader that stopped reading (`govcal plan | head`) is no error: stop, quietly."""
+        raise BrokenPipeError
+
+
 def console() -> Console:
     """Rich output; wide and plain when piped, so scripts get whole lines."""
-    return Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    return _Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+
+
+def stop_writing() -> None:
+    """After a broken pipe: send what is left of stdout nowhere, so the interpreter's last
+    flush cannot fail too (the Python documentation's advice)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
 
 
 @contextmanager
@@ -55,7 +69,11 @@ def progress(description: str, total: int, quiet: bool = False) -> Iterator[Call
 def settings(args: argparse.Namespace) -> Settings:
     """The environment's settings with the command's own options in their place."""
     base: Settings = args.settings
-    return base.with_options(database=getattr(args, "database", None), public_url=getattr(args, "public_url", None))
+    return base.with_options(
+        database=getattr(args, "database", None),
+        public_url=getattr(args, "public_url", None),
+        allowed_hosts=getattr(args, "allowed_host", None) or (),
+    )
 
 
 def context(args: argparse.Namespace) -> Context:
@@ -64,6 +82,22 @@ def context(args: argparse.Namespace) -> Context:
 
 
 # -- argument types ------------------------------------------------------------------
+
+
+def cycle_year(value: str) -> int:
+    """A cycle year govcal plans, by the calendar year it starts in."""
+    if not value.isdigit() or not FIRST_YEAR <= int(value) < LAST_YEAR:
+        raise argparse.ArgumentTypeError(
+            f"'{value}' is not a cycle year govcal plans ({FIRST_YEAR} to {LAST_YEAR - 1})"
+        )
+    return int(value)
+
+
+def how_many(value: str) -> int:
+    """A count of one or more."""
+    if not value.isdigit() or int(value) < 1:
+        raise argparse.ArgumentTypeError(f"'{value}': give 1 or more")
+    return int(value)
 
 
 def date_arg(value: str) -> dt.date:

@@ -14,7 +14,7 @@ from scheduler.attendance import Presence
 
 
 def cmd_member_add(args: argparse.Namespace) -> int:
-    people.add_member(
+    membership = people.add_member(
         context(args),
         args.body,
         args.name,
@@ -24,7 +24,7 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         actor=args.by,
         now=utc_now(),
     )
-    print(f"{args.name}: {args.role} of {args.body}")
+    print(membership)
     return OK
 
 

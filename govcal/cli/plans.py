@@ -18,7 +18,9 @@ from govcal.cli.common import (
     Commands,
     console,
     context,
+    cycle_year,
     date_arg,
+    how_many,
     print_findings,
     progress,
     time_arg,
@@ -29,10 +31,12 @@ from govcal.clock import utc_now
 from govcal.operations import planning
 from govcal.operations.calculator import work_out
 from govcal.schedule_files import plan_csv, plan_dict
+from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS
 from scheduler.checker import Finding
 from scheduler.occurrences import BodyPlan, Deadline, Meeting
 from scheduler.store.database import redacted
+from scheduler.workdays import LAST_YEAR
 
 
 def cmd_bodies(args: argparse.Namespace) -> int:
@@ -57,6 +61,10 @@ def cmd_bodies(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    if args.year and args.year + args.years > LAST_YEAR:
+        raise RuleError(f"{args.years} cycle years from {args.year} run past {LAST_YEAR - 1}, the last govcal plans")
+    if args.years > 1 and not args.year:
+        raise RuleError("--years needs the first cycle year, e.g. `govcal plan 2026 --years 3`")
     ctx = context(args)
     years = range(args.year, args.year + args.years) if args.year else None
     quiet = args.json or args.csv
@@ -141,8 +149,7 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 def cmd_explain(args: argparse.Namespace) -> int:
     ctx = context(args)
     # the kept date and its history where there is a database: one named, or ./govcal.db (never creates one)
-    kept = ctx.settings.database_named or Path("govcal.db").exists()
-    explained = planning.explain(ctx, args.id, now=utc_now(), kept=kept)
+    explained = planning.explain(ctx, args.id, now=utc_now(), kept=ctx.has_store())
     if args.json:
         print(json.dumps(explained.as_dict(), indent=2))
         return OK
@@ -173,10 +180,10 @@ def register(commands: Commands) -> None:
     plan.add_argument(
         "year",
         nargs="?",
-        type=int,
+        type=cycle_year,
         help="cycle year, by the calendar year it starts in (default: the cycle containing today)",
     )
-    plan.add_argument("--years", type=int, default=1, help="how many cycle years from YEAR (default 1)")
+    plan.add_argument("--years", type=how_many, default=1, help="how many cycle years from YEAR (default 1)")
     plan.add_argument("--body", action="append", metavar="ID", help="only this body (repeatable)")
     plan.add_argument(
         "--save", action="store_true", help="keep the plan in the database (idempotent; manual changes kept)"

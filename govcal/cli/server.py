@@ -14,9 +14,10 @@ from govcal.cli.reminders import smtp
 from govcal.clock import start_reminder_clock, utc_now
 from govcal.operations import planning
 from govcal.settings import SMTP_VARIABLE
-from scheduler.store.database import redacted, upgrade
+from scheduler.store.database import checked_url, redacted, upgrade
 
 CHECK_EVERY = 1.0  # seconds between asking the store whether anything changed: edits show within a second
+DEFAULT_BASE = "http://127.0.0.1:8000"  # `govcal serve` with no options
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -30,7 +31,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if changes is not None:  # a fresh database: there is a year to see at once
         where = redacted(ctx.settings.database_url)
         print(f"planned {len(ctx.rules)} bodies into {where}: {changes.summary()}", file=sys.stderr)
-    server = feed_server(create_app(ctx), ctx, ctx.settings.public_url, check_every=CHECK_EVERY)
+    hosts = ctx.settings.hosts(args.host)
+    server = feed_server(create_app(ctx), ctx, ctx.settings.public_url, CHECK_EVERY, hosts)
     clock = None
     if ctx.settings.smtp_url:
         worker = f"serve-{socket.gethostname()}-{os.getpid()}"
@@ -40,6 +42,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"reminders: not sending (set {SMTP_VARIABLE} to send them)", file=sys.stderr)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
+    print(f"answering the hosts {', '.join(hosts)} (--allowed-host adds one)", file=sys.stderr)
     try:
         uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
     finally:
@@ -60,7 +63,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    url = settings(args).database_url
+    url = checked_url(settings(args).database_url)
     upgrade(url)
     print(f"{redacted(url)} is at the newest schema")
     return OK
@@ -75,6 +78,12 @@ def register(commands: Commands) -> None:
     with_database(serve, actor=False)
     serve.add_argument(
         "--public-url", metavar="URL", help="https:// address the service is reached at, for links in feeds"
+    )
+    serve.add_argument(
+        "--allowed-host",
+        action="append",
+        metavar="HOST",
+        help="a host name the server answers to (repeatable; also $GOVCAL_ALLOWED_HOSTS); others get 400",
     )
     serve.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (e.g. behind a proxy that logs)"

@@ -1,4 +1,10 @@
-"""Access tokens: admins' API tokens and members' private feed tokens."""
+"""Access tokens: admins' API tokens, members' private feed tokens, admins' page links.
+
+Each is shown once and kept only as a digest. An admin token writes through the API; a
+feed token opens one member's calendar; a page token opens the year planner with every
+body on it, private ones included, and nothing else (a link to hand round a board's
+officers without handing them the API).
+"""
 
 from __future__ import annotations
 
@@ -38,6 +44,11 @@ def admin_of(ctx: Context, authorization: str | None) -> str:
 def member_of_feed(ctx: Context, token: str) -> str | None:
     """Whose private feed a token opens; None for an unknown or revoked one alike."""
     return ctx.store.holder_of(TokenKind.FEED, token)
+
+
+def admin_of_page(ctx: Context, token: str) -> str | None:
+    """Whose private page link a token is; None for an unknown or revoked one alike."""
+    return ctx.store.holder_of(TokenKind.PAGE, token)
 
 
 class Unauthorised(RuleError):

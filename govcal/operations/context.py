@@ -15,6 +15,7 @@ from rules.model import Body
 from scheduler.checker import Checker
 from scheduler.planner import Planner
 from scheduler.store import Store, open_store
+from scheduler.store.database import DEFAULT_FILE
 from scheduler.store.tables import MeetingRow
 
 
@@ -42,6 +43,11 @@ class Context:
     @property
     def checker(self) -> Checker:
         return Checker(self.planner)
+
+    def has_store(self) -> bool:
+        """Whether there is a kept year to read: a database named, or the default file
+        present (asking never creates one)."""
+        return self._store is not None or self.settings.database_named or Path(DEFAULT_FILE).exists()
 
     @property
     def store(self) -> Store:

@@ -150,16 +150,46 @@ def extraordinary(
     body = ctx.body(body_id) if body_id else None
     rule, notice, window, nation = _terms(body, stand_ins)
     validate(request, rule)
-    closures = body.closures if body is not None else ()
-    proposals = propose(request, notice, window, working_calendar(nation, closures))
+    if body is not None:
+        _members_asking(ctx, body, request)
+    calendar = working_calendar(nation, body.closures if body is not None else ())
+    proposals = propose(request, notice, window, calendar)
     answer = Extraordinary(request, notice, window, proposals)
     if confirm is not None:
         if body is None:
             raise RuleError("confirming a day needs the body the meeting is for")
         if now is None:
             raise ValueError("confirming a day needs the time it is done")
-        answer.confirmed = _confirm(ctx, body, request, proposals, confirm, force=force, actor=actor, now=now)
+        missed = proposals.notice_missed(proposals.chosen(confirm, request, calendar))
+        answer.confirmed = (
+            EditResult("", False, [], notice=missed)
+            if missed and not force
+            else edit_meeting(
+                ctx,
+                EditAction.EXTRAORDINARY,
+                actor=actor,
+                now=now,
+                body_id=body.id,
+                day=confirm,
+                force=force,
+                note=request.note(),
+            )
+        )
     return answer
+
+
+def _members_asking(ctx: Context, body: Body, request: Request) -> None:
+    """Whoever asked for the meeting, and seconded it, must sit on the body, where its
+    members are on record (with none recorded there is nothing to check against)."""
+    if not ctx.has_store():
+        return
+    names = {member.name.casefold(): member.name for member in ctx.store.members(body.id)}
+    if not names:
+        return
+    for who, name in (("asked for the meeting", request.requested_by), ("seconded it", request.seconded_by)):
+        if name and name.strip().casefold() not in names:
+            known = ", ".join(sorted(names.values()))
+            raise RuleError(f"'{name}', who {who}, is not a member of {body.name}; its members: {known}")
 
 
 def _terms(body: Body | None, stand_ins: StandIns) -> tuple[ExtraordinaryRule | None, Offset, Offset, str]:
@@ -180,30 +210,3 @@ def _terms(body: Body | None, stand_ins: StandIns) -> tuple[ExtraordinaryRule | 
         raise RuleError(f"'{notice}' is not a notice period before a meeting, e.g. '{DEFAULT_NOTICE}'")
     nation = stand_ins.nation or (body.nation if body is not None else DEFAULT_NATION)
     return rule, notice, window, nation
-
-
-def _confirm(
-    ctx: Context,
-    body: Body,
-    request: Request,
-    proposals: Proposals,
-    day: dt.date,
-    *,
-    force: bool,
-    actor: str,
-    now: dt.datetime,
-) -> EditResult:
-    """Put a proposed day in the kept schedule; the request becomes the meeting's explanation."""
-    missed = proposals.notice_missed(proposals.chosen(day, request))
-    if missed and not force:
-        return EditResult("", False, [], notice=missed)
-    return edit_meeting(
-        ctx,
-        EditAction.EXTRAORDINARY,
-        actor=actor,
-        now=now,
-        body_id=body.id,
-        day=day,
-        force=force,
-        note=request.note(),
-    )

@@ -7,6 +7,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from email_validator import EmailNotValidError, validate_email
+
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.attendance import AttendanceLine, Presence, QuorumResult, Role, quorum, to_follow_up
@@ -25,6 +27,23 @@ def role(value: str) -> Role:
         raise RuleError(f"'{value}' is not a role; expected one of {', '.join(ROLES)}") from None
 
 
+@dataclass(frozen=True)
+class Membership:
+    """Someone's places on a body after a change, and the address they had before it."""
+
+    name: str
+    body: str
+    roles: list[str]
+    email: str
+    previous_email: str
+
+    def __str__(self) -> str:
+        said = f"{self.name}: {' and '.join(self.roles)} of {self.body}"
+        if self.email and self.previous_email and self.email != self.previous_email:
+            said += f"; address now {self.email} (was {self.previous_email})"
+        return said
+
+
 def add_member(
     ctx: Context,
     body_id: str,
@@ -35,15 +54,27 @@ def add_member(
     email: str = "",
     actor: str,
     now: dt.datetime,
-) -> None:
-    """Give someone a role on a body (a person may hold several roles, on several bodies)."""
+) -> Membership:
+    """Give someone a role on a body (a person may hold several roles, on several bodies,
+    and keeps those they had: the answer says all they now hold there)."""
     body = ctx.body(body_id)
     held = role(role_name)
     name = name.strip()
     if not name:
         raise RuleError("a member needs a name")
-    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held.value})
-    ctx.store.add_member(body, name, held, organisation, email, audit)
+    address = checked_email(email) if email.strip() else ""
+    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held.value, "email": address})
+    roles, before = ctx.store.add_member(body, name, held, organisation, address, audit)
+    return Membership(name, body.id, roles, address or before, before)
+
+
+def checked_email(address: str) -> str:
+    """An e-mail address as RFC 5322 and 6531 allow it (by email-validator, not a home-made
+    pattern; no DNS lookup), normalised; a `RuleError` saying what is wrong otherwise."""
+    try:
+        return validate_email(address.strip(), check_deliverability=False).normalized
+    except EmailNotValidError as error:
+        raise RuleError(f"'{address}' is not an e-mail address: {error}") from None
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once), `p
 
 from __future__ import annotations
 
-from scheduler.store.database import engine_for, upgrade
+from scheduler.store.database import checked_url, engine_for, upgrade
 from scheduler.store.outbox import OutboxStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
@@ -21,6 +21,8 @@ class Store(PlanStore, OutboxStore, PeopleStore, TokenStore):
 
 
 def open_store(url: str) -> Store:
-    """A store on an up-to-date database (migrated first, or created if new)."""
+    """A store on an up-to-date database (migrated first, or created if new); a URL that
+    names no database govcal can use is a `RuleError` saying what would be right."""
+    url = checked_url(url)
     upgrade(url)
     return Store(engine_for(url))

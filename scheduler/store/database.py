@@ -13,14 +13,17 @@ from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
 from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
+from rules.errors import RuleError
 from scheduler.workdays import LONDON
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
     from alembic.config import Config
 
-DEFAULT_URL = "sqlite:///govcal.db"
+DEFAULT_FILE = "govcal.db"
+DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 UTC = dt.UTC
 
 
@@ -59,16 +62,57 @@ def alembic_config(url: str) -> Config:
     return config
 
 
+def checked_url(url: str) -> str:
+    """A database URL govcal can open, or a `RuleError` saying what to write instead.
+
+    `postgres://` (as hosting services give it) is taken as PostgreSQL; a SQLite file must
+    be in a folder that exists, so a mistyped path is an error, not a new empty database.
+    """
+    scheme, sep, rest = url.partition("://")
+    if not sep:
+        raise RuleError(
+            f"'{url}' is not a database URL; write sqlite:///{url} for a file, or postgresql://user@host/database"
+        )
+    kind = scheme.lower()
+    if kind == "postgres":
+        url, kind = "postgresql://" + rest, "postgresql"
+    if kind not in ("sqlite", "postgresql", "postgresql+psycopg"):
+        raise RuleError(
+            f"'{scheme}://' is not a database govcal can keep the year in;"
+            " write sqlite:///govcal.db or postgresql://user@host/database"
+        )
+    try:
+        parsed = make_url(url)
+    except ArgumentError:
+        raise RuleError(f"'{redacted_text(url)}' is not a database URL govcal can read") from None
+    if kind == "sqlite" and parsed.database and parsed.database != ":memory:":
+        folder = Path(parsed.database).parent
+        if not folder.is_dir():
+            raise RuleError(f"no folder {folder} for the SQLite database {parsed.database}; make it, or check the path")
+    return url
+
+
 def upgrade(url: str) -> None:
-    """Bring the database schema to the newest revision (creating it if new)."""
+    """Bring the database schema to the newest revision (creating it if new); a database
+    that cannot be reached is a `RuleError` naming it and why."""
     from alembic import command
 
-    command.upgrade(alembic_config(url), "head")
+    try:
+        command.upgrade(alembic_config(url), "head")
+    except (OperationalError, InterfaceError) as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
 def redacted(url: str) -> str:
     """A database URL fit to print: any password replaced."""
     return make_url(url).render_as_string(hide_password=True)
+
+
+def redacted_text(url: str) -> str:
+    """Any text that may be a URL, fit to print: what stands between :// and @ hidden."""
+    scheme, sep, rest = url.partition("://")
+    return f"{scheme}{sep}***@{rest.split('@', 1)[1]}" if "@" in rest else url
 
 
 def stored_instant(moment: dt.datetime) -> dt.datetime:

@@ -20,11 +20,15 @@ from scheduler.store.tables import AttendanceRow, MeetingRow, MemberRow, Members
 class PeopleStore(Database):
     """Members, their roles on bodies, and attendance."""
 
-    def add_member(self, body: Body, name: str, role: str, organisation: str, email: str, audit: Audit) -> None:
-        """Give `name` a role on a body (a person may hold several roles, on several bodies)."""
+    def add_member(
+        self, body: Body, name: str, role: str, organisation: str, email: str, audit: Audit
+    ) -> tuple[list[str], str]:
+        """Give `name` a role on a body (a person may hold several roles, on several bodies);
+        the roles they now hold there, and the address they had before (to say it changed)."""
         with self.session() as session, session.begin():
             record_bodies(session, [body])
             member = session.scalar(select(MemberRow).where(MemberRow.name == name))
+            before = member.email if member is not None else ""
             if member is None:
                 member = MemberRow(name=name, email=email)
                 session.add(member)
@@ -41,6 +45,11 @@ class PeopleStore(Database):
             elif organisation:
                 held.organisation = organisation
             session.add(audit.row())
+            session.flush()
+            roles = session.scalars(
+                select(MembershipRow.role).where(MembershipRow.member_id == member.id, MembershipRow.body_id == body.id)
+            )
+            return sorted(roles), before
 
     def members(self, body_id: str) -> list[Member]:
         """The body's people with all their roles there, for quorum and attendance."""
@@ -105,8 +114,11 @@ class PeopleStore(Database):
                 )
                 for p in present
             ]
-            if len({row.member_id for row in rows}) != len(rows):
-                raise RuleError("someone is listed twice")
+            seen: set[int] = set()
+            for person, row in zip(present, rows, strict=True):
+                if row.member_id in seen:
+                    raise RuleError(f"'{person.name}' is listed twice: give each person once")
+                seen.add(row.member_id)
             session.query(AttendanceRow).filter(AttendanceRow.meeting_id == meeting_id).delete()
             session.add_all(rows)
             session.add(audit.row())

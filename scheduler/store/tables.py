@@ -19,10 +19,12 @@ from scheduler.reminders import Status as ReminderStatus
 
 
 class TokenKind(StrEnum):
-    """What a token opens: the admin API, or one member's private feed."""
+    """What a token opens: the admin API, one member's private feed, or an admin's view of
+    the year planner page with every body on it (read only)."""
 
     ADMIN = "admin"
     FEED = "feed"
+    PAGE = "page"
 
 
 class Base(DeclarativeBase):
