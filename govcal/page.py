@@ -6,9 +6,12 @@ above show bank holidays and school holidays. Each body has a subscribe link wit
 a line on adding it to Google Calendar, Outlook and Apple Calendar. The page reads
 on a phone (the grid scrolls sideways) and prints on one A4 landscape page.
 
-This module lays the page out as plain values (`Row`s of cells of `Mark`s); the
-HTML is `templates/planner.html`, rendered by Jinja2 with autoescape on, so no text
-from a rule file or the store reaches the page unescaped.
+The public page shows only the bodies that meet in public; an admin's private page
+link shows them all. This module lays the page out as plain values (`Row`s of cells of
+`Mark`s); the HTML is `templates/planner.html`, rendered by Jinja2 with autoescape on,
+so no text from a rule file or the store reaches the page unescaped, and its style is
+`static/planner.css` (the page carries no inline style or script: its Content-Security-
+Policy allows only its own files).
 """
 
 from __future__ import annotations
@@ -49,6 +52,11 @@ class Mark:
 class Subscribe:
     webcal: str
     https: str
+
+    @property
+    def label(self) -> str:
+        """What the plain link is called: "https link" only when it is one."""
+        return "https link" if self.https.startswith("https://") else "link"
 
 
 @dataclass

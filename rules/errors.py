@@ -19,6 +19,7 @@ class RuleError(ValueError):
         line: int | None = None,
         field: str | None = None,
     ) -> None:
+        message = " ".join(str(message).split())  # one line, whatever a parser's own message held
         super().__init__(message)
         self.message = message
         self.file = file

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
@@ -20,6 +21,7 @@ from govcal.settings import Settings
 from rules.errors import RuleError
 
 GROUPS = (plans, meetings, people, access, reminders, server)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class Parser(argparse.ArgumentParser):
@@ -27,7 +29,8 @@ class Parser(argparse.ArgumentParser):
     every other mistake is; `--help` still shows the usage."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(BAD_INPUT, f"{self.prog}: {message} (see `{self.prog} --help`)\n")
+        shown = CONTROL.sub(lambda match: repr(match[0])[1:-1], message)  # a typed newline stays one line
+        self.exit(BAD_INPUT, f"{self.prog}: {shown} (see `{self.prog} --help`)\n")
 
 
 def parser() -> argparse.ArgumentParser:
