@@ -412,3 +412,16 @@ def test_the_server_refuses_nothing_it_should_answer_locally(server):
     port, _ = server
     for host in ("127.0.0.1", f"127.0.0.1:{port}", "localhost", f"localhost:{port}"):
         assert hammer(port, [(host, "/feeds/all.ics")]) == [200]
+
+
+def test_a_reader_that_stops_early_is_no_error(tmp_path):
+    govcal = str(Path(sys.executable).parent / "govcal")
+    for argv in (["plan", "2026"], ["plan", "2026", "--json"], ["bodies"]):
+        done = subprocess.run(
+            ["bash", "-c", 'set -o pipefail; "$@" | head -1 > /dev/null', "govcal", govcal, *argv],
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert (done.returncode, done.stderr) == (0, ""), argv
