@@ -28,12 +28,19 @@ KEEP_CANCELLED = dt.timedelta(days=366)
 
 
 def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str | None) -> EventData:
-    lines = [row.explanation, ""] if row.explanation else []
-    for deadline in deadlines:
-        lines.append(f"{deadline.name}: {stored_instant(deadline.due):%a %d %b %Y %H:%M}")
-        lines.append(f"  ({deadline.explanation})")
+    """A meeting as a member reads it: where, what is due for it, what changed; no rules."""
+    lines = []
     if row.status == Status.CANCELLED:
-        lines.insert(0, "This meeting is cancelled.\n")
+        lines.append("This meeting is cancelled.")
+    elif row.status == Status.MOVED and row.planned_date and row.planned_date != row.date:
+        lines.append(f"Moved from {row.planned_date:%a %d %b %Y} to {row.date:%a %d %b %Y}.")
+    elif row.status == Status.EXTRAORDINARY:
+        lines.append(f"{row.explanation[:1].upper()}{row.explanation[1:]}.")  # who called it, and when
+    elif row.status == Status.ADDED:
+        lines.append("An additional meeting.")
+    if row.location:
+        lines.append(f"Where: {row.location}")
+    lines += [f"{d.name}: {stored_instant(d.due):%a %d %b %Y %H:%M}" for d in deadlines]
     return EventData(
         uid=row.id,
         sequence=row.sequence,
@@ -49,15 +56,27 @@ def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str 
 
 
 def _deadline_event(
-    row: DeadlineRow, body_name: str, alarms: tuple[dt.datetime, ...], base_url: str | None
+    row: DeadlineRow,
+    body_name: str,
+    meeting: MeetingRow | None,
+    alarms: tuple[dt.datetime, ...],
+    base_url: str | None,
 ) -> EventData:
-    """A deadline in a clerk's calendar: with its alarms until it is done, then marked done."""
+    """A deadline in a clerk's calendar: what, for which body and meeting, with its alarms
+    until it is done, then marked done; how the date was found at the end."""
     due = stored_instant(row.due)
-    description = f"Due {due:%a %d %b %Y %H:%M}. {row.explanation}"
-    summary = f"{row.name} ({body_name})"
+    summary = f"{row.name} due: {body_name}" + (f", meeting {meeting.date:%d %b}" if meeting is not None else "")
+    lines = [f"Due {due:%a %d %b %Y %H:%M}."]
+    if meeting is not None:
+        where = f", {meeting.location}" if meeting.location else ""
+        lines.append(f"For the meeting on {stored_instant(meeting.start):%a %d %b %Y %H:%M}{where}.")
     if row.done_at is not None:
-        description = f"Done {stored_instant(row.done_at):%a %d %b %Y %H:%M}. {description}"
+        lines.insert(0, f"Done {stored_instant(row.done_at):%a %d %b %Y %H:%M}.")
         summary = f"Done: {summary}"
+    else:
+        lines.append(f"When it is done: govcal deadline done {row.id}")
+    lines.append(f"Why this date: {row.explanation}")
+    description = "\n".join(lines)
     return EventData(
         uid=row.id,
         sequence=row.sequence,
@@ -136,9 +155,11 @@ def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base
     bodies = [b for b in store.bodies_of(member, Role.CLERK) if b in rules.bodies]
     events = []
     reminders_of = {body_id: BodyReminders(rules[body_id]) for body_id in bodies}
+    meetings = {m.id: m for m in store.meetings(bodies)}
     for row in store.deadlines(bodies):
         if row.status == Status.CANCELLED and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
             continue
         planned = reminders_of[row.body_id](row.rule, row.date, stored_instant(row.due))
-        events.append(_deadline_event(row, rules[row.body_id].name, alarms(planned), base_url))
+        meeting = meetings.get(row.meeting_id or "")
+        events.append(_deadline_event(row, rules[row.body_id].name, meeting, alarms(planned), base_url))
     return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")

@@ -17,6 +17,7 @@ from scheduler.store.database import DEFAULT_URL
 DATABASE_VARIABLE = "GOVCAL_DATABASE_URL"
 SMTP_VARIABLE = "GOVCAL_SMTP_URL"
 PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
+MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic.services@example.gov.uk>"
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
 
 
@@ -31,6 +32,7 @@ class Settings:
     smtp_url: str | None = field(default=None, repr=False)  # may hold a password
     public_url: str | None = None
     allowed_hosts: tuple[str, ...] = ()
+    mail_from: str | None = None  # the From of reminders (else the SMTP URL's ?from=, else govcal@localhost)
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -41,6 +43,7 @@ class Settings:
             database_named=bool(database),
             smtp_url=environ.get(SMTP_VARIABLE) or None,
             public_url=environ.get(PUBLIC_URL_VARIABLE) or None,
+            mail_from=environ.get(MAIL_FROM_VARIABLE) or None,
             allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
         )
 

@@ -147,16 +147,3 @@ def canonical_phrase(count: Count, n: int) -> str:
         return "on the day"
     amount = f"{abs(n)} {unit}{'s' if abs(n) != 1 else ''}"
     return f"{amount} before" if n < 0 else f"within {amount} after"
-
-
-_ANCHORED = re.compile(r"^(?P<offset>.*?)\s+(?P<anchor>\d{4}-\d{2}-\d{2})$")
-
-
-def split_anchor(text: str) -> tuple[str, str]:
-    """Split "5 working days before 2026-04-15" into the phrase and the ISO date."""
-    match = _ANCHORED.match(text.strip())
-    if not match:
-        raise RuleError(
-            f"'{text}': expected an offset phrase and a date, e.g. '5 clear working days before 2026-04-15'"
-        )
-    return match["offset"], match["anchor"]

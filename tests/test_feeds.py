@@ -130,12 +130,33 @@ def test_private_bodies_stay_out_of_public_feeds(kept):
     assert b"leeds-" not in mine and b"suffolk-" not in mine  # only the bodies Cllr Ali sits on
 
 
-def test_meeting_descriptions_carry_deadlines_and_explanations(kept):
+def test_events_say_first_what_members_and_clerks_need(kept):
     store, rules = kept.store, kept.rules
     feed = body_feed(store, rules, "leeds-cluster-partnership", NOW)
     first = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01")
-    assert "Reports to the Secretariat: Fri 06 Nov 2026 17:00" in first.description
-    assert "8 working days before (D5, clause 6.8)" in first.description
+    # a member's event: the body, where, what is due for it; no rule language, nothing twice
+    assert first.summary == "Leeds Cluster Partnership"
+    lines = first.description.splitlines()
+    assert lines[:3] == [
+        "Where: Cluster lead school, Leeds",
+        "Reports to the Secretariat: Fri 06 Nov 2026 17:00",  # 8 working days before Wed 18 Nov
+        "Agenda and papers sent to all members: Tue 10 Nov 2026 17:00",
+    ]
+    assert "clause" not in first.description and "working days" not in first.description
+    assert len(lines) == len(set(lines))
+    # a clerk's event: what is due, for which body and meeting, then how the date was found
+    reports = next(
+        e
+        for e in clerk_feed(store, rules, "Ann Clerk", NOW).events
+        if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports"
+    )
+    assert reports.summary == "Reports to the Secretariat due: Leeds Cluster Partnership, meeting 18 Nov"
+    assert reports.description.splitlines() == [
+        "Due Fri 06 Nov 2026 17:00.",
+        "For the meeting on Wed 18 Nov 2026 15:45, Cluster lead school, Leeds.",
+        "When it is done: govcal deadline done leeds-cluster-partnership/2026-27/meeting-01/reports",
+        "Why this date: Reports to the Secretariat: 8 working days before (D5, clause 6.8); meeting on Wed 18 Nov 2026",
+    ]
 
 
 def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_the_day(kept):
@@ -170,6 +191,9 @@ def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_on
         assert after[uid][4] == before[uid][4] + 1, parser
         cancelled = after["worcestershire-jcb/2026-27/meeting-06@govcal"]
         assert (cancelled[3], cancelled[4]) == ("CANCELLED", 1), parser
+    events = {e.uid: e for e in body_feed(store, rules, "worcestershire-jcb", NOW).events}
+    assert events[august].description.splitlines()[0] == "Moved from Tue 18 Aug 2026 to Wed 19 Aug 2026."
+    assert events["worcestershire-jcb/2026-27/meeting-06"].description.splitlines()[0] == "This meeting is cancelled."
 
 
 def test_user_text_is_cleaned_and_only_safe_links_survive():

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
+from rules.dates import split_dated
 from rules.errors import RuleError
-from rules.offsets import Count, parse_offset, split_anchor
+from rules.offsets import Count, parse_offset
 
 PHRASES = [
     ("5 clear working days before", Count.CLEAR, -5, "5 clear working days before"),
@@ -60,6 +63,9 @@ def test_bad_phrases_are_refused_with_a_reason(text, reason):
 
 
 def test_split_anchor():
-    assert split_anchor("5 clear working days before 2026-04-15") == ("5 clear working days before", "2026-04-15")
+    assert split_dated("5 clear working days before 2026-04-15") == (
+        "5 clear working days before",
+        dt.date(2026, 4, 15),
+    )
     with pytest.raises(RuleError, match="expected an offset phrase and a date"):
-        split_anchor("5 clear working days before")
+        split_dated("5 clear working days before")

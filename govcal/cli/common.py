@@ -16,6 +16,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from govcal.operations import Context
 from govcal.settings import Settings
+from rules.dates import parse_date, parse_moment
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
@@ -101,10 +102,11 @@ def how_many(value: str) -> int:
 
 
 def date_arg(value: str) -> dt.date:
+    """A date as people write it: 2026-12-29, 29 Dec 2026, 29/12/2026."""
     try:
-        return dt.date.fromisoformat(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"'{value}' is not a date; write it like 2026-12-29") from None
+        return parse_date(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def time_arg(value: str) -> dt.time:
@@ -115,13 +117,18 @@ def time_arg(value: str) -> dt.time:
 
 
 def moment_arg(value: str) -> dt.datetime:
-    """A date and time, in Europe/London unless it says otherwise."""
+    """A date and time, in Europe/London unless it says otherwise: '2026-03-03 10:15',
+    '3 Mar 2026 10:15', '03/03/2026 10:15' (a date alone is its first minute)."""
     try:
         moment = dt.datetime.fromisoformat(value)
     except ValueError:
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not a date and time; write it like '2026-03-03 10:15'"
-        ) from None
+        try:
+            day, time = parse_moment(value)
+        except RuleError:
+            raise argparse.ArgumentTypeError(
+                f"'{value}' is not a date and time; write it like '2026-03-03 10:15' or '3 Mar 2026 10:15'"
+            ) from None
+        moment = dt.datetime.combine(day, time or dt.time(0, 0))
     return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
 
 

@@ -11,9 +11,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from rules.dates import split_dated
 from rules.errors import RuleError
 from rules.model import Closure
-from rules.offsets import Count, Offset, parse_offset, split_anchor
+from rules.offsets import Count, Offset, parse_offset
 from scheduler.workdays import NonWorkingDay, at_time, working_calendar
 
 
@@ -41,14 +42,10 @@ class Worked:
 
 def work_out(text: str, nation: str, closed: Iterable[dt.date], time: dt.time) -> Worked:
     """The day `text` ("<offset phrase> <meeting date>") gives in `nation` with the `closed` days."""
-    phrase, anchor_text = split_anchor(text)
+    phrase, anchor = split_dated(text)
     offset = parse_offset(phrase)
     if offset.count in (Count.MEETING_START, Count.NEXT_MEETING):
         raise RuleError(f"'{phrase}' needs a planned meeting; use `govcal plan` for it")
-    try:
-        anchor = dt.date.fromisoformat(anchor_text)
-    except ValueError:
-        raise RuleError(f"'{anchor_text}' is not a date on the calendar") from None
     closures = tuple(Closure("closed (--closed)", start=day, end=day) for day in sorted(set(closed)))
     calendar = working_calendar(nation, closures)
     reason = calendar.reason(anchor)

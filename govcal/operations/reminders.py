@@ -15,16 +15,16 @@ import smtplib
 from dataclasses import dataclass, field
 from typing import Any
 
-from govcal.mail import Smtp, reminder_message
+from govcal.mail import Reminder, Smtp, reminder_message
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.occurrences import Status
+from scheduler.reminders import Kind, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
-from scheduler.reminders import is_late, unsent
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
 from scheduler.store.outbox import Claimed
-from scheduler.store.tables import ReminderRow
+from scheduler.store.tables import DeadlineRow, ReminderRow
 
 
 @dataclass
@@ -93,9 +93,10 @@ def _send(
         return connection
     latest = to_send[-1]  # the message says what is due now: the most recent reminder, or the overdue notice
     late = is_late(now, stored_instant(latest.due_at))
+    mail = reminder_message(_reminder(ctx, latest, deadline, late), claimed.recipients, _sender(ctx, smtp), now)
     try:
         connection = connection or smtp.connect()
-        connection.send_message(reminder_message(latest, deadline, claimed.recipients, smtp.sender, late))
+        connection.send_message(mail)
     except (OSError, smtplib.SMTPException) as error:
         store.retry(ids, worker, now, str(error))
         result.retrying += len(ids)
@@ -112,6 +113,35 @@ def _send(
     result.messages += 1
     result.late += late
     return connection
+
+
+def _reminder(ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool) -> Reminder:
+    """What the e-mail says of a reminder: the deadline, its body, the meeting it is for."""
+    body = ctx.rules.bodies.get(deadline.body_id)
+    meeting = ctx.store.meeting(deadline.meeting_id) if deadline.meeting_id else None
+    other = ctx.rules.bodies.get(meeting.body_id) if meeting is not None else None
+    base = (ctx.settings.public_url or "").rstrip("/")
+    public = meeting is not None and other is not None and other.meetings.public
+    return Reminder(
+        key=reminder.key,
+        overdue=reminder.kind == Kind.OVERDUE,
+        late_since=stored_instant(reminder.due_at) if late else None,
+        body_name=body.name if body is not None else deadline.body_id,
+        deadline_id=deadline.id,
+        deadline_name=deadline.name,
+        due=stored_instant(deadline.due),
+        meeting_start=stored_instant(meeting.start) if meeting is not None else None,
+        meeting_where=meeting.location if meeting is not None else "",
+        meeting_body=other.name
+        if other is not None and meeting is not None and meeting.body_id != deadline.body_id
+        else "",
+        link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
+        why=deadline.explanation,
+    )
+
+
+def _sender(ctx: Context, smtp: Smtp) -> str:
+    return ctx.settings.mail_from or smtp.sender
 
 
 def state(row: ReminderRow) -> str:
