@@ -21,6 +21,12 @@ from calendars.timezone import TZID, london
 PRODID = "-//govcal//govcal feeds//EN"
 
 
+def webcal(address: str) -> str:
+    """A feed's http(s) address in the webcal:// form that calendar apps open as a
+    subscription (Apple Calendar, Outlook; they fetch it as the address given)."""
+    return "webcal://" + address.split("://", 1)[1]
+
+
 @dataclass(frozen=True)
 class Feed:
     """A named calendar and its events; REFRESH-INTERVAL tells clients how often to look."""

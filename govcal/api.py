@@ -238,6 +238,22 @@ def create_app(ctx: Context) -> FastAPI:
         )
         return {"body": request.body, "name": request.name, "role": request.role, "roles": membership.roles}
 
+    @app.get("/api/members")
+    def list_members(_: Admin, body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)]) -> list[dict[str, Any]]:
+        """Who is on a body, with their roles, organisation and address."""
+        return [m.as_dict() for m in people.members(ctx, body)]
+
+    @app.delete("/api/members", responses={404: _problem("not on the body (in that role)")})
+    def remove_member(
+        actor: Admin,
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
+        name: Annotated[str, Query(min_length=1, max_length=200)],
+        role: Role | None = None,
+    ) -> dict[str, Any]:
+        """Take someone off a body, in one role or all; their attendance stays on record."""
+        membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
+        return {"body": body, "name": membership.name, "roles": membership.roles}
+
     @app.post("/api/attendance")
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:
         """Record who came to a meeting; answers whether it was quorate."""

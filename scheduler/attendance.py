@@ -35,6 +35,10 @@ class Member:
     name: str
     roles: frozenset[str]
     organisation: str = ""
+    email: str = ""
+
+    def as_dict(self) -> dict[str, object]:
+        return {"name": self.name, "roles": sorted(self.roles), "organisation": self.organisation, "email": self.email}
 
     @property
     def votes(self) -> bool:

@@ -193,3 +193,23 @@ def test_marking_a_deadline_done_over_the_api(api):
         assert session.get(DeadlineRow, papers).done_at is not None
     missing = client.post("/api/deadlines/done", json={"id": "board/2026-27/meeting-99/papers"})
     assert missing.status_code == 400 and "no deadline" in missing.json()["detail"]
+
+
+def test_listing_and_removing_members_over_the_api(api):
+    client, _, _ = api
+    client.post("/api/members", json={"body": "board", "name": "Ali", "role": "chair", "email": "ali@example.org"})
+    client.post("/api/members", json={"body": "board", "name": "Ali", "role": "member"})
+    client.post("/api/members", json={"body": "board", "name": "Brown", "role": "member"})
+    listed = client.get("/api/members", params={"body": "board"}).json()
+    assert [(m["name"], m["roles"], m["email"]) for m in listed] == [
+        ("Ali", ["chair", "member"], "ali@example.org"),
+        ("Brown", ["member"], ""),
+    ]
+    one_role = client.delete("/api/members", params={"body": "board", "name": "Ali", "role": "chair"})
+    assert one_role.status_code == 200 and one_role.json()["roles"] == ["member"]  # what is left
+    assert client.delete("/api/members", params={"body": "board", "name": "Brown"}).status_code == 200
+    assert [(m["name"], m["roles"]) for m in client.get("/api/members", params={"body": "board"}).json()] == [
+        ("Ali", ["member"])
+    ]
+    missing = client.delete("/api/members", params={"body": "board", "name": "Brown"})
+    assert missing.status_code == 404 and "'Brown' is not on" in missing.json()["detail"]

@@ -16,8 +16,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from conftest import body
+from conftest import NOW, body
 from govcal.cli import main
+from govcal.cli.server import addresses
 
 
 @pytest.fixture
@@ -251,3 +252,116 @@ def test_long_work_shows_progress_on_a_terminal_only(tmp_path, command):
     if command == ["plan", "2026"]:  # and a script asking for JSON on a terminal gets JSON alone
         as_json = _in_a_terminal([govcal, *command, *env_db, "--json"], tmp_path)
         assert label not in as_json and json.loads(as_json.replace("\r\n", "\n"))
+
+
+# -- everyday commands: what a clerk needs to see -------------------------------------
+
+
+@pytest.fixture
+def saved(capsys, rules_dir, tmp_path, monkeypatch):
+    """The test board's 2026-27 cycle kept in a SQLite file, on 2 Mar 2026; the options to reach it."""
+    monkeypatch.setattr("govcal.cli.meetings.utc_now", lambda: NOW)
+    monkeypatch.setattr("govcal.cli.plans.utc_now", lambda: NOW)
+    options = ["--rules", rules_dir, "--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+    assert run(capsys, "plan", "2026", "--save", *options)[0] == 0
+    return options
+
+
+def test_version(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and re.fullmatch(r"govcal \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
+
+
+def test_bodies_json_and_table_give_whole_ids(capsys, rules_dir):
+    status, out, _ = run(capsys, "bodies", "--rules", rules_dir, "--json")
+    assert status == 0
+    [board] = json.loads(out)
+    assert board | {"file": ""} == {
+        "id": "board",
+        "name": "Test Board",
+        "meets": "monthly",
+        "cycle_starts": "April",
+        "nation": "england-and-wales",
+        "public": True,
+        "file": "",
+    }
+    out = run(capsys, "bodies")[1]  # the seed bodies: long ids, never cut to fit
+    assert "suffolk-community-cluster-steering-groups" in out and "cambridgeshire-executive-partnership " in out
+    assert "(private)" in out
+
+
+def test_plan_table_shows_the_ids_other_commands_take(capsys, rules_dir):
+    out = run(capsys, "plan", "2026", "--rules", rules_dir)[1]
+    assert "ids: board/2026-27/ and the id shown" in out
+    row = next(line for line in out.splitlines() if "meeting-01/papers" in line)
+    assert "Wed 01 Apr 2026" in row and "17:00" in row
+    assert run(capsys, "explain", "board/2026-27/meeting-01/papers", "--rules", rules_dir)[0] == 0
+
+
+def test_plan_save_prints_what_it_changed_and_the_tables_only_on_request(capsys, saved):
+    status, out, err = run(capsys, "plan", "2026", "--save", *saved)
+    assert status == 0 and out == ""
+    assert "0 added, 0 moved, 0 updated, 0 cancelled" in err
+    out = run(capsys, "plan", "2026", "--save", "--show", *saved)[1]
+    assert "Test Board (board), cycle 2026-27" in out
+
+
+def test_moving_a_meeting_says_its_new_date_and_what_moved_with_it(capsys, saved):
+    status, out, _ = run(capsys, "meeting", "move", "board/2026-27/meeting-01", "20/04/2026", *saved)
+    assert status == 0
+    # Mon 20 Apr: 5 clear working days are 17, 16, 15, 14, 13 Apr, so papers are due Fri 10 Apr
+    assert out.splitlines() == [
+        "board/2026-27/meeting-01 is now moved, Mon 20 Apr 2026 14:00; with it:",
+        "  moved: Agenda and papers: Fri 10 Apr 2026 17:00",
+    ]
+    out = run(capsys, "meeting", "fix", "board/2026-27/meeting-02", *saved)[1]
+    assert out == "board/2026-27/meeting-02 is now fixed, Mon 11 May 2026 14:00; nothing else changed\n"
+
+
+def test_member_add_list_and_remove(capsys, saved):
+    run(capsys, "member", "add", "board", "Ann Clerk", "--role", "clerk", "--email", "Ann@Example.org", *saved)
+    run(capsys, "member", "add", "board", "Ann Clerk", "--role", "member", *saved)
+    run(capsys, "member", "add", "board", "Bob Dunn", "--organisation", "Leeds City Council", *saved)
+    status, out, _ = run(capsys, "member", "list", "board", "--json", *saved)
+    assert status == 0 and json.loads(out) == [
+        {"name": "Ann Clerk", "roles": ["clerk", "member"], "organisation": "", "email": "Ann@example.org"},
+        {"name": "Bob Dunn", "roles": ["member"], "organisation": "Leeds City Council", "email": ""},
+    ]
+    assert run(capsys, "member", "remove", "board", "Ann Clerk", "--role", "member", *saved)[1] == (
+        "Ann Clerk: clerk of board\n"
+    )
+    assert run(capsys, "member", "remove", "board", "Bob Dunn", *saved)[1] == "Bob Dunn: no longer on board\n"
+    status, out, err = run(capsys, "member", "remove", "board", "Bob Dunn", *saved)
+    assert (status, out) == (2, "") and "'Bob Dunn' is not on Test Board" in err
+    status, _, err = run(capsys, "member", "remove", "board", "Ann Clerk", "--role", "chair", *saved)
+    assert status == 2 and "'Ann Clerk' is not on Test Board as chair" in err
+    out = run(capsys, "member", "list", "board", *saved)[1]
+    assert "Test Board: 1 on record" in out and "Bob Dunn" not in out
+
+
+@pytest.mark.parametrize(
+    ("public_url", "webcal", "https"),
+    [
+        (None, "webcal://127.0.0.1:8000", "http://127.0.0.1:8000"),
+        ("https://calendar.example.gov.uk/", "webcal://calendar.example.gov.uk", "https://calendar.example.gov.uk"),
+    ],
+)
+def test_feed_token_create_says_where_to_subscribe(capsys, saved, public_url, webcal, https):
+    where = ["--public-url", public_url] if public_url else []
+    run(capsys, "member", "add", "board", "Ann Clerk", *saved)
+    status, out, err = run(capsys, "feed", "token", "create", "Ann Clerk", *saved[2:], *where)
+    token = out.strip()
+    assert status == 0 and len(token) >= 32
+    assert f"subscribe in a calendar app: {webcal}/feeds/private/{token}.ics\n" in err
+    assert f"Subscribe from web): {https}/feeds/private/{token}.ics\n" in err
+
+
+def test_serve_says_where_its_page_feeds_and_docs_are():
+    assert addresses("http://127.0.0.1:8000") == [
+        "planner: http://127.0.0.1:8000/planner",
+        "feeds: http://127.0.0.1:8000/feeds/all.ics, each public body's at http://127.0.0.1:8000/feeds/bodies/<id>.ics"
+        " (subscribe: webcal://127.0.0.1:8000/feeds/all.ics)",
+        "admin API: http://127.0.0.1:8000/api/..., its docs at http://127.0.0.1:8000/docs"
+        " (token: govcal admin token create NAME)",
+    ]

@@ -13,6 +13,7 @@ import os
 import re
 import sys
 from collections.abc import Sequence
+from importlib.metadata import version
 from typing import NoReturn
 
 from govcal.cli import access, meetings, people, plans, reminders, server
@@ -35,6 +36,7 @@ class Parser(argparse.ArgumentParser):
 
 def parser() -> argparse.ArgumentParser:
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
+    main.add_argument("--version", action="version", version=f"govcal {version('govcal')}")
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in GROUPS:
         group.register(commands)

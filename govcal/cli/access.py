@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from calendars.feed import webcal
 from govcal.cli.common import FAILED, OK, Commands, context, with_database
 from govcal.cli.server import DEFAULT_BASE
 from govcal.clock import utc_now
@@ -12,8 +13,8 @@ from govcal.operations.access import create_token, revoke_tokens, rotate_token
 from scheduler.store.tables import TokenKind
 
 WHERE = {
-    TokenKind.FEED: "subscribe to {base}/feeds/private/{token}.ics",
-    TokenKind.PAGE: "the year planner with every body: {base}/planner/private/{token}",
+    TokenKind.FEED: "/feeds/private/{token}.ics",
+    TokenKind.PAGE: "/planner/private/{token}",
 }
 
 
@@ -29,8 +30,12 @@ def cmd_token(args: argparse.Namespace) -> int:
     print(token)
     print(f"{kind} token for {args.name}: shown once, stored only as a digest", file=sys.stderr)
     if kind in WHERE:
-        base = (ctx.settings.public_url or DEFAULT_BASE).rstrip("/")
-        print(WHERE[kind].format(base=base, token=token), file=sys.stderr)
+        address = (ctx.settings.public_url or DEFAULT_BASE).rstrip("/") + WHERE[kind].format(token=token)
+        if kind is TokenKind.FEED:
+            print(f"subscribe in a calendar app: {webcal(address)}", file=sys.stderr)
+            print(f"or paste this address (Outlook: Add calendar, Subscribe from web): {address}", file=sys.stderr)
+        else:
+            print(f"the year planner with every body: {address}", file=sys.stderr)
     return OK
 
 

@@ -24,6 +24,7 @@ from govcal.operations import meetings
 from govcal.operations.meetings import EditResult, StandIns
 from rules.model import NATIONS
 from scheduler.extraordinary import Request
+from scheduler.occurrences import Status
 
 
 def cmd_meeting(args: argparse.Namespace) -> int:
@@ -38,10 +39,25 @@ def cmd_meeting(args: argparse.Namespace) -> int:
         time=getattr(args, "time", None),
         force=getattr(args, "force", False),
     )
-    return _report_edit(result, f"{args.action} {result.meeting_id}: done")
+    return _report_edit(result)
 
 
-def _report_edit(result: EditResult, done: str) -> int:
+def _said(result: EditResult) -> str:
+    """The meeting as it now stands, then what followed it, a line each."""
+    meeting = result.meeting
+    if meeting is None:
+        return ""
+    when = f"{meeting.start:%a %d %b %Y %H:%M}"
+    if meeting.status == Status.EXTRAORDINARY:
+        said = f"confirmed {result.meeting_id} on {when}"
+    else:
+        said = f"{result.meeting_id} is now {meeting.status}, {when}"
+    if not result.followed:
+        return said + "; nothing else changed"
+    return said + "; with it:" + "".join(f"\n  {each}" for each in result.followed)
+
+
+def _report_edit(result: EditResult) -> int:
     """An edit's outcome: the rules it breaks, then done (0) or not changed and why (1)."""
     out = console()
     for finding in result.new_failures:
@@ -50,7 +66,7 @@ def _report_edit(result: EditResult, done: str) -> int:
         reason = result.notice or "the change would break the rules above"
         out.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")
         return FAILED
-    out.print(f"{done}; then: {result.changes.summary()}")
+    out.print(_said(result), highlight=False)
     return OK
 
 
@@ -68,7 +84,7 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
         now=utc_now(),
     )
     if answer.confirmed is not None:
-        return _report_edit(answer.confirmed, f"confirmed {answer.confirmed.meeting_id} on {args.confirm:%a %d %b %Y}")
+        return _report_edit(answer.confirmed)
     if args.json:
         print(json.dumps(answer.as_dict(), indent=2))
         return OK

@@ -1,8 +1,9 @@
-"""Commands about people: member add, attendance record/quorum/report."""
+"""Commands about people: member add/remove/list, attendance record/quorum/report."""
 
 from __future__ import annotations
 
 import argparse
+import json
 
 from rich.table import Table
 
@@ -25,6 +26,26 @@ def cmd_member_add(args: argparse.Namespace) -> int:
         now=utc_now(),
     )
     print(membership)
+    return OK
+
+
+def cmd_member_remove(args: argparse.Namespace) -> int:
+    print(people.remove_member(context(args), args.body, args.name, args.role, actor=args.by, now=utc_now()))
+    return OK
+
+
+def cmd_member_list(args: argparse.Namespace) -> int:
+    ctx = context(args)
+    roll = people.members(ctx, args.body)
+    if args.json:
+        print(json.dumps([m.as_dict() for m in roll], indent=2))
+        return OK
+    table = Table(title=f"{ctx.body(args.body).name}: {len(roll)} on record", title_justify="left")
+    for column in ("name", "roles", "organisation", "e-mail"):
+        table.add_column(column)
+    for m in roll:
+        table.add_row(m.name, ", ".join(sorted(m.roles)), m.organisation, m.email)
+    console().print(table)
     return OK
 
 
@@ -85,6 +106,17 @@ def register(commands: Commands) -> None:
     member_add.add_argument("--organisation", default="", help="the partner organisation they represent")
     member_add.add_argument("--email", default="")
     member_add.set_defaults(run=cmd_member_add)
+    member_remove = with_database(
+        with_rules(member_commands.add_parser("remove", help="take someone off a body (attendance stays on record)"))
+    )
+    member_remove.add_argument("body")
+    member_remove.add_argument("name")
+    member_remove.add_argument("--role", choices=ROLES, help="only this role (default: every role they hold there)")
+    member_remove.set_defaults(run=cmd_member_remove)
+    member_list = with_database(with_rules(member_commands.add_parser("list", help="who is on a body")))
+    member_list.add_argument("body")
+    member_list.add_argument("--json", action="store_true")
+    member_list.set_defaults(run=cmd_member_list)
 
     attendance = commands.add_parser("attendance", help="who came: record it, check quorum, report the year")
     attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")

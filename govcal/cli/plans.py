@@ -41,21 +41,36 @@ from scheduler.workdays import LAST_YEAR
 
 def cmd_bodies(args: argparse.Namespace) -> int:
     ctx = context(args)
+    rows = [
+        {
+            "id": body.id,
+            "name": body.name,
+            "meets": "; ".join(
+                part
+                for part in (
+                    body.meetings.frequency.phrase if body.meetings.frequency else "",
+                    ", ".join(f"{r.kind} {r.body}" for r in body.meetings.relations),
+                )
+                if part
+            ),
+            "cycle_starts": dt.date(2000, body.cycle_start, 1).strftime("%B"),
+            "nation": body.nation,
+            "public": body.meetings.public,
+            "file": body.source_file,
+        }
+        for body in ctx.rules
+    ]
+    if args.json:
+        print(json.dumps(rows, indent=2))
+        return OK
     table = Table(title="Bodies", title_justify="left")
-    for column in ("id", "name", "meets", "cycle starts", "nation", "file"):
+    table.add_column("id", no_wrap=True)  # ids are what other commands take: never cut
+    for column in ("name", "meets", "cycle starts", "nation", "file"):
         table.add_column(column)
-    for body in ctx.rules:
-        meets = body.meetings.frequency.phrase if body.meetings.frequency else ""
-        related = ", ".join(f"{r.kind} {r.body}" for r in body.meetings.relations)
-        meets = "; ".join(part for part in (meets, related) if part)
-        table.add_row(
-            body.id,
-            body.name,
-            meets,
-            dt.date(2000, body.cycle_start, 1).strftime("%B"),
-            body.nation,
-            Path(body.source_file).name,
-        )
+    for row in rows:
+        name = str(row["name"]) + ("" if row["public"] else " (private)")
+        file = Path(str(row["file"])).name
+        table.add_row(str(row["id"]), name, str(row["meets"]), str(row["cycle_starts"]), str(row["nation"]), file)
     console().print(table)
     return OK
 
@@ -82,6 +97,8 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"conflict: {conflict}", file=sys.stderr)
         for left in changes.left_alone:
             print(f"left alone: {left}", file=sys.stderr)
+        if not (args.json or args.csv or args.show):
+            return FAILED if any(plan.problems for plan in plans) else OK
     else:
         with progress("planning bodies", bodies, quiet) as advance:
             plans = planning.plan(ctx, years, args.body, today=now.date(), advance=advance)
@@ -100,6 +117,9 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
         table = Table(
             title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False
         )
+        table.caption = f"ids: {plan.body.id}/{plan.label}/ and the id shown; `govcal explain ID` says why"
+        table.caption_justify = "left"
+        table.add_column("id", no_wrap=True)
         table.add_column("date", no_wrap=True)
         table.add_column("time", no_wrap=True)
         table.add_column("what")
@@ -115,7 +135,8 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
                 when, what, style = f"{o.due:%H:%M}", o.name, ""
             else:
                 when, what, style = "", f"[italic]{o.name}[/italic]", ""
-            table.add_row(f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
+            short_id = o.id.removeprefix(f"{plan.body.id}/{plan.label}/")
+            table.add_row(short_id, f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
         out.print(table)
         for note in plan.notes:
             out.print(f"[yellow]note:[/yellow] {note}")
@@ -188,6 +209,7 @@ def register(commands: Commands) -> None:
     plan.add_argument(
         "--save", action="store_true", help="keep the plan in the database (idempotent; manual changes kept)"
     )
+    plan.add_argument("--show", action="store_true", help="with --save: print the tables too, not just what changed")
     with_database(plan)
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (a schedule `check` reads)")
@@ -221,4 +243,5 @@ def register(commands: Commands) -> None:
     date.set_defaults(run=cmd_date)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
+    bodies.add_argument("--json", action="store_true")
     bodies.set_defaults(run=cmd_bodies)

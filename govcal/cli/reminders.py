@@ -29,6 +29,8 @@ def smtp(config: Settings) -> Smtp:
 
 def cmd_reminders(args: argparse.Namespace) -> int:
     ctx = context(args)
+    if args.reminders_action == "send" and args.dry_run:
+        return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now()), args.json)
     if args.reminders_action == "send":
         result = reminders.send_due(ctx, args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}")
         print(
@@ -62,6 +64,23 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     return OK
 
 
+def _print_dry_run(would: list[reminders.WouldSend], as_json: bool) -> int:
+    """What a send would do, one line per deadline; nothing was sent or marked."""
+    if as_json:
+        print(json.dumps([w.as_dict() for w in would], indent=2))
+        return OK
+    out = console()
+    messages = sum(w.outcome.startswith("send") for w in would)
+    out.print(f"dry run: {messages} messages would go; nothing was sent or marked")
+    table = Table(title="Due now", title_justify="left")
+    for column in ("deadline", "reminders", "would", "to", "subject"):
+        table.add_column(column, overflow="fold")
+    for w in would:
+        table.add_row(w.deadline, str(w.reminders), w.outcome, ", ".join(w.to), w.subject)
+    out.print(table)
+    return OK
+
+
 def cmd_deadline_done(args: argparse.Namespace) -> int:
     done = args.deadline_command == "done"
     changed = reminders.mark_done(context(args), args.id, actor=args.by, now=utc_now(), done=done)
@@ -79,6 +98,9 @@ def register(commands: Commands) -> None:
     listing.add_argument("reminders_action", nargs="?", choices=("list", "send"), default="list")
     listing.add_argument(
         "--now", type=moment_arg, metavar="ISO-DATETIME", help="with send: dispatch what is due at this moment"
+    )
+    listing.add_argument(
+        "--dry-run", action="store_true", help="with send: say what would go, to whom, and why not; send nothing"
     )
     listing.add_argument("--json", action="store_true")
     with_database(listing, actor=False)

@@ -9,6 +9,7 @@ import socket
 import sys
 from pathlib import Path
 
+from calendars.feed import webcal
 from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
 from govcal.cli.reminders import smtp
 from govcal.clock import start_reminder_clock, utc_now
@@ -41,7 +42,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     else:
         print(f"reminders: not sending (set {SMTP_VARIABLE} to send them)", file=sys.stderr)
     logging.getLogger("uvicorn.access").addFilter(RedactTokens())
-    print(f"feeds: http://{args.host}:{args.port}/feeds/all.ics and /feeds/bodies/<id>.ics", file=sys.stderr)
+    for line in addresses(ctx.settings.public_url or f"http://{_shown(args.host)}:{args.port}"):
+        print(line, file=sys.stderr)
     print(f"answering the hosts {', '.join(hosts)} (--allowed-host adds one)", file=sys.stderr)
     try:
         uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
@@ -49,6 +51,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if clock is not None:
             clock.shutdown(wait=False)
     return OK
+
+
+def addresses(base: str) -> list[str]:
+    """Where a served govcal's page, feeds and API are, as `serve` says them at start-up."""
+    base = base.rstrip("/")
+    return [
+        f"planner: {base}/planner",
+        f"feeds: {base}/feeds/all.ics, each public body's at {base}/feeds/bodies/<id>.ics"
+        f" (subscribe: {webcal(base)}/feeds/all.ics)",
+        f"admin API: {base}/api/..., its docs at {base}/docs (token: govcal admin token create NAME)",
+    ]
+
+
+def _shown(host: str) -> str:
+    """The host to put in an address: a wildcard bind is reached at this machine's own address."""
+    return "127.0.0.1" if host in ("0.0.0.0", "::", "") else f"[{host}]" if ":" in host else host
 
 
 def cmd_export(args: argparse.Namespace) -> int:

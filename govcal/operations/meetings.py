@@ -11,6 +11,7 @@ either way the findings say why.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
 from scheduler.edits import EditAction, apply_edit, new_failures
 from scheduler.extraordinary import Proposals, Request, propose, validate
-from scheduler.occurrences import cycle_containing, cycle_label
+from scheduler.occurrences import BodyPlan, Deadline, Meeting, cycle_containing, cycle_label
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
 from scheduler.workdays import working_calendar
@@ -40,6 +41,8 @@ class EditResult:
     new_failures: list[Finding]
     changes: Changes = field(default_factory=Changes)
     notice: str = ""  # an extraordinary day refused for missing the notice rule
+    meeting: Meeting | None = None  # the meeting as it now stands
+    followed: list[str] = field(default_factory=list)  # what moved with it, in words with the new dates
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,9 @@ class EditResult:
             "breaks": [str(f) for f in self.new_failures],
             "deadlines": self.changes.summary(),
             "notice": self.notice,
+            "start": self.meeting.start.isoformat() if self.meeting is not None else None,
+            "status": self.meeting.status if self.meeting is not None else None,
+            "followed": self.followed,
         }
 
 
@@ -102,7 +108,28 @@ def edit_meeting(
         }
         kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
         kept.audit_changes(replanned.changes, actor, now)
-    return EditResult(meeting.id, True, failures, replanned.changes)
+    followed = _followed(body, replanned.plans, replanned.changes)
+    return EditResult(meeting.id, True, failures, replanned.changes, meeting=meeting, followed=followed)
+
+
+def _followed(body: Body, plans: Sequence[BodyPlan], changes: Changes) -> list[str]:
+    """What an edit moved, added or cancelled with its meeting, as a clerk would say it."""
+    now_on = {o.id: o for plan in plans for o in plan.occurrences()}
+    said = []
+    for kind, ids in changes.by_kind().items():
+        for each in ids:
+            o = now_on.get(each)
+            if o is None or kind == "cancelled":
+                said.append(f"cancelled: {each}")
+                continue
+            whose = "" if o.body == body.id else f" ({o.body})"
+            if isinstance(o, Deadline):
+                said.append(f"{kind}: {o.name}{whose}: {o.due:%a %d %b %Y %H:%M}")
+            elif isinstance(o, Meeting):
+                said.append(f"{kind}: {o.title}{whose}: {o.start:%a %d %b %Y %H:%M}")
+            else:
+                said.append(f"{kind}: {o.name}{whose}: {o.date:%a %d %b %Y}")
+    return said
 
 
 # -- extraordinary meetings ------------------------------------------------------------

@@ -11,7 +11,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from govcal.operations.context import Context
 from rules.errors import RuleError
-from scheduler.attendance import AttendanceLine, Presence, QuorumResult, Role, quorum, to_follow_up
+from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, Role, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
@@ -38,6 +38,8 @@ class Membership:
     previous_email: str
 
     def __str__(self) -> str:
+        if not self.roles:
+            return f"{self.name}: no longer on {self.body}"
         said = f"{self.name}: {' and '.join(self.roles)} of {self.body}"
         if self.email and self.previous_email and self.email != self.previous_email:
             said += f"; address now {self.email} (was {self.previous_email})"
@@ -66,6 +68,23 @@ def add_member(
     audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held.value, "email": address})
     roles, before = ctx.store.add_member(body, name, held, organisation, address, audit)
     return Membership(name, body.id, roles, address or before, before)
+
+
+def remove_member(
+    ctx: Context, body_id: str, name: str, role_name: str | None = None, *, actor: str, now: dt.datetime
+) -> Membership:
+    """Take someone off a body, in one role or all; the answer says the roles they keep there.
+    Their attendance stays on record; reminders to them stop with their last clerk's role."""
+    body = ctx.body(body_id)
+    held = role(role_name).value if role_name else None
+    audit = Audit(now, actor, "member:remove", f"{body.id}/{name}", {"role": held})
+    roles = ctx.store.remove_member(body, name.strip(), held, audit)
+    return Membership(name.strip(), body.id, roles, "", "")
+
+
+def members(ctx: Context, body_id: str) -> list[Member]:
+    """Who is on a body, with their roles, organisation and address."""
+    return ctx.store.members(ctx.body(body_id).id)
 
 
 def checked_email(address: str) -> str:

@@ -56,18 +56,30 @@ def send_due(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dispatc
     return result
 
 
-def _send(
-    ctx: Context,
-    claimed: Claimed,
-    now: dt.datetime,
-    smtp: Smtp,
-    worker: str,
-    connection: smtplib.SMTP | None,
-    result: Dispatched,
-) -> smtplib.SMTP | None:
-    """Decide, send and mark one deadline's claimed reminders; the SMTP connection to reuse."""
-    store, deadline = ctx.store, claimed.deadline
+@dataclass(frozen=True)
+class Decided:
+    """One deadline's due reminders decided at a moment: those that go (as one message,
+    saying what the latest of them says) and those closed unsent, with why."""
+
+    claimed: Claimed
+    to_send: list[ReminderRow]
+    closed: list[tuple[ReminderRow, ReminderStatus]]
+
+    @property
+    def latest(self) -> ReminderRow | None:
+        return self.to_send[-1] if self.to_send else None
+
+    def late(self, now: dt.datetime) -> bool:
+        """Whether the message goes late: its latest reminder's moment passed while govcal was not sending."""
+        return self.latest is not None and is_late(now, stored_instant(self.latest.due_at))
+
+
+def decide(claimed: Claimed, now: dt.datetime) -> Decided:
+    """Which of a deadline's due reminders go at `now`, and why the others do not
+    (`scheduler.reminders.unsent`: done, cancelled, superseded by the overdue notice)."""
+    deadline = claimed.deadline
     to_send: list[ReminderRow] = []
+    closed: list[tuple[ReminderRow, ReminderStatus]] = []
     for reminder in claimed.reminders:
         decision: ReminderStatus | None = ReminderStatus.CANCELLED
         if deadline is not None:
@@ -80,20 +92,35 @@ def _send(
             )
         if decision is None:
             to_send.append(reminder)
-            continue
+        else:
+            closed.append((reminder, decision))
+    return Decided(claimed, to_send if deadline is not None else [], closed)
+
+
+def _send(
+    ctx: Context,
+    claimed: Claimed,
+    now: dt.datetime,
+    smtp: Smtp,
+    worker: str,
+    connection: smtplib.SMTP | None,
+    result: Dispatched,
+) -> smtplib.SMTP | None:
+    """Decide, send and mark one deadline's claimed reminders; the SMTP connection to reuse."""
+    store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
+    for reminder, decision in decided.closed:
         store.finish([reminder.id], worker, status=decision)
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
-    if not to_send or deadline is None:
+    if decided.latest is None or deadline is None:
         return connection
-    ids = [reminder.id for reminder in to_send]
+    ids = [reminder.id for reminder in decided.to_send]
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, worker, status=ReminderStatus.NO_RECIPIENT)
         result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return connection
-    latest = to_send[-1]  # the message says what is due now: the most recent reminder, or the overdue notice
-    late = is_late(now, stored_instant(latest.due_at))
-    mail = reminder_message(_reminder(ctx, latest, deadline, late), claimed.recipients, _sender(ctx, smtp), now)
+    late = decided.late(now)
+    mail = reminder_message(_reminder(ctx, decided.latest, deadline, late), claimed.recipients, _sender(ctx, smtp), now)
     try:
         connection = connection or smtp.connect()
         connection.send_message(mail)
@@ -101,7 +128,7 @@ def _send(
         store.retry(ids, worker, now, str(error))
         result.retrying += len(ids)
         return None  # a fresh connection next time
-    for reminder in to_send:
+    for reminder in decided.to_send:
         store.finish(
             [reminder.id],
             worker,
@@ -113,6 +140,46 @@ def _send(
     result.messages += 1
     result.late += late
     return connection
+
+
+@dataclass(frozen=True)
+class WouldSend:
+    """What a send at a moment would do with one deadline's due reminders (a dry run)."""
+
+    deadline: str
+    body: str
+    reminders: int
+    outcome: str  # send, send late, no one to tell, or why not sent (done, cancelled, superseded)
+    to: list[str]
+    subject: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "deadline": self.deadline,
+            "body": self.body,
+            "reminders": self.reminders,
+            "outcome": self.outcome,
+            "to": self.to,
+            "subject": self.subject,
+        }
+
+
+def dry_run(ctx: Context, now: dt.datetime) -> list[WouldSend]:
+    """What `send_due(now)` would do, decided the same way, with nothing sent or marked."""
+    said = []
+    for claimed in ctx.store.due(now):
+        decided, deadline = decide(claimed, now), claimed.deadline
+        body = deadline.body_id if deadline is not None else ""
+        for reason in sorted({str(status) for _, status in decided.closed}):
+            count = sum(str(status) == reason for _, status in decided.closed)
+            said.append(WouldSend(claimed.reminders[0].deadline_id, body, count, f"not sent: {reason}", [], ""))
+        if decided.latest is None or deadline is None:
+            continue
+        late = decided.late(now)
+        outcome = ("send late" if late else "send") if claimed.recipients else "no one to tell"
+        subject = _reminder(ctx, decided.latest, deadline, late).subject
+        said.append(WouldSend(deadline.id, body, len(decided.to_send), outcome, claimed.recipients, subject))
+    return said
 
 
 def _reminder(ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool) -> Reminder:

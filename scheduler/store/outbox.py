@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import ColumnElement, or_, select, update
 from sqlalchemy.orm import Session
 
 from rules.model import Body
@@ -119,11 +119,7 @@ class OutboxStore(Database):
         A deadline's due reminders are claimed together (the soonest `batch` of them
         decide which deadlines), so they can go as one message.
         """
-        due = (
-            ReminderRow.status == ReminderStatus.PENDING,
-            ReminderRow.next_attempt_at <= now,
-            or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < now),
-        )
+        due = _due(now)
         with self.session() as session, session.begin():
             soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
             soonest = soonest.limit(batch)
@@ -145,15 +141,13 @@ class OutboxStore(Database):
         """Claimed reminders by deadline, with each deadline and its recipients, read in one
         short session (SQLite holds one writer at a time: nothing is kept open while mail goes)."""
         with self.session() as session:
-            by_deadline: dict[str, list[ReminderRow]] = {}
-            for row in select_in_ids(session, reminder_ids):
-                by_deadline.setdefault(row.deadline_id, []).append(row)
-            found = []
-            for deadline_id, rows in by_deadline.items():
-                deadline = session.get(DeadlineRow, deadline_id)
-                to = _recipients(session, deadline) if deadline is not None else []
-                found.append(Claimed(sorted(rows, key=lambda r: (r.due_at, r.id)), deadline, to))
-            return found
+            return _by_deadline(session, select_in_ids(session, reminder_ids))
+
+    def due(self, now: dt.datetime) -> list[Claimed]:
+        """What a send at `now` would claim, by deadline, read and left as it is (a dry run)."""
+        with self.session() as session:
+            rows = session.scalars(select(ReminderRow).where(*_due(now)).order_by(ReminderRow.due_at, ReminderRow.id))
+            return _by_deadline(session, rows)
 
     def finish(self, reminder_ids: Iterable[int], worker: str, **values: object) -> None:
         """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours."""
@@ -179,6 +173,28 @@ class OutboxStore(Database):
         """The whole outbox, soonest first."""
         with self.session() as session:
             return list(session.scalars(select(ReminderRow).order_by(ReminderRow.due_at, ReminderRow.id)))
+
+
+def _due(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The outbox rows due to go at `now`: pending, their time come, and not leased to a worker."""
+    return (
+        ReminderRow.status == ReminderStatus.PENDING,
+        ReminderRow.next_attempt_at <= now,
+        or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < now),
+    )
+
+
+def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]:
+    """Reminders grouped by deadline, soonest first, each with its deadline and recipients."""
+    by_deadline: dict[str, list[ReminderRow]] = {}
+    for row in rows:
+        by_deadline.setdefault(row.deadline_id, []).append(row)
+    found = []
+    for deadline_id, grouped in by_deadline.items():
+        deadline = session.get(DeadlineRow, deadline_id)
+        to = _recipients(session, deadline) if deadline is not None else []
+        found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
+    return found
 
 
 def select_in_ids(session: Session, reminder_ids: Iterable[int]) -> list[ReminderRow]:

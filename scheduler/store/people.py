@@ -52,20 +52,38 @@ class PeopleStore(Database):
             return sorted(roles), before
 
     def members(self, body_id: str) -> list[Member]:
-        """The body's people with all their roles there, for quorum and attendance."""
+        """The body's people with all their roles there, for quorum, attendance and the roll."""
         with self.session() as session:
             rows = session.execute(
-                select(MemberRow.name, MembershipRow.role, MembershipRow.organisation)
+                select(MemberRow.name, MemberRow.email, MembershipRow.role, MembershipRow.organisation)
                 .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
                 .where(MembershipRow.body_id == body_id)
                 .order_by(MemberRow.name)
             )
             roles: dict[str, set[str]] = {}
             organisations: dict[str, str] = {}
-            for name, role, organisation in rows:
+            emails: dict[str, str] = {}
+            for name, email, role, organisation in rows:
                 roles.setdefault(name, set()).add(role)
                 organisations[name] = organisations.get(name) or organisation
-        return [Member(name, frozenset(held), organisations[name]) for name, held in roles.items()]
+                emails[name] = email
+        return [Member(name, frozenset(held), organisations[name], emails[name]) for name, held in roles.items()]
+
+    def remove_member(self, body: Body, name: str, role: str | None, audit: Audit) -> list[str]:
+        """Take `name` off a body: one role, or every role when `role` is None; the roles
+        they still hold there. Their attendance at past meetings stays on record."""
+        with self.session() as session, session.begin():
+            member = session.scalar(select(MemberRow).where(MemberRow.name == name))
+            places = select(MembershipRow).where(MembershipRow.body_id == body.id)
+            held = [] if member is None else list(session.scalars(places.where(MembershipRow.member_id == member.id)))
+            going = [place for place in held if role is None or place.role == role]
+            if member is None or not going:
+                as_what = f" as {role}" if role is not None and held else ""
+                raise NotFound(f"'{name}' is not on {body.name}{as_what}; `govcal member list {body.id}` says who is")
+            for place in going:
+                session.delete(place)
+            session.add(audit.row())
+            return sorted(place.role for place in held if place not in going)
 
     def is_member(self, name: str) -> bool:
         """Whether `name` holds any place on any body."""
