@@ -1,8 +1,10 @@
 """The year planner page: months across, bodies down, server-rendered HTML.
 
 Each body's row shows its kept meetings (linkable by id, the target of the feeds'
-"On the year planner" links), its deadlines, and its compliance warnings; rows
-above show bank holidays and school holidays. Each body has a subscribe link with
+"On the year planner" links; moved, added and extraordinary ones marked, with a
+legend), its deadlines, and its compliance warnings; rows above show the bank
+holidays of each nation the bodies are in and each school-term calendar's holidays
+by name and dates. Links lead to the year before and after. Each body has a subscribe link with
 a line on adding it to Google Calendar, Outlook and Apple Calendar. The page reads
 on a phone (the grid scrolls sideways) and prints on one A4 landscape page.
 
@@ -25,16 +27,24 @@ from functools import cache
 from dateutil.relativedelta import relativedelta
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
 
+from calendars.feed import webcal
 from rules.loader import RuleSet
-from rules.model import DEFAULT_NATION, Body
+from rules.model import DEFAULT_NATION, NATION_NAMES, NATIONS, Body
 from scheduler.checker import Finding
 from scheduler.occurrences import Status
 from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow
-from scheduler.terms import TermCalendar
-from scheduler.workdays import working_calendar
+from scheduler.terms import Holiday, TermCalendar
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
 MONTHS_SHOWN = 12
+
+# How a meeting that is not simply as the rules placed it is marked, and what the legend says.
+FLAGS = {
+    Status.MOVED: ("→", "moved from its usual date"),
+    Status.ADDED: ("+", "added"),
+    Status.EXTRAORDINARY: ("E", "extraordinary"),
+}
 
 
 @dataclass(frozen=True)
@@ -46,6 +56,11 @@ class Mark:
     id: str = ""
     status: str = ""
     title: str = ""
+
+    @property
+    def flag(self) -> tuple[str, str] | None:
+        """The mark beside a moved, added or extraordinary meeting, and what it means."""
+        return FLAGS.get(Status(self.status)) if self.kind == "meeting" and self.status else None
 
 
 @dataclass(frozen=True)
@@ -107,9 +122,10 @@ def planner_html(
     ids = {body.id for body in shown}
     months = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
     last = months[-1] + relativedelta(months=1) - dt.timedelta(days=1)
+    nations = sorted({body.nation for body in shown} or {DEFAULT_NATION}, key=NATIONS.index)
     rows = [
-        _holiday_row(months, last),
-        *_school_rows(terms, months),
+        *(_holiday_row(nation, months, last) for nation in nations),
+        *_school_rows([terms[b.id] for b in shown if b.id in terms], months, last),
         *_body_rows(
             shown,
             months,
@@ -122,8 +138,25 @@ def planner_html(
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
     return _template().render(
-        title=title, months=months, rows=rows, feed_base=feed_base, static=f"{feed_base}/static", private=private
+        title=title,
+        months=months,
+        rows=rows,
+        feed_base=feed_base,
+        static=f"{feed_base}/static",
+        private=private,
+        flags=FLAGS.values(),
+        earlier=_neighbour(first_month, -MONTHS_SHOWN),
+        later=_neighbour(first_month, MONTHS_SHOWN),
     )
+
+
+def _neighbour(first_month: dt.date, months: int) -> tuple[str, str] | None:
+    """The `?start=` value and label of the year before or after, if govcal plans it."""
+    start = first_month + relativedelta(months=months)
+    if not FIRST_YEAR <= start.year < LAST_YEAR:
+        return None
+    end = start + relativedelta(months=MONTHS_SHOWN - 1)
+    return f"{start:%Y-%m}", f"{start:%B %Y} to {end:%B %Y}"
 
 
 def _body_rows(
@@ -157,33 +190,39 @@ def _body_rows(
         subscribe = None
         if body.meetings.public:
             https = f"{feed_base}/feeds/bodies/{body.id}.ics"
-            subscribe = Subscribe("webcal://" + https.split("://", 1)[1], https)
+            subscribe = Subscribe(webcal(https), https)
         cells = [by_cell[(body.id, _month(m))] for m in months]
         rows.append(Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id]))
     return rows
 
 
-def _holiday_row(months: list[dt.date], last: dt.date) -> Row:
-    holidays = working_calendar(DEFAULT_NATION).holidays_in(months[0], last)
+def _holiday_row(nation: str, months: list[dt.date], last: dt.date) -> Row:
+    """A nation's bank holidays, each in its month."""
+    holidays = working_calendar(nation).holidays_in(months[0], last)
     cells = [
         [Mark("holiday", f"{_day(d)} {name}") for d, name in holidays.items() if (d.year, d.month) == (m.year, m.month)]
         for m in months
     ]
-    return Row("Bank holidays (England and Wales)", cells)
+    return Row(f"Bank holidays ({NATION_NAMES[nation]})", cells)
 
 
-def _school_rows(terms: Mapping[str, TermCalendar], months: list[dt.date]) -> list[Row]:
+def _school_rows(calendars: Sequence[TermCalendar], months: list[dt.date], last: dt.date) -> list[Row]:
+    """A row per term calendar: each holiday and half-term by name and dates, in every month it
+    touches; "dates not published" where the authority has not published that year."""
     rows = []
-    for calendar in {c.source: c for c in terms.values()}.values():  # one row per authority
+    for calendar in {c.source: c for c in calendars}.values():  # one row per calendar, however many bodies use it
+        holidays = calendar.holidays_between(months[0], last)
         cells = []
         for m in months:
             end = m + relativedelta(months=1) - dt.timedelta(days=1)
-            days = [m + dt.timedelta(days=i) for i in range((end - m).days + 1)]
-            states = [calendar.is_school_holiday(day) for day in days]
-            if all(s is None for s in states):
-                cells.append([Mark("school", "not published")])
+            if all(calendar.is_school_holiday(m + dt.timedelta(days=i)) is None for i in range(end.day)):
+                cells.append([Mark("school", "dates not published")])
                 continue
-            weekdays = [day for day, s in zip(days, states, strict=True) if s and day.weekday() < 5]
-            cells.append([Mark("school", f"{len(weekdays)} holiday weekdays")] if weekdays else [])
-        rows.append(Row(f"{calendar.authority} school holidays", cells))
+            cells.append([Mark("school", _range(h)) for h in holidays if h.start <= end and m <= h.end])
+        rows.append(Row(f"School holidays ({calendar.authority})", cells))
     return rows
+
+
+def _range(holiday: Holiday) -> str:
+    """ "Easter holiday Fri 3 Apr to Fri 17 Apr": a holiday as the page shows it."""
+    return f"{holiday.name} {_day(holiday.start)} {holiday.start:%b} to {_day(holiday.end)} {holiday.end:%b}"

@@ -8,8 +8,10 @@ and overridden by command-line options; nothing below reads the environment.
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from urllib.parse import urlsplit
 
 from scheduler.store.database import DEFAULT_URL
@@ -19,13 +21,15 @@ SMTP_VARIABLE = "GOVCAL_SMTP_URL"
 PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
 MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic.services@example.gov.uk>"
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
+TERMS_VARIABLE = "GOVCAL_TERMS"  # directories of term calendars, separated like PATH (":" on Linux)
 
 
 @dataclass(frozen=True)
 class Settings:
     """The database (`sqlite:///govcal.db` unless named), the SMTP server reminders go
     through (none: reminders are not sent), the public address for links in feeds and
-    pages, and the host names the server answers to (besides the public address's)."""
+    pages, the host names the server answers to (besides the public address's), and the
+    directories searched for term calendars before the built-in ones."""
 
     database_url: str = DEFAULT_URL
     database_named: bool = False  # named by an option or the environment, not the default
@@ -33,6 +37,7 @@ class Settings:
     public_url: str | None = None
     allowed_hosts: tuple[str, ...] = ()
     mail_from: str | None = None  # the From of reminders (else the SMTP URL's ?from=, else govcal@localhost)
+    terms_dirs: tuple[Path, ...] = ()
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -45,10 +50,16 @@ class Settings:
             public_url=environ.get(PUBLIC_URL_VARIABLE) or None,
             mail_from=environ.get(MAIL_FROM_VARIABLE) or None,
             allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
+            terms_dirs=tuple(Path(p) for p in environ.get(TERMS_VARIABLE, "").split(os.pathsep) if p),
         )
 
     def with_options(
-        self, *, database: str | None = None, public_url: str | None = None, allowed_hosts: Sequence[str] = ()
+        self,
+        *,
+        database: str | None = None,
+        public_url: str | None = None,
+        allowed_hosts: Sequence[str] = (),
+        terms: Sequence[Path] = (),
     ) -> Settings:
         """These settings with what the command line names in place of the environment's."""
         return dataclasses.replace(
@@ -57,6 +68,7 @@ class Settings:
             database_named=self.database_named or bool(database),
             public_url=public_url or self.public_url,
             allowed_hosts=tuple(allowed_hosts) or self.allowed_hosts,
+            terms_dirs=tuple(terms) or self.terms_dirs,
         )
 
     def hosts(self, bind: str) -> tuple[str, ...]:

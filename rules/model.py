@@ -14,8 +14,14 @@ from enum import Enum
 
 from rules.offsets import Offset
 
-# The nations whose bank holidays govcal knows; a body names one (England and Wales by default).
-NATIONS = ("england-and-wales", "scotland", "northern-ireland")
+# The nations whose bank holidays govcal knows, with the names people read; a body names
+# one (England and Wales by default).
+NATION_NAMES = {
+    "england-and-wales": "England and Wales",
+    "scotland": "Scotland",
+    "northern-ireland": "Northern Ireland",
+}
+NATIONS = tuple(NATION_NAMES)
 DEFAULT_NATION = "england-and-wales"
 
 MONTHS = (

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 import shutil
@@ -12,8 +13,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 
-from conftest import free_port
+from conftest import context, edit_meeting, free_port, keep
+from govcal.api import create_app
+from govcal.web import feed_server
+from rules.loader import load_rules
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 FLAGS = [
@@ -28,13 +33,18 @@ FLAGS = [
 ]
 
 
+HIGHLAND = Path(__file__).parent / "data" / "highland.yaml"  # a body in Scotland, beside the seeds in England
+SEEDS = Path(load_rules().bodies["leeds-cluster-partnership"].source_file).parent
+
+
 @pytest.fixture
 def server(tmp_path):
     port = free_port()
     govcal = str(Path(sys.executable).parent / "govcal")
     log = (tmp_path / "serve.log").open("w")
     process = subprocess.Popen(
-        [govcal, "serve", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'govcal.db'}"],
+        [govcal, "serve", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+        + ["--rules", str(SEEDS), "--rules", str(HIGHLAND)],
         stdout=log,
         stderr=subprocess.STDOUT,
         env=os.environ,
@@ -73,6 +83,10 @@ def test_the_planner_page_shows_the_seed_bodies_meetings_in_chromium(server, tmp
     # hand-checked meetings, in local time: JCB third Tuesdays (21 Apr 14:00 BST)
     assert 'id="worcestershire-jcb/2026-27/meeting-01"' in dom and "Tue 21 14:00" in dom
     assert "webcal://127.0.0.1" in dom and "Mon 25 Spring Bank Holiday" in dom
+    # two nations' bank holidays, and the Leeds school holidays by name and date
+    assert "Bank holidays (England and Wales)" in dom and "Bank holidays (Scotland)" in dom
+    assert "Mon 30 Saint Andrew" in dom and "School holidays (Leeds City Council)" in dom
+    assert "Summer holiday Wed 22 Jul to Fri 28 Aug" in dom and "dates not published" in dom
     # Cambridgeshire meets in private (Thu 11 Jun 14:00): not on the public page at all...
     assert "Cambridgeshire" not in dom and "cambridgeshire" not in dom and "Thu 11 14:00" not in dom
     # ...but on an admin's page link, with a word on how its members subscribe
@@ -121,3 +135,53 @@ def test_a_bad_start_month_is_a_400(server):
     with pytest.raises(urllib.error.HTTPError) as refused:
         urllib.request.urlopen(f"{server}/planner?start=2026-13", timeout=10)
     assert refused.value.code == 400
+
+
+def cells(html: str, heading: str) -> list[str]:
+    """The month cells of the row headed `heading`, as text, a mark per line."""
+    escaped = heading.replace("'", "&#39;")  # as Jinja2 writes it
+    row = re.search(rf"<th scope=row>{re.escape(escaped)}.*?</tr>", html, re.S)
+    assert row, heading
+    marks = [re.sub(r"<br>|</(a|span)>", "\n", cell) for cell in re.findall(r"<td>(.*?)</td>", row.group(0), re.S)]
+    return [re.sub(r"<[^>]+>", "", cell).replace("&#39;", "'").strip() for cell in marks]
+
+
+def test_the_page_shows_each_nation_school_holidays_by_date_and_what_changed(database):
+    """Hand-checked: Scotland keeps Good Friday but not Easter Monday, adds St Andrew's Day
+    (Mon 30 Nov 2026), the World Cup holiday (Mon 15 Jun 2026) and 2 January (a Saturday in
+    2027, so Mon 4 Jan); Leeds schools break Fri 3 Apr to Fri 17 Apr 2026."""
+    ctx = context(load_rules([SEEDS, HIGHLAND]), database)
+    keep(ctx)
+    edit_meeting(ctx, "move", actor="clerk", meeting_id="highland/2026-27/meeting-02", day=dt.date(2026, 5, 12))
+    edit_meeting(ctx, "add", actor="clerk", body_id="highland", day=dt.date(2026, 6, 17))
+    client = TestClient(feed_server(create_app(ctx), ctx), base_url="http://127.0.0.1")
+    html = client.get("/planner?start=2026-04").text
+    scotland = cells(html, "Bank holidays (Scotland)")
+    assert scotland[0] == "Fri 3 Good Friday" and "Easter Monday" in cells(html, "Bank holidays (England and Wales)")[0]
+    assert "Mon 15 Scotland's participation in the FIFA World Cup final" in scotland[2]
+    assert scotland[7] == "Mon 30 Saint Andrew's Day"
+    assert scotland[9].splitlines() == ["Fri 1 New Year's Day", "Mon 4 New Year Holiday (observed)"]
+    leeds = cells(html, "School holidays (Leeds City Council)")
+    assert leeds[:5] == [
+        "Easter holiday Fri 3 Apr to Fri 17 Apr",
+        "Summer half-term Mon 25 May to Fri 29 May",
+        "",  # June 2026: all term
+        "Summer holiday Wed 22 Jul to Fri 28 Aug",
+        "Summer holiday Wed 22 Jul to Fri 28 Aug",  # August: published in 2025-26, no longer "not published"
+    ]
+    assert leeds[5:] == ["dates not published"] * 7  # September 2026 on: the council's 2026-27 dates not found
+    assert "holiday weekdays" not in html
+    highland = cells(html, "Highland Children's Partnership")
+    assert highland[1] == "Tue 12 14:00 →" and highland[2].splitlines() == ["Mon 1 14:00", "Wed 17 14:00 +"]
+    assert '<abbr class=flag title="moved from its usual date">→</abbr>' in html
+    assert '<abbr class=flag title="added">+</abbr>' in html
+    assert "<span class=flag>→</span> moved from its usual date" in html  # the legend
+    assert '<a rel=prev href="?start=2025-04">← April 2025 to March 2026</a>' in html
+    assert '<a rel=next href="?start=2027-04">April 2027 to March 2028 →</a>' in html
+    assert "rel=prev" not in client.get("/planner?start=2000-04").text  # govcal plans from 2000
+
+
+def test_a_page_of_english_bodies_shows_only_english_bank_holidays(database):
+    ctx = context(load_rules([SEEDS]), database)
+    html = TestClient(feed_server(create_app(ctx), ctx), base_url="http://127.0.0.1").get("/planner").text
+    assert "Bank holidays (England and Wales)" in html and "Bank holidays (Scotland)" not in html

@@ -74,6 +74,7 @@ def settings(args: argparse.Namespace) -> Settings:
         database=getattr(args, "database", None),
         public_url=getattr(args, "public_url", None),
         allowed_hosts=getattr(args, "allowed_host", None) or (),
+        terms=getattr(args, "terms", None) or (),
     )
 
 
@@ -154,6 +155,14 @@ def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
         type=Path,
         metavar="PATH",
         help="rule file or directory (repeatable; default: the built-in seed bodies)",
+    )
+    sub.add_argument(
+        "--terms",
+        action="append",
+        type=Path,
+        metavar="PATH",
+        help="directory of term calendars (NAME.yaml or NAME.ics), searched before the built-in ones"
+        " (repeatable; default: $GOVCAL_TERMS)",
     )
     return sub
 

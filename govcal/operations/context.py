@@ -38,7 +38,7 @@ class Context:
 
     @cached_property
     def planner(self) -> Planner:
-        return Planner(self.rules, term_calendars(self.rules))
+        return Planner(self.rules, term_calendars(self.rules, self.settings.terms_dirs))
 
     @property
     def checker(self) -> Checker:
