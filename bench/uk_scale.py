@@ -45,6 +45,7 @@ import sqlalchemy
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule, weekday
 
+from govcal.operations import Context
 from govcal.terms import term_calendars
 from govcal.web import export
 from rules.loader import RuleSet, load_rules
@@ -342,7 +343,7 @@ def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float,
     )
 
     start = time.perf_counter()
-    written = export(open_store(sqlite_url), rules, folder / "feeds", dt.datetime.now(dt.UTC))
+    written = export(Context(rules, _store=open_store(sqlite_url)), folder, dt.datetime.now(dt.UTC))
     seconds = time.perf_counter() - start
     size = sum(path.stat().st_size for path in written)
     print(

@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -111,12 +111,14 @@ def planner_html(
     feed_base: str,
     *,
     private: bool = False,
+    link: Callable[[str], str | None] = lambda start: f"?start={start}",
 ) -> str:
     """The page for twelve months from `first_month`; `feed_base` is the server's address.
 
     Only the bodies that meet in public, and nothing of the others, unless `private` (an
     admin's page): their meetings, deadlines and findings are left out here, whatever the
-    caller passed in.
+    caller passed in. `link` gives the address of the page starting at a month ("2027-04"),
+    or None where there is none (a static export holds only some years).
     """
     shown = [body for body in rules if private or body.meetings.public]
     ids = {body.id for body in shown}
@@ -145,18 +147,24 @@ def planner_html(
         static=f"{feed_base}/static",
         private=private,
         flags=FLAGS.values(),
-        earlier=_neighbour(first_month, -MONTHS_SHOWN),
-        later=_neighbour(first_month, MONTHS_SHOWN),
+        earlier=_neighbour(first_month, -MONTHS_SHOWN, link),
+        later=_neighbour(first_month, MONTHS_SHOWN, link),
     )
 
 
-def _neighbour(first_month: dt.date, months: int) -> tuple[str, str] | None:
-    """The `?start=` value and label of the year before or after, if govcal plans it."""
+def default_first_month(today: dt.date) -> dt.date:
+    """The April that starts the year containing `today`: the page shown when none is asked for."""
+    return dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
+
+
+def _neighbour(first_month: dt.date, months: int, link: Callable[[str], str | None]) -> tuple[str, str] | None:
+    """The address and label of the year before or after, if govcal plans it and it has a page."""
     start = first_month + relativedelta(months=months)
-    if not FIRST_YEAR <= start.year < LAST_YEAR:
+    address = link(f"{start:%Y-%m}") if FIRST_YEAR <= start.year < LAST_YEAR else None
+    if address is None:
         return None
     end = start + relativedelta(months=MONTHS_SHOWN - 1)
-    return f"{start:%Y-%m}", f"{start:%B %Y} to {end:%B %Y}"
+    return address, f"{start:%B %Y} to {end:%B %Y}"
 
 
 def _body_rows(

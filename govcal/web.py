@@ -39,10 +39,10 @@ from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_fe
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import kept_findings
-from govcal.page import planner_html
+from govcal.page import default_first_month, planner_html
 from rules.loader import RuleSet
 from scheduler.store import Store
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
 
 T = TypeVar("T")
 ICS = "text/calendar; charset=utf-8"
@@ -240,13 +240,8 @@ def feed_server(
         return Response(body, status_code=status, headers=dict(headers))
 
     def page(request: Request, start: str | None, private: bool) -> HTMLResponse:
-        today = dt.date.today()
         try:
-            first = (
-                dt.date.fromisoformat(f"{start}-01")
-                if start
-                else dt.date(today.year if today.month >= 4 else today.year - 1, 4, 1)
-            )
+            first = dt.date.fromisoformat(f"{start}-01") if start else default_first_month(dt.date.today())
         except ValueError:
             return HTMLResponse("start must look like 2026-04\n", status_code=400)
         if not FIRST_YEAR <= first.year < LAST_YEAR:
@@ -279,7 +274,13 @@ def feed_server(
     return TrustedHostMiddleware(PublicFeeds(app, public), allowed_hosts=list(allowed_hosts))
 
 
-def _page(ctx: Context, first: dt.date, feed_base: str, private: bool) -> str:
+def _page(
+    ctx: Context,
+    first: dt.date,
+    feed_base: str,
+    private: bool,
+    link: Callable[[str], str | None] = lambda start: f"?start={start}",
+) -> str:
     store = ctx.store
     return planner_html(
         ctx.rules,
@@ -290,6 +291,7 @@ def _page(ctx: Context, first: dt.date, feed_base: str, private: bool) -> str:
         ctx.planner.terms,
         feed_base,
         private=private,
+        link=link,
     )
 
 
@@ -301,22 +303,50 @@ def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, ba
 
 
 def export(
-    store: Store,
-    rules: RuleSet,
+    ctx: Context,
     folder: Path,
     now: dt.datetime,
     base_url: str | None = None,
     advance: Callable[[int], object] | None = None,
 ) -> list[Path]:
-    """Write the public feeds as static files (all.ics, bodies/{id}.ics) for any web server.
+    """Write the public site as static files, at the paths `govcal serve` answers, for any web server.
 
-    `advance`, if given, is called with 1 as each feed is written (a progress bar's step).
+    feeds/all.ics and feeds/bodies/{id}.ics always; with `base_url` (the address the
+    site will be served at, so subscribe links are whole addresses) also the planner
+    page: planner/index.html for the year containing `now`, planner/{YYYY-MM}.html for
+    it and the years before and after (linked to each other), and static/planner.css.
+    `advance`, if given, is called with 1 as each file is written (a progress bar's step).
     """
-    (folder / "bodies").mkdir(parents=True, exist_ok=True)
-    everything, by_body = public_feeds(store, rules, now, base_url)
-    feeds = {folder / "all.ics": everything} | {folder / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
+    (folder / "feeds" / "bodies").mkdir(parents=True, exist_ok=True)
+    everything, by_body = public_feeds(ctx.store, ctx.rules, now, base_url)
+    feeds = {folder / "feeds" / "all.ics": everything}
+    feeds |= {folder / "feeds" / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
     for path, feed in feeds.items():
         path.write_bytes(render(feed))
         if advance is not None:
             advance(1)
-    return list(feeds)
+    if base_url is None:
+        return list(feeds)
+    return [*feeds, *_export_pages(ctx, folder, now, base_url.rstrip("/"))]
+
+
+def _export_pages(ctx: Context, folder: Path, now: dt.datetime, base_url: str) -> list[Path]:
+    """The public planner page for the year of `now` and its neighbours, and its style sheet."""
+    this_year = default_first_month(now.astimezone(LONDON).date())
+    starts = [f"{this_year.year + n}-04" for n in (-1, 0, 1) if FIRST_YEAR <= this_year.year + n < LAST_YEAR]
+    (folder / "planner").mkdir(exist_ok=True)
+    (folder / "static").mkdir(exist_ok=True)
+    written = []
+    for start in starts:
+        html = _page(
+            ctx, dt.date.fromisoformat(f"{start}-01"), base_url, False, lambda s: f"{s}.html" if s in starts else None
+        )
+        written.append(folder / "planner" / f"{start}.html")
+        written[-1].write_text(html, encoding="utf-8")
+        if start == f"{this_year:%Y-%m}":
+            written.append(folder / "planner" / "index.html")
+            written[-1].write_text(html, encoding="utf-8")
+    for sheet in STATIC.glob("*.css"):
+        written.append(folder / "static" / sheet.name)
+        written[-1].write_bytes(sheet.read_bytes())
+    return written

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import subprocess
 import sys
 import time
@@ -81,12 +82,41 @@ def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served)
 
 def test_export_writes_the_public_feeds(served, tmp_path):
     _, ctx = served
-    written = export(ctx.store, ctx.rules, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    written = export(ctx, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
     names = sorted(p.relative_to(tmp_path / "site").as_posix() for p in written)
-    assert len(names) == 15 and "all.ics" in names  # 14 public bodies and the all-bodies feed
-    assert "bodies/cambridgeshire-executive-partnership.ics" not in names
-    jcb = icalendar.Calendar.from_ical((tmp_path / "site" / "bodies" / "worcestershire-jcb.ics").read_bytes())
+    assert len(names) == 15 and "feeds/all.ics" in names  # 14 public bodies and the all-bodies feed
+    assert "feeds/bodies/cambridgeshire-executive-partnership.ics" not in names
+    jcb = icalendar.Calendar.from_ical((tmp_path / "site" / "feeds" / "bodies" / "worcestershire-jcb.ics").read_bytes())
     assert len(jcb.walk("VEVENT")) == 12
+
+
+def test_an_exported_site_answers_the_paths_the_server_does(served, tmp_path):
+    """Feeds and page at /feeds/... and /planner/, every address on the page inside the site,
+    and the same events as the server's feeds."""
+    client, ctx = served
+    site = tmp_path / "site"
+    base = "https://govcal.example.org"
+    written = export(ctx, site, dt.datetime(2026, 11, 24, tzinfo=dt.UTC), base)
+    names = {p.relative_to(site).as_posix() for p in written}
+    assert {"planner/index.html", "planner/2025-04.html", "planner/2026-04.html", "planner/2027-04.html"} <= names
+    assert "static/planner.css" in names
+    page = (site / "planner" / "index.html").read_text()
+    assert page == (site / "planner" / "2026-04.html").read_text()  # 24 Nov 2026 is in the April 2026 year
+    assert "Year planner, April 2026 to March 2027" in page and "Cambridgeshire" not in page
+    for address in set(re.findall(r'(?:href|src)="([^"#]+)"', page)):
+        if address.startswith(("https://", "webcal://")):
+            path = address.split("://", 1)[1].removeprefix("govcal.example.org/")
+            assert (site / path).is_file(), address
+        else:
+            assert (site / "planner" / address).is_file(), address  # the years before and after
+    for path in ("feeds/all.ics", "feeds/bodies/worcestershire-jcb.ics"):
+        exported = icalendar.Calendar.from_ical((site / path).read_bytes()).walk("VEVENT")
+        answered = icalendar.Calendar.from_ical(client.get(f"/{path}").content).walk("VEVENT")
+        assert [(str(e["UID"]), e.decoded("DTSTART")) for e in exported] == [
+            (str(e["UID"]), e.decoded("DTSTART")) for e in answered
+        ]
+        assert len(exported) >= 12
+    assert "2028-04.html" not in (site / "planner" / "2027-04.html").read_text()  # not exported: not linked
 
 
 def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):

@@ -75,8 +75,17 @@ def cmd_export(args: argparse.Namespace) -> int:
     ctx = context(args)
     feeds = 1 + sum(body.meetings.public for body in ctx.rules)  # all.ics and each public body's
     with progress("exporting feeds", feeds) as advance:
-        written = export(ctx.store, ctx.rules, Path(args.folder), utc_now(), ctx.settings.public_url, advance)
-    print(f"wrote {len(written)} feeds to {args.folder} ({sum(p.stat().st_size for p in written):,} bytes)")
+        written = export(ctx, Path(args.folder), utc_now(), ctx.settings.public_url, advance)
+    size = sum(p.stat().st_size for p in written)
+    calendars = sum(p.suffix == ".ics" for p in written)
+    pages = [p for p in written if p.suffix == ".html" and p.name != "index.html"]
+    said = f"wrote {calendars} feeds to {args.folder}/feeds"
+    if pages:
+        said += f" and the planner page to {args.folder}/planner/index.html ({len(pages)} years)"
+    print(f"{said}, {size:,} bytes")
+    if not pages:
+        print("the planner page was not exported: give --public-url (or GOVCAL_PUBLIC_URL), the https:// address")
+        print("the site will be served at, so its subscribe links are whole addresses")
     return OK
 
 
@@ -108,7 +117,9 @@ def register(commands: Commands) -> None:
     )
     serve.set_defaults(run=cmd_serve)
 
-    export = with_rules(commands.add_parser("export", help="write the public feeds as static .ics files"))
+    export = with_rules(
+        commands.add_parser("export", help="write the public feeds and the planner page as static files")
+    )
     export.add_argument("folder")
     with_database(export, actor=False)
     export.add_argument("--public-url", metavar="URL", help="https:// address of the planner page, for links in feeds")
