@@ -71,7 +71,7 @@ def _print_dry_run(would: list[reminders.WouldSend], as_json: bool) -> int:
         return OK
     out = console()
     messages = sum(w.outcome.startswith("send") for w in would)
-    out.print(f"dry run: {messages} messages would go; nothing was sent or marked")
+    out.print(f"dry run: {messages} message{'' if messages == 1 else 's'} would go; nothing was sent or marked")
     table = Table(title="Due now", title_justify="left")
     for column in ("deadline", "reminders", "would", "to", "subject"):
         table.add_column(column, overflow="fold")

@@ -10,7 +10,7 @@ import pytest
 from rules.loader import load_rules
 
 HERE = Path(__file__).parent
-README = (HERE.parent / "data" / "seeds-README.md").read_text(encoding="utf-8")  # a copy of shared/seeds/README.md
+README = (HERE.parent.parent / "docs" / "seeds" / "README.md").read_text(encoding="utf-8")  # the seeds catalogue
 CLAUSES = re.findall(r"^\| ([FEDA]\d+) \|", README, flags=re.MULTILINE)
 TESTS = (HERE / "test_seed_plans.py").read_text(encoding="utf-8")
 

@@ -1,6 +1,6 @@
 """The built-in seed bodies' 2026-27 cycle, checked by hand against the calendar.
 
-Each case names the clause it exercises (shared/seeds/README.md). Dates were
+Each case names the clause it exercises (docs/seeds/README.md). Dates were
 counted on a printed calendar with GOV.UK's 2026-27 bank holidays: Good Friday
 3 Apr and Easter Monday 6 Apr 2026; 4 and 25 May; 31 Aug; 25 and 28 Dec 2026;
 1 Jan, 26 and 29 Mar, 3 and 31 May 2027.
