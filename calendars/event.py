@@ -67,7 +67,7 @@ def vevent(data: EventData) -> bytes:
     for moment in data.alarms if not data.cancelled else ():
         alarm = Alarm()
         alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", clean(f"Due {data.start:%a %d %b %H:%M}: {data.summary}", SUMMARY_MAX))
+        alarm.add("DESCRIPTION", clean(f"{data.start:%a %d %b %H:%M}: {data.summary}", SUMMARY_MAX))
         alarm.add("TRIGGER", moment.astimezone(dt.UTC), parameters={"VALUE": "DATE-TIME"})
         event.add_component(alarm)
     return to_ical(event)

@@ -25,6 +25,7 @@ from pydantic import BaseModel, Field
 from govcal.clock import utc_now
 from govcal.operations import Context, meetings, people, planning, reminders
 from govcal.operations.access import Unauthorised, admin_of
+from govcal.operations.reminders import MAX_DIGEST_DAYS
 from rules.errors import NotFound, RuleError
 from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
@@ -73,6 +74,11 @@ class MemberBody(BaseModel):
     role: Role = Role.MEMBER
     organisation: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=320)
+
+
+class DigestBody(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    days: int | None = Field(ge=1, le=MAX_DIGEST_DAYS, description="working days ahead; null stops the digest")
 
 
 class PresentBody(BaseModel):
@@ -253,6 +259,12 @@ def create_app(ctx: Context) -> FastAPI:
         """Take someone off a body, in one role or all; their attendance stays on record."""
         membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
         return {"body": body, "name": membership.name, "roles": membership.roles}
+
+    @app.post("/api/members/digest", responses={404: _problem("no one of that name")})
+    def member_digest(request: DigestBody, actor: Admin) -> dict[str, Any]:
+        """Ask for a clerk's morning digest of `days` working days, or stop it (`days`: null)."""
+        reminders.set_digest(ctx, request.name, request.days, actor=actor, now=utc_now())
+        return {"name": request.name, "days": request.days}
 
     @app.post("/api/attendance")
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:

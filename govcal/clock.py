@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from govcal.mail import Smtp
 from govcal.operations import Context
-from govcal.operations.reminders import send_due
+from govcal.operations.reminders import send_digests, send_due
 
 if TYPE_CHECKING:  # APScheduler is imported only by `govcal serve`: the CLI starts quickly
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -19,6 +19,12 @@ JOB_ID = "govcal-dispatch-reminders"
 def utc_now() -> dt.datetime:
     """Now, in UTC: the one place below the faces that asks the clock."""
     return dt.datetime.now(dt.UTC)
+
+
+def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
+    """One tick: the reminders due at `now`, then any clerk's morning digest now due."""
+    send_due(ctx, now, smtp, worker)
+    send_digests(ctx, now, smtp, worker)
 
 
 def start_reminder_clock(
@@ -33,7 +39,7 @@ def start_reminder_clock(
 
     clock = BackgroundScheduler(timezone="UTC")
     clock.add_job(
-        lambda: send_due(ctx, utc_now(), smtp, worker),
+        lambda: dispatch(ctx, utc_now(), smtp, worker),
         "interval",
         seconds=every.total_seconds(),
         id=JOB_ID,

@@ -1,10 +1,11 @@
-"""E-mail: where reminders go (an SMTP URL), and what a reminder says.
+"""E-mail: where reminders go (an SMTP URL), and what a reminder and a digest say.
 
 One connection is reused for a run of messages; each message's Message-ID is the
 reminder's idempotency key, so a resend after a crash is recognisable as the same.
 A reminder reads as a clerk would write it: the body and the deadline in the subject,
 what is due and when first, the meeting and a link, the rule's derivation at the foot;
-in plain text and in HTML.
+in plain text and in HTML. A clerk's morning digest lists, in one message, every
+deadline of the bodies they clerk due in the next few working days, and those overdue.
 """
 
 from __future__ import annotations
@@ -119,15 +120,78 @@ class Reminder:
         return lines
 
 
+@dataclass(frozen=True)
+class DigestLine:
+    """One deadline in a digest: when, what, for which body and meeting."""
+
+    due: dt.datetime
+    deadline_id: str
+    deadline_name: str
+    body_name: str
+    meeting_start: dt.datetime | None = None
+
+    def __str__(self) -> str:
+        meeting = f" (for the meeting of {self.meeting_start:%a %d %b %H:%M})" if self.meeting_start else ""
+        return f"{self.due:%a %d %b %H:%M}  {self.deadline_name}, {self.body_name}{meeting}\n    {self.deadline_id}"
+
+
+@dataclass(frozen=True)
+class Digest:
+    """A clerk's morning digest: what is due in their next working days, and what is overdue."""
+
+    key: str  # its Message-ID: one per clerk and day
+    clerk: str
+    day: dt.date
+    days: int
+    last: dt.date
+    due: list[DigestLine]
+    overdue: list[DigestLine]
+    link: str | None = None
+
+    @property
+    def subject(self) -> str:
+        due = f"{len(self.due)} due" if self.due else "nothing due"
+        said = f"Your deadlines, {self.day:%a %d %b}: {due} by {self.last:%a %d %b}"
+        return said + (f", {len(self.overdue)} overdue" if self.overdue else "")
+
+    def paragraphs(self) -> list[str]:
+        """What is due, day by day; what is overdue; how to mark one done and stop the digest."""
+        bodies = len({line.body_name for line in self.due + self.overdue})
+        lines = [
+            f"Deadlines of the {bodies} {'body' if bodies == 1 else 'bodies'} you clerk, due in the next "
+            f"{self.days} working {'day' if self.days == 1 else 'days'} (to {self.last:%A %d %B}):"
+        ]
+        lines.append("\n".join(map(str, self.due)) if self.due else "Nothing is due.")
+        if self.overdue:
+            lines.append("Overdue, not yet marked done:\n" + "\n".join(map(str, self.overdue)))
+        if self.link:
+            lines.append(f"The year planner: {self.link}")
+        lines.append(
+            "Mark a deadline done and its reminders stop: govcal deadline done ID\n"
+            f'You asked for this digest; to stop it: govcal member digest "{self.clerk}" --off'
+        )
+        return lines
+
+
 def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> EmailMessage:
     """The e-mail for one reminder (or overdue notice): plain text, and the same as HTML."""
+    return _message(f"<{reminder.key}@govcal>", reminder.subject, reminder.paragraphs(), to, sender, now)
+
+
+def digest_message(digest: Digest, to: str, sender: str, now: dt.datetime) -> EmailMessage:
+    """The e-mail for a clerk's morning digest: plain text, and the same as HTML."""
+    return _message(f"<{digest.key}@govcal>", digest.subject, digest.paragraphs(), [to], sender, now)
+
+
+def _message(
+    message_id: str, subject: str, paragraphs: list[str], to: list[str], sender: str, now: dt.datetime
+) -> EmailMessage:
     mail = EmailMessage()
-    mail["Message-ID"] = f"<{reminder.key}@govcal>"
+    mail["Message-ID"] = message_id
     mail["Date"] = format_datetime(now.astimezone(LONDON))
     mail["From"] = sender
     mail["To"] = ", ".join(to)
-    mail["Subject"] = reminder.subject
-    paragraphs = reminder.paragraphs()
+    mail["Subject"] = subject
     mail.set_content("\n\n".join(paragraphs) + "\n")
     html = "".join(f"<p>{_html(paragraph)}</p>" for paragraph in paragraphs)
     mail.add_alternative(f"<!doctype html><html lang=en-GB><body>{html}</body></html>", subtype="html")

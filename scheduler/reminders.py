@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rules.loader import DEFAULT_REMINDERS
 from rules.model import Body, DeadlineRule, ReminderRule
 from scheduler.attendance import VOTING_ROLES, Role
-from scheduler.workdays import WorkingCalendar, at_time, working_calendar
+from scheduler.workdays import LONDON, WorkingCalendar, at_time, working_calendar
 
 OVERDUE_TIME = dt.time(9, 0)
 OVERDUE_KEY = "overdue"
@@ -127,3 +127,35 @@ def recipient_roles(who: Iterable[str]) -> frozenset[Role]:
     if any(each in ("members", "report authors") for each in who):
         return frozenset({Role.CLERK}) | VOTING_ROLES
     return frozenset({Role.CLERK})
+
+
+# A clerk's morning digest: one message each working day, before the 09:00 reminders.
+DIGEST_TIME = dt.time(8, 0)
+DIGEST_OVERDUE_FOR = dt.timedelta(days=28)  # overdue deadlines older than this are history, not news
+
+
+class DigestWindow(NamedTuple):
+    """What a digest sent at a moment covers: open deadlines due from `now` to the end of
+    `last` (the Nth working day, today counted), and those overdue since `overdue_since`."""
+
+    day: dt.date
+    now: dt.datetime
+    last: dt.date
+    overdue_since: dt.datetime
+
+    def due(self, due: dt.datetime) -> bool:
+        return self.now <= due and due.astimezone(LONDON).date() <= self.last
+
+    def overdue(self, due: dt.datetime) -> bool:
+        return self.overdue_since <= due < self.now
+
+
+def digest_window(calendars: Iterable[WorkingCalendar], now: dt.datetime, days: int) -> DigestWindow | None:
+    """The window of a digest of `days` working days at `now`, or None when none goes: not
+    yet 08:00 in London, or a day that is a working day for none of the clerk's bodies."""
+    day = now.astimezone(LONDON).date()
+    working = [c for c in calendars if c.is_working_day(day)]
+    if not working or now < at_time(day, DIGEST_TIME):
+        return None
+    last = max(c.working_days_after(day, days - 1) if days > 1 else day for c in working)
+    return DigestWindow(day, now, last, now - DIGEST_OVERDUE_FOR)

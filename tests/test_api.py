@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import tempfile
 from pathlib import Path
@@ -213,3 +214,14 @@ def test_listing_and_removing_members_over_the_api(api):
     ]
     missing = client.delete("/api/members", params={"body": "board", "name": "Brown"})
     assert missing.status_code == 404 and "'Brown' is not on" in missing.json()["detail"]
+
+
+def test_a_clerks_digest_over_the_api(api):
+    client, _, store = api
+    client.post("/api/members", json={"body": "board", "name": "Ann", "role": "clerk", "email": "ann@example.org"})
+    assert client.post("/api/members/digest", json={"name": "Ann", "days": 5}).json() == {"name": "Ann", "days": 5}
+    assert [s.name for s in store.subscribers(dt.date(2026, 5, 5))] == ["Ann"]
+    assert client.post("/api/members/digest", json={"name": "Ann", "days": 0}).status_code == 422
+    assert client.post("/api/members/digest", json={"name": "Bob", "days": 5}).status_code == 404
+    assert client.post("/api/members/digest", json={"name": "Ann", "days": None}).status_code == 200
+    assert store.subscribers(dt.date(2026, 5, 5)) == []

@@ -67,7 +67,8 @@ SERVES = ("serve",)
 CLOCK = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # as the README says: before the 2026-27 cycles
 
 
-def test_the_readme_examples_run_in_order_as_written(tmp_path, monkeypatch, capsys):
+def test_the_readme_examples_run_in_order_as_written(tmp_path, monkeypatch, capsys, inbox):
+    """As written, but for the mail server: this machine's is the test's own (aiosmtpd)."""
     for name in ("GOVCAL_DATABASE_URL", "GOVCAL_TERMS", "GOVCAL_PUBLIC_URL", "GOVCAL_SMTP_URL", "GOVCAL_MAIL_FROM"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.chdir(tmp_path)  # a fresh machine: govcal.db is created here
@@ -81,7 +82,7 @@ def test_the_readme_examples_run_in_order_as_written(tmp_path, monkeypatch, caps
             continue
         if words[0] == "export":
             name, _, value = words[1].partition("=")
-            monkeypatch.setenv(name, value)
+            monkeypatch.setenv(name, f"smtp://127.0.0.1:{inbox.smtp.port}" if name == "GOVCAL_SMTP_URL" else value)
             continue
         assert words[0] == "govcal", f"README.md:{line}: {command}"
         if words[1] in SERVES:
@@ -101,3 +102,8 @@ def test_the_readme_examples_run_in_order_as_written(tmp_path, monkeypatch, caps
         assert "Traceback" not in said.err, f"README.md:{line}"
         ran += 1
     assert ran >= 35
+    # Ann Clerk's digest went at 09:00 on Mon 2 Mar: the papers for the JCB's 17 Mar meeting
+    # are due Mon 9 Mar, after her five working days; two of February's are still open
+    assert [m["Subject"] for m in inbox.messages] == [
+        "Your deadlines, Mon 02 Mar: nothing due by Fri 06 Mar, 2 overdue"
+    ]

@@ -20,12 +20,12 @@ import icalendar
 import pytest
 
 from calendars.feed import render
-from conftest import body, context, edit_meeting, free_port, keep
+from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.feeds import clerk_feed
 from govcal.operations import people
-from govcal.operations.reminders import send_due
+from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
 from rules.loader import load_rules
 from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, ReminderRow
@@ -219,7 +219,7 @@ WORKER = textwrap.dedent(
     import datetime as dt, json, sys
     from govcal.mail import Smtp
     from govcal.operations import Context
-    from govcal.operations.reminders import send_due
+    from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
     from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     ctx = Context.load(Settings(database_url=url))
@@ -320,7 +320,7 @@ KILLABLE = textwrap.dedent(
     import datetime as dt, sys
     from govcal.mail import Smtp
     from govcal.operations import Context
-    from govcal.operations.reminders import send_due
+    from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
     from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1:5]
     send_due(Context.load(Settings(database_url=url)), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
@@ -428,3 +428,82 @@ def test_a_dry_run_says_what_would_go_and_sends_and_marks_nothing(kept, inbox, d
     assert main(["reminders", "send", "--now", "2026-04-14 10:00", *db]) == 0  # and the real send does just that
     sent = {m["Subject"] for m in inbox.messages}
     assert would[1]["subject"] in sent and inbox.ids.count(f"<{PAPERS}#overdue@govcal>") == 1
+
+
+@pytest.fixture
+def clerk_of_two(database):
+    """Ann clerks the JCB and the PAB (2026-27 kept) and asks for a digest of 7 working days."""
+    ctx = context(load_rules(), database)
+    for body_id in ("worcestershire-jcb", "worcestershire-pab"):
+        people.add_member(ctx, body_id, "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=NOW)
+    keep(ctx, bodies=["worcestershire-jcb", "worcestershire-pab"])
+    set_digest(ctx, "Ann Clerk", 7, actor="Ann Clerk", now=NOW)
+    return ctx
+
+
+def digests(inbox) -> list:
+    return [m for m in inbox.messages if m["Message-ID"].startswith("<digest-")]
+
+
+def test_a_clerks_morning_digest_lists_every_body_once_a_working_day(clerk_of_two, inbox):
+    """Hand-checked: 7 working days from Tue 5 May 2026 are 5, 6, 7, 8, 11, 12 and 13 May
+    (Mon 4 May is the Early May bank holiday). Due in them: the JCB's papers for Tue 19 May
+    (Mon 11 May 17:00) and the PAB's minutes of 8 Apr, approved at its Wed 13 May meeting.
+    Overdue: the JCB's papers for Tue 21 Apr (Mon 13 Apr 17:00, 22 days before)."""
+    ctx = clerk_of_two
+    assert send_digests(ctx, london(2026, 5, 4, 8, 30), inbox.smtp, "a").sent == 0  # a bank holiday
+    assert send_digests(ctx, london(2026, 5, 5, 7, 59), inbox.smtp, "a").sent == 0  # not yet 08:00
+    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a").sent == 1
+    assert send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "b").sent == 0  # another instance: once
+    assert send_digests(ctx, london(2026, 5, 5, 15, 0), inbox.smtp, "a").sent == 0
+    [mail] = digests(inbox)
+    assert mail["To"] == "ann@example.org" and mail["Date"] and mail["Message-ID"].endswith("-2026-05-05@govcal>")
+    assert mail["Subject"] == "Your deadlines, Tue 05 May: 2 due by Wed 13 May, 1 overdue"
+    text = mail.get_body(("plain",)).get_content().replace("\r\n", "\n")
+    assert text.splitlines()[:6] == [
+        "Deadlines of the 2 bodies you clerk, due in the next 7 working days (to Wednesday 13 May):",
+        "",
+        "Mon 11 May 17:00  Agenda and papers to members, Worcestershire Joint Commissioning Board"
+        " (for the meeting of Tue 19 May 14:00)",
+        "    worcestershire-jcb/2026-27/meeting-02/papers",
+        "Wed 13 May 10:00  Minutes submitted for approval, Worcestershire Partnership Advisory Body"
+        " (for the meeting of Wed 08 Apr 10:00)",
+        "    worcestershire-pab/2026-27/meeting-01/minutes-approved",
+    ]
+    assert "Overdue, not yet marked done:\nMon 13 Apr 17:00  Agenda and papers to members" in text
+    assert 'to stop it: govcal member digest "Ann Clerk" --off' in text
+    assert "Worcestershire Partnership Advisory Body" in mail.get_body(("html",)).get_content()
+    # done deadlines drop out; the next working day has its own digest
+    mark_done(ctx, PAPERS, actor="Ann Clerk", now=london(2026, 5, 5, 10, 0))
+    assert send_digests(ctx, london(2026, 5, 6, 8, 0), inbox.smtp, "a").sent == 1
+    assert digests(inbox)[-1]["Subject"] == "Your deadlines, Wed 06 May: 2 due by Thu 14 May"
+    # nothing due: no message (but the day is done); stopped: nothing at all
+    set_digest(ctx, "Ann Clerk", 1, actor="Ann Clerk", now=NOW)
+    quiet = send_digests(ctx, london(2026, 5, 7, 8, 0), inbox.smtp, "a")
+    assert (quiet.sent, quiet.empty) == (0, 1)
+    set_digest(ctx, "Ann Clerk", None, actor="Ann Clerk", now=NOW)
+    assert send_digests(ctx, london(2026, 5, 11, 8, 0), inbox.smtp, "a").sent == 0
+    assert len(digests(inbox)) == 2
+
+
+def test_a_digest_that_cannot_be_sent_is_tried_again_and_goes_once(clerk_of_two, inbox):
+    ctx = clerk_of_two
+    inbox.refuse = True
+    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a").failed == 1
+    inbox.refuse = False
+    assert send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "a").sent == 1
+    assert send_digests(ctx, london(2026, 5, 5, 8, 2), inbox.smtp, "a").sent == 0
+    assert len(digests(inbox)) == 1
+
+
+def test_asking_for_a_digest_from_the_cli_and_refusals(clerk_of_two, capsys, monkeypatch):
+    ctx = clerk_of_two
+    monkeypatch.setenv("GOVCAL_DATABASE_URL", ctx.settings.database_url)
+    assert main(["member", "digest", "Ann Clerk", "--days", "5"]) == 0
+    assert "a morning digest each working day at 08:00" in capsys.readouterr().out
+    assert main(["member", "digest", "Nobody", "--days", "5"]) == 2
+    assert "no one called 'Nobody'" in capsys.readouterr().err
+    assert main(["member", "digest", "Ann Clerk", "--days", "30"]) == 2
+    assert "1 to 20 working days, not 30" in capsys.readouterr().err
+    assert main(["member", "digest", "Ann Clerk", "--off"]) == 0
+    assert ctx.store.subscribers(dt.date(2026, 5, 5)) == []

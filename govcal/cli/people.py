@@ -1,4 +1,4 @@
-"""Commands about people: member add/remove/list, attendance record/quorum/report."""
+"""Commands about people: member add/remove/list/digest, attendance record/quorum/report."""
 
 from __future__ import annotations
 
@@ -7,9 +7,19 @@ import json
 
 from rich.table import Table
 
-from govcal.cli.common import FAILED, OK, Commands, console, context, date_arg, with_database, with_rules
+from govcal.cli.common import (
+    FAILED,
+    OK,
+    Commands,
+    console,
+    context,
+    date_arg,
+    how_many,
+    with_database,
+    with_rules,
+)
 from govcal.clock import utc_now
-from govcal.operations import people
+from govcal.operations import people, reminders
 from govcal.operations.people import ROLES, Quorum
 from scheduler.attendance import Presence
 
@@ -46,6 +56,19 @@ def cmd_member_list(args: argparse.Namespace) -> int:
     for m in roll:
         table.add_row(m.name, ", ".join(sorted(m.roles)), m.organisation, m.email)
     console().print(table)
+    return OK
+
+
+def cmd_member_digest(args: argparse.Namespace) -> int:
+    days = None if args.off else args.days
+    reminders.set_digest(context(args), args.name, days, actor=args.by, now=utc_now())
+    if days is None:
+        print(f"{args.name}: no morning digest")
+    else:
+        print(
+            f"{args.name}: a morning digest each working day at 08:00 of the deadlines of the bodies they clerk,"
+            f" due in the next {days} working days (sent with reminders: `govcal serve` or `govcal reminders send`)"
+        )
     return OK
 
 
@@ -117,6 +140,14 @@ def register(commands: Commands) -> None:
     member_list.add_argument("body")
     member_list.add_argument("--json", action="store_true")
     member_list.set_defaults(run=cmd_member_list)
+    member_digest = with_database(
+        member_commands.add_parser("digest", help="a clerk's morning digest: one e-mail of the next days' deadlines")
+    )
+    member_digest.add_argument("name")
+    how_long = member_digest.add_mutually_exclusive_group(required=True)
+    how_long.add_argument("--days", type=how_many, help="working days ahead it covers (1 to 20; 5 is a week)")
+    how_long.add_argument("--off", action="store_true", help="stop it")
+    member_digest.set_defaults(run=cmd_member_digest)
 
     attendance = commands.add_parser("attendance", help="who came: record it, check quorum, report the year")
     attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")

@@ -32,18 +32,22 @@ def cmd_reminders(args: argparse.Namespace) -> int:
     if args.reminders_action == "send" and args.dry_run:
         return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now()), args.json)
     if args.reminders_action == "send":
-        result = reminders.send_due(ctx, args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}")
+        now, server, worker = args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}"
+        result = reminders.send_due(ctx, now, server, worker)
         print(
             f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
+        digests = reminders.send_digests(ctx, now, server, worker)
+        if digests.sent or digests.empty or digests.failed:
+            print(f"morning digests: {digests.sent} sent, {digests.empty} with nothing due, {digests.failed} to retry")
         for body_id, count in sorted(result.no_recipient.items()):
             print(
                 f"warning: {count} reminders of {body_id} had no one to go to; add a clerk with an address:"
                 f" govcal member add {body_id} NAME --role clerk --email ADDRESS",
                 file=sys.stderr,
             )
-        return OK if not result.retrying else FAILED
+        return OK if not (result.retrying or digests.failed) else FAILED
     rows = reminders.outbox(ctx)
     if args.json:
         print(json.dumps(rows, indent=2))

@@ -5,6 +5,10 @@
 marks it sent. A reminder whose time passed while govcal was down goes out late, once,
 marked late; if its deadline has passed too, the overdue notice goes instead. A failed
 send is retried with back-off and reported, never dropped.
+
+`send_digests(now)` sends each clerk who asked for one their morning digest, once a
+working day from 08:00: every open deadline of the bodies they clerk due in their
+next N working days, and those overdue (`scheduler.reminders.digest_window`).
 """
 
 from __future__ import annotations
@@ -15,16 +19,18 @@ import smtplib
 from dataclasses import dataclass, field
 from typing import Any
 
-from govcal.mail import Reminder, Smtp, reminder_message
+from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, reminder_message
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.occurrences import Status
-from scheduler.reminders import Kind, is_late, unsent
+from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
+from scheduler.store.digests import Subscriber
 from scheduler.store.outbox import Claimed
 from scheduler.store.tables import DeadlineRow, ReminderRow
+from scheduler.workdays import LONDON, working_calendar
 
 
 @dataclass
@@ -243,3 +249,93 @@ def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, d
         raise RuleError(f"no deadline '{deadline_id}' in the store")
     action = "deadline:done" if done else "deadline:undo"
     return ctx.store.mark_done(ctx.body(row.body_id), deadline_id, done, Audit(now, actor, action, deadline_id))
+
+
+# -- morning digests ---------------------------------------------------------------
+
+MAX_DIGEST_DAYS = 20
+
+
+@dataclass
+class DigestsSent:
+    """What one run of `send_digests` did: digests sent, empty (nothing to say), failed (tried again)."""
+
+    sent: int = 0
+    empty: int = 0
+    failed: int = 0
+
+
+def set_digest(ctx: Context, name: str, days: int | None, *, actor: str, now: dt.datetime) -> None:
+    """A clerk asks for a morning digest of `days` working days (1 to 20), or stops it (None)."""
+    if days is not None and not 1 <= days <= MAX_DIGEST_DAYS:
+        raise RuleError(f"a digest covers 1 to {MAX_DIGEST_DAYS} working days, not {days}")
+    detail = {"days": days} if days is not None else {}
+    ctx.store.set_digest(name, days, Audit(now, actor, "member:digest" if days else "member:no-digest", name, detail))
+
+
+def send_digests(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> DigestsSent:
+    """Send each subscribing clerk's digest for today, once, if it is time (see the module docstring)."""
+    result = DigestsSent()
+    today = now.astimezone(LONDON).date()
+    for subscriber in ctx.store.subscribers(today):
+        digest = _digest(ctx, subscriber, now)
+        if digest is None or not ctx.store.claim_digest(subscriber.member_id, digest.day, worker, now):
+            continue
+        listed = len(digest.due) + len(digest.overdue)
+        if not listed:
+            ctx.store.finish_digest(subscriber.member_id, digest.day, 0, None)
+            result.empty += 1
+            continue
+        try:
+            with contextlib.closing(smtp.connect()) as connection:
+                connection.send_message(digest_message(digest, subscriber.email, _sender(ctx, smtp), now))
+        except (OSError, smtplib.SMTPException):
+            ctx.store.release_digest(subscriber.member_id, digest.day)
+            result.failed += 1
+            continue
+        ctx.store.finish_digest(subscriber.member_id, digest.day, listed, now)
+        result.sent += 1
+    return result
+
+
+def _digest(ctx: Context, subscriber: Subscriber, now: dt.datetime) -> Digest | None:
+    """A clerk's digest at `now`, or None when none goes now (before 08:00, not a working day)."""
+    bodies = [ctx.rules.bodies[b] for b in subscriber.bodies if b in ctx.rules.bodies]
+    window = digest_window([working_calendar(b.nation, b.closures) for b in bodies], now, subscriber.days)
+    if window is None:
+        return None
+    due, overdue = _listed(ctx, [b.id for b in bodies], window)
+    base = (ctx.settings.public_url or "").rstrip("/")
+    return Digest(
+        key=f"digest-{subscriber.member_id}-{window.day.isoformat()}",
+        clerk=subscriber.name,
+        day=window.day,
+        days=subscriber.days,
+        last=window.last,
+        due=due,
+        overdue=overdue,
+        link=f"{base}/planner" if base else None,
+    )
+
+
+def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[list[DigestLine], list[DigestLine]]:
+    """The open deadlines of these bodies in the window: those due, and those overdue."""
+    due: list[DigestLine] = []
+    overdue: list[DigestLine] = []
+    meetings = {m.id: m for m in ctx.store.meetings() if m.body_id in body_ids}
+    for row in ctx.store.deadlines(body_ids):
+        if row.done_at is not None or row.status == Status.CANCELLED:
+            continue
+        when = stored_instant(row.due)
+        if not (window.due(when) or window.overdue(when)):
+            continue
+        meeting = meetings.get(row.meeting_id or "")
+        line = DigestLine(
+            due=when,
+            deadline_id=row.id,
+            deadline_name=row.name,
+            body_name=ctx.rules.bodies[row.body_id].name,
+            meeting_start=stored_instant(meeting.start) if meeting is not None else None,
+        )
+        (due if window.due(when) else overdue).append(line)
+    return sorted(due, key=lambda d: d.due), sorted(overdue, key=lambda d: d.due)

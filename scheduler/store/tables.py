@@ -47,6 +47,7 @@ class MemberRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), default="")
+    digest_days: Mapped[int | None] = mapped_column(Integer)  # a morning digest of N working days, if asked for
 
 
 class MembershipRow(Base):
@@ -181,3 +182,16 @@ class AccessTokenRow(Base):
     digest: Mapped[str] = mapped_column(String(64), unique=True)
     created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class DigestRow(Base):
+    """A clerk's morning digest for one day: claimed by one worker, then sent (or empty), once."""
+
+    __tablename__ = "digest"
+    member_id: Mapped[int] = mapped_column(ForeignKey("member.id"), primary_key=True)
+    day: Mapped[dt.date] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(12))  # sending, sent, empty
+    claimed_by: Mapped[str] = mapped_column(String(100))
+    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    deadlines: Mapped[int] = mapped_column(Integer, default=0)

@@ -1,0 +1,102 @@
+"""Clerks' morning digests: who asked for one, and each day's, claimed and sent once.
+
+A clerk asks for a digest of N working days (`member.digest_days`). Each working
+morning a worker claims the clerk's digest for the day by inserting its `digest` row
+(one row per member and day: a second worker's insert fails, so it sends nothing),
+sends it and marks it sent; if sending fails the claim is released, to be tried again
+at the next tick. A claim left by a worker that died mid-send is taken over after a lease.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import NamedTuple
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.exc import IntegrityError
+
+from rules.errors import NotFound
+from scheduler.attendance import Role
+from scheduler.store.audit import Audit
+from scheduler.store.database import Database
+from scheduler.store.tables import DigestRow, MemberRow, MembershipRow
+
+DIGEST_LEASE = dt.timedelta(minutes=10)
+
+
+class Subscriber(NamedTuple):
+    """A clerk who asked for a digest: their address, how many working days, the bodies they clerk."""
+
+    member_id: int
+    name: str
+    email: str
+    days: int
+    bodies: tuple[str, ...]
+
+
+class DigestStore(Database):
+    """Digest subscriptions and the daily claims that send each digest once."""
+
+    def set_digest(self, name: str, days: int | None, audit: Audit) -> None:
+        """Ask for a digest of `days` working days for `name`, or stop it (None)."""
+        with self.session() as session, session.begin():
+            member = session.scalar(select(MemberRow).where(MemberRow.name == name))
+            if member is None:
+                raise NotFound(f"no one called '{name}'; add them to a body with `govcal member add`")
+            member.digest_days = days
+            session.add(audit.row())
+
+    def subscribers(self, day: dt.date) -> list[Subscriber]:
+        """The clerks with an address who asked for a digest and have none claimed for `day`."""
+        with self.session() as session:
+            claimed = select(DigestRow.member_id).where(DigestRow.day == day)
+            rows = session.execute(
+                select(MemberRow.id, MemberRow.name, MemberRow.email, MemberRow.digest_days, MembershipRow.body_id)
+                .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+                .where(
+                    MemberRow.digest_days.is_not(None),
+                    MemberRow.email != "",
+                    MembershipRow.role == Role.CLERK,
+                    MemberRow.id.not_in(claimed),
+                )
+                .order_by(MemberRow.name, MembershipRow.body_id)
+            ).all()
+        found: dict[int, Subscriber] = {}
+        for member_id, name, email, days, body_id in rows:
+            held = found.get(member_id)
+            bodies = (*held.bodies, body_id) if held else (body_id,)
+            found[member_id] = Subscriber(member_id, name, email, days or 0, bodies)  # days: not None, by the query
+        return list(found.values())
+
+    def claim_digest(self, member_id: int, day: dt.date, worker: str, now: dt.datetime) -> bool:
+        """Claim a clerk's digest for `day`: True for the one worker that may send it."""
+        try:
+            with self.session() as session, session.begin():
+                session.add(
+                    DigestRow(member_id=member_id, day=day, status="sending", claimed_by=worker, claimed_at=now)
+                )
+            return True
+        except IntegrityError:
+            with self.session() as session, session.begin():
+                stale = update(DigestRow).where(
+                    DigestRow.member_id == member_id,
+                    DigestRow.day == day,
+                    DigestRow.status == "sending",
+                    DigestRow.claimed_at < now - DIGEST_LEASE,
+                )
+                taken = session.execute(stale.values(claimed_by=worker, claimed_at=now).returning(DigestRow.member_id))
+                return taken.first() is not None
+
+    def finish_digest(self, member_id: int, day: dt.date, deadlines: int, sent_at: dt.datetime | None) -> None:
+        """Mark a claimed digest sent (with how many deadlines it listed), or empty if `sent_at` is None."""
+        with self.session() as session, session.begin():
+            session.execute(
+                update(DigestRow)
+                .where(DigestRow.member_id == member_id, DigestRow.day == day)
+                .values(status="sent" if sent_at else "empty", sent_at=sent_at, deadlines=deadlines)
+            )
+
+    def release_digest(self, member_id: int, day: dt.date) -> None:
+        """Give up a claim whose send failed, so the next tick tries again."""
+        with self.session() as session, session.begin():
+            session.execute(delete(DigestRow).where(DigestRow.member_id == member_id, DigestRow.day == day))
