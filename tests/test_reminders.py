@@ -13,7 +13,9 @@ import os
 import subprocess
 import sys
 import textwrap
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import icalendar
@@ -24,10 +26,11 @@ from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.feeds import clerk_feed
-from govcal.operations import people
+from govcal.operations import Context, people
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
 from rules.loader import load_rules
-from scheduler.store.database import stored_instant
+from scheduler.store import Store
+from scheduler.store.database import engine_for, stored_instant
 from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
 
@@ -507,3 +510,19 @@ def test_asking_for_a_digest_from_the_cli_and_refusals(clerk_of_two, capsys, mon
     assert "1 to 20 working days, not 30" in capsys.readouterr().err
     assert main(["member", "digest", "Ann Clerk", "--off"]) == 0
     assert ctx.store.subscribers(dt.date(2026, 5, 5)) == []
+
+
+def test_instances_racing_for_one_digest_send_it_once(clerk_of_two, inbox):
+    """Six instances on one database, each its own engine, all ticking at 08:00 together."""
+    barrier = threading.Barrier(6, timeout=30)
+
+    def instance(n: int) -> int:
+        url = clerk_of_two.settings.database_url
+        ctx = Context(clerk_of_two.rules, clerk_of_two.settings, Store(engine_for(url)))  # migrated already
+        ctx.store.subscribers(dt.date(2026, 5, 5))  # connected before the race
+        barrier.wait()
+        return send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, f"instance-{n}").sent
+
+    with ThreadPoolExecutor(6) as pool:
+        sent = list(pool.map(instance, range(6)))
+    assert sorted(sent) == [0, 0, 0, 0, 0, 1] and len(digests(inbox)) == 1
