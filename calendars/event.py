@@ -12,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 from functools import lru_cache
 
-from icalendar import Alarm, Event
-
-from calendars.fold import to_ical
-from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, safe_link
+from calendars.fold import fold_text
+from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, safe_link, text
+from calendars.timezone import LONDON, TZID
 
 UID_DOMAIN = "govcal"
 
@@ -44,30 +43,64 @@ def uid_for(occurrence_id: str) -> str:
 
 @lru_cache(maxsize=200_000)
 def vevent(data: EventData) -> bytes:
-    """The VEVENT's RFC 5545 bytes, built once per version of the event."""
-    event = Event()
-    event.add("UID", uid_for(data.uid))
-    event.add("SEQUENCE", data.sequence)
-    event.add("DTSTAMP", data.last_modified.astimezone(dt.UTC))
-    event.add("LAST-MODIFIED", data.last_modified.astimezone(dt.UTC))
-    event.add("DTSTART", data.start)
-    if data.end is not None:
-        event.add("DTEND", data.end)
-    event.add("SUMMARY", clean(data.summary, SUMMARY_MAX))
-    if data.location:
-        event.add("LOCATION", clean(data.location, LOCATION_MAX))
+    """The VEVENT's RFC 5545 bytes, built once per version of the event.
+
+    Written from the plain values, property by property, in the order icalendar writes
+    them (its canonical order, then by name), with its TEXT escaping and the folding of
+    `calendars.fold`: the bytes equal icalendar's, a test checks, at a tenth of the cost
+    of building its objects. Only the lines that carry text can be long enough to fold.
+    """
+    stamp = utc_stamp(data.last_modified)
     link = safe_link(data.url)
     description = clean(data.description, DESCRIPTION_MAX - 300, multiline=True)
     if link:
         description += f"\n\nOn the year planner: {link}"  # clients ignore URL (decidim#11994)
-        event.add("URL", link)
-    event.add("DESCRIPTION", description)
-    event.add("STATUS", "CANCELLED" if data.cancelled else "CONFIRMED")
-    event.add("TRANSP", "TRANSPARENT" if data.end is None else "OPAQUE")
-    for moment in data.alarms if not data.cancelled else ():
-        alarm = Alarm()
-        alarm.add("ACTION", "DISPLAY")
-        alarm.add("DESCRIPTION", clean(f"{data.start:%a %d %b %H:%M}: {data.summary}", SUMMARY_MAX))
-        alarm.add("TRIGGER", moment.astimezone(dt.UTC), parameters={"VALUE": "DATE-TIME"})
-        event.add_component(alarm)
-    return to_ical(event)
+    lines = [
+        "BEGIN:VEVENT",
+        fold_text(f"SUMMARY:{text(clean(data.summary, SUMMARY_MAX))}"),
+        f"DTSTART;TZID={TZID}:{local_stamp(data.start)}",
+    ]
+    if data.end is not None:
+        lines.append(f"DTEND;TZID={TZID}:{local_stamp(data.end)}")
+    lines += [
+        f"DTSTAMP:{stamp}",
+        fold_text(f"UID:{text(uid_for(data.uid))}"),
+        f"SEQUENCE:{data.sequence}",
+        fold_text(f"DESCRIPTION:{text(description)}"),
+        f"LAST-MODIFIED:{stamp}",
+    ]
+    if data.location:
+        lines.append(fold_text(f"LOCATION:{text(clean(data.location, LOCATION_MAX))}"))
+    lines.append("STATUS:CANCELLED" if data.cancelled else "STATUS:CONFIRMED")
+    lines.append("TRANSP:TRANSPARENT" if data.end is None else "TRANSP:OPAQUE")
+    if link:
+        lines.append(fold_text(f"URL:{link}"))
+    if data.alarms and not data.cancelled:
+        said = fold_text(f"DESCRIPTION:{text(clean(f'{data.start:%a %d %b %H:%M}: {data.summary}', SUMMARY_MAX))}")
+        for moment in data.alarms:
+            lines += [
+                "BEGIN:VALARM",
+                "ACTION:DISPLAY",
+                said,
+                f"TRIGGER;VALUE=DATE-TIME:{utc_stamp(moment)}",
+                "END:VALARM",
+            ]
+    lines.append("END:VEVENT\r\n")
+    return "\r\n".join(lines).encode()
+
+
+def local_stamp(moment: dt.datetime) -> str:
+    """A DATE-TIME in Europe/London's local time, for a TZID=Europe/London property."""
+    if moment.tzinfo is not LONDON:
+        moment = moment.astimezone(LONDON)
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
+    )
+
+
+def utc_stamp(moment: dt.datetime) -> str:
+    """A DATE-TIME in UTC ("Z" form)."""
+    moment = moment.astimezone(dt.UTC)
+    return (
+        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
+    )

@@ -10,11 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from icalendar import Calendar
-from icalendar.prop import vDuration
-
 from calendars.event import EventData, vevent
-from calendars.fold import to_ical
+from calendars.fold import fold
 from calendars.text import SUMMARY_MAX, clean
 from calendars.timezone import TZID, london
 
@@ -38,18 +35,36 @@ class Feed:
 
 
 def _header(feed: Feed) -> bytes:
-    calendar = Calendar()
-    calendar.add("PRODID", PRODID)
-    calendar.add("VERSION", "2.0")
-    calendar.add("CALSCALE", "GREGORIAN")
-    calendar.add("X-WR-CALNAME", clean(feed.name, SUMMARY_MAX))
-    calendar.add("X-WR-TIMEZONE", TZID)
+    """VCALENDAR's opening lines, in the order icalendar writes them (its canonical order,
+    then by name) and escaped as it escapes them (X-WR- names not at all): a test checks."""
+    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     if feed.description:
-        calendar.add("X-WR-CALDESC", clean(feed.description, 1000))
-    calendar.add("REFRESH-INTERVAL", feed.refresh, parameters={"VALUE": "DURATION"})
-    calendar.add("X-PUBLISHED-TTL", vDuration(feed.refresh))  # an X- name: say its type
-    body = to_ical(calendar)
-    return body[: body.rindex(b"END:VCALENDAR")]
+        lines.append(f"X-WR-CALDESC:{clean(feed.description, 1000)}")
+    refresh = duration(feed.refresh)
+    lines += [
+        f"X-WR-CALNAME:{clean(feed.name, SUMMARY_MAX)}",
+        f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
+        f"X-PUBLISHED-TTL:{refresh}",  # an X- name: clients read it as a DURATION
+        f"X-WR-TIMEZONE:{TZID}",
+    ]
+    return b"".join(fold(line) + b"\r\n" for line in lines)
+
+
+def duration(span: dt.timedelta) -> str:
+    """An RFC 5545 DURATION as icalendar writes it: "PT1H", "P1D", "P1DT2H0M5S"."""
+    if span < dt.timedelta(0):
+        return "-" + duration(-span)
+    hours, rest = divmod(span.seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    days = f"{span.days}D" if span.days or not span.seconds else ""
+    if not span.seconds:
+        return f"P{days}"
+    clock = f"{hours}H" if hours else ""
+    if minutes or (hours and seconds):
+        clock += f"{minutes}M"
+    if seconds:
+        clock += f"{seconds}S"
+    return f"P{days}T{clock}"
 
 
 def render(feed: Feed) -> bytes:

@@ -2,7 +2,7 @@
 
 Every piece of text that came from a person (a body's name, a location, an
 explanation quoting a clause) passes through here before it reaches a feed, so no
-caller can forget. RFC 5545 escaping and line folding are icalendar's, on output.
+caller can forget. `text` is RFC 5545's TEXT escaping, as icalendar does it.
 """
 
 from __future__ import annotations
@@ -47,3 +47,17 @@ def safe_link(url: str | None) -> str | None:
     if parts.scheme.lower() == "mailto" and "@" not in parts.path:
         return None
     return url
+
+
+def text(value: str) -> str:
+    """A TEXT value escaped as icalendar escapes it (RFC 5545 3.3.11), in its order:
+    backslash, semicolon, comma, then line breaks as \\n (a literal "\\N" is a line break)."""
+    return (
+        value.replace("\\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", "\\;")
+        .replace(",", "\\,")
+        .replace("\r\n", "\\n")
+        .replace("\n", "\\n")
+        .replace("\r", "\\n")
+    )

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import cache
+from zoneinfo import ZoneInfo
 
 from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
 TZID = "Europe/London"
+LONDON = ZoneInfo(TZID)
 
 
 @cache

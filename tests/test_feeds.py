@@ -17,14 +17,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Event
 
-from calendars.event import EventData
+from calendars.event import EventData, vevent
 from calendars.feed import Feed, render
-from calendars.fold import to_ical
+from calendars.fold import fold
 from calendars.text import clean, safe_link
 from conftest import context, edit_meeting, keep
 from govcal.clock import utc_now
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed
 from govcal.operations import people
+from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
 from scheduler.workdays import LONDON
 
@@ -219,4 +220,49 @@ def test_bulk_folding_gives_icalendars_own_octets(summary, description, location
     event.add("SUMMARY", summary)
     event.add("DESCRIPTION", description)
     event.add("LOCATION", location, parameters={"ALTREP": "https://example.org/" + "r" * 90})
-    assert to_ical(event) == event.to_ical()
+    ours = b"".join(fold(line) + b"\r\n" for line in event.content_lines() if line)
+    assert ours == event.to_ical()
+
+
+MOMENTS = st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2059, 12, 31), timezones=st.just(LONDON))
+EVENTS = st.builds(
+    EventData,
+    uid=st.text(st.characters(blacklist_categories=("Cs", "Cc")) | st.sampled_from("\\;,/"), min_size=1, max_size=120),
+    sequence=st.integers(0, 10_000),
+    start=MOMENTS,
+    end=st.none() | MOMENTS,
+    summary=TEXT,
+    location=TEXT,
+    description=TEXT,
+    cancelled=st.booleans(),
+    last_modified=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2059, 12, 31), timezones=st.just(dt.UTC)),
+    url=st.none() | st.sampled_from(["https://govcal.example/planner#a,b;c", "javascript:x", "mailto:a@b.c"]),
+    alarms=st.lists(MOMENTS, max_size=3).map(tuple),
+)
+
+
+@settings(max_examples=500, deadline=None)
+@given(EVENTS)
+def test_an_event_written_from_plain_values_is_icalendars_octets(data):
+    """The fast renderer against the reference: icalendar's objects, written by icalendar."""
+    assert vevent(data) == reference_vevent(data)
+
+
+@settings(max_examples=200, deadline=None)
+@given(TEXT, TEXT, st.timedeltas(dt.timedelta(0), dt.timedelta(days=3)))
+def test_a_feed_header_written_from_plain_values_is_icalendars_octets(name, description, refresh):
+    feed = Feed(name, (), description, refresh)
+    assert render(feed) == reference_render(feed)
+
+
+def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):
+    """Public, body, member and clerk feeds of the seed bodies (private ones, alarms, links)."""
+    ctx = kept
+    now = utc_now()
+    feeds = [all_feed(ctx.store, ctx.rules, now, "https://govcal.example")]
+    feeds += [feed for b in ctx.rules if (feed := body_feed(ctx.store, ctx.rules, b.id, now)) is not None]
+    feeds += [member_feed(ctx.store, ctx.rules, "Cllr Ali", now, "https://govcal.example")]
+    feeds += [clerk_feed(ctx.store, ctx.rules, "Ann Clerk", now, "https://govcal.example")]
+    assert sum(len(f.events) for f in feeds) > 150 and any(e.alarms for e in feeds[-1].events)
+    for feed in feeds:
+        assert render(feed) == reference_render(feed), feed.name
