@@ -296,7 +296,7 @@ def main() -> None:
     plans = Planner(rules, term_calendars(rules)).plan([YEAR])
     folder = Path(tempfile.mkdtemp(prefix="govcal-uk-"))
     try:
-        sqlite_rate, replan = store_and_publish(rules, plans, folder)
+        sqlite_rate, replan, exported = store_and_publish(rules, plans, folder)
     finally:
         shutil.rmtree(folder)
     print("goals:")
@@ -310,14 +310,15 @@ def main() -> None:
         ("peak memory < 2 GB (five cycle years)", f"{max(peaks.values()):,.0f} MiB", max(peaks.values()) < 2048),
         ("re-planning one body < 50 ms", f"{replan * 1000:.0f} ms", replan < 0.05),
         ("SQLite bulk write >= 100,000 rows/s", f"{sqlite_rate:,.0f} rows/s", sqlite_rate >= 100_000),
+        ("export every public feed < 5 s", f"{exported:.1f} s", exported < 5),
     ]
     for goal, figure, met in goals:
         print(f"  {goal}: {figure} {'met' if met else 'MISSED'}")
     print(f"whole run: {time.perf_counter() - began:.0f} s")
 
 
-def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float, float]:
-    """Write, re-plan and export, printing each figure; SQLite's rows/s and the re-plan's seconds."""
+def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float, float, float]:
+    """Write, re-plan and export, printing each figure; SQLite's rows/s, the re-plan's and the export's seconds."""
     sqlite_url = f"sqlite:///{folder}/govcal.db"
     print(f"writing one cycle year ({count(plans):,} occurrences) to a new database, every table's rows counted:")
     # Best of two fresh databases; the second is the one the re-plan and the export use.
@@ -350,7 +351,7 @@ def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float,
         f"export every public feed: {len(written):,} feeds, {size / 2**20:,.0f} MiB in {seconds:.1f} s, "
         f"{len(written) / seconds:,.0f} feeds/s"
     )
-    return sqlite_rate, replan
+    return sqlite_rate, replan, seconds
 
 
 if __name__ == "__main__":

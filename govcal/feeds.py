@@ -22,12 +22,13 @@ from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
 from scheduler.store import Store
 from scheduler.store.database import stored_instant
+from scheduler.store.plans import FeedDeadline, FeedMeeting
 from scheduler.store.tables import DeadlineRow, MeetingRow
 
 KEEP_CANCELLED = dt.timedelta(days=366)
 
 
-def _meeting_event(row: MeetingRow, deadlines: list[DeadlineRow], base_url: str | None) -> EventData:
+def _meeting_event(row: FeedMeeting, deadlines: list[FeedDeadline], base_url: str | None) -> EventData:
     """A meeting as a member reads it: where, what is due for it, what changed; no rules."""
     lines = []
     if row.status == Status.CANCELLED:
@@ -96,12 +97,11 @@ def _meeting_events(
     store: Store, body_ids: Collection[str], now: dt.datetime, base_url: str | None
 ) -> dict[str, list[EventData]]:
     """The events of these bodies' kept meetings, by body, from one read."""
-    rows = store.meetings(body_ids)
+    rows = store.feed_meetings(body_ids)
     rows = [m for m in rows if m.status != Status.CANCELLED or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
-    by_meeting: dict[str, list[DeadlineRow]] = defaultdict(list)
-    for deadline in store.deadlines(body_ids):
-        if deadline.meeting_id and deadline.status != Status.CANCELLED:
-            by_meeting[deadline.meeting_id].append(deadline)
+    by_meeting: dict[str, list[FeedDeadline]] = defaultdict(list)
+    for deadline in store.feed_deadlines(body_ids):
+        by_meeting[deadline.meeting_id].append(deadline)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
         events[m.body_id].append(_meeting_event(m, sorted(by_meeting[m.id], key=lambda d: d.due), base_url))

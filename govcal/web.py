@@ -18,8 +18,6 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import hashlib
-import logging
-import re
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Sequence
@@ -47,25 +45,12 @@ from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
 T = TypeVar("T")
 ICS = "text/calendar; charset=utf-8"
 NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
-_TOKEN_IN_PATH = re.compile(r"(/(?:feeds|planner)/private/)[^/\s.?\"]+")
 STATIC = Path(__file__).parent / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 # A page's own files only: no inline script or style, no other origin, no framing.
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
 )
-
-
-class RedactTokens(logging.Filter):
-    """Keep private feed tokens out of access logs (uvicorn logs the request path)."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        if isinstance(record.args, tuple):
-            record.args = tuple(
-                _TOKEN_IN_PATH.sub(r"\1[redacted]", a) if isinstance(a, str) else a for a in record.args
-            )
-        record.msg = _TOKEN_IN_PATH.sub(r"\1[redacted]", str(record.msg))
-        return True
 
 
 @dataclass(frozen=True)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import io
 import os
 import re
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from conftest import context, edit_meeting, free_port, keep
+from govcal.access_log import AccessLog
 from govcal.api import create_app
 from govcal.clock import utc_now
 from govcal.operations import access, people
@@ -161,3 +163,24 @@ def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
     text = log.read_text()
     assert "/feeds/private/[redacted]" in text
     assert token not in text
+
+
+def test_the_access_log_writes_a_line_per_request_in_batches_with_tokens_redacted(served):
+    client, ctx = served
+    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
+    log = io.StringIO()
+    app = AccessLog(client.app, log, every=0.05, batch=1000)
+    with TestClient(app, base_url="http://127.0.0.1") as logged:
+        assert logged.get(f"/feeds/private/{token}.ics").status_code == 200
+        etag = logged.get("/feeds/all.ics").headers["etag"]
+        assert logged.get("/feeds/all.ics", headers={"If-None-Match": etag}).status_code == 304
+        assert logged.get("/planner/private/not-a-token?start=2026-04").status_code == 404
+        assert log.getvalue() == ""  # waiting for its batch...
+        time.sleep(0.3)
+        logged.get("/feeds/all.ics")  # ...written within `every` of its first line
+        assert log.getvalue().count("\n") >= 4
+    lines = log.getvalue().splitlines()  # the last written as the server stopped
+    assert len(lines) == 5 and token not in log.getvalue()
+    assert re.fullmatch(r'\S+Z testclient "GET /feeds/private/\[redacted\]\.ics HTTP/1\.1" 200 \d{3,}', lines[0])
+    assert lines[2].endswith('"GET /feeds/all.ics HTTP/1.1" 304 0')
+    assert '"GET /planner/private/[redacted]?start=2026-04 HTTP/1.1" 404' in lines[3]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import logging
 import os
 import socket
 import sys
@@ -24,8 +23,9 @@ DEFAULT_BASE = "http://127.0.0.1:8000"  # `govcal serve` with no options
 def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # the server is needed only here
 
+    from govcal.access_log import AccessLog
     from govcal.api import create_app
-    from govcal.web import RedactTokens, feed_server
+    from govcal.web import feed_server
 
     ctx = context(args)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
@@ -41,12 +41,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
         print(f"reminders: dispatching every minute as {worker}", file=sys.stderr)
     else:
         print(f"reminders: not sending (set {SMTP_VARIABLE} to send them)", file=sys.stderr)
-    logging.getLogger("uvicorn.access").addFilter(RedactTokens())
     for line in addresses(ctx.settings.public_url or f"http://{_shown(args.host)}:{args.port}"):
         print(line, file=sys.stderr)
     print(f"answering the hosts {', '.join(hosts)} (--allowed-host adds one)", file=sys.stderr)
     try:
-        uvicorn.run(server, host=args.host, port=args.port, log_level="info", access_log=not args.no_access_log)
+        app = server if args.no_access_log else AccessLog(server)  # ours: batched, tokens redacted
+        uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)
     finally:
         if clock is not None:
             clock.shutdown(wait=False)

@@ -14,7 +14,7 @@ from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, S
 from contextlib import contextmanager
 from dataclasses import dataclass
 from operator import attrgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -25,7 +25,7 @@ from scheduler.occurrences import BodyPlan, Explanation, Meeting, Status, cycle_
 from scheduler.overlay import KeptMeeting
 from scheduler.store.audit import Audit, history
 from scheduler.store.bodies import record_bodies
-from scheduler.store.bulk import insert_many, select_in
+from scheduler.store.bulk import IN_CHUNK, insert_many, select_in
 from scheduler.store.database import UTC, Database, stored_instant
 from scheduler.store.outbox import DeadlineState, kept_reminders, sync_reminders
 from scheduler.store.replan import (
@@ -58,6 +58,37 @@ def as_meeting(row: MeetingRow, body: Body) -> Meeting:
         status=Status(row.status),
         tags=tuple(row.tags or ()),
     )
+
+
+class FeedMeeting(NamedTuple):
+    """A kept meeting as a feed reads it."""
+
+    id: str
+    body_id: str
+    status: str
+    date: dt.date
+    planned_date: dt.date | None
+    start: dt.datetime
+    end: dt.datetime
+    title: str
+    location: str
+    explanation: str
+    sequence: int
+    updated_at: dt.datetime
+
+
+FEED_MEETING = [getattr(MeetingRow, name) for name in FeedMeeting._fields]
+
+
+class FeedDeadline(NamedTuple):
+    """What is due for a meeting, as its feed event lists it."""
+
+    meeting_id: str
+    name: str
+    due: dt.datetime
+
+
+FEED_DEADLINE = [DeadlineRow.meeting_id, DeadlineRow.name, DeadlineRow.due, DeadlineRow.status]
 
 
 @dataclass(frozen=True)
@@ -250,6 +281,28 @@ class PlanStore(Database):
     def deadlines(self, body_ids: Collection[str] | None = None) -> list[DeadlineRow]:
         """Kept deadlines of the given bodies (None: of every body), in date order."""
         return self._of_bodies(DeadlineRow, body_ids)
+
+    def feed_meetings(self, body_ids: Collection[str]) -> list[FeedMeeting]:
+        """The columns of these bodies' kept meetings that feeds read, as plain tuples."""
+        return [FeedMeeting(*row) for row in self._columns(FEED_MEETING, MeetingRow.body_id, body_ids)]
+
+    def feed_deadlines(self, body_ids: Collection[str]) -> list[FeedDeadline]:
+        """What is due for each of these bodies' kept meetings (cancelled deadlines left out), as plain tuples."""
+        return [
+            FeedDeadline(meeting_id, name, due)
+            for meeting_id, name, due, status in self._columns(FEED_DEADLINE, DeadlineRow.body_id, body_ids)
+            if meeting_id and status != Status.CANCELLED
+        ]
+
+    def _columns(self, columns: Sequence[Any], body_column: Any, body_ids: Collection[str]) -> list[Any]:
+        """Some columns of a table's rows for some bodies, without ORM objects: for many bodies
+        one pass over the table, filtered here, beats a query per chunk of ids."""
+        wanted = set(body_ids)
+        query = select(*columns, body_column)
+        with self.session() as session:
+            if len(wanted) > IN_CHUNK:
+                return [row[:-1] for row in session.execute(query) if row[-1] in wanted]
+            return [row[:-1] for row in session.execute(query.where(body_column.in_(sorted(wanted))))]
 
     def _of_bodies(self, table: type[Row], body_ids: Collection[str] | None) -> list[Row]:
         """A table's rows for some bodies (None: all), by date then id."""
