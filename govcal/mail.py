@@ -10,13 +10,15 @@ deadline of the bodies they clerk due in the next few working days, and those ov
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
+import hashlib
 import re
 import smtplib
 import ssl
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import format_datetime
+from email.header import Header
+from email.utils import format_datetime, formataddr, parseaddr
 from html import escape
 from urllib.parse import unquote, urlsplit
 
@@ -173,29 +175,71 @@ class Digest:
         return lines
 
 
-def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> EmailMessage:
+@dataclass(frozen=True)
+class Outgoing:
+    """A message ready for SMTP: the envelope sender, the recipients and the RFC 5322 octets."""
+
+    sender: str
+    to: list[str]
+    data: bytes
+
+    def send(self, connection: smtplib.SMTP) -> None:
+        connection.sendmail(self.sender, self.to, self.data)
+
+
+def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
     """The e-mail for one reminder (or overdue notice): plain text, and the same as HTML."""
-    return _message(f"<{reminder.key}@govcal>", reminder.subject, reminder.paragraphs(), to, sender, now)
+    return message(f"<{reminder.key}@govcal>", reminder.subject, reminder.paragraphs(), to, sender, now)
 
 
-def digest_message(digest: Digest, to: str, sender: str, now: dt.datetime) -> EmailMessage:
+def digest_message(digest: Digest, to: str, sender: str, now: dt.datetime) -> Outgoing:
     """The e-mail for a clerk's morning digest: plain text, and the same as HTML."""
-    return _message(f"<{digest.key}@govcal>", digest.subject, digest.paragraphs(), [to], sender, now)
+    return message(f"<{digest.key}@govcal>", digest.subject, digest.paragraphs(), [to], sender, now)
 
 
-def _message(
+def message(
     message_id: str, subject: str, paragraphs: list[str], to: list[str], sender: str, now: dt.datetime
-) -> EmailMessage:
-    mail = EmailMessage()
-    mail["Message-ID"] = message_id
-    mail["Date"] = format_datetime(now.astimezone(LONDON))
-    mail["From"] = sender
-    mail["To"] = ", ".join(to)
-    mail["Subject"] = subject
-    mail.set_content("\n\n".join(paragraphs) + "\n")
+) -> Outgoing:
+    """A multipart/alternative message (text, then HTML), written directly.
+
+    Python's `EmailMessage` spent about a millisecond a message parsing its own headers,
+    the bound on a Monday morning's thousands of reminders; this writes the same message
+    (a test parses both and compares them) in a few tens of microseconds: headers
+    RFC 2047-encoded where they are not ASCII, each part base64 in UTF-8.
+    """
+    text = "\n\n".join(paragraphs) + "\n"
     html = "".join(f"<p>{_html(paragraph)}</p>" for paragraph in paragraphs)
-    mail.add_alternative(f"<!doctype html><html lang=en-GB><body>{html}</body></html>", subtype="html")
-    return mail
+    boundary = f"govcal-{hashlib.sha256(message_id.encode()).hexdigest()[:24]}"
+    name, address = parseaddr(sender)
+    lines = [
+        f"Message-ID: {message_id}",
+        f"Date: {format_datetime(now.astimezone(LONDON))}",
+        f"From: {formataddr((name, address), charset='utf-8')}",
+        f"To: {', '.join(to)}",
+        f"Subject: {_header(subject)}",
+        "MIME-Version: 1.0",
+        f'Content-Type: multipart/alternative; boundary="{boundary}"',
+        "",
+        f"--{boundary}",
+        _part("plain", text),
+        f"--{boundary}",
+        _part("html", f"<!doctype html><html lang=en-GB><body>{html}</body></html>\n"),
+        f"--{boundary}--",
+        "",
+    ]
+    return Outgoing(address, list(to), "\r\n".join(lines).encode("ascii"))
+
+
+def _header(value: str) -> str:
+    """A header value as it may be sent: as it is when plain ASCII, else RFC 2047 encoded words
+    (also when it holds "=?", which a reader would take for one); folded."""
+    plain = value.isascii() and "=?" not in value
+    return Header(value, "us-ascii" if plain else "utf-8", maxlinelen=76).encode(linesep="\r\n")
+
+
+def _part(subtype: str, content: str) -> str:
+    body = base64.encodebytes(content.encode()).decode("ascii").replace("\n", "\r\n").rstrip("\r\n")
+    return f'Content-Type: text/{subtype}; charset="utf-8"\r\nContent-Transfer-Encoding: base64\r\n\r\n{body}'
 
 
 def _html(text: str) -> str:

@@ -29,7 +29,7 @@ from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
 from scheduler.store.digests import Subscriber
 from scheduler.store.outbox import Claimed
-from scheduler.store.tables import DeadlineRow, ReminderRow
+from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
 from scheduler.workdays import LONDON, working_calendar
 
 
@@ -51,10 +51,11 @@ def send_due(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dispatc
     reminders due together go as one message; one SMTP connection serves the run."""
     result = Dispatched()
     connection: smtplib.SMTP | None = None
+    meetings: dict[str, MeetingRow | None] = {}
     try:
         while ids := ctx.store.claim(now, worker):
             for claimed in ctx.store.claimed(ids):
-                connection = _send(ctx, claimed, now, smtp, worker, connection, result)
+                connection = _send(ctx, claimed, now, smtp, worker, connection, result, meetings)
     finally:
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -111,8 +112,10 @@ def _send(
     worker: str,
     connection: smtplib.SMTP | None,
     result: Dispatched,
+    meetings: dict[str, MeetingRow | None],
 ) -> smtplib.SMTP | None:
-    """Decide, send and mark one deadline's claimed reminders; the SMTP connection to reuse."""
+    """Decide, send and mark one deadline's claimed reminders, marked as soon as the message
+    is accepted (so a crash repeats at most that one); the SMTP connection to reuse."""
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:
         store.finish([reminder.id], worker, status=decision)
@@ -126,22 +129,20 @@ def _send(
         result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return connection
     late = decided.late(now)
-    mail = reminder_message(_reminder(ctx, decided.latest, deadline, late), claimed.recipients, _sender(ctx, smtp), now)
+    said = _reminder(ctx, decided.latest, deadline, late, meetings)
+    mail = reminder_message(said, claimed.recipients, _sender(ctx, smtp), now)
     try:
         connection = connection or smtp.connect()
-        connection.send_message(mail)
+        mail.send(connection)
     except (OSError, smtplib.SMTPException) as error:
         store.retry(ids, worker, now, str(error))
         result.retrying += len(ids)
         return None  # a fresh connection next time
-    for reminder in decided.to_send:
-        store.finish(
-            [reminder.id],
-            worker,
-            status=ReminderStatus.SENT,
-            sent_at=now,
-            late=is_late(now, stored_instant(reminder.due_at)),
-        )
+    late_ones = [row.id for row in decided.to_send if is_late(now, stored_instant(row.due_at))]
+    on_time = [row.id for row in decided.to_send if row.id not in late_ones]
+    for marked, late_marked in ((on_time, False), (late_ones, True)):
+        if marked:
+            store.finish(marked, worker, status=ReminderStatus.SENT, sent_at=now, late=late_marked)
     result.sent += len(ids)
     result.messages += 1
     result.late += late
@@ -183,15 +184,22 @@ def dry_run(ctx: Context, now: dt.datetime) -> list[WouldSend]:
             continue
         late = decided.late(now)
         outcome = ("send late" if late else "send") if claimed.recipients else "no one to tell"
-        subject = _reminder(ctx, decided.latest, deadline, late).subject
+        subject = _reminder(ctx, decided.latest, deadline, late, {}).subject
         said.append(WouldSend(deadline.id, body, len(decided.to_send), outcome, claimed.recipients, subject))
     return said
 
 
-def _reminder(ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool) -> Reminder:
-    """What the e-mail says of a reminder: the deadline, its body, the meeting it is for."""
+def _reminder(
+    ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool, meetings: dict[str, MeetingRow | None]
+) -> Reminder:
+    """What the e-mail says of a reminder: the deadline, its body, the meeting it is for
+    (read once per run into `meetings`: many deadlines hang on one meeting)."""
     body = ctx.rules.bodies.get(deadline.body_id)
-    meeting = ctx.store.meeting(deadline.meeting_id) if deadline.meeting_id else None
+    meeting = None
+    if deadline.meeting_id:
+        if deadline.meeting_id not in meetings:
+            meetings[deadline.meeting_id] = ctx.store.meeting(deadline.meeting_id)
+        meeting = meetings[deadline.meeting_id]
     other = ctx.rules.bodies.get(meeting.body_id) if meeting is not None else None
     base = (ctx.settings.public_url or "").rstrip("/")
     public = meeting is not None and other is not None and other.meetings.public
@@ -288,7 +296,7 @@ def send_digests(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dig
             continue
         try:
             with contextlib.closing(smtp.connect()) as connection:
-                connection.send_message(digest_message(digest, subscriber.email, _sender(ctx, smtp), now))
+                digest_message(digest, subscriber.email, _sender(ctx, smtp), now).send(connection)
         except (OSError, smtplib.SMTPException):
             ctx.store.release_digest(subscriber.member_id, digest.day)
             result.failed += 1

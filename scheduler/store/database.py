@@ -28,7 +28,13 @@ UTC = dt.UTC
 
 
 def engine_for(url: str) -> Engine:
-    """An engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions."""
+    """An engine; SQLite gets foreign keys, WAL, a busy timeout and write-locking transactions.
+
+    In WAL mode SQLite's synchronous=NORMAL syncs at checkpoints, not at every commit: a
+    commit survives govcal crashing or being killed, and only a power cut or an operating
+    system crash can lose the last ones (SQLite's documentation recommends it with WAL).
+    Reminders are marked sent one message at a time, so a commit per message must be cheap.
+    """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
 
@@ -38,6 +44,7 @@ def engine_for(url: str) -> Engine:
             cursor = connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
             cursor.close()
 
         @event.listens_for(engine, "begin")

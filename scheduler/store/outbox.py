@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, or_, select, update
+from sqlalchemy import ColumnElement, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from rules.model import Body
@@ -150,12 +150,21 @@ class OutboxStore(Database):
             return _by_deadline(session, rows)
 
     def finish(self, reminder_ids: Iterable[int], worker: str, **values: object) -> None:
-        """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours."""
+        """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours.
+
+        On PostgreSQL the commit does not wait for the server's disk (synchronous_commit
+        off, for this transaction only): it survives govcal being killed; a crash of the
+        database server itself within a fraction of a second could forget the mark, and the
+        message would go again, once, with the same Message-ID.
+        """
         with self.session() as session, session.begin():
+            if self.engine.dialect.name == "postgresql":
+                session.execute(text("SET LOCAL synchronous_commit TO OFF"))
             session.execute(
                 update(ReminderRow)
                 .where(ReminderRow.id.in_(list(reminder_ids)), ReminderRow.claimed_by == worker)
                 .values(claimed_until=None, **values)
+                .execution_options(synchronize_session=False)
             )
 
     def retry(self, reminder_ids: Iterable[int], worker: str, now: dt.datetime, error: str) -> None:
@@ -185,14 +194,23 @@ def _due(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
 
 
 def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]:
-    """Reminders grouped by deadline, soonest first, each with its deadline and recipients."""
+    """Reminders grouped by deadline, soonest first, each with its deadline and recipients:
+    the deadlines read in one query, each body's recipients for a rule's roles once."""
     by_deadline: dict[str, list[ReminderRow]] = {}
     for row in rows:
         by_deadline.setdefault(row.deadline_id, []).append(row)
+    deadlines = {d.id: d for d in select_in(session, DeadlineRow, DeadlineRow.id, by_deadline)}
+    recipients: dict[tuple[str, tuple[str, ...]], list[str]] = {}
     found = []
     for deadline_id, grouped in by_deadline.items():
-        deadline = session.get(DeadlineRow, deadline_id)
-        to = _recipients(session, deadline) if deadline is not None else []
+        deadline = deadlines.get(deadline_id)
+        to: list[str] = []
+        if deadline is not None:
+            roles = recipient_roles(deadline.who or ())
+            key = (deadline.body_id, tuple(sorted(roles)))
+            if key not in recipients:
+                recipients[key] = _recipients(session, deadline.body_id, roles)
+            to = recipients[key]
         found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
     return found
 
@@ -202,15 +220,12 @@ def select_in_ids(session: Session, reminder_ids: Iterable[int]) -> list[Reminde
     return list(select_in(session, ReminderRow, ReminderRow.id, reminder_ids))
 
 
-def _recipients(session: Session, deadline: DeadlineRow) -> list[str]:
-    """The addresses of those the deadline's rule tells (see `scheduler.reminders.recipient_roles`)."""
+def _recipients(session: Session, body_id: str, roles: Iterable[str]) -> list[str]:
+    """The addresses of those on the body in these roles (a deadline's rule names them:
+    `scheduler.reminders.recipient_roles`)."""
     query = (
         select(MemberRow.email)
         .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-        .where(
-            MembershipRow.body_id == deadline.body_id,
-            MembershipRow.role.in_(recipient_roles(deadline.who or ())),
-            MemberRow.email != "",
-        )
+        .where(MembershipRow.body_id == body_id, MembershipRow.role.in_(list(roles)), MemberRow.email != "")
     )
     return sorted(set(session.scalars(query)))
