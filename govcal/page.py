@@ -9,9 +9,12 @@ a line on adding it to Google Calendar, Outlook and Apple Calendar. The page rea
 on a phone (the grid scrolls sideways) and prints on one A4 landscape page.
 
 The public page shows only the bodies that meet in public; an admin's private page
-link shows them all. This module lays the page out as plain values (`Row`s of cells of
-`Mark`s); the HTML is `templates/planner.html`, rendered by Jinja2 with autoescape on,
-so no text from a rule file or the store reaches the page unescaped, and its style is
+link shows them all. A page shows 50 bodies at a time, and a search narrows them (every
+word found in a body's id or name), so a country's 20,000 bodies are one search away.
+
+This module lays the page out as plain values (`Row`s of cells of `Mark`s); the HTML
+is `templates/planner.html`, rendered by Jinja2 with autoescape on, so no text from a
+rule file or the store reaches the page unescaped, and its style is
 `static/planner.css` (the page carries no inline style or script: its Content-Security-
 Policy allows only its own files).
 """
@@ -23,6 +26,7 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
 from jinja2 import Environment, PackageLoader, Template, select_autoescape
@@ -38,6 +42,7 @@ from scheduler.terms import Holiday, TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
 MONTHS_SHOWN = 12
+PAGE_SIZE = 50  # bodies a page
 
 # How a meeting that is not simply as the rules placed it is marked, and what the legend says.
 FLAGS = {
@@ -61,6 +66,40 @@ class Mark:
     def flag(self) -> tuple[str, str] | None:
         """The mark beside a moved, added or extraordinary meeting, and what it means."""
         return FLAGS.get(Status(self.status)) if self.kind == "meeting" and self.status else None
+
+
+@dataclass(frozen=True)
+class Selection:
+    """Which bodies a page shows: those matching a search (every word found in the body's id
+    or name, any case), a page of `size` at a time (None: all of them, for a static export)."""
+
+    query: str = ""
+    page: int = 1
+    size: int | None = PAGE_SIZE
+
+    def choose(self, rules: RuleSet, private: bool) -> tuple[list[Body], int]:
+        """This page's bodies (only public ones unless `private`), and how many match in all."""
+        words = self.query.lower().split()
+        matching = [
+            body
+            for body in rules
+            if (private or body.meetings.public) and all(w in f"{body.id} {body.name}".lower() for w in words)
+        ]
+        if self.size is None:
+            return matching, len(matching)
+        start = (self.page - 1) * self.size
+        return matching[start : start + self.size], len(matching)
+
+    def pages(self, total: int) -> int:
+        return 1 if self.size is None else max(1, -(-total // self.size))
+
+    def address(self, start: str, page: int = 1) -> str:
+        """The page's own address for another year or page, the search kept."""
+        asked = {"start": start} | ({"q": self.query} if self.query else {}) | ({"page": str(page)} if page > 1 else {})
+        return "?" + urlencode(asked)
+
+
+EVERY_PAGE = Selection()  # the first page of every body, no search
 
 
 @dataclass(frozen=True)
@@ -102,7 +141,7 @@ def _month(day: dt.date) -> str:
 
 
 def planner_html(
-    rules: RuleSet,
+    bodies: Sequence[Body],
     first_month: dt.date,
     meetings: Sequence[MeetingRow],
     deadlines: Sequence[DeadlineRow],
@@ -111,16 +150,20 @@ def planner_html(
     feed_base: str,
     *,
     private: bool = False,
-    link: Callable[[str], str | None] = lambda start: f"?start={start}",
+    selection: Selection = EVERY_PAGE,
+    total: int | None = None,
+    link: Callable[[str], str | None] | None = None,
 ) -> str:
-    """The page for twelve months from `first_month`; `feed_base` is the server's address.
+    """The page for twelve months from `first_month` for `bodies` (a `Selection`'s choice, of
+    `total` matching); `feed_base` is the server's address.
 
     Only the bodies that meet in public, and nothing of the others, unless `private` (an
     admin's page): their meetings, deadlines and findings are left out here, whatever the
     caller passed in. `link` gives the address of the page starting at a month ("2027-04"),
-    or None where there is none (a static export holds only some years).
+    or None where there is none (a static export holds only some years); by default the
+    server's, the search kept.
     """
-    shown = [body for body in rules if private or body.meetings.public]
+    shown = [body for body in bodies if private or body.meetings.public]
     ids = {body.id for body in shown}
     months = [first_month + relativedelta(months=i) for i in range(MONTHS_SHOWN)]
     last = months[-1] + relativedelta(months=1) - dt.timedelta(days=1)
@@ -139,6 +182,11 @@ def planner_html(
         ),
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
+    year_link = link or selection.address
+    total = len(shown) if total is None else total
+    pages = selection.pages(total)
+    start = f"{first_month:%Y-%m}"
+    first_shown = (selection.page - 1) * (selection.size or 0) + 1
     return _template().render(
         title=title,
         months=months,
@@ -147,8 +195,14 @@ def planner_html(
         static=f"{feed_base}/static",
         private=private,
         flags=FLAGS.values(),
-        earlier=_neighbour(first_month, -MONTHS_SHOWN, link),
-        later=_neighbour(first_month, MONTHS_SHOWN, link),
+        earlier=_neighbour(first_month, -MONTHS_SHOWN, year_link),
+        later=_neighbour(first_month, MONTHS_SHOWN, year_link),
+        searchable=selection.size is not None,
+        start=start,
+        query=selection.query,
+        counted=f"Bodies {first_shown:,} to {first_shown + len(shown) - 1:,} of {total:,}" if shown else "No bodies",
+        previous_page=selection.address(start, selection.page - 1) if selection.page > 1 else None,
+        next_page=selection.address(start, selection.page + 1) if selection.page < pages else None,
     )
 
 

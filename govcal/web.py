@@ -24,9 +24,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Annotated, Any, TypeVar
 
 from fastapi import FastAPI, Request, Response
+from fastapi import Query as FastAPIQuery
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
@@ -37,7 +38,7 @@ from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_fe
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import kept_findings
-from govcal.page import default_first_month, planner_html
+from govcal.page import EVERY_PAGE, Selection, default_first_month, planner_html
 from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
@@ -48,8 +49,11 @@ NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
 STATIC = Path(__file__).parent / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
 # A page's own files only: no inline script or style, no other origin, no framing.
+# The page's search and paging: bounded, so a request cannot make the page work unbounded.
+Query = Annotated[str, FastAPIQuery(max_length=200)]
+Page = Annotated[int, FastAPIQuery(alias="page", ge=1, le=100_000)]
 PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'"
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
 
 
@@ -224,15 +228,19 @@ def feed_server(
         status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
         return Response(body, status_code=status, headers=dict(headers))
 
-    def page(request: Request, start: str | None, private: bool) -> HTMLResponse:
+    def page(request: Request, start: str | None, private: bool, q: str, number: int) -> HTMLResponse:
         try:
             first = dt.date.fromisoformat(f"{start}-01") if start else default_first_month(dt.date.today())
         except ValueError:
             return HTMLResponse("start must look like 2026-04\n", status_code=400)
         if not FIRST_YEAR <= first.year < LAST_YEAR:
             return HTMLResponse(f"start must be between {FIRST_YEAR} and {LAST_YEAR - 1}\n", status_code=400)
+        selection = Selection(" ".join(q.split()), number)
         feed_base = (base_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
-        html = pages.get(f"{first}:{private}:{feed_base}", lambda: _page(ctx, first, feed_base, private))
+        key = f"{first}:{private}:{feed_base}:{selection.query}:{number}"
+        html = pages.get(key, lambda: _page(ctx, first, feed_base, private, selection=selection))
+        if html is None:
+            return HTMLResponse(f"no page {number} of bodies for that search\n", status_code=404)
         headers = {"Content-Security-Policy": PAGE_POLICY, "X-Content-Type-Options": "nosniff"}
         if private:
             headers |= {"Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"}
@@ -241,16 +249,19 @@ def feed_server(
         return HTMLResponse(html, headers=headers)
 
     @app.get("/planner", include_in_schema=False, response_class=HTMLResponse)
-    def planner_page(request: Request, start: str | None = None) -> HTMLResponse:
-        """The year planner of the public bodies; ?start=2026-04 picks the first month (default: this April's year)."""
-        return page(request, start, private=False)
+    def planner_page(request: Request, start: str | None = None, q: Query = "", page_number: Page = 1) -> HTMLResponse:
+        """The year planner of the public bodies; ?start=2026-04 picks the first month (default:
+        this April's year), ?q= searches bodies by id or name, ?page= pages through them."""
+        return page(request, start, False, q, page_number)
 
     @app.get("/planner/private/{token}", include_in_schema=False, response_class=HTMLResponse)
-    def private_planner_page(token: str, request: Request, start: str | None = None) -> Response:
+    def private_planner_page(
+        token: str, request: Request, start: str | None = None, q: Query = "", page_number: Page = 1
+    ) -> Response:
         """An admin's page link: the year planner with every body on it."""
         if admin_of_page(ctx, token) is None:
             return Response("no such page\n", status_code=404, media_type="text/plain")  # unknown and revoked alike
-        return page(request, start, private=True)
+        return page(request, start, True, q, page_number)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
@@ -264,18 +275,26 @@ def _page(
     first: dt.date,
     feed_base: str,
     private: bool,
-    link: Callable[[str], str | None] = lambda start: f"?start={start}",
-) -> str:
+    link: Callable[[str], str | None] | None = None,
+    selection: Selection = EVERY_PAGE,
+) -> str | None:
+    """The planner page for a selection of bodies, reading only theirs; None past the last page."""
+    bodies, total = selection.choose(ctx.rules, private)
+    if selection.page > selection.pages(total):
+        return None
+    ids = [body.id for body in bodies]
     store = ctx.store
     return planner_html(
-        ctx.rules,
+        bodies,
         first,
-        store.meetings(),
-        store.deadlines(list(ctx.rules.bodies)),
-        kept_findings(ctx),
+        store.meetings(ids),
+        store.deadlines(ids),
+        kept_findings(ctx, ids),
         ctx.planner.terms,
         feed_base,
         private=private,
+        selection=selection,
+        total=total,
         link=link,
     )
 
@@ -323,9 +342,8 @@ def _export_pages(ctx: Context, folder: Path, now: dt.datetime, base_url: str) -
     (folder / "static").mkdir(exist_ok=True)
     written = []
     for start in starts:
-        html = _page(
-            ctx, dt.date.fromisoformat(f"{start}-01"), base_url, False, lambda s: f"{s}.html" if s in starts else None
-        )
+        first, neighbours = dt.date.fromisoformat(f"{start}-01"), lambda s: f"{s}.html" if s in starts else None
+        html = _page(ctx, first, base_url, False, neighbours, Selection(size=None)) or ""  # every body, one page
         written.append(folder / "planner" / f"{start}.html")
         written[-1].write_text(html, encoding="utf-8")
         if start == f"{this_year:%Y-%m}":

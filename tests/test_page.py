@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import context, edit_meeting, free_port, keep
+from conftest import body, context, edit_meeting, free_port, keep
 from govcal.api import create_app
 from govcal.web import feed_server
 from rules.loader import load_rules
@@ -185,3 +185,29 @@ def test_a_page_of_english_bodies_shows_only_english_bank_holidays(database):
     ctx = context(load_rules([SEEDS]), database)
     html = TestClient(feed_server(create_app(ctx), ctx), base_url="http://127.0.0.1").get("/planner").text
     assert "Bank holidays (England and Wales)" in html and "Bank holidays (Scotland)" not in html
+
+
+def test_a_search_narrows_the_page_and_pages_go_fifty_bodies_at_a_time(database, write_rules):
+    boards = [body(id=f"board-{n:02d}", name=f"{'Leeds' if n % 2 else 'Suffolk'} board {n}") for n in range(1, 61)]
+    ctx = context(write_rules(*boards), database)
+    keep(ctx)
+    client = TestClient(feed_server(create_app(ctx), ctx), base_url="http://127.0.0.1")
+    first = client.get("/planner?start=2026-04").text
+    assert (
+        "Bodies 1 to 50 of 60" in first
+        and first.count("<th scope=row>Leeds board") + first.count("<th scope=row>Suffolk board") == 50
+    )
+    assert '<a rel=next href="?start=2026-04&amp;page=2">next page</a>' in first
+    second = client.get("/planner?start=2026-04&page=2").text
+    assert "Bodies 51 to 60 of 60" in second and "Suffolk board 60" in second and "board 50<" not in second
+    assert '<a rel=prev href="?start=2026-04">previous page</a>' in second
+    leeds = client.get("/planner", params={"start": "2026-04", "q": "  LEEDS   board "}).text
+    assert "Bodies 1 to 30 of 30 matching “LEEDS board”" in leeds and "Suffolk board" not in leeds
+    assert 'value="LEEDS board"' in leeds  # the search box keeps what was asked (any case matches)
+    assert '<a rel=next href="?start=2027-04&amp;q=LEEDS+board">' in leeds  # the next year keeps the search
+    one = client.get("/planner", params={"q": "board-07"}).text
+    assert "Bodies 1 to 1 of 1" in one and "Leeds board 7<" in one
+    assert "No bodies" in client.get("/planner", params={"q": "nowhere"}).text
+    assert client.get("/planner?page=3").status_code == 404  # two pages of sixty
+    assert client.get("/planner?page=0").status_code == 422
+    assert client.get("/planner", params={"q": "x" * 201}).status_code == 422

@@ -163,11 +163,15 @@ def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
     return ctx.checker.check_body(body, year, kept, {})
 
 
-def kept_findings(ctx: Context) -> list[Finding]:
-    """Every body's kept schedule checked, for the year planner page."""
+def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list[Finding]:
+    """The kept schedules of these bodies (None: every body) checked, for the year planner
+    page; the bodies they are planned from are read too, so each is checked as it stands."""
     rules = ctx.rules
-    kept = [as_meeting(row, rules[row.body_id]) for row in ctx.store.meetings() if row.body_id in rules.bodies]
-    return ctx.checker.check(kept)
+    wanted = set(rules.bodies) if body_ids is None else set(body_ids) & set(rules.bodies)
+    related = wanted | {relation.body for b in wanted for relation in rules[b].meetings.relations}
+    rows = ctx.store.meetings(None if body_ids is None else related)
+    kept = [as_meeting(row, rules[row.body_id]) for row in rows if row.body_id in rules.bodies]
+    return [finding for finding in ctx.checker.check(kept) if finding.body in wanted]
 
 
 # -- explaining ------------------------------------------------------------------------------
