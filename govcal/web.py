@@ -32,7 +32,7 @@ from fastapi import Query as FastAPIQuery
 from fastapi.responses import HTMLResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.middleware.trustedhost import TrustedHostMiddleware
-from starlette.types import Receive, Scope, Send
+from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed import Feed, render
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
@@ -56,6 +56,41 @@ Page = Annotated[int, FastAPIQuery(alias="page", ge=1, le=100_000)]
 PAGE_POLICY = (
     "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+
+class KnownHosts(TrustedHostMiddleware):
+    """Starlette's Host check, remembered for the Host headers it has let through.
+
+    Every feed revalidation carries the same Host; parsing it again cost a tenth of a
+    304. A Host value Starlette passed once is passed again at sight; any other goes
+    through the full check. At most `REMEMBERED` values are kept, all of them allowed
+    ones, so hostile Host headers cannot grow the set.
+    """
+
+    REMEMBERED = 64
+
+    def __init__(self, app: ASGIApp, allowed_hosts: Sequence[str]) -> None:
+        super().__init__(app, allowed_hosts=allowed_hosts)
+        self.passed: set[bytes] = set()
+        self.inner = app
+        self.app = self._learn
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and _host(scope) in self.passed:
+            await self.inner(scope, receive, send)
+            return
+        await super().__call__(scope, receive, send)
+
+    async def _learn(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Reached only when Starlette allowed the Host: remember it."""
+        host = _host(scope)
+        if host is not None and len(self.passed) < self.REMEMBERED:
+            self.passed.add(host)
+        await self.inner(scope, receive, send)
+
+
+def _host(scope: Scope) -> bytes | None:
+    return next((value for name, value in scope.get("headers", ()) if name == b"host"), None)
 
 
 @dataclass(frozen=True)
@@ -206,7 +241,7 @@ def feed_server(
     base_url: str | None = None,
     check_every: float = 0.0,
     allowed_hosts: Sequence[str] = LOCAL_HOSTS,
-) -> TrustedHostMiddleware:
+) -> KnownHosts:
     """The admin API app with the feeds and the planner page: the ASGI app `govcal serve` runs.
 
     `base_url` is the address links in feeds and pages use (else the request's, from one of
@@ -277,7 +312,7 @@ def feed_server(
     def home() -> RedirectResponse:
         return RedirectResponse("/planner")
 
-    return TrustedHostMiddleware(PublicFeeds(app, public), allowed_hosts=list(allowed_hosts))
+    return KnownHosts(PublicFeeds(app, public), allowed_hosts=list(allowed_hosts))
 
 
 def _page(

@@ -45,7 +45,7 @@ def estate(database):
 def unauthenticated_answers(client: TestClient, ctx) -> dict[str, bytes]:
     """Every GET the server answers without a credential: each route, its path parameters
     filled with the private body's id (and tokens nobody holds), the page for every cycle."""
-    app = client.app.app.app  # TrustedHost -> PublicFeeds -> FastAPI
+    app = client.app.inner.app  # KnownHosts -> PublicFeeds -> FastAPI
     paths = {"/", "/feeds/all.ics", "/static/planner.css", "/redoc", "/docs"}
     paths |= {f"/feeds/bodies/{body.id}.ics" for body in ctx.rules}
     paths |= {f"/planner?start={year}-{month:02d}" for year in (2025, 2026, 2027) for month in (1, 4, 9)}
@@ -425,3 +425,15 @@ def test_a_reader_that_stops_early_is_no_error(tmp_path):
             timeout=120,
         )
         assert (done.returncode, done.stderr) == (0, ""), argv
+
+
+def test_a_host_let_through_once_is_remembered_and_no_other(estate):
+    _, client = estate
+    known = client.app  # KnownHosts, in front of everything
+    for _ in range(3):
+        assert client.get("/feeds/all.ics").status_code == 200
+        assert client.get("/feeds/all.ics", headers={"Host": "evil.example"}).status_code == 400
+    assert known.passed == {b"127.0.0.1"}  # only what Starlette's check allowed, however often asked
+    for n in range(200):
+        assert client.get("/feeds/all.ics", headers={"Host": f"h{n}.evil.example"}).status_code == 400
+    assert len(known.passed) <= known.REMEMBERED
