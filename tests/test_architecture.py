@@ -11,6 +11,7 @@ import ast
 import shutil
 import subprocess
 import sys
+import tomllib
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -114,3 +115,20 @@ def test_no_clock_environment_or_file_reads_below_the_edge(package):
     assert modules
     found = [line for path in modules for line in _reads(path, FORBIDDEN[package])]
     assert found == []
+
+
+def test_every_file_the_packages_read_is_packaged():
+    """`pip install .` (not editable) ships only the package data pyproject names: every
+    non-Python file inside a package must match one of its patterns, or an installed
+    govcal fails where the working tree does not (the page's style sheet once did)."""
+    data = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["package-data"]
+    missing = []
+    for package in PACKAGES:
+        folder, patterns = ROOT / package, data.get(package, [])
+        for path in folder.rglob("*"):
+            if path.is_dir() or path.suffix in (".py", ".pyc") or "__pycache__" in path.parts:
+                continue
+            relative = path.relative_to(folder)
+            if not any(relative.match(pattern) for pattern in patterns):
+                missing.append(f"{package}/{relative}")
+    assert missing == [], f"not packaged (add to [tool.setuptools.package-data]): {missing}"
