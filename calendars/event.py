@@ -91,16 +91,14 @@ def vevent(data: EventData) -> bytes:
 
 def local_stamp(moment: dt.datetime) -> str:
     """A DATE-TIME in Europe/London's local time, for a TZID=Europe/London property."""
-    if moment.tzinfo is not LONDON:
-        moment = moment.astimezone(LONDON)
-    return (
-        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}"
-    )
+    return _stamp(moment if moment.tzinfo is LONDON else moment.astimezone(LONDON))
 
 
 def utc_stamp(moment: dt.datetime) -> str:
     """A DATE-TIME in UTC ("Z" form)."""
-    moment = moment.astimezone(dt.UTC)
-    return (
-        f"{moment.year:04d}{moment.month:02d}{moment.day:02d}T{moment.hour:02d}{moment.minute:02d}{moment.second:02d}Z"
-    )
+    return _stamp(moment.astimezone(dt.UTC)) + "Z"
+
+
+def _stamp(m: dt.datetime) -> str:
+    """A DATE-TIME's digits, as its clock reads (strftime is several times slower)."""
+    return f"{m.year:04d}{m.month:02d}{m.day:02d}T{m.hour:02d}{m.minute:02d}{m.second:02d}"
