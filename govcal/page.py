@@ -38,7 +38,7 @@ from scheduler.checker import Finding
 from scheduler.occurrences import Status
 from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow
-from scheduler.terms import Holiday, TermCalendar
+from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
 MONTHS_SHOWN = 12
@@ -280,11 +280,6 @@ def _school_rows(calendars: Sequence[TermCalendar], months: list[dt.date], last:
             if all(calendar.is_school_holiday(m + dt.timedelta(days=i)) is None for i in range(end.day)):
                 cells.append([Mark("school", "dates not published")])
                 continue
-            cells.append([Mark("school", _range(h)) for h in holidays if h.start <= end and m <= h.end])
+            cells.append([Mark("school", f"{h.name} {h.dates}") for h in holidays if h.start <= end and m <= h.end])
         rows.append(Row(f"School holidays ({calendar.authority})", cells))
     return rows
-
-
-def _range(holiday: Holiday) -> str:
-    """ "Easter holiday Fri 3 Apr to Fri 17 Apr": a holiday as the page shows it."""
-    return f"{holiday.name} {_day(holiday.start)} {holiday.start:%b} to {_day(holiday.end)} {holiday.end:%b}"

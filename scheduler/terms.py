@@ -15,6 +15,7 @@ same model from an iCalendar file, and finding the files is the application's
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -53,8 +54,13 @@ class Holiday:
     start: dt.date
     end: dt.date
 
+    @property
+    def dates(self) -> str:
+        """ "Fri 3 Apr to Fri 17 Apr": its first and last day as a reader says them."""
+        return f"{_said(self.start)} to {_said(self.end)}"
+
     def __str__(self) -> str:
-        return f"{self.name}: {_said(self.start)} to {_said(self.end)} {self.end.year}"
+        return f"{self.name}: {self.dates} {self.end.year}"
 
 
 # What a holiday between two terms is called when the authority does not name it, by the term after it.
@@ -224,15 +230,11 @@ def checked_year(year: TermYear, fail: Callable[[str], RuleError]) -> TermYear:
     for a, b in zip(year.terms, year.terms[1:], strict=False):
         if b.start <= a.end:
             raise fail(f"the {b.name} term starts ({b.start}) before the {a.name} term ends ({a.end})")
-    for holiday in year.named:
-        taught = next((t for t in year.terms if t.start <= holiday.end and holiday.start <= t.end), None)
-        if taught is not None and any(taught.contains(d) for d in _days(holiday.start, holiday.end)):
-            raise fail(f"the {holiday.name} ({holiday.start} to {holiday.end}) overlaps the {taught.name} term")
+    for holiday, term in itertools.product(year.named, year.terms):
+        shared = range(max(holiday.start, term.start).toordinal(), min(holiday.end, term.end).toordinal() + 1)
+        if any(term.contains(dt.date.fromordinal(day)) for day in shared):
+            raise fail(f"the {holiday.name} ({holiday.start} to {holiday.end}) overlaps the {term.name} term")
     return year
-
-
-def _days(start: dt.date, end: dt.date) -> list[dt.date]:
-    return [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
 
 
 SEASONS = ("autumn", "spring", "summer")

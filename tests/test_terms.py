@@ -17,7 +17,7 @@ from govcal.terms import builtin_terms_dir, read_term_file, term_calendars
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.planner import Planner
-from scheduler.terms import read_term_ics
+from scheduler.terms import read_term_calendar, read_term_ics
 
 D = dt.date.fromisoformat
 LEEDS_ICS = Path(__file__).parent / "data" / "terms" / "leeds.ics"
@@ -166,3 +166,23 @@ def test_a_term_calendar_named_nowhere_lists_where_it_looked(tmp_path, write_rul
         ctx.planner  # noqa: B018 - building it reads the calendars
     assert caught.value.field == "terms" and "no term calendar 'lancashire' (.yaml or .ics)" in caught.value.message
     assert "known: leeds, suffolk" in caught.value.message
+
+
+def test_a_named_holiday_that_runs_into_term_is_refused_at_its_year():
+    """The holiday starts in autumn's half-term (not taught) and runs into the spring term:
+    every term it touches is checked, not only the first."""
+    text = """\
+authority: Somewhere Council
+years:
+  "2025-26":
+    sources: [{url: https://example.gov.uk/terms}]
+    terms:
+      - {name: autumn, start: 2025-09-01, end: 2025-12-19, half_term: {start: 2025-12-15, end: 2025-12-19}}
+      - {name: spring, start: 2026-01-05, end: 2026-04-02}
+    holidays:
+      - {name: christmas, start: 2025-12-15, end: 2026-01-06}
+"""
+    with pytest.raises(RuleError) as caught:
+        read_term_calendar(text, "somewhere.yaml")
+    assert caught.value.file == "somewhere.yaml" and caught.value.field == "years.2025-26"
+    assert "the Christmas holiday (2025-12-15 to 2026-01-06) overlaps the spring term" in caught.value.message
