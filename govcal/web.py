@@ -386,8 +386,12 @@ def _export_pages(ctx: Context, folder: Path, now: dt.datetime, base_url: str) -
     (folder / "planner").mkdir(exist_ok=True)
     (folder / "static").mkdir(exist_ok=True)
     written = []
+
+    def neighbours(start: str) -> str | None:
+        return f"{start}.html" if start in starts else None
+
     for start in starts:
-        first, neighbours = dt.date.fromisoformat(f"{start}-01"), lambda s: f"{s}.html" if s in starts else None
+        first = dt.date.fromisoformat(f"{start}-01")
         html = _page(ctx, first, base_url, False, neighbours, Selection(size=None)) or ""  # every body, one page
         written.append(folder / "planner" / f"{start}.html")
         written[-1].write_text(html, encoding="utf-8")

@@ -330,12 +330,13 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
     """The open deadlines of these bodies in the window: those due, and those overdue."""
     due: list[DigestLine] = []
     overdue: list[DigestLine] = []
-    meetings = {m.id: m for m in ctx.store.meetings() if m.body_id in body_ids}
+    meetings = {m.id: m for m in ctx.store.meetings(body_ids)}
     for row in ctx.store.deadlines(body_ids):
         if row.done_at is not None or row.status == Status.CANCELLED:
             continue
         when = stored_instant(row.due)
-        if not (window.due(when) or window.overdue(when)):
+        listed = due if window.due(when) else overdue if window.overdue(when) else None
+        if listed is None:
             continue
         meeting = meetings.get(row.meeting_id or "")
         line = DigestLine(
@@ -345,5 +346,5 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
             body_name=ctx.rules.bodies[row.body_id].name,
             meeting_start=stored_instant(meeting.start) if meeting is not None else None,
         )
-        (due if window.due(when) else overdue).append(line)
+        listed.append(line)
     return sorted(due, key=lambda d: d.due), sorted(overdue, key=lambda d: d.due)
