@@ -14,8 +14,13 @@ import email
 import email.policy
 import os
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
 import uuid
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -157,6 +162,40 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def serving(tmp_path: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real `govcal serve` on a free port with its own SQLite file (and any other
+    `options`), its output in tmp_path/serve.log; yields its URL and process once it
+    answers, and stops it after."""
+    port = free_port()
+    govcal = str(Path(sys.executable).parent / "govcal")
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    with (tmp_path / "serve.log").open("w") as log:
+        process = subprocess.Popen(
+            [govcal, "serve", "--port", str(port), "--database", database, *options],
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 60
+            while True:
+                try:
+                    urllib.request.urlopen(f"{url}/feeds/all.ics", timeout=5).close()
+                    break
+                except OSError:
+                    if time.monotonic() > deadline or process.poll() is not None:
+                        raise RuntimeError((tmp_path / "serve.log").read_text()) from None
+                    time.sleep(0.3)
+            yield url, process
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 class Inbox:

@@ -8,14 +8,13 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import body, context, edit_meeting, free_port, keep
+from conftest import body, context, edit_meeting, keep, serving
 from govcal.api import create_app
 from govcal.web import feed_server
 from rules.loader import load_rules
@@ -39,31 +38,8 @@ SEEDS = Path(load_rules().bodies["leeds-cluster-partnership"].source_file).paren
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    govcal = str(Path(sys.executable).parent / "govcal")
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [govcal, "serve", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
-        + ["--rules", str(SEEDS), "--rules", str(HIGHLAND)],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=os.environ,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/feeds/all.ics", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError((tmp_path / "serve.log").read_text()) from None
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with serving(tmp_path, "--rules", str(SEEDS), "--rules", str(HIGHLAND)) as (url, _):
+        yield url
 
 
 @pytest.mark.skipif(CHROMIUM is None, reason="Debian's chromium is not installed (.ci/run installs it)")

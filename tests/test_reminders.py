@@ -222,7 +222,7 @@ WORKER = textwrap.dedent(
     import datetime as dt, json, sys
     from govcal.mail import Smtp
     from govcal.operations import Context
-    from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
+    from govcal.operations.reminders import send_due
     from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4]
     ctx = Context.load(Settings(database_url=url))
@@ -323,7 +323,7 @@ KILLABLE = textwrap.dedent(
     import datetime as dt, sys
     from govcal.mail import Smtp
     from govcal.operations import Context
-    from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
+    from govcal.operations.reminders import send_due
     from govcal.settings import Settings
     url, smtp, name, now = sys.argv[1:5]
     send_due(Context.load(Settings(database_url=url)), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)

@@ -10,8 +10,6 @@ import json
 import re
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -19,7 +17,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import context, free_port, keep
+from conftest import context, keep, serving
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.operations import access, people
@@ -155,29 +153,8 @@ def test_the_openapi_schema_declares_the_bearer_scheme_and_the_refusals(estate):
 
 @pytest.fixture
 def server(tmp_path):
-    port = free_port()
-    govcal = str(Path(sys.executable).parent / "govcal")
-    log = (tmp_path / "serve.log").open("w")
-    process = subprocess.Popen(
-        [govcal, "serve", "--port", str(port), "--database", f"sqlite:///{tmp_path / 'govcal.db'}", "--no-access-log"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/feeds/all.ics", timeout=5).close()
-            break
-        except OSError:
-            if time.monotonic() > deadline or process.poll() is not None:
-                process.kill()
-                raise RuntimeError((tmp_path / "serve.log").read_text()) from None
-            time.sleep(0.3)
-    yield port, process
-    process.terminate()
-    process.wait(timeout=20)
-    log.close()
+    with serving(tmp_path, "--no-access-log") as (url, process):
+        yield int(url.rsplit(":", 1)[1]), process
 
 
 def rss_kib(pid: int) -> int:

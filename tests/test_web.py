@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import subprocess
 import sys
@@ -16,7 +15,7 @@ import icalendar
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import context, edit_meeting, free_port, keep
+from conftest import context, edit_meeting, keep, serving
 from govcal.access_log import AccessLog
 from govcal.api import create_app
 from govcal.clock import utc_now
@@ -135,32 +134,9 @@ def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
         capture_output=True,
         text=True,
     ).stdout.strip()
-    port = free_port()
-    log = tmp_path / "serve.log"
-    with log.open("w") as out:
-        server = subprocess.Popen(
-            [govcal, "serve", "--port", str(port), "--database", database],
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            env={**os.environ},
-        )
-        try:
-            deadline = time.monotonic() + 60
-            while True:
-                try:
-                    with urllib.request.urlopen(
-                        f"http://127.0.0.1:{port}/feeds/private/{token}.ics", timeout=5
-                    ) as response:
-                        assert response.status == 200 and b"worcestershire-jcb" in response.read()
-                    break
-                except OSError:
-                    if time.monotonic() > deadline or server.poll() is not None:
-                        raise
-                    time.sleep(0.3)
-        finally:
-            server.terminate()
-            server.wait(timeout=20)
-    text = log.read_text()
+    with serving(tmp_path) as (url, _), urllib.request.urlopen(f"{url}/feeds/private/{token}.ics") as response:
+        assert response.status == 200 and b"worcestershire-jcb" in response.read()
+    text = (tmp_path / "serve.log").read_text()
     assert "/feeds/private/[redacted]" in text
     assert token not in text
 
