@@ -28,6 +28,7 @@ from rules.model import (
     DEFAULT_NATION,
     NATIONS,
     Attendance,
+    Avoid,
     Body,
     Citation,
     Closure,
@@ -66,6 +67,8 @@ ID = re.compile(ID_PATTERN)
 
 SEEDS = "seeds"
 DEFAULT_WHO = ("clerk",)  # who a deadline is for, unless its rule says
+REPORT_WITHIN = parse_offset("6 weeks")  # a report reflects a meeting held at most this long before it is due
+BUILT_IN_ROLES = ("member", "chair", "vice-chair", "substitute", "clerk")  # scheduler.attendance.Role's
 # The default reminders of every deadline: 3 working days before and on the day, at 09:00.
 DEFAULT_REMINDERS = (parse_reminder("3 working days before at 09:00"), parse_reminder("on the day at 09:00"))
 
@@ -253,6 +256,7 @@ def _cite(fields: Fields) -> Citation:
         ref=fields.take("ref", text, ""),
         clause=fields.take("clause", text),
         quote=fields.take("quote", text, ""),
+        local=fields.take("local", text, ""),
     )
 
 
@@ -363,7 +367,7 @@ def _deadline(fields: Fields) -> DeadlineRule:
         offset=fields.take("offset", phrase(parse_offset)),
         time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
         anchor=fields.take("from", identifier, "meeting"),
-        who=fields.take("who", listing(text), DEFAULT_WHO),
+        who=_who(fields, fields.take("who", listing(text), DEFAULT_WHO)),
         only_for=fields.take("only_for", identifier, None),
         cite=_cite(fields),
         reminders=fields.take("reminders", listing(phrase(parse_reminder)), DEFAULT_REMINDERS),
@@ -411,9 +415,17 @@ def _report(fields: Fields) -> ReportRule:
         offset=_offset(fields, "offset", sign=-1),
         time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
         cite=_cite(fields),
+        within=dt.timedelta(days=fields.take("within", phrase(parse_offset), REPORT_WITHIN).n),
+        who=_who(fields, DEFAULT_WHO),
     )
     fields.done()
     return rule
+
+
+def _who(fields: Fields, who: tuple[str, ...]) -> tuple[str, ...]:
+    """Who a deadline or report is for, with its `owner` (a role on the body) added."""
+    owner = fields.take("owner", identifier, None)
+    return who if owner is None or owner in who else (*who, owner)
 
 
 def _extraordinary(fields: Fields, deadlines: Sequence[DeadlineRule]) -> ExtraordinaryRule:
@@ -501,6 +513,7 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
     quorum = fields.nested("quorum")
     attendance = fields.nested("attendance")
     report_fields = fields.each("reports")
+    roles = fields.nested("roles")
     body = Body(
         id=body_id,
         name=fields.take("name", text),
@@ -518,13 +531,44 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
         closures=tuple(_closure(each) for each in fields.each("closures")),
         terms=terms,
         established=established,
+        avoid=fields.take("avoid", listing(phrase(lambda t: parse_choice(t, Avoid))), ()),
+        roles=_roles(roles) if roles else (),
         source_file=file,
     )
     fields.done()
+    _check_owners(body, deadline_fields, report_fields)
+    if Avoid.SCHOOL_HOLIDAYS in body.avoid and terms is None:
+        raise fields.fail("avoiding school holidays needs a term calendar: add 'terms: <id or file>'", "avoid")
+    if Avoid.CLOSURES in body.avoid and not body.closures:
+        raise fields.fail("avoiding closures needs the body's 'closures'", "avoid")
     lines.update(id=fields.line_of("id"), terms=fields.line_of("terms"))
     for report, each in zip(body.reports, report_fields, strict=True):
         lines[f"report:{report.to}"] = each.line_of("to")
     return body, lines
+
+
+def _roles(fields: Fields) -> tuple[tuple[str, str], ...]:
+    """The body's own roles (an Outcome Lead), each id with the name people use."""
+    roles = []
+    for role_id in list(fields.items):
+        if not ID.match(role_id) or role_id in BUILT_IN_ROLES:
+            raise fields.fail("a role id: lowercase letters, digits and hyphens, not a built-in role", role_id)
+        roles.append((role_id, fields.take(role_id, text)))
+    fields.done()
+    return tuple(roles)
+
+
+def _check_owners(body: Body, deadline_fields: list[Fields], report_fields: list[Fields]) -> None:
+    """Every owner a deadline or report names is a role on the body."""
+    known = set(BUILT_IN_ROLES) | {role_id for role_id, _ in body.roles}
+    said: list[tuple[tuple[str, ...], Fields]] = [
+        (rule.who, each) for rule, each in zip(body.deadlines, deadline_fields, strict=True)
+    ]
+    said += [(rule.who, each) for rule, each in zip(body.reports, report_fields, strict=True)]
+    for whos, each in said:
+        for who in whos:
+            if ID.match(who) and who not in known and who not in ("members", "report-authors"):
+                raise each.fail(f"'{who}' is not a role on {body.id}; declare it under 'roles'", "owner")
 
 
 def _attendance(fields: Fields) -> Attendance:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import Enum, StrEnum
 
 from rules.offsets import Offset
 
@@ -32,11 +32,13 @@ MONTHS = (
 
 @dataclass(frozen=True, slots=True)
 class Citation:
-    """Where a rule is written: the seeds' id (F8), the document clause (8.1), its words."""
+    """Where a rule is written: the seeds' id (F8), the document clause (8.1), its words,
+    and what in the rule is local practice rather than the source's, with why (`local`)."""
 
     ref: str
     clause: str
     quote: str = ""
+    local: str = ""
 
     def __str__(self) -> str:
         where = self.clause if self.clause == "local practice" else f"clause {self.clause}"
@@ -52,6 +54,16 @@ class Closure:
     end: dt.date | None = None
     yearly: tuple[tuple[int, int], tuple[int, int]] | None = None  # ((month, day), (month, day))
 
+    def covers(self, day: dt.date) -> bool:
+        """Whether the organisation is closed on `day`."""
+        if self.start and self.end:
+            return self.start <= day <= self.end
+        assert self.yearly is not None
+        (m1, d1), (m2, d2) = self.yearly
+        if (m1, d1) <= (m2, d2):
+            return (m1, d1) <= (day.month, day.day) <= (m2, d2)
+        return (day.month, day.day) >= (m1, d1) or (day.month, day.day) <= (m2, d2)
+
     def days(self, years: Iterable[int]) -> Iterator[dt.date]:
         """Every closed day in the given years (a yearly span may run into the next year)."""
         if self.start and self.end:
@@ -65,6 +77,13 @@ class Closure:
             last = dt.date(year + (1 if (m2, d2) < (m1, d1) else 0), m2, d2)
             for ordinal in range(first.toordinal(), last.toordinal() + 1):
                 yield dt.date.fromordinal(ordinal)
+
+
+class Avoid(StrEnum):
+    """What a body can ask to avoid, softly (`scheduler.preferences`)."""
+
+    SCHOOL_HOLIDAYS = "school holidays"
+    CLOSURES = "closures"
 
 
 class Every(Enum):
@@ -213,13 +232,20 @@ class ItemRule:
 
 @dataclass(frozen=True, slots=True)
 class ReportRule:
-    """A body reporting to another at that body's meetings ("quarterly to the JCB")."""
+    """A body reporting to another at that body's meetings ("quarterly to the JCB").
+
+    A report reflects a meeting of the reporting body: one must be held in the `within`
+    before the report is due, and the planner places the body's meetings so (where the
+    rules leave room).
+    """
 
     to: str
     per: Every  # QUARTERLY or ANNUALLY
     offset: Offset
     time: dt.time
     cite: Citation
+    within: dt.timedelta = dt.timedelta(weeks=6)
+    who: tuple[str, ...] = ("clerk",)  # the clerk, and the report's owner where the rule names one
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +311,8 @@ class Body:
     closures: tuple[Closure, ...] = ()
     terms: str | None = None  # a term calendar id or path
     established: dt.date | None = None
+    avoid: tuple[Avoid, ...] = ()  # soft preferences (scheduler.preferences)
+    roles: tuple[tuple[str, str], ...] = ()  # the body's own roles beyond the built-in ones: (id, name)
     source_file: str = field(default="", compare=False)
     # SHA-256 of the rule file as read: which version of the rules a kept plan came from.
     digest: str = field(default="", compare=False)

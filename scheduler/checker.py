@@ -19,7 +19,8 @@ from dateutil.relativedelta import relativedelta
 from rules.model import MONTHS, Body, Citation, Every, Relation
 from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle_label
 from scheduler.planner import Planner, even_periods
-from scheduler.workdays import day_text, working_calendar
+from scheduler.reporting import weeks
+from scheduler.workdays import body_calendar, day_text
 
 
 @dataclass(frozen=True, slots=True)
@@ -82,6 +83,7 @@ class Checker:
             findings += self._relation(context, relation, others)
         findings += self._days(context)
         findings += self._items(context)
+        findings += self._reports(context, year)
         return findings
 
     # -- frequency -----------------------------------------------------------------
@@ -205,7 +207,7 @@ class Checker:
         return findings
 
     def _days(self, c: _Context) -> list[Finding]:
-        calendar = working_calendar(c.body.nation, c.body.closures)
+        calendar = body_calendar(c.body)
         terms = self.planner.terms.get(c.body.id)
         cite = c.body.meetings.cite
         findings = []
@@ -233,6 +235,35 @@ class Checker:
             findings.append(
                 c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days")
             )
+        return findings
+
+    def _reports(self, c: _Context, year: int) -> list[Finding]:
+        """Each report follows a meeting of the body held at most `within` before it is due,
+        and is due before the meeting it goes to."""
+        findings: list[Finding] = []
+        reports = {f"report-{rule.to}": rule for rule in c.body.reports}
+        if not reports:
+            return findings
+        plan = self.planner.derive(c.body.id, year, c.active)
+        for deadline in plan.deadlines:
+            rule = reports.get(deadline.rule)
+            if rule is None:
+                continue
+            name = f"{deadline.name} due {day_text(deadline.date)}"
+            since = deadline.date - rule.within
+            outside = self.planner.meetings_between(c.body.id, since, c.first - dt.timedelta(days=1))
+            held = [m.date for m in [*outside, *c.active] if since <= m.date < deadline.date]
+            target = self.planner.meetings_between(rule.to, deadline.date, deadline.date + dt.timedelta(days=366))
+            to = next((m for m in target if m.id == deadline.meeting), None)
+            if to is not None and deadline.due >= to.start:
+                message = f"{name} is not before the meeting it goes to, {day_text(to.date)}"
+                findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
+            elif held:
+                message = f"{name} follows the meeting on {day_text(held[-1])}"
+                findings.append(c.finding("reports follow a meeting", rule.cite, True, message))
+            else:
+                message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
+                findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
         return findings
 
     def _items(self, c: _Context) -> list[Finding]:

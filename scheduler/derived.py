@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from graphlib import TopologicalSorter
 from typing import Protocol
 
@@ -20,7 +21,8 @@ from rules.loader import DEFAULT_WHO
 from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, ReportRule
 from rules.offsets import Count, Offset
 from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, cycle_bounds, cycle_label
-from scheduler.periods import even_periods
+from scheduler.periods import Period, even_periods
+from scheduler.preferences import NOTHING, Avoided, avoided, off_closures
 from scheduler.workdays import NonWorkingDay, WorkingCalendar, at_time, day_text
 
 ITEM_PAPERS_TIME = dt.time(17, 0)
@@ -88,6 +90,7 @@ class _Derivation:
 
     def __init__(self, body: Body, plan: BodyPlan, calendar: WorkingCalendar, source: MeetingSource) -> None:
         self.body, self.plan, self.calendar, self.source = body, plan, calendar, source
+        self.avoided = avoided(body, None)  # closures it avoids: nothing falls due in them where it can be earlier
 
     def _deadline(
         self,
@@ -140,6 +143,9 @@ class _Derivation:
                 )
                 continue
             day, due, skipped, next_meeting = computed
+            steps: tuple[str, ...] = ()
+            if due is None:
+                day, steps = off_closures(day, anchor_day, self.calendar, self.avoided)
             if next_meeting is not None:
                 anchor_text, counted_from = f"the next meeting, on {day_text(next_meeting.date)}", next_meeting.id
             found[rule.id] = self._deadline(
@@ -150,7 +156,7 @@ class _Derivation:
                 due if due is not None else at_time(day, rule.time),
                 rule.who,
                 meeting.id,
-                Explanation(f"{rule.name}: {rule.offset}", rule.cite, anchor_text, (), skipped),
+                Explanation(f"{rule.name}: {rule.offset}", rule.cite, anchor_text, steps, skipped),
                 counted_from,
             )
         return list(found.values())
@@ -198,7 +204,7 @@ class _Derivation:
             return
         plan.items.append(self._item_at(rule, chosen.date, chosen.id, anchor))
         if rule.papers is not None:
-            day = calendar.shift(chosen.date, rule.papers)
+            day, steps = off_closures(calendar.shift(chosen.date, rule.papers), chosen.date, calendar, self.avoided)
             plan.deadlines.append(
                 self._deadline(
                     f"{self.body.id}/{plan.label}/{rule.id}/papers",
@@ -215,14 +221,23 @@ class _Derivation:
                         chosen.date,
                         day,
                         rule.papers,
+                        steps,
                     ),
                 )
             )
 
     def _explained(
-        self, rule: str, cite: Citation, anchor: str, anchor_day: dt.date, day: dt.date, offset: Offset
+        self,
+        rule: str,
+        cite: Citation,
+        anchor: str,
+        anchor_day: dt.date,
+        day: dt.date,
+        offset: Offset,
+        steps: tuple[str, ...] = (),
     ) -> Explanation:
-        return Explanation(rule=rule, cite=cite, anchor=anchor, skipped=self._skipped(anchor_day, day, offset))
+        skipped = self._skipped(anchor_day, day, offset)
+        return Explanation(rule=rule, cite=cite, anchor=anchor, steps=steps, skipped=skipped)
 
     def _item_meeting(self, rule: ItemRule, active: list[Meeting]) -> tuple[Meeting | None, str]:
         """The meeting an item is taken at, and how it was chosen (or why none was)."""
@@ -274,32 +289,70 @@ class _Derivation:
         """A report due before the first of the other body's meetings in each quarter (or the year)."""
         plan = self.plan
         other = self.source.body(rule.to)
-        count = 4 if rule.per is Every.QUARTERLY else 1
-        name = f"{'Quarterly' if count == 4 else 'Annual'} report to {other.name}"
-        for period in even_periods(plan.first, plan.last, count):
-            targets = self.source.meetings_between(other.id, period.first, period.last)
-            if not targets:
-                missing = f"{other.name} has no meeting in {period.label} to report to"
-                plan.problems.append(f"{name}: {missing} ({rule.cite})")
+        for due in report_dues(rule, plan.first, plan.last, self.calendar, self.source, self.avoided):
+            if due.target is None:
+                missing = f"{other.name} has no meeting in {due.period.label} to report to"
+                plan.problems.append(f"{due.name}: {missing} ({rule.cite})")
                 continue
-            target = targets[0]
-            day = self.calendar.shift(target.date, rule.offset)
             plan.deadlines.append(
                 self._deadline(
-                    f"{self.body.id}/{plan.label}/report-{other.id}-{period.index}",
+                    f"{self.body.id}/{plan.label}/report-{other.id}-{due.period.index}",
                     f"report-{other.id}",
-                    name,
-                    day,
-                    at_time(day, rule.time),
-                    DEFAULT_WHO,
-                    target.id,
+                    due.name,
+                    due.day,
+                    at_time(due.day, rule.time),
+                    rule.who,
+                    due.target.id,
                     self._explained(
-                        f"{name}: {rule.offset} its first meeting in {period.label}",
+                        f"{due.name}: {rule.offset} its first meeting in {due.period.label}",
                         rule.cite,
-                        f"{other.name} meeting on {day_text(target.date)}",
-                        target.date,
-                        day,
+                        f"{other.name} meeting on {day_text(due.target.date)}",
+                        due.target.date,
+                        due.day,
                         rule.offset,
+                        due.steps,
                     ),
                 )
             )
+
+
+@dataclass(frozen=True, slots=True)
+class ReportDue:
+    """One period's report to another body: due `day`, before `target` (that body's first
+    meeting in the period); `target` None when that body has no meeting in it."""
+
+    rule: ReportRule
+    name: str
+    period: Period
+    target: Meeting | None
+    day: dt.date
+    steps: tuple[str, ...] = ()  # moved off a closure the body avoids
+
+    def follows(self, day: dt.date) -> bool:
+        """Whether a meeting on `day` comes before the report is due, and recently enough for it to reflect."""
+        return self.day - self.rule.within <= day < self.day
+
+
+def report_dues(
+    rule: ReportRule,
+    first: dt.date,
+    last: dt.date,
+    calendar: WorkingCalendar,
+    source: MeetingSource,
+    avoided: Avoided = NOTHING,
+) -> list[ReportDue]:
+    """The reports a rule asks for in the cycle year `first`..`last`, each due `rule.offset`
+    before the other body's first meeting of its quarter (or year)."""
+    other = source.body(rule.to)
+    count = 4 if rule.per is Every.QUARTERLY else 1
+    name = f"{'Quarterly' if count == 4 else 'Annual'} report to {other.name}"
+    dues = []
+    for period in even_periods(first, last, count):
+        targets = source.meetings_between(other.id, period.first, period.last)
+        target = targets[0] if targets else None
+        if target is None:
+            dues.append(ReportDue(rule, name, period, None, period.first))
+            continue
+        day, steps = off_closures(calendar.shift(target.date, rule.offset), target.date, calendar, avoided)
+        dues.append(ReportDue(rule, name, period, target, day, steps))
+    return dues

@@ -14,6 +14,7 @@ from functools import lru_cache
 from rules.model import MONTHS, Meetings, Move, Position
 from scheduler.occurrences import Explanation
 from scheduler.periods import Period, month_starts, pattern_day
+from scheduler.preferences import NOTHING, Avoided
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, day_text
 
@@ -28,10 +29,17 @@ MOVE_STEP = {
 }
 
 
+Placed = tuple[Period, dt.date, Explanation] | str  # a period's meeting day and why, or a problem
+
+
 @lru_cache(maxsize=16384)
 def placements(
-    rules: Meetings, periods: tuple[Period, ...], calendar: WorkingCalendar, terms: TermCalendar | None
-) -> tuple[tuple[Period, dt.date, Explanation] | str, ...]:
+    rules: Meetings,
+    periods: tuple[Period, ...],
+    calendar: WorkingCalendar,
+    terms: TermCalendar | None,
+    avoided: Avoided = NOTHING,
+) -> tuple[Placed, ...]:
     """Each period's meeting day and why, or a problem in words.
 
     Pure in its arguments, so memoised: bodies of one shape share their placements.
@@ -40,9 +48,9 @@ def placements(
         return ()
     assert rules.frequency is not None and rules.pattern is not None  # the loader pairs them
     period_rule = f"meets {rules.frequency.phrase}; {rules.pattern.phrase} at {rules.time:%H:%M}"
-    found: list[tuple[Period, dt.date, Explanation] | str] = []
+    found: list[Placed] = []
     for period in periods:
-        placed = place(rules, period, calendar, terms)
+        placed = place(rules, period, calendar, terms, avoided)
         if isinstance(placed, str):
             found.append(placed)
             continue
@@ -53,9 +61,17 @@ def placements(
 
 
 def place(
-    rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None
+    rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
 ) -> tuple[dt.date, tuple[str, ...], str] | str:
     """A period's meeting day with the moves that led to it, or a problem in words."""
+    month = chosen_month(rules, period)
+    if isinstance(month, str):
+        return month
+    return place_in(rules, period, month, calendar, terms, avoided)
+
+
+def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
+    """The month a period's meeting goes in: the rule's `months`, else by `position`; or a problem."""
     months = month_starts(period.first, period.last)
     if rules.months:
         wanted = rules.months[period.index - 1] if period.index <= len(rules.months) else rules.months[-1]
@@ -63,9 +79,35 @@ def place(
         if not matching:
             name = MONTHS[wanted - 1].title()
             return f"months: {name} is not in period {period.index} ({period.label}) ({rules.cite})"
-        month = matching[0]
-    else:
-        month = months[{Position.FIRST: 0, Position.MIDDLE: len(months) // 2, Position.LAST: -1}[rules.position]]
+        return matching[0]
+    return months[{Position.FIRST: 0, Position.MIDDLE: len(months) // 2, Position.LAST: -1}[rules.position]]
+
+
+@lru_cache(maxsize=16384)
+def alternatives(
+    rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
+) -> tuple[tuple[dt.date, tuple[str, ...], str], ...]:
+    """Every day the rules allow the period's meeting on, for when other rules ask: the
+    pattern in each of the period's months (only the named one where `months` pins it),
+    moved as the rule says."""
+    month = chosen_month(rules, period)
+    if isinstance(month, str):
+        return ()
+    months = (month,) if rules.months else month_starts(period.first, period.last)
+    found = (place_in(rules, period, each, calendar, terms, avoided) for each in months)
+    return tuple(placed for placed in found if not isinstance(placed, str))
+
+
+def place_in(
+    rules: Meetings,
+    period: Period,
+    month: dt.date,
+    calendar: WorkingCalendar,
+    terms: TermCalendar | None,
+    avoided: Avoided = NOTHING,
+) -> tuple[dt.date, tuple[str, ...], str] | str:
+    """The pattern's day in `month`, moved off unavailable days as the rule says, then off
+    days the body avoids where another is allowed (`scheduler.preferences`), or a problem."""
     assert rules.pattern is not None
     day = pattern_day(month, rules.pattern.nth, rules.pattern.weekday)
     preferred = f"{rules.pattern.phrase} of {month:%B %Y}"
@@ -76,13 +118,42 @@ def place(
     for _ in range(limit + 1):
         why_not = unavailable(day, period, calendar, school_holidays)
         if why_not is None:
-            return day, tuple(steps), preferred
+            return _preferred(
+                day, tuple(steps), preferred, period, calendar, school_holidays, avoided, rules.if_unavailable
+            )
         if step == 0:
             return f"{day_text(day)} ({preferred}) {why_not}; the rule gives no if_unavailable ({rules.cite})"
         moved = day + dt.timedelta(days=step)
         steps.append(f"{day_text(day)} {why_not}; moved to the {rules.if_unavailable.value}, {day_text(moved)}")
         day = moved
     return f"no available day in {period.label}: " + "; ".join(steps) + f" ({rules.cite})"
+
+
+def _preferred(
+    day: dt.date,
+    steps: tuple[str, ...],
+    preferred: str,
+    period: Period,
+    calendar: WorkingCalendar,
+    school_holidays: TermCalendar | None,
+    avoided: Avoided,
+    move: Move,
+) -> tuple[dt.date, tuple[str, ...], str]:
+    """An allowed day, moved on (as the rule moves) off a day the body avoids when a later
+    allowed day avoids it too; otherwise kept, saying the preference gave way."""
+    why = avoided.why(day)
+    if why is None:
+        return day, steps, preferred
+    later, step = day, MOVE_STEP[move]
+    for _ in range((MAX_MOVES if abs(step) == 7 else 31) if step else 0):
+        later += dt.timedelta(days=step)
+        if unavailable(later, period, calendar, school_holidays) is None and avoided.why(later) is None:
+            moved = f"{day_text(day)} is {why}, which the body avoids; moved to the {move.value}, {day_text(later)}"
+            return later, (*steps, moved), preferred
+    gave_way = (
+        f"{day_text(day)} is {why}; no other day the rules allow in {period.label} avoids it: the preference gave way"
+    )
+    return day, (*steps, gave_way), preferred
 
 
 def unavailable(

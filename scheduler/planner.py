@@ -13,12 +13,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from rules.errors import NotFound
 from rules.loader import RuleSet
 from rules.model import Body, Every
-from scheduler.derived import derive
+from scheduler.derived import ReportDue, derive, report_dues
 from scheduler.occurrences import (
     BodyPlan,
     Explanation,
@@ -31,9 +31,11 @@ from scheduler.occurrences import (
 )
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, term_periods
-from scheduler.placement import placements
+from scheduler.placement import Placed, alternatives, placements
+from scheduler.preferences import Avoided, avoided
+from scheduler.reporting import Slot, before_reports, weeks
 from scheduler.terms import TermCalendar
-from scheduler.workdays import WorkingCalendar, day_text, working_calendar
+from scheduler.workdays import WorkingCalendar, body_calendar, day_text
 
 
 @dataclass(frozen=True)
@@ -77,7 +79,11 @@ class Planner:
         self._meetings: dict[tuple[str, int], Planned] = {}
 
     def calendar(self, body: Body) -> WorkingCalendar:
-        return working_calendar(body.nation, body.closures)
+        return body_calendar(body)
+
+    def avoided(self, body: Body) -> Avoided:
+        """The days the body would rather not use (`scheduler.preferences`)."""
+        return avoided(body, self.terms.get(body.id))
 
     def body(self, body_id: str) -> Body:
         """A body of the rule set, or `NotFound` naming the known ones."""
@@ -182,7 +188,10 @@ class Planner:
         problems: list[str] = []
         meetings: list[Meeting] = []
         calendar = self.calendar(body)
-        for placed in placements(rules, periods, calendar, self.terms.get(body.id)):
+        placed_days = placements(rules, periods, calendar, self.terms.get(body.id), self.avoided(body))
+        if body.reports and periods:
+            placed_days = self._before_reports(body, year, placed_days, problems)
+        for placed in placed_days:
             if isinstance(placed, str):
                 problems.append(placed)
                 continue
@@ -192,6 +201,47 @@ class Planner:
             meetings += self._related_meetings(body, year, label, calendar, problems)
         meetings.sort(key=lambda m: (m.date, m.id))
         return meetings, problems, list(notes)
+
+    def _before_reports(
+        self, body: Body, year: int, placed: Sequence[Placed], problems: list[str]
+    ) -> tuple[Placed, ...]:
+        """The cycle's placements with meetings moved, within their periods, so that each
+        report the body sends follows one of its meetings (`scheduler.reporting`); a
+        report no allowed day can precede is a problem, with its clause."""
+        calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
+        slots: list[Slot] = []
+        dues: list[ReportDue] = []
+        for near in (year - 1, year, year + 1):
+            periods = self.periods(body, near)[0]
+            defaults = placements(body.meetings, periods, calendar, terms, avoided)
+            for period, default in zip(periods, defaults, strict=True):
+                day = default[1] if not isinstance(default, str) else None
+                slots.append(Slot(near, period, day, alternatives(body.meetings, period, calendar, terms, avoided)))
+            first, last = cycle_bounds(body.cycle_start, near)
+            dues += [due for rule in body.reports for due in report_dues(rule, first, last, calendar, self)]
+        chosen = before_reports(slots, [due for due in dues if due.target is not None])
+        ours = [i for i, slot in enumerate(slots) if slot.year == year]
+        moved: list[Placed] = []
+        for index, default in zip(ours, placed, strict=True):
+            choice = chosen.moves.get(index)
+            if choice is None or isinstance(default, str):
+                moved.append(default)
+                continue
+            (day, steps, preferred), reason = choice
+            why = default[2]
+            step = (
+                f"{preferred}, {day_text(day)}, instead: the {reason.name} due {day_text(reason.day)} must follow"
+                f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
+            )
+            moved.append((slots[index].period, day, replace(why, steps=(*steps, step))))
+        first, last = cycle_bounds(body.cycle_start, year)
+        for due in chosen.uncovered:
+            if first <= due.period.first <= last:
+                problems.append(
+                    f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"
+                    f" {weeks(due.rule.within)} before it on a day its rules allow ({due.rule.cite})"
+                )
+        return tuple(moved)
 
     def _related_meetings(
         self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[str]

@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rules.loader import DEFAULT_REMINDERS
 from rules.model import Body, DeadlineRule, ReminderRule
 from scheduler.attendance import VOTING_ROLES, Role
-from scheduler.workdays import LONDON, WorkingCalendar, at_time, working_calendar
+from scheduler.workdays import LONDON, WorkingCalendar, at_time, body_calendar
 
 OVERDUE_TIME = dt.time(9, 0)
 OVERDUE_KEY = "overdue"
@@ -59,7 +59,7 @@ class BodyReminders:
 
     def __init__(self, body: Body) -> None:
         self.rules = {rule.id: rule for rule in body.deadlines}
-        self.calendar = working_calendar(body.nation, body.closures)
+        self.calendar = body_calendar(body)
 
     def __call__(self, rule_id: str, day: dt.date, due: dt.datetime) -> tuple[Planned, ...]:
         return reminders(self.calendar, self.rules.get(rule_id), day, due)

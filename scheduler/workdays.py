@@ -34,7 +34,7 @@ import holidays
 from dateutil.relativedelta import relativedelta
 
 from rules.errors import RuleError
-from rules.model import DEFAULT_NATION, NATIONS, Closure
+from rules.model import DEFAULT_NATION, NATIONS, Avoid, Body, Closure
 from rules.offsets import Count, Offset
 
 LONDON = ZoneInfo("Europe/London")
@@ -251,6 +251,12 @@ def working_calendar(nation: str = DEFAULT_NATION, closures: tuple[Closure, ...]
     """The shared calendar for a nation and set of closures (built once, then cached)."""
     nation_code(nation)
     return WorkingCalendar(nation, closures)
+
+
+def body_calendar(body: Body) -> WorkingCalendar:
+    """A body's working days: its nation's, less its closures unless it only avoids them
+    (`avoid: [closures]`: then they are preferences, `scheduler.preferences`)."""
+    return working_calendar(body.nation, () if Avoid.CLOSURES in body.avoid else body.closures)
 
 
 @lru_cache(maxsize=65536)

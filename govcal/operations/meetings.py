@@ -26,7 +26,7 @@ from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Meeting, cycle_containing, cycle_label
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
-from scheduler.workdays import working_calendar
+from scheduler.workdays import body_calendar, working_calendar
 
 DEFAULT_NOTICE = "5 clear working days before"
 DEFAULT_WINDOW_DAYS = 14
@@ -179,7 +179,7 @@ def extraordinary(
     validate(request, rule)
     if body is not None:
         _members_asking(ctx, body, request)
-    calendar = working_calendar(nation, body.closures if body is not None else ())
+    calendar = body_calendar(body) if body is not None else working_calendar(nation)
     proposals = propose(request, notice, window, calendar)
     answer = Extraordinary(request, notice, window, proposals)
     if confirm is not None:

@@ -30,7 +30,7 @@ from scheduler.store.database import stored_instant
 from scheduler.store.digests import Subscriber
 from scheduler.store.outbox import Claimed
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
-from scheduler.workdays import LONDON, working_calendar
+from scheduler.workdays import LONDON, body_calendar
 
 
 @dataclass
@@ -309,7 +309,7 @@ def send_digests(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dig
 def _digest(ctx: Context, subscriber: Subscriber, now: dt.datetime) -> Digest | None:
     """A clerk's digest at `now`, or None when none goes now (before 08:00, not a working day)."""
     bodies = [ctx.rules.bodies[b] for b in subscriber.bodies if b in ctx.rules.bodies]
-    window = digest_window([working_calendar(b.nation, b.closures) for b in bodies], now, subscriber.days)
+    window = digest_window([body_calendar(b) for b in bodies], now, subscriber.days)
     if window is None:
         return None
     due, overdue = _listed(ctx, [b.id for b in bodies], window)

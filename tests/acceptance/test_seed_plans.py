@@ -123,12 +123,17 @@ MEETINGS = [
         ],
         id="F9",
     ),  # fmt: skip
-    # F10 quarterly, first Thursday: 2 Apr, 2 Jul, 1 Oct 2026, 7 Jan 2027
+    # F10 quarterly, first Thursday, each meeting before the quarterly reports to the PAB and the JCB
+    # (8 working days before their first meetings of the next quarter; the report follows a meeting
+    # held at most 6 weeks earlier, scheduler.reporting): the first Thursday of the quarter's last month,
+    # Thu 4 Jun (reports due Fri 26 Jun, Thu 9 Jul), Thu 3 Sep (Fri 2 Oct, Thu 8 Oct),
+    # Thu 3 Dec (Thu 31 Dec, Thu 7 Jan), Thu 4 Mar 2027 (PAB Wed 14 Apr 2027: Fri 2 Apr; JCB Tue 20 Apr: Thu 8 Apr)
     pytest.param(
-        "worcestershire-programme-board", [D(2026, 4, 2), D(2026, 7, 2), D(2026, 10, 1), D(2027, 1, 7)], id="F10"
+        "worcestershire-programme-board", [D(2026, 6, 4), D(2026, 9, 3), D(2026, 12, 3), D(2027, 3, 4)], id="F10"
     ),
-    # F11 quarterly, second Monday: 13 Apr (6 Apr is Easter Monday, the first), 13 Jul, 12 Oct, 11 Jan
-    pytest.param("worcestershire-jcgs", [D(2026, 4, 13), D(2026, 7, 13), D(2026, 10, 12), D(2027, 1, 11)], id="F11"),
+    # F11 quarterly, second Monday, before each quarterly report to the JCB (Thu 9 Jul, 8 Oct, 7 Jan,
+    # 8 Apr 2027): Mon 8 Jun (Mondays 1, 8), 14 Sep (7, 14), 14 Dec (7, 14), 8 Mar 2027 (1, 8)
+    pytest.param("worcestershire-jcgs", [D(2026, 6, 8), D(2026, 9, 14), D(2026, 12, 14), D(2027, 3, 8)], id="F11"),
     # F12 quarterly, fourth Monday: 27 Apr, 27 Jul, 26 Oct 2026, 25 Jan 2027
     pytest.param("worcestershire-emrg", [D(2026, 4, 27), D(2026, 7, 27), D(2026, 10, 26), D(2027, 1, 25)], id="F12"),
     # F13 termly (Leeds 2026-27 not published: by month), Nov/Mar/Jun, third Wednesday: 18 Nov, 17 Mar, 16 Jun

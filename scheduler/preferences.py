@@ -1,0 +1,78 @@
+"""Soft preferences beside the hard rules: days a body would rather not meet, or have work due.
+
+`avoid: [school holidays, closures]` in a rule file. Unlike a bank holiday, an avoided
+day is allowed: the planner prefers another day the rules allow and says so, and where
+none does, keeps the day and says which preference gave way. The checker reports them
+as warnings, apart from compliance. Pure.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from rules.model import Avoid, Body, Closure
+from scheduler.terms import TermCalendar
+from scheduler.workdays import WorkingCalendar, day_text
+
+SUMMER = 8  # August: a summer holiday month for every school in England and Wales
+
+
+@dataclass(frozen=True, slots=True)
+class Avoided:
+    """The days one body avoids: its term calendar's holidays, its closures (hashable: placements are memoised)."""
+
+    terms: TermCalendar | None = None
+    closures: tuple[Closure, ...] = ()
+    england_and_wales: bool = True
+
+    def why(self, day: dt.date) -> str | None:
+        """Why a body would rather not use `day` (in words), or None."""
+        if self.terms is not None:
+            holiday = self.terms.is_school_holiday(day)
+            if holiday:
+                return "in the school holidays"
+            if holiday is None and self.england_and_wales and day.month == SUMMER:
+                return "in August, the school summer holiday (the year's term dates are not published)"
+        for closure in self.closures:
+            if closure.covers(day):
+                return f"in the {closure.reason}"
+        return None
+
+    def closed(self, day: dt.date) -> str | None:
+        """Why work should not fall due on `day`: a closure (school holidays do not stop papers)."""
+        return next((f"in the {c.reason}" for c in self.closures if c.covers(day)), None)
+
+    def __bool__(self) -> bool:
+        return self.terms is not None or bool(self.closures)
+
+
+def avoided(body: Body, terms: TermCalendar | None) -> Avoided:
+    """What `body` asks to avoid, with its term calendar where it avoids school holidays."""
+    return Avoided(
+        terms if Avoid.SCHOOL_HOLIDAYS in body.avoid else None,
+        body.closures if Avoid.CLOSURES in body.avoid else (),
+        body.nation == "england-and-wales",
+    )
+
+
+NOTHING = Avoided()  # a body that avoids nothing
+
+
+def off_closures(
+    day: dt.date, anchor_day: dt.date, calendar: WorkingCalendar, avoided: Avoided
+) -> tuple[dt.date, tuple[str, ...]]:
+    """A due day moved back off a closure the body avoids, to the last working day before
+    it (earlier still meets a "before" rule; work after a meeting must stay after it);
+    otherwise kept, saying the preference gave way. The steps say which."""
+    why = avoided.closed(day)
+    if why is None:
+        return day, ()
+    earlier = day - dt.timedelta(days=1)
+    while calendar.reason(earlier) or avoided.closed(earlier):
+        earlier -= dt.timedelta(days=1)
+    if day < anchor_day or earlier > anchor_day:
+        return earlier, (
+            f"{day_text(day)} is {why}, which the body avoids; due the working day before, {day_text(earlier)}",
+        )
+    return day, (f"{day_text(day)} is {why}; no working day between the meeting and it: the preference gave way",)
