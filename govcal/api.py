@@ -203,7 +203,11 @@ def create_app(ctx: Context) -> FastAPI:
         findings = planning.check_kept(ctx, body, year)
         return {
             "complies": not any(f.ok is False for f in findings),
-            "findings": [{"ok": f.ok, "rule": f.rule, "clause": str(f.cite), "message": f.message} for f in findings],
+            "warnings": sum(f.warning for f in findings),
+            "findings": [
+                {"ok": f.ok, "warning": f.warning, "rule": f.rule, "clause": str(f.cite), "message": f.message}
+                for f in findings
+            ],
         }
 
     @app.post("/api/extraordinary", responses=REFUSED)

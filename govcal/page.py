@@ -121,7 +121,8 @@ class Row:
     cells: list[list[Mark]]
     subscribe: Subscribe | None = None
     private: bool = False
-    warnings: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)  # rules broken
+    preferences: list[str] = field(default_factory=list)  # preferences that gave way, or cannot be told
 
 
 @cache
@@ -244,9 +245,12 @@ def _body_rows(
                 Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation)
             )
     warnings: dict[str, list[str]] = defaultdict(list)
+    preferences: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
         if finding.ok is False:
             warnings[finding.body].append(f"{finding.message} ({finding.cite})")
+        elif finding.warning:
+            preferences[finding.body].append(finding.message)
     rows = []
     for body in bodies:
         subscribe = None
@@ -254,7 +258,7 @@ def _body_rows(
             https = f"{feed_base}/feeds/bodies/{body.id}.ics"
             subscribe = Subscribe(webcal(https), https)
         cells = [by_cell[(body.id, _month(m))] for m in months]
-        rows.append(Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id]))
+        rows.append(Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id], preferences[body.id]))
     return rows
 
 

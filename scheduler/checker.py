@@ -25,7 +25,11 @@ from scheduler.workdays import body_calendar, day_text
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """One rule's verdict for one body's cycle: ok True/False, or None when it cannot be told."""
+    """One rule's verdict for one body's cycle: ok True/False, or None when it cannot be told.
+
+    A soft preference (`avoid:`) is never a failure: a day it gave way on, or could not be
+    told for, is a warning beside a compliant verdict.
+    """
 
     body: str
     cycle: str
@@ -33,9 +37,10 @@ class Finding:
     cite: Citation
     ok: bool | None
     message: str
+    warning: bool = False
 
     def __str__(self) -> str:
-        mark = {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
+        mark = "warning" if self.warning else {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
         return f"{mark}: {self.message}: rule '{self.rule}' ({self.cite})"
 
 
@@ -84,6 +89,7 @@ class Checker:
         findings += self._days(context)
         findings += self._items(context)
         findings += self._reports(context, year)
+        findings += self._preferences(context, year)
         return findings
 
     # -- frequency -----------------------------------------------------------------
@@ -265,6 +271,32 @@ class Checker:
                 message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
         return findings
+
+    def _preferences(self, c: _Context, year: int) -> list[Finding]:
+        """Warnings, not failures: meetings on days the body avoids, or that cannot be told
+        (term dates not published), and deadlines in closures it avoids."""
+        avoided = self.planner.avoided(c.body)
+        if not avoided:
+            return []
+        rule, cite = f"avoid {' and '.join(c.body.avoid)}", Citation("", "local practice")
+        warnings = []
+        for meeting in c.active:
+            why = avoided.why(meeting.date)
+            if why is not None:
+                warnings.append(f"meeting on {day_text(meeting.date)} is {why}")
+            elif avoided.terms is not None and avoided.terms.is_school_holiday(meeting.date) is None:
+                source = Path(avoided.terms.source).name
+                warnings.append(
+                    f"cannot tell whether the meeting on {day_text(meeting.date)} is in the school holidays:"
+                    f" its term dates are not published in {source}"
+                )
+        for deadline in self.planner.derive(c.body.id, year, c.active).deadlines:
+            closed = avoided.closed(deadline.date)
+            if closed is not None:
+                warnings.append(f"{deadline.name} due {day_text(deadline.date)} is {closed}")
+        if not warnings:
+            return [c.finding(rule, cite, True, f"no meeting or deadline on a day the {c.body.name} avoids")]
+        return [Finding(c.body.id, c.label, rule, cite, True, message, warning=True) for message in warnings]
 
     def _items(self, c: _Context) -> list[Finding]:
         findings = []

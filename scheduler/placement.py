@@ -63,11 +63,16 @@ def placements(
 def place(
     rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
 ) -> tuple[dt.date, tuple[str, ...], str] | str:
-    """A period's meeting day with the moves that led to it, or a problem in words."""
+    """A period's meeting day with the moves that led to it, or a problem in words: the
+    rule's day, moved off unavailable days as the rule says, then off a day the body
+    avoids (`scheduler.preferences`) where another day is allowed."""
     month = chosen_month(rules, period)
     if isinstance(month, str):
         return month
-    return place_in(rules, period, month, calendar, terms, avoided)
+    placed = place_in(rules, period, month, calendar, terms)
+    if isinstance(placed, str) or (why := avoided.why(placed[0])) is None:
+        return placed
+    return _preferred(rules, period, month, placed, why, calendar, terms, avoided)
 
 
 def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
@@ -89,38 +94,36 @@ def alternatives(
 ) -> tuple[tuple[dt.date, tuple[str, ...], str], ...]:
     """Every day the rules allow the period's meeting on, for when other rules ask: the
     pattern in each of the period's months (only the named one where `months` pins it),
-    moved as the rule says."""
+    moved as the rule says; days the body avoids left out while others remain."""
     month = chosen_month(rules, period)
     if isinstance(month, str):
         return ()
+    found = [placed for placed in _in_each_month(rules, period, month, calendar, terms) if not isinstance(placed, str)]
+    return tuple([placed for placed in found if avoided.why(placed[0]) is None] or found)
+
+
+def _in_each_month(
+    rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
+) -> list[tuple[dt.date, tuple[str, ...], str] | str]:
+    """The pattern's day in each month of the period the rules leave open (only `month` where `months` pins it)."""
     months = (month,) if rules.months else month_starts(period.first, period.last)
-    found = (place_in(rules, period, each, calendar, terms, avoided) for each in months)
-    return tuple(placed for placed in found if not isinstance(placed, str))
+    return [place_in(rules, period, each, calendar, terms) for each in months]
 
 
 def place_in(
-    rules: Meetings,
-    period: Period,
-    month: dt.date,
-    calendar: WorkingCalendar,
-    terms: TermCalendar | None,
-    avoided: Avoided = NOTHING,
+    rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
 ) -> tuple[dt.date, tuple[str, ...], str] | str:
-    """The pattern's day in `month`, moved off unavailable days as the rule says, then off
-    days the body avoids where another is allowed (`scheduler.preferences`), or a problem."""
+    """The pattern's day in `month`, moved off unavailable days as the rule says, or a problem."""
     assert rules.pattern is not None
     day = pattern_day(month, rules.pattern.nth, rules.pattern.weekday)
     preferred = f"{rules.pattern.phrase} of {month:%B %Y}"
     steps: list[str] = []
     step = MOVE_STEP[rules.if_unavailable]
     school_holidays = terms if rules.avoid_school_holidays else None
-    limit = MAX_MOVES if abs(step) == 7 else 31
-    for _ in range(limit + 1):
+    for _ in range(_limit(step) + 1):
         why_not = unavailable(day, period, calendar, school_holidays)
         if why_not is None:
-            return _preferred(
-                day, tuple(steps), preferred, period, calendar, school_holidays, avoided, rules.if_unavailable
-            )
+            return day, tuple(steps), preferred
         if step == 0:
             return f"{day_text(day)} ({preferred}) {why_not}; the rule gives no if_unavailable ({rules.cite})"
         moved = day + dt.timedelta(days=step)
@@ -129,29 +132,40 @@ def place_in(
     return f"no available day in {period.label}: " + "; ".join(steps) + f" ({rules.cite})"
 
 
+def _limit(step: int) -> int:
+    return MAX_MOVES if abs(step) == 7 else 31
+
+
 def _preferred(
-    day: dt.date,
-    steps: tuple[str, ...],
-    preferred: str,
+    rules: Meetings,
     period: Period,
+    month: dt.date,
+    placed: tuple[dt.date, tuple[str, ...], str],
+    why: str,
     calendar: WorkingCalendar,
-    school_holidays: TermCalendar | None,
+    terms: TermCalendar | None,
     avoided: Avoided,
-    move: Move,
 ) -> tuple[dt.date, tuple[str, ...], str]:
-    """An allowed day, moved on (as the rule moves) off a day the body avoids when a later
-    allowed day avoids it too; otherwise kept, saying the preference gave way."""
-    why = avoided.why(day)
-    if why is None:
-        return day, steps, preferred
-    later, step = day, MOVE_STEP[move]
-    for _ in range((MAX_MOVES if abs(step) == 7 else 31) if step else 0):
+    """A day the body avoids, replaced by the nearest allowed day that avoids nothing: the
+    pattern in another month of the period (its habit), else a day the rule's move reaches;
+    kept, saying which preference gave way, when there is none."""
+    day, steps, preferred = placed
+    avoiding = f"{day_text(day)} is {why}, which the body avoids"
+    others = [
+        p for p in _in_each_month(rules, period, month, calendar, terms) if not isinstance(p, str) and p[0] != day
+    ]
+    for other, _, named in sorted(others, key=lambda p: (abs(p[0] - day), p[0])):
+        if avoided.why(other) is None:
+            return other, (*steps, f"{avoiding}; the {named}, {day_text(other)}, instead"), preferred
+    school_holidays = terms if rules.avoid_school_holidays else None
+    later, step = day, MOVE_STEP[rules.if_unavailable]
+    for _ in range(_limit(step) if step else 0):
         later += dt.timedelta(days=step)
         if unavailable(later, period, calendar, school_holidays) is None and avoided.why(later) is None:
-            moved = f"{day_text(day)} is {why}, which the body avoids; moved to the {move.value}, {day_text(later)}"
+            moved = f"{avoiding}; moved to the {rules.if_unavailable.value}, {day_text(later)}"
             return later, (*steps, moved), preferred
     gave_way = (
-        f"{day_text(day)} is {why}; no other day the rules allow in {period.label} avoids it: the preference gave way"
+        f"{day_text(day)} is {why}; no other day the rules allow in {period.label} avoids it: that preference gave way"
     )
     return day, (*steps, gave_way), preferred
 

@@ -51,20 +51,22 @@ def test_the_planner_page_shows_the_seed_bodies_meetings_in_chromium(server, tmp
     ).stdout
     assert "Year planner, April 2026 to March 2027" in dom
     for name in (
-        "Worcestershire Joint Commissioning Board",
+        "Worcestershire Programme Board",
         "Suffolk Children's Trust Strategic Board",
         "Leeds Cluster Partnership",
     ):
         assert name in dom.replace("&#x27;", "'")
-    # hand-checked meetings, in local time: JCB third Tuesdays (21 Apr 14:00 BST)
-    assert 'id="worcestershire-jcb/2026-27/meeting-01"' in dom and "Tue 21 14:00" in dom
+    # hand-checked meetings, in local time: the Programme Board's first, the first Thursday of June
+    # (before its reports), Thu 4 Jun 10:00 BST
+    assert 'id="worcestershire-programme-board/2026-27/meeting-01"' in dom and "Thu 4 10:00" in dom
     assert "webcal://127.0.0.1" in dom and "Mon 25 Spring Bank Holiday" in dom
     # two nations' bank holidays, and the Leeds school holidays by name and date
     assert "Bank holidays (England and Wales)" in dom and "Bank holidays (Scotland)" in dom
     assert "Mon 30 Saint Andrew" in dom and "School holidays (Leeds City Council)" in dom
     assert "Summer holiday Wed 22 Jul to Fri 28 Aug" in dom and "dates not published" in dom
-    # Cambridgeshire meets in private (Thu 11 Jun 14:00): not on the public page at all...
+    # Cambridgeshire meets in private (Thu 11 Jun 14:00), and the JCB (12.2): not on the public page at all...
     assert "Cambridgeshire" not in dom and "cambridgeshire" not in dom and "Thu 11 14:00" not in dom
+    assert 'scope="row">Worcestershire Joint Commissioning Board' not in dom and "worcestershire-jcb/" not in dom
     # ...but on an admin's page link, with a word on how its members subscribe
     govcal = str(Path(sys.executable).parent / "govcal")
     token = subprocess.run(
@@ -81,6 +83,9 @@ def test_the_planner_page_shows_the_seed_bodies_meetings_in_chromium(server, tmp
         check=True,
     ).stdout
     assert "Cambridgeshire Children" in private and "Thu 11 14:00" in private
+    assert (
+        'scope="row">Worcestershire Joint Commissioning Board' in private and "Tue 21 14:00" in private
+    )  # third Tuesday
     assert "Private: members use their own feed link." in private
     screenshot = tmp_path / "planner.png"
     subprocess.run(

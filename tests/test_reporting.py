@@ -88,7 +88,7 @@ def test_the_checker_fails_a_schedule_whose_meetings_come_after_the_reports():
     planned = PLANNER.body_plan("worcestershire-programme-board", 2026).meetings
     old = [
         dataclasses.replace(m, date=day)
-        for m, day in zip(planned, (D(2026, 4, 2), D(2026, 7, 2), D(2026, 10, 1), D(2027, 1, 7)))
+        for m, day in zip(planned, (D(2026, 4, 2), D(2026, 7, 2), D(2026, 10, 1), D(2027, 1, 7)), strict=True)
     ]
     findings = Checker(PLANNER).check(old)
     failed = [str(f) for f in findings if f.ok is False]

@@ -49,18 +49,19 @@ def test_public_feeds_have_validators_and_answer_304(served):
         ctx,
         "move",
         actor="clerk",
-        meeting_id="worcestershire-jcb/2026-27/meeting-05",
-        day=dt.date(2026, 8, 19),
+        meeting_id="leeds-area-partnership/2026-27/meeting-01",
+        day=dt.date(2026, 9, 17),
     )
     changed = client.get("/feeds/all.ics", headers={"If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["etag"] != etag
-    assert b"DTSTART;TZID=Europe/London:20260819T140000" in changed.content
+    assert b"DTSTART;TZID=Europe/London:20260917T100000" in changed.content
 
 
 def test_private_bodies_have_no_public_feed(served):
     client, *_ = served
-    assert client.get("/feeds/bodies/worcestershire-jcb.ics").status_code == 200
+    assert client.get("/feeds/bodies/leeds-area-partnership.ics").status_code == 200
     assert client.get("/feeds/bodies/cambridgeshire-executive-partnership.ics").status_code == 404
+    assert client.get("/feeds/bodies/worcestershire-jcb.ics").status_code == 404  # 12.2: not held in public
     assert client.get("/feeds/bodies/nobody.ics").status_code == 404
     assert b"cambridgeshire" not in client.get("/feeds/all.ics").content
 
@@ -85,10 +86,11 @@ def test_export_writes_the_public_feeds(served, tmp_path):
     _, ctx = served
     written = export(ctx, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
     names = sorted(p.relative_to(tmp_path / "site").as_posix() for p in written)
-    assert len(names) == 15 and "feeds/all.ics" in names  # 14 public bodies and the all-bodies feed
+    assert len(names) == 13 and "feeds/all.ics" in names  # 12 public bodies and the all-bodies feed
     assert "feeds/bodies/cambridgeshire-executive-partnership.ics" not in names
-    jcb = icalendar.Calendar.from_ical((tmp_path / "site" / "feeds" / "bodies" / "worcestershire-jcb.ics").read_bytes())
-    assert len(jcb.walk("VEVENT")) == 12
+    assert "feeds/bodies/worcestershire-jcb.ics" not in names
+    area = (tmp_path / "site" / "feeds" / "bodies" / "leeds-area-partnership.ics").read_bytes()
+    assert len(icalendar.Calendar.from_ical(area).walk("VEVENT")) == 6  # 2026-27, every 2 months
 
 
 def test_an_exported_site_answers_the_paths_the_server_does(served, tmp_path):
@@ -110,13 +112,13 @@ def test_an_exported_site_answers_the_paths_the_server_does(served, tmp_path):
             assert (site / path).is_file(), address
         else:
             assert (site / "planner" / address).is_file(), address  # the years before and after
-    for path in ("feeds/all.ics", "feeds/bodies/worcestershire-jcb.ics"):
+    for path in ("feeds/all.ics", "feeds/bodies/leeds-area-partnership.ics"):
         exported = icalendar.Calendar.from_ical((site / path).read_bytes()).walk("VEVENT")
         answered = icalendar.Calendar.from_ical(client.get(f"/{path}").content).walk("VEVENT")
         assert [(str(e["UID"]), e.decoded("DTSTART")) for e in exported] == [
             (str(e["UID"]), e.decoded("DTSTART")) for e in answered
         ]
-        assert len(exported) >= 12
+        assert len(exported) >= 6
     assert "2028-04.html" not in (site / "planner" / "2027-04.html").read_text()  # not exported: not linked
 
 

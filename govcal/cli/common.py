@@ -179,6 +179,7 @@ def print_findings(findings: Sequence[Finding], verbose: bool) -> None:
     for (body, cycle), own in by_body.items():
         failed = sum(f.ok is False for f in own)
         unknown = sum(f.ok is None for f in own)
+        warned = sum(f.warning for f in own)
         verdict = (
             "[red]does not comply[/red]"
             if failed
@@ -186,8 +187,9 @@ def print_findings(findings: Sequence[Finding], verbose: bool) -> None:
             if unknown
             else "[green]complies[/green]"
         )
-        out.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed)")
+        warnings = f", {warned} warning{'s' if warned != 1 else ''} (preferences, not rules)" if warned else ""
+        out.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed{warnings})")
         for finding in own:
-            if finding.ok is not True or verbose:
-                colour = {True: "green", False: "red", None: "yellow"}[finding.ok]
+            if finding.ok is not True or finding.warning or verbose:
+                colour = "yellow" if finding.warning else {True: "green", False: "red", None: "yellow"}[finding.ok]
                 out.print(f"  [{colour}]{finding}[/{colour}]")

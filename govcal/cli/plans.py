@@ -163,6 +163,7 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
         "ref": finding.cite.ref,
         "clause": finding.cite.clause,
         "ok": finding.ok,
+        "warning": finding.warning,
         "message": finding.message,
     }
 

@@ -311,6 +311,9 @@ def test_the_whole_2026_27_plan_complies_and_has_no_problems():
     assert [str(f) for f in findings if f.ok is False] == []
 
 
-def test_cambridgeshire_is_private_and_the_others_public():
-    assert {m.public for m in plan("cambridgeshire-executive-partnership").meetings} == {False}
-    assert {m.public for m in plan("worcestershire-jcb").meetings} == {True}
+def test_cambridgeshire_the_jcb_and_the_pab_are_private_and_the_others_public():
+    # Cambridgeshire: "Meetings will not be open to the press and public"; JCB and PAB (003, 12.2):
+    # "will not be held in public unless agreed by a full consensus of the members"
+    for private in ("cambridgeshire-executive-partnership", "worcestershire-jcb", "worcestershire-pab"):
+        assert {m.public for m in plan(private).meetings} == {False}
+    assert {m.public for m in plan("worcestershire-programme-board").meetings} == {True}
