@@ -29,7 +29,7 @@ from govcal.operations.reminders import MAX_DIGEST_DAYS
 from rules.errors import NotFound, RuleError
 from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
-from scheduler.attendance import Presence, Role
+from scheduler.attendance import Presence
 from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.store.tables import MeetingRow
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
@@ -71,7 +71,12 @@ class DoneBody(BaseModel):
 class MemberBody(BaseModel):
     body: str = Field(pattern=ID_PATTERN, max_length=100)
     name: str = Field(min_length=1, max_length=200)
-    role: Role = Role.MEMBER
+    role: str = Field(
+        default="member",
+        pattern=ID_PATTERN,
+        max_length=100,
+        description="built-in, or declared by the rules",
+    )
     organisation: str = Field(default="", max_length=200)
     email: str = Field(default="", max_length=320)
 
@@ -258,7 +263,7 @@ def create_app(ctx: Context) -> FastAPI:
         actor: Admin,
         body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
         name: Annotated[str, Query(min_length=1, max_length=200)],
-        role: Role | None = None,
+        role: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=100)] = None,
     ) -> dict[str, Any]:
         """Take someone off a body, in one role or all; their attendance stays on record."""
         membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())

@@ -16,8 +16,7 @@ from collections.abc import Collection
 from calendars.event import EventData
 from calendars.feed import Feed
 from rules.loader import RuleSet
-from rules.model import Body
-from scheduler.attendance import Role
+from rules.model import Body, Role
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
 from scheduler.store import Store

@@ -44,6 +44,7 @@ from rules.model import (
     Quorum,
     Relation,
     ReportRule,
+    Role,
 )
 from rules.offsets import Count, Offset, parse_offset
 from rules.phrases import (
@@ -68,7 +69,7 @@ ID = re.compile(ID_PATTERN)
 SEEDS = "seeds"
 DEFAULT_WHO = ("clerk",)  # who a deadline is for, unless its rule says
 REPORT_WITHIN = parse_offset("6 weeks")  # a report reflects a meeting held at most this long before it is due
-BUILT_IN_ROLES = ("member", "chair", "vice-chair", "substitute", "clerk")  # scheduler.attendance.Role's
+BUILT_IN_ROLES = tuple(role.value for role in Role)
 # The default reminders of every deadline: 3 working days before and on the day, at 09:00.
 DEFAULT_REMINDERS = (parse_reminder("3 working days before at 09:00"), parse_reminder("on the day at 09:00"))
 
@@ -398,6 +399,7 @@ def _item(fields: Fields, established: dt.date | None) -> ItemRule:
         once=fields.take("once", date, None),
         first_within=first_within,
         papers=_offset(fields, "papers", sign=-1, default=None),
+        who=_who(fields, DEFAULT_WHO),
     )
     if item.papers is not None and item.at is None:
         raise fields.fail("'papers' needs an item taken 'at' a meeting", "papers")
@@ -536,7 +538,7 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
         source_file=file,
     )
     fields.done()
-    _check_owners(body, deadline_fields, report_fields)
+    _check_owners(body, [*deadline_fields, *item_fields, *report_fields])
     if Avoid.SCHOOL_HOLIDAYS in body.avoid and terms is None:
         raise fields.fail("avoiding school holidays needs a term calendar: add 'terms: <id or file>'", "avoid")
     if Avoid.CLOSURES in body.avoid and not body.closures:
@@ -558,16 +560,13 @@ def _roles(fields: Fields) -> tuple[tuple[str, str], ...]:
     return tuple(roles)
 
 
-def _check_owners(body: Body, deadline_fields: list[Fields], report_fields: list[Fields]) -> None:
-    """Every owner a deadline or report names is a role on the body."""
+def _check_owners(body: Body, fields: list[Fields]) -> None:
+    """Every owner a deadline, item or report names is a role on the body."""
     known = set(BUILT_IN_ROLES) | {role_id for role_id, _ in body.roles}
-    said: list[tuple[tuple[str, ...], Fields]] = [
-        (rule.who, each) for rule, each in zip(body.deadlines, deadline_fields, strict=True)
-    ]
-    said += [(rule.who, each) for rule, each in zip(body.reports, report_fields, strict=True)]
-    for whos, each in said:
-        for who in whos:
-            if ID.match(who) and who not in known and who not in ("members", "report-authors"):
+    rules: list[DeadlineRule | ItemRule | ReportRule] = [*body.deadlines, *body.items, *body.reports]
+    for rule, each in zip(rules, fields, strict=True):
+        for who in rule.who:
+            if ID.match(who) and who not in known and who != "members":
                 raise each.fail(f"'{who}' is not a role on {body.id}; declare it under 'roles'", "owner")
 
 

@@ -79,6 +79,16 @@ class Closure:
                 yield dt.date.fromordinal(ordinal)
 
 
+class Role(StrEnum):
+    """A place someone holds on a body; a person may hold several, on several bodies."""
+
+    MEMBER = "member"
+    CHAIR = "chair"
+    VICE_CHAIR = "vice-chair"
+    SUBSTITUTE = "substitute"
+    CLERK = "clerk"
+
+
 class Avoid(StrEnum):
     """What a body can ask to avoid, softly (`scheduler.preferences`)."""
 
@@ -228,6 +238,7 @@ class ItemRule:
     once: dt.date | None = None
     first_within: Offset | None = None  # after the body's establishment (A12)
     papers: Offset | None = None  # the item's report due this long before its meeting
+    who: tuple[str, ...] = ("clerk",)  # who its papers deadline is for: the clerk, and its owner
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,20 +10,8 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from enum import StrEnum
 
-from rules.model import Attendance, Quorum
-
-
-class Role(StrEnum):
-    """A place someone holds on a body; a person may hold several, on several bodies."""
-
-    MEMBER = "member"
-    CHAIR = "chair"
-    VICE_CHAIR = "vice-chair"
-    SUBSTITUTE = "substitute"
-    CLERK = "clerk"
-
+from rules.model import Attendance, Quorum, Role
 
 VOTING_ROLES = frozenset({Role.MEMBER, Role.CHAIR, Role.VICE_CHAIR})
 

@@ -17,7 +17,6 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
-from rules.loader import DEFAULT_WHO
 from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, ReportRule
 from rules.offsets import Count, Offset
 from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, cycle_bounds, cycle_label
@@ -212,7 +211,7 @@ class _Derivation:
                     f"{rule.name}: papers",
                     day,
                     at_time(day, ITEM_PAPERS_TIME),
-                    DEFAULT_WHO,
+                    rule.who,
                     chosen.id,
                     self._explained(
                         f"{rule.name} papers: {rule.papers}",

@@ -16,9 +16,9 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import NamedTuple
 
-from rules.loader import DEFAULT_REMINDERS
-from rules.model import Body, DeadlineRule, ReminderRule
-from scheduler.attendance import VOTING_ROLES, Role
+from rules.loader import DEFAULT_REMINDERS, ID
+from rules.model import Body, DeadlineRule, ReminderRule, Role
+from scheduler.attendance import VOTING_ROLES
 from scheduler.workdays import LONDON, WorkingCalendar, at_time, body_calendar
 
 OVERDUE_TIME = dt.time(9, 0)
@@ -121,12 +121,14 @@ def is_late(now: dt.datetime, due_at: dt.datetime) -> bool:
     return now - due_at > LATE_AFTER
 
 
-def recipient_roles(who: Iterable[str]) -> frozenset[Role]:
-    """Who is told of a deadline: the body's clerks, and its voting members where the rule
-    names members or report authors among those it is for."""
-    if any(each in ("members", "report authors") for each in who):
-        return frozenset({Role.CLERK}) | VOTING_ROLES
-    return frozenset({Role.CLERK})
+def recipient_roles(who: Iterable[str]) -> frozenset[str]:
+    """Who is told of a deadline: the body's clerks; its voting members where the rule names
+    members or report authors among those it is for; and its owner (a role on the body)."""
+    named = set(who)
+    roles = {Role.CLERK.value} | {each for each in named if ID.match(each)} - {"members"}
+    if named & {"members", "report authors"}:
+        roles |= {role.value for role in VOTING_ROLES}
+    return frozenset(roles)
 
 
 # A clerk's morning digest: one message each working day, before the 09:00 reminders.

@@ -125,7 +125,9 @@ def register(commands: Commands) -> None:
     member_add = with_database(with_rules(member_commands.add_parser("add", help="give someone a role on a body")))
     member_add.add_argument("body")
     member_add.add_argument("name")
-    member_add.add_argument("--role", default="member", choices=ROLES)
+    member_add.add_argument(
+        "--role", default="member", help=f"{', '.join(ROLES)}, or a role the body's rules declare (default: member)"
+    )
     member_add.add_argument("--organisation", default="", help="the partner organisation they represent")
     member_add.add_argument("--email", default="")
     member_add.set_defaults(run=cmd_member_add)
@@ -134,7 +136,7 @@ def register(commands: Commands) -> None:
     )
     member_remove.add_argument("body")
     member_remove.add_argument("name")
-    member_remove.add_argument("--role", choices=ROLES, help="only this role (default: every role they hold there)")
+    member_remove.add_argument("--role", help="only this role (default: every role they hold there)")
     member_remove.set_defaults(run=cmd_member_remove)
     member_list = with_database(with_rules(member_commands.add_parser("list", help="who is on a body")))
     member_list.add_argument("body")

@@ -11,7 +11,8 @@ from email_validator import EmailNotValidError, validate_email
 
 from govcal.operations.context import Context
 from rules.errors import RuleError
-from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, Role, quorum, to_follow_up
+from rules.model import Body, Role
+from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
@@ -19,12 +20,13 @@ from scheduler.store.database import stored_instant
 ROLES = tuple(role.value for role in Role)
 
 
-def role(value: str) -> Role:
-    """A role by its word, or a `RuleError` listing the roles."""
-    try:
-        return Role(value)
-    except ValueError:
-        raise RuleError(f"'{value}' is not a role; expected one of {', '.join(ROLES)}") from None
+def role(value: str, body: Body) -> str:
+    """A role on a body by its word (a built-in one, or one the body's rules declare, such
+    as its Outcome Lead), or a `RuleError` listing the body's roles."""
+    known = (*ROLES, *(role_id for role_id, _ in body.roles))
+    if value in known:
+        return value
+    raise RuleError(f"'{value}' is not a role on {body.id}; expected one of {', '.join(known)}")
 
 
 @dataclass(frozen=True)
@@ -60,12 +62,12 @@ def add_member(
     """Give someone a role on a body (a person may hold several roles, on several bodies,
     and keeps those they had: the answer says all they now hold there)."""
     body = ctx.body(body_id)
-    held = role(role_name)
+    held = role(role_name, body)
     name = name.strip()
     if not name:
         raise RuleError("a member needs a name")
     address = checked_email(email) if email.strip() else ""
-    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held.value, "email": address})
+    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held, "email": address})
     roles, before = ctx.store.add_member(body, name, held, organisation, address, audit)
     return Membership(name, body.id, roles, address or before, before)
 
@@ -76,7 +78,7 @@ def remove_member(
     """Take someone off a body, in one role or all; the answer says the roles they keep there.
     Their attendance stays on record; reminders to them stop with their last clerk's role."""
     body = ctx.body(body_id)
-    held = role(role_name).value if role_name else None
+    held = role(role_name, body) if role_name else None
     audit = Audit(now, actor, "member:remove", f"{body.id}/{name}", {"role": held})
     roles = ctx.store.remove_member(body, name.strip(), held, audit)
     return Membership(name.strip(), body.id, roles, "", "")

@@ -16,7 +16,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rules.errors import NotFound
-from scheduler.attendance import Role
+from rules.model import Role
 from scheduler.store.audit import Audit
 from scheduler.store.database import Database
 from scheduler.store.tables import DigestRow, MemberRow, MembershipRow
