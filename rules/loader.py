@@ -454,6 +454,7 @@ def _quorum(fields: Fields) -> Quorum:
         min_organisations=fields.take("min_organisations", integer, 0),
         organisations=fields.take("organisations", listing(text), ()),
         substitutes_count=fields.take("substitutes_count", boolean, True),
+        in_person=fields.take("in_person", listing(text), ()),
     )
     if not (quorum.min_present or quorum.fraction or quorum.requires):
         raise fields.fail("says nothing: give min_present, fraction or requires")

@@ -282,6 +282,7 @@ class Quorum:
     min_organisations: int = 0
     organisations: tuple[str, ...] = ()  # at least one member from each
     substitutes_count: bool = True
+    in_person: tuple[str, ...] = ()  # roles that must attend themselves, not by substitute ("chair or vice-chair")
 
 
 @dataclass(frozen=True, slots=True)

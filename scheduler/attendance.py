@@ -56,6 +56,7 @@ def _key(name: str) -> str:
 def quorum(rule: Quorum, members: Sequence[Member], present: Iterable[Presence]) -> QuorumResult:
     """Whether those present make the meeting quorate, and every unmet condition in words."""
     voting = {_key(m.name): m for m in members if m.votes}
+    present = list(present)
     standing_for: dict[str, Presence] = {}  # voting member -> who is there for them
     for person in present:
         if person.for_member is None and _key(person.name) in voting:
@@ -90,6 +91,11 @@ def quorum(rule: Quorum, members: Sequence[Member], present: Iterable[Presence])
         reasons.append(
             f"members from {len(organisations)} organisations present; {rule.min_organisations} needed {cite}"
         )
+    came = {_key(p.name) for p in present if p.for_member is None}
+    for requirement in rule.in_person:
+        chairs = {r.strip() for r in requirement.split(" or ")}
+        if not any(m.roles & chairs and key in came for key, m in voting.items()):
+            reasons.append(f"no {requirement} present in person: a substitute cannot chair {cite}")
     for organisation in rule.organisations:
         if not any(_key(organisation) in present_org for present_org in organisations):
             reasons.append(f"no member from {organisation} present {cite}")

@@ -279,17 +279,19 @@ class Checker:
         if not avoided:
             return []
         rule, cite = f"avoid {' and '.join(c.body.avoid)}", Citation("", "local practice")
-        warnings = []
+        warnings, unknown = [], []
         for meeting in c.active:
             why = avoided.why(meeting.date)
             if why is not None:
                 warnings.append(f"meeting on {day_text(meeting.date)} is {why}")
             elif avoided.terms is not None and avoided.terms.is_school_holiday(meeting.date) is None:
-                source = Path(avoided.terms.source).name
-                warnings.append(
-                    f"cannot tell whether the meeting on {day_text(meeting.date)} is in the school holidays:"
-                    f" its term dates are not published in {source}"
-                )
+                unknown.append(day_text(meeting.date))
+        if unknown and avoided.terms is not None:
+            source = Path(avoided.terms.source).name
+            warnings.append(
+                f"cannot tell whether the meetings on {', '.join(unknown)} are in the school holidays:"
+                f" {source} has no term dates for them"
+            )
         for deadline in self.planner.derive(c.body.id, year, c.active).deadlines:
             closed = avoided.closed(deadline.date)
             if closed is not None:

@@ -59,6 +59,8 @@ class Explanation:
         lines = [f"rule: {self.rule}", f"source: {self.cite}"]
         if self.cite.quote:
             lines.append(f'  "{self.cite.quote}"')
+        if self.cite.local:
+            lines.append(f"  local practice: {self.cite.local}")
         if self.anchor:
             lines.append(f"anchor: {self.anchor}")
         lines += [f"adjusted: {step}" for step in self.steps]

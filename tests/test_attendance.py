@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from govcal.cli import main
+from rules.loader import load_rules
 from rules.model import Attendance, Citation, Quorum
 from scheduler.attendance import Member, Presence, quorum, record, to_follow_up
 
@@ -62,6 +63,21 @@ def test_worcestershire_jcb_chair_vice_one_other_and_both_pct_and_council():
     assert quorum(rule, council_only, present("Chair", "Vice", "C")).reasons == [
         "no member from PCT present (clause 11)"
     ]
+
+
+def test_worcestershire_jcb_needs_the_chair_or_vice_chair_in_person_to_chair_it():
+    # 003 11.1: "As the meeting must be chaired by the Chair or Vice Chair, at least one of them
+    # must attend every meeting": substitutes for both count for the quorum, but no one can chair.
+    rule = load_rules()["worcestershire-jcb"].quorum
+    assert rule.in_person == ("chair or vice-chair",)
+    jcb = members(
+        "Chair:chair@County Council", "Vice:vice-chair@Worcestershire PCT", "C@County Council", "D@Worcestershire PCT"
+    )
+    both_sent_substitutes = quorum(rule, jcb, present("S1=Chair", "S2=Vice", "C"))
+    assert both_sent_substitutes.reasons == [
+        "no chair or vice-chair present in person: a substitute cannot chair (clause 11, 11.1)"
+    ]
+    assert quorum(rule, jcb, present("S1=Chair", "Vice", "C")).quorate  # the Vice Chair chairs
 
 
 def test_worcestershire_pab_chair_or_vice_and_five_others_from_two_agencies():

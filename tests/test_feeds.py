@@ -142,9 +142,10 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     # a member's event: the body, where, what is due for it; no rule language, nothing twice
     assert first.summary == "Leeds Cluster Partnership"
     lines = first.description.splitlines()
-    assert lines[:3] == [
+    assert lines[:4] == [
         "Where: Cluster lead school, Leeds",
-        "Reports to the Secretariat: Fri 06 Nov 2026 17:00",  # 8 working days before Wed 18 Nov
+        "Reports to the Secretariat: Thu 05 Nov 2026 17:00",  # 8 clear working days before Wed 18 Nov
+        "Agenda agreed by the chair: Mon 09 Nov 2026 17:00",  # the working day before the papers
         "Agenda and papers sent to all members: Tue 10 Nov 2026 17:00",
     ]
     assert "clause" not in first.description and "working days" not in first.description
@@ -157,10 +158,11 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     )
     assert reports.summary == "Reports to the Secretariat due: Leeds Cluster Partnership, meeting 18 Nov"
     assert reports.description.splitlines() == [
-        "Due Fri 06 Nov 2026 17:00.",
+        "Due Thu 05 Nov 2026 17:00.",
         "For the meeting on Wed 18 Nov 2026 15:45, Cluster lead school, Leeds.",
         "When it is done: govcal deadline done leeds-cluster-partnership/2026-27/meeting-01/reports",
-        "Why this date: Reports to the Secretariat: 8 working days before (D5, clause 6.8); meeting on Wed 18 Nov 2026",
+        "Why this date: Reports to the Secretariat: 8 clear working days before (D5, clause 6.8);"
+        " meeting on Wed 18 Nov 2026",
     ]
 
 
@@ -168,10 +170,10 @@ def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_th
     store, rules = kept.store, kept.rules
     feed = clerk_feed(store, rules, "Ann Clerk", NOW)
     reports = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports")
-    # due Fri 6 Nov 2026: 3 working days before is Tue 3 Nov; 09:00 GMT
-    assert [a.isoformat() for a in reports.alarms] == ["2026-11-03T09:00:00+00:00", "2026-11-06T09:00:00+00:00"]
+    # due Thu 5 Nov 2026: 3 working days before is Mon 2 Nov; 09:00 GMT
+    assert [a.isoformat() for a in reports.alarms] == ["2026-11-02T09:00:00+00:00", "2026-11-05T09:00:00+00:00"]
     body = render(feed)
-    assert b"TRIGGER;VALUE=DATE-TIME:20261103T090000Z" in body
+    assert b"TRIGGER;VALUE=DATE-TIME:20261102T090000Z" in body
 
 
 def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_one_is_cancelled(kept, tmp_path):

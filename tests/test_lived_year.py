@@ -369,15 +369,27 @@ def test_a_rule_change_replans_the_bodies_planned_from_it(database, tmp_path):
     shutil.copytree(seeds_dir(), folder)
     path = folder / f"{board}.yaml"
     path.write_text(path.read_text().replace("pattern: second Tuesday", "pattern: third Tuesday"))
-    # on 1 July only the Board is re-planned: August's meeting moves from Tue 11 to Tue 18 Aug, and the
-    # Executive Group follows: 10 working days before (17, 14, 13, 12, 11, 10, 7, 6, 5, 4 Aug -> Tue 4 Aug)
-    # and within 10 after (19, 20, 21, 24, 25, 26, 27, 28 Aug, (31 Aug bank holiday) 1, 2 Sep -> Wed 2 Sep)
+    # On 1 July only the Board is re-planned. Its second quarter's meeting moves from Tue 14 Jul to the
+    # third Tuesday, Tue 21 Jul (third Tuesday of August, 18 Aug, is in the school summer holiday the Board
+    # avoids; July's and September's, 21 Jul and 15 Sep, are 28 days away: the earlier). The Executive
+    # Group follows within 10 working days after (22, 23, 24, 27-31 Jul, 3, 4 Aug -> Tue 4 Aug); its meeting
+    # before was held on Tue 30 Jun and is left as it was (the rules now give Tue 7 Jul).
+    # November's: Tue 17 Nov; 10 working days before (16, 13, 12, 11, 10, 9, 6, 5, 4, 3 Nov -> Tue 3 Nov),
+    # within 10 after (18, 19, 20, 23-27, 30 Nov, 1 Dec -> Tue 1 Dec).
     changes = keep(context(load_rules([folder]), database), [2026], [board], now=SUMMER)
     kept = {m.id: m.date for m in ctx.store.meetings([board, group])}
-    assert kept[f"{board}/2026-27/meeting-02"] == dt.date(2026, 8, 18)
+    assert kept[f"{board}/2026-27/meeting-02"] == dt.date(2026, 7, 21)
     assert (kept[f"{group}/2026-27/before-02"], kept[f"{group}/2026-27/after-02"]) == (
+        dt.date(2026, 6, 30),
         dt.date(2026, 8, 4),
-        dt.date(2026, 9, 2),
+    )
+    assert f"{group}/2026-27/before-02: 2026-06-30 is past; the rules now give 2026-07-07; left as it was" in (
+        changes.left_alone
+    )
+    assert kept[f"{board}/2026-27/meeting-03"] == dt.date(2026, 11, 17)
+    assert (kept[f"{group}/2026-27/before-03"], kept[f"{group}/2026-27/after-03"]) == (
+        dt.date(2026, 11, 3),
+        dt.date(2026, 12, 1),
     )
     # May's Board (Tue 12 May) and the Group's April and May meetings were held: left as they were
     assert kept[f"{board}/2026-27/meeting-01"] == dt.date(2026, 5, 12)
@@ -385,4 +397,4 @@ def test_a_rule_change_replans_the_bodies_planned_from_it(database, tmp_path):
         dt.date(2026, 4, 27),
         dt.date(2026, 5, 27),
     )
-    assert f"{group}/2026-27/before-02" in changes.moved
+    assert f"{group}/2026-27/before-03" in changes.moved

@@ -48,12 +48,16 @@ MEETINGS = [
         [D(2026, 9, 16), D(2026, 11, 18), D(2027, 1, 20), D(2027, 3, 17), D(2027, 5, 19), D(2027, 7, 21)],
         id="F2",
     ),
-    # F3 quarterly, middle month (May, Aug, Nov, Feb), second Tuesday: 5, 12 May; 4, 11 Aug; 3, 10 Nov; 2, 9 Feb
-    pytest.param("suffolk-strategic-board", [D(2026, 5, 12), D(2026, 8, 11), D(2026, 11, 10), D(2027, 2, 9)], id="F3"),
+    # F3 quarterly, middle month (May, Aug, Nov, Feb), second Tuesday: 5, 12 May; 4, 11 Aug; 3, 10 Nov; 2, 9 Feb.
+    # The Board has school members and avoids school holidays: Tue 11 Aug is in August, every English
+    # school's summer holiday, so the quarter's other months are tried, nearest first: second Tuesdays
+    # 14 Jul (7, 14) and 8 Sep (1, 8) are both 28 days away; the earlier, Tue 14 Jul
+    pytest.param("suffolk-strategic-board", [D(2026, 5, 12), D(2026, 7, 14), D(2026, 11, 10), D(2027, 2, 9)], id="F3"),
     # F4 10 working days before and after each Strategic Board meeting:
     #   before 12 May: 11, 8, 7, 6, 5, (4 May bank holiday) 1, 30, 29, 28, 27 Apr -> Mon 27 Apr
     #   after 12 May: 13, 14, 15, 18, 19, 20, 21, 22, (25 May) 26, 27 -> Wed 27 May
-    #   before 11 Aug: 10, 7, 6, 5, 4, 3, 31, 30, 29, 28 Jul -> Tue 28 Jul; after: 12 ... 25 Aug -> Tue 25 Aug
+    #   before 14 Jul: 13, 10, 9, 8, 7, 6, 3, 2, 1 Jul, 30 Jun -> Tue 30 Jun
+    #   after 14 Jul: 15, 16, 17, 20, 21, 22, 23, 24, 27, 28 Jul -> Tue 28 Jul
     #   before 10 Nov: 9, 6, 5, 4, 3, 2, 30, 29, 28, 27 Oct; after: 11 ... 24 Nov
     #   before 9 Feb: 8, 5, 4, 3, 2, 1, 29, 28, 27, 26 Jan; after: 10 ... 23 Feb
     pytest.param(
@@ -61,8 +65,8 @@ MEETINGS = [
         [
             D(2026, 4, 27),
             D(2026, 5, 27),
+            D(2026, 6, 30),
             D(2026, 7, 28),
-            D(2026, 8, 25),
             D(2026, 10, 27),
             D(2026, 11, 24),
             D(2027, 1, 26),
@@ -72,17 +76,19 @@ MEETINGS = [
     ),
     # F5 within 15 working days after each Strategic Board meeting:
     #   12 May -> 13, 14, 15, 18, 19, 20, 21, 22, (25) 26, 27, 28, 29, 1, 2, 3 Jun -> Wed 3 Jun
-    #   11 Aug -> 12 ... 28 Aug (13 days), (31 Aug) 1, 2 Sep -> Wed 2 Sep
+    #   14 Jul -> 15, 16, 17, 20-24, 27-31 Jul (13 days), 3, 4 Aug -> Tue 4 Aug
     #   10 Nov -> Tue 1 Dec; 9 Feb 2027 -> Tue 2 Mar 2027
-    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 9, 2), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
+    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 8, 4), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
     # F6 quarterly, first Wednesday: 1 Apr, 1 Jul, 7 Oct 2026, 6 Jan 2027
     pytest.param(
         "suffolk-outcome-partnership-groups", [D(2026, 4, 1), D(2026, 7, 1), D(2026, 10, 7), D(2027, 1, 6)], id="F6"
     ),
-    # F7 six two-month periods, second Thursday: 9 Apr, 11 Jun, 13 Aug, 8 Oct, 10 Dec, 11 Feb
+    # F7 six two-month periods, second Thursday: 9 Apr, 11 Jun, 13 Aug, 8 Oct, 10 Dec, 11 Feb. Young people,
+    # parents and schools are members and the groups avoid school holidays: Thu 13 Aug is in August, so the
+    # period's other month, September: second Thursday (3, 10) -> Thu 10 Sep
     pytest.param(
         "suffolk-community-cluster-steering-groups",
-        [D(2026, 4, 9), D(2026, 6, 11), D(2026, 8, 13), D(2026, 10, 8), D(2026, 12, 10), D(2027, 2, 11)],
+        [D(2026, 4, 9), D(2026, 6, 11), D(2026, 9, 10), D(2026, 10, 8), D(2026, 12, 10), D(2027, 2, 11)],
         id="F7",
     ),
     # F8 monthly, third Tuesday: 7, 14, 21 Apr; 5, 12, 19 May; 2, 9, 16 Jun; ... 2, 9, 16 Mar 2027
@@ -170,12 +176,13 @@ DEADLINES = [
     pytest.param(
         "cambridgeshire-executive-partnership/2026-27/meeting-01/substitute-notice", D(2026, 6, 11), "14:00", id="D3"
     ),
-    # D4 within 10 working days after Thu 10 Dec: 11, 14-18, 21-24 -> Thu 24 Dec
+    # D4 within 10 working days after Thu 10 Dec: 11, 14-18, 21-24 -> Thu 24 Dec, in the County Council's
+    # Christmas closure (24 Dec-1 Jan) the body avoids: the working day before, Wed 23 Dec
     pytest.param(
-        "cambridgeshire-executive-partnership/2026-27/meeting-02/minutes-published", D(2026, 12, 24), "17:00", id="D4"
+        "cambridgeshire-executive-partnership/2026-27/meeting-02/minutes-published", D(2026, 12, 23), "17:00", id="D4"
     ),
-    # D5 8 working days before Wed 18 Nov: 17, 16, 13, 12, 11, 10, 9, 6 -> Fri 6 Nov
-    pytest.param("leeds-cluster-partnership/2026-27/meeting-01/reports", D(2026, 11, 6), "17:00", id="D5"),
+    # D5 8 clear working days before Wed 18 Nov (read as D6 is): 17, 16, 13, 12, 11, 10, 9, 6 -> Thu 5 Nov
+    pytest.param("leeds-cluster-partnership/2026-27/meeting-01/reports", D(2026, 11, 5), "17:00", id="D5"),
     # D6 5 clear working days before Wed 18 Nov: 17, 16, 13, 12, 11 -> Tue 10 Nov
     pytest.param("leeds-cluster-partnership/2026-27/meeting-01/papers", D(2026, 11, 10), "17:00", id="D6"),
     # D7 draft minutes within 5 working days after Wed 17 Mar 2027: 18, 19, 22, 23, 24 -> Wed 24 Mar;
