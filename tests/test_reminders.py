@@ -28,6 +28,7 @@ from govcal.clock import utc_now
 from govcal.feeds import clerk_feed
 from govcal.operations import Context, people
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
+from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store import Store
 from scheduler.store.database import engine_for, stored_instant
@@ -526,3 +527,21 @@ def test_instances_racing_for_one_digest_send_it_once(clerk_of_two, inbox):
     with ThreadPoolExecutor(6) as pool:
         sent = list(pool.map(instance, range(6)))
     assert sorted(sent) == [0, 0, 0, 0, 0, 1] and len(digests(inbox)) == 1
+
+
+def test_a_report_reminder_goes_to_its_owner_as_well_as_the_clerk(database, inbox):
+    # 002 3.2.5: the groups report to the Executive Group "through their respective Outcome Lead"
+    ctx = context(load_rules(), database)
+    groups = "suffolk-outcome-partnership-groups"
+    people.add_member(ctx, groups, "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=utc_now())
+    people.add_member(ctx, groups, "Owen Lead", "outcome-lead", email="owen@example.org", actor="admin", now=utc_now())
+    with pytest.raises(RuleError, match="'outcome-lead' is not a role on worcestershire-jcb"):
+        people.add_member(ctx, "worcestershire-jcb", "Owen Lead", "outcome-lead", actor="admin", now=utc_now())
+    keep(ctx, bodies=[groups])
+    # the first quarter's report is due Mon 13 Apr 2026 (10 working days before the Executive Group's
+    # Mon 27 Apr); 3 working days before: Fri 10, Thu 9, Wed 8 Apr, 09:00 BST
+    sent = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    assert sent.sent == 1
+    (message,) = inbox.messages
+    assert message["Message-ID"] == f"<{groups}/2026-27/report-suffolk-executive-group-1#working-3at0900@govcal>"
+    assert sorted(a.strip() for a in message["To"].split(",")) == ["ann@example.org", "owen@example.org"]
