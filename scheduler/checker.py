@@ -266,6 +266,8 @@ class Checker:
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
             elif held:
                 message = f"{name} follows the meeting on {day_text(held[-1])}"
+                if to is not None:
+                    message += f" and comes before the one it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, True, message))
             else:
                 message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"

@@ -12,7 +12,8 @@ import datetime as dt
 
 import pytest
 
-from conftest import STRATEGIC, body, planner_for
+from conftest import STRATEGIC, body, context, edit_meeting, keep, planner_for
+from govcal.operations import planning
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.checker import Checker
@@ -167,3 +168,26 @@ def test_within_and_owner_are_read_and_an_unknown_owner_is_refused_with_file_lin
         write_rules(STRATEGIC, wrong)
     assert "group.yaml" in str(raised.value) and "owner" in str(raised.value)
     assert "'lead' is not a role on group; declare it under 'roles'" in str(raised.value)
+
+
+def test_moving_the_boards_meeting_away_from_its_reports_is_refused_until_forced_and_then_flagged(database):
+    # A clerk moves the Programme Board's June meeting (Thu 4 Jun) back to Thu 7 May, still in its
+    # quarter but seven weeks before the PAB report due Fri 26 Jun and nine before the JCB's due
+    # Thu 9 Jul: refused, saying which reports and clause; forced, the kept year fails the check.
+    ctx = context(load_rules(), database)
+    keep(ctx, bodies=["worcestershire-programme-board"])
+    june = "worcestershire-programme-board/2026-27/meeting-01"
+    refused = edit_meeting(ctx, "move", actor="clerk", meeting_id=june, day=D(2026, 5, 7))
+    assert not refused.committed
+    expected = [
+        "Quarterly report to Worcestershire Partnership Advisory Body due Fri 26 Jun 2026 follows no meeting"
+        " of the body in the 6 weeks before it",
+        "Quarterly report to Worcestershire Joint Commissioning Board due Thu 09 Jul 2026 follows no meeting"
+        " of the body in the 6 weeks before it",
+    ]
+    assert [f.message for f in refused.new_failures] == expected
+    assert {str(f.cite) for f in refused.new_failures} == {"F10, clause 13.3, App. 2"}
+    assert ctx.store.meeting(june).date == D(2026, 6, 4)  # nothing changed
+    assert edit_meeting(ctx, "move", actor="clerk", meeting_id=june, day=D(2026, 5, 7), force=True).committed
+    failed = [f.message for f in planning.check_kept(ctx, "worcestershire-programme-board", 2026) if f.ok is False]
+    assert failed == expected

@@ -199,6 +199,8 @@ DEADLINES = [
     # -> the next cycle's first, third Tuesday of April 2027 (6, 13, 20) -> 20 Apr 2027
     pytest.param("worcestershire-jcb/2026-27/meeting-09/minutes-approved", D(2027, 1, 19), "14:00", id="D9"),
     pytest.param("worcestershire-jcb/2026-27/meeting-12/minutes-approved", D(2027, 4, 20), "14:00", id="D9-next-cycle"),
+    # D12 the chair agrees the agenda the working day before the papers go out (Tue 10 Nov) -> Mon 9 Nov
+    pytest.param("leeds-cluster-partnership/2026-27/meeting-01/agenda-agreed", D(2026, 11, 9), "17:00", id="D12"),
     # D10 within 1 working day after Wed 16 Sep 2026 -> Thu 17 Sep
     pytest.param("leeds-area-partnership/2026-27/meeting-01/veto-reasons", D(2026, 9, 17), "17:00", id="D10"),
 ]
@@ -239,6 +241,8 @@ ITEMS = [
     pytest.param("worcestershire-jcb/2026-27/constitution-review", D(2027, 3, 16), id="A12"),
     pytest.param("worcestershire-jcb/2026-27/pooled-budget-review", D(2026, 4, 21), id="A13"),
     pytest.param("leeds-cluster-partnership/2026-27/mid-year-report", D(2027, 3, 17), id="A14"),
+    # A16 the WSCB's Annual Business Plan at the JCB's first meeting of the year, Tue 21 Apr 2026
+    pytest.param("worcestershire-jcb/2026-27/wscb-business-plan", D(2026, 4, 21), id="A16"),
 ]
 
 
