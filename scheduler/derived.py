@@ -327,10 +327,6 @@ class ReportDue:
     day: dt.date
     steps: tuple[str, ...] = ()  # moved off a closure the body avoids
 
-    def follows(self, day: dt.date) -> bool:
-        """Whether a meeting on `day` comes before the report is due, and recently enough for it to reflect."""
-        return self.day - self.rule.within <= day < self.day
-
 
 def report_dues(
     rule: ReportRule,

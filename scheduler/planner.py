@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from rules.errors import NotFound
 from rules.loader import RuleSet
 from rules.model import Body, Every
-from scheduler.derived import ReportDue, derive, report_dues
+from scheduler.derived import derive, report_dues
 from scheduler.occurrences import (
     BodyPlan,
     Explanation,
@@ -33,7 +33,7 @@ from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, term_periods
 from scheduler.placement import Placed, alternatives, placements
 from scheduler.preferences import Avoided, avoided
-from scheduler.reporting import Slot, before_reports, weeks
+from scheduler.reporting import Slot, Window, before_reports, weeks
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, body_calendar, day_text
 
@@ -210,32 +210,41 @@ class Planner:
         report no allowed day can precede is a problem, with its clause."""
         calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
         slots: list[Slot] = []
-        dues: list[ReportDue] = []
         for near in (year - 1, year, year + 1):
             periods = self.periods(body, near)[0]
             defaults = placements(body.meetings, periods, calendar, terms, avoided)
             for period, default in zip(periods, defaults, strict=True):
                 day = default[1] if not isinstance(default, str) else None
                 slots.append(Slot(near, period, day, alternatives(body.meetings, period, calendar, terms, avoided)))
-            first, last = cycle_bounds(body.cycle_start, near)
-            dues += [due for rule in body.reports for due in report_dues(rule, first, last, calendar, self)]
-        chosen = before_reports(slots, [due for due in dues if due.target is not None])
-        ours = [i for i, slot in enumerate(slots) if slot.year == year]
+        # This year's reports, and the next year's first (its meetings answer for no others):
+        # the year before's answer to its own periods.
+        first, last = cycle_bounds(body.cycle_start, year)
+        dues = [due for rule in body.reports for due in report_dues(rule, first, last, calendar, self)]
+        after, end = cycle_bounds(body.cycle_start, year + 1)
+        dues += [
+            due
+            for rule in body.reports
+            for due in report_dues(rule, after, end, calendar, self)
+            if due.period.index == 1
+        ]
+        dues = [due for due in dues if due.target is not None]
+        windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
+        chosen = before_reports(tuple(slots), windows)
         moved: list[Placed] = []
-        for index, default in zip(ours, placed, strict=True):
+        for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
             choice = chosen.moves.get(index)
             if choice is None or isinstance(default, str):
                 moved.append(default)
                 continue
-            (day, steps, preferred), reason = choice
-            why = default[2]
+            (day, steps, preferred), number = choice
+            reason = dues[number]
             step = (
                 f"{preferred}, {day_text(day)}, instead: the {reason.name} due {day_text(reason.day)} must follow"
                 f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
             )
-            moved.append((slots[index].period, day, replace(why, steps=(*steps, step))))
-        first, last = cycle_bounds(body.cycle_start, year)
-        for due in chosen.uncovered:
+            moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
+        for number in chosen.uncovered:
+            due = dues[number]
             if first <= due.period.first <= last:
                 problems.append(
                     f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"

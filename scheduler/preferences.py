@@ -65,7 +65,7 @@ def off_closures(
     """A due day moved back off a closure the body avoids, to the last working day before
     it (earlier still meets a "before" rule; work after a meeting must stay after it);
     otherwise kept, saying the preference gave way. The steps say which."""
-    why = avoided.closed(day)
+    why = avoided.closed(day) if avoided.closures else None
     if why is None:
         return day, ()
     earlier = day - dt.timedelta(days=1)

@@ -15,8 +15,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
-from scheduler.derived import ReportDue
 from scheduler.periods import Period
 
 Alternative = tuple[dt.date, tuple[str, ...], str]  # a day, the moves that led to it, the pattern's day named
@@ -32,40 +32,61 @@ class Slot:
     alternatives: tuple[Alternative, ...]
 
 
+@dataclass(frozen=True, slots=True)
+class Window:
+    """A report as placement sees it: due on `due`, for the quarter or year opening on
+    `opens`, reflecting a meeting held at most `within` before it is due."""
+
+    due: dt.date
+    opens: dt.date
+    within: dt.timedelta
+
+    def follows(self, day: dt.date) -> bool:
+        """Whether a meeting on `day` comes before the report is due, and recently enough for it to reflect."""
+        return self.due - self.within <= day < self.due
+
+
 @dataclass(frozen=True)
 class Chosen:
-    """Slots moved (by index: the day chosen and the report it was moved for), and reports left uncovered."""
+    """Slots moved (by index: the day chosen, and the index of the report it was moved for),
+    and the indexes of the reports left without a meeting before them."""
 
-    moves: dict[int, tuple[Alternative, ReportDue]]
-    uncovered: list[ReportDue]
+    moves: dict[int, tuple[Alternative, int]]
+    uncovered: tuple[int, ...]
 
 
-def before_reports(slots: Sequence[Slot], dues: Sequence[ReportDue]) -> Chosen:
-    """Which slots move, and to what day, so every report follows a meeting (see the module docstring)."""
+@lru_cache(maxsize=16384)
+def before_reports(slots: tuple[Slot, ...], windows: tuple[Window, ...]) -> Chosen:
+    """Which slots move, and to what day, so every report follows a meeting (see the module
+    docstring). Pure, so memoised: bodies of one shape reporting to bodies of one shape share it."""
     days = {i: slot.default for i, slot in enumerate(slots) if slot.default is not None}
+    answering = [_answering(slots, window) for window in windows]
+    answered: dict[int | None, list[Window]] = {}
+    for window, index in zip(windows, answering, strict=True):
+        answered.setdefault(index, []).append(window)
 
-    def answering(due: ReportDue) -> int | None:
-        eve = due.period.first - dt.timedelta(days=1)
-        return next((i for i, slot in enumerate(slots) if slot.period.first <= eve <= slot.period.last), None)
+    def covered(window: Window) -> bool:
+        return any(window.follows(day) for day in days.values())
 
-    def covered(due: ReportDue) -> bool:
-        return any(due.follows(day) for day in days.values())
-
-    moves: dict[int, tuple[Alternative, ReportDue]] = {}
+    moves: dict[int, tuple[Alternative, int]] = {}
     changed = True
     while changed:
         changed = False
-        for due in dues:
-            index = answering(due)
-            if covered(due) or index is None or index in moves:
+        for number, (window, index) in enumerate(zip(windows, answering, strict=True)):
+            if index is None or index in moves or covered(window):
                 continue
-            answered = [other for other in dues if answering(other) == index]
             options = slots[index].alternatives
-            fits = [a for a in options if all(other.follows(a[0]) for other in answered)]
-            fits = fits or [a for a in options if due.follows(a[0])]
+            fits = [a for a in options if all(other.follows(a[0]) for other in answered[index])]
+            fits = fits or [a for a in options if window.follows(a[0])]
             if fits:
-                moves[index], days[index], changed = (fits[-1], due), fits[-1][0], True
-    return Chosen(moves, [due for due in dues if not covered(due)])
+                moves[index], days[index], changed = (fits[-1], number), fits[-1][0], True
+    return Chosen(moves, tuple(number for number, window in enumerate(windows) if not covered(window)))
+
+
+def _answering(slots: Sequence[Slot], window: Window) -> int | None:
+    """The slot that answers for a report: the period holding the day before its quarter (or year) opens."""
+    eve = window.opens - dt.timedelta(days=1)
+    return next((i for i, slot in enumerate(slots) if slot.period.first <= eve <= slot.period.last), None)
 
 
 def weeks(span: dt.timedelta) -> str:
