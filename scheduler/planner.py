@@ -216,18 +216,17 @@ class Planner:
             for period, default in zip(periods, defaults, strict=True):
                 day = default[1] if not isinstance(default, str) else None
                 slots.append(Slot(near, period, day, alternatives(body.meetings, period, calendar, terms, avoided)))
-        # This year's reports, and the next year's first (its meetings answer for no others):
-        # the year before's answer to its own periods.
+        # This year's reports and the next year's (its first are this year's last meeting's to
+        # follow, and where the next year's meetings move decides whether they do); the year
+        # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
-        dues = [due for rule in body.reports for due in report_dues(rule, first, last, calendar, self)]
-        after, end = cycle_bounds(body.cycle_start, year + 1)
-        dues += [
+        dues = [
             due
+            for near in (year, year + 1)
             for rule in body.reports
-            for due in report_dues(rule, after, end, calendar, self)
-            if due.period.index == 1
+            for due in report_dues(rule, *cycle_bounds(body.cycle_start, near), calendar, self)
+            if due.target is not None
         ]
-        dues = [due for due in dues if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
         chosen = before_reports(tuple(slots), windows)
         moved: list[Placed] = []
