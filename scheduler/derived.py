@@ -21,7 +21,7 @@ from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, R
 from rules.offsets import Count, Offset
 from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, cycle_bounds, cycle_label
 from scheduler.periods import Period, even_periods
-from scheduler.preferences import NOTHING, Avoided, avoided, off_closures
+from scheduler.preferences import NOTHING, Avoided, off_closures
 from scheduler.workdays import NonWorkingDay, WorkingCalendar, at_time, day_text
 
 ITEM_PAPERS_TIME = dt.time(17, 0)
@@ -36,6 +36,15 @@ class MeetingSource(Protocol):
     def meetings_of_cycle(self, body_id: str, year: int) -> Sequence[Meeting]: ...
 
     def meetings_between(self, body_id: str, first: dt.date, last: dt.date) -> Sequence[Meeting]: ...
+
+    def report_dues(self, body_id: str, year: int) -> Sequence[ReportDue]:
+        """The reports a body owes in a cycle year (`report_dues`, remembered: placement and
+        derivation both need them)."""
+        ...
+
+    def avoided(self, body: Body) -> Avoided:
+        """The days a body avoids (`scheduler.preferences`)."""
+        ...
 
 
 def derive(
@@ -70,8 +79,7 @@ def derive(
             plan.deadlines += derivation.deadlines(in_order, meeting)
     for item in body.items:
         derivation.item(item)
-    for report in body.reports:
-        derivation.reports(report)
+    derivation.reports()
     plan.deadlines.sort(key=lambda d: (d.due, d.id))
     plan.items.sort(key=lambda i: (i.date, i.id))
     return plan
@@ -89,7 +97,7 @@ class _Derivation:
 
     def __init__(self, body: Body, plan: BodyPlan, calendar: WorkingCalendar, source: MeetingSource) -> None:
         self.body, self.plan, self.calendar, self.source = body, plan, calendar, source
-        self.avoided = avoided(body, None)  # closures it avoids: nothing falls due in them where it can be earlier
+        self.avoided = source.avoided(body)  # closures it avoids: nothing falls due in them where it can be earlier
 
     def _deadline(
         self,
@@ -284,11 +292,13 @@ class _Derivation:
 
     # -- reports to other bodies ------------------------------------------------------------
 
-    def reports(self, rule: ReportRule) -> None:
-        """A report due before the first of the other body's meetings in each quarter (or the year)."""
+    def reports(self) -> None:
+        """Each report due before the first of the other body's meetings in each quarter (or the year)."""
         plan = self.plan
-        other = self.source.body(rule.to)
-        for due in report_dues(rule, plan.first, plan.last, self.calendar, self.source, self.avoided):
+        if not self.body.reports:
+            return
+        for due in self.source.report_dues(self.body.id, plan.year):
+            rule, other = due.rule, self.source.body(due.rule.to)
             if due.target is None:
                 missing = f"{other.name} has no meeting in {due.period.label} to report to"
                 plan.problems.append(f"{due.name}: {missing} ({rule.cite})")

@@ -75,6 +75,23 @@ def place(
     return _preferred(rules, period, month, placed, why, calendar, terms, avoided)
 
 
+@lru_cache(maxsize=16384)
+def choices(
+    rules: Meetings,
+    periods: tuple[Period, ...],
+    calendar: WorkingCalendar,
+    terms: TermCalendar | None,
+    avoided: Avoided,
+) -> tuple[tuple[dt.date | None, tuple[tuple[dt.date, tuple[str, ...], str], ...]], ...]:
+    """Each period's meeting day as placed (None where it cannot be) and every day the rules
+    allow instead (`alternatives`): what report placement chooses from, once per shape."""
+    placed = placements(rules, periods, calendar, terms, avoided)
+    return tuple(
+        (day[1] if not isinstance(day, str) else None, alternatives(rules, period, calendar, terms, avoided))
+        for period, day in zip(periods, placed, strict=True)
+    )
+
+
 def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
     """The month a period's meeting goes in: the rule's `months`, else by `position`; or a problem."""
     months = month_starts(period.first, period.last)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from rules.errors import NotFound
 from rules.loader import RuleSet
 from rules.model import Body, Every
-from scheduler.derived import derive, report_dues
+from scheduler.derived import ReportDue, derive, report_dues
 from scheduler.occurrences import (
     BodyPlan,
     Explanation,
@@ -31,9 +31,9 @@ from scheduler.occurrences import (
 )
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, term_periods
-from scheduler.placement import Placed, alternatives, placements
+from scheduler.placement import Placed, placements
 from scheduler.preferences import Avoided, avoided
-from scheduler.reporting import Slot, Window, before_reports, weeks
+from scheduler.reporting import Window, before_reports, slots_of, weeks
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, body_calendar, day_text
 
@@ -77,13 +77,21 @@ class Planner:
         self.kept = kept or {}
         self.now = now
         self._meetings: dict[tuple[str, int], Planned] = {}
+        self._dues: dict[tuple[str, int], tuple[ReportDue, ...]] = {}
+        self._days: dict[str, tuple[WorkingCalendar, Avoided]] = {}
 
     def calendar(self, body: Body) -> WorkingCalendar:
-        return body_calendar(body)
+        return self._of(body)[0]
 
     def avoided(self, body: Body) -> Avoided:
         """The days the body would rather not use (`scheduler.preferences`)."""
-        return avoided(body, self.terms.get(body.id))
+        return self._of(body)[1]
+
+    def _of(self, body: Body) -> tuple[WorkingCalendar, Avoided]:
+        """A body's working days and avoided days, worked out once per planner."""
+        if body.id not in self._days:
+            self._days[body.id] = (body_calendar(body), avoided(body, self.terms.get(body.id)))
+        return self._days[body.id]
 
     def body(self, body_id: str) -> Body:
         """A body of the rule set, or `NotFound` naming the known ones."""
@@ -157,6 +165,19 @@ class Planner:
             self._meetings[key] = Planned(meetings, standing, problems, notes)
         return self._meetings[key]
 
+    def report_dues(self, body_id: str, year: int) -> tuple[ReportDue, ...]:
+        """The reports a body owes in a cycle year, each due before the other body's meeting
+        as it stands (memoised, as the meetings are)."""
+        key = (body_id, year)
+        if key not in self._dues:
+            body = self.rules[body_id]
+            first, last = cycle_bounds(body.cycle_start, year)
+            calendar, avoided = self.calendar(body), self.avoided(body)
+            self._dues[key] = tuple(
+                due for rule in body.reports for due in report_dues(rule, first, last, calendar, self, avoided)
+            )
+        return self._dues[key]
+
     def meetings_of_cycle(self, body_id: str, year: int) -> list[Meeting]:
         """A body's meetings in a cycle year, as they stand."""
         return self.planned(body_id, year).standing
@@ -209,26 +230,15 @@ class Planner:
         report the body sends follows one of its meetings (`scheduler.reporting`); a
         report no allowed day can precede is a problem, with its clause."""
         calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
-        slots: list[Slot] = []
-        for near in (year - 1, year, year + 1):
-            periods = self.periods(body, near)[0]
-            defaults = placements(body.meetings, periods, calendar, terms, avoided)
-            for period, default in zip(periods, defaults, strict=True):
-                day = default[1] if not isinstance(default, str) else None
-                slots.append(Slot(near, period, day, alternatives(body.meetings, period, calendar, terms, avoided)))
+        years = tuple((near, self.periods(body, near)[0]) for near in (year - 1, year, year + 1))
+        slots = slots_of(body.meetings, years, calendar, terms, avoided)
         # This year's reports and the next year's (its first are this year's last meeting's to
         # follow, and where the next year's meetings move decides whether they do); the year
         # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
-        dues = [
-            due
-            for near in (year, year + 1)
-            for rule in body.reports
-            for due in report_dues(rule, *cycle_bounds(body.cycle_start, near), calendar, self)
-            if due.target is not None
-        ]
+        dues = [due for near in (year, year + 1) for due in self.report_dues(body.id, near) if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
-        chosen = before_reports(tuple(slots), windows)
+        chosen = before_reports(slots, windows)
         moved: list[Placed] = []
         for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
             choice = chosen.moves.get(index)

@@ -17,7 +17,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
+from rules.model import Meetings
 from scheduler.periods import Period
+from scheduler.placement import choices
+from scheduler.preferences import Avoided
+from scheduler.terms import TermCalendar
+from scheduler.workdays import WorkingCalendar
 
 Alternative = tuple[dt.date, tuple[str, ...], str]  # a day, the moves that led to it, the pattern's day named
 
@@ -30,6 +35,22 @@ class Slot:
     period: Period
     default: dt.date | None
     alternatives: tuple[Alternative, ...]
+
+
+@lru_cache(maxsize=4096)
+def slots_of(
+    rules: Meetings,
+    years: tuple[tuple[int, tuple[Period, ...]], ...],
+    calendar: WorkingCalendar,
+    terms: TermCalendar | None,
+    avoided: Avoided,
+) -> tuple[Slot, ...]:
+    """The slots of some cycle years' periods (bodies of one shape share them)."""
+    return tuple(
+        Slot(year, period, day, others)
+        for year, periods in years
+        for period, (day, others) in zip(periods, choices(rules, periods, calendar, terms, avoided), strict=True)
+    )
 
 
 @dataclass(frozen=True, slots=True)
