@@ -30,6 +30,7 @@ MOVE_STEP = {
 
 
 Placed = tuple[Period, dt.date, Explanation] | str  # a period's meeting day and why, or a problem
+Day = tuple[dt.date, tuple[str, ...], str]  # a day, the moves that led to it, the pattern's day it started from
 
 
 @lru_cache(maxsize=16384)
@@ -62,7 +63,7 @@ def placements(
 
 def place(
     rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
-) -> tuple[dt.date, tuple[str, ...], str] | str:
+) -> Day | str:
     """A period's meeting day with the moves that led to it, or a problem in words: the
     rule's day, moved off unavailable days as the rule says, then off a day the body
     avoids (`scheduler.preferences`) where another day is allowed."""
@@ -82,7 +83,7 @@ def choices(
     calendar: WorkingCalendar,
     terms: TermCalendar | None,
     avoided: Avoided,
-) -> tuple[tuple[dt.date | None, tuple[tuple[dt.date, tuple[str, ...], str], ...]], ...]:
+) -> tuple[tuple[dt.date | None, tuple[Day, ...]], ...]:
     """Each period's meeting day as placed (None where it cannot be) and every day the rules
     allow instead (`alternatives`): what report placement chooses from, once per shape."""
     placed = placements(rules, periods, calendar, terms, avoided)
@@ -108,7 +109,7 @@ def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
 @lru_cache(maxsize=16384)
 def alternatives(
     rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
-) -> tuple[tuple[dt.date, tuple[str, ...], str], ...]:
+) -> tuple[Day, ...]:
     """Every day the rules allow the period's meeting on, for when other rules ask: the
     pattern in each of the period's months (only the named one where `months` pins it),
     moved as the rule says; days the body avoids left out while others remain."""
@@ -121,7 +122,7 @@ def alternatives(
 
 def _in_each_month(
     rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
-) -> list[tuple[dt.date, tuple[str, ...], str] | str]:
+) -> list[Day | str]:
     """The pattern's day in each month of the period the rules leave open (only `month` where `months` pins it)."""
     months = (month,) if rules.months else month_starts(period.first, period.last)
     return [place_in(rules, period, each, calendar, terms) for each in months]
@@ -129,7 +130,7 @@ def _in_each_month(
 
 def place_in(
     rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
-) -> tuple[dt.date, tuple[str, ...], str] | str:
+) -> Day | str:
     """The pattern's day in `month`, moved off unavailable days as the rule says, or a problem."""
     assert rules.pattern is not None
     day = pattern_day(month, rules.pattern.nth, rules.pattern.weekday)
@@ -157,12 +158,12 @@ def _preferred(
     rules: Meetings,
     period: Period,
     month: dt.date,
-    placed: tuple[dt.date, tuple[str, ...], str],
+    placed: Day,
     why: str,
     calendar: WorkingCalendar,
     terms: TermCalendar | None,
     avoided: Avoided,
-) -> tuple[dt.date, tuple[str, ...], str]:
+) -> Day:
     """A day the body avoids, replaced by the nearest allowed day that avoids nothing: the
     pattern in another month of the period (its habit), else a day the rule's move reaches;
     kept, saying which preference gave way, when there is none."""

@@ -19,12 +19,10 @@ from functools import lru_cache
 
 from rules.model import Meetings
 from scheduler.periods import Period
-from scheduler.placement import choices
+from scheduler.placement import Day, choices
 from scheduler.preferences import Avoided
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar
-
-Alternative = tuple[dt.date, tuple[str, ...], str]  # a day, the moves that led to it, the pattern's day named
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +32,7 @@ class Slot:
     year: int
     period: Period
     default: dt.date | None
-    alternatives: tuple[Alternative, ...]
+    alternatives: tuple[Day, ...]
 
 
 @lru_cache(maxsize=4096)
@@ -72,7 +70,7 @@ class Chosen:
     """Slots moved (by index: the day chosen, and the index of the report it was moved for),
     and the indexes of the reports left without a meeting before them."""
 
-    moves: dict[int, tuple[Alternative, int]]
+    moves: dict[int, tuple[Day, int]]
     uncovered: tuple[int, ...]
 
 
@@ -89,7 +87,7 @@ def before_reports(slots: tuple[Slot, ...], windows: tuple[Window, ...]) -> Chos
     def covered(window: Window) -> bool:
         return any(window.follows(day) for day in days.values())
 
-    moves: dict[int, tuple[Alternative, int]] = {}
+    moves: dict[int, tuple[Day, int]] = {}
     changed = True
     while changed:
         changed = False
