@@ -2,7 +2,9 @@
 
 Planning is pure: a rule set, the term calendars its bodies name and a year in,
 `BodyPlan`s out. Each body's cycle year is cut into periods (`scheduler.periods`),
-each period's meeting placed on a working day (`scheduler.placement`), the kept year
+each period's meeting placed on a working day (`scheduler.placement`, off the days the
+body avoids where it can: `scheduler.preferences`), moved within its period where a
+report it sends must follow it (`scheduler.reporting`), the kept year
 laid over them (`scheduler.overlay`), and the deadlines, items and reports derived
 from the meetings as they then stand (`scheduler.derived`).
 Bodies planned from other bodies' meetings ("before and after each Strategic Board
