@@ -17,6 +17,7 @@ from typing import Any
 from rules.errors import RuleError
 from rules.model import ExtraordinaryRule
 from rules.offsets import Offset
+from scheduler.preferences import NOTHING, Avoided
 from scheduler.workdays import WorkingCalendar
 
 
@@ -43,6 +44,7 @@ class Proposal:
     notice_deadline: dt.date
     notice_working_days: int  # working days from the first day papers can go out to the meeting
     meets_notice: bool
+    avoided: str = ""  # why the body would rather not meet then (a closure, the school holidays), if so
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,7 @@ class Proposals:
                     "notice_deadline": iso(p.notice_deadline),
                     "notice_working_days": p.notice_working_days,
                     "meets_notice": p.meets_notice,
+                    "avoided": p.avoided or None,
                 }
                 for p in self.proposals
             ],
@@ -138,8 +141,11 @@ def validate(request: Request, rule: ExtraordinaryRule | None) -> None:
         raise RuleError(f"the seconder must be another member, not {request.requested_by}{cite}")
 
 
-def propose(request: Request, notice: Offset, window: Offset, calendar: WorkingCalendar) -> Proposals:
-    """The working days inside the window, ordered by the paper notice each allows."""
+def propose(
+    request: Request, notice: Offset, window: Offset, calendar: WorkingCalendar, avoided: Avoided = NOTHING
+) -> Proposals:
+    """The working days inside the window, ordered by the paper notice each allows; days the
+    body avoids (`scheduler.preferences`) after the others, saying why."""
     received = request.received.date()
     window_end = received + dt.timedelta(days=window.n)
     papers_from = calendar.on_or_after(received)
@@ -148,10 +154,10 @@ def propose(request: Request, notice: Offset, window: Offset, calendar: WorkingC
     for day in days:
         deadline = calendar.shift(day, notice)
         allowed = sum(1 for _ in calendar.working_days(papers_from, day)) - 1 if day >= papers_from else 0
-        proposals.append(Proposal(day, deadline, max(allowed, 0), deadline >= papers_from))
+        proposals.append(Proposal(day, deadline, max(allowed, 0), deadline >= papers_from, avoided.why(day) or ""))
     meeting = [p.date for p in proposals if p.meets_notice]
     first = meeting[0] if meeting else _first_with_notice(window_end, papers_from, notice, calendar)
-    proposals.sort(key=lambda p: (not p.meets_notice, -p.notice_working_days, p.date))
+    proposals.sort(key=lambda p: (not p.meets_notice, bool(p.avoided), -p.notice_working_days, p.date))
     return Proposals(
         papers_from=papers_from,
         window_end=window_end,

@@ -7,9 +7,10 @@ import json
 
 import pytest
 
-from conftest import body
+from conftest import body, planner_for
 from govcal.cli import main
 from rules.errors import RuleError
+from rules.loader import load_rules
 from rules.offsets import parse_offset
 from scheduler.extraordinary import Request, propose, validate
 from scheduler.store import open_store
@@ -132,3 +133,29 @@ def test_confirming_a_proposal_puts_it_in_the_kept_schedule(capsys, board_with_e
     with store.session() as session:
         papers = session.get(DeadlineRow, "board/2025-26/extraordinary-01/papers")
     assert papers.date.isoformat() == "2026-03-03"  # clear days 4, 5, 6, 9, 10 Mar
+
+
+def test_days_in_a_closure_the_body_avoids_are_proposed_after_the_others_and_say_why():
+    # The JCB avoids the County Council's Christmas closure (24 Dec-1 Jan). A request received
+    # Fri 18 Dec 2026: working days in the 14-day window 18, 21, 22, 23, 24, 29, 30, 31 Dec (25 and
+    # 28 Dec and 1 Jan are bank holidays). 5 clear working days of notice first allow Wed 30 Dec:
+    # the closure. Those meeting the notice still come first, most notice first (the rule outranks
+    # the preference), each saying it is avoided; of the rest, the days outside the closure first.
+    rules = load_rules()
+    avoided = planner_for(rules).avoided(rules["worcestershire-jcb"])
+    received = Request(dt.datetime(2026, 12, 18, 10, 0, tzinfo=LONDON), "Cllr Ali", "Cllr Brown")
+    notice, window = parse_offset("5 clear working days before"), parse_offset("within 14 days")
+    result = propose(received, notice, window, working_calendar(), avoided)
+    said = [(p.date.day, p.meets_notice, p.avoided) for p in result.proposals]
+    closure = "in the County Council Christmas closure"
+    assert said == [
+        (31, True, closure),
+        (30, True, closure),
+        (23, False, ""),
+        (22, False, ""),
+        (21, False, ""),
+        (18, False, ""),
+        (29, False, closure),
+        (24, False, closure),
+    ]
+    assert result.earliest_meeting_with_notice == dt.date(2026, 12, 30)  # the verdict is the rule's

@@ -99,7 +99,7 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
         f" window: {answer.window.n} days from receipt, to {result.window_end:%a %d %b %Y}"
     )
     table = Table(title="Possible dates, most notice first", title_justify="left")
-    for column in ("date", "papers by", "notice (working days)", "meets notice"):
+    for column in ("date", "papers by", "notice (working days)", "meets notice", "preference"):
         table.add_column(column)
     for p in result.proposals:
         table.add_row(
@@ -107,6 +107,7 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
             f"{p.notice_deadline:%a %d %b %Y}",
             str(p.notice_working_days),
             "yes" if p.meets_notice else "no",
+            f"avoided: {p.avoided}" if p.avoided else "",
         )
     out.print(table)
     out.print(("[green]" if result.feasible else "[red]") + result.verdict())

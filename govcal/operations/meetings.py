@@ -24,6 +24,7 @@ from scheduler.checker import Checker, Finding
 from scheduler.edits import EditAction, apply_edit, new_failures
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Meeting, cycle_containing, cycle_label
+from scheduler.preferences import NOTHING
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
 from scheduler.workdays import body_calendar, working_calendar
@@ -180,7 +181,7 @@ def extraordinary(
     if body is not None:
         _members_asking(ctx, body, request)
     calendar = body_calendar(body) if body is not None else working_calendar(nation)
-    proposals = propose(request, notice, window, calendar)
+    proposals = propose(request, notice, window, calendar, ctx.planner.avoided(body) if body is not None else NOTHING)
     answer = Extraordinary(request, notice, window, proposals)
     if confirm is not None:
         if body is None:
