@@ -20,7 +20,10 @@ from rules.model import MONTHS, Body, Citation, Every, Relation
 from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle_label
 from scheduler.planner import Planner, even_periods
 from scheduler.reporting import weeks
+from scheduler.terms import academic_label
 from scheduler.workdays import body_calendar, day_text
+
+SEPTEMBER = 9  # a school year starts in September
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,12 +290,12 @@ class Checker:
             if why is not None:
                 warnings.append(f"meeting on {day_text(meeting.date)} is {why}")
             elif avoided.terms is not None and avoided.terms.is_school_holiday(meeting.date) is None:
-                unknown.append(day_text(meeting.date))
+                unknown.append(academic_label(meeting.date.year - (meeting.date.month < SEPTEMBER)))
         if unknown and avoided.terms is not None:
             source = Path(avoided.terms.source).name
             warnings.append(
-                f"cannot tell whether the meetings on {', '.join(unknown)} are in the school holidays:"
-                f" {source} has no term dates for them"
+                f"cannot tell whether its meetings are in the school holidays: {source} has no term dates"
+                f" for {' or '.join(sorted(set(unknown)))}"
             )
         for deadline in self.planner.derive(c.body.id, year, c.active).deadlines:
             closed = avoided.closed(deadline.date)

@@ -101,9 +101,11 @@ def _moved(body: Body, label: str, current: Meeting, day: dt.date | None, time: 
     )
 
 
-def new_failures(
+def new_findings(
     checker: Checker, body: Body, year: int, before: Sequence[Meeting], after: Sequence[Meeting]
-) -> list[Finding]:
-    """The rules the edited cycle breaks that it did not break before the edit."""
-    was = {f.message for f in checker.check_body(body, year, before, {}) if f.ok is False}
-    return [f for f in checker.check_body(body, year, after, {}) if f.ok is False and f.message not in was]
+) -> tuple[list[Finding], list[Finding]]:
+    """What an edit newly brings: the rules the edited cycle breaks that it did not break
+    before, and the preferences (`avoid:`) it newly gives way on, as warnings."""
+    was = {f.message for f in checker.check_body(body, year, before, {}) if f.ok is False or f.warning}
+    now = [f for f in checker.check_body(body, year, after, {}) if f.message not in was]
+    return [f for f in now if f.ok is False], [f for f in now if f.warning]

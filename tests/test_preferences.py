@@ -15,7 +15,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import NOW, body, context, keep, planner_for
+from conftest import NOW, body, context, edit_meeting, keep, planner_for
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.clock import utc_now
@@ -179,3 +179,23 @@ def test_the_api_check_counts_warnings(database, write_rules):
     assert [f["message"] for f in answer["findings"] if f["warning"]] == [
         "meeting on Mon 03 Aug 2026 is in the school holidays"
     ]
+
+
+def test_an_edit_onto_an_avoided_day_is_allowed_and_says_which_preference_gave_way(database, capsys):
+    # The clerk moves the Strategic Board's second meeting from Tue 14 Jul to Tue 18 Aug 2026, in
+    # August (the school summer holiday): still in its quarter, so no rule breaks; a warning says so.
+    ctx = context(SEEDS, database)
+    keep(ctx, bodies=["suffolk-strategic-board"])
+    moved = edit_meeting(
+        ctx, "move", actor="clerk", meeting_id="suffolk-strategic-board/2026-27/meeting-02", day=D(2026, 8, 18)
+    )
+    assert moved.committed and moved.new_failures == []
+    assert [f.message for f in moved.warnings] == [
+        "meeting on Tue 18 Aug 2026 is in August, the school summer holiday (the year's term dates are not published)"
+    ]
+    assert moved.as_dict()["warnings"] == [f.message for f in moved.warnings]
+    # moving it back gives no warning: nothing new gives way
+    back = edit_meeting(
+        ctx, "move", actor="clerk", meeting_id="suffolk-strategic-board/2026-27/meeting-02", day=D(2026, 7, 21)
+    )
+    assert back.committed and back.warnings == []

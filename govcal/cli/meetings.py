@@ -62,6 +62,8 @@ def _report_edit(result: EditResult) -> int:
     out = console()
     for finding in result.new_failures:
         out.print(f"[red]breaks[/red] {finding}")
+    for finding in result.warnings:
+        out.print(f"[yellow]warning[/yellow] {finding.message} (a preference, not a rule)")
     if not result.committed:
         reason = result.notice or "the change would break the rules above"
         out.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")

@@ -21,7 +21,7 @@ from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
 from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
-from scheduler.edits import EditAction, apply_edit, new_failures
+from scheduler.edits import EditAction, apply_edit, new_findings
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import BodyPlan, Deadline, Meeting, cycle_containing, cycle_label
 from scheduler.preferences import NOTHING
@@ -44,12 +44,14 @@ class EditResult:
     notice: str = ""  # an extraordinary day refused for missing the notice rule
     meeting: Meeting | None = None  # the meeting as it now stands
     followed: list[str] = field(default_factory=list)  # what moved with it, in words with the new dates
+    warnings: list[Finding] = field(default_factory=list)  # preferences it newly gives way on: allowed, said
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.meeting_id,
             "committed": self.committed,
             "breaks": [str(f) for f in self.new_failures],
+            "warnings": [f.message for f in self.warnings],
             "deadlines": self.changes.summary(),
             "notice": self.notice,
             "start": self.meeting.start.isoformat() if self.meeting is not None else None,
@@ -94,10 +96,10 @@ def edit_meeting(
         if meeting_id is not None and not action.adds and all(m.id != meeting_id for m in before):
             raise RuleError(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
         edited, meeting = apply_edit(body, label, before, action, target=meeting_id, day=day, time=time, note=note)
-        failures = new_failures(Checker(schedule), body, year, before, edited)
+        failures, warnings = new_findings(Checker(schedule), body, year, before, edited)
         if failures and not force:
             kept.discard()
-            return EditResult(meeting.id, False, failures)
+            return EditResult(meeting.id, False, failures, warnings=warnings)
         kept.keep_meeting(meeting, label, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
         replanned = replan(ctx, kept, [(body.id, year)], now=now, touched=[meeting.id])
         detail = {
@@ -110,7 +112,9 @@ def edit_meeting(
         kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
         kept.audit_changes(replanned.changes, actor, now)
     followed = _followed(body, replanned.plans, replanned.changes)
-    return EditResult(meeting.id, True, failures, replanned.changes, meeting=meeting, followed=followed)
+    return EditResult(
+        meeting.id, True, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings
+    )
 
 
 def _followed(body: Body, plans: Sequence[BodyPlan], changes: Changes) -> list[str]:
