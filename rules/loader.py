@@ -27,6 +27,7 @@ from rules.errors import RuleError
 from rules.model import (
     DEFAULT_NATION,
     NATIONS,
+    ROLES,
     Attendance,
     Avoid,
     Body,
@@ -44,7 +45,6 @@ from rules.model import (
     Quorum,
     Relation,
     ReportRule,
-    Role,
 )
 from rules.offsets import Count, Offset, parse_offset
 from rules.phrases import (
@@ -69,7 +69,6 @@ ID = re.compile(ID_PATTERN)
 SEEDS = "seeds"
 DEFAULT_WHO = ("clerk",)  # who a deadline is for, unless its rule says
 REPORT_WITHIN = parse_offset("6 weeks")  # a report reflects a meeting held at most this long before it is due
-BUILT_IN_ROLES = tuple(role.value for role in Role)
 # The default reminders of every deadline: 3 working days before and on the day, at 09:00.
 DEFAULT_REMINDERS = (parse_reminder("3 working days before at 09:00"), parse_reminder("on the day at 09:00"))
 
@@ -554,7 +553,7 @@ def _roles(fields: Fields) -> tuple[tuple[str, str], ...]:
     """The body's own roles (an Outcome Lead), each id with the name people use."""
     roles = []
     for role_id in list(fields.items):
-        if not ID.match(role_id) or role_id in BUILT_IN_ROLES:
+        if not ID.match(role_id) or role_id in ROLES:
             raise fields.fail("a role id: lowercase letters, digits and hyphens, not a built-in role", role_id)
         roles.append((role_id, fields.take(role_id, text)))
     fields.done()
@@ -563,7 +562,7 @@ def _roles(fields: Fields) -> tuple[tuple[str, str], ...]:
 
 def _check_owners(body: Body, fields: list[Fields]) -> None:
     """Every owner a deadline, item or report names is a role on the body."""
-    known = set(BUILT_IN_ROLES) | {role_id for role_id, _ in body.roles}
+    known = set(body.role_ids)
     rules: list[DeadlineRule | ItemRule | ReportRule] = [*body.deadlines, *body.items, *body.reports]
     for rule, each in zip(rules, fields, strict=True):
         for who in rule.who:

@@ -89,6 +89,9 @@ class Role(StrEnum):
     CLERK = "clerk"
 
 
+ROLES = tuple(role.value for role in Role)  # the built-in roles, as rule files and commands write them
+
+
 class Avoid(StrEnum):
     """What a body can ask to avoid, softly (`scheduler.preferences`)."""
 
@@ -328,6 +331,11 @@ class Body:
     source_file: str = field(default="", compare=False)
     # SHA-256 of the rule file as read: which version of the rules a kept plan came from.
     digest: str = field(default="", compare=False)
+
+    @property
+    def role_ids(self) -> tuple[str, ...]:
+        """Every role someone can hold on this body: the built-in ones, then those its rules declare."""
+        return (*ROLES, *(role_id for role_id, _ in self.roles))
 
     @property
     def depends_on(self) -> tuple[str, ...]:

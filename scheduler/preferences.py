@@ -34,10 +34,7 @@ class Avoided:
                 return "in the school holidays"
             if holiday is None and self.england_and_wales and day.month == SUMMER:
                 return "in August, the school summer holiday (the year's term dates are not published)"
-        for closure in self.closures:
-            if closure.covers(day):
-                return f"in the {closure.reason}"
-        return None
+        return self.closed(day)
 
     def closed(self, day: dt.date) -> str | None:
         """Why work should not fall due on `day`: a closure (school holidays do not stop papers)."""

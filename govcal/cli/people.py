@@ -20,7 +20,8 @@ from govcal.cli.common import (
 )
 from govcal.clock import utc_now
 from govcal.operations import people, reminders
-from govcal.operations.people import ROLES, Quorum
+from govcal.operations.people import Quorum
+from rules.model import ROLES
 from scheduler.attendance import Presence
 
 

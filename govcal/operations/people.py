@@ -11,19 +11,17 @@ from email_validator import EmailNotValidError, validate_email
 
 from govcal.operations.context import Context
 from rules.errors import RuleError
-from rules.model import Body, Role
+from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
 
-ROLES = tuple(role.value for role in Role)
-
 
 def role(value: str, body: Body) -> str:
     """A role on a body by its word (a built-in one, or one the body's rules declare, such
     as its Outcome Lead), or a `RuleError` listing the body's roles."""
-    known = (*ROLES, *(role_id for role_id, _ in body.roles))
+    known = body.role_ids
     if value in known:
         return value
     raise RuleError(f"'{value}' is not a role on {body.id}; expected one of {', '.join(known)}")
