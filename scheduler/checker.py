@@ -21,7 +21,7 @@ from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle
 from scheduler.planner import Planner, even_periods
 from scheduler.reporting import weeks
 from scheduler.terms import academic_label
-from scheduler.workdays import body_calendar, day_text
+from scheduler.workdays import at_time, body_calendar, day_text
 
 SEPTEMBER = 9  # a school year starts in September
 
@@ -248,29 +248,23 @@ class Checker:
 
     def _reports(self, c: _Context, year: int) -> list[Finding]:
         """Each report follows a meeting of the body held at most `within` before it is due,
-        and is due before the meeting it goes to."""
-        findings: list[Finding] = []
-        reports = {f"report-{rule.to}": rule for rule in c.body.reports}
-        if not reports:
-            return findings
-        plan = self.planner.derive(c.body.id, year, c.active)
-        for deadline in plan.deadlines:
-            rule = reports.get(deadline.rule)
-            if rule is None:
-                continue
-            name = f"{deadline.name} due {day_text(deadline.date)}"
-            since = deadline.date - rule.within
+        and is due before the meeting it goes to (the planner's report dues: they depend on
+        the receiving body's meetings, not on the schedule being checked)."""
+        dues = [due for due in self.planner.report_dues(c.body.id, year) if due.target is not None]
+        findings = []
+        for due in sorted(dues, key=lambda d: (at_time(d.day, d.rule.time), d.rule.to, d.period.index)):
+            rule, to = due.rule, due.target
+            assert to is not None
+            name = f"{due.name} due {day_text(due.day)}"
+            since = due.day - rule.within
             outside = self.planner.meetings_between(c.body.id, since, c.first - dt.timedelta(days=1))
-            held = [m.date for m in [*outside, *c.active] if since <= m.date < deadline.date]
-            target = self.planner.meetings_between(rule.to, deadline.date, deadline.date + dt.timedelta(days=366))
-            to = next((m for m in target if m.id == deadline.meeting), None)
-            if to is not None and deadline.due >= to.start:
+            held = [m.date for m in [*outside, *c.active] if since <= m.date < due.day]
+            if at_time(due.day, rule.time) >= to.start:
                 message = f"{name} is not before the meeting it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
             elif held:
                 message = f"{name} follows the meeting on {day_text(held[-1])}"
-                if to is not None:
-                    message += f" and comes before the one it goes to, {day_text(to.date)}"
+                message += f" and comes before the one it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, True, message))
             else:
                 message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
