@@ -310,10 +310,11 @@ def test_plan_save_prints_what_it_changed_and_the_tables_only_on_request(capsys,
 def test_moving_a_meeting_says_its_new_date_and_what_moved_with_it(capsys, saved):
     status, out, _ = run(capsys, "meeting", "move", "board/2026-27/meeting-01", "20/04/2026", *saved)
     assert status == 0
-    # Mon 20 Apr: 5 clear working days are 17, 16, 15, 14, 13 Apr, so papers are due Fri 10 Apr
+    # Mon 20 Apr: 5 clear working days are 17, 16, 15, 14, 13 Apr, so papers are due Fri 10 Apr; they were
+    # due Wed 1 Apr for Mon 13 Apr (10, 9, 8, 7 and, past Easter Monday and Good Friday, 2 Apr)
     assert out.splitlines() == [
         "board/2026-27/meeting-01 is now moved, Mon 20 Apr 2026 14:00; with it:",
-        "  moved: Agenda and papers: Fri 10 Apr 2026 17:00",
+        "  moved: Agenda and papers: Fri 10 Apr 2026 17:00 (was Wed 01 Apr 2026)",
     ]
     out = run(capsys, "meeting", "fix", "board/2026-27/meeting-02", *saved)[1]
     assert out == "board/2026-27/meeting-02 is now fixed, Mon 11 May 2026 14:00; nothing else changed\n"

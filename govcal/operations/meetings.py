@@ -5,13 +5,13 @@ the cycle as it stands (a pure change, `scheduler.edits`), the cycle re-checked,
 unless it newly breaks a rule and is not forced, the meeting kept as the admin set it
 and the year re-derived through the same path a re-plan takes (its deadlines, items,
 the bodies planned from it), with an audit entry. A refused edit changes nothing;
-either way the findings say why.
+either way the findings say why. A preview makes the whole edit and discards it: what it
+would break and move, with nothing kept (the admin page shows it before asking).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,7 +23,7 @@ from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
 from scheduler.edits import EditAction, apply_edit, new_findings
 from scheduler.extraordinary import Proposals, Request, propose, validate
-from scheduler.occurrences import BodyPlan, Deadline, Meeting, cycle_containing, cycle_label
+from scheduler.occurrences import Meeting, cycle_containing, cycle_label
 from scheduler.preferences import NOTHING
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
@@ -45,6 +45,7 @@ class EditResult:
     meeting: Meeting | None = None  # the meeting as it now stands
     followed: list[str] = field(default_factory=list)  # what moved with it, in words with the new dates
     warnings: list[Finding] = field(default_factory=list)  # preferences it newly gives way on: allowed, said
+    previewed: bool = False  # made and discarded: what committing would do
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -72,8 +73,11 @@ def edit_meeting(
     time: dt.time | None = None,
     force: bool = False,
     note: str = "",
+    reason: str = "",
+    preview: bool = False,
 ) -> EditResult:
-    """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing."""
+    """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing.
+    `reason` is why a rule was forced, kept in the audit trail; `preview` keeps nothing."""
     action = EditAction(action)
     if action.adds:
         if not body_id:
@@ -97,7 +101,7 @@ def edit_meeting(
             raise RuleError(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
         edited, meeting = apply_edit(body, label, before, action, target=meeting_id, day=day, time=time, note=note)
         failures, warnings = new_findings(Checker(schedule), body, year, before, edited)
-        if failures and not force:
+        if failures and not force and not preview:
             kept.discard()
             return EditResult(meeting.id, False, failures, warnings=warnings)
         kept.keep_meeting(meeting, label, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
@@ -108,33 +112,23 @@ def edit_meeting(
             "forced": bool(failures),
             "breaks": [str(f) for f in failures],
             "note": note,
-        }
+        } | ({"reason": reason} if reason else {})
         kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
         kept.audit_changes(replanned.changes, actor, now)
-    followed = _followed(body, replanned.plans, replanned.changes)
+        if preview:
+            kept.discard()
+    followed = [change.said(body.id) for change in replanned.listed()]
+    committed = not preview
     return EditResult(
-        meeting.id, True, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings
+        meeting.id,
+        committed,
+        failures,
+        replanned.changes,
+        meeting=meeting,
+        followed=followed,
+        warnings=warnings,
+        previewed=preview,
     )
-
-
-def _followed(body: Body, plans: Sequence[BodyPlan], changes: Changes) -> list[str]:
-    """What an edit moved, added or cancelled with its meeting, as a clerk would say it."""
-    now_on = {o.id: o for plan in plans for o in plan.occurrences()}
-    said = []
-    for kind, ids in changes.by_kind().items():
-        for each in ids:
-            o = now_on.get(each)
-            if o is None or kind == "cancelled":
-                said.append(f"cancelled: {each}")
-                continue
-            whose = "" if o.body == body.id else f" ({o.body})"
-            if isinstance(o, Deadline):
-                said.append(f"{kind}: {o.name}{whose}: {o.due:%a %d %b %Y %H:%M}")
-            elif isinstance(o, Meeting):
-                said.append(f"{kind}: {o.title}{whose}: {o.start:%a %d %b %Y %H:%M}")
-            else:
-                said.append(f"{kind}: {o.name}{whose}: {o.date:%a %d %b %Y}")
-    return said
 
 
 # -- extraordinary meetings ------------------------------------------------------------
@@ -176,9 +170,12 @@ def extraordinary(
     force: bool = False,
     actor: str = "",
     now: dt.datetime | None = None,
+    reason: str = "",
+    preview: bool = False,
 ) -> Extraordinary:
     """Dates for an extraordinary meeting requested of the Chair (E1-E3); with `confirm`, the
-    chosen day joins the kept schedule (refused if it misses the notice rule, unless forced)."""
+    chosen day joins the kept schedule (refused if it misses the notice rule, unless forced;
+    with `preview`, what confirming it would do, nothing kept)."""
     body = ctx.body(body_id) if body_id else None
     rule, notice, window, nation = _terms(body, stand_ins)
     validate(request, rule)
@@ -193,20 +190,23 @@ def extraordinary(
         if now is None:
             raise ValueError("confirming a day needs the time it is done")
         missed = proposals.notice_missed(proposals.chosen(confirm, request, calendar))
-        answer.confirmed = (
-            EditResult("", False, [], notice=missed)
-            if missed and not force
-            else edit_meeting(
-                ctx,
-                EditAction.EXTRAORDINARY,
-                actor=actor,
-                now=now,
-                body_id=body.id,
-                day=confirm,
-                force=force,
-                note=request.note(),
-            )
+        if missed and not force and not preview:
+            answer.confirmed = EditResult("", False, [], notice=missed)
+            return answer
+        answer.confirmed = edit_meeting(
+            ctx,
+            EditAction.EXTRAORDINARY,
+            actor=actor,
+            now=now,
+            body_id=body.id,
+            day=confirm,
+            force=force,
+            note=request.note(),
+            reason=reason,
+            preview=preview,
         )
+        if preview:
+            answer.confirmed.notice = missed or ""  # what confirming would need forcing past
     return answer
 
 

@@ -40,6 +40,7 @@ class Changes:
     cancelled: list[str] = field(default_factory=list)
     conflicts: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # in the past: history, not re-planned
+    was: dict[str, dt.date] = field(default_factory=dict)  # the day a moved or cancelled occurrence was on
 
     @property
     def changed(self) -> bool:
@@ -175,6 +176,8 @@ def sync_rows(
             row.counted_from = new["counted_from"]  # bookkeeping nobody sees: no new version
         if differs:
             moved = row.date != occurrence.date or row.status == Status.CANCELLED
+            if moved:
+                changes.was[occurrence.id] = row.date
             for key, value in new.items():
                 setattr(row, key, value)
             row.status = Status.PLANNED
@@ -192,6 +195,7 @@ def sync_rows(
         row.sequence += 1
         row.updated_at = now
         changes.cancelled.append(row.id)
+        changes.was[row.id] = row.date
     return added
 
 
