@@ -16,8 +16,10 @@ from pathlib import Path
 from typing import Any
 
 from govcal.operations.context import Context
+from govcal.page import Selection
 from govcal.schedule_files import read_schedule
 from rules.errors import NotFound, RuleError
+from rules.model import Body
 from scheduler.checker import Finding
 from scheduler.occurrences import (
     BodyPlan,
@@ -32,6 +34,7 @@ from scheduler.occurrences import (
 from scheduler.planner import Planner
 from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
+from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.workdays import LONDON, day_text
 
 Advance = Callable[[int], object]
@@ -53,11 +56,50 @@ def plan(
 
 
 @dataclass(frozen=True)
+class Changed:
+    """One date a change added, moved, updated or cancelled, as a clerk reads it."""
+
+    kind: str  # added, moved, updated or cancelled
+    id: str
+    body: str
+    what: str  # the meeting's title, the deadline's or item's name ('' once cancelled)
+    was: dt.date | None  # the day it was on (moved, cancelled)
+    now: dt.date | dt.datetime | None  # the day, or a meeting's start or a deadline's instant, it is on now
+
+    def said(self, home: str = "") -> str:
+        """The change in a line: what, and its day now and before; the body named unless `home`."""
+        was = f" (was {self.was:%a %d %b %Y})" if self.was else ""
+        if self.now is None:
+            return f"cancelled: {self.id}{was}"
+        on = f"{self.now:%a %d %b %Y %H:%M}" if isinstance(self.now, dt.datetime) else f"{self.now:%a %d %b %Y}"
+        whose = "" if self.body == home else f" ({self.body})"
+        return f"{self.kind}: {self.what}{whose}: {on}{was}"
+
+
+@dataclass(frozen=True)
 class Replanned:
     """The cycles as now kept, and what keeping them changed."""
 
     plans: list[BodyPlan]
     changes: Changes
+
+    def listed(self) -> list[Changed]:
+        """Every date added, moved, updated or cancelled, with its days before and after."""
+        now_on = {o.id: o for plan in self.plans for o in plan.occurrences()}
+        listed = []
+        for kind, ids in self.changes.by_kind().items():
+            for each in ids:
+                o = now_on.get(each)
+                was = self.changes.was.get(each)
+                if o is None or kind == "cancelled":
+                    listed.append(Changed("cancelled", each, each.split("/")[0], "", was, None))
+                elif isinstance(o, Deadline):
+                    listed.append(Changed(kind, each, o.body, o.name, was, o.due))
+                elif isinstance(o, Meeting):
+                    listed.append(Changed(kind, each, o.body, o.title, was, o.start))
+                else:
+                    listed.append(Changed(kind, each, o.body, o.name, was, o.date))
+        return listed
 
 
 def keep_year(
@@ -69,11 +111,13 @@ def keep_year(
     now: dt.datetime,
     planned: Advance | None = None,
     saved: Advance | None = None,
+    preview: bool = False,
 ) -> Replanned:
     """Plan the chosen bodies' cycle years (default: every body, the cycle containing
     `now`) and keep them, from the year as it stands: an admin's changes and the past
     kept, clashes and what was left alone reported, the bodies planned from them
-    re-derived. Idempotent: a second run changes nothing."""
+    re-derived. Idempotent: a second run changes nothing. With `preview`, what it would
+    change, nothing kept."""
     chosen = [ctx.body(b).id for b in body_ids] if body_ids else list(ctx.rules.bodies)
     today = now.astimezone(LONDON).date()
     targets = [
@@ -83,7 +127,10 @@ def keep_year(
     ]
     with ctx.store.replanning() as kept:
         replanned = replan(ctx, kept, targets, now=now, planned=planned, saved=saved)
-        kept.audit_changes(replanned.changes, actor, now)
+        if preview:
+            kept.discard()
+        else:
+            kept.audit_changes(replanned.changes, actor, now)
     return replanned
 
 
@@ -172,6 +219,27 @@ def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list
     rows = ctx.store.meetings(None if body_ids is None else related)
     kept = [as_meeting(row, rules[row.body_id]) for row in rows if row.body_id in rules.bodies]
     return [finding for finding in ctx.checker.check(kept) if finding.body in wanted]
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the year planner page shows for a selection of bodies: theirs only."""
+
+    bodies: list[Body]
+    total: int  # bodies matching the search, on every page
+    meetings: list[MeetingRow]
+    deadlines: list[DeadlineRow]
+    findings: list[Finding]
+
+
+def shown(ctx: Context, selection: Selection, private: bool) -> Shown | None:
+    """A page of bodies (public ones unless `private`) with their kept year and what it
+    breaks, reading only theirs; None past the last page."""
+    bodies, total = selection.choose(ctx.rules, private)
+    if selection.page > selection.pages(total):
+        return None
+    ids = [body.id for body in bodies]
+    return Shown(bodies, total, ctx.store.meetings(ids), ctx.store.deadlines(ids), kept_findings(ctx, ids))
 
 
 # -- explaining ------------------------------------------------------------------------------
