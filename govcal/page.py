@@ -26,10 +26,11 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
+from typing import Any
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from jinja2 import Environment, PackageLoader, Template, select_autoescape
+from jinja2 import Environment, PackageLoader, select_autoescape
 
 from calendars.feed import webcal
 from rules.loader import RuleSet
@@ -41,6 +42,10 @@ from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
+# A page's own files only: no inline script or style, no other origin, no framing.
+PAGE_POLICY = (
+    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
 MONTHS_SHOWN = 12
 PAGE_SIZE = 50  # bodies a page
 
@@ -123,14 +128,20 @@ class Row:
     private: bool = False
     warnings: list[str] = field(default_factory=list)  # rules broken
     preferences: list[str] = field(default_factory=list)  # preferences that gave way, or cannot be told
+    href: str = ""  # where the body's name leads (the admin's page of the body), if anywhere
 
 
 @cache
-def _template() -> Template:
-    environment = Environment(
+def templates() -> Environment:
+    """govcal's page templates, autoescaped: the public planner page and the admin pages."""
+    return Environment(
         loader=PackageLoader("govcal", "templates"), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
     )
-    return environment.get_template("planner.html")
+
+
+def _anchor(meeting_id: str) -> str:
+    """A meeting's link on the public page: its own place in the grid."""
+    return f"#{meeting_id}"
 
 
 def _day(day: dt.date) -> str:
@@ -156,13 +167,47 @@ def planner_html(
     link: Callable[[str], str | None] | None = None,
 ) -> str:
     """The page for twelve months from `first_month` for `bodies` (a `Selection`'s choice, of
-    `total` matching); `feed_base` is the server's address.
+    `total` matching); `feed_base` is the server's address (see `planner_view`)."""
+    view = planner_view(
+        bodies,
+        first_month,
+        meetings,
+        deadlines,
+        findings,
+        terms,
+        feed_base,
+        private=private,
+        selection=selection,
+        total=total,
+        link=link,
+    )
+    return templates().get_template("planner.html").render(view)
+
+
+def planner_view(
+    bodies: Sequence[Body],
+    first_month: dt.date,
+    meetings: Sequence[MeetingRow],
+    deadlines: Sequence[DeadlineRow],
+    findings: Sequence[Finding],
+    terms: Mapping[str, TermCalendar],
+    feed_base: str,
+    *,
+    private: bool = False,
+    selection: Selection = EVERY_PAGE,
+    total: int | None = None,
+    link: Callable[[str], str | None] | None = None,
+    meeting_link: Callable[[str], str] = _anchor,
+    body_link: Callable[[str], str] | None = None,
+) -> dict[str, Any]:
+    """What the grid templates show for twelve months from `first_month` for `bodies`.
 
     Only the bodies that meet in public, and nothing of the others, unless `private` (an
     admin's page): their meetings, deadlines and findings are left out here, whatever the
     caller passed in. `link` gives the address of the page starting at a month ("2027-04"),
     or None where there is none (a static export holds only some years); by default the
-    server's, the search kept.
+    server's, the search kept. `meeting_link` gives a meeting's address (the admin's panel;
+    by default its place on the page).
     """
     shown = [body for body in bodies if private or body.meetings.public]
     ids = {body.id for body in shown}
@@ -180,6 +225,7 @@ def planner_html(
             [d for d in deadlines if d.body_id in ids],
             [f for f in findings if f.body in ids],
             feed_base,
+            body_link,
         ),
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
@@ -188,8 +234,9 @@ def planner_html(
     pages = selection.pages(total)
     start = f"{first_month:%Y-%m}"
     first_shown = (selection.page - 1) * (selection.size or 0) + 1
-    return _template().render(
+    return dict(
         title=title,
+        meeting_link=meeting_link,
         months=months,
         rows=rows,
         feed_base=feed_base,
@@ -230,6 +277,7 @@ def _body_rows(
     deadlines: Sequence[DeadlineRow],
     findings: Sequence[Finding],
     feed_base: str,
+    body_link: Callable[[str], str] | None,
 ) -> list[Row]:
     """A row per body: its meetings and deadlines by month, its subscribe link, what it breaks."""
     first = months[0]
@@ -258,7 +306,10 @@ def _body_rows(
             https = f"{feed_base}/feeds/bodies/{body.id}.ics"
             subscribe = Subscribe(webcal(https), https)
         cells = [by_cell[(body.id, _month(m))] for m in months]
-        rows.append(Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id], preferences[body.id]))
+        href = body_link(body.id) if body_link else ""
+        rows.append(
+            Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id], preferences[body.id], href)
+        )
     return rows
 
 

@@ -38,8 +38,8 @@ from calendars.feed import Feed, render
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
-from govcal.operations.planning import kept_findings
-from govcal.page import EVERY_PAGE, Selection, default_first_month, planner_html
+from govcal.operations.planning import shown
+from govcal.page import EVERY_PAGE, PAGE_POLICY, Selection, default_first_month, planner_html
 from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
@@ -49,13 +49,9 @@ ICS = "text/calendar; charset=utf-8"
 NOT_FOUND = Response("no such feed\n", status_code=404, media_type="text/plain")
 STATIC = Path(__file__).parent / "static"
 LOCAL_HOSTS = ("127.0.0.1", "localhost")
-# A page's own files only: no inline script or style, no other origin, no framing.
 # The page's search and paging: bounded, so a request cannot make the page work unbounded.
 Query = Annotated[str, FastAPIQuery(max_length=200)]
 Page = Annotated[int, FastAPIQuery(alias="page", ge=1, le=100_000)]
-PAGE_POLICY = (
-    "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
-)
 
 
 class KnownHosts(TrustedHostMiddleware):
@@ -324,22 +320,20 @@ def _page(
     selection: Selection = EVERY_PAGE,
 ) -> str | None:
     """The planner page for a selection of bodies, reading only theirs; None past the last page."""
-    bodies, total = selection.choose(ctx.rules, private)
-    if selection.page > selection.pages(total):
+    page = shown(ctx, selection, private)
+    if page is None:
         return None
-    ids = [body.id for body in bodies]
-    store = ctx.store
     return planner_html(
-        bodies,
+        page.bodies,
         first,
-        store.meetings(ids),
-        store.deadlines(ids),
-        kept_findings(ctx, ids),
+        page.meetings,
+        page.deadlines,
+        page.findings,
         ctx.planner.terms,
         feed_base,
         private=private,
         selection=selection,
-        total=total,
+        total=page.total,
         link=link,
     )
 
