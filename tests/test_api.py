@@ -30,7 +30,7 @@ AUGUST = "board/2026-27/meeting-05"  # Mon 3 Aug 2026
 def api(database, write_rules):
     ctx = context(write_rules(BOARD), database)
     store = ctx.store
-    token = access.create_token(ctx, TokenKind.ADMIN, "alice", now=utc_now())
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=utc_now())
     client = TestClient(create_app(ctx))
     client.headers["Authorization"] = f"Bearer {token}"
     return client, token, store
@@ -142,7 +142,7 @@ def test_the_openapi_schema_is_served(api):
 _folder = Path(tempfile.mkdtemp(prefix="govcal-api-"))
 (_folder / "board.yaml").write_text(yaml.safe_dump(BOARD))
 _ctx = Context.load(Settings(database_url=f"sqlite:///{_folder / 'govcal.db'}"), [_folder])
-_TOKEN = access.create_token(_ctx, TokenKind.ADMIN, "schemathesis", now=utc_now())
+_TOKEN = access.create_token(_ctx, TokenKind.ADMIN, "schemathesis", actor="test", now=utc_now())
 _app = create_app(_ctx)
 TestClient(_app, headers={"Authorization": f"Bearer {_TOKEN}"}).post("/api/plan", json={"year": 2026})
 schema = schemathesis.openapi.from_asgi("/openapi.json", _app)

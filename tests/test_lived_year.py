@@ -131,7 +131,8 @@ def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_
     extra = answer.confirmed.meeting_id
     assert stored_instant(deadline(ctx, f"{extra}/papers").due) == london(2026, 6, 1, 17, 0)
     client = TestClient(create_app(ctx))
-    client.headers["Authorization"] = f"Bearer {access.create_token(ctx, TokenKind.ADMIN, 'alice', now=SUMMER)}"
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=SUMMER)
+    client.headers["Authorization"] = f"Bearer {token}"
     replanned = client.post("/api/plan", json={"year": 2026, "bodies": [JCB]}).json()
     assert (replanned["added"], replanned["moved"], replanned["cancelled"], replanned["updated"]) == (0, [], [], 0)
     assert deadline(ctx, f"{extra}/papers").status == "planned"

@@ -172,7 +172,7 @@ def test_govcal_check_prints_warnings_apart_from_the_verdict(capsys, write_rules
 def test_the_api_check_counts_warnings(database, write_rules):
     ctx = context(write_rules(SCHOOLS), database)
     keep(ctx, [2025], now=NOW - dt.timedelta(days=365))
-    token = access.create_token(ctx, TokenKind.ADMIN, "alice", now=utc_now())
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=utc_now())
     client = TestClient(create_app(ctx), headers={"Authorization": f"Bearer {token}"})
     answer = client.get("/api/check", params={"body": "schools", "year": 2025}).json()
     assert answer["complies"] is True and answer["warnings"] == 1

@@ -70,11 +70,11 @@ def test_no_unauthenticated_answer_holds_a_private_body_and_a_credential_shows_i
     in_year = [m for m in public if dt.date(2026, 4, 1) <= m.date <= dt.date(2027, 3, 31)]
     assert page.count('class="meeting ') == len(in_year)
     # with a credential the private body appears: the admin's page link, the member's feed, the API
-    link = access.create_token(ctx, TokenKind.PAGE, "alice", now=NOW)
+    link = access.create_token(ctx, TokenKind.PAGE, "alice", actor="clerk", now=NOW)
     assert private.name.replace("'", "&#39;") in client.get(f"/planner/private/{link}?start=2026-04").text
-    feed = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", now=NOW)
+    feed = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=NOW)
     assert f"{PRIVATE}/2026-27/meeting-01@govcal".encode() in client.get(f"/feeds/private/{feed}.ics").content
-    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", now=NOW)
+    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=NOW)
     api = client.get("/api/bodies", headers={"Authorization": f"Bearer {admin}"}).json()
     assert PRIVATE in {body["id"] for body in api}
 
@@ -92,7 +92,7 @@ def test_the_page_sends_its_security_headers(estate):
         and "<script" not in page.text
         and 'href="http://127.0.0.1/static/planner.css"' in page.text
     )
-    link = access.create_token(ctx, TokenKind.PAGE, "alice", now=NOW)
+    link = access.create_token(ctx, TokenKind.PAGE, "alice", actor="clerk", now=NOW)
     private = client.get(f"/planner/private/{link}")
     assert private.headers["referrer-policy"] == "no-referrer"
     assert private.headers["cache-control"] == "private, no-store"
@@ -296,7 +296,7 @@ def test_people_mistakes_name_who_and_change_nothing(database, capsys):
 )
 def test_api_mistakes_are_4xx_with_a_reason(estate, payload, status, said):
     ctx, client = estate
-    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", now=NOW)
+    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=NOW)
     before = ctx.store.counts()
     answer = client.post("/api/meeting-edits", json=payload, headers={"Authorization": f"Bearer {admin}"})
     assert answer.status_code == status and said in answer.json()["detail"]
@@ -305,7 +305,7 @@ def test_api_mistakes_are_4xx_with_a_reason(estate, payload, status, said):
 
 def test_an_api_request_for_an_extraordinary_meeting_without_who_asked_says_so_in_its_own_words(estate):
     ctx, client = estate
-    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", now=NOW)
+    admin = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=NOW)
     answer = client.post(
         "/api/extraordinary",
         json={"body": "worcestershire-jcb", "received": "2026-12-18T10:00:00"},

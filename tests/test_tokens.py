@@ -31,30 +31,30 @@ def store(ctx):
 
 
 def test_a_feed_token_belongs_to_a_member_and_only_its_digest_is_kept(ctx, store):
-    token = access.create_token(ctx, FEED, "Cllr Ali", now=NOW)
+    token = access.create_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
     assert access.member_of_feed(ctx, token) == "Cllr Ali"
     assert store.holder_of(ADMIN, token) is None  # a feed token is no admin token
     with store.session() as session:
         assert [row.digest for row in session.query(AccessTokenRow)] == [hashlib.sha256(token.encode()).hexdigest()]
     with pytest.raises(RuleError, match="no member 'Nobody'"):
-        access.create_token(ctx, FEED, "Nobody", now=NOW)
+        access.create_token(ctx, FEED, "Nobody", actor="clerk", now=NOW)
 
 
 def test_revoked_and_unknown_tokens_look_the_same(ctx):
-    token = access.create_token(ctx, FEED, "Cllr Ali", now=NOW)
-    assert access.revoke_tokens(ctx, FEED, "Cllr Ali", now=NOW) == 1
+    token = access.create_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
+    assert access.revoke_tokens(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW) == 1
     assert access.member_of_feed(ctx, token) is None
     assert access.member_of_feed(ctx, "never-issued") is None
-    assert access.revoke_tokens(ctx, FEED, "Cllr Ali", now=NOW) == 0
+    assert access.revoke_tokens(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW) == 0
 
 
 def test_rotating_revokes_the_old_token_and_issues_a_new_one(ctx):
-    old = access.create_token(ctx, FEED, "Cllr Ali", now=NOW)
-    new = access.rotate_token(ctx, FEED, "Cllr Ali", now=NOW)
+    old = access.create_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
+    new = access.rotate_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
     assert new != old and access.member_of_feed(ctx, old) is None and access.member_of_feed(ctx, new) == "Cllr Ali"
-    access.revoke_tokens(ctx, FEED, "Cllr Ali", now=NOW)
+    access.revoke_tokens(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
     with pytest.raises(RuleError, match="no live feed token to rotate"):
-        access.rotate_token(ctx, FEED, "Cllr Ali", now=NOW)
+        access.rotate_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
 
 
 def test_token_commands(ctx, database, capsys):

@@ -68,7 +68,7 @@ def test_private_bodies_have_no_public_feed(served):
 
 def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served):
     client, ctx = served
-    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
+    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=utc_now())
     mine = client.get(f"/feeds/private/{token}.ics")
     assert mine.status_code == 200
     assert mine.headers["referrer-policy"] == "no-referrer" and mine.headers["cache-control"].startswith("private")
@@ -76,7 +76,7 @@ def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served)
     assert b"leeds-cluster-partnership/2026-27/meeting-01/reports@govcal" in mine.content  # the clerk's deadlines
     assert b"BEGIN:VALARM" in mine.content
     unknown = client.get("/feeds/private/never-issued.ics")
-    access.revoke_tokens(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
+    access.revoke_tokens(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=utc_now())
     revoked = client.get(f"/feeds/private/{token}.ics")
     assert (unknown.status_code, revoked.status_code) == (404, 404)
     assert unknown.content == revoked.content and unknown.headers.keys() == revoked.headers.keys()
@@ -145,7 +145,7 @@ def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
 
 def test_the_access_log_writes_a_line_per_request_in_batches_with_tokens_redacted(served):
     client, ctx = served
-    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", now=utc_now())
+    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=utc_now())
     log = io.StringIO()
     app = AccessLog(client.app, log, every=3600, batch=4)  # only a full batch or the stop writes here
     with TestClient(app, base_url="http://127.0.0.1") as logged:

@@ -9,33 +9,28 @@ from calendars.feed import webcal
 from govcal.cli.common import FAILED, OK, Commands, context, with_database
 from govcal.cli.server import DEFAULT_BASE
 from govcal.clock import utc_now
-from govcal.operations.access import create_token, revoke_tokens, rotate_token
+from govcal.operations.access import PATHS, address, create_token, revoke_tokens, rotate_token
 from scheduler.store.tables import TokenKind
-
-WHERE = {
-    TokenKind.FEED: "/feeds/private/{token}.ics",
-    TokenKind.PAGE: "/planner/private/{token}",
-}
 
 
 def cmd_token(args: argparse.Namespace) -> int:
     ctx = context(args)
     kind = TokenKind(args.command)
     if args.token_action == "revoke":
-        revoked = revoke_tokens(ctx, kind, args.name, now=utc_now())
+        revoked = revoke_tokens(ctx, kind, args.name, actor=args.by, now=utc_now())
         print(f"revoked {revoked} {kind} token(s) of {args.name}")
         return OK if revoked else FAILED
     issue = create_token if args.token_action == "create" else rotate_token
-    token = issue(ctx, kind, args.name, now=utc_now())
+    token = issue(ctx, kind, args.name, actor=args.by, now=utc_now())
     print(token)
     print(f"{kind} token for {args.name}: shown once, stored only as a digest", file=sys.stderr)
-    if kind in WHERE:
-        address = (ctx.settings.public_url or DEFAULT_BASE).rstrip("/") + WHERE[kind].format(token=token)
+    if kind in PATHS:
+        opens = address(ctx.settings.public_url or DEFAULT_BASE, kind, token)
         if kind is TokenKind.FEED:
-            print(f"subscribe in a calendar app: {webcal(address)}", file=sys.stderr)
-            print(f"or paste this address (Outlook: Add calendar, Subscribe from web): {address}", file=sys.stderr)
+            print(f"subscribe in a calendar app: {webcal(opens)}", file=sys.stderr)
+            print(f"or paste this address (Outlook: Add calendar, Subscribe from web): {opens}", file=sys.stderr)
         else:
-            print(f"the year planner with every body: {address}", file=sys.stderr)
+            print(f"the year planner with every body: {opens}", file=sys.stderr)
     return OK
 
 
@@ -52,6 +47,6 @@ def register(commands: Commands) -> None:
         token.add_argument(
             "name", help="the member's name" if name == "feed" else "the admin's name (in the audit trail)"
         )
-        with_database(token, actor=False)
+        with_database(token)
         token.add_argument("--public-url", metavar="URL", help="the address govcal is reached at, for the link")
         token.set_defaults(run=cmd_token)

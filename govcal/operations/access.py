@@ -1,33 +1,47 @@
-"""Access tokens: admins' API tokens, members' private feed tokens, admins' page links.
+"""Access tokens: admins' API tokens, members' private feed tokens, admins' page links,
+admins' sessions on the admin pages.
 
 Each is shown once and kept only as a digest. An admin token writes through the API; a
 feed token opens one member's calendar; a page token opens the year planner with every
 body on it, private ones included, and nothing else (a link to hand round a board's
-officers without handing them the API).
+officers without handing them the API). Signing in to the admin pages with an admin
+token opens a session, kept in a cookie, that lasts `SESSION_LENGTH` or until signed out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from govcal.operations.context import Context
 from rules.errors import RuleError
+from scheduler.store.audit import Audit
 from scheduler.store.tables import TokenKind
 
+PATHS = {  # where a token opens something at a served govcal's address
+    TokenKind.FEED: "/feeds/private/{token}.ics",
+    TokenKind.PAGE: "/planner/private/{token}",
+}
 
-def create_token(ctx: Context, kind: TokenKind, holder: str, *, now: dt.datetime) -> str:
+
+def create_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """A new token for `holder`, shown now and never again (only its digest is kept)."""
-    return ctx.store.create_token(kind, holder, now)
+    return ctx.store.create_token(kind, holder, now, Audit(now, actor, "token:create", f"{kind}:{holder}"))
 
 
-def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, now: dt.datetime) -> str:
+def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """Revoke `holder`'s live tokens and issue a new one: the old links stop working."""
-    return ctx.store.rotate_token(kind, holder, now)
+    return ctx.store.rotate_token(kind, holder, now, Audit(now, actor, "token:rotate", f"{kind}:{holder}"))
 
 
-def revoke_tokens(ctx: Context, kind: TokenKind, holder: str, *, now: dt.datetime) -> int:
+def revoke_tokens(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> int:
     """Revoke every live token of `holder`; how many there were."""
-    return ctx.store.revoke_tokens(kind, holder, now)
+    return ctx.store.revoke_tokens(kind, holder, now, Audit(now, actor, "token:revoke", f"{kind}:{holder}"))
+
+
+def address(base: str, kind: TokenKind, token: str) -> str:
+    """What a feed or page token opens at `base` (a served govcal's address)."""
+    return base.rstrip("/") + PATHS[kind].format(token=token)
 
 
 def admin_of(ctx: Context, authorization: str | None) -> str:
@@ -39,6 +53,38 @@ def admin_of(ctx: Context, authorization: str | None) -> str:
     if name is None:
         raise Unauthorised("this token is not a live admin token", known=True)
     return name
+
+
+SESSION_LENGTH = dt.timedelta(hours=8)  # a working day signed in
+
+
+@dataclass(frozen=True)
+class Session:
+    """A signed-in admin: who, and the session's secret (the cookie's value, shown once)."""
+
+    admin: str
+    secret: str
+
+
+def sign_in(ctx: Context, token: str, *, now: dt.datetime) -> Session:
+    """A session for the admin whose live admin token this is; `Unauthorised` otherwise."""
+    admin = admin_of(ctx, f"Bearer {token}")
+    return Session(admin, ctx.store.create_token(TokenKind.SESSION, admin, now))
+
+
+def admin_of_session(ctx: Context, secret: str, *, now: dt.datetime) -> str | None:
+    """The admin a session's secret signs in, or None for an unknown, ended or expired one alike."""
+    return ctx.store.holder_of(TokenKind.SESSION, secret, issued_after=now - SESSION_LENGTH) if secret else None
+
+
+def sign_out(ctx: Context, secret: str, *, now: dt.datetime) -> None:
+    """End one session: its cookie opens nothing from now on."""
+    ctx.store.revoke_token(TokenKind.SESSION, secret, now)
+
+
+def feed_token_holders(ctx: Context) -> dict[str, dt.datetime]:
+    """Who has a live private feed link, and when their newest was made."""
+    return ctx.store.live_tokens(TokenKind.FEED)
 
 
 def member_of_feed(ctx: Context, token: str) -> str | None:

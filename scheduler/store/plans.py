@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from rules.errors import RuleError
@@ -281,6 +281,26 @@ class PlanStore(Database):
     def deadlines(self, body_ids: Collection[str] | None = None) -> list[DeadlineRow]:
         """Kept deadlines of the given bodies (None: of every body), in date order."""
         return self._of_bodies(DeadlineRow, body_ids)
+
+    def deadlines_named(self, deadline_ids: Collection[str]) -> list[DeadlineRow]:
+        """The kept deadlines with these ids (the unknown left out)."""
+        ids = list(deadline_ids)
+        with self.session() as session:
+            return [
+                row
+                for start in range(0, len(ids), PLAN_CHUNK)
+                for row in session.scalars(
+                    select(DeadlineRow).where(DeadlineRow.id.in_(ids[start : start + PLAN_CHUNK]))
+                )
+            ]
+
+    def deadlines_of_meeting(self, meeting_id: str) -> list[DeadlineRow]:
+        """The deadlines kept for a meeting or counted from it, any body's (reports to it too), in date order."""
+        with self.session() as session:
+            query = select(DeadlineRow).where(
+                or_(DeadlineRow.meeting_id == meeting_id, DeadlineRow.counted_from == meeting_id)
+            )
+            return list(session.scalars(query.order_by(DeadlineRow.date, DeadlineRow.id)))
 
     def feed_meetings(self, body_ids: Collection[str]) -> list[FeedMeeting]:
         """The columns of these bodies' kept meetings that feeds read, as plain tuples."""

@@ -19,12 +19,14 @@ from scheduler.reminders import Status as ReminderStatus
 
 
 class TokenKind(StrEnum):
-    """What a token opens: the admin API, one member's private feed, or an admin's view of
-    the year planner page with every body on it (read only)."""
+    """What a token opens: the admin API, one member's private feed, an admin's view of
+    the year planner page with every body on it (read only), or an admin's signed-in
+    session on the admin pages (its cookie)."""
 
     ADMIN = "admin"
     FEED = "feed"
     PAGE = "page"
+    SESSION = "session"
 
 
 class Base(DeclarativeBase):

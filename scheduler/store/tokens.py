@@ -1,4 +1,5 @@
-"""Access tokens: admin API tokens and members' private feed tokens, kept only as digests.
+"""Access tokens: admin API tokens, members' private feed tokens, page links and admin
+sessions, kept only as digests.
 
 A token is shown once, when made; the store keeps its SHA-256, so a stolen database
 opens nothing. Revoked tokens stay, marked, for the record; an unknown and a revoked
@@ -11,11 +12,12 @@ import datetime as dt
 import hashlib
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from rules.errors import RuleError
-from scheduler.store.database import Database
+from scheduler.store.audit import Audit
+from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import AccessTokenRow, MemberRow, TokenKind
 
 
@@ -26,7 +28,7 @@ def _digest(token: str) -> str:
 class TokenStore(Database):
     """Issuing, checking and revoking tokens."""
 
-    def create_token(self, kind: TokenKind, holder: str, now: dt.datetime) -> str:
+    def create_token(self, kind: TokenKind, holder: str, now: dt.datetime, audit: Audit | None = None) -> str:
         """A new token; only its digest is kept, so show it now or never.
 
         A feed token's holder must be a member of some body (their private feed).
@@ -36,29 +38,62 @@ class TokenStore(Database):
             if kind is TokenKind.FEED and session.scalar(select(MemberRow).where(MemberRow.name == holder)) is None:
                 raise RuleError(f"no member '{holder}': add them to a body first (`govcal member add`)")
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
+            _record(session, audit)
         return token
 
-    def holder_of(self, kind: TokenKind, token: str) -> str | None:
-        """Whose live token this is, or None for an unknown or revoked one."""
+    def holder_of(self, kind: TokenKind, token: str, issued_after: dt.datetime | None = None) -> str | None:
+        """Whose live token this is, or None for an unknown or revoked one (or one issued
+        at or before `issued_after`: an expired session)."""
         with self.session() as session:
             row = session.scalar(
                 select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
             )
-            return row.holder if row is not None and row.revoked_at is None else None
+            if row is None or row.revoked_at is not None:
+                return None
+            if issued_after is not None and stored_instant(row.created_at) <= issued_after:
+                return None
+            return row.holder
 
-    def revoke_tokens(self, kind: TokenKind, holder: str, now: dt.datetime) -> int:
+    def live_tokens(self, kind: TokenKind) -> dict[str, dt.datetime]:
+        """Who holds a live token of this kind, and when their newest was made."""
+        with self.session() as session:
+            query = (
+                select(AccessTokenRow.holder, func.max(AccessTokenRow.created_at))
+                .where(AccessTokenRow.kind == kind, AccessTokenRow.revoked_at.is_(None))
+                .group_by(AccessTokenRow.holder)
+            )
+            return {holder: stored_instant(made) for holder, made in session.execute(query)}
+
+    def revoke_token(self, kind: TokenKind, token: str, now: dt.datetime) -> None:
+        """Revoke this one token (signing out one session), if it is live."""
+        with self.session() as session, session.begin():
+            row = session.scalar(
+                select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
+            )
+            if row is not None and row.revoked_at is None:
+                row.revoked_at = now
+
+    def revoke_tokens(self, kind: TokenKind, holder: str, now: dt.datetime, audit: Audit | None = None) -> int:
         """Revoke every live token of `holder`; how many were revoked."""
         with self.session() as session, session.begin():
+            _record(session, audit)
             return _revoke(session, kind, holder, now)
 
-    def rotate_token(self, kind: TokenKind, holder: str, now: dt.datetime) -> str:
+    def rotate_token(self, kind: TokenKind, holder: str, now: dt.datetime, audit: Audit | None = None) -> str:
         """Revoke `holder`'s tokens and issue a new one, in one transaction."""
         token = secrets.token_urlsafe(32)
         with self.session() as session, session.begin():
             if not _revoke(session, kind, holder, now):
                 raise RuleError(f"'{holder}' has no live {kind} token to rotate")
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
+            _record(session, audit)
         return token
+
+
+def _record(session: Session, audit: Audit | None) -> None:
+    """The audit entry for a change to tokens, in its transaction (the token itself never in it)."""
+    if audit is not None:
+        session.add(audit.row())
 
 
 def _revoke(session: Session, kind: TokenKind, holder: str, now: dt.datetime) -> int:
