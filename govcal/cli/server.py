@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import os
 import socket
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from calendars.feed import webcal
 from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
 from govcal.cli.reminders import smtp
 from govcal.clock import start_reminder_clock, utc_now
-from govcal.operations import planning
+from govcal.operations import Context, planning
 from govcal.settings import SMTP_VARIABLE
 from scheduler.store.database import checked_url, redacted, upgrade
+
+if TYPE_CHECKING:
+    from starlette.types import ASGIApp
 
 CHECK_EVERY = 1.0  # seconds between asking the store whether anything changed: edits show within a second
 DEFAULT_BASE = "http://127.0.0.1:8000"  # `govcal serve` with no options
@@ -24,8 +30,6 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # the server is needed only here
 
     from govcal.access_log import AccessLog
-    from govcal.api import create_app
-    from govcal.web import feed_server
 
     ctx = context(args)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
@@ -33,7 +37,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
         where = redacted(ctx.settings.database_url)
         print(f"planned {len(ctx.rules)} bodies into {where}: {changes.summary()}", file=sys.stderr)
     hosts = ctx.settings.hosts(args.host)
-    server = feed_server(create_app(ctx), ctx, ctx.settings.public_url, CHECK_EVERY, hosts)
+    server = application(ctx, hosts)
     clock = None
     if ctx.settings.smtp_url:
         worker = f"serve-{socket.gethostname()}-{os.getpid()}"
@@ -53,6 +57,17 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return OK
 
 
+def application(ctx: Context, hosts: Sequence[str], clock: Callable[[], dt.datetime] = utc_now) -> ASGIApp:
+    """What `govcal serve` serves: the feeds and the public page, the admin pages, the admin API."""
+    from govcal.admin import admin_pages
+    from govcal.api import create_app
+    from govcal.web import feed_server
+
+    api = create_app(ctx)
+    api.mount("/admin", admin_pages(ctx, ctx.settings.public_url, clock))
+    return feed_server(api, ctx, ctx.settings.public_url, CHECK_EVERY, hosts)
+
+
 def addresses(base: str) -> list[str]:
     """Where a served govcal's page, feeds and API are, as `serve` says them at start-up."""
     base = base.rstrip("/")
@@ -60,7 +75,8 @@ def addresses(base: str) -> list[str]:
         f"planner: {base}/planner",
         f"feeds: {base}/feeds/all.ics, each public body's at {base}/feeds/bodies/<id>.ics"
         f" (subscribe: {webcal(base)}/feeds/all.ics)",
-        f"admin API: {base}/api/..., its docs at {base}/docs (token: govcal admin token create NAME)",
+        f"admin pages: {base}/admin (sign in with an admin token: govcal admin token create NAME)",
+        f"admin API: {base}/api/..., its docs at {base}/docs (the same tokens)",
     ]
 
 
