@@ -64,7 +64,7 @@ SIGNING_IN = "govcal_signin"  # the sign-in form's own CSRF cookie, before there
 HEADERS = {
     "Content-Security-Policy": PAGE_POLICY,
     "Cache-Control": "no-store",
-    "Referrer-Policy": "no-referrer",
+    "Referrer-Policy": "same-origin",  # links out carry no address; posts carry their Origin
     "X-Content-Type-Options": "nosniff",
 }
 REMINDERS_SHOWN = 500  # outbox rows a page lists, soonest first, for the state chosen
@@ -267,6 +267,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             start=explained.due,
             explained=explained,
             deadlines=[(d, stored_instant(d.due)) for d in ctx.store.deadlines_of_meeting(id)],
+            reports=[(d, stored_instant(d.due)) for d in meetings.reports_answered(ctx, row)],
             findings=findings,
             months=months,
             held=held,
@@ -313,6 +314,17 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
                 request, admin, fields, "Not changed: give a reason to go ahead despite the rules broken."
             )
         return RedirectResponse("/admin/meeting?" + urlencode({"id": result.meeting_id, "done": fields["action"]}), 303)
+
+    def _said(fields: dict[str, str]) -> str:
+        """What an edit is, in words, for the preview's heading."""
+        row = ctx.store.meeting(fields["id"]) if fields["id"] else None
+        which = f"{row.title}, {row.date:%a %d %b %Y}," if row else ctx.body(fields["body"]).name
+        on = f" to {parse_date(fields['date']):%a %d %b %Y}" if fields["date"] else ""
+        at = f" at {fields['time']}" if fields["time"] else ""
+        if fields["action"] == "add":
+            return f"Add a meeting of {which}{on.replace(' to ', ' on ', 1)}{at}"
+        what = {"move": "Move", "cancel": "Cancel", "fix": "Fix"}.get(fields["action"], "Change")
+        return f"{what} {which}{on}{at}".rstrip(",")
 
     def _edit(fields: dict[str, str]) -> dict[str, Any]:
         """An edit's form fields as the operation takes them; a `RuleError` naming a bad one."""
@@ -509,7 +521,15 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         deadline, done = str(form.get("id", "")), form.get("done") == "1"
         changed = reminders.mark_done(ctx, deadline, actor=admin, now=clock(), done=done)
         said = f"{deadline}: {'done' if done else 'open again'}" + ("" if changed else " (it already was)")
-        return render(request, "message.html", admin=admin, title="Deadline", lines=[said], back=_reminders())
+        return render(
+            request,
+            "message.html",
+            admin=admin,
+            title="Deadline",
+            lines=[said],
+            back=_reminders(),
+            undo=(deadline, done),
+        )
 
     # -- attendance ------------------------------------------------------------------------
 
@@ -528,11 +548,13 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
 
 
 def _same_origin(request: Request) -> None:
-    """Refuse a post another site's page sent: its Origin (or Referer) names another host."""
-    origin = request.headers.get("origin") or request.headers.get("referer")
-    if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
+    """Refuse a post another site's page sent: the browser says so (Sec-Fetch-Site), or its
+    Origin names another host. (Beside the CSRF token, for browsers that send either.)"""
+    site = request.headers.get("sec-fetch-site")
+    if site is not None and site != "same-origin":
         raise Forged
-    if origin == "null":
+    origin = request.headers.get("origin")
+    if origin and origin != "null" and urlsplit(origin).netloc != request.url.netloc:
         raise Forged
 
 
@@ -579,14 +601,6 @@ def _asked(fields: dict[str, str]) -> ExtraordinaryRequest:
     received = received if received.tzinfo else received.replace(tzinfo=LONDON)
     by_chair = fields["chair"] == "1"
     return ExtraordinaryRequest(received, fields["requested_by"] or None, fields["seconded_by"] or None, by_chair)
-
-
-def _said(fields: dict[str, str]) -> str:
-    """What an edit is, in words, for the preview's heading."""
-    on = f" to {parse_date(fields['date']):%a %d %b %Y}" if fields["date"] else ""
-    at = f" at {fields['time']}" if fields["time"] else ""
-    what = {"move": "Move", "cancel": "Cancel", "fix": "Fix", "add": "Add a meeting"}.get(fields["action"], "Change")
-    return f"{what} {fields['id'] or fields['body']}{on}{at}".strip()
 
 
 def _back(fields: dict[str, str]) -> tuple[str, str]:

@@ -261,6 +261,11 @@ class ReportRule:
     within: dt.timedelta = dt.timedelta(weeks=6)
     who: tuple[str, ...] = ("clerk",)  # the clerk, and the report's owner where the rule names one
 
+    @property
+    def id(self) -> str:
+        """The rule's id, as its deadlines name it."""
+        return f"report-{self.to}"
+
 
 @dataclass(frozen=True, slots=True)
 class ExtraordinaryRule:

@@ -305,8 +305,8 @@ class _Derivation:
                 continue
             plan.deadlines.append(
                 self._deadline(
-                    f"{self.body.id}/{plan.label}/report-{other.id}-{due.period.index}",
-                    f"report-{other.id}",
+                    f"{self.body.id}/{plan.label}/{rule.id}-{due.period.index}",
+                    rule.id,
                     due.name,
                     due.day,
                     at_time(due.day, rule.time),

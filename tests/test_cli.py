@@ -363,6 +363,6 @@ def test_serve_says_where_its_page_feeds_and_docs_are():
         "planner: http://127.0.0.1:8000/planner",
         "feeds: http://127.0.0.1:8000/feeds/all.ics, each public body's at http://127.0.0.1:8000/feeds/bodies/<id>.ics"
         " (subscribe: webcal://127.0.0.1:8000/feeds/all.ics)",
-        "admin API: http://127.0.0.1:8000/api/..., its docs at http://127.0.0.1:8000/docs"
-        " (token: govcal admin token create NAME)",
+        "admin pages: http://127.0.0.1:8000/admin (sign in with an admin token: govcal admin token create NAME)",
+        "admin API: http://127.0.0.1:8000/api/..., its docs at http://127.0.0.1:8000/docs (the same tokens)",
     ]
