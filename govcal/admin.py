@@ -29,6 +29,7 @@ from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
@@ -62,7 +63,7 @@ from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON, WorkingCalendar, b
 SESSION = "govcal_session"
 SIGNING_IN = "govcal_signin"  # the sign-in form's own CSRF cookie, before there is a session
 HEADERS = {
-    "Content-Security-Policy": PAGE_POLICY,
+    "Content-Security-Policy": PAGE_POLICY.replace("default-src 'none';", "default-src 'none'; script-src 'self';"),
     "Cache-Control": "no-store",
     "Referrer-Policy": "same-origin",  # links out carry no address; posts carry their Origin
     "X-Content-Type-Options": "nosniff",
@@ -153,6 +154,11 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     async def _forged(request: Request, _: Forged) -> Response:
         lines = ["This form did not come from this session's admin pages. Reload the page and try again."]
         return render(request, "message.html", 403, title="Form refused", lines=lines)
+
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(request: Request, error: RequestValidationError) -> Response:
+        said = "; ".join(f"{'.'.join(str(part) for part in e['loc'][1:])}: {e['msg']}" for e in error.errors())
+        return render(request, "message.html", 400, title="Not done", problem=said, lines=[])
 
     @app.exception_handler(RuleError)
     async def _refused(request: Request, error: RuleError) -> Response:

@@ -287,3 +287,5 @@ def test_bad_input_is_a_page_with_a_reason_not_a_traceback(site):
     assert answer.status_code == 400 and "Not done" in answer.text
     assert client.get("/admin/meeting", params={"id": "nope/2026-27/meeting-01"}).status_code == 404
     assert client.get("/admin/reminders", params={"state": "odd"}).status_code == 400
+    malformed = client.get("/admin/", params={"page": "two"})
+    assert malformed.status_code == 400 and "page: " in malformed.text and "<!doctype html>" in malformed.text

@@ -142,6 +142,7 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     browser.execute_script("document.getElementById('date').value = '2026-05-25'")
     click(browser, "Preview the move")
     assert "It would break these rules" in words(browser) and "Spring Bank Holiday" in words(browser)
+    assert browser.switch_to.active_element.get_attribute("id") == "reason"  # admin.js: where to type next
     accessible(browser)
     browser.find_element(By.XPATH, "//button[normalize-space()='Go ahead, breaking the rule']").send_keys(Keys.ENTER)
     reason = browser.find_element(By.ID, "reason")  # no reason given: the browser will not send the form
@@ -167,6 +168,7 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     click(browser, "Go ahead, breaking the rule")
     assert "Saved: moved" in words(browser)
     assert "Breaks:" in words(browser)  # the panel goes on saying what the kept year breaks
+    screenshot(browser, "admin-panel-finding", tmp_path)
     assert ctx.store.meeting(JUNE).date == dt.date(2026, 5, 7)
     assert any("meeting:move" in line and reason in line for line in ctx.store.kept(JUNE).history)
     status, feed = fetch(f"{url}/feeds/bodies/{BOARD}.ics")
@@ -204,6 +206,7 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     assert heading(browser) == "Feed link for Cllr Ali"
     accessible(browser)
     address = browser.find_element(By.ID, "https").get_attribute("value")
+    assert browser.find_element(By.CSS_SELECTOR, "button.copy").is_displayed()  # admin.js ran, under the page's CSP
     status, feed = fetch(address)
     day = extraordinary[0].date
     assert status == 200 and f"DTSTART;TZID=Europe/London:{day:%Y%m%d}T" in feed  # the private meeting, theirs
