@@ -214,8 +214,8 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
 
     @app.post("/logout")
     async def logout(request: Request) -> Response:
-        await posted(request)
-        sign_out(ctx, request.cookies[SESSION], now=clock())
+        admin, _ = await posted(request)
+        sign_out(ctx, request.cookies[SESSION], actor=admin, now=clock())
         response = RedirectResponse("/admin/login", status_code=303)
         response.delete_cookie(SESSION, path="/admin")
         return response

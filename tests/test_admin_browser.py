@@ -11,6 +11,7 @@ and the re-plan diff are saved (GOVCAL_SCREENSHOTS=folder keeps them).
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import shutil
 import threading
@@ -31,7 +32,7 @@ from selenium.webdriver.support.expected_conditions import staleness_of
 from browser_driver import axe_violations, browser, describe, needs_axe, needs_browser, screenshot, wait_for
 from conftest import NOW, context, edit_meeting, free_port, keep
 from govcal.cli.server import application
-from govcal.operations import access
+from govcal.operations import Context, access, people
 from rules.loader import load_rules
 from scheduler.store.tables import TokenKind
 
@@ -43,11 +44,31 @@ JUNE = f"{BOARD}/2026-27/meeting-01"  # Thu 4 Jun 2026 10:00, the first Thursday
 LEEDS = "leeds-area-partnership"
 
 
+@contextlib.contextmanager
+def served(ctx: Context, now: dt.datetime) -> Iterator[str]:
+    """govcal's app (as `govcal serve` composes it) under uvicorn on a free port, its clock at `now`."""
+    port = free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(application(ctx, ["127.0.0.1"], lambda: now), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+
+
 @pytest.fixture
-def site(tmp_path) -> Iterator[tuple[str, object, str]]:
-    """govcal served on a free port at Mon 2 Mar 2026: the seed year kept by the rules as they
-    were, then the Leeds Area Partnership's rule changed (third Wednesday to second) and one of
-    its meetings set by hand, so a re-plan has something to show."""
+def site(tmp_path) -> Iterator[tuple[str, Context, str]]:
+    """govcal served at Mon 2 Mar 2026: the seed year kept by the rules as they were, then the
+    Leeds Area Partnership's rule changed (third Wednesday to second) after one of its meetings
+    was set by hand, so a re-plan has something to show."""
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
     before = context(load_rules(), database)
     keep(before)
@@ -58,20 +79,8 @@ def site(tmp_path) -> Iterator[tuple[str, object, str]]:
     leeds.write_text(leeds.read_text().replace("pattern: third Wednesday", "pattern: second Wednesday"))
     ctx = context(load_rules([rules]), database)
     token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="setup", now=NOW)
-    port = free_port()
-    app = application(ctx, ["127.0.0.1"], lambda: NOW)
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}", ctx, token
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
+    with served(ctx, NOW) as url:
+        yield url, ctx, token
 
 
 def accessible(driver: WebDriver) -> None:
@@ -262,3 +271,49 @@ def test_the_panel_reads_on_a_phone(browser, site, tmp_path):
     )
     assert browser.execute_script("return document.documentElement.scrollWidth") <= 390, wide
     screenshot(browser, "admin-panel-phone", tmp_path)
+
+
+@needs_browser
+@needs_axe
+def test_every_admin_page_passes_axe(browser, tmp_path):
+    """Each kind of admin page, in the state that shows the most on it: a held meeting with its
+    attendance form and quorum (the clock at Wed 2 Dec 2026), a body with members and a live feed
+    link, the outbox with every state it has, a message, and an error."""
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    ctx = context(load_rules(), database)
+    keep(ctx)
+    december = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+    for name, role in (("Ann Clerk", "clerk"), ("Cllr Ali", "member"), ("Cllr Brown", "member")):
+        people.add_member(
+            ctx, BOARD, name, role, email="ann@example.org" if role == "clerk" else "", actor="t", now=NOW
+        )
+    access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="t", now=NOW)
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="setup", now=NOW)
+    with served(ctx, december) as url:
+        browser.get(f"{url}/admin/login")
+        accessible(browser)
+        press(browser, browser.find_element(By.ID, "token"), token, Keys.ENTER)
+        pages = [
+            "/admin/",
+            f"/admin/meeting?id={JUNE}",  # held: attendance and quorum
+            f"/admin/meeting?id={BOARD}/2026-27/meeting-04",  # to come: the picker
+            f"/admin/preview?action=cancel&id={BOARD}/2026-27/meeting-04",
+            f"/admin/preview?action=add&body={BOARD}&date=2027-02-04",
+            f"/admin/body?id={BOARD}",
+            "/admin/body?id=worcestershire-jcb",
+            "/admin/extraordinary?body=worcestershire-jcb&received=2026-12-18T10:00&requested_by=A&seconded_by=B",
+            "/admin/replan",
+            "/admin/replan?year=2026",
+            "/admin/feed-links",
+            "/admin/reminders",
+            "/admin/reminders?state=cancelled",
+            "/admin/meeting?id=no/such/meeting",  # an error page
+        ]
+        for page in pages:
+            browser.get(url + page)
+            accessible(browser)
+        browser.get(f"{url}/admin/body?id={BOARD}")
+        browser.find_element(By.ID, "m-name").send_keys("Cllr Cole")
+        click(browser, "Add")
+        assert "Cllr Cole: member of" in words(browser)
+        accessible(browser)  # the message page

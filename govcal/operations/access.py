@@ -69,7 +69,9 @@ class Session:
 def sign_in(ctx: Context, token: str, *, now: dt.datetime) -> Session:
     """A session for the admin whose live admin token this is; `Unauthorised` otherwise."""
     admin = admin_of(ctx, f"Bearer {token}")
-    return Session(admin, ctx.store.create_token(TokenKind.SESSION, admin, now))
+    return Session(
+        admin, ctx.store.create_token(TokenKind.SESSION, admin, now, Audit(now, admin, "session:sign-in", admin))
+    )
 
 
 def admin_of_session(ctx: Context, secret: str, *, now: dt.datetime) -> str | None:
@@ -77,9 +79,9 @@ def admin_of_session(ctx: Context, secret: str, *, now: dt.datetime) -> str | No
     return ctx.store.holder_of(TokenKind.SESSION, secret, issued_after=now - SESSION_LENGTH) if secret else None
 
 
-def sign_out(ctx: Context, secret: str, *, now: dt.datetime) -> None:
+def sign_out(ctx: Context, secret: str, *, actor: str, now: dt.datetime) -> None:
     """End one session: its cookie opens nothing from now on."""
-    ctx.store.revoke_token(TokenKind.SESSION, secret, now)
+    ctx.store.revoke_token(TokenKind.SESSION, secret, now, Audit(now, actor, "session:sign-out", actor))
 
 
 def feed_token_holders(ctx: Context) -> dict[str, dt.datetime]:

@@ -64,9 +64,10 @@ class TokenStore(Database):
             )
             return {holder: stored_instant(made) for holder, made in session.execute(query)}
 
-    def revoke_token(self, kind: TokenKind, token: str, now: dt.datetime) -> None:
+    def revoke_token(self, kind: TokenKind, token: str, now: dt.datetime, audit: Audit | None = None) -> None:
         """Revoke this one token (signing out one session), if it is live."""
         with self.session() as session, session.begin():
+            _record(session, audit)
             row = session.scalar(
                 select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
             )
