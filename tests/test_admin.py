@@ -93,6 +93,15 @@ def test_signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_is_refused(
     assert client.get("/admin/", follow_redirects=False).status_code == 303
 
 
+def test_revoking_an_admins_token_ends_their_sessions(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    assert client.get("/admin/", follow_redirects=False).status_code == 200
+    access.revoke_tokens(ctx, TokenKind.ADMIN, "alice", actor="bob", now=TODAY)
+    assert client.get("/admin/", follow_redirects=False).status_code == 303
+    assert client.post("/admin/replan", data={"year": "2026", "csrf": "x"}).status_code == 401
+
+
 def test_over_https_the_cookie_is_secure(database):
     ctx = make_context(load_rules(), database)
     keep(ctx, years=[2026])

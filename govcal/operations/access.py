@@ -30,13 +30,24 @@ def create_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now:
 
 
 def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
-    """Revoke `holder`'s live tokens and issue a new one: the old links stop working."""
-    return ctx.store.rotate_token(kind, holder, now, Audit(now, actor, "token:rotate", f"{kind}:{holder}"))
+    """Revoke `holder`'s live tokens and issue a new one: the old links stop working (and an
+    admin's sessions end: they were opened with the old token)."""
+    token = ctx.store.rotate_token(kind, holder, now, Audit(now, actor, "token:rotate", f"{kind}:{holder}"))
+    _end_sessions(ctx, kind, holder, now)
+    return token
 
 
 def revoke_tokens(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> int:
-    """Revoke every live token of `holder`; how many there were."""
-    return ctx.store.revoke_tokens(kind, holder, now, Audit(now, actor, "token:revoke", f"{kind}:{holder}"))
+    """Revoke every live token of `holder`; how many there were. An admin's sessions end with them."""
+    revoked = ctx.store.revoke_tokens(kind, holder, now, Audit(now, actor, "token:revoke", f"{kind}:{holder}"))
+    _end_sessions(ctx, kind, holder, now)
+    return revoked
+
+
+def _end_sessions(ctx: Context, kind: TokenKind, holder: str, now: dt.datetime) -> None:
+    """An admin token revoked or rotated: the sessions it opened on the admin pages end too."""
+    if kind is TokenKind.ADMIN:
+        ctx.store.revoke_tokens(TokenKind.SESSION, holder, now)
 
 
 def address(base: str, kind: TokenKind, token: str) -> str:
