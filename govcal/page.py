@@ -152,35 +152,8 @@ def _month(day: dt.date) -> str:
     return f"{day:%Y-%m}"
 
 
-def planner_html(
-    bodies: Sequence[Body],
-    first_month: dt.date,
-    meetings: Sequence[MeetingRow],
-    deadlines: Sequence[DeadlineRow],
-    findings: Sequence[Finding],
-    terms: Mapping[str, TermCalendar],
-    feed_base: str,
-    *,
-    private: bool = False,
-    selection: Selection = EVERY_PAGE,
-    total: int | None = None,
-    link: Callable[[str], str | None] | None = None,
-) -> str:
-    """The page for twelve months from `first_month` for `bodies` (a `Selection`'s choice, of
-    `total` matching); `feed_base` is the server's address (see `planner_view`)."""
-    view = planner_view(
-        bodies,
-        first_month,
-        meetings,
-        deadlines,
-        findings,
-        terms,
-        feed_base,
-        private=private,
-        selection=selection,
-        total=total,
-        link=link,
-    )
+def planner_html(view: Mapping[str, Any]) -> str:
+    """The public page (or an admin's page link) from `planner_view`'s values."""
     return templates().get_template("planner.html").render(view)
 
 

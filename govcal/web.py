@@ -39,7 +39,7 @@ from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_fe
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import shown
-from govcal.page import EVERY_PAGE, PAGE_POLICY, Selection, default_first_month, planner_html
+from govcal.page import EVERY_PAGE, PAGE_POLICY, Selection, default_first_month, planner_html, planner_view
 from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
@@ -324,17 +324,19 @@ def _page(
     if page is None:
         return None
     return planner_html(
-        page.bodies,
-        first,
-        page.meetings,
-        page.deadlines,
-        page.findings,
-        ctx.planner.terms,
-        feed_base,
-        private=private,
-        selection=selection,
-        total=page.total,
-        link=link,
+        planner_view(
+            page.bodies,
+            first,
+            page.meetings,
+            page.deadlines,
+            page.findings,
+            ctx.planner.terms,
+            feed_base,
+            private=private,
+            selection=selection,
+            total=page.total,
+            link=link,
+        )
     )
 
 

@@ -52,7 +52,7 @@ needs_axe = pytest.mark.skipif(
 # updates, sync, field trials). Even so, Debian's Chromium still looks up Google's and DuckDuckGo's
 # hosts (extension updates, autofill, sign-in, search), so every name but the test server's resolves
 # to nothing: the page's server is all it can reach.
-FLAGS = [
+HEADLESS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -61,9 +61,9 @@ FLAGS = [
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--window-size=1400,1000",
     "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE localhost",
 ]
+FLAGS = [*HEADLESS, "--window-size=1400,1000"]
 
 # WCAG 2.0, 2.1 and 2.2, levels A and AA: the rules a public sector website must meet.
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]

@@ -14,22 +14,14 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from browser_driver import HEADLESS
 from conftest import body, context, edit_meeting, keep, serving
 from govcal.api import create_app
 from govcal.web import feed_server
 from rules.loader import load_rules
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
+FLAGS = HEADLESS  # the browser tests' flags: headless, and nothing reached but the test server
 
 
 HIGHLAND = Path(__file__).parent / "data" / "highland.yaml"  # a body in Scotland, beside the seeds in England
