@@ -15,10 +15,12 @@ import datetime as dt
 import hashlib
 import re
 import smtplib
+import socket
 import ssl
 from dataclasses import dataclass, field
 from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
+from functools import cache
 from html import escape
 from urllib.parse import unquote, urlsplit
 
@@ -66,6 +68,10 @@ class Smtp:
             if self.tls
             else smtplib.SMTP(self.host, self.port, timeout=15)
         )
+        # A message's end goes in a write of its own (see Outgoing.end): without NODELAY, Nagle's
+        # algorithm would hold it until the octets before it are acknowledged, 40 ms later.
+        if connection.sock is not None:
+            connection.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         if self.starttls:
             connection.starttls(context=context)
         if self.user:
@@ -186,6 +192,39 @@ class Outgoing:
     def send(self, connection: smtplib.SMTP) -> None:
         connection.sendmail(self.sender, self.to, self.data)
 
+    def begin(self, connection: smtplib.SMTP) -> None:
+        """Everything of the SMTP transaction but its end: MAIL, RCPT, DATA and the octets.
+        The server keeps nothing until `end`; a connection dropped before it sends nothing."""
+        connection.ehlo_or_helo_if_needed()
+        code, reply = connection.docmd("mail", f"FROM:<{self.sender}>")  # addresses checked when kept
+        if code != 250:
+            connection.rset()
+            raise smtplib.SMTPSenderRefused(code, reply, self.sender)
+        refused = {}
+        for address in self.to:
+            code, reply = connection.docmd("rcpt", f"TO:<{address}>")
+            if code not in (250, 251):
+                refused[address] = (code, reply)
+        if len(refused) == len(self.to):
+            connection.rset()
+            raise smtplib.SMTPRecipientsRefused(refused)
+        connection.putcmd("data")
+        code, reply = connection.getreply()
+        if code != 354:
+            connection.rset()
+            raise smtplib.SMTPDataError(code, reply)
+        octets = smtplib.quotedata(self.data.decode("ascii")).encode("ascii")
+        connection.send(octets if octets.endswith(b"\r\n") else octets + b"\r\n")
+
+    @staticmethod
+    def end(connection: smtplib.SMTP) -> None:
+        """The end of the message begun: once the server answers 250 it has the message."""
+        connection.send(b".\r\n")
+        code, reply = connection.getreply()
+        if code != 250:
+            connection.rset()
+            raise smtplib.SMTPDataError(code, reply)
+
 
 def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
     """The e-mail for one reminder (or overdue notice): plain text, and the same as HTML."""
@@ -210,11 +249,11 @@ def message(
     text = "\n\n".join(paragraphs) + "\n"
     html = "".join(f"<p>{_html(paragraph)}</p>" for paragraph in paragraphs)
     boundary = f"govcal-{hashlib.sha256(message_id.encode()).hexdigest()[:24]}"
-    name, address = parseaddr(sender)
+    header, address = _from(sender)
     lines = [
         f"Message-ID: {message_id}",
         f"Date: {format_datetime(now.astimezone(LONDON))}",
-        f"From: {formataddr((name, address), charset='utf-8')}",
+        f"From: {header}",
         f"To: {', '.join(to)}",
         f"Subject: {_header(subject)}",
         "MIME-Version: 1.0",
@@ -230,11 +269,38 @@ def message(
     return Outgoing(address, list(to), "\r\n".join(lines).encode("ascii"))
 
 
-def _header(value: str) -> str:
-    """A header value as it may be sent: as it is when plain ASCII, else RFC 2047 encoded words
-    (also when it holds "=?", which a reader would take for one); folded."""
-    plain = value.isascii() and "=?" not in value
-    return Header(value, "us-ascii" if plain else "utf-8", maxlinelen=76).encode(linesep="\r\n")
+MAX_LINE = 76  # a header's folded line, as RFC 2047 asks
+
+
+@cache
+def _from(sender: str) -> tuple[str, str]:
+    """The From header and the envelope address for a sender: the same all run long."""
+    name, address = parseaddr(sender)
+    return formataddr((name, address), charset="utf-8"), address
+
+
+def _header(value: str, name: str = "Subject") -> str:
+    """A header value as it may be sent: plain ASCII folded at its spaces, else RFC 2047
+    encoded words (also when it holds "=?", which a reader would take for one), folded."""
+    if value.isascii() and value.isprintable() and "=?" not in value:
+        return _folded(value, len(name) + 2)
+    return Header(value, "utf-8", maxlinelen=MAX_LINE).encode(linesep="\r\n")
+
+
+def _folded(value: str, used: int) -> str:
+    """Plain text folded before a space wherever a line would pass MAX_LINE (RFC 5322 2.2.3:
+    unfolding gives back the value exactly); a word longer than a line stays whole. `used`:
+    what the line's header name already takes."""
+    lines, rest, width = [], value, MAX_LINE - used
+    while len(rest) > width:
+        at = rest.rfind(" ", 1, width + 1)
+        if at <= 0 or not rest[:at].strip():
+            at = rest.find(" ", width + 1)
+            if at == -1:
+                break
+        lines.append(rest[:at])
+        rest, width = rest[at:], MAX_LINE
+    return "\r\n".join([*lines, rest])
 
 
 def _part(subtype: str, content: str) -> str:

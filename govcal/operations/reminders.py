@@ -2,9 +2,11 @@
 
 `send_due(now)` claims due reminders (see `scheduler.store.outbox`), decides each
 (`scheduler.reminders.outcome`), sends it over SMTP with its key as the Message-ID and
-marks it sent. A reminder whose time passed while govcal was down goes out late, once,
-marked late; if its deadline has passed too, the overdue notice goes instead. A failed
-send is retried with back-off and reported, never dropped.
+marks it sent: several messages in flight at once on their own connections, but only one
+at a time past the server's acceptance and not yet marked. A reminder whose time passed
+while govcal was down goes out late, once, marked late; if its deadline has passed too,
+the overdue notice goes instead. A failed send is retried with back-off and reported,
+never dropped.
 
 `send_digests(now)` sends each clerk who asked for one their morning digest, once a
 working day from 08:00: every open deadline of the bodies they clerk due in their
@@ -15,11 +17,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import queue
 import smtplib
+import threading
 from dataclasses import dataclass, field
 from typing import Any
 
-from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, reminder_message
+from govcal.mail import Digest, DigestLine, Outgoing, Reminder, Smtp, digest_message, reminder_message
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.occurrences import Status
@@ -46,21 +50,119 @@ class Dispatched:
     no_recipient: dict[str, int] = field(default_factory=dict)  # by body id: no one to tell
 
 
-def send_due(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dispatched:
+SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
+
+
+def send_due(
+    ctx: Context, now: dt.datetime, smtp: Smtp, worker: str, connections: int = SMTP_CONNECTIONS
+) -> Dispatched:
     """Send every reminder due at `now`, once (see the module docstring): a deadline's
-    reminders due together go as one message; one SMTP connection serves the run."""
+    reminders due together go as one message.
+
+    Messages go over `connections` SMTP connections at once, each begun (envelope and
+    octets) while others are, but only one at a time is ended (the server's 250) and
+    marked sent before the next may end: a dispatcher killed at any moment leaves at most
+    one message delivered and unmarked, which goes again, once, after its lease.
+    """
     result = Dispatched()
-    connection: smtplib.SMTP | None = None
     meetings: dict[str, MeetingRow | None] = {}
+    ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
+    gate = threading.Lock()
+    failed: list[BaseException] = []
+    senders = [
+        threading.Thread(target=_sender, args=(ctx, smtp, worker, now, ready, gate, result, failed), daemon=True)
+        for _ in range(connections)
+    ]
+    for sender in senders:
+        sender.start()
     try:
-        while ids := ctx.store.claim(now, worker):
+        while not failed and (ids := ctx.store.claim(now, worker)):
             for claimed in ctx.store.claimed(ids):
-                connection = _send(ctx, claimed, now, smtp, worker, connection, result, meetings)
+                prepared = _prepare(ctx, claimed, now, smtp, worker, result, meetings)
+                if prepared is not None:
+                    ready.put(prepared)
+    finally:
+        for _ in senders:
+            ready.put(None)
+        for sender in senders:
+            sender.join()
+    if failed:
+        raise failed[0]
+    return result
+
+
+@dataclass(frozen=True)
+class Ready:
+    """One deadline's message, built, with the reminders it sends (those going late apart)."""
+
+    mail: Outgoing
+    on_time: list[int]
+    late: list[int]
+    late_message: bool  # the message itself says it is late
+
+    @property
+    def ids(self) -> list[int]:
+        return self.on_time + self.late
+
+
+def _sender(
+    ctx: Context,
+    smtp: Smtp,
+    worker: str,
+    now: dt.datetime,
+    ready: queue.Queue[Ready | None],
+    gate: threading.Lock,
+    result: Dispatched,
+    failed: list[BaseException],
+) -> None:
+    """One SMTP connection's loop: begin each message, then end and mark it behind the gate.
+    An error that is not the mail's (the store's) stops the run; the queue is still drained."""
+    connection: smtplib.SMTP | None = None
+    try:
+        while (item := ready.get()) is not None:
+            if not failed:
+                try:
+                    connection = _deliver(ctx, item, connection, smtp, worker, now, gate, result)
+                except BaseException as error:  # re-raised by send_due, once every sender has stopped
+                    failed.append(error)
     finally:
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 connection.quit()
-    return result
+
+
+def _deliver(
+    ctx: Context,
+    item: Ready,
+    connection: smtplib.SMTP | None,
+    smtp: Smtp,
+    worker: str,
+    now: dt.datetime,
+    gate: threading.Lock,
+    result: Dispatched,
+) -> smtplib.SMTP | None:
+    """Send one prepared message, marked as soon as it is accepted; the connection to reuse."""
+    store = ctx.store
+    try:
+        connection = connection or smtp.connect()
+        item.mail.begin(connection)
+        with gate:
+            item.mail.end(connection)
+            for marked, late in ((item.on_time, False), (item.late, True)):
+                if marked:
+                    store.finish(marked, worker, status=ReminderStatus.SENT, sent_at=now, late=late)
+            result.sent += len(item.ids)
+            result.messages += 1
+            result.late += item.late_message
+    except (OSError, smtplib.SMTPException) as error:
+        store.retry(item.ids, worker, now, str(error))
+        with gate:
+            result.retrying += len(item.ids)
+        if connection is not None:
+            with contextlib.suppress(smtplib.SMTPException, OSError):
+                connection.close()
+        return None  # a fresh connection next time
+    return connection
 
 
 @dataclass(frozen=True)
@@ -104,49 +206,35 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
     return Decided(claimed, to_send if deadline is not None else [], closed)
 
 
-def _send(
+def _prepare(
     ctx: Context,
     claimed: Claimed,
     now: dt.datetime,
     smtp: Smtp,
     worker: str,
-    connection: smtplib.SMTP | None,
     result: Dispatched,
     meetings: dict[str, MeetingRow | None],
-) -> smtplib.SMTP | None:
-    """Decide, send and mark one deadline's claimed reminders, marked as soon as the message
-    is accepted (so a crash repeats at most that one); the SMTP connection to reuse."""
+) -> Ready | None:
+    """Decide one deadline's claimed reminders: close those that do not go (marked at once),
+    and build the message for those that do; None when nothing goes."""
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:
         store.finish([reminder.id], worker, status=decision)
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
     if decided.latest is None or deadline is None:
-        return connection
+        return None
     ids = [reminder.id for reminder in decided.to_send]
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, worker, status=ReminderStatus.NO_RECIPIENT)
         result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
-        return connection
+        return None
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
-    mail = reminder_message(said, claimed.recipients, _sender(ctx, smtp), now)
-    try:
-        connection = connection or smtp.connect()
-        mail.send(connection)
-    except (OSError, smtplib.SMTPException) as error:
-        store.retry(ids, worker, now, str(error))
-        result.retrying += len(ids)
-        return None  # a fresh connection next time
+    mail = reminder_message(said, claimed.recipients, _sender_address(ctx, smtp), now)
     late_ones = [row.id for row in decided.to_send if is_late(now, stored_instant(row.due_at))]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
-    for marked, late_marked in ((on_time, False), (late_ones, True)):
-        if marked:
-            store.finish(marked, worker, status=ReminderStatus.SENT, sent_at=now, late=late_marked)
-    result.sent += len(ids)
-    result.messages += 1
-    result.late += late
-    return connection
+    return Ready(mail, on_time, late_ones, late)
 
 
 @dataclass(frozen=True)
@@ -221,7 +309,7 @@ def _reminder(
     )
 
 
-def _sender(ctx: Context, smtp: Smtp) -> str:
+def _sender_address(ctx: Context, smtp: Smtp) -> str:
     return ctx.settings.mail_from or smtp.sender
 
 
@@ -296,7 +384,7 @@ def send_digests(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> Dig
             continue
         try:
             with contextlib.closing(smtp.connect()) as connection:
-                digest_message(digest, subscriber.email, _sender(ctx, smtp), now).send(connection)
+                digest_message(digest, subscriber.email, _sender_address(ctx, smtp), now).send(connection)
         except (OSError, smtplib.SMTPException):
             ctx.store.release_digest(subscriber.member_id, digest.day)
             result.failed += 1
