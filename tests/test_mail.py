@@ -6,13 +6,16 @@ from __future__ import annotations
 import datetime as dt
 import email
 import email.policy
+import smtplib
+import time
 from email.message import EmailMessage
 from email.utils import format_datetime
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from govcal.mail import _html, message
+from govcal.mail import MAX_LINE, _folded, _html, message
 from scheduler.workdays import LONDON
 
 
@@ -63,3 +66,38 @@ def test_a_subject_that_looks_like_an_encoded_word_reads_as_written():
     now = dt.datetime(2026, 4, 8, 8, tzinfo=dt.UTC)
     ours = message("<k@govcal>", subject, ["p"], ["a@example.org"], "g <g@example.org>", now)
     assert read(ours.data)[0]["Subject"] == subject
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(st.characters(min_codepoint=32, max_codepoint=126), max_size=400))
+def test_a_plain_subject_is_folded_at_its_spaces_and_unfolds_to_itself(subject):
+    folded = _folded(subject, len("Subject: "))
+    assert folded.replace("\r\n", "") == subject  # RFC 5322 unfolding: remove each CRLF
+    lines = folded.split("\r\n")
+    assert all(line.startswith(" ") for line in lines[1:])  # each fold is before a space
+    assert all(line.strip() for line in lines[1:])  # no line of white space alone
+    for n, line in enumerate(lines):
+        room = MAX_LINE - (len("Subject: ") if n == 0 else 0)
+        assert len(line) <= room or " " not in line[1:].strip()  # longer only where one word is
+
+
+def test_a_message_begun_but_not_ended_is_not_delivered(inbox):
+    """What the dispatcher's exactly-once rests on: until its end, a message is the server's to forget."""
+    now = dt.datetime(2026, 4, 8, 8, tzinfo=dt.UTC)
+    first = message("<one@govcal>", "One", ["p"], ["a@example.org"], "g <g@example.org>", now)
+    second = message("<two@govcal>", "Two", ["p"], ["a@example.org"], "g <g@example.org>", now)
+    dropped = inbox.smtp.connect()
+    first.begin(dropped)
+    dropped.close()  # a dispatcher killed here: the envelope and octets sent, not the end
+    kept = inbox.smtp.connect()
+    second.begin(kept)
+    time.sleep(0.2)
+    assert inbox.ids == []
+    second.end(kept)
+    assert inbox.ids == ["<two@govcal>"]
+    inbox.refuse = True  # a server that refuses at the end: an error, and nothing kept
+    first.begin(kept)
+    with pytest.raises(smtplib.SMTPDataError):
+        first.end(kept)
+    kept.quit()
+    assert inbox.ids == ["<two@govcal>"]
