@@ -11,10 +11,12 @@ import re
 from html import unescape
 
 import pytest
+from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
 from conftest import context as make_context
 from conftest import keep
+from govcal.admin import admin_pages
 from govcal.cli.server import application
 from govcal.operations import access, people
 from govcal.operations.access import SESSION_LENGTH
@@ -69,12 +71,17 @@ def text(html: str) -> str:
 
 
 def test_every_admin_url_needs_a_session(site):
-    client, _, _, _ = site
-    for path in ("/admin/", "/admin/meeting?id=x", "/admin/replan", "/admin/reminders", "/admin/feed-links"):
-        answer = client.get(path, follow_redirects=False)
-        assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/login?next=")
-    for path in ("/admin/edit", "/admin/replan", "/admin/feed-links", "/admin/members", "/admin/logout"):
-        assert client.post(path, data={"csrf": "x"}).status_code == 401
+    client, ctx, _, _ = site
+    routes = [r for r in admin_pages(ctx).routes if isinstance(r, APIRoute) and r.path != "/login"]
+    asked = {"id": MARCH, "body": BOARD, "action": "move", "date": "2027-03-11", "received": "2027-03-01T10:00"}
+    for route in routes:  # every page and form the admin app has, found from the app itself
+        path = f"/admin{route.path or '/'}"  # the mount answers /admin itself with a redirect to /admin/
+        if "GET" in route.methods:
+            answer = client.get(path, params=asked, follow_redirects=False)
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/login?next="), path
+        else:
+            assert client.post(path, data={"csrf": "x", **asked}).status_code == 401, path
+    assert len(routes) >= 14
 
 
 def test_signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_is_refused(site):
