@@ -310,7 +310,7 @@ def main() -> None:
         ("planning >= 20x the baseline's bodies/s", f"{rates[1] / baseline:.1f}x", rates[1] / baseline >= 20),
         ("peak memory < 2 GB (five cycle years)", f"{max(peaks.values()):,.0f} MiB", max(peaks.values()) < 2048),
         ("re-planning one body < 50 ms", f"{replan * 1000:.0f} ms", replan < 0.05),
-        ("SQLite bulk write >= 100,000 rows/s", f"{sqlite_rate:,.0f} rows/s", sqlite_rate >= 100_000),
+        ("SQLite bulk write >= 150,000 rows/s (issue 15)", f"{sqlite_rate:,.0f} rows/s", sqlite_rate >= 150_000),
         ("export every public feed < 5 s", f"{exported:.1f} s", exported < 5),
         ("the planner page < 200 ms for any search or page", f"{slowest_page * 1000:.0f} ms", slowest_page < 0.2),
     ]
@@ -354,6 +354,13 @@ def store_and_publish(rules: RuleSet, plans: list, folder: Path) -> tuple[float,
         f"{len(written) / seconds:,.0f} feeds/s"
     )
     pages = planner_pages(Context(rules, _store=open_store(sqlite_url)))
+    if Path("/dev/shm").is_dir():  # the same export into memory, after the pages so as not to weigh on them
+        with tempfile.TemporaryDirectory(dir="/dev/shm") as memory:
+            start = time.perf_counter()
+            export(Context(rules, _store=open_store(sqlite_url)), Path(memory), dt.datetime.now(dt.UTC))
+            in_memory = time.perf_counter() - start
+        added = seconds - in_memory
+        print(f"export again, into memory (tmpfs): {in_memory:.1f} s; the disk's file system added {added:.1f} s")
     return sqlite_rate, replan, seconds, max(pages.values())
 
 
