@@ -32,7 +32,7 @@ from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
 from scheduler.store.digests import Subscriber
-from scheduler.store.outbox import Claimed
+from scheduler.store.outbox import STATES, Claimed
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
 from scheduler.workdays import LONDON, body_calendar
 
@@ -313,28 +313,29 @@ def _sender_address(ctx: Context, smtp: Smtp) -> str:
     return ctx.settings.mail_from or smtp.sender
 
 
-def state(row: ReminderRow) -> str:
-    """A reminder's state as people read it: pending, sent, late, failed (retrying), cancelled, superseded."""
-    if row.status == ReminderStatus.PENDING and row.attempts:
-        return "failed"  # retrying with back-off, never dropped
-    return "late" if row.status == ReminderStatus.SENT and row.late else row.status
-
-
-def outbox(ctx: Context) -> list[dict[str, Any]]:
-    """Every reminder, soonest first, as scripts read them."""
+def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
+    """The reminders, soonest first, as scripts read them: all, or those in one state (at most `limit`)."""
+    if state is not None and state not in STATES:
+        raise RuleError(f"no reminder state '{state}'; states: {', '.join(STATES)}")
     return [
         {
             "key": r.key,
             "deadline": r.deadline_id,
             "kind": r.kind,
             "due": stored_instant(r.due_at).isoformat(),
-            "state": state(r),
+            "state": said,
             "attempts": r.attempts,
             "last_error": r.last_error or None,
             "sent": stored_instant(r.sent_at).isoformat() if r.sent_at else None,
         }
-        for r in ctx.store.reminder_rows()
+        for r, said in ctx.store.outbox_rows(state, limit)
     ]
+
+
+def outbox_counts(ctx: Context) -> dict[str, int]:
+    """How many reminders are in each state, every state named (0 where none)."""
+    counted = ctx.store.outbox_counts()
+    return {state: counted.get(state, 0) for state in STATES}
 
 
 def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, done: bool = True) -> bool:

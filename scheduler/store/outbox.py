@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Update, bindparam, or_, select, text, update
+from sqlalchemy import ColumnElement, Update, and_, bindparam, case, func, or_, select, text, update
 from sqlalchemy.orm import Session
 
 from rules.model import Body
@@ -175,10 +175,35 @@ class OutboxStore(Database):
                 row.claimed_until = None
                 row.last_error = error[:500]
 
+    def outbox_rows(self, state: str | None = None, limit: int | None = None) -> list[tuple[ReminderRow, str]]:
+        """Reminders with their state as people read it, soonest first: all, or those in
+        `state`, at most `limit` of them (a country's outbox is hundreds of thousands)."""
+        query = select(ReminderRow, STATE).order_by(ReminderRow.due_at, ReminderRow.id)
+        if state is not None:
+            query = query.where(STATE.in_([state]))
+        with self.session() as session:
+            return [(row, said) for row, said in session.execute(query.limit(limit))]
+
+    def outbox_counts(self) -> dict[str, int]:
+        """How many reminders are in each state, counted by the database."""
+        with self.session() as session:
+            return {state: count for state, count in session.execute(select(STATE, func.count()).group_by(STATE))}
+
     def reminder_rows(self) -> list[ReminderRow]:
         """The whole outbox, soonest first."""
         with self.session() as session:
             return list(session.scalars(select(ReminderRow).order_by(ReminderRow.due_at, ReminderRow.id)))
+
+
+# A reminder's state as people read it: its status, but "failed" while a send is being
+# retried (pending, with attempts) and "late" for one sent late. One definition, in SQL,
+# for the lists and the counts alike.
+STATE: ColumnElement[str] = case(
+    (and_(ReminderRow.status == ReminderStatus.PENDING, ReminderRow.attempts > 0), "failed"),
+    (and_(ReminderRow.status == ReminderStatus.SENT, ReminderRow.late.is_(True)), "late"),
+    else_=ReminderRow.status,
+)
+STATES = ("pending", "failed", "no recipient", "sent", "late", "cancelled", "superseded", "skipped")
 
 
 @cache
