@@ -16,12 +16,14 @@ from fastapi.testclient import TestClient
 
 from conftest import context as make_context
 from conftest import keep
-from govcal.admin import admin_pages
+from govcal.admin import admin_pages, month_grid, picker_months
 from govcal.cli.server import application
 from govcal.operations import access, people
 from govcal.operations.access import SESSION_LENGTH
 from rules.loader import load_rules
+from scheduler.preferences import avoided
 from scheduler.store.tables import TokenKind
+from scheduler.workdays import body_calendar
 
 # The clock the admin pages are served with: Wed 2 Dec 2026, 10:00 GMT, in the 2026-27 cycles.
 TODAY = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
@@ -305,3 +307,30 @@ def test_bad_input_is_a_page_with_a_reason_not_a_traceback(site):
     assert client.get("/admin/reminders", params={"state": "odd"}).status_code == 400
     malformed = client.get("/admin/", params={"page": "two"})
     assert malformed.status_code == 400 and "page: " in malformed.text and "<!doctype html>" in malformed.text
+
+
+def test_the_date_picker_offers_the_months_around_a_meeting_inside_its_cycle_year():
+    rules = load_rules()
+    board = rules["worcestershire-programme-board"]  # cycle years from April
+    # a meeting in the cycle's first month: the March before belongs to the year before
+    assert picker_months(dt.date(2026, 4, 2), board) == [dt.date(2026, 4, 1), dt.date(2026, 5, 1)]
+    assert picker_months(dt.date(2026, 12, 3), board) == [
+        dt.date(2026, 11, 1),
+        dt.date(2026, 12, 1),
+        dt.date(2027, 1, 1),
+    ]
+    assert picker_months(dt.date(2027, 3, 4), board) == [dt.date(2027, 2, 1), dt.date(2027, 3, 1)]
+
+
+def test_the_date_picker_says_why_each_christmas_day_is_not_a_working_day_or_is_avoided():
+    rules = load_rules()
+    jcb = rules["worcestershire-jcb"]  # avoids the County Council's Christmas closure, 24 Dec to 1 Jan
+    weeks = month_grid(dt.date(2026, 12, 1), body_calendar(jcb), avoided(jcb, None))
+    days = {day.date: day for week in weeks for day in week if day is not None}
+    assert len(days) == 31 and weeks[0][0] is None  # December 2026 starts on a Tuesday
+    assert (days[dt.date(2026, 12, 23)].closed, days[dt.date(2026, 12, 23)].avoided) == ("", "")
+    assert days[dt.date(2026, 12, 24)].closed == "" and "Christmas closure" in days[dt.date(2026, 12, 24)].avoided
+    assert days[dt.date(2026, 12, 25)].closed == "Christmas Day"
+    assert days[dt.date(2026, 12, 26)].closed == "Saturday" and days[dt.date(2026, 12, 27)].closed == "Sunday"
+    assert days[dt.date(2026, 12, 28)].closed.startswith("Boxing Day")  # the substitute day: 26 Dec is a Saturday
+    assert days[dt.date(2026, 12, 29)].closed == "" and days[dt.date(2026, 12, 29)].avoided
