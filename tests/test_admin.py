@@ -334,3 +334,12 @@ def test_the_date_picker_says_why_each_christmas_day_is_not_a_working_day_or_is_
     assert days[dt.date(2026, 12, 26)].closed == "Saturday" and days[dt.date(2026, 12, 27)].closed == "Sunday"
     assert days[dt.date(2026, 12, 28)].closed.startswith("Boxing Day")  # the substitute day: 26 Dec is a Saturday
     assert days[dt.date(2026, 12, 29)].closed == "" and days[dt.date(2026, 12, 29)].avoided
+
+
+def test_signing_in_never_sends_the_admin_to_another_site(site):
+    client, _, token, _ = site
+    for elsewhere in ("https://evil.example/admin/", "//evil.example/admin/", "/planner", "/admin\\@evil.example"):
+        page = client.get("/admin/login", params={"next": elsewhere})
+        fields = {"token": token, "csrf": csrf(page.text), "next": elsewhere}
+        answer = client.post("/admin/login", data=fields, follow_redirects=False)
+        assert answer.status_code == 303 and answer.headers["location"] == "/admin/", elsewhere
