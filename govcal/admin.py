@@ -47,7 +47,7 @@ from govcal.operations.access import (
     sign_in,
     sign_out,
 )
-from govcal.page import PAGE_POLICY, Selection, default_first_month, planner_view, templates
+from govcal.page import PAGE_POLICY, Selection, default_first_month, first_month, planner_view, templates
 from rules.dates import parse_date
 from rules.errors import NotFound, RuleError
 from rules.model import Body
@@ -228,7 +228,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     @app.get("/")
     def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
         admin = signed_in(request)
-        first = _month(start) if start else default_first_month(clock().astimezone(LONDON).date())
+        first = first_month(start) if start else default_first_month(clock().astimezone(LONDON).date())
         selection = Selection(" ".join(q[:200].split()), max(1, page))
         shown = planning.shown(ctx, selection, private=True)
         if shown is None:
@@ -563,16 +563,6 @@ def _same_origin(request: Request) -> None:
 def _local(path: str) -> str:
     """Where to go after signing in: an admin page of this site only, never another site's."""
     return path if path.startswith("/admin/") and not path.startswith("//") and "\\" not in path else "/admin/"
-
-
-def _month(start: str) -> dt.date:
-    try:
-        first = dt.date.fromisoformat(f"{start}-01")
-    except ValueError:
-        raise RuleError("start must look like 2026-04") from None
-    if not FIRST_YEAR <= first.year < LAST_YEAR:
-        raise RuleError(f"start must be between {FIRST_YEAR} and {LAST_YEAR - 1}")
-    return first
 
 
 def _cycle_year(year: int) -> int:

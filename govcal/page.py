@@ -33,6 +33,7 @@ from dateutil.relativedelta import relativedelta
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from calendars.feed import webcal
+from rules.errors import RuleError
 from rules.loader import RuleSet
 from rules.model import DEFAULT_NATION, NATION_NAMES, NATIONS, Body
 from scheduler.checker import Finding
@@ -225,6 +226,17 @@ def planner_view(
         previous_page=selection.address(start, selection.page - 1) if selection.page > 1 else None,
         next_page=selection.address(start, selection.page + 1) if selection.page < pages else None,
     )
+
+
+def first_month(start: str) -> dt.date:
+    """The first month a page asks for ("2026-04"), or a `RuleError` saying what is wrong."""
+    try:
+        first = dt.date.fromisoformat(f"{start}-01")
+    except ValueError:
+        raise RuleError("start must look like 2026-04") from None
+    if not FIRST_YEAR <= first.year < LAST_YEAR:
+        raise RuleError(f"start must be between {FIRST_YEAR} and {LAST_YEAR - 1}")
+    return first
 
 
 def default_first_month(today: dt.date) -> dt.date:

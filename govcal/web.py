@@ -39,7 +39,16 @@ from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_fe
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import shown
-from govcal.page import EVERY_PAGE, PAGE_POLICY, Selection, default_first_month, planner_html, planner_view
+from govcal.page import (
+    EVERY_PAGE,
+    PAGE_POLICY,
+    Selection,
+    default_first_month,
+    first_month,
+    planner_html,
+    planner_view,
+)
+from rules.errors import RuleError
 from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
@@ -271,11 +280,9 @@ def feed_server(
 
     def page(request: Request, start: str | None, private: bool, q: str, number: int) -> HTMLResponse:
         try:
-            first = dt.date.fromisoformat(f"{start}-01") if start else default_first_month(dt.date.today())
-        except ValueError:
-            return HTMLResponse("start must look like 2026-04\n", status_code=400)
-        if not FIRST_YEAR <= first.year < LAST_YEAR:
-            return HTMLResponse(f"start must be between {FIRST_YEAR} and {LAST_YEAR - 1}\n", status_code=400)
+            first = first_month(start) if start else default_first_month(dt.date.today())
+        except RuleError as error:
+            return HTMLResponse(f"{error}\n", status_code=400)
         selection = Selection(" ".join(q.split()), number)
         feed_base = (base_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
         key = f"{first}:{private}:{feed_base}:{selection.query}:{number}"
