@@ -175,15 +175,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         response = render(
             request, "login.html", status, title="Sign in", nonce=nonce, next=_local(next_page), problem=problem
         )
-        response.set_cookie(
-            SIGNING_IN,
-            nonce,
-            max_age=3600,
-            path="/admin/login",
-            secure=_secure(request),
-            httponly=True,
-            samesite="strict",
-        )
+        _set_cookie(response, SIGNING_IN, nonce, max_age=3600, path="/admin/login", secure=_secure(request))
         return response
 
     @app.post("/login")
@@ -199,15 +191,8 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         except Unauthorised:
             return _login_page(request, next_page, "That is not a live admin token.", 401)
         response = RedirectResponse(next_page, status_code=303)
-        response.set_cookie(
-            SESSION,
-            session.secret,
-            max_age=int(SESSION_LENGTH.total_seconds()),
-            path="/admin",
-            secure=_secure(request),
-            httponly=True,
-            samesite="strict",
-        )
+        length = int(SESSION_LENGTH.total_seconds())
+        _set_cookie(response, SESSION, session.secret, max_age=length, path="/admin", secure=_secure(request))
         response.delete_cookie(SIGNING_IN, path="/admin/login")
         return response
 
@@ -244,7 +229,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             private=True,
             selection=selection,
             total=shown.total,
-            meeting_link=lambda meeting_id: "/admin/meeting?" + urlencode({"id": meeting_id}),
+            meeting_link=_to_meeting,
             body_link=lambda body_id: _to_body(body_id)[0],
         )
         return render(request, "grid.html", admin=admin, **view)
@@ -310,7 +295,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     async def edit(request: Request) -> Response:
         admin, form = await posted(request)
         fields = {name: str(form.get(name, "")) for name in ("action", "id", "body", "date", "time")}
-        reason = " ".join(str(form.get("reason", "")).split())[:500]
+        reason = _reason(form)
         result = meetings.edit_meeting(
             ctx, fields["action"], actor=admin, now=clock(), force=bool(reason), reason=reason, **_edit(fields)
         )
@@ -318,7 +303,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             return _edit_preview(
                 request, admin, fields, "Not changed: give a reason to go ahead despite the rules broken."
             )
-        return RedirectResponse("/admin/meeting?" + urlencode({"id": result.meeting_id, "done": fields["action"]}), 303)
+        return RedirectResponse(_to_meeting(result.meeting_id, done=fields["action"]), 303)
 
     def _said(fields: dict[str, str]) -> str:
         """What an edit is, in words, for the preview's heading."""
@@ -437,7 +422,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         admin, form = await posted(request)
         names = ("body", "received", "requested_by", "seconded_by", "chair", "confirm")
         fields = {name: str(form.get(name, "")) for name in names}
-        reason = " ".join(str(form.get("reason", "")).split())[:500]
+        reason = _reason(form)
         answer = meetings.extraordinary(
             ctx,
             fields["body"],
@@ -452,7 +437,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         if not answer.confirmed.committed:
             problem = "Not confirmed: give a reason to go ahead despite the notice rule or the rules broken."
             return _extraordinary_page(request, admin, fields, problem)
-        return RedirectResponse("/admin/meeting?" + urlencode({"id": answer.confirmed.meeting_id, "done": "add"}), 303)
+        return RedirectResponse(_to_meeting(answer.confirmed.meeting_id, done="add"), 303)
 
     # -- re-planning -----------------------------------------------------------------------
 
@@ -544,7 +529,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         if substitute:
             present.append(Presence(substitute, standing_for or None))
         people.record_attendance(ctx, meeting_id, present, actor=admin, now=clock())
-        return RedirectResponse("/admin/meeting?" + urlencode({"id": meeting_id, "done": "attendance"}), 303)
+        return RedirectResponse(_to_meeting(meeting_id, done="attendance"), 303)
 
     return app
 
@@ -597,8 +582,23 @@ def _asked(fields: dict[str, str]) -> ExtraordinaryRequest:
 
 def _back(fields: dict[str, str]) -> tuple[str, str]:
     if fields["id"]:
-        return "/admin/meeting?" + urlencode({"id": fields["id"]}), "Back to the meeting"
+        return _to_meeting(fields["id"]), "Back to the meeting"
     return _to_body(fields["body"])
+
+
+def _to_meeting(meeting_id: str, done: str = "") -> str:
+    """A meeting's panel, saying what was just done to it if anything."""
+    return "/admin/meeting?" + urlencode({"id": meeting_id} | ({"done": done} if done else {}))
+
+
+def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path: str, secure: bool) -> None:
+    """A cookie scripts cannot read and other sites' requests do not carry."""
+    response.set_cookie(name, value, max_age=max_age, path=path, secure=secure, httponly=True, samesite="strict")
+
+
+def _reason(form: FormData) -> str:
+    """Why an admin forces past a rule, as the audit trail keeps it: one line, at most 500 characters."""
+    return " ".join(str(form.get("reason", "")).split())[:500]
 
 
 def _to_body(body_id: str) -> tuple[str, str]:
