@@ -46,7 +46,6 @@ class EditResult:
     meeting: Meeting | None = None  # the meeting as it now stands
     followed: list[str] = field(default_factory=list)  # what moved with it, in words with the new dates
     warnings: list[Finding] = field(default_factory=list)  # preferences it newly gives way on: allowed, said
-    previewed: bool = False  # made and discarded: what committing would do
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -107,28 +106,21 @@ def edit_meeting(
             return EditResult(meeting.id, False, failures, warnings=warnings)
         kept.keep_meeting(meeting, label, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
         replanned = replan(ctx, kept, [(body.id, year)], now=now, touched=[meeting.id])
-        detail = {
-            "day": str(day) if day else None,
-            "time": f"{time:%H:%M}" if time else None,
-            "forced": bool(failures),
-            "breaks": [str(f) for f in failures],
-            "note": note,
-        } | ({"reason": reason} if reason else {})
-        kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
-        kept.audit_changes(replanned.changes, actor, now)
         if preview:
             kept.discard()
+        else:
+            detail = {
+                "day": str(day) if day else None,
+                "time": f"{time:%H:%M}" if time else None,
+                "forced": bool(failures),
+                "breaks": [str(f) for f in failures],
+                "note": note,
+            } | ({"reason": reason} if reason else {})
+            kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
+            kept.audit_changes(replanned.changes, actor, now)
     followed = [change.said(body.id) for change in replanned.listed()]
-    committed = not preview
     return EditResult(
-        meeting.id,
-        committed,
-        failures,
-        replanned.changes,
-        meeting=meeting,
-        followed=followed,
-        warnings=warnings,
-        previewed=preview,
+        meeting.id, not preview, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings
     )
 
 

@@ -45,9 +45,7 @@ class TokenStore(Database):
         """Whose live token this is, or None for an unknown or revoked one (or one issued
         at or before `issued_after`: an expired session)."""
         with self.session() as session:
-            row = session.scalar(
-                select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
-            )
+            row = _by_digest(session, kind, token)
             if row is None or row.revoked_at is not None:
                 return None
             if issued_after is not None and stored_instant(row.created_at) <= issued_after:
@@ -68,9 +66,7 @@ class TokenStore(Database):
         """Revoke this one token (signing out one session), if it is live."""
         with self.session() as session, session.begin():
             _record(session, audit)
-            row = session.scalar(
-                select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
-            )
+            row = _by_digest(session, kind, token)
             if row is not None and row.revoked_at is None:
                 row.revoked_at = now
 
@@ -89,6 +85,13 @@ class TokenStore(Database):
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
             _record(session, audit)
         return token
+
+
+def _by_digest(session: Session, kind: TokenKind, token: str) -> AccessTokenRow | None:
+    """The row of a token of this kind, live or revoked, found by its digest."""
+    return session.scalar(
+        select(AccessTokenRow).where(AccessTokenRow.kind == kind, AccessTokenRow.digest == _digest(token))
+    )
 
 
 def _record(session: Session, audit: Audit | None) -> None:
