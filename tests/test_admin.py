@@ -228,7 +228,7 @@ def test_reminders_page_lists_the_outbox_and_marks_a_deadline_done_and_undoes_it
     signed_in(client, token)
     page = client.get("/admin/reminders")
     assert page.status_code == 200
-    pending = [r for r in ctx.store.reminder_rows() if r.status == "pending"]
+    pending = [r for r, _ in ctx.store.outbox_rows() if r.status == "pending"]
     first = min(pending, key=lambda r: (r.due_at, r.id))
     assert f"pending ({len(pending)})" in text(page.text) and first.deadline_id in page.text
     fields = {"id": first.deadline_id, "done": "1", "csrf": csrf(page.text)}

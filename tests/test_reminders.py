@@ -416,7 +416,7 @@ def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(data
 def test_a_dry_run_says_what_would_go_and_sends_and_marks_nothing(kept, inbox, database, capsys, monkeypatch):
     monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
     db = ["--database", database]
-    before = [(r.key, r.status, r.claimed_until) for r in kept.store.reminder_rows()]
+    before = [(r.key, r.status, r.claimed_until) for r, _ in kept.store.outbox_rows()]
     # Tue 14 Apr 10:00: the papers (due Mon 13 Apr 17:00) are overdue; the two reminders before
     # them were never sent, so the overdue notice goes and supersedes them
     assert main(["reminders", "send", "--dry-run", "--now", "2026-04-14 10:00", "--json", *db]) == 0
@@ -426,7 +426,7 @@ def test_a_dry_run_says_what_would_go_and_sends_and_marks_nothing(kept, inbox, d
     assert would[1]["subject"] == (
         "Overdue: Agenda and papers to members, Worcestershire Joint Commissioning Board (was due Mon 13 Apr 17:00)"
     )
-    assert inbox.ids == [] and [(r.key, r.status, r.claimed_until) for r in kept.store.reminder_rows()] == before
+    assert inbox.ids == [] and [(r.key, r.status, r.claimed_until) for r, _ in kept.store.outbox_rows()] == before
     assert main(["reminders", "send", "--dry-run", "--now", "2026-04-14 10:00", *db]) == 0
     assert "nothing was sent or marked" in capsys.readouterr().out and inbox.ids == []
     assert main(["reminders", "send", "--now", "2026-04-14 10:00", *db]) == 0  # and the real send does just that

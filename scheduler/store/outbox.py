@@ -189,11 +189,6 @@ class OutboxStore(Database):
         with self.session() as session:
             return {state: count for state, count in session.execute(select(STATE, func.count()).group_by(STATE))}
 
-    def reminder_rows(self) -> list[ReminderRow]:
-        """The whole outbox, soonest first."""
-        with self.session() as session:
-            return list(session.scalars(select(ReminderRow).order_by(ReminderRow.due_at, ReminderRow.id)))
-
 
 # A reminder's state as people read it: its status, but "failed" while a send is being
 # retried (pending, with attempts) and "late" for one sent late. One definition, in SQL,
