@@ -36,6 +36,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed import Feed, render
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
+from govcal.file_writer import FileWriter
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import shown
@@ -367,19 +368,26 @@ def export(
     site will be served at, so subscribe links are whole addresses) also the planner
     page: planner/index.html for the year containing `now`, planner/{YYYY-MM}.html for
     it and the years before and after (linked to each other), and static/planner.css.
-    `advance`, if given, is called with 1 as each file is written (a progress bar's step).
+    `advance`, if given, is called with 1 as each feed is rendered (a progress bar's step).
+    The feeds' files are made by a second process while the next are rendered
+    (`govcal.file_writer`); a folder that cannot be written is a `RuleError` naming the file.
     """
-    (folder / "feeds" / "bodies").mkdir(parents=True, exist_ok=True)
-    everything, by_body = public_feeds(ctx.store, ctx.rules, now, base_url)
-    feeds = {folder / "feeds" / "all.ics": everything}
-    feeds |= {folder / "feeds" / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
-    for path, feed in feeds.items():
-        path.write_bytes(render(feed))
-        if advance is not None:
-            advance(1)
-    if base_url is None:
-        return list(feeds)
-    return [*feeds, *_export_pages(ctx, folder, now, base_url.rstrip("/"))]
+    try:
+        (folder / "feeds" / "bodies").mkdir(parents=True, exist_ok=True)
+        everything, by_body = public_feeds(ctx.store, ctx.rules, now, base_url)
+        feeds = {folder / "feeds" / "all.ics": everything}
+        feeds |= {folder / "feeds" / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
+        with FileWriter() as files:
+            for path, feed in feeds.items():
+                files.write(path, render(feed))
+                if advance is not None:
+                    advance(1)
+        if base_url is None:
+            return list(feeds)
+        return [*feeds, *_export_pages(ctx, folder, now, base_url.rstrip("/"))]
+    except OSError as error:
+        said = str(error) if error.filename is None else f"cannot write {error.filename}: {error.strerror}"
+        raise RuleError(f"{said} (exporting to {folder})") from None
 
 
 def _export_pages(ctx: Context, folder: Path, now: dt.datetime, base_url: str) -> list[Path]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
 import sys
@@ -19,8 +20,10 @@ from conftest import context, edit_meeting, keep, serving
 from govcal.access_log import AccessLog
 from govcal.api import create_app
 from govcal.clock import utc_now
+from govcal.file_writer import CHUNK, FileWriter
 from govcal.operations import access, people
 from govcal.web import export, feed_server
+from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store.tables import TokenKind
 
@@ -91,6 +94,42 @@ def test_export_writes_the_public_feeds(served, tmp_path):
     assert "feeds/bodies/worcestershire-jcb.ics" not in names
     area = (tmp_path / "site" / "feeds" / "bodies" / "leeds-area-partnership.ics").read_bytes()
     assert len(icalendar.Calendar.from_ical(area).walk("VEVENT")) == 6  # 2026-27, every 2 months
+
+
+def test_the_file_writer_makes_every_file_in_a_second_process_and_names_one_it_cannot(tmp_path):
+    chunk = bytes(range(256)) * (CHUNK // 256 + 7)  # one file bigger than a pipe's chunk
+    wanted = {tmp_path / f"f{n:03d}.ics": (b"BEGIN:VCALENDAR\r\n%d\r\n" % n) * n for n in range(300)}
+    wanted[tmp_path / "big.ics"] = chunk
+    wanted[tmp_path / "empty.ics"] = b""
+    with FileWriter() as files:
+        child = files._process.pid
+        assert child != os.getpid()
+        for path, data in wanted.items():
+            files.write(path, data)
+    assert {p: p.read_bytes() for p in tmp_path.iterdir()} == wanted
+    (tmp_path / "a-file").write_text("not a folder")
+    files = FileWriter()
+    files.write(tmp_path / "before.ics", b"x")
+    files.write(tmp_path / "a-file" / "inside.ics", b"y")  # its folder is a file: cannot be made
+    files.write(tmp_path / "after.ics", b"z")
+    with pytest.raises(OSError, match=r"cannot write .*a-file/inside\.ics: Not a directory"):
+        files.close()
+    assert (tmp_path / "before.ics").read_bytes() == b"x" and not (tmp_path / "after.ics").exists()
+    assert files._process.returncode == 1  # reaped, nothing left running
+
+
+def test_export_to_a_folder_that_cannot_be_written_says_which_file(served, tmp_path):
+    _, ctx = served
+    (tmp_path / "site").mkdir()
+    (tmp_path / "site" / "feeds").write_text("a file where the feeds' folder goes")
+    with pytest.raises(RuleError, match=r"site/feeds.*\(exporting to .*site\)"):
+        export(ctx, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
+    (tmp_path / "site" / "feeds").unlink()
+    (tmp_path / "site" / "feeds" / "bodies" / "leeds-area-partnership.ics").mkdir(
+        parents=True
+    )  # a folder in a feed's place
+    with pytest.raises(RuleError, match=r"cannot write .*leeds-area-partnership\.ics: Is a directory"):
+        export(ctx, tmp_path / "site", dt.datetime(2026, 11, 24, tzinfo=dt.UTC))
 
 
 def test_an_exported_site_answers_the_paths_the_server_does(served, tmp_path):
