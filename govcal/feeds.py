@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Callable, Collection
+from functools import cache
 
 from calendars.event import EventData
 from calendars.feed import Feed
@@ -27,8 +28,14 @@ from scheduler.store.tables import DeadlineRow, MeetingRow
 KEEP_CANCELLED = dt.timedelta(days=366)
 
 
-def _meeting_event(row: FeedMeeting, deadlines: list[FeedDeadline], base_url: str | None) -> EventData:
-    """A meeting as a member reads it: where, what is due for it, what changed; no rules."""
+def _meeting_event(
+    row: FeedMeeting,
+    due: list[str],
+    base_url: str | None,
+    instant: Callable[[dt.datetime], dt.datetime],
+) -> EventData:
+    """A meeting as a member reads it: where, what is due for it (`due`, a line each), what
+    changed; no rules. `instant` reads a stored instant (`stored_instant`, remembered)."""
     lines = []
     if row.status == Status.CANCELLED:
         lines.append("This meeting is cancelled.")
@@ -40,17 +47,17 @@ def _meeting_event(row: FeedMeeting, deadlines: list[FeedDeadline], base_url: st
         lines.append("An additional meeting.")
     if row.location:
         lines.append(f"Where: {row.location}")
-    lines += [f"{d.name}: {stored_instant(d.due):%a %d %b %Y %H:%M}" for d in deadlines]
+    lines += due
     return EventData(
         uid=row.id,
         sequence=row.sequence,
-        start=stored_instant(row.start),
-        end=stored_instant(row.end),
+        start=instant(row.start),
+        end=instant(row.end),
         summary=row.title + (" (extraordinary)" if row.status == Status.EXTRAORDINARY else ""),
         location=row.location,
         description="\n".join(lines),
         cancelled=row.status == Status.CANCELLED,
-        last_modified=stored_instant(row.updated_at),
+        last_modified=instant(row.updated_at),
         url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
     )
 
@@ -95,15 +102,21 @@ def _deadline_event(
 def _meeting_events(
     store: Store, body_ids: Collection[str], now: dt.datetime, base_url: str | None
 ) -> dict[str, list[EventData]]:
-    """The events of these bodies' kept meetings, by body, from one read."""
+    """The events of these bodies' kept meetings, by body, from one read.
+
+    A country's rows repeat a few instants many times over (one save's time, the usual
+    meeting and deadline times), so each is read and written out once here."""
+    instant = cache(stored_instant)
+    when = cache(lambda moment: f"{instant(moment):%a %d %b %Y %H:%M}")
     rows = store.feed_meetings(body_ids)
-    rows = [m for m in rows if m.status != Status.CANCELLED or stored_instant(m.updated_at) >= now - KEEP_CANCELLED]
+    rows = [m for m in rows if m.status != Status.CANCELLED or instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[FeedDeadline]] = defaultdict(list)
     for deadline in store.feed_deadlines(body_ids):
         by_meeting[deadline.meeting_id].append(deadline)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
-        events[m.body_id].append(_meeting_event(m, sorted(by_meeting[m.id], key=lambda d: d.due), base_url))
+        due = [f"{d.name}: {when(d.due)}" for d in sorted(by_meeting[m.id], key=lambda d: d.due)]
+        events[m.body_id].append(_meeting_event(m, due, base_url, instant))
     return events
 
 
