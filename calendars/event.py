@@ -17,6 +17,7 @@ from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, sa
 from calendars.timezone import LONDON, TZID
 
 UID_DOMAIN = "govcal"
+STAMPS = 8192  # instants whose DATE-TIME is remembered: a country's feeds repeat a few thousand
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,11 +90,13 @@ def vevent(data: EventData) -> bytes:
     return "\r\n".join(lines).encode()
 
 
+@lru_cache(maxsize=STAMPS)
 def local_stamp(moment: dt.datetime) -> str:
     """A DATE-TIME in Europe/London's local time, for a TZID=Europe/London property."""
     return _stamp(moment if moment.tzinfo is LONDON else moment.astimezone(LONDON))
 
 
+@lru_cache(maxsize=STAMPS)
 def utc_stamp(moment: dt.datetime) -> str:
     """A DATE-TIME in UTC ("Z" form)."""
     return _stamp(moment.astimezone(dt.UTC)) + "Z"
