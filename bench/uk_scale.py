@@ -48,7 +48,7 @@ import sqlalchemy
 from dateutil.relativedelta import relativedelta
 from dateutil.rrule import MONTHLY, rrule, weekday
 
-from calendars.event import local_stamp, utc_stamp, vevent
+from calendars.event import _utc_stamp, local_stamp, vevent
 from govcal.operations import Context
 from govcal.page import PAGE_SIZE, Selection
 from govcal.terms import term_calendars
@@ -406,7 +406,7 @@ def store_and_publish(
     pages = planner_pages(Context(rules, _store=open_store(sqlite_url)))
     said = ""
     if Path("/dev/shm").is_dir():  # the same export into memory, after the pages so as not to weigh on them
-        for remembered in (vevent, local_stamp, utc_stamp):  # cold, as the export on disk was
+        for remembered in (vevent, local_stamp, _utc_stamp):  # cold, as the export on disk was
             remembered.cache_clear()
         with tempfile.TemporaryDirectory(dir="/dev/shm") as memory:
             start = time.perf_counter()

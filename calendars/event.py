@@ -92,14 +92,21 @@ def vevent(data: EventData) -> bytes:
 
 @lru_cache(maxsize=STAMPS)
 def local_stamp(moment: dt.datetime) -> str:
-    """A DATE-TIME in Europe/London's local time, for a TZID=Europe/London property."""
+    """A DATE-TIME in Europe/London's local time, for a TZID=Europe/London property
+    (remembered: equal instants, and October's repeated hour, have the same local digits)."""
     return _stamp(moment if moment.tzinfo is LONDON else moment.astimezone(LONDON))
 
 
-@lru_cache(maxsize=STAMPS)
 def utc_stamp(moment: dt.datetime) -> str:
     """A DATE-TIME in UTC ("Z" form)."""
-    return _stamp(moment.astimezone(dt.UTC)) + "Z"
+    return _utc_stamp(moment.astimezone(dt.UTC))
+
+
+@lru_cache(maxsize=STAMPS)
+def _utc_stamp(moment: dt.datetime) -> str:
+    """`utc_stamp`, remembered by the instant in UTC: two London times of October's repeated
+    hour compare equal (Python ignores `fold` within a zone), an hour apart as they are."""
+    return _stamp(moment) + "Z"
 
 
 def _stamp(m: dt.datetime) -> str:

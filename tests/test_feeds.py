@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from icalendar import Event
 
-from calendars.event import EventData, vevent
+from calendars.event import EventData, _utc_stamp, local_stamp, utc_stamp, vevent
 from calendars.feed import Feed, render
 from calendars.fold import fold
 from calendars.text import clean, safe_link
@@ -259,6 +259,19 @@ def test_an_event_written_from_plain_values_is_icalendars_octets(data):
 def test_a_feed_header_written_from_plain_values_is_icalendars_octets(name, description, refresh):
     feed = Feed(name, (), description, refresh)
     assert render(feed) == reference_render(feed)
+
+
+def test_remembered_stamps_keep_octobers_repeated_hour_apart():
+    """Clocks went back at 02:00 BST on Sun 25 Oct 2026: 01:30 came twice, at 00:30 and 01:30 UTC.
+    Within one zone Python compares the two equal, so the stamps are remembered by the UTC instant."""
+    first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC).astimezone(LONDON)
+    second = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC).astimezone(LONDON)
+    assert first == second and (first.fold, second.fold) == (0, 1)  # what the cache must not be fooled by
+    for order in ([first, second], [second, first]):
+        _utc_stamp.cache_clear()
+        local_stamp.cache_clear()
+        said = {moment.fold: (utc_stamp(moment), local_stamp(moment)) for moment in order}
+        assert said == {0: ("20261025T003000Z", "20261025T013000"), 1: ("20261025T013000Z", "20261025T013000")}
 
 
 def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):
