@@ -106,7 +106,7 @@ def _meeting_events(
 
     A country's rows repeat a few instants many times over (one save's time, the usual
     meeting and deadline times), so each is read and written out once here."""
-    instant = cache(stored_instant)
+    instant = remembered_instants()
     when = cache(lambda moment: f"{instant(moment):%a %d %b %Y %H:%M}")
     rows = store.feed_meetings(body_ids)
     rows = [m for m in rows if m.status != Status.CANCELLED or instant(m.updated_at) >= now - KEEP_CANCELLED]
@@ -118,6 +118,13 @@ def _meeting_events(
         due = [f"{d.name}: {when(d.due)}" for d in sorted(by_meeting[m.id], key=lambda d: d.due)]
         events[m.body_id].append(_meeting_event(m, due, base_url, instant))
     return events
+
+
+def remembered_instants() -> Callable[[dt.datetime], dt.datetime]:
+    """`stored_instant`, each stored value worked out once. Keyed with its `fold` too: a
+    database set to London time gives October's repeated hour twice, equal within the zone."""
+    worked_out = cache(lambda moment, fold: stored_instant(moment))
+    return lambda moment: worked_out(moment, moment.fold)
 
 
 def _body_feed(body: Body, events: list[EventData]) -> Feed:

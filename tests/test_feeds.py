@@ -23,7 +23,7 @@ from calendars.fold import fold
 from calendars.text import clean, safe_link
 from conftest import context, edit_meeting, keep
 from govcal.clock import utc_now
-from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed
+from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, remembered_instants
 from govcal.operations import people
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
@@ -272,6 +272,15 @@ def test_remembered_stamps_keep_octobers_repeated_hour_apart():
         local_stamp.cache_clear()
         said = {moment.fold: (utc_stamp(moment), local_stamp(moment)) for moment in order}
         assert said == {0: ("20261025T003000Z", "20261025T013000"), 1: ("20261025T013000Z", "20261025T013000")}
+
+
+def test_remembered_instants_keep_octobers_repeated_hour_apart():
+    """A database set to London time returns 01:30 on Sun 25 Oct 2026 twice (00:30 and 01:30 UTC)."""
+    first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC).astimezone(LONDON)
+    second = first.replace(fold=1)
+    instant = remembered_instants()
+    assert [instant(first).astimezone(dt.UTC).hour, instant(second).astimezone(dt.UTC).hour] == [0, 1]
+    assert instant(dt.datetime(2026, 10, 25, 1, 30)).astimezone(dt.UTC).hour == 1  # SQLite's naive UTC
 
 
 def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):
