@@ -1,7 +1,7 @@
 """Files written by a second process: an export's thousands of small files made while the next are rendered.
 
 Making a file is the kernel's work, and a country's export makes 16,001 of them (on the
-disk govcal is measured on, 16,000 empty files take 0.15 to 9.8 s of kernel time, run
+disk govcal is measured on, 16,000 empty files take 0.5 to 9.8 s of kernel time, run
 to run; bench/uk_scale.py prints it). In a process of its own that work runs on
 another core beside the rendering instead of after it. The rendered bytes reach it
 through a pipe, a few MiB at a time, from a thread that does nothing else: one write a
