@@ -2,7 +2,8 @@
 
 `insert_many` converts values column by column with SQLAlchemy's own bind
 processors and hands them to the driver in one go (COPY on PostgreSQL);
-`select_in` reads rows by a long list of keys a chunk at a time.
+`select_in` reads rows by a long list of keys a chunk at a time; a `DriverStatement`
+is a statement run often, compiled once and run on the driver's connection.
 """
 
 from __future__ import annotations
@@ -10,10 +11,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter, itemgetter
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import ClauseElement, Dialect, Table, insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.sql.compiler import SQLCompiler
 
 from scheduler.store.tables import Base
 
@@ -72,6 +74,34 @@ def converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
         by_repr = {key: convert(value) for key, value in dict(zip(keys, column, strict=True)).items()}
         return list(map(by_repr.__getitem__, keys))
     return list(map(distinct.__getitem__, column))
+
+
+class DriverStatement:
+    """A statement compiled once for a dialect, run on the driver's own connection: for a
+    write done once a message, SQLAlchemy's per-execution machinery (checkout, compiled
+    cache lookup, parameter processing, result) cost several times SQLite's own work.
+
+    `params` turns named values into the driver's parameters, converted by the same bind
+    processors SQLAlchemy would use, so the values are stored exactly as it stores them.
+    """
+
+    def __init__(self, statement: ClauseElement, dialect: Dialect) -> None:
+        compiled = cast(SQLCompiler, statement.compile(dialect=dialect))
+        self.sql = compiled.string
+        self._defaults = dict(compiled.params)  # by the names the SQL gives them
+        self._convert = {
+            name: convert
+            for bind, name in compiled.bind_names.items()
+            if (convert := bind.type.dialect_impl(dialect).bind_processor(dialect)) is not None
+        }
+        self._order = compiled.positiontup if compiled.positional else None
+
+    def params(self, **values: Any) -> Any:
+        """The driver's parameters for these named values (the statement's own defaults for the rest)."""
+        named = self._defaults | values
+        for name, convert in self._convert.items():
+            named[name] = convert(named[name])
+        return named if self._order is None else tuple(named[name] for name in self._order)
 
 
 def select_in(session: Session, table: type[Any], column: Any, values: Iterable[Any]) -> Iterator[Any]:

@@ -16,14 +16,14 @@ from dataclasses import dataclass
 from functools import cache
 from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, Update, and_, bindparam, case, func, or_, select, text, update
+from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from rules.model import Body
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, first_status, recipient_roles
 from scheduler.reminders import Status as ReminderStatus
-from scheduler.store.bulk import select_in
+from scheduler.store.bulk import DriverStatement, select_in
 from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
 
@@ -153,16 +153,31 @@ class OutboxStore(Database):
     def finish(self, reminder_ids: Iterable[int], worker: str, **values: object) -> None:
         """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours.
 
-        On PostgreSQL the commit does not wait for the server's disk (synchronous_commit
-        off, for this transaction only): it survives govcal being killed; a crash of the
+        This runs once a message, so it runs on the driver's connection (`DriverStatement`):
+        a quarter of the dispatcher's time went to SQLAlchemy's machinery around it. On
+        PostgreSQL the commit does not wait for the server's disk (synchronous_commit off,
+        for this transaction only): it survives govcal being killed; a crash of the
         database server itself within a fraction of a second could forget the mark, and the
         message would go again, once, with the same Message-ID.
         """
-        with self.engine.begin() as connection:  # no ORM session: this runs once a message
-            if self.engine.dialect.name == "postgresql":
-                connection.execute(text("SET LOCAL synchronous_commit TO OFF"))
-            given = {f"set_{name}": value for name, value in values.items()}
-            connection.execute(_marking(tuple(sorted(values))), {"ids": list(reminder_ids), "worker": worker, **given})
+        dialect = self.engine.dialect
+        marking = _marking(dialect, tuple(sorted(values)))
+        given = {f"set_{name}": value for name, value in values.items()}
+        rows = [marking.params(id=reminder_id, worker=worker, **given) for reminder_id in reminder_ids]
+        connection = self.engine.raw_connection()
+        try:
+            cursor = connection.cursor()
+            if dialect.name == "sqlite":
+                cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
+            else:
+                cursor.execute("SET LOCAL synchronous_commit TO OFF")
+            cursor.executemany(marking.sql, rows)
+            connection.commit()
+        except BaseException:
+            connection.rollback()
+            raise
+        finally:
+            connection.close()  # back to the pool
 
     def retry(self, reminder_ids: Iterable[int], worker: str, now: dt.datetime, error: str) -> None:
         """A send failed: try again after a back-off that doubles up to an hour, never dropped."""
@@ -202,14 +217,17 @@ STATES = ("pending", "failed", "no recipient", "sent", "late", "cancelled", "sup
 
 
 @cache
-def _marking(columns: tuple[str, ...]) -> Update:
-    """The statement that marks claimed reminders, built once for each set of columns it sets
-    (building it anew cost more than running it, once a message)."""
-    return (
+def _marking(dialect: Dialect, columns: tuple[str, ...]) -> DriverStatement:
+    """The statement that marks a claimed reminder, compiled once for each set of columns it sets."""
+    statement = (
         update(ReminderRow)
-        .where(ReminderRow.id.in_(bindparam("ids", expanding=True)), ReminderRow.claimed_by == bindparam("worker"))
-        .values(claimed_until=None, **{name: bindparam(f"set_{name}") for name in columns})
+        .where(ReminderRow.id == bindparam("id"), ReminderRow.claimed_by == bindparam("worker"))
+        .values(
+            claimed_until=None,
+            **{name: bindparam(f"set_{name}") for name in columns},
+        )
     )
+    return DriverStatement(statement, dialect)
 
 
 def _due(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
