@@ -169,7 +169,7 @@ class OutboxStore(Database):
             cursor = connection.cursor()
             if dialect.name == "sqlite":
                 cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
-            else:
+            elif dialect.name == "postgresql":
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
             cursor.executemany(marking.sql, rows)
             connection.commit()
