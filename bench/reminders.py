@@ -36,6 +36,7 @@ DEADLINE = "worcestershire-jcb/2026-27/meeting-01/papers"
 WORKER = textwrap.dedent(
     """
     import datetime as dt, sys, time
+    from govcal.clock import utc_now
     from govcal.mail import Smtp
     from govcal.operations import Context
     from govcal.operations.reminders import send_due
@@ -46,7 +47,7 @@ WORKER = textwrap.dedent(
     print("ready", flush=True)
     sys.stdin.readline()
     start = time.process_time()
-    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=utc_now)
     print(time.process_time() - start)  # the CPU seconds dispatching took, start-up left out
     """
 )

@@ -23,8 +23,8 @@ def utc_now() -> dt.datetime:
 
 def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
     """One tick: the reminders due at `now`, then any clerk's morning digest now due."""
-    send_due(ctx, now, smtp, worker)
-    send_digests(ctx, now, smtp, worker)
+    send_due(ctx, now, smtp, worker, wall=utc_now)
+    send_digests(ctx, now, smtp, worker, wall=utc_now)
 
 
 def start_reminder_clock(

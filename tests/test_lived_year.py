@@ -27,6 +27,7 @@ from calendars.feed import render
 from conftest import context, edit_meeting, keep
 from govcal.api import create_app
 from govcal.cli import main
+from govcal.clock import utc_now
 from govcal.feeds import clerk_feed, member_feed
 from govcal.operations import access, meetings, people, planning, reminders
 from govcal.operations.reminders import send_due
@@ -143,7 +144,7 @@ def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_
 def test_a_rule_change_in_december_leaves_the_past_as_it_was(jcb, inbox, tmp_path):
     ctx = jcb
     for now in each_day(dt.date(2026, 4, 1), dt.date(2026, 12, 1)):  # the reminders of April to November go
-        send_due(ctx, now, inbox.smtp, "daily")
+        send_due(ctx, now, inbox.smtp, "daily", wall=utc_now)
     sent = len(inbox.ids)
     before = snapshot(ctx)
     # December: the JCB moves to second Tuesdays
@@ -180,7 +181,7 @@ def test_reminders_begin_when_govcal_learns_of_them_and_a_body_with_no_clerk_is_
     ctx = context(load_rules(), database)
     keep(ctx, [2026], now=DECEMBER)  # a new user, on Wed 2 Dec 2026: every body's year at once
     people.add_member(ctx, JCB, "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=DECEMBER)
-    first = send_due(ctx, DECEMBER + dt.timedelta(minutes=5), inbox.smtp, "cron")
+    first = send_due(ctx, DECEMBER + dt.timedelta(minutes=5), inbox.smtp, "cron", wall=utc_now)
     assert (first.sent, first.retrying, inbox.ids) == (0, 0, [])  # nothing due before the plan was saved is sent
     # December's papers, due Mon 7 Dec (clear days 14, 11, 10, 9, 8 Dec): 3 working days before
     # is Wed 2 Dec 09:00, before govcal knew of it (skipped); on the day, Mon 7 Dec 09:00, it goes
@@ -205,7 +206,7 @@ def test_reminders_falling_due_together_go_as_one_message(jcb, inbox):
     # January's papers: Tue 19 Jan 2027 meeting, clear days 18, 15, 14, 13, 12 Jan -> due Mon 11 Jan 17:00;
     # reminders Wed 6 Jan (11, 8, 7, 6 back three working days) and Mon 11 Jan, 09:00. govcal is down
     # from 5 Jan until Mon 11 Jan 09:05: both are due, the deadline is not: one message
-    result = send_due(ctx, london(2027, 1, 11, 9, 5), inbox.smtp, "back")
+    result = send_due(ctx, london(2027, 1, 11, 9, 5), inbox.smtp, "back", wall=utc_now)
     papers = f"{CYCLE}/meeting-10/papers"
     assert [i for i in inbox.ids if i.startswith(f"<{papers}#")] == [f"<{papers}#working+0at0900@govcal>"]
     rows = outbox(ctx, papers)
@@ -226,7 +227,7 @@ def test_done_is_done_in_the_clerks_calendar_and_undo_reopens_it(jcb, inbox):
     done = event()
     assert str(done["SUMMARY"]).startswith("Done: ") and done.walk("VALARM") == []
     assert {row.status for row in outbox(ctx, papers).values()} == {"cancelled"}
-    send_due(ctx, london(2026, 12, 2, 9, 5), inbox.smtp, "daily")
+    send_due(ctx, london(2026, 12, 2, 9, 5), inbox.smtp, "daily", wall=utc_now)
     assert not [i for i in inbox.ids if i.startswith(f"<{papers}#")]
     # undone on Thu 3 Dec: the reminder of Wed 2 Dec stays unsent (its moment is past); Mon 7 Dec's goes
     assert reminders.mark_done(ctx, papers, actor="ann", now=london(2026, 12, 3, 12, 0), done=False)
@@ -235,7 +236,7 @@ def test_done_is_done_in_the_clerks_calendar_and_undo_reopens_it(jcb, inbox):
     assert int(reopened["SEQUENCE"]) == int(done["SEQUENCE"]) + 1
     rows = outbox(ctx, papers)
     assert (rows["working-3at0900"].status, rows["working+0at0900"].status) == ("skipped", "pending")
-    send_due(ctx, london(2026, 12, 7, 9, 5), inbox.smtp, "daily")
+    send_due(ctx, london(2026, 12, 7, 9, 5), inbox.smtp, "daily", wall=utc_now)
     assert f"<{papers}#working+0at0900@govcal>" in inbox.ids
 
 

@@ -8,6 +8,7 @@ Mon 13 Apr 17:00 BST; 3 working days before that is Wed 8 Apr (10, 9, 8 Apr).
 from __future__ import annotations
 
 import datetime as dt
+import email
 import json
 import os
 import subprocess
@@ -26,6 +27,7 @@ from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.feeds import clerk_feed
+from govcal.mail import Smtp
 from govcal.operations import Context, people
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
 from rules.errors import RuleError
@@ -72,17 +74,17 @@ def test_each_deadline_has_its_reminders_at_the_hand_checked_instants(kept):
 
 def test_a_reminder_goes_once_with_its_key_as_message_id(kept, inbox):
     ctx = kept
-    first = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    first = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
     assert (first.sent, first.late) == (1, 0)
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
-    again = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")
+    again = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker", wall=utc_now)
     assert again.sent == 0 and len(inbox.ids) == 1
 
 
 def test_replanning_keeps_the_outbox_and_a_move_moves_pending_reminders(kept, inbox):
     ctx = kept
     store = ctx.store
-    send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
     keep(ctx, bodies=["worcestershire-jcb"])  # unchanged: nothing new
     with store.session() as session:
         assert session.query(ReminderRow).count() == 75
@@ -106,7 +108,7 @@ def test_marking_a_deadline_done_stops_its_later_reminders(kept, inbox):
     store = ctx.store
     with store.session() as session, session.begin():
         session.get(DeadlineRow, PAPERS).done_at = london(2026, 4, 9, 12, 0)
-    result = send_due(ctx, london(2026, 4, 14, 10, 0), inbox.smtp, "worker")
+    result = send_due(ctx, london(2026, 4, 14, 10, 0), inbox.smtp, "worker", wall=utc_now)
     assert f"<{PAPERS}#overdue@govcal>" not in inbox.ids
     assert result.done >= 3
 
@@ -115,12 +117,12 @@ def test_reminders_due_during_downtime_go_once_marked_late_and_the_overdue_one_r
     ctx = kept
     store = ctx.store
     # govcal was down from Tue 7 Apr to Fri 10 Apr 12:00: the Wed 8 Apr reminder is late, sent once
-    result = send_due(ctx, london(2026, 4, 10, 12, 0), inbox.smtp, "worker")
+    result = send_due(ctx, london(2026, 4, 10, 12, 0), inbox.smtp, "worker", wall=utc_now)
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"] and result.late == 1
     assert reminders(store, PAPERS)["working-3at0900"].late is True
     # down again until Wed 15 Apr: the deadline (Mon 13 Apr 17:00) has passed, so the on-the-day
     # reminder is superseded and the overdue notice goes instead
-    send_due(ctx, london(2026, 4, 15, 8, 0), inbox.smtp, "worker")
+    send_due(ctx, london(2026, 4, 15, 8, 0), inbox.smtp, "worker", wall=utc_now)
     rows = reminders(store, PAPERS)
     assert rows["working+0at0900"].status == "superseded"
     assert rows["overdue"].status == "sent" and rows["overdue"].late is True
@@ -130,16 +132,16 @@ def test_nothing_is_lost_while_the_smtp_server_refuses_or_is_down(kept, inbox):
     ctx = kept
     store = ctx.store
     inbox.refuse = True
-    refused = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    refused = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
     assert refused.retrying == 1 and inbox.ids == []
     row = reminders(store, PAPERS)["working-3at0900"]
     assert row.status == "pending" and row.attempts == 1 and "451" in row.last_error
     inbox.controller.stop()  # now down altogether
-    down = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker")  # after the 2-minute back-off
+    down = send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker", wall=utc_now)  # after the 2-minute back-off
     assert down.retrying == 1 and reminders(store, PAPERS)["working-3at0900"].attempts == 2
     inbox.restart()
     inbox.refuse = False
-    back = send_due(ctx, london(2026, 4, 8, 10, 0), inbox.smtp, "worker")  # after the back-off
+    back = send_due(ctx, london(2026, 4, 8, 10, 0), inbox.smtp, "worker", wall=utc_now)  # after the back-off
     assert back.sent == 1 and inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
 
 
@@ -176,9 +178,11 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
     for label, (row, instant) in utc.items():
         assert stored_instant(row.due_at) == instant, label
         assert stored_instant(row.due_at).astimezone(LONDON).hour == 9, label
-        send_due(ctx, instant - dt.timedelta(minutes=1), inbox.smtp, "worker")  # others may go; not this one
+        send_due(
+            ctx, instant - dt.timedelta(minutes=1), inbox.smtp, "worker", wall=utc_now
+        )  # others may go; not this one
         assert f"<{row.key}@govcal>" not in inbox.ids, f"{label}: sent a minute early"
-        send_due(ctx, instant, inbox.smtp, "worker")
+        send_due(ctx, instant, inbox.smtp, "worker", wall=utc_now)
         assert f"<{row.key}@govcal>" in inbox.ids, f"{label}: not sent at 09:00 local"
 
 
@@ -221,6 +225,7 @@ def load(store, name: str, count: int, due: dt.datetime) -> None:
 WORKER = textwrap.dedent(
     """
     import datetime as dt, json, sys
+    from govcal.clock import utc_now
     from govcal.mail import Smtp
     from govcal.operations import Context
     from govcal.operations.reminders import send_due
@@ -230,7 +235,7 @@ WORKER = textwrap.dedent(
     ctx.store  # opened (and migrated) before the race starts
     print("ready", flush=True)
     sys.stdin.readline()
-    result = send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    result = send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=utc_now)
     print(json.dumps(result.__dict__), flush=True)
     """
 )
@@ -322,12 +327,16 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
 KILLABLE = textwrap.dedent(
     """
     import datetime as dt, sys
+    from govcal.clock import utc_now
     from govcal.mail import Smtp
     from govcal.operations import Context
     from govcal.operations.reminders import send_due
     from govcal.settings import Settings
-    url, smtp, name, now = sys.argv[1:5]
-    send_due(Context.load(Settings(database_url=url)), dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name)
+    url, smtp, name, now, ahead = sys.argv[1:6]
+    def wall():  # the wall clock, as far on as the test has moved time since the first run
+        return utc_now() + dt.timedelta(minutes=int(ahead))
+    ctx = Context.load(Settings(database_url=url))
+    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=wall)
     """
 )
 
@@ -350,7 +359,17 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
         if left == 0:
             break
         worker = subprocess.Popen(
-            [sys.executable, "-c", KILLABLE, database, smtp, f"run-{kills}", now.isoformat()], stderr=subprocess.PIPE
+            [
+                sys.executable,
+                "-c",
+                KILLABLE,
+                database,
+                smtp,
+                f"run-{kills}",
+                now.isoformat(),
+                str((now - due) // dt.timedelta(minutes=1)),
+            ],
+            stderr=subprocess.PIPE,
         )
         if kills < 25:  # kill the first 25 runs mid-dispatch, after a random few sends; then let one finish
             target = len(inbox.ids) + rng.randint(3, 20)
@@ -360,7 +379,7 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
                 worker.send_signal(signal.SIGKILL)
                 kills += 1
         worker.wait(timeout=120)
-        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time would be after a crash
+        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time (the wall clock too) would be
     assert kills >= 20
     delivered = set(inbox.ids)
     duplicates = len(inbox.ids) - len(delivered)
@@ -407,9 +426,9 @@ def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(data
     }
     assert sorted(outbox.values()) == expected
     for moment, key in zip(expected, sorted(outbox, key=outbox.get), strict=True):
-        send_due(ctx, moment - dt.timedelta(minutes=1), inbox.smtp, "worker")
+        send_due(ctx, moment - dt.timedelta(minutes=1), inbox.smtp, "worker", wall=utc_now)
         assert f"<{deadline}#{key}@govcal>" not in inbox.ids
-        send_due(ctx, moment, inbox.smtp, "worker")
+        send_due(ctx, moment, inbox.smtp, "worker", wall=utc_now)
         assert f"<{deadline}#{key}@govcal>" in inbox.ids
 
 
@@ -455,11 +474,13 @@ def test_a_clerks_morning_digest_lists_every_body_once_a_working_day(clerk_of_tw
     (Mon 11 May 17:00) and the PAB's minutes of 8 Apr, approved at its Wed 13 May meeting.
     Overdue: the JCB's papers for Tue 21 Apr (Mon 13 Apr 17:00, 22 days before)."""
     ctx = clerk_of_two
-    assert send_digests(ctx, london(2026, 5, 4, 8, 30), inbox.smtp, "a").sent == 0  # a bank holiday
-    assert send_digests(ctx, london(2026, 5, 5, 7, 59), inbox.smtp, "a").sent == 0  # not yet 08:00
-    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a").sent == 1
-    assert send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "b").sent == 0  # another instance: once
-    assert send_digests(ctx, london(2026, 5, 5, 15, 0), inbox.smtp, "a").sent == 0
+    assert send_digests(ctx, london(2026, 5, 4, 8, 30), inbox.smtp, "a", wall=utc_now).sent == 0  # a bank holiday
+    assert send_digests(ctx, london(2026, 5, 5, 7, 59), inbox.smtp, "a", wall=utc_now).sent == 0  # not yet 08:00
+    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a", wall=utc_now).sent == 1
+    assert (
+        send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "b", wall=utc_now).sent == 0
+    )  # another instance: once
+    assert send_digests(ctx, london(2026, 5, 5, 15, 0), inbox.smtp, "a", wall=utc_now).sent == 0
     [mail] = digests(inbox)
     assert mail["To"] == "ann@example.org" and mail["Date"] and mail["Message-ID"].endswith("-2026-05-05@govcal>")
     assert mail["Subject"] == "Your deadlines, Tue 05 May: 2 due by Wed 13 May, 1 overdue"
@@ -479,24 +500,24 @@ def test_a_clerks_morning_digest_lists_every_body_once_a_working_day(clerk_of_tw
     assert "Worcestershire Partnership Advisory Body" in mail.get_body(("html",)).get_content()
     # done deadlines drop out; the next working day has its own digest
     mark_done(ctx, PAPERS, actor="Ann Clerk", now=london(2026, 5, 5, 10, 0))
-    assert send_digests(ctx, london(2026, 5, 6, 8, 0), inbox.smtp, "a").sent == 1
+    assert send_digests(ctx, london(2026, 5, 6, 8, 0), inbox.smtp, "a", wall=utc_now).sent == 1
     assert digests(inbox)[-1]["Subject"] == "Your deadlines, Wed 06 May: 2 due by Thu 14 May"
     # nothing due: no message (but the day is done); stopped: nothing at all
     set_digest(ctx, "Ann Clerk", 1, actor="Ann Clerk", now=NOW)
-    quiet = send_digests(ctx, london(2026, 5, 7, 8, 0), inbox.smtp, "a")
+    quiet = send_digests(ctx, london(2026, 5, 7, 8, 0), inbox.smtp, "a", wall=utc_now)
     assert (quiet.sent, quiet.empty) == (0, 1)
     set_digest(ctx, "Ann Clerk", None, actor="Ann Clerk", now=NOW)
-    assert send_digests(ctx, london(2026, 5, 11, 8, 0), inbox.smtp, "a").sent == 0
+    assert send_digests(ctx, london(2026, 5, 11, 8, 0), inbox.smtp, "a", wall=utc_now).sent == 0
     assert len(digests(inbox)) == 2
 
 
 def test_a_digest_that_cannot_be_sent_is_tried_again_and_goes_once(clerk_of_two, inbox):
     ctx = clerk_of_two
     inbox.refuse = True
-    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a").failed == 1
+    assert send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, "a", wall=utc_now).failed == 1
     inbox.refuse = False
-    assert send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "a").sent == 1
-    assert send_digests(ctx, london(2026, 5, 5, 8, 2), inbox.smtp, "a").sent == 0
+    assert send_digests(ctx, london(2026, 5, 5, 8, 1), inbox.smtp, "a", wall=utc_now).sent == 1
+    assert send_digests(ctx, london(2026, 5, 5, 8, 2), inbox.smtp, "a", wall=utc_now).sent == 0
     assert len(digests(inbox)) == 1
 
 
@@ -522,7 +543,7 @@ def test_instances_racing_for_one_digest_send_it_once(clerk_of_two, inbox):
         ctx = Context(clerk_of_two.rules, clerk_of_two.settings, Store(engine_for(url)))  # migrated already
         ctx.store.subscribers(dt.date(2026, 5, 5))  # connected before the race
         barrier.wait()
-        return send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, f"instance-{n}").sent
+        return send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, f"instance-{n}", wall=utc_now).sent
 
     with ThreadPoolExecutor(6) as pool:
         sent = list(pool.map(instance, range(6)))
@@ -540,8 +561,119 @@ def test_a_report_reminder_goes_to_its_owner_as_well_as_the_clerk(database, inbo
     keep(ctx, bodies=[groups])
     # the first quarter's report is due Mon 13 Apr 2026 (10 working days before the Executive Group's
     # Mon 27 Apr); 3 working days before: Fri 10, Thu 9, Wed 8 Apr, 09:00 BST
-    sent = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker")
+    sent = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
     assert sent.sent == 1
     (message,) = inbox.messages
     assert message["Message-ID"] == f"<{groups}/2026-27/report-suffolk-executive-group-1#working-3at0900@govcal>"
     assert sorted(a.strip() for a in message["To"].split(",")) == ["ann@example.org", "owen@example.org"]
+
+
+class SlowInbox:
+    """An aiosmtpd handler that takes `delay` seconds over each message before its 250, as a
+    slow relay does; with `hold` set it keeps the message's 250 back until the test releases it."""
+
+    def __init__(self, inbox, delay: float = 0.0) -> None:
+        self.inbox, self.delay = inbox, delay
+        self.hold: threading.Event | None = None
+        self.held_from = 1  # with `hold`: the first message held (1: every one)
+        self.holding = threading.Event()  # a held message's octets have arrived
+        self.received = 0
+
+    async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
+        import asyncio
+
+        self.received += 1
+        await asyncio.sleep(self.delay)
+        if self.hold is not None and not self.hold.is_set() and self.received >= self.held_from:
+            self.held = email.message_from_bytes(envelope.content)["Message-ID"]
+            self.holding.set()
+            while not self.hold.is_set():
+                await asyncio.sleep(0.01)
+        return await self.inbox.handle_DATA(server, session, envelope)
+
+
+@pytest.fixture
+def slow_inbox(inbox):
+    """The test's inbox behind a slow handler, on a port of its own."""
+    from aiosmtpd.controller import Controller
+
+    handler = SlowInbox(inbox)
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    handler.smtp = Smtp.from_url(f"smtp://127.0.0.1:{port}")
+    yield handler
+    if handler.hold is not None:
+        handler.hold.set()
+    controller.stop()
+
+
+def another_instance(ctx: Context) -> Context:
+    """Another instance on the same database: its own engine and pool."""
+    return Context(ctx.rules, ctx.settings, Store(engine_for(ctx.settings.database_url)))
+
+
+def test_a_run_given_a_later_moment_leaves_a_slow_runs_claims_alone(kept, slow_inbox, inbox):
+    """Issue 23's overlap: a run at 09:00:30 sending through a relay that takes a while a
+    message, and 'reminders send --now 09:06' started while it works. The leases are held
+    on the wall clock, so the second run cannot judge the first's lapsed by its own moment."""
+    total = 40
+    due = dt.datetime(2028, 3, 31, 9, 0, tzinfo=dt.UTC)
+    load(kept.store, "slow", total, due)
+    slow_inbox.delay = 0.1
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(send_due, kept, due + dt.timedelta(seconds=30), slow_inbox.smtp, "first", wall=utc_now)
+        while len(inbox.ids) < 5 and not first.done():
+            time.sleep(0.01)
+        assert not first.done()  # the second run starts while the first is still sending
+        second = send_due(
+            another_instance(kept), due + dt.timedelta(minutes=6), slow_inbox.smtp, "second", wall=utc_now
+        )
+        first_result = first.result(timeout=120)
+    assert second.sent == 0 and first_result.sent == total and first_result.lost == 0
+    assert sorted(inbox.ids) == sorted({f"<{PAPERS}-slow-{n:04d}#overdue@govcal>" for n in range(total)})
+
+
+def test_a_run_whose_claim_is_taken_stops_before_its_next_message_and_says_what_went_twice(kept, slow_inbox, inbox):
+    """The fencing check: while the first run's second message waits for its 250, another run
+    whose clock has the first's leases lapsed takes every claim, and sends and marks that very
+    message. The first run's mark finds it marked (counted as repeated, not hidden); it
+    begins nothing more, and the rest is the other run's."""
+    total = 10
+    due = dt.datetime(2028, 3, 31, 9, 0, tzinfo=dt.UTC)
+    load(kept.store, "fence", total, due)
+    slow_inbox.hold, slow_inbox.held_from = threading.Event(), 2
+    other = another_instance(kept)
+    with ThreadPoolExecutor(1) as pool:
+        run = pool.submit(send_due, kept, due, slow_inbox.smtp, "first", wall=utc_now, connections=1)
+        assert slow_inbox.holding.wait(30)  # its first message went at once; the second is held
+        held = inbox.ids[:]  # the first message, delivered
+        later = utc_now() + dt.timedelta(minutes=6)  # the other run's clock: the first run's leases lapsed
+        taken = other.store.claim(due, later, "other#1")
+        in_flight = next(r.id for r, _ in other.store.outbox_rows() if f"<{r.key}@govcal>" == slow_inbox.held)
+        assert other.store.finish([in_flight], status="sent", sent_at=due) == 1  # the other run sent it too
+        slow_inbox.hold.set()
+        result = run.result(timeout=60)
+    assert len(held) == 1 and len(taken) == total - 1
+    assert result.messages == 2 and result.repeated == 1 and result.lost == 1  # stopped at its next message
+    assert len(inbox.ids) == 2
+    rows = {r.id: (r.status, r.claimed_by) for r, _ in other.store.outbox_rows()}
+    left = {i: state for i, state in rows.items() if state[0] == "pending"}
+    assert len(left) == total - 2 and {by for _, by in left.values()} == {"other#1"}  # the rest is the other run's
+    second = send_due(other, due, slow_inbox.smtp, "other", wall=lambda: later + dt.timedelta(minutes=6))
+    assert second.sent == total - 2 and sorted(inbox.ids) == sorted(set(inbox.ids)) and len(inbox.ids) == total
+
+
+def test_a_digest_being_sent_is_not_sent_again_by_a_run_given_a_later_moment(clerk_of_two, slow_inbox, inbox):
+    """A digest's claim is held on the wall clock too: a run at 08:15 while the 08:00 run is
+    still sending finds it taken, where its own moment would have judged the claim stale."""
+    slow_inbox.hold = threading.Event()
+    with ThreadPoolExecutor(1) as pool:
+        first = pool.submit(send_digests, clerk_of_two, london(2026, 5, 5, 8, 0), slow_inbox.smtp, "a", wall=utc_now)
+        assert slow_inbox.holding.wait(30)
+        second = send_digests(
+            another_instance(clerk_of_two), london(2026, 5, 5, 8, 15), slow_inbox.smtp, "b", wall=utc_now
+        )
+        slow_inbox.hold.set()
+        assert first.result(timeout=60).sent == 1
+    assert second.sent == 0 and len(digests(inbox)) == 1

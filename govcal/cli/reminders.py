@@ -30,15 +30,26 @@ def smtp(config: Settings) -> Smtp:
 def cmd_reminders(args: argparse.Namespace) -> int:
     ctx = context(args)
     if args.reminders_action == "send" and args.dry_run:
-        return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now()), args.json)
+        return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now(), utc_now()), args.json)
     if args.reminders_action == "send":
         now, server, worker = args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}"
-        result = reminders.send_due(ctx, now, server, worker)
+        result = reminders.send_due(ctx, now, server, worker, wall=utc_now)
         print(
             f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
-        digests = reminders.send_digests(ctx, now, server, worker)
+        if result.lost:
+            print(
+                f"stopped: another run took over the claim on {result.lost} reminders; they go from there",
+                file=sys.stderr,
+            )
+        if result.repeated:
+            print(
+                f"warning: {result.repeated} reminders sent here were marked sent by another run first:"
+                " they may have gone twice (the runs' clocks disagree by more than the lease?)",
+                file=sys.stderr,
+            )
+        digests = reminders.send_digests(ctx, now, server, worker, wall=utc_now)
         if digests.sent or digests.empty or digests.failed:
             print(f"morning digests: {digests.sent} sent, {digests.empty} with nothing due, {digests.failed} to retry")
         for body_id, count in sorted(result.no_recipient.items()):

@@ -3,7 +3,9 @@
 `send_due(now)` claims due reminders (see `scheduler.store.outbox`), decides each
 (`scheduler.reminders.outcome`), sends it over SMTP with its key as the Message-ID and
 marks it sent: several messages in flight at once on their own connections, but only one
-at a time past the server's acceptance and not yet marked. A reminder whose time passed
+at a time past the server's acceptance and not yet marked. Each message begins only
+once its claim is renewed (the fencing check); a claim another run took stops the run,
+which gives back what it still holds. A reminder whose time passed
 while govcal was down goes out late, once, marked late; if its deadline has passed too,
 the overdue notice goes instead. A failed send is retried with back-off and reported,
 never dropped.
@@ -18,8 +20,10 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import queue
+import secrets
 import smtplib
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -48,37 +52,60 @@ class Dispatched:
     superseded: int = 0
     done: int = 0
     no_recipient: dict[str, int] = field(default_factory=dict)  # by body id: no one to tell
+    lost: int = 0  # claims another run took before their message began: left to it
+    repeated: int = 0  # sent, but found marked by another run: may have gone twice
 
 
 SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
 
 
+@dataclass
+class Run:
+    """One `send_due` run's shared state: its claim token, its clocks and what it has done."""
+
+    ctx: Context
+    smtp: Smtp
+    now: dt.datetime
+    wall: Callable[[], dt.datetime]
+    token: str
+    result: Dispatched = field(default_factory=Dispatched)
+    gate: threading.Lock = field(default_factory=threading.Lock)
+    failed: list[BaseException] = field(default_factory=list)
+    stopped: threading.Event = field(default_factory=threading.Event)  # a claim was lost
+
+    @property
+    def going(self) -> bool:
+        return not self.failed and not self.stopped.is_set()
+
+
 def send_due(
-    ctx: Context, now: dt.datetime, smtp: Smtp, worker: str, connections: int = SMTP_CONNECTIONS
+    ctx: Context,
+    now: dt.datetime,
+    smtp: Smtp,
+    worker: str,
+    *,
+    wall: Callable[[], dt.datetime],
+    connections: int = SMTP_CONNECTIONS,
 ) -> Dispatched:
     """Send every reminder due at `now`, once (see the module docstring): a deadline's
-    reminders due together go as one message.
+    reminders due together go as one message. `wall` reads the wall clock, which leases are
+    held on (`now` may be a moment given by hand); `worker` names the process.
 
     Messages go over `connections` SMTP connections at once, each begun (envelope and
     octets) while others are, but only one at a time is ended (the server's 250) and
     marked sent before the next may end: a dispatcher killed at any moment leaves at most
     one message delivered and unmarked, which goes again, once, after its lease.
     """
-    result = Dispatched()
+    run = Run(ctx, smtp, now, wall, claim_token(worker))
     meetings: dict[str, MeetingRow | None] = {}
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
-    gate = threading.Lock()
-    failed: list[BaseException] = []
-    senders = [
-        threading.Thread(target=_sender, args=(ctx, smtp, worker, now, ready, gate, result, failed), daemon=True)
-        for _ in range(connections)
-    ]
+    senders = [threading.Thread(target=_sender, args=(run, ready), daemon=True) for _ in range(connections)]
     for sender in senders:
         sender.start()
     try:
-        while not failed and (ids := ctx.store.claim(now, worker)):
+        while run.going and (ids := ctx.store.claim(now, wall(), run.token)):
             for claimed in ctx.store.claimed(ids):
-                prepared = _prepare(ctx, claimed, now, smtp, worker, result, meetings)
+                prepared = _prepare(run, claimed, meetings) if run.going else None
                 if prepared is not None:
                     ready.put(prepared)
     finally:
@@ -86,9 +113,17 @@ def send_due(
             ready.put(None)
         for sender in senders:
             sender.join()
-    if failed:
-        raise failed[0]
-    return result
+    if run.failed:
+        raise run.failed[0]
+    if run.stopped.is_set():
+        ctx.store.release(run.token)
+    return run.result
+
+
+def claim_token(worker: str) -> str:
+    """A run's claim token: the worker's name, and a part of its own, so a later run of
+    a worker of the same name (a restarted process) never takes an earlier run's claims for its own."""
+    return f"{worker[:80]}#{secrets.token_hex(6)}"
 
 
 @dataclass(frozen=True)
@@ -105,58 +140,50 @@ class Ready:
         return self.on_time + self.late
 
 
-def _sender(
-    ctx: Context,
-    smtp: Smtp,
-    worker: str,
-    now: dt.datetime,
-    ready: queue.Queue[Ready | None],
-    gate: threading.Lock,
-    result: Dispatched,
-    failed: list[BaseException],
-) -> None:
+def _sender(run: Run, ready: queue.Queue[Ready | None]) -> None:
     """One SMTP connection's loop: begin each message, then end and mark it behind the gate.
-    An error that is not the mail's (the store's) stops the run; the queue is still drained."""
+    An error that is not the mail's (the store's), or a lost claim, stops the run; the
+    queue is still drained."""
     connection: smtplib.SMTP | None = None
     try:
         while (item := ready.get()) is not None:
-            if not failed:
+            if run.going:
                 try:
-                    connection = _deliver(ctx, item, connection, smtp, worker, now, gate, result)
+                    connection = _deliver(run, item, connection)
                 except BaseException as error:  # re-raised by send_due, once every sender has stopped
-                    failed.append(error)
+                    run.failed.append(error)
     finally:
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
                 connection.quit()
 
 
-def _deliver(
-    ctx: Context,
-    item: Ready,
-    connection: smtplib.SMTP | None,
-    smtp: Smtp,
-    worker: str,
-    now: dt.datetime,
-    gate: threading.Lock,
-    result: Dispatched,
-) -> smtplib.SMTP | None:
-    """Send one prepared message, marked as soon as it is accepted; the connection to reuse."""
-    store = ctx.store
+def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.SMTP | None:
+    """Send one prepared message, marked as soon as it is accepted; the connection to reuse.
+    It begins only if the run still holds its claim (renewed here): else the run stops."""
+    store, result = run.ctx.store, run.result
+    if not store.renew(item.ids, run.token, run.wall()):
+        with run.gate:
+            result.lost += len(item.ids)
+        run.stopped.set()
+        return connection
     try:
-        connection = connection or smtp.connect()
+        connection = connection or run.smtp.connect()
         item.mail.begin(connection)
-        with gate:
+        with run.gate:
             item.mail.end(connection)
-            for marked, late in ((item.on_time, False), (item.late, True)):
-                if marked:
-                    store.finish(marked, worker, status=ReminderStatus.SENT, sent_at=now, late=late)
+            marked = sum(
+                store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
+                for ids, late in ((item.on_time, False), (item.late, True))
+                if ids
+            )
             result.sent += len(item.ids)
+            result.repeated += len(item.ids) - marked
             result.messages += 1
             result.late += item.late_message
     except (OSError, smtplib.SMTPException) as error:
-        store.retry(item.ids, worker, now, str(error))
-        with gate:
+        store.retry(item.ids, run.token, run.now, str(error))
+        with run.gate:
             result.retrying += len(item.ids)
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -206,32 +233,25 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
     return Decided(claimed, to_send if deadline is not None else [], closed)
 
 
-def _prepare(
-    ctx: Context,
-    claimed: Claimed,
-    now: dt.datetime,
-    smtp: Smtp,
-    worker: str,
-    result: Dispatched,
-    meetings: dict[str, MeetingRow | None],
-) -> Ready | None:
+def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
     """Decide one deadline's claimed reminders: close those that do not go (marked at once),
     and build the message for those that do; None when nothing goes."""
+    ctx, now, result = run.ctx, run.now, run.result
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
-    for reminder, decision in decided.closed:
-        store.finish([reminder.id], worker, status=decision)
+    for reminder, decision in decided.closed:  # the senders count other fields: no lock needed
+        store.finish([reminder.id], status=decision)
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
     if decided.latest is None or deadline is None:
         return None
     ids = [reminder.id for reminder in decided.to_send]
     if not claimed.recipients:  # not retried: nothing will change until someone is added
-        store.finish(ids, worker, status=ReminderStatus.NO_RECIPIENT)
+        store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
         result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return None
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
-    mail = reminder_message(said, claimed.recipients, _sender_address(ctx, smtp), now)
+    mail = reminder_message(said, claimed.recipients, _sender_address(ctx, run.smtp), now)
     late_ones = [row.id for row in decided.to_send if is_late(now, stored_instant(row.due_at))]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
     return Ready(mail, on_time, late_ones, late)
@@ -259,10 +279,11 @@ class WouldSend:
         }
 
 
-def dry_run(ctx: Context, now: dt.datetime) -> list[WouldSend]:
-    """What `send_due(now)` would do, decided the same way, with nothing sent or marked."""
+def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend]:
+    """What `send_due(now)` would do, decided the same way, with nothing sent or marked;
+    `wall` is the wall clock's time, at which leases are judged."""
     said = []
-    for claimed in ctx.store.due(now):
+    for claimed in ctx.store.due(now, wall):
         decided, deadline = decide(claimed, now), claimed.deadline
         body = deadline.body_id if deadline is not None else ""
         for reason in sorted({str(status) for _, status in decided.closed}):
@@ -370,13 +391,17 @@ def set_digest(ctx: Context, name: str, days: int | None, *, actor: str, now: dt
     ctx.store.set_digest(name, days, Audit(now, actor, "member:digest" if days else "member:no-digest", name, detail))
 
 
-def send_digests(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> DigestsSent:
-    """Send each subscribing clerk's digest for today, once, if it is time (see the module docstring)."""
+def send_digests(
+    ctx: Context, now: dt.datetime, smtp: Smtp, worker: str, *, wall: Callable[[], dt.datetime]
+) -> DigestsSent:
+    """Send each subscribing clerk's digest for today, once, if it is time (see the module
+    docstring); claims are held on the wall clock `wall` reads, as `send_due`'s are."""
     result = DigestsSent()
     today = now.astimezone(LONDON).date()
+    token = claim_token(worker)
     for subscriber in ctx.store.subscribers(today):
         digest = _digest(ctx, subscriber, now)
-        if digest is None or not ctx.store.claim_digest(subscriber.member_id, digest.day, worker, now):
+        if digest is None or not ctx.store.claim_digest(subscriber.member_id, digest.day, token, wall()):
             continue
         listed = len(digest.due) + len(digest.overdue)
         if not listed:

@@ -68,12 +68,13 @@ class DigestStore(Database):
             found[member_id] = Subscriber(member_id, name, email, days or 0, bodies)  # days: not None, by the query
         return list(found.values())
 
-    def claim_digest(self, member_id: int, day: dt.date, worker: str, now: dt.datetime) -> bool:
-        """Claim a clerk's digest for `day`: True for the one worker that may send it."""
+    def claim_digest(self, member_id: int, day: dt.date, token: str, wall: dt.datetime) -> bool:
+        """Claim a clerk's digest for `day`: True for the one run that may send it. A claim
+        is held on the wall clock (`wall`), as the outbox's are, whatever moment a run is given."""
         try:
             with self.session() as session, session.begin():
                 session.add(
-                    DigestRow(member_id=member_id, day=day, status="sending", claimed_by=worker, claimed_at=now)
+                    DigestRow(member_id=member_id, day=day, status="sending", claimed_by=token, claimed_at=wall)
                 )
             return True
         except IntegrityError:
@@ -82,9 +83,9 @@ class DigestStore(Database):
                     DigestRow.member_id == member_id,
                     DigestRow.day == day,
                     DigestRow.status == "sending",
-                    DigestRow.claimed_at < now - DIGEST_LEASE,
+                    DigestRow.claimed_at < wall - DIGEST_LEASE,
                 )
-                taken = session.execute(stale.values(claimed_by=worker, claimed_at=now).returning(DigestRow.member_id))
+                taken = session.execute(stale.values(claimed_by=token, claimed_at=wall).returning(DigestRow.member_id))
                 return taken.first() is not None
 
     def finish_digest(self, member_id: int, day: dt.date, deadlines: int, sent_at: dt.datetime | None) -> None:

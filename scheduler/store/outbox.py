@@ -3,9 +3,16 @@
 The rows are upserted whenever a cycle's deadlines are saved: a moved deadline moves
 its pending reminders, a cancelled or done one cancels them, a sent one is never
 touched again. A reminder whose moment has passed when govcal learns of it is kept as
-skipped, never sent. Workers `claim` due rows atomically with a lease (`UPDATE ... RETURNING`, with
-`FOR UPDATE SKIP LOCKED` on PostgreSQL), so several instances sharing one database
-never send one twice; a crash between sending and marking resends once, after the lease.
+skipped, never sent.
+
+Workers `claim` due rows atomically (`UPDATE ... RETURNING`, with `FOR UPDATE SKIP
+LOCKED` on PostgreSQL) under a token of their run, with a lease on the wall clock: what
+is due is judged at the `now` a run is given, but whether another run still holds a row
+is judged in real time, so two runs given different moments (a backlog sent with
+`--now`, two instances) cannot both think a lease has run out. A worker `renew`s a
+message's claim just before it begins sending it (the fencing check): a claim taken by
+another meanwhile fails the check and stops the worker. A crash between sending and
+marking resends once, after the lease.
 """
 
 from __future__ import annotations
@@ -14,7 +21,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import cache
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
@@ -114,13 +121,14 @@ class Claimed:
 class OutboxStore(Database):
     """The outbox's reads and writes."""
 
-    def claim(self, now: dt.datetime, worker: str, batch: int = CLAIM_BATCH) -> list[int]:
-        """Claim due reminders for this worker, atomically; the ids claimed.
+    def claim(self, now: dt.datetime, wall: dt.datetime, token: str, batch: int = CLAIM_BATCH) -> list[int]:
+        """Claim the reminders due at `now` for the run holding `token`, leased until the
+        wall clock's `wall` plus `LEASE`, atomically; the ids claimed.
 
         A deadline's due reminders are claimed together (the soonest `batch` of them
         decide which deadlines), so they can go as one message.
         """
-        due = _due(now)
+        due = _due(now, wall)
         with self.session() as session, session.begin():
             soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
             soonest = soonest.limit(batch)
@@ -132,7 +140,7 @@ class OutboxStore(Database):
             claimed = session.execute(
                 update(ReminderRow)
                 .where(ReminderRow.id.in_(rows.scalar_subquery()))
-                .values(claimed_by=worker, claimed_until=now + LEASE)
+                .values(claimed_by=token, claimed_until=wall + LEASE)
                 .returning(ReminderRow.id)
                 .execution_options(synchronize_session=False)
             )
@@ -144,14 +152,25 @@ class OutboxStore(Database):
         with self.session() as session:
             return _by_deadline(session, select_in_ids(session, reminder_ids))
 
-    def due(self, now: dt.datetime) -> list[Claimed]:
+    def due(self, now: dt.datetime, wall: dt.datetime) -> list[Claimed]:
         """What a send at `now` would claim, by deadline, read and left as it is (a dry run)."""
         with self.session() as session:
-            rows = session.scalars(select(ReminderRow).where(*_due(now)).order_by(ReminderRow.due_at, ReminderRow.id))
-            return _by_deadline(session, rows)
+            query = select(ReminderRow).where(*_due(now, wall)).order_by(ReminderRow.due_at, ReminderRow.id)
+            return _by_deadline(session, session.scalars(query))
 
-    def finish(self, reminder_ids: Iterable[int], worker: str, **values: object) -> None:
-        """Mark claimed reminders with their outcome (sent, cancelled, ...), those still ours.
+    def renew(self, reminder_ids: Iterable[int], token: str, wall: dt.datetime) -> bool:
+        """The fencing check before a message begins: extend the lease of these claimed
+        reminders to `wall` plus `LEASE`, and say whether the run holding `token` still
+        held every one of them (False: another run took one, or it was marked meanwhile)."""
+        ids = list(reminder_ids)
+        renewing = _renewing(self.engine.dialect)
+        rows = [renewing.params(id=reminder_id, token=token, until=wall + LEASE) for reminder_id in ids]
+        return self._each(renewing, rows) == len(ids)
+
+    def finish(self, reminder_ids: Iterable[int], **values: object) -> int:
+        """Mark claimed reminders with their outcome (sent, cancelled, ...); how many were
+        marked. The first mark wins: one already marked (by a run that took the claim over)
+        is left as it is, and is not counted.
 
         This runs once a message, so it runs on the driver's connection (`DriverStatement`):
         a quarter of the dispatcher's time went to SQLAlchemy's machinery around it. On
@@ -160,10 +179,14 @@ class OutboxStore(Database):
         database server itself within a fraction of a second could forget the mark, and the
         message would go again, once, with the same Message-ID.
         """
-        dialect = self.engine.dialect
-        marking = _marking(dialect, tuple(sorted(values)))
+        marking = _marking(self.engine.dialect, tuple(sorted(values)))
         given = {f"set_{name}": value for name, value in values.items()}
-        rows = [marking.params(id=reminder_id, worker=worker, **given) for reminder_id in reminder_ids]
+        return self._each(marking, [marking.params(id=reminder_id, **given) for reminder_id in reminder_ids])
+
+    def _each(self, statement: DriverStatement, rows: list[Any]) -> int:
+        """Run a statement once for each of `rows` in one transaction on the driver's
+        connection (see `finish`); how many rows it changed in all."""
+        dialect = self.engine.dialect
         connection = self.engine.raw_connection()
         try:
             cursor = connection.cursor()
@@ -171,19 +194,32 @@ class OutboxStore(Database):
                 cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
             elif dialect.name == "postgresql":
                 cursor.execute("SET LOCAL synchronous_commit TO OFF")
-            cursor.executemany(marking.sql, rows)
+            cursor.executemany(statement.sql, rows)
+            changed = cursor.rowcount
             connection.commit()
+            return int(changed)
         except BaseException:
             connection.rollback()
             raise
         finally:
             connection.close()  # back to the pool
 
-    def retry(self, reminder_ids: Iterable[int], worker: str, now: dt.datetime, error: str) -> None:
+    def release(self, token: str) -> None:
+        """Give up every claim the run holding `token` still has, so another run may send
+        those reminders at once rather than after the lease."""
+        with self.session() as session, session.begin():
+            session.execute(
+                update(ReminderRow)
+                .where(ReminderRow.claimed_by == token, ReminderRow.status == ReminderStatus.PENDING)
+                .values(claimed_by=None, claimed_until=None)
+                .execution_options(synchronize_session=False)
+            )
+
+    def retry(self, reminder_ids: Iterable[int], token: str, now: dt.datetime, error: str) -> None:
         """A send failed: try again after a back-off that doubles up to an hour, never dropped."""
         with self.session() as session, session.begin():
             for row in select_in_ids(session, reminder_ids):
-                if row.claimed_by != worker:
+                if row.claimed_by != token or row.status != ReminderStatus.PENDING:
                     continue
                 row.attempts += 1
                 row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** min(row.attempts, 10)), MAX_BACKOFF)
@@ -218,10 +254,10 @@ STATES = ("pending", "failed", "no recipient", "sent", "late", "cancelled", "sup
 
 @cache
 def _marking(dialect: Dialect, columns: tuple[str, ...]) -> DriverStatement:
-    """The statement that marks a claimed reminder, compiled once for each set of columns it sets."""
+    """The statement that marks a claimed reminder still pending, compiled once for each set of columns it sets."""
     statement = (
         update(ReminderRow)
-        .where(ReminderRow.id == bindparam("id"), ReminderRow.claimed_by == bindparam("worker"))
+        .where(ReminderRow.id == bindparam("id"), ReminderRow.status == ReminderStatus.PENDING)
         .values(
             claimed_until=None,
             **{name: bindparam(f"set_{name}") for name in columns},
@@ -230,12 +266,28 @@ def _marking(dialect: Dialect, columns: tuple[str, ...]) -> DriverStatement:
     return DriverStatement(statement, dialect)
 
 
-def _due(now: dt.datetime) -> tuple[ColumnElement[bool], ...]:
-    """The outbox rows due to go at `now`: pending, their time come, and not leased to a worker."""
+@cache
+def _renewing(dialect: Dialect) -> DriverStatement:
+    """The fencing statement: a pending reminder's lease extended, if the token still holds it."""
+    statement = (
+        update(ReminderRow)
+        .where(
+            ReminderRow.id == bindparam("id"),
+            ReminderRow.claimed_by == bindparam("token"),
+            ReminderRow.status == ReminderStatus.PENDING,
+        )
+        .values(claimed_until=bindparam("until"))
+    )
+    return DriverStatement(statement, dialect)
+
+
+def _due(now: dt.datetime, wall: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+    """The outbox rows due to go at `now`: pending, their time come, and leased to no run
+    at the wall clock's `wall`."""
     return (
         ReminderRow.status == ReminderStatus.PENDING,
         ReminderRow.next_attempt_at <= now,
-        or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < now),
+        or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < wall),
     )
 
 
