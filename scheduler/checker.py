@@ -41,6 +41,7 @@ class Finding:
     ok: bool | None
     message: str
     warning: bool = False
+    about: str = ""  # the other body whose meeting `message` gives the day of (a relation's, a report's)
 
     def __str__(self) -> str:
         mark = "warning" if self.warning else {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
@@ -201,6 +202,7 @@ class Checker:
                         relation.cite,
                         True,
                         f"{day_text(near[0])}, {relation.kind} the {other.name} meeting on {day_text(anchor.date)}",
+                        other.id,
                     )
                 )
             else:
@@ -211,6 +213,7 @@ class Checker:
                         False,
                         f"no meeting within {window.days} days {relation.kind}"
                         f" the {other.name} meeting on {day_text(anchor.date)}",
+                        other.id,
                     )
                 )
         return findings
@@ -261,11 +264,11 @@ class Checker:
             held = [m.date for m in [*outside, *c.active] if since <= m.date < due.day]
             if at_time(due.day, rule.time) >= to.start:
                 message = f"{name} is not before the meeting it goes to, {day_text(to.date)}"
-                findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
+                findings.append(c.finding("reports follow a meeting", rule.cite, False, message, rule.to))
             elif held:
                 message = f"{name} follows the meeting on {day_text(held[-1])}"
                 message += f" and comes before the one it goes to, {day_text(to.date)}"
-                findings.append(c.finding("reports follow a meeting", rule.cite, True, message))
+                findings.append(c.finding("reports follow a meeting", rule.cite, True, message, rule.to))
             else:
                 message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
@@ -331,5 +334,5 @@ class _Context:
     last: dt.date
     active: list[Meeting]
 
-    def finding(self, rule: str, cite: Citation, ok: bool | None, message: str) -> Finding:
-        return Finding(self.body.id, self.label, rule, cite, ok, message)
+    def finding(self, rule: str, cite: Citation, ok: bool | None, message: str, about: str = "") -> Finding:
+        return Finding(self.body.id, self.label, rule, cite, ok, message, about=about)

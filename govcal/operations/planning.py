@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +19,8 @@ from govcal.operations.context import Context
 from govcal.page import Selection
 from govcal.schedule_files import read_schedule
 from rules.errors import NotFound, RuleError
-from rules.model import Body
+from rules.loader import RuleSet
+from rules.model import Body, Every
 from scheduler.checker import Finding
 from scheduler.occurrences import (
     BodyPlan,
@@ -34,7 +35,7 @@ from scheduler.occurrences import (
 from scheduler.planner import Planner
 from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
-from scheduler.store.tables import DeadlineRow, MeetingRow
+from scheduler.store.tables import DeadlineRow, MeetingRow, copied
 from scheduler.workdays import LONDON, day_text
 
 Advance = Callable[[int], object]
@@ -223,7 +224,8 @@ def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list
 
 @dataclass(frozen=True)
 class Shown:
-    """What the year planner page shows for a selection of bodies: theirs only."""
+    """What the year planner page shows for a selection of bodies: theirs only. Read for the
+    public, it holds nothing of a private body's meetings (`for_public`)."""
 
     bodies: list[Body]
     total: int  # bodies matching the search, on every page
@@ -233,13 +235,77 @@ class Shown:
 
 
 def shown(ctx: Context, selection: Selection, private: bool) -> Shown | None:
-    """A page of bodies (public ones unless `private`) with their kept year and what it
-    breaks, reading only theirs; None past the last page."""
+    """A page of bodies with their kept year and what it breaks, reading only theirs; None past
+    the last page. For an admin's page link (`private`) every body, as kept; for the public the
+    bodies that meet in public, read through `for_public`."""
     bodies, total = selection.choose(ctx.rules, private)
     if selection.page > selection.pages(total):
         return None
     ids = [body.id for body in bodies]
-    return Shown(bodies, total, ctx.store.meetings(ids), ctx.store.deadlines(ids), kept_findings(ctx, ids))
+    page = Shown(bodies, total, ctx.store.meetings(ids), ctx.store.deadlines(ids), kept_findings(ctx, ids))
+    return page if private else for_public(ctx.rules, page)
+
+
+def for_public(rules: RuleSet, page: Shown) -> Shown:
+    """A page as the public may read it: no private body's meeting, day, place or id, even where
+    a public body's report goes to one, its meeting is set from one, or a finding dates one.
+    The public body's own dates stay, and name the private body; the page's templates and the
+    export need no care of their own."""
+    return Shown(
+        [body for body in page.bodies if body.meetings.public],
+        page.total,
+        [_public_meeting(rules, row) for row in page.meetings if _public(rules, row.body_id)],
+        [_public_deadline(rules, row) for row in page.deadlines if _public(rules, row.body_id)],
+        [_public_finding(rules, finding) for finding in page.findings if _public(rules, finding.body)],
+    )
+
+
+def _public(rules: RuleSet, body_id: str) -> bool:
+    """Does the body meet in public? A body the rules no longer hold is taken not to."""
+    return body_id in rules.bodies and rules[body_id].meetings.public
+
+
+def _in_private(rules: RuleSet, body_id: str) -> str:
+    name = rules[body_id].name if body_id in rules.bodies else body_id
+    return f"the {name} meets in private: its meetings' days are not published"
+
+
+def _public_deadline(rules: RuleSet, row: DeadlineRow) -> DeadlineRow:
+    """A deadline for (or counted from) a private body's meeting, without that meeting: its
+    name and its own rule, and the body it goes to."""
+    closed = next((m for m in (row.meeting_id, row.counted_from) if m and not _public(rules, _body_of(m))), None)
+    if closed is None:
+        return row
+    report = next((rule for rule in rules[row.body_id].reports if rule.id == row.rule), None)
+    period = "quarter" if report is not None and report.per is Every.QUARTERLY else "year"
+    how = f": {report.offset} its first meeting of the {period} ({report.cite})" if report is not None else ""
+    said = f"{row.name}{how}; {_in_private(rules, _body_of(closed))}"
+    return copied(row, meeting_id=None, counted_from=None, explanation=said)
+
+
+def _public_meeting(rules: RuleSet, row: MeetingRow) -> MeetingRow:
+    """A meeting set from a private body's meetings (`before-01`, `after-02`, ...), its rule
+    said without the private meeting's day."""
+    kind = row.id.rsplit("/", 1)[-1].split("-")[0]
+    relations = rules[row.body_id].meetings.relations
+    relation = next((r for r in relations if r.kind == kind and not _public(rules, r.body)), None)
+    if relation is None:
+        return row
+    said = f"meets {kind} each meeting of another body: {relation.offset} ({relation.cite})"
+    return copied(row, explanation=f"{said}; {_in_private(rules, relation.body)}")
+
+
+def _public_finding(rules: RuleSet, finding: Finding) -> Finding:
+    """A finding that dates a private body's meeting, its verdict kept and the day left out."""
+    if not finding.about or _public(rules, finding.about):
+        return finding
+    verdict = {True: "met", False: "not met", None: "cannot be told"}[finding.ok]
+    return replace(finding, message=f"{verdict}; {_in_private(rules, finding.about)}")
+
+
+def _body_of(occurrence_id: str) -> str:
+    """The body an occurrence's id names first ("worcestershire-jcb/2026-27/meeting-05")."""
+    return occurrence_id.split("/")[0]
 
 
 # -- explaining ------------------------------------------------------------------------------
