@@ -58,7 +58,7 @@ from scheduler.occurrences import cycle_bounds, cycle_containing
 from scheduler.preferences import Avoided
 from scheduler.store.database import stored_instant
 from scheduler.store.tables import TokenKind
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON, WorkingCalendar, body_calendar
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON, WorkingCalendar, body_calendar, london_day
 
 SESSION = "govcal_session"
 SIGNING_IN = "govcal_signin"  # the sign-in form's own CSRF cookie, before there is a session
@@ -213,7 +213,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     @app.get("/")
     def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
         admin = signed_in(request)
-        first = first_month(start) if start else default_first_month(clock().astimezone(LONDON).date())
+        first = first_month(start) if start else default_first_month(london_day(clock()))
         selection = Selection(" ".join(q[:200].split()), max(1, page))
         shown = planning.shown(ctx, selection, private=True)
         if shown is None:
@@ -245,7 +245,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         findings = [f for f in planning.check_kept(ctx, body.id, year) if f.ok is False or f.warning]
         working, avoided = body_calendar(body), ctx.planner.avoided(body)
         months = [(m, month_grid(m, working, avoided)) for m in picker_months(row.date, body)]
-        held = now.astimezone(LONDON).date() >= row.date
+        held = london_day(now) >= row.date
         return render(
             request,
             "meeting.html",
@@ -340,7 +340,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             members=people.members(ctx, body.id),
             links=links,
             roles=body.role_ids,
-            today=clock().astimezone(LONDON).date(),
+            today=london_day(clock()),
         )
 
     @app.post("/members")
@@ -564,7 +564,7 @@ def _number(text: str, field: str) -> int:
 
 def _this_cycle(now: dt.datetime) -> int:
     """The cycle year most bodies are in at `now`: the one starting in April."""
-    return default_first_month(now.astimezone(LONDON).date()).year
+    return default_first_month(london_day(now)).year
 
 
 def _asked(fields: dict[str, str]) -> ExtraordinaryRequest:

@@ -35,6 +35,7 @@ from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed import Feed, render
+from govcal.clock import utc_now
 from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
 from govcal.file_writer import FileWriter
 from govcal.operations import Context
@@ -52,7 +53,7 @@ from govcal.page import (
 from rules.errors import RuleError
 from rules.loader import RuleSet
 from scheduler.store import Store
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
+from scheduler.workdays import FIRST_YEAR, LAST_YEAR, london_day
 
 T = TypeVar("T")
 ICS = "text/calendar; charset=utf-8"
@@ -258,8 +259,7 @@ def feed_server(
     pages = RenderCache(store, check_every, max_entries=64, max_bytes=1 << 23)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
-    def now() -> dt.datetime:
-        return dt.datetime.now(dt.UTC)
+    now = utc_now
 
     def public(key: str) -> Rendered | None:
         if key == "all":
@@ -281,7 +281,7 @@ def feed_server(
 
     def page(request: Request, start: str | None, private: bool, q: str, number: int) -> HTMLResponse:
         try:
-            first = first_month(start) if start else default_first_month(dt.date.today())
+            first = first_month(start) if start else default_first_month(london_day(now()))
         except RuleError as error:
             return HTMLResponse(f"{error}\n", status_code=400)
         selection = Selection(" ".join(q.split()), number)
@@ -392,7 +392,7 @@ def export(
 
 def _export_pages(ctx: Context, folder: Path, now: dt.datetime, base_url: str) -> list[Path]:
     """The public planner page for the year of `now` and its neighbours, and its style sheet."""
-    this_year = default_first_month(now.astimezone(LONDON).date())
+    this_year = default_first_month(london_day(now))
     starts = [f"{this_year.year + n}-04" for n in (-1, 0, 1) if FIRST_YEAR <= this_year.year + n < LAST_YEAR]
     (folder / "planner").mkdir(exist_ok=True)
     (folder / "static").mkdir(exist_ok=True)

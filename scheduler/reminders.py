@@ -19,7 +19,7 @@ from typing import NamedTuple
 from rules.loader import DEFAULT_REMINDERS, ID
 from rules.model import Body, DeadlineRule, ReminderRule, Role
 from scheduler.attendance import VOTING_ROLES
-from scheduler.workdays import LONDON, WorkingCalendar, at_time, body_calendar
+from scheduler.workdays import WorkingCalendar, at_time, body_calendar, london_day
 
 OVERDUE_TIME = dt.time(9, 0)
 OVERDUE_KEY = "overdue"
@@ -146,7 +146,7 @@ class DigestWindow(NamedTuple):
     overdue_since: dt.datetime
 
     def due(self, due: dt.datetime) -> bool:
-        return self.now <= due and due.astimezone(LONDON).date() <= self.last
+        return self.now <= due and london_day(due) <= self.last
 
     def overdue(self, due: dt.datetime) -> bool:
         return self.overdue_since <= due < self.now
@@ -155,7 +155,7 @@ class DigestWindow(NamedTuple):
 def digest_window(calendars: Iterable[WorkingCalendar], now: dt.datetime, days: int) -> DigestWindow | None:
     """The window of a digest of `days` working days at `now`, or None when none goes: not
     yet 08:00 in London, or a day that is a working day for none of the clerk's bodies."""
-    day = now.astimezone(LONDON).date()
+    day = london_day(now)
     working = [c for c in calendars if c.is_working_day(day)]
     if not working or now < at_time(day, DIGEST_TIME):
         return None

@@ -58,6 +58,13 @@ class NonWorkingDay:
         return f"{day_text(self.date)} ({self.reason})"
 
 
+def london_day(now: dt.datetime) -> dt.date:
+    """The day it is in London at the instant `now`: the one "today" that cycles, pages and
+    digests are chosen by (01:30 UTC on 1 Apr 2026 is 02:30 BST, already 1 April; 23:30 UTC
+    on 31 Mar 2026 is 00:30 BST on 1 April)."""
+    return now.astimezone(LONDON).date()
+
+
 @lru_cache(maxsize=65536)
 def day_text(day: dt.date, form: str = "%a %d %b %Y") -> str:
     """A day as explanations write it, "Wed 15 Apr 2026" (memoised: strftime is slow)."""

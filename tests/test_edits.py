@@ -131,3 +131,18 @@ def test_explain_shows_the_kept_date_and_who_moved_it(database, capsys):
     assert "anchor: period August 2026; preferred day third Tuesday of August 2026" in out
     assert "kept: moved on Wed 19 Aug 2026 (version 1)" in out
     assert "clerk-ann: meeting:move day 2026-08-19" in out
+
+
+def test_plan_and_plan_save_choose_the_same_cycle_in_the_first_hour_of_a_bst_day(database):
+    """00:30 BST on Wed 1 Apr 2026 is 23:30 UTC on 31 March: London's day is 1 April, so the
+    JCB's cycle (April to March) is 2026-27 both for what `plan` shows and for what `plan
+    --save` keeps; `plan` once took the UTC date and showed 2025-26."""
+    from govcal.operations import planning
+    from rules.loader import load_rules
+
+    ctx = context(load_rules(), database)
+    now = dt.datetime(2026, 3, 31, 23, 30, tzinfo=dt.UTC)
+    shown = planning.plan(ctx, None, ["worcestershire-jcb"], now=now)
+    kept = planning.keep_year(ctx, None, ["worcestershire-jcb"], actor="test", now=now).changes
+    assert [plan.label for plan in shown] == ["2026-27"]
+    assert kept.added and all(added.startswith("worcestershire-jcb/2026-27/") for added in kept.added)

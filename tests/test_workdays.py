@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from rules.errors import RuleError
 from rules.model import NATIONS, Closure
 from rules.offsets import parse_offset
-from scheduler.workdays import WorkingCalendar, at_time, bank_holidays, working_calendar
+from scheduler.workdays import WorkingCalendar, at_time, bank_holidays, london_day, working_calendar
 
 D = dt.date
 GOVUK = json.loads((Path(__file__).parent / "data" / "govuk-bank-holidays.json").read_text(encoding="utf-8"))
@@ -288,3 +288,24 @@ def test_batch_form_near_the_table_edges_refuses_like_the_scalar_form(anchor):
         cal().shift(anchor, offset)
     with pytest.raises(RuleError):
         cal().shift_many([D(2026, 4, 15), anchor], offset)
+
+
+UTC = dt.UTC
+
+
+@pytest.mark.parametrize(
+    ("now", "day"),
+    [
+        # BST began Sun 29 Mar 2026 at 01:00 UTC: from then London is an hour ahead
+        (dt.datetime(2026, 3, 31, 23, 30, tzinfo=UTC), dt.date(2026, 4, 1)),  # 00:30 BST on 1 April
+        (dt.datetime(2026, 3, 31, 22, 59, tzinfo=UTC), dt.date(2026, 3, 31)),  # 23:59 BST
+        (dt.datetime(2026, 3, 28, 23, 30, tzinfo=UTC), dt.date(2026, 3, 28)),  # still GMT: 23:30 on the 28th
+        # BST ended Sun 25 Oct 2026 at 01:00 UTC
+        (dt.datetime(2026, 10, 24, 23, 30, tzinfo=UTC), dt.date(2026, 10, 25)),  # 00:30 BST on the 25th
+        (dt.datetime(2026, 10, 25, 23, 30, tzinfo=UTC), dt.date(2026, 10, 25)),  # 23:30 GMT
+        (dt.datetime(2026, 12, 31, 23, 30, tzinfo=UTC), dt.date(2026, 12, 31)),  # New Year's Eve, GMT
+        (dt.datetime(2026, 4, 1, 0, 30, tzinfo=dt.timezone(dt.timedelta(hours=-5))), dt.date(2026, 4, 1)),  # 06:30 BST
+    ],
+)
+def test_london_day_is_the_day_on_a_london_clock(now, day):
+    assert london_day(now) == day

@@ -101,7 +101,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
             return FAILED if any(plan.problems for plan in plans) else OK
     else:
         with progress("planning bodies", bodies, quiet) as advance:
-            plans = planning.plan(ctx, years, args.body, today=now.date(), advance=advance)
+            plans = planning.plan(ctx, years, args.body, now=now, advance=advance)
     if args.json:
         print(json.dumps(plan_dict(plans), indent=2))
     elif args.csv:

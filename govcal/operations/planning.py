@@ -36,7 +36,7 @@ from scheduler.planner import Planner
 from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
 from scheduler.store.tables import DeadlineRow, MeetingRow, copied
-from scheduler.workdays import LONDON, day_text
+from scheduler.workdays import day_text, london_day
 
 Advance = Callable[[int], object]
 Cycle = tuple[str, int]  # (body id, cycle year)
@@ -48,12 +48,12 @@ def plan(
     years: Iterable[int] | None,
     body_ids: Sequence[str] | None = None,
     *,
-    today: dt.date,
+    now: dt.datetime,
     advance: Advance | None = None,
 ) -> list[BodyPlan]:
     """The chosen bodies' cycle years by the rules alone (default: every body, the cycle
-    containing `today`): what `govcal plan` shows before anything is kept."""
-    return ctx.planner.plan(years, body_ids or None, advance, today=today)
+    containing London's day at `now`): what `govcal plan` shows before anything is kept."""
+    return ctx.planner.plan(years, body_ids or None, advance, today=london_day(now))
 
 
 @dataclass(frozen=True)
@@ -120,7 +120,7 @@ def keep_year(
     re-derived. Idempotent: a second run changes nothing. With `preview`, what it would
     change, nothing kept."""
     chosen = [ctx.body(b).id for b in body_ids] if body_ids else list(ctx.rules.bodies)
-    today = now.astimezone(LONDON).date()
+    today = london_day(now)
     targets = [
         (body_id, year)
         for body_id in chosen

@@ -38,7 +38,7 @@ from scheduler.store.database import stored_instant
 from scheduler.store.digests import Subscriber
 from scheduler.store.outbox import STATES, Claimed
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
-from scheduler.workdays import LONDON, body_calendar
+from scheduler.workdays import body_calendar, london_day
 
 
 @dataclass
@@ -397,7 +397,7 @@ def send_digests(
     """Send each subscribing clerk's digest for today, once, if it is time (see the module
     docstring); claims are held on the wall clock `wall` reads, as `send_due`'s are."""
     result = DigestsSent()
-    today = now.astimezone(LONDON).date()
+    today = london_day(now)
     token = claim_token(worker)
     for subscriber in ctx.store.subscribers(today):
         digest = _digest(ctx, subscriber, now)

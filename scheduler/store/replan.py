@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session
 from scheduler.occurrences import BodyPlan, Deadline, Item, Meeting, Status
 from scheduler.store.database import UTC, stored_instant
 from scheduler.store.tables import DeadlineRow, ItemRow, MeetingRow
-from scheduler.workdays import LONDON
+from scheduler.workdays import london_day
 
 Row = TypeVar("Row", MeetingRow, DeadlineRow, ItemRow)  # a table of occurrences
 QUIET = ("explanation", "counted_from")  # kept up to date without a new version: nothing a calendar shows
@@ -73,7 +73,7 @@ class History:
 
     @property
     def today(self) -> dt.date:
-        return self.now.astimezone(LONDON).date()
+        return london_day(self.now)
 
     def follows(self, occurrence: Meeting | Deadline | Item) -> bool:
         """Hangs on a meeting an admin just changed: for it, or counted from it."""
