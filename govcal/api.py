@@ -205,15 +205,7 @@ def create_app(ctx: Context) -> FastAPI:
         year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_CYCLE)],
     ) -> dict[str, Any]:
         """Does the kept schedule of a body's cycle year comply?"""
-        findings = planning.check_kept(ctx, body, year)
-        return {
-            "complies": not any(f.ok is False for f in findings),
-            "warnings": sum(f.warning for f in findings),
-            "findings": [
-                {"ok": f.ok, "warning": f.warning, "rule": f.rule, "clause": str(f.cite), "message": f.message}
-                for f in findings
-            ],
-        }
+        return planning.verdict(planning.check_kept(ctx, body, year))
 
     @app.post("/api/extraordinary", responses=REFUSED)
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:

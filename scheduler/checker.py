@@ -47,6 +47,19 @@ class Finding:
         mark = "warning" if self.warning else {True: "ok", False: "FAIL", None: "unknown"}[self.ok]
         return f"{mark}: {self.message}: rule '{self.rule}' ({self.cite})"
 
+    def as_dict(self) -> dict[str, object]:
+        """The finding as data, the one shape `check --json` and `/api/check` give."""
+        return {
+            "body": self.body,
+            "cycle": self.cycle,
+            "rule": self.rule,
+            "ref": self.cite.ref,
+            "clause": self.cite.clause,
+            "ok": self.ok,
+            "warning": self.warning,
+            "message": self.message,
+        }
+
 
 class Checker:
     """Checks schedules against a planner's rules (the planner supplies other bodies' meetings)."""

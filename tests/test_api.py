@@ -225,3 +225,36 @@ def test_a_clerks_digest_over_the_api(api):
     assert client.post("/api/members/digest", json={"name": "Bob", "days": 5}).status_code == 404
     assert client.post("/api/members/digest", json={"name": "Ann", "days": None}).status_code == 200
     assert store.subscribers(dt.date(2026, 5, 5)) == []
+
+
+def test_check_over_the_api_and_check_json_give_one_answer(api, tmp_path, capsys):
+    """The kept 2026-27 with August's meeting moved into September, checked by `/api/check`,
+    and the same schedule as a file checked by `govcal check --json`: the same answer, each
+    finding as data (body, cycle, rule, ref, clause, ok, warning, message)."""
+    import json
+
+    from govcal.cli import main
+
+    client, _, _ = api
+    assert client.post("/api/plan", json={"year": 2026}).status_code == 200
+    move = {"action": "move", "id": AUGUST, "date": "2026-09-07", "force": True}
+    assert client.post("/api/meeting-edits", json=move).json()["committed"] is True
+    over_http = client.get("/api/check", params={"body": "board", "year": 2026}).json()
+
+    rules = str(tmp_path / "rules")  # where write_rules put the board's file
+    assert main(["plan", "2026", "--rules", rules, "--json"]) == 0
+    schedule = json.loads(capsys.readouterr().out)
+    for meeting in schedule["meetings"]:
+        if meeting["id"] == AUGUST:
+            meeting["date"] = "2026-09-07"
+    (tmp_path / "edited.json").write_text(json.dumps(schedule))
+    assert main(["check", str(tmp_path / "edited.json"), "--rules", rules, "--json"]) == 1
+    from_file = json.loads(capsys.readouterr().out)
+
+    assert over_http == from_file
+    failed = [f for f in over_http["findings"] if f["ok"] is False]
+    assert [(f["body"], f["cycle"], f["rule"], f["warning"]) for f in failed] == [
+        ("board", "2026-27", "not less than monthly", False)
+    ]
+    assert set(failed[0]) == {"body", "cycle", "rule", "ref", "clause", "ok", "warning", "message"}
+    assert "August 2026" in failed[0]["message"]

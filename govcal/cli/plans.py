@@ -8,7 +8,6 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from rich.table import Table
 
@@ -33,7 +32,6 @@ from govcal.operations.calculator import work_out
 from govcal.schedule_files import plan_csv, plan_dict
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS
-from scheduler.checker import Finding
 from scheduler.occurrences import BodyPlan, Deadline, Meeting
 from scheduler.store.database import redacted
 from scheduler.workdays import LAST_YEAR
@@ -149,23 +147,10 @@ def cmd_check(args: argparse.Namespace) -> int:
     findings = planning.check_file(context(args), Path(args.schedule))
     failed = [f for f in findings if f.ok is False]
     if args.json:
-        print(json.dumps({"complies": not failed, "findings": [_finding_dict(f) for f in findings]}, indent=2))
+        print(json.dumps(planning.verdict(findings), indent=2))
     else:
         print_findings(findings, verbose=args.verbose)
     return FAILED if failed else OK
-
-
-def _finding_dict(finding: Finding) -> dict[str, Any]:
-    return {
-        "body": finding.body,
-        "cycle": finding.cycle,
-        "rule": finding.rule,
-        "ref": finding.cite.ref,
-        "clause": finding.cite.clause,
-        "ok": finding.ok,
-        "warning": finding.warning,
-        "message": finding.message,
-    }
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

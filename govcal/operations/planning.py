@@ -198,6 +198,16 @@ def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.da
 # -- checking ------------------------------------------------------------------------------
 
 
+def verdict(findings: Sequence[Finding]) -> dict[str, Any]:
+    """Findings as `check --json` and `/api/check` give them: whether the schedule complies
+    (no failure), how many warnings, and each finding as data."""
+    return {
+        "complies": not any(f.ok is False for f in findings),
+        "warnings": sum(f.warning for f in findings),
+        "findings": [f.as_dict() for f in findings],
+    }
+
+
 def check_file(ctx: Context, path: Path) -> list[Finding]:
     """Does a schedule file (as `plan --json` writes, maybe edited) comply with the rules?"""
     schedule = read_schedule(path, ctx.rules)
