@@ -27,7 +27,7 @@ BATCH = 1000
 EVERY = 1.0  # seconds a line may wait before it is written
 
 # Every byte but printable ASCII, quote and backslash, as \xNN (raw bytes are read as latin-1).
-ESCAPES = {b: f"\\x{b:02x}" for b in range(256) if not 0x21 <= b <= 0x7E or chr(b) in "\"\\"}
+ESCAPES = {b: f"\\x{b:02x}" for b in range(256) if not 0x21 <= b <= 0x7E or chr(b) in '"\\'}
 SEPARATORS = re.compile(r"([/\\?&=;#])")  # what splits a target into words, raw or decoded
 NOT_SECRET = frozenset(("", ".", ".."))  # what normalising removes
 REDACTED = "[redacted]"
