@@ -4,6 +4,11 @@ Store tests run once on SQLite and once on the real PostgreSQL, which comes from
 GOVCAL_TEST_POSTGRES_URL (`.ci/run` sets it), else the local server on
 127.0.0.1:5432. Where none answers, the PostgreSQL cases skip, saying why; where
 the variable was set explicitly they fail instead, so CI cannot skip them.
+
+The server is shared (other developers' runs, CI, the workers of this one): a worker
+closes every engine's connections as each test ends, so it holds only what the test
+running needs, and a server at its connection limit is waited for (up to a minute,
+backing off) before a test fails or skips saying so.
 """
 
 from __future__ import annotations
@@ -12,18 +17,22 @@ import copy
 import datetime as dt
 import email
 import email.policy
+import gc
 import os
+import random
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
 import uuid
+import weakref
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
+import psycopg
 import pytest
 import sqlalchemy
 import yaml
@@ -127,16 +136,59 @@ def edit_meeting(ctx: Context, action: str, **arguments: Any) -> EditResult:
 PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0.0.1:5432/test")
 
 
-def _postgres(url: str, sql: str) -> str | None:
-    """Run one statement on the test server; the reason it cannot be reached, or None."""
-    try:
-        engine = sqlalchemy.create_engine("postgresql+psycopg://" + url.removeprefix("postgresql://"))
-        with engine.begin() as connection:
-            connection.execute(sqlalchemy.text(sql))
-        engine.dispose()
-    except Exception as error:  # any failure to reach it is a reason to skip, stated
-        return f"{type(error).__name__}: {str(error).splitlines()[0]}"
-    return None
+WAIT = 60.0  # seconds a test waits for a free connection slot on a busy server
+FULL = ("too many clients", "remaining connection slots are reserved")  # the server at its limit (53300)
+MAX_CONNECTIONS: dict[str, int] = {}  # each server's max_connections, as last seen
+
+
+def _postgres(url: str, sql: str, wait: float = WAIT) -> str | None:
+    """Run one statement on the test server; None, or what stopped it (to follow "PostgreSQL
+    at URL"). While the server is at its connection limit, try again, backing off, for `wait` s."""
+    started, pause = time.monotonic(), 0.05
+    while True:
+        try:
+            with psycopg.connect(url, autocommit=True, connect_timeout=10) as connection:
+                connection.execute(sql.encode())
+                MAX_CONNECTIONS[url] = int(connection.execute("SHOW max_connections").fetchone()[0])
+            return None
+        except psycopg.Error as error:
+            said = str(error).rpartition("FATAL:")[2].strip().splitlines()[0]
+            if not any(phrase in said for phrase in FULL):
+                return f"cannot be reached ({type(error).__name__}: {said})"
+            waited = time.monotonic() - started
+            if waited + pause > wait:
+                return (
+                    f"was at its connection limit for the {waited:.1f} s this test waited: the server said"
+                    f" '{said}' (max_connections {MAX_CONNECTIONS.get(url, 'unknown')}, every slot it allows"
+                    f" this user in use, {_connections_held()} of them by this test process)"
+                )
+        time.sleep(pause * random.uniform(0.5, 1.0))  # jittered, so waiting workers do not retry in step
+        pause = min(pause * 2, 2.0)
+
+
+def _connections_held() -> int:
+    """The PostgreSQL connections this process has open (searched for only when explaining a failure)."""
+    return sum(1 for each in gc.get_objects() if isinstance(each, psycopg.Connection) and not each.closed)
+
+
+def _unavailable(reason: str) -> NoReturn:
+    """Fail where PostgreSQL was asked for (CI), else skip; either way saying why."""
+    if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
+        pytest.fail(f"PostgreSQL at {PG_URL} was asked for and {reason}")
+    pytest.skip(f"PostgreSQL at {PG_URL} {reason}; set GOVCAL_TEST_POSTGRES_URL to make this a failure")
+
+
+_ENGINES: weakref.WeakSet[sqlalchemy.Engine] = weakref.WeakSet()  # engines that connected in this test
+sqlalchemy.event.listen(sqlalchemy.Engine, "engine_connect", lambda connection: _ENGINES.add(connection.engine))
+
+
+@pytest.fixture(autouse=True)
+def _engines_closed() -> Iterator[None]:
+    """Close the pooled connections of every engine a test used, as it ends: a worker's hold on
+    the shared server is one test's, not every engine its earlier tests left for the collector."""
+    yield
+    while _ENGINES:
+        _ENGINES.pop().dispose()
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -149,9 +201,7 @@ def database(request, tmp_path) -> Iterator[str]:
     schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
     reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
     if reason:
-        if "GOVCAL_TEST_POSTGRES_URL" in os.environ:
-            pytest.fail(f"PostgreSQL at {PG_URL} was asked for and cannot be reached: {reason}")
-        pytest.skip(f"PostgreSQL not reachable at {PG_URL} ({reason}); set GOVCAL_TEST_POSTGRES_URL")
+        _unavailable(reason)
     separator = "&" if "?" in PG_URL else "?"
     yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
     _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")

@@ -6,18 +6,22 @@ import datetime as dt
 import io
 import os
 import re
+import socket
 import subprocess
 import sys
 import time
+import urllib.parse
 import urllib.request
 from pathlib import Path
 
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
+from hypothesis import given
+from hypothesis import strategies as st
 
 from conftest import context, edit_meeting, keep, serving
-from govcal.access_log import AccessLog
+from govcal.access_log import AccessLog, request_line
 from govcal.api import create_app
 from govcal.clock import utc_now
 from govcal.file_writer import CHUNK, FileWriter
@@ -161,7 +165,8 @@ def test_an_exported_site_answers_the_paths_the_server_does(served, tmp_path):
     assert "2028-04.html" not in (site / "planner" / "2027-04.html").read_text()  # not exported: not linked
 
 
-def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
+def feed_token(tmp_path: Path) -> str:
+    """A live feed token for a member of a private body, made by the CLI in tmp_path's database."""
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
     govcal = str(Path(sys.executable).parent / "govcal")
     subprocess.run(
@@ -169,12 +174,16 @@ def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
         check=True,
         capture_output=True,
     )
-    token = subprocess.run(
+    return subprocess.run(
         [govcal, "feed", "token", "create", "Cllr Ali", "--database", database],
         check=True,
         capture_output=True,
         text=True,
     ).stdout.strip()
+
+
+def test_govcal_serve_keeps_tokens_out_of_its_log(tmp_path):
+    token = feed_token(tmp_path)
     with serving(tmp_path) as (url, _), urllib.request.urlopen(f"{url}/feeds/private/{token}.ics") as response:
         assert response.status == 200 and b"worcestershire-jcb" in response.read()
     text = (tmp_path / "serve.log").read_text()
@@ -211,3 +220,86 @@ def test_a_logged_line_is_written_within_a_second_of_its_request_without_more_re
         while not log.getvalue() and time.monotonic() < deadline:
             time.sleep(0.02)
         assert re.fullmatch(r'\S+Z testclient "GET /feeds/all\.ics HTTP/1\.1" 200 \d+\n', log.getvalue())
+
+
+def raw_get(url: str, target: bytes) -> bytes:
+    """The status line of a GET of `target` sent byte for byte over a socket (no client
+    normalises or encodes it)."""
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=30) as connection:
+        connection.sendall(b"GET " + target + b" HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        answer = b""
+        while chunk := connection.recv(65536):
+            answer += chunk
+    return answer.split(b"\r\n", 1)[0]
+
+
+ACCESS_LINE = re.compile(r'\S+Z 127\.0\.0\.1 "GET [!-~]+ HTTP/1\.1" \d{3} \d+')
+
+
+def test_a_client_can_neither_forge_a_log_line_nor_have_its_token_logged(tmp_path):
+    token = feed_token(tmp_path)
+    forged = b"/feeds/all.ics%0d%0a2026-01-01T00:00:00Z%2010.0.0.1%20%22GET%20/admin%20HTTP/1.1%22%20200%200"
+    spellings = [
+        f"/feeds/private/{token}.ics",
+        f"/feeds/bodies/../private/{token}.ics",
+        f"/feeds/bodies/%2E%2E/private/{token}.ics",
+        f"/feeds%2Fprivate%2F{token}.ics",
+        f"//feeds//private//{token}.ics",
+        f"/feeds/private/%{ord(token[0]):02X}{token[1:]}.ics",
+        f"/planner?next=/feeds/private/{token}.ics",
+        f"/admin/login?next=%2Ffeeds%2Fprivate%2F{token}.ics&x=1",
+    ]
+    targets = [forged, b"/a%00%01%1b%7f%c2%85%e2%80%a8b", b'/a"b\\c', *(each.encode() for each in spellings)]
+    with serving(tmp_path) as (url, _):
+        answers = [raw_get(url, target) for target in targets]
+        assert raw_get(url, f"/feeds%2Fprivate%2F{token}.ics".encode()).endswith(b" 200 OK")  # served: a live token
+    text = (tmp_path / "serve.log").read_text(encoding="latin-1")
+    assert all(answer.startswith(b"HTTP/1.1 ") for answer in answers)
+    requests = [line for line in text.splitlines() if "GET " in line and "GET /feeds/all.ics HTTP" not in line]
+    assert len(requests) == len(targets) + 1  # one line a request (serving's own aside), and no other
+    assert all(ACCESS_LINE.fullmatch(line) for line in requests)
+    assert not re.search(r"[\x00-\x09\x0b-\x1f\x7f-\xff]", text)
+    assert token not in text and token[1:] not in text
+    assert text.count("[redacted].ics") == len(spellings) + 1
+
+
+TOKEN = "kq3Zp9-Xy_4rT7vB2nWm8LcD5fHs1GjA0uEoYiRtQeP"  # a feed token's shape: token_urlsafe(32)
+
+
+def spelt(text: str) -> st.SearchStrategy[str]:
+    """`text` with each character as it is, percent-encoded, or percent-encoded twice."""
+    forms = [st.sampled_from([c, f"%{ord(c):02X}", f"%{ord(c):02x}", f"%25{ord(c):02X}"]) for c in text]
+    return st.tuples(*forms).map("".join)
+
+
+SLASH = st.sampled_from(["/", "//", "%2F", "%2f", "/./", "/%2e/", "%252F"])
+ROUTE = st.builds(
+    lambda *parts: "".join(parts),
+    SLASH,
+    st.sampled_from(["feeds", "planner", "feeds/bodies/..", "planner/x/%2E%2E"]),
+    SLASH,
+    spelt("private"),
+    SLASH,
+    st.sampled_from(["", "./", "x/../", "%2e%2e/private/"]),
+    spelt(TOKEN),
+    st.sampled_from(["", ".ics", "%2Eics"]),
+)
+
+
+@given(
+    st.binary(),
+    ROUTE,
+    st.sampled_from(["{}", "/x?next={}", "/admin/login?a=b&next={}"]),
+    st.binary(),
+    st.text(),
+    st.text(),
+)
+def test_a_logged_request_is_one_printable_line_without_a_private_token(before, route, place, after, method, version):
+    target = before + b"/" + place.format(route).encode() + b"&" + after
+    line = request_line(method, target, version)
+    assert all("!" <= c <= "~" for c in line.replace(" ", "")) and line.count(" ") == 2 and '"' not in line
+    decoded = line
+    for _ in range(3):
+        decoded = urllib.parse.unquote(decoded)
+    assert TOKEN not in line and TOKEN not in decoded
