@@ -137,7 +137,8 @@ PG_URL = os.environ.get("GOVCAL_TEST_POSTGRES_URL", "postgresql://postgres@127.0
 
 
 WAIT = 60.0  # seconds a test waits for a free connection slot on a busy server
-FULL = ("too many clients", "remaining connection slots are reserved")  # the server at its limit (53300)
+# the server at its limit (53300), or at the one it sets a user or a database (the same wait serves)
+FULL = ("too many clients", "remaining connection slots are reserved", "too many connections for")
 MAX_CONNECTIONS: dict[str, int] = {}  # each server's max_connections, as last seen
 
 

@@ -1,8 +1,10 @@
 """The suite on a shared PostgreSQL at its connection limit: a test waits for a slot, and
 says what happened if none frees.
 
-Each test here takes every connection slot the server has free as it starts (so other
-runs on the server wait meanwhile) for a few seconds at most, and always gives them back.
+A server full for everyone would make every other test running beside these wait, or fail
+where it connects outside the fixture; so each test here is given a limit of its own: a
+login role allowed `LIMIT` connections (roles that are not superusers are held to it),
+whose every slot it takes for a few seconds at most, and always gives back.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from contextlib import contextmanager
 
 import psycopg
 import pytest
+from sqlalchemy.engine import make_url
 
 from conftest import FULL, MAX_CONNECTIONS, PG_URL, _postgres, _unavailable
 
@@ -64,12 +67,19 @@ def every_free_slot(url: str) -> Iterator[Slots]:
         slots.thread.join()
 
 
+ROLE = "govcal_busy_test"
+LIMIT = 3
+
+
 @pytest.fixture
 def server() -> str:
-    reason = _postgres(PG_URL, "SELECT 1")
+    """The test server as a role of its own, allowed `LIMIT` connections."""
+    exists = f"SELECT FROM pg_roles WHERE rolname = '{ROLE}'"
+    create = f"CREATE ROLE {ROLE} LOGIN CONNECTION LIMIT {LIMIT}"
+    reason = _postgres(PG_URL, f"DO $$BEGIN IF NOT EXISTS ({exists}) THEN {create}; END IF; END$$")
     if reason:
         _unavailable(reason)
-    return PG_URL
+    return make_url(PG_URL).set(username=ROLE, password=None).render_as_string(hide_password=False)
 
 
 def test_a_test_waits_for_a_connection_slot_and_gets_it_when_one_frees(server):
@@ -88,6 +98,6 @@ def test_a_server_that_stays_full_is_said_to_be_so(server):
         held = len(slots.held)  # only ever more, until released
         reason = _postgres(server, "SELECT 1", wait=2)
     assert reason is not None and re.match(r"was at its connection limit for the [\d.]+ s this test waited", reason)
-    assert "'sorry, too many clients already'" in reason
+    assert f"'too many connections for role \"{ROLE}\"'" in reason
     assert f"(max_connections {MAX_CONNECTIONS[server]}, every slot it allows this user in use," in reason
-    assert int(reason.split(", ")[-1].split()[0]) >= held > 0  # ...of them by this test process
+    assert int(reason.split(", ")[-1].split()[0]) >= held == LIMIT  # ...of them by this test process
