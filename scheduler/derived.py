@@ -19,7 +19,17 @@ from dateutil.relativedelta import relativedelta
 
 from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, ReportRule
 from rules.offsets import Count, Offset
-from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, cycle_bounds, cycle_label
+from scheduler.occurrences import (
+    BodyPlan,
+    Deadline,
+    Explanation,
+    Item,
+    Meeting,
+    cycle_bounds,
+    cycle_label,
+    hanging,
+    numbered,
+)
 from scheduler.periods import Period, even_periods
 from scheduler.preferences import NOTHING, Avoided, off_closures
 from scheduler.workdays import NonWorkingDay, WorkingCalendar, at_time, day_text
@@ -156,7 +166,7 @@ class _Derivation:
             if next_meeting is not None:
                 anchor_text, counted_from = f"the next meeting, on {day_text(next_meeting.date)}", next_meeting.id
             found[rule.id] = self._deadline(
-                f"{meeting.id}/{rule.id}",
+                hanging(meeting.id, rule.id),
                 rule.id,
                 rule.name,
                 day,
@@ -214,7 +224,7 @@ class _Derivation:
             day, steps = off_closures(calendar.shift(chosen.date, rule.papers), chosen.date, calendar, self.avoided)
             plan.deadlines.append(
                 self._deadline(
-                    f"{self.body.id}/{plan.label}/{rule.id}/papers",
+                    hanging(hanging(f"{self.body.id}/{plan.label}", rule.id), "papers"),
                     f"{rule.id}-papers",
                     f"{rule.name}: papers",
                     day,
@@ -281,7 +291,7 @@ class _Derivation:
         skipped: Iterable[NonWorkingDay] = (),
     ) -> Item:
         return Item(
-            id=f"{self.body.id}/{self.plan.label}/{rule.id}",
+            id=hanging(f"{self.body.id}/{self.plan.label}", rule.id),
             body=self.body.id,
             rule=rule.id,
             name=rule.name,
@@ -305,7 +315,7 @@ class _Derivation:
                 continue
             plan.deadlines.append(
                 self._deadline(
-                    f"{self.body.id}/{plan.label}/{rule.id}-{due.period.index}",
+                    numbered(self.body.id, plan.label, rule.id, due.period.index, digits=1),
                     rule.id,
                     due.name,
                     due.day,

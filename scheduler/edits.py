@@ -16,7 +16,7 @@ from enum import StrEnum
 from rules.errors import RuleError
 from rules.model import Body
 from scheduler.checker import Checker, Finding
-from scheduler.occurrences import Explanation, Meeting, Status, cycle_containing, cycle_label, meeting_on
+from scheduler.occurrences import Explanation, Meeting, Status, cycle_containing, cycle_label, meeting_on, numbered
 from scheduler.workdays import at_time
 
 
@@ -67,10 +67,10 @@ def apply_edit(
         kind = action.status.value
         taken = {m.id for m in meetings}
         n = 1 + sum(1 for m in meetings if f"/{kind}-" in m.id)
-        while f"{body.id}/{label}/{kind}-{n:02d}" in taken:
+        while numbered(body.id, label, kind, n) in taken:
             n += 1
         why = Explanation(note or f"{kind} by an admin", body.meetings.cite)
-        new = meeting_on(body, f"{body.id}/{label}/{kind}-{n:02d}", day, why, time=time, status=action.status)
+        new = meeting_on(body, numbered(body.id, label, kind, n), day, why, time=time, status=action.status)
         return [*meetings, new], new
     current = next((m for m in meetings if m.id == target), None)
     if current is None:

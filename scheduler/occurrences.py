@@ -8,7 +8,9 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import NamedTuple
 
+from rules.errors import RuleError
 from rules.model import Body, Citation
 from scheduler.workdays import NonWorkingDay, at_time, day_text
 
@@ -170,6 +172,63 @@ class BodyPlan:
     def occurrences(self) -> list[Meeting | Deadline | Item]:
         """Everything in the cycle, in date order."""
         return sorted([*self.meetings, *self.deadlines, *self.items], key=lambda o: (o.date, o.id))
+
+
+class OccurrenceId(NamedTuple):
+    """A date's id, read into its parts: "BODY/CYCLE/NAME" names a meeting, an item or a
+    report ("worcestershire-jcb/2026-27/meeting-05"), and "BODY/CYCLE/NAME/RULE" what hangs
+    on a meeting or an item (".../meeting-05/papers"). Ids are built (`numbered`, `hanging`)
+    and read (`parse`) here only; everywhere else they are opaque strings."""
+
+    body: str
+    cycle: str
+    name: str
+    rule: str = ""
+
+    def __str__(self) -> str:
+        return "/".join(self) if self.rule else f"{self.body}/{self.cycle}/{self.name}"
+
+    @property
+    def year(self) -> int:
+        """The cycle year, by the calendar year it starts in."""
+        return int(self.cycle[:4])
+
+    @property
+    def in_cycle(self) -> str:
+        """The id within its body's cycle, as the plan's tables show it: "meeting-05/papers"."""
+        return f"{self.name}/{self.rule}" if self.rule else self.name
+
+    @property
+    def kind(self) -> str:
+        """What the name numbers: "meeting", "added", "extraordinary", "before", "after"."""
+        return self.name.rpartition("-")[0] or self.name
+
+    @classmethod
+    def parse(cls, text: str) -> OccurrenceId:
+        """The parts of an id, or a `RuleError` saying what ids look like."""
+        parts = text.split("/")
+        if not 3 <= len(parts) <= 4 or not all(parts) or not parts[1][:4].isdigit():
+            raise RuleError(
+                f"'{text}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
+                " (see `govcal plan --json`)"
+            )
+        return cls(*parts)
+
+    @staticmethod
+    def body_of(text: str) -> str:
+        """The body an id names, without reading the rest (ids it did not make included)."""
+        return text.partition("/")[0]
+
+
+def numbered(body_id: str, label: str, kind: str, n: int, digits: int = 2) -> str:
+    """The id of a cycle's `n`th meeting of a kind, "BODY/2026-27/meeting-05", or with
+    `digits=1` its `n`th report under a rule, "BODY/2026-27/report-jcb-2"."""
+    return f"{body_id}/{label}/{kind}-{n:0{digits}d}"
+
+
+def hanging(on: str, rule_id: str) -> str:
+    """The id of what a rule hangs on an occurrence, or on a cycle: ".../meeting-05/papers"."""
+    return f"{on}/{rule_id}"
 
 
 def cycle_label(cycle_start: int, year: int) -> str:

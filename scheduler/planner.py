@@ -30,6 +30,7 @@ from scheduler.occurrences import (
     cycle_containing,
     cycle_label,
     meeting_on,
+    numbered,
 )
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, term_periods
@@ -219,7 +220,7 @@ class Planner:
                 problems.append(placed)
                 continue
             period, day, why = placed
-            meetings.append(meeting_on(body, f"{body.id}/{label}/meeting-{period.index:02d}", day, why))
+            meetings.append(meeting_on(body, numbered(body.id, label, "meeting", period.index), day, why))
         if rules.relations:
             meetings += self._related_meetings(body, year, label, calendar, problems)
         meetings.sort(key=lambda m: (m.date, m.id))
@@ -284,7 +285,7 @@ class Planner:
                     anchor=f"{other.name} meeting on {day_text(anchor.date)}",
                     skipped=calendar.skipped(anchor.date, day, relation.offset),
                 )
-                meetings.append(meeting_on(body, f"{body.id}/{label}/{relation.kind}-{count:02d}", day, why))
+                meetings.append(meeting_on(body, numbered(body.id, label, relation.kind, count), day, why))
             if count == 0:
                 problems.append(
                     f"{other.name} has no meetings planned to set {relation.kind} meetings from ({relation.cite})"

@@ -273,3 +273,44 @@ def test_plan_defaults_to_the_cycle_containing_today(write_rules):
     today = dt.date(2027, 3, 31)  # the April cycle starting in 2026 holds it; 1 April starts the next
     assert [p.label for p in planner_for(write_rules(body())).plan(today=today)] == ["2026-27"]
     assert [p.label for p in planner_for(write_rules(body())).plan(today=today + dt.timedelta(days=1))] == ["2027-28"]
+
+
+@pytest.mark.parametrize(
+    ("text", "parts", "in_cycle", "kind"),
+    [
+        (
+            "worcestershire-jcb/2026-27/meeting-05",
+            ("worcestershire-jcb", "2026-27", "meeting-05", ""),
+            "meeting-05",
+            "meeting",
+        ),
+        (
+            "worcestershire-jcb/2026-27/meeting-05/papers",
+            ("worcestershire-jcb", "2026-27", "meeting-05", "papers"),
+            "meeting-05/papers",
+            "meeting",
+        ),
+        ("leeds-cluster/2026-27/before-02", ("leeds-cluster", "2026-27", "before-02", ""), "before-02", "before"),
+        (
+            "board/2026/annual-report/papers",
+            ("board", "2026", "annual-report", "papers"),
+            "annual-report/papers",
+            "annual",
+        ),
+    ],
+)
+def test_an_occurrence_id_reads_into_its_parts_and_back(text, parts, in_cycle, kind):
+    from scheduler.occurrences import OccurrenceId
+
+    read = OccurrenceId.parse(text)
+    assert tuple(read) == parts and str(read) == text and read.in_cycle == in_cycle and read.kind == kind
+    assert read.year == int(parts[1][:4]) and OccurrenceId.body_of(text) == parts[0]
+
+
+@pytest.mark.parametrize("text", ["nonsense", "board/x/meeting-01", "board//meeting-01", "a/2026-27/b/c/d", ""])
+def test_a_text_that_is_not_an_occurrence_id_is_said_so(text):
+    from rules.errors import RuleError
+    from scheduler.occurrences import OccurrenceId
+
+    with pytest.raises(RuleError, match="is not a date's id"):
+        OccurrenceId.parse(text)

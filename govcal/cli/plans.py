@@ -32,7 +32,7 @@ from govcal.operations.calculator import work_out
 from govcal.schedule_files import plan_csv, plan_dict
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS
-from scheduler.occurrences import BodyPlan, Deadline, Meeting
+from scheduler.occurrences import BodyPlan, Deadline, Meeting, OccurrenceId
 from scheduler.store.database import redacted
 from scheduler.workdays import LAST_YEAR
 
@@ -133,7 +133,7 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
                 when, what, style = f"{o.due:%H:%M}", o.name, ""
             else:
                 when, what, style = "", f"[italic]{o.name}[/italic]", ""
-            short_id = o.id.removeprefix(f"{plan.body.id}/{plan.label}/")
+            short_id = OccurrenceId.parse(o.id).in_cycle
             table.add_row(short_id, f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
         out.print(table)
         for note in plan.notes:

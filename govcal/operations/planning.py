@@ -18,7 +18,7 @@ from typing import Any
 from govcal.operations.context import Context
 from govcal.page import Selection
 from govcal.schedule_files import read_schedule
-from rules.errors import NotFound, RuleError
+from rules.errors import NotFound
 from rules.loader import RuleSet
 from rules.model import Body, Every
 from scheduler.checker import Finding
@@ -28,6 +28,7 @@ from scheduler.occurrences import (
     Explanation,
     Item,
     Meeting,
+    OccurrenceId,
     cycle_bounds,
     cycle_containing,
     cycle_label,
@@ -93,7 +94,7 @@ class Replanned:
                 o = now_on.get(each)
                 was = self.changes.was.get(each)
                 if o is None or kind == "cancelled":
-                    listed.append(Changed("cancelled", each, each.split("/")[0], "", was, None))
+                    listed.append(Changed("cancelled", each, OccurrenceId.body_of(each), "", was, None))
                 elif isinstance(o, Deadline):
                     listed.append(Changed(kind, each, o.body, o.name, was, o.due))
                 elif isinstance(o, Meeting):
@@ -283,20 +284,22 @@ def _in_private(rules: RuleSet, body_id: str) -> str:
 def _public_deadline(rules: RuleSet, row: DeadlineRow) -> DeadlineRow:
     """A deadline for (or counted from) a private body's meeting, without that meeting: its
     name and its own rule, and the body it goes to."""
-    closed = next((m for m in (row.meeting_id, row.counted_from) if m and not _public(rules, _body_of(m))), None)
+    closed = next(
+        (m for m in (row.meeting_id, row.counted_from) if m and not _public(rules, OccurrenceId.body_of(m))), None
+    )
     if closed is None:
         return row
     report = next((rule for rule in rules[row.body_id].reports if rule.id == row.rule), None)
     period = "quarter" if report is not None and report.per is Every.QUARTERLY else "year"
     how = f": {report.offset} its first meeting of the {period} ({report.cite})" if report is not None else ""
-    said = f"{row.name}{how}; {_in_private(rules, _body_of(closed))}"
+    said = f"{row.name}{how}; {_in_private(rules, OccurrenceId.body_of(closed))}"
     return copied(row, meeting_id=None, counted_from=None, explanation=said)
 
 
 def _public_meeting(rules: RuleSet, row: MeetingRow) -> MeetingRow:
     """A meeting set from a private body's meetings (`before-01`, `after-02`, ...), its rule
     said without the private meeting's day."""
-    kind = row.id.rsplit("/", 1)[-1].split("-")[0]
+    kind = OccurrenceId.parse(row.id).kind
     relations = rules[row.body_id].meetings.relations
     relation = next((r for r in relations if r.kind == kind and not _public(rules, r.body)), None)
     if relation is None:
@@ -311,11 +314,6 @@ def _public_finding(rules: RuleSet, finding: Finding) -> Finding:
         return finding
     verdict = {True: "met", False: "not met", None: "cannot be told"}[finding.ok]
     return replace(finding, message=f"{verdict}; {_in_private(rules, finding.about)}")
-
-
-def _body_of(occurrence_id: str) -> str:
-    """The body an occurrence's id names first ("worcestershire-jcb/2026-27/meeting-05")."""
-    return occurrence_id.split("/")[0]
 
 
 # -- explaining ------------------------------------------------------------------------------
@@ -389,13 +387,9 @@ def _meeting_fields(meeting: Meeting | None) -> dict[str, str] | None:
 def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -> Explained:
     """The explanation of a date by its id: with `kept` (a database to read), as the year
     stands at `now`, the kept state and history first; else as the rules alone give it."""
-    parts = occurrence_id.split("/")
-    if len(parts) < 3 or parts[0] not in ctx.rules.bodies or not parts[1][:4].isdigit():
-        raise RuleError(
-            f"'{occurrence_id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
-            " (see `govcal plan --json`)"
-        )
-    cycle = (parts[0], int(parts[1][:4]))
+    parts = OccurrenceId.parse(occurrence_id)
+    ctx.body(parts.body)  # NotFound, naming the bodies there are
+    cycle = (parts.body, parts.year)
     if kept:
         with ctx.store.replanning() as year:
             plan = standing(ctx, year, [cycle], now).body_plan(*cycle)
@@ -407,7 +401,7 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
     occurrence = found.get(occurrence_id)
     if occurrence is None:
         examples = ", ".join(list(found)[:3])
-        raise NotFound(f"no date with id '{occurrence_id}' in {parts[0]}/{plan.label}/; ids there include {examples}")
+        raise NotFound(f"no date with id '{occurrence_id}' in {parts.body}/{plan.label}/; ids there include {examples}")
     day = stored.date if stored is not None else occurrence.date
     if isinstance(occurrence, Meeting):
         rules_gave = next((m for m in plan.planned if m.id == occurrence.id), None)
