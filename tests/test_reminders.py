@@ -8,6 +8,7 @@ Mon 13 Apr 17:00 BST; 3 working days before that is Wed 8 Apr (10, 9, 8 Apr).
 from __future__ import annotations
 
 import datetime as dt
+import io
 import json
 import os
 import subprocess
@@ -24,10 +25,12 @@ import pytest
 from calendars.feed import render
 from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
-from govcal.clock import utc_now
+from govcal.clock import dispatch, utc_now
 from govcal.feeds import clerk_feed
 from govcal.operations import Context, people
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
+from govcal.outage import Outage
+from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store import Store
@@ -545,3 +548,19 @@ def test_a_report_reminder_goes_to_its_owner_as_well_as_the_clerk(database, inbo
     (message,) = inbox.messages
     assert message["Message-ID"] == f"<{groups}/2026-27/report-suffolk-executive-group-1#working-3at0900@govcal>"
     assert sorted(a.strip() for a in message["To"].split(",")) == ["ann@example.org", "owen@example.org"]
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_the_reminder_clock_waits_out_a_database_outage_and_sends_once_it_is_back(kept, proxy, inbox):
+    log = io.StringIO()
+    ctx = Context(kept.rules, Settings(database_url=proxy.url, database_named=True), outage=Outage(log))
+    ctx.store.version()  # opened while the database is there, as `govcal serve` opens it
+    proxy.stop()
+    for minute in (0, 1, 2):  # ticks while it is away: none raises, the first says so
+        dispatch(ctx, london(2026, 4, 8, 9, minute), inbox.smtp, "clock")
+    assert inbox.ids == [] and log.getvalue().count("database unavailable") == 1
+    proxy.start()
+    dispatch(ctx, london(2026, 4, 8, 9, 3), inbox.smtp, "clock")
+    assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2 and "database back" in lines[1] and "Traceback" not in log.getvalue()
