@@ -136,8 +136,8 @@ def upgrade(url: str) -> None:
 
     try:
         command.upgrade(alembic_config(url), "head")
-    except (OperationalError, InterfaceError) as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
+    except (OperationalError, InterfaceError, DatabaseUnavailable) as error:  # on `engine_for`'s engine
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
