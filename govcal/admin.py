@@ -49,7 +49,7 @@ from govcal.operations.access import (
 )
 from govcal.page import PAGE_POLICY, Selection, default_first_month, first_month, planner_view, templates
 from rules.dates import parse_date
-from rules.errors import NotFound, RuleError
+from rules.errors import DatabaseUnavailable, NotFound, RuleError
 from rules.model import Body
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
@@ -141,6 +141,8 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         if not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(request.cookies[SESSION])):
             raise Forged
         return admin, form
+
+    app.exception_handler(DatabaseUnavailable)(ctx.outage.handler)
 
     @app.exception_handler(SignInFirst)
     async def _sign_in_first(request: Request, _: SignInFirst) -> Response:

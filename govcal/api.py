@@ -26,7 +26,7 @@ from govcal.clock import utc_now
 from govcal.operations import Context, meetings, people, planning, reminders
 from govcal.operations.access import Unauthorised, admin_of
 from govcal.operations.reminders import MAX_DIGEST_DAYS
-from rules.errors import NotFound, RuleError
+from rules.errors import DatabaseUnavailable, NotFound, RuleError
 from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
@@ -137,6 +137,7 @@ def create_app(ctx: Context) -> FastAPI:
     """The API over one rule set and one store."""
     app = FastAPIOffline(title="govcal admin API", version="1", description=__doc__, responses=ERRORS)
     bearer = HTTPBearer(auto_error=False, description="an admin token (`govcal admin token create NAME`)")
+    app.exception_handler(DatabaseUnavailable)(ctx.outage.handler)
 
     @app.exception_handler(RuleError)
     async def _bad_input(_: Request, error: RuleError) -> JSONResponse:

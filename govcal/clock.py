@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from govcal.mail import Smtp
 from govcal.operations import Context
 from govcal.operations.reminders import send_digests, send_due
+from rules.errors import DatabaseUnavailable
 
 if TYPE_CHECKING:  # APScheduler is imported only by `govcal serve`: the CLI starts quickly
     from apscheduler.schedulers.background import BackgroundScheduler
@@ -22,9 +23,18 @@ def utc_now() -> dt.datetime:
 
 
 def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
-    """One tick: the reminders due at `now`, then any clerk's morning digest now due."""
-    send_due(ctx, now, smtp, worker, wall=utc_now)
-    send_digests(ctx, now, smtp, worker, wall=utc_now)
+    """One tick: the reminders due at `now`, then any clerk's morning digest now due.
+
+    A database away is said once (`ctx.outage`) and the tick simply ends: the outbox holds
+    what is due, so the next tick after it is back sends it.
+    """
+    try:
+        send_due(ctx, now, smtp, worker, wall=utc_now)
+        send_digests(ctx, now, smtp, worker, wall=utc_now)
+    except DatabaseUnavailable as error:
+        ctx.outage.lost(error)
+    else:
+        ctx.outage.back()
 
 
 def start_reminder_clock(

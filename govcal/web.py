@@ -11,6 +11,9 @@ replaced by [redacted] in the access log.
 Only the hosts the server is told of are answered (400 for any other Host header), so
 nothing a client sends decides what is cached; each cache is bounded in entries and
 bytes, and drops what was used least recently.
+
+While the database is away, the feeds and pages already rendered are still served (with
+their ETags, and 304s); anything else answers 503 with Retry-After (`govcal.outage`).
 """
 
 from __future__ import annotations
@@ -41,6 +44,7 @@ from govcal.file_writer import FileWriter
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.planning import shown
+from govcal.outage import Outage
 from govcal.page import (
     EVERY_PAGE,
     PAGE_POLICY,
@@ -50,7 +54,7 @@ from govcal.page import (
     planner_html,
     planner_view,
 )
-from rules.errors import RuleError
+from rules.errors import DatabaseUnavailable, RuleError
 from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, london_day
@@ -150,11 +154,21 @@ class RenderCache:
     and `max_bytes` in all (the least recently used go first).
 
     The store is asked whether anything changed at most every `check_every` seconds
-    (0: on every request), so a 304 costs no database round trip in between.
+    (0: on every request), so a 304 costs no database round trip in between. While the
+    store cannot be reached what is held is served as it is, told to `outage`; only a
+    miss needs the database (and raises `DatabaseUnavailable`).
     """
 
-    def __init__(self, store: Store, check_every: float = 0.0, max_entries: int = 1024, max_bytes: int = 1 << 26):
+    def __init__(
+        self,
+        store: Store,
+        outage: Outage,
+        check_every: float = 0.0,
+        max_entries: int = 1024,
+        max_bytes: int = 1 << 26,
+    ):
         self.store = store
+        self.outage = outage
         self.check_every = check_every
         self.max_entries, self.max_bytes = max_entries, max_bytes
         self._version: object = None
@@ -164,12 +178,8 @@ class RenderCache:
 
     def get(self, key: str, build: Callable[[], T]) -> T:
         if time.monotonic() - self._checked >= self.check_every:
-            version = self.store.version()
-            self._checked = time.monotonic()
-            if version != self._version:
-                self._built.clear()
-                self.bytes = 0
-                self._version = version
+            self._checked = time.monotonic()  # a store away is asked again after as long, not at once
+            self._check()
         if key in self._built:
             self._built.move_to_end(key)
             return self._built[key][0]
@@ -181,6 +191,19 @@ class RenderCache:
             _, (_, dropped) = self._built.popitem(last=False)
             self.bytes -= dropped
         return value
+
+    def _check(self) -> None:
+        """Drop what was built if the store changed; keep it if the store cannot say."""
+        try:
+            version = self.store.version()
+        except DatabaseUnavailable as error:
+            self.outage.lost(error)
+            return
+        self.outage.back()
+        if version != self._version:
+            self._built.clear()
+            self.bytes = 0
+            self._version = version
 
     def feed(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
         """A feed's bytes and validators (None for a feed that does not exist)."""
@@ -207,16 +230,21 @@ class PublicFeeds:
     else goes on to the wrapped app.
     """
 
-    def __init__(self, app: FastAPI, lookup: Callable[[str], Rendered | None]) -> None:
+    def __init__(self, app: FastAPI, lookup: Callable[[str], Rendered | None], outage: Outage) -> None:
         self.app = app
         self.lookup = lookup
+        self.outage = outage
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         key = self._key(scope) if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None
         if key is None:
             await self.app(scope, receive, send)
             return
-        feed = self.lookup(key)
+        try:
+            feed = self.lookup(key)
+        except DatabaseUnavailable as error:  # a feed not rendered before the database went
+            await self.outage.refused(error)(scope, receive, send)
+            return
         if feed is None:
             await self._send(send, 404, [(b"content-type", b"text/plain")], b"no such feed\n")
             return
@@ -255,8 +283,8 @@ def feed_server(
     the `allowed_hosts`, the only Host headers answered).
     """
     store, rules = ctx.store, ctx.rules
-    feeds = RenderCache(store, check_every, max_entries=100_000, max_bytes=1 << 29)
-    pages = RenderCache(store, check_every, max_entries=64, max_bytes=1 << 23)
+    feeds = RenderCache(store, ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
+    pages = RenderCache(store, ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     now = utc_now
@@ -316,7 +344,7 @@ def feed_server(
     def home() -> RedirectResponse:
         return RedirectResponse("/planner")
 
-    return KnownHosts(PublicFeeds(app, public), allowed_hosts=list(allowed_hosts))
+    return KnownHosts(PublicFeeds(app, public, ctx.outage), allowed_hosts=list(allowed_hosts))
 
 
 def _page(

@@ -1,4 +1,5 @@
-"""The one exception type for a user's mistake in a rule, schedule or phrase."""
+"""The one exception type for a user's mistake in a rule, schedule or phrase, and the one
+for a database that cannot be reached (no mistake of anyone's: try again later)."""
 
 from __future__ import annotations
 
@@ -50,4 +51,13 @@ class NotFound(RuleError):
 
     A `RuleError` like any other mistake (exit status 2 at the CLI), but 404 at the
     HTTP edge, where "no such thing" and "bad request" are told apart.
+    """
+
+
+class DatabaseUnavailable(Exception):
+    """The database cannot be reached (refused, dropped, locked or unopenable): try again later.
+
+    Raised by the store in place of the driver's connection-level errors, so the edge can
+    answer 503 and keep serving what it has rendered without knowing SQL. Not a `RuleError`:
+    the request was fine.
     """

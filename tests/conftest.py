@@ -13,6 +13,7 @@ backing off) before a test fails or skips saying so.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import datetime as dt
 import email
@@ -23,6 +24,7 @@ import random
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 import uuid
@@ -216,13 +218,15 @@ def free_port() -> int:
 
 
 @contextmanager
-def serving(tmp_path: Path, *options: str) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    """A real `govcal serve` on a free port with its own SQLite file (and any other
-    `options`), its output in tmp_path/serve.log; yields its URL and process once it
+def serving(
+    tmp_path: Path, *options: str, database: str | None = None
+) -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
+    """A real `govcal serve` on a free port with its own SQLite file (or `database`, and any
+    other `options`), its output in tmp_path/serve.log; yields its URL and process once it
     answers, and stops it after."""
     port = free_port()
     govcal = str(Path(sys.executable).parent / "govcal")
-    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    database = database or f"sqlite:///{tmp_path / 'govcal.db'}"
     with (tmp_path / "serve.log").open("w") as log:
         process = subprocess.Popen(
             [govcal, "serve", "--port", str(port), "--database", database, *options],
@@ -247,6 +251,66 @@ def serving(tmp_path: Path, *options: str) -> Iterator[tuple[str, subprocess.Pop
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+class Proxy:
+    """A TCP proxy on 127.0.0.1 to a PostgreSQL server: stopping it is the database going
+    away for whoever connects through it (refused, and every open connection cut); starting
+    it again, on the same port, is the database coming back."""
+
+    def __init__(self, url: str) -> None:
+        target = sqlalchemy.engine.make_url(url)
+        self.target = (target.host or "127.0.0.1", target.port or 5432)
+        self.port = free_port()
+        self.url = target.set(host="127.0.0.1", port=self.port).render_as_string(hide_password=False)
+        self.sockets: list[socket.socket] = []
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        self.listener = socket.create_server(("127.0.0.1", self.port))
+        threading.Thread(target=self._accept, args=(self.listener,), daemon=True).start()
+
+    def stop(self) -> None:
+        with self.lock:
+            for each in [self.listener, *self.sockets]:
+                with contextlib.suppress(OSError):  # one its other end already closed
+                    each.shutdown(socket.SHUT_RDWR)  # wakes the thread blocked on it
+                each.close()
+            self.sockets.clear()
+
+    def _accept(self, listener: socket.socket) -> None:
+        while True:
+            try:
+                client, _ = listener.accept()
+            except OSError:
+                return  # stopped
+            try:
+                server = socket.create_connection(self.target)
+            except OSError:
+                client.close()
+                continue
+            with self.lock:
+                self.sockets += [client, server]
+            for source, sink in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(source, sink), daemon=True).start()
+
+    @staticmethod
+    def _pipe(source: socket.socket, sink: socket.socket) -> None:
+        try:
+            while data := source.recv(65536):
+                sink.sendall(data)
+            sink.shutdown(socket.SHUT_WR)
+        except OSError:
+            pass  # the proxy was stopped, or one end hung up: the other sees it too
+
+
+@pytest.fixture
+def proxy(database) -> Iterator[Proxy]:
+    """A proxy, started, to the PostgreSQL `database` (its URL through the proxy is `proxy.url`)."""
+    proxied = Proxy(database)
+    proxied.start()
+    yield proxied
+    proxied.stop()
 
 
 class Inbox:

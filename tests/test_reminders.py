@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email
+import io
 import json
 import os
 import subprocess
@@ -25,11 +26,13 @@ import pytest
 from calendars.feed import render
 from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
-from govcal.clock import utc_now
+from govcal.clock import dispatch, utc_now
 from govcal.feeds import clerk_feed
 from govcal.mail import Smtp
 from govcal.operations import Context, people
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
+from govcal.outage import Outage
+from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store import Store
@@ -677,3 +680,19 @@ def test_a_digest_being_sent_is_not_sent_again_by_a_run_given_a_later_moment(cle
         slow_inbox.hold.set()
         assert first.result(timeout=60).sent == 1
     assert second.sent == 0 and len(digests(inbox)) == 1
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_the_reminder_clock_waits_out_a_database_outage_and_sends_once_it_is_back(kept, proxy, inbox):
+    log = io.StringIO()
+    ctx = Context(kept.rules, Settings(database_url=proxy.url, database_named=True), outage=Outage(log))
+    ctx.store.version()  # opened while the database is there, as `govcal serve` opens it
+    proxy.stop()
+    for minute in (0, 1, 2):  # ticks while it is away: none raises, the first says so
+        dispatch(ctx, london(2026, 4, 8, 9, minute), inbox.smtp, "clock")
+    assert inbox.ids == [] and log.getvalue().count("database unavailable") == 1
+    proxy.start()
+    dispatch(ctx, london(2026, 4, 8, 9, 3), inbox.smtp, "clock")
+    assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
+    lines = log.getvalue().splitlines()
+    assert len(lines) == 2 and "database back" in lines[1] and "Traceback" not in log.getvalue()

@@ -21,6 +21,7 @@ from conftest import context, keep, serving
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.operations import access, people
+from govcal.outage import Outage
 from govcal.web import RenderCache, feed_server
 from rules.loader import load_rules
 from scheduler.store.tables import TokenKind
@@ -123,7 +124,7 @@ def test_the_render_caches_are_bounded_in_entries_and_bytes():
         def version(self) -> int:
             return 1
 
-    cache = RenderCache(Unchanging(), max_entries=3, max_bytes=1000)
+    cache = RenderCache(Unchanging(), Outage(), max_entries=3, max_bytes=1000)
     for n in range(10):
         cache.get(f"page-{n}", lambda n=n: "x" * 100)
     assert list(cache._built) == ["page-7", "page-8", "page-9"] and cache.bytes == 300

@@ -14,6 +14,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+import httpx
 import icalendar
 import pytest
 from fastapi.testclient import TestClient
@@ -303,3 +304,55 @@ def test_a_logged_request_is_one_printable_line_without_a_private_token(before, 
     for _ in range(3):
         decoded = urllib.parse.unquote(decoded)
     assert TOKEN not in line and TOKEN not in decoded
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_database_outage_serves_what_was_rendered_and_503_elsewhere_with_a_line_each_way(database, proxy, tmp_path):
+    rules = load_rules()
+    other = next(b.id for b in rules if b.meetings.public and b.id != "leeds-area-partnership")
+    rendered = ["/feeds/all.ics", "/feeds/bodies/leeds-area-partnership.ics", "/planner"]
+    with serving(tmp_path, database=proxy.url) as (url, _), httpx.Client(base_url=url) as client:
+        direct = context(rules, database)  # the test's own way in, past the proxy
+        people.add_member(direct, "worcestershire-jcb", "Cllr Ali", "member", actor="t", now=utc_now())
+        private = (
+            f"/feeds/private/{access.create_token(direct, TokenKind.FEED, 'Cllr Ali', actor='t', now=utc_now())}.ics"
+        )
+        admin = {
+            "Authorization": f"Bearer {access.create_token(direct, TokenKind.ADMIN, 'Ann', actor='t', now=utc_now())}"
+        }
+        before = {path: client.get(path) for path in rendered}
+        assert [answer.status_code for answer in before.values()] == [200, 200, 200]
+        assert client.get(private).status_code == 200 and client.get("/api/bodies", headers=admin).status_code == 200
+
+        proxy.stop()
+        for _ in range(5):
+            for path in rendered:
+                answer = client.get(path)
+                assert answer.status_code == 200 and answer.content == before[path].content
+                assert answer.headers.get("etag") == before[path].headers.get("etag")
+            for path in rendered[:2]:
+                etag = before[path].headers["etag"]
+                assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+            refused = [
+                client.get(private),
+                client.get("/api/bodies", headers=admin),
+                client.get("/admin/", headers={"Cookie": "govcal_session=anything"}),
+                client.get("/planner?start=2027-04"),  # a page not rendered before
+                client.get(f"/feeds/bodies/{other}.ics"),  # a feed not rendered before
+            ]
+            assert [answer.status_code for answer in refused] == [503] * 5
+            assert all(answer.headers["retry-after"].isdigit() for answer in refused)
+            assert "database is unavailable" in refused[0].text
+
+        proxy.start()
+        assert client.get(private).status_code == 200 and client.get("/api/bodies", headers=admin).status_code == 200
+        log = tmp_path / "serve.log"
+        deadline = time.monotonic() + 30  # the feeds ask the store whether anything changed once a second
+        while "database back" not in log.read_text() and time.monotonic() < deadline:
+            answer = client.get("/feeds/all.ics")
+            assert answer.status_code == 200 and answer.headers["etag"] == before["/feeds/all.ics"].headers["etag"]
+            time.sleep(0.2)
+        assert client.get(f"/feeds/bodies/{other}.ics").status_code == 200
+    text = log.read_text()
+    assert text.count("database unavailable") == 1 and text.count("database back") == 1, text
+    assert "Traceback" not in text

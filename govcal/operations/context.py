@@ -1,4 +1,5 @@
-"""What every operation works on: one rule set, its term calendars, one store, the settings."""
+"""What every operation works on: one rule set, its term calendars, one store, the settings
+(and, for the faces that serve, whether that store was last found away)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from govcal.outage import Outage
 from govcal.settings import Settings
 from govcal.terms import term_calendars
 from rules.errors import NotFound
@@ -24,12 +26,15 @@ class Context:
     """The rules and the kept year the operations act on.
 
     The store is opened on first use, so what needs no database (planning to the
-    screen, the calculator, checking a file) never creates one.
+    screen, the calculator, checking a file) never creates one. `outage` is shared by
+    whatever serves from it (the server's routes, the reminder clock): one line in the
+    log when the database goes, one when it comes back.
     """
 
     rules: RuleSet
     settings: Settings = field(default_factory=Settings)
     _store: Store | None = None
+    outage: Outage = field(default_factory=Outage)
 
     @classmethod
     def load(cls, settings: Settings, rule_paths: Iterable[Path] | None = None, store: Store | None = None) -> Context:

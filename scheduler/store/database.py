@@ -2,7 +2,9 @@
 
 `open_store` in `scheduler.store` brings a database up to date before use; the
 engine here sets SQLite up for one writer at a time (WAL, a busy timeout, write
-locks taken up front) and PostgreSQL for several instances sharing it.
+locks taken up front) and PostgreSQL for several instances sharing it. Either way a
+database that cannot be reached is a `DatabaseUnavailable`, said here once for every
+statement, connection and commit.
 """
 
 from __future__ import annotations
@@ -12,11 +14,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import create_engine, event
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine, ExceptionContext, make_url
 from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
-from rules.errors import RuleError
+from rules.errors import DatabaseUnavailable, RuleError
 from scheduler.workdays import LONDON
 
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
@@ -25,6 +27,11 @@ if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays
 DEFAULT_FILE = "govcal.db"
 DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 UTC = dt.UTC
+# The driver's errors that mean "cannot reach the database now", not "this statement is wrong":
+# SQLite's lock held past the busy timeout, a file it cannot open or read; PostgreSQL's
+# connection exceptions (SQLSTATE class 08) and a server shutting down or starting up.
+SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
+POSTGRES_UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
 
 
 def engine_for(url: str) -> Engine:
@@ -37,6 +44,7 @@ def engine_for(url: str) -> Engine:
     """
     if url.startswith("sqlite"):
         engine = create_engine(url, connect_args={"timeout": 30})
+        event.listen(engine, "handle_error", _unavailable)
 
         @event.listens_for(engine, "connect")
         def _sqlite_pragmas(connection: Any, _: Any) -> None:
@@ -56,7 +64,29 @@ def engine_for(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True)
+    engine = create_engine(url, pool_pre_ping=True)
+    event.listen(engine, "handle_error", _unavailable)
+    return engine
+
+
+def _unavailable(context: ExceptionContext) -> None:
+    """Raise `DatabaseUnavailable` in place of an error that says the database cannot be
+    reached: a dropped connection, one that could not be made, or the codes above.
+
+    A failed pre-ping is left alone: the pool replaces that connection itself, and only
+    if the new one cannot be made is the database away.
+    """
+    if context.is_pre_ping or not isinstance(context.sqlalchemy_exception, OperationalError | InterfaceError):
+        return
+    error = context.original_exception
+    code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None) or ""
+    if (
+        context.is_disconnect
+        or context.connection is None  # while connecting
+        or code.startswith(SQLITE_UNAVAILABLE)
+        or code.startswith(POSTGRES_UNAVAILABLE)
+    ):
+        raise DatabaseUnavailable((str(error).strip().splitlines() or [type(error).__name__])[0])
 
 
 def alembic_config(url: str) -> Config:
@@ -106,8 +136,8 @@ def upgrade(url: str) -> None:
 
     try:
         command.upgrade(alembic_config(url), "head")
-    except (OperationalError, InterfaceError) as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
+    except (OperationalError, InterfaceError, DatabaseUnavailable) as error:  # on `engine_for`'s engine
+        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
         raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
