@@ -37,6 +37,7 @@ from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store import Store
 from scheduler.store.database import engine_for, stored_instant
+from scheduler.store.outbox import LEASE
 from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
 
@@ -696,3 +697,30 @@ def test_the_reminder_clock_waits_out_a_database_outage_and_sends_once_it_is_bac
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
     lines = log.getvalue().splitlines()
     assert len(lines) == 2 and "database back" in lines[1] and "Traceback" not in log.getvalue()
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_database_lost_mid_send_ends_the_tick_and_at_most_one_message_goes_twice(kept, proxy, slow_inbox, inbox):
+    """The database goes while a run is sending (its marks are on the driver's connection):
+    the tick ends with one line, not the driver's error, and once it is back the next tick
+    sends the rest. Three messages are in flight when it goes: only the one past its 250 and
+    not yet marked can go twice; the others are never ended."""
+    total = 12
+    due = dt.datetime(2028, 3, 31, 9, 0, tzinfo=dt.UTC)
+    load(kept.store, "cut", total, due)
+    log = io.StringIO()
+    ctx = Context(kept.rules, Settings(database_url=proxy.url, database_named=True), outage=Outage(log))
+    slow_inbox.hold, slow_inbox.held_from = threading.Event(), 4
+    with ThreadPoolExecutor(1) as pool:
+        tick = pool.submit(dispatch, ctx, due, slow_inbox.smtp, "clock")
+        assert slow_inbox.holding.wait(30)  # three messages sent and marked; the fourth waits for its 250
+        proxy.stop()
+        slow_inbox.hold.set()
+        tick.result(timeout=60)  # returns: the loss is said, not raised
+    assert log.getvalue().count("database unavailable") == 1 and "Traceback" not in log.getvalue()
+    proxy.start()
+    later = utc_now() + LEASE + dt.timedelta(minutes=1)  # the cut run's claims have lapsed by now
+    send_due(ctx, due + dt.timedelta(minutes=6), slow_inbox.smtp, "clock", wall=lambda: later)
+    delivered = set(inbox.ids)
+    assert delivered == {f"<{PAPERS}-cut-{n:04d}#overdue@govcal>" for n in range(total)}
+    assert len(inbox.ids) - len(delivered) <= 1

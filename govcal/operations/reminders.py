@@ -93,8 +93,9 @@ def send_due(
 
     Messages go over `connections` SMTP connections at once, each begun (envelope and
     octets) while others are, but only one at a time is ended (the server's 250) and
-    marked sent before the next may end: a dispatcher killed at any moment leaves at most
-    one message delivered and unmarked, which goes again, once, after its lease.
+    marked sent before the next may end, and none once the run has failed: a dispatcher
+    killed, or losing its database, at any moment leaves at most one message delivered and
+    unmarked, which goes again, once, after its lease.
     """
     run = Run(ctx, smtp, now, wall, claim_token(worker))
     meetings: dict[str, MeetingRow | None] = {}
@@ -171,6 +172,9 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
         connection = connection or run.smtp.connect()
         item.mail.begin(connection)
         with run.gate:
+            if not run.going:  # the run failed or lost a claim while this began: never end it
+                _close(connection)
+                return None
             item.mail.end(connection)
             marked = sum(
                 store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
@@ -186,10 +190,15 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
         with run.gate:
             result.retrying += len(item.ids)
         if connection is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                connection.close()
+            _close(connection)
         return None  # a fresh connection next time
     return connection
+
+
+def _close(connection: smtplib.SMTP) -> None:
+    """Drop a connection, a message begun on it unended: the server keeps nothing of it."""
+    with contextlib.suppress(smtplib.SMTPException, OSError):
+        connection.close()
 
 
 @dataclass(frozen=True)

@@ -78,15 +78,19 @@ def _unavailable(context: ExceptionContext) -> None:
     """
     if context.is_pre_ping or not isinstance(context.sqlalchemy_exception, OperationalError | InterfaceError):
         return
-    error = context.original_exception
+    said = unavailable(context.original_exception, context.is_disconnect or context.connection is None)
+    if said is not None:
+        raise said
+
+
+def unavailable(error: BaseException, disconnected: bool) -> DatabaseUnavailable | None:
+    """The driver's `error` as a `DatabaseUnavailable` if it says the database cannot be
+    reached (`disconnected`, or one of the codes above), else None: the one judgement, for
+    SQLAlchemy's statements and for those run on the driver's own connection alike."""
     code = getattr(error, "sqlite_errorname", None) or getattr(error, "sqlstate", None) or ""
-    if (
-        context.is_disconnect
-        or context.connection is None  # while connecting
-        or code.startswith(SQLITE_UNAVAILABLE)
-        or code.startswith(POSTGRES_UNAVAILABLE)
-    ):
-        raise DatabaseUnavailable((str(error).strip().splitlines() or [type(error).__name__])[0])
+    if disconnected or code.startswith(SQLITE_UNAVAILABLE) or code.startswith(POSTGRES_UNAVAILABLE):
+        return DatabaseUnavailable((str(error).strip().splitlines() or [type(error).__name__])[0])
+    return None
 
 
 def alembic_config(url: str) -> Config:

@@ -31,7 +31,7 @@ from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, first_status, recipient_roles
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import DriverStatement, select_in
-from scheduler.store.database import Database, stored_instant
+from scheduler.store.database import Database, stored_instant, unavailable
 from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
 
 LEASE = dt.timedelta(minutes=5)
@@ -187,7 +187,11 @@ class OutboxStore(Database):
         """Run a statement once for each of `rows` in one transaction on the driver's
         connection (see `finish`); how many rows it changed in all."""
         dialect = self.engine.dialect
-        connection = self.engine.raw_connection()
+        try:
+            connection = self.engine.raw_connection()
+        except dialect.loaded_dbapi.Error as error:  # no connection could be made
+            raise (unavailable(error, True) or error) from error
+        cursor = None
         try:
             cursor = connection.cursor()
             if dialect.name == "sqlite":
@@ -198,6 +202,16 @@ class OutboxStore(Database):
             changed = cursor.rowcount
             connection.commit()
             return int(changed)
+        except dialect.loaded_dbapi.Error as error:
+            disconnected = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
+            if disconnected:
+                connection.invalidate(error)
+            else:
+                connection.rollback()
+            said = unavailable(error, disconnected)
+            if said is None:
+                raise
+            raise said from error
         except BaseException:
             connection.rollback()
             raise
