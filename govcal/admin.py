@@ -37,6 +37,7 @@ from govcal.clock import utc_now
 from govcal.operations import Context, meetings, people, planning, reminders
 from govcal.operations.access import (
     SESSION_LENGTH,
+    TokenKind,
     Unauthorised,
     address,
     admin_of_session,
@@ -57,7 +58,6 @@ from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.occurrences import cycle_bounds, cycle_containing
 from scheduler.preferences import Avoided
 from scheduler.store.database import stored_instant
-from scheduler.store.tables import TokenKind
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON, WorkingCalendar, body_calendar, london_day
 
 SESSION = "govcal_session"

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from scheduler.store.database import DEFAULT_URL
-
 DATABASE_VARIABLE = "GOVCAL_DATABASE_URL"
 SMTP_VARIABLE = "GOVCAL_SMTP_URL"
 PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
 MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic.services@example.gov.uk>"
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
 TERMS_VARIABLE = "GOVCAL_TERMS"  # directories of term calendars, separated like PATH (":" on Linux)
+DEFAULT_FILE = "govcal.db"  # in the current directory, created on first use
+DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 
 
 @dataclass(frozen=True)

@@ -9,8 +9,7 @@ from calendars.feed import webcal
 from govcal.cli.common import FAILED, OK, Commands, context, with_database
 from govcal.cli.server import DEFAULT_BASE
 from govcal.clock import utc_now
-from govcal.operations.access import PATHS, address, create_token, revoke_tokens, rotate_token
-from scheduler.store.tables import TokenKind
+from govcal.operations.access import PATHS, TokenKind, address, create_token, revoke_tokens, rotate_token
 
 
 def cmd_token(args: argparse.Namespace) -> int:

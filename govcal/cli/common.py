@@ -15,12 +15,11 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from govcal.operations import Context
-from govcal.settings import Settings
+from govcal.settings import DEFAULT_URL, Settings
 from rules.dates import parse_date, parse_moment
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
-from scheduler.store.database import DEFAULT_URL
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
 
 OK, FAILED, BAD_INPUT = 0, 1, 2

@@ -27,13 +27,12 @@ from govcal.cli.common import (
     with_rules,
 )
 from govcal.clock import utc_now
-from govcal.operations import planning
+from govcal.operations import database, planning
 from govcal.operations.calculator import work_out
 from govcal.schedule_files import plan_csv, plan_dict
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS
 from scheduler.occurrences import BodyPlan, Deadline, Meeting, OccurrenceId
-from scheduler.store.database import redacted
 from scheduler.workdays import LAST_YEAR
 
 
@@ -90,7 +89,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
         ):
             kept = planning.keep_year(ctx, years, args.body, actor=args.by, now=now, planned=planned, saved=saved)
         plans, changes = kept.plans, kept.changes
-        print(f"saved to {redacted(ctx.settings.database_url)}: {changes.summary()}", file=sys.stderr)
+        print(f"saved to {database.where(ctx)}: {changes.summary()}", file=sys.stderr)
         for conflict in changes.conflicts:
             print(f"conflict: {conflict}", file=sys.stderr)
         for left in changes.left_alone:

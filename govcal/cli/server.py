@@ -15,9 +15,8 @@ from calendars.feed import webcal
 from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
 from govcal.cli.reminders import smtp
 from govcal.clock import start_reminder_clock, utc_now
-from govcal.operations import Context, planning
+from govcal.operations import Context, database, planning
 from govcal.settings import SMTP_VARIABLE
-from scheduler.store.database import checked_url, redacted, upgrade
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -34,7 +33,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     ctx = context(args)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
     if changes is not None:  # a fresh database: there is a year to see at once
-        where = redacted(ctx.settings.database_url)
+        where = database.where(ctx)
         print(f"planned {len(ctx.rules)} bodies into {where}: {changes.summary()}", file=sys.stderr)
     hosts = ctx.settings.hosts(args.host)
     server = application(ctx, hosts)
@@ -106,9 +105,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
-    url = checked_url(settings(args).database_url)
-    upgrade(url)
-    print(f"{redacted(url)} is at the newest schema")
+    print(f"{database.bring_up_to_date(settings(args).database_url)} is at the newest schema")
     return OK
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.store.audit import Audit
-from scheduler.store.tables import TokenKind
+from scheduler.store.tables import TokenKind as TokenKind  # the faces name a token's kind through here
 
 PATHS = {  # where a token opens something at a served govcal's address
     TokenKind.FEED: "/feeds/private/{token}.ics",

@@ -9,7 +9,7 @@ from functools import cached_property
 from pathlib import Path
 
 from govcal.outage import Outage
-from govcal.settings import Settings
+from govcal.settings import DEFAULT_FILE, Settings
 from govcal.terms import term_calendars
 from rules.errors import NotFound
 from rules.loader import RuleSet, load_rules
@@ -17,7 +17,6 @@ from rules.model import Body
 from scheduler.checker import Checker
 from scheduler.planner import Planner
 from scheduler.store import Store, open_store
-from scheduler.store.database import DEFAULT_FILE
 from scheduler.store.tables import MeetingRow
 
 

@@ -24,8 +24,6 @@ from scheduler.workdays import LONDON
 if TYPE_CHECKING:  # alembic is imported only when migrating: CLI start-up stays quick
     from alembic.config import Config
 
-DEFAULT_FILE = "govcal.db"
-DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 UTC = dt.UTC
 # The driver's errors that mean "cannot reach the database now", not "this statement is wrong":
 # SQLite's lock held past the busy timeout, a file it cannot open or read; PostgreSQL's
