@@ -30,6 +30,7 @@ UTC = dt.UTC
 # connection exceptions (SQLSTATE class 08) and a server shutting down or starting up.
 SQLITE_UNAVAILABLE = ("SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_CANTOPEN", "SQLITE_IOERR")
 POSTGRES_UNAVAILABLE = ("08", "57P01", "57P02", "57P03")
+CONNECT_TIMEOUT = 5  # seconds
 
 
 def engine_for(url: str) -> Engine:
@@ -62,7 +63,8 @@ def engine_for(url: str) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, pool_pre_ping=True)
+    # a server that drops packets is found away in seconds, not the TCP stack's minutes (the feeds' loop waits on it)
+    engine = create_engine(url, pool_pre_ping=True, connect_args={"connect_timeout": CONNECT_TIMEOUT})
     event.listen(engine, "handle_error", _unavailable)
     return engine
 
