@@ -38,8 +38,6 @@ from rules.loader import RuleSet
 from rules.model import DEFAULT_NATION, NATION_NAMES, NATIONS, Body
 from scheduler.checker import Finding
 from scheduler.occurrences import Status
-from scheduler.store.database import stored_instant
-from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
@@ -119,6 +117,34 @@ class Subscribe:
         return "https link" if self.https.startswith("https://") else "link"
 
 
+@dataclass(frozen=True, slots=True)
+class ShownMeeting:
+    """A kept meeting as the page shows it: read, and made fit for its reader, by the operations."""
+
+    id: str
+    body: str
+    date: dt.date
+    start: dt.datetime
+    status: str
+    explanation: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShownDeadline:
+    """A kept deadline as the page shows it; `meeting` and `counted_from` name the meetings
+    its date hangs on (none, where the reader may not see them)."""
+
+    id: str
+    body: str
+    rule: str
+    name: str
+    date: dt.date
+    status: str
+    explanation: str
+    meeting: str | None
+    counted_from: str | None
+
+
 @dataclass
 class Row:
     """A row of the grid: its heading and a list of marks per month."""
@@ -161,8 +187,8 @@ def planner_html(view: Mapping[str, Any]) -> str:
 def planner_view(
     bodies: Sequence[Body],
     first_month: dt.date,
-    meetings: Sequence[MeetingRow],
-    deadlines: Sequence[DeadlineRow],
+    meetings: Sequence[ShownMeeting],
+    deadlines: Sequence[ShownDeadline],
     findings: Sequence[Finding],
     terms: Mapping[str, TermCalendar],
     feed_base: str,
@@ -195,8 +221,8 @@ def planner_view(
             shown,
             months,
             last,
-            [m for m in meetings if m.body_id in ids],
-            [d for d in deadlines if d.body_id in ids],
+            [m for m in meetings if m.body in ids],
+            [d for d in deadlines if d.body in ids],
             [f for f in findings if f.body in ids],
             feed_base,
             body_link,
@@ -258,8 +284,8 @@ def _body_rows(
     bodies: Sequence[Body],
     months: list[dt.date],
     last: dt.date,
-    meetings: Sequence[MeetingRow],
-    deadlines: Sequence[DeadlineRow],
+    meetings: Sequence[ShownMeeting],
+    deadlines: Sequence[ShownDeadline],
     findings: Sequence[Finding],
     feed_base: str,
     body_link: Callable[[str], str] | None,
@@ -270,13 +296,11 @@ def _body_rows(
     for m in meetings:
         if first <= m.date <= last:
             cancelled = m.status == Status.CANCELLED
-            label = f"{_day(m.date)} cancelled" if cancelled else f"{_day(m.date)} {stored_instant(m.start):%H:%M}"
-            by_cell[(m.body_id, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation))
+            label = f"{_day(m.date)} cancelled" if cancelled else f"{_day(m.date)} {m.start:%H:%M}"
+            by_cell[(m.body, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation))
     for d in deadlines:
         if first <= d.date <= last and d.status != Status.CANCELLED:
-            by_cell[(d.body_id, _month(d.date))].append(
-                Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation)
-            )
+            by_cell[(d.body, _month(d.date))].append(Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation))
     warnings: dict[str, list[str]] = defaultdict(list)
     preferences: dict[str, list[str]] = defaultdict(list)
     for finding in findings:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from govcal.operations.context import Context
-from govcal.page import Selection
+from govcal.page import Selection, ShownDeadline, ShownMeeting
 from govcal.schedule_files import read_schedule
 from rules.errors import NotFound
 from rules.loader import RuleSet
@@ -34,9 +34,10 @@ from scheduler.occurrences import (
     cycle_label,
 )
 from scheduler.planner import Planner
+from scheduler.store.database import stored_instant
 from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
-from scheduler.store.tables import DeadlineRow, MeetingRow, copied
+from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.workdays import day_text, london_day
 
 Advance = Callable[[int], object]
@@ -240,8 +241,8 @@ class Shown:
 
     bodies: list[Body]
     total: int  # bodies matching the search, on every page
-    meetings: list[MeetingRow]
-    deadlines: list[DeadlineRow]
+    meetings: list[ShownMeeting]
+    deadlines: list[ShownDeadline]
     findings: list[Finding]
 
 
@@ -253,8 +254,20 @@ def shown(ctx: Context, selection: Selection, private: bool) -> Shown | None:
     if selection.page > selection.pages(total):
         return None
     ids = [body.id for body in bodies]
-    page = Shown(bodies, total, ctx.store.meetings(ids), ctx.store.deadlines(ids), kept_findings(ctx, ids))
+    meetings = [_shown_meeting(row) for row in ctx.store.meetings(ids)]
+    deadlines = [_shown_deadline(row) for row in ctx.store.deadlines(ids)]
+    page = Shown(bodies, total, meetings, deadlines, kept_findings(ctx, ids))
     return page if private else for_public(ctx.rules, page)
+
+
+def _shown_meeting(row: MeetingRow) -> ShownMeeting:
+    return ShownMeeting(row.id, row.body_id, row.date, stored_instant(row.start), row.status, row.explanation)
+
+
+def _shown_deadline(row: DeadlineRow) -> ShownDeadline:
+    return ShownDeadline(
+        row.id, row.body_id, row.rule, row.name, row.date, row.status, row.explanation, row.meeting_id, row.counted_from
+    )
 
 
 def for_public(rules: RuleSet, page: Shown) -> Shown:
@@ -265,8 +278,8 @@ def for_public(rules: RuleSet, page: Shown) -> Shown:
     return Shown(
         [body for body in page.bodies if body.meetings.public],
         page.total,
-        [_public_meeting(rules, row) for row in page.meetings if _public(rules, row.body_id)],
-        [_public_deadline(rules, row) for row in page.deadlines if _public(rules, row.body_id)],
+        [_public_meeting(rules, meeting) for meeting in page.meetings if _public(rules, meeting.body)],
+        [_public_deadline(rules, deadline) for deadline in page.deadlines if _public(rules, deadline.body)],
         [_public_finding(rules, finding) for finding in page.findings if _public(rules, finding.body)],
     )
 
@@ -281,31 +294,30 @@ def _in_private(rules: RuleSet, body_id: str) -> str:
     return f"the {name} meets in private: its meetings' days are not published"
 
 
-def _public_deadline(rules: RuleSet, row: DeadlineRow) -> DeadlineRow:
+def _public_deadline(rules: RuleSet, deadline: ShownDeadline) -> ShownDeadline:
     """A deadline for (or counted from) a private body's meeting, without that meeting: its
     name and its own rule, and the body it goes to."""
-    closed = next(
-        (m for m in (row.meeting_id, row.counted_from) if m and not _public(rules, OccurrenceId.body_of(m))), None
-    )
+    hangs_on = (deadline.meeting, deadline.counted_from)
+    closed = next((m for m in hangs_on if m and not _public(rules, OccurrenceId.body_of(m))), None)
     if closed is None:
-        return row
-    report = next((rule for rule in rules[row.body_id].reports if rule.id == row.rule), None)
+        return deadline
+    report = next((rule for rule in rules[deadline.body].reports if rule.id == deadline.rule), None)
     period = "quarter" if report is not None and report.per is Every.QUARTERLY else "year"
     how = f": {report.offset} its first meeting of the {period} ({report.cite})" if report is not None else ""
-    said = f"{row.name}{how}; {_in_private(rules, OccurrenceId.body_of(closed))}"
-    return copied(row, meeting_id=None, counted_from=None, explanation=said)
+    said = f"{deadline.name}{how}; {_in_private(rules, OccurrenceId.body_of(closed))}"
+    return replace(deadline, meeting=None, counted_from=None, explanation=said)
 
 
-def _public_meeting(rules: RuleSet, row: MeetingRow) -> MeetingRow:
+def _public_meeting(rules: RuleSet, meeting: ShownMeeting) -> ShownMeeting:
     """A meeting set from a private body's meetings (`before-01`, `after-02`, ...), its rule
     said without the private meeting's day."""
-    kind = OccurrenceId.parse(row.id).kind
-    relations = rules[row.body_id].meetings.relations
+    kind = OccurrenceId.parse(meeting.id).kind
+    relations = rules[meeting.body].meetings.relations
     relation = next((r for r in relations if r.kind == kind and not _public(rules, r.body)), None)
     if relation is None:
-        return row
+        return meeting
     said = f"meets {kind} each meeting of another body: {relation.offset} ({relation.cite})"
-    return copied(row, explanation=f"{said}; {_in_private(rules, relation.body)}")
+    return replace(meeting, explanation=f"{said}; {_in_private(rules, relation.body)}")
 
 
 def _public_finding(rules: RuleSet, finding: Finding) -> Finding:

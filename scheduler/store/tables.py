@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint, inspect
+from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 
 from scheduler.occurrences import Status
@@ -197,12 +197,3 @@ class DigestRow(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
     sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
     deadlines: Mapped[int] = mapped_column(Integer, default=0)
-
-
-R = TypeVar("R", bound=Base)
-
-
-def copied(row: R, **changes: Any) -> R:
-    """A row's copy in no session, some columns changed: what one reader is shown, never saved."""
-    columns = {column.key: getattr(row, column.key) for column in inspect(type(row)).column_attrs}
-    return type(row)(**(columns | changes))
