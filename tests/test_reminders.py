@@ -724,3 +724,34 @@ def test_a_database_lost_mid_send_ends_the_tick_and_at_most_one_message_goes_twi
     delivered = set(inbox.ids)
     assert delivered == {f"<{PAPERS}-cut-{n:04d}#overdue@govcal>" for n in range(total)}
     assert len(inbox.ids) - len(delivered) <= 1
+
+
+def test_a_mail_server_that_does_not_take_the_reminders_is_exit_3_with_its_reason(
+    kept, inbox, database, capsys, monkeypatch
+):
+    """Unavailable, not a mistake: `reminders send` says what the server answered and exits
+    3 (try again later); the reminder is kept for the next run, which sends it."""
+    monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
+    db = ["--database", database]
+    inbox.refuse = True
+    assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 3
+    said = capsys.readouterr().err
+    assert "the mail server did not take 1 message(s): (451, b'try again later');" in said and inbox.ids == []
+    inbox.refuse = False
+    assert main(["reminders", "send", "--now", "2026-04-08 09:05", *db]) == 0  # after the 2-minute back-off
+    assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
+
+
+def test_a_database_that_cannot_be_reached_is_one_line_and_exit_3(tmp_path):
+    """Nothing listens on port 1: the database is away, not named wrongly."""
+    govcal = str(Path(sys.executable).parent / "govcal")
+    done = subprocess.run(
+        [govcal, "reminders", "--database", "postgresql://nobody@127.0.0.1:1/x"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 3 and done.stdout == "" and "Traceback" not in done.stderr
+    assert done.stderr.startswith("govcal: cannot reach the database postgresql://nobody@127.0.0.1:1/x:")
+    assert done.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []

@@ -19,7 +19,7 @@ from typing import NoReturn
 from govcal.cli import access, meetings, people, plans, reminders, server
 from govcal.cli.common import BAD_INPUT, OK, stop_writing
 from govcal.settings import Settings
-from rules.errors import RuleError
+from rules.errors import GovcalError
 
 GROUPS = (plans, meetings, people, access, reminders, server)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -48,9 +48,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args.settings = Settings.from_environ(os.environ)  # the environment, read once
     try:
         return int(args.run(args))
-    except RuleError as error:
+    except GovcalError as error:
         print(f"govcal: {error}", file=sys.stderr)
-        return BAD_INPUT
+        return error.exit_status
     except BrokenPipeError:
         stop_writing()
         return OK

@@ -17,12 +17,15 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from govcal.operations import Context
 from govcal.settings import DEFAULT_URL, Settings
 from rules.dates import parse_date, parse_moment
+from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
+from rules.errors import FAILED as FAILED
+from rules.errors import UNAVAILABLE as UNAVAILABLE
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
 
-OK, FAILED, BAD_INPUT = 0, 1, 2
+OK = 0  # the other exit statuses are the errors' (rules.errors)
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
 
 

@@ -10,7 +10,7 @@ import sys
 
 from rich.table import Table
 
-from govcal.cli.common import FAILED, OK, Commands, console, context, moment_arg, settings, with_database
+from govcal.cli.common import OK, UNAVAILABLE, Commands, console, context, moment_arg, settings, with_database
 from govcal.clock import utc_now
 from govcal.mail import Smtp
 from govcal.operations import reminders
@@ -58,7 +58,15 @@ def cmd_reminders(args: argparse.Namespace) -> int:
                 f" govcal member add {body_id} NAME --role clerk --email ADDRESS",
                 file=sys.stderr,
             )
-        return OK if not (result.retrying or digests.failed) else FAILED
+        if result.retrying or digests.failed:
+            print(
+                f"the mail server did not take {result.retrying + digests.failed} message(s):"
+                f" {result.failure or digests.failure};"
+                " they are tried again with back-off (govcal reminders lists them)",
+                file=sys.stderr,
+            )
+            return UNAVAILABLE
+        return OK
     rows = reminders.outbox(ctx)
     if args.json:
         print(json.dumps(rows, indent=2))

@@ -54,6 +54,7 @@ class Dispatched:
     no_recipient: dict[str, int] = field(default_factory=dict)  # by body id: no one to tell
     lost: int = 0  # claims another run took before their message began: left to it
     repeated: int = 0  # sent, but found marked by another run: may have gone twice
+    failure: str = ""  # why the mail server did not take the last message it refused
 
 
 SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
@@ -189,6 +190,7 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
         store.retry(item.ids, run.token, run.now, str(error))
         with run.gate:
             result.retrying += len(item.ids)
+            result.failure = " ".join(str(error).split()) or type(error).__name__
         if connection is not None:
             _close(connection)
         return None  # a fresh connection next time
@@ -390,6 +392,7 @@ class DigestsSent:
     sent: int = 0
     empty: int = 0
     failed: int = 0
+    failure: str = ""  # why the mail server did not take the last that failed
 
 
 def set_digest(ctx: Context, name: str, days: int | None, *, actor: str, now: dt.datetime) -> None:
@@ -420,9 +423,10 @@ def send_digests(
         try:
             with contextlib.closing(smtp.connect()) as connection:
                 digest_message(digest, subscriber.email, _sender_address(ctx, smtp), now).send(connection)
-        except (OSError, smtplib.SMTPException):
+        except (OSError, smtplib.SMTPException) as error:
             ctx.store.release_digest(subscriber.member_id, digest.day)
             result.failed += 1
+            result.failure = " ".join(str(error).split()) or type(error).__name__
             continue
         ctx.store.finish_digest(subscriber.member_id, digest.day, listed, now)
         result.sent += 1

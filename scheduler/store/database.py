@@ -135,13 +135,16 @@ def checked_url(url: str) -> str:
 
 def upgrade(url: str) -> None:
     """Bring the database schema to the newest revision (creating it if new); a database
-    that cannot be reached is a `RuleError` naming it and why."""
+    that cannot be reached is a `DatabaseUnavailable`, and one that cannot be opened for
+    another reason a `RuleError`, each naming it and why."""
     from alembic import command
 
     try:
         command.upgrade(alembic_config(url), "head")
-    except (OperationalError, InterfaceError, DatabaseUnavailable) as error:  # on `engine_for`'s engine
-        reason = str(getattr(error, "orig", None) or error).strip().splitlines()[0]
+    except DatabaseUnavailable as error:  # on `engine_for`'s engine
+        raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
+    except (OperationalError, InterfaceError) as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
         raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
