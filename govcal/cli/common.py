@@ -19,7 +19,6 @@ from govcal.settings import DEFAULT_URL, Settings
 from rules.dates import parse_date, parse_moment
 from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
 from rules.errors import FAILED as FAILED
-from rules.errors import UNAVAILABLE as UNAVAILABLE
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding

@@ -10,12 +10,12 @@ import sys
 
 from rich.table import Table
 
-from govcal.cli.common import OK, UNAVAILABLE, Commands, console, context, moment_arg, settings, with_database
+from govcal.cli.common import OK, Commands, console, context, moment_arg, settings, with_database
 from govcal.clock import utc_now
 from govcal.mail import Smtp
 from govcal.operations import reminders
 from govcal.settings import SMTP_VARIABLE, Settings
-from rules.errors import RuleError
+from rules.errors import MailUnavailable, RuleError
 
 SHOWN_PENDING = 20
 
@@ -59,13 +59,10 @@ def cmd_reminders(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
         if result.retrying or digests.failed:
-            print(
+            raise MailUnavailable(
                 f"the mail server did not take {result.retrying + digests.failed} message(s):"
-                f" {result.failure or digests.failure};"
-                " they are tried again with back-off (govcal reminders lists them)",
-                file=sys.stderr,
+                f" {result.failure or digests.failure}; they are tried again with back-off"
             )
-            return UNAVAILABLE
         return OK
     rows = reminders.outbox(ctx)
     if args.json:
