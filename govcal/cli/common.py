@@ -14,14 +14,14 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from govcal.operations import Context
+from govcal.operations import Context, fields
 from govcal.settings import Settings
 from rules.dates import parse_date, parse_moment
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
 from scheduler.store.database import DEFAULT_URL
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
+from scheduler.workdays import LONDON
 
 OK, FAILED, BAD_INPUT = 0, 1, 2
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
@@ -87,12 +87,11 @@ def context(args: argparse.Namespace) -> Context:
 
 
 def cycle_year(value: str) -> int:
-    """A cycle year govcal plans, by the calendar year it starts in."""
-    if not value.isdigit() or not FIRST_YEAR <= int(value) < LAST_YEAR:
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not a cycle year govcal plans ({FIRST_YEAR} to {LAST_YEAR - 1})"
-        )
-    return int(value)
+    """A cycle year govcal plans, by the calendar year it starts in (as the operations check it)."""
+    try:
+        return fields.cycle_year(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def how_many(value: str) -> int:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.page import Selection
 from govcal.schedule_files import read_schedule
@@ -119,6 +120,7 @@ def keep_year(
     re-derived. Idempotent: a second run changes nothing. With `preview`, what it would
     change, nothing kept."""
     chosen = [ctx.body(b).id for b in body_ids] if body_ids else list(ctx.rules.bodies)
+    years = [fields.cycle_year(year) for year in years] if years is not None else None
     today = now.astimezone(LONDON).date()
     targets = [
         (body_id, year)
@@ -205,7 +207,7 @@ def check_file(ctx: Context, path: Path) -> list[Finding]:
 
 def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
     """Does the kept schedule of a body's cycle year comply with its rules?"""
-    body = ctx.body(body_id)
+    body, year = ctx.body(body_id), fields.cycle_year(year)
     kept = [as_meeting(row, body) for row in ctx.store.meetings([body_id])]
     return ctx.checker.check_body(body, year, kept, {})
 
@@ -313,8 +315,8 @@ def _meeting_fields(meeting: Meeting | None) -> dict[str, str] | None:
 def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -> Explained:
     """The explanation of a date by its id: with `kept` (a database to read), as the year
     stands at `now`, the kept state and history first; else as the rules alone give it."""
-    parts = occurrence_id.split("/")
-    if len(parts) < 3 or parts[0] not in ctx.rules.bodies or not parts[1][:4].isdigit():
+    parts = fields.text(occurrence_id, "id", fields.ID).split("/")
+    if len(parts) < 3 or parts[0] not in ctx.rules.bodies or not fields.DIGITS.fullmatch(parts[1][:4]):
         raise RuleError(
             f"'{occurrence_id}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
             " (see `govcal plan --json`)"
