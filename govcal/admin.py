@@ -442,13 +442,14 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     # -- re-planning -----------------------------------------------------------------------
 
     @app.get("/replan")
-    def replan_page(request: Request, year: int | None = None) -> Response:
+    def replan_page(request: Request, year: str | None = None) -> Response:
         admin = signed_in(request)
         now = clock()
         if year is None:
             return render(request, "replan.html", admin=admin, year=_this_cycle(now), diff=None, done=False)
-        diff = planning.keep_year(ctx, [year], actor=admin, now=now, preview=True)
-        return render(request, "replan.html", admin=admin, year=year, diff=diff, done=False)
+        chosen = fields.cycle_year(year)
+        diff = planning.keep_year(ctx, [chosen], actor=admin, now=now, preview=True)
+        return render(request, "replan.html", admin=admin, year=chosen, diff=diff, done=False)
 
     @app.post("/replan")
     async def replan(request: Request) -> Response:
