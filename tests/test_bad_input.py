@@ -187,6 +187,11 @@ def test_the_cli_gives_the_same_answers_in_one_line_with_exit_2(database, tmp_pa
         status, out, err = run_cli(tmp_path, *argv, *(["--database", database] if argv[0] != "plan" else []))
         assert status == 2 and said in err and err.count("\n") == 1 and out == "", (argv, out, err)
     assert kept(ctx, "worcestershire-jcb") == before
+    capsys.readouterr()
+    assert main(["plan", "2026", "--body", "worcestershire-jcb", "--json"]) == 0
+    (tmp_path / "plan.json").write_text(capsys.readouterr().out.replace('"year": 2026', '"year": "²"'))
+    assert main(["check", str(tmp_path / "plan.json")]) == 2  # a schedule file's year, read below the operations
+    assert "'²' is not a cycle year" in capsys.readouterr().err
 
 
 # -- fuzzed: random JSON and form values on every route, never a 5xx ------------------------
