@@ -34,7 +34,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from govcal.clock import utc_now
-from govcal.operations import Context, meetings, people, planning, reminders
+from govcal.operations import Context, fields, meetings, people, planning, reminders
 from govcal.operations.access import (
     SESSION_LENGTH,
     TokenKind,
@@ -58,7 +58,7 @@ from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.occurrences import cycle_bounds, cycle_containing
 from scheduler.preferences import Avoided
 from scheduler.store.database import stored_instant
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON, WorkingCalendar, body_calendar, london_day
+from scheduler.workdays import LONDON, WorkingCalendar, body_calendar, london_day
 
 SESSION = "govcal_session"
 SIGNING_IN = "govcal_signin"  # the sign-in form's own CSRF cookie, before there is a session
@@ -444,18 +444,19 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     # -- re-planning -----------------------------------------------------------------------
 
     @app.get("/replan")
-    def replan_page(request: Request, year: int | None = None) -> Response:
+    def replan_page(request: Request, year: str | None = None) -> Response:
         admin = signed_in(request)
         now = clock()
         if year is None:
             return render(request, "replan.html", admin=admin, year=_this_cycle(now), diff=None, done=False)
-        diff = planning.keep_year(ctx, [_cycle_year(year)], actor=admin, now=now, preview=True)
-        return render(request, "replan.html", admin=admin, year=year, diff=diff, done=False)
+        chosen = fields.cycle_year(year)
+        diff = planning.keep_year(ctx, [chosen], actor=admin, now=now, preview=True)
+        return render(request, "replan.html", admin=admin, year=chosen, diff=diff, done=False)
 
     @app.post("/replan")
     async def replan(request: Request) -> Response:
         admin, form = await posted(request)
-        year = _cycle_year(_number(str(form.get("year", "")), "year"))
+        year = fields.cycle_year(str(form.get("year", "")))
         diff = planning.keep_year(ctx, [year], actor=admin, now=clock())
         return render(request, "replan.html", admin=admin, year=year, diff=diff, done=True)
 
@@ -552,18 +553,6 @@ def _local(path: str) -> str:
     return path if path.startswith("/admin/") and not path.startswith("//") and "\\" not in path else "/admin/"
 
 
-def _cycle_year(year: int) -> int:
-    if not FIRST_YEAR <= year < LAST_YEAR:
-        raise RuleError(f"the cycle year must be between {FIRST_YEAR} and {LAST_YEAR - 1}")
-    return year
-
-
-def _number(text: str, field: str) -> int:
-    if not text.strip().isdigit():
-        raise RuleError(f"{field} must be a number, not '{text}'")
-    return int(text)
-
-
 def _this_cycle(now: dt.datetime) -> int:
     """The cycle year most bodies are in at `now`: the one starting in April."""
     return default_first_month(london_day(now)).year
@@ -599,8 +588,8 @@ def _set_cookie(response: Response, name: str, value: str, *, max_age: int, path
 
 
 def _reason(form: FormData) -> str:
-    """Why an admin forces past a rule, as the audit trail keeps it: one line, at most 500 characters."""
-    return " ".join(str(form.get("reason", "")).split())[:500]
+    """Why an admin forces past a rule, on one line (the operation holds it to `fields.REASON` characters)."""
+    return " ".join(str(form.get("reason", "")).split())
 
 
 def _to_body(body_id: str) -> tuple[str, str]:

@@ -3,7 +3,8 @@
 Every request carries `Authorization: Bearer <token>` (401 without one, 403 for an
 unknown or revoked one; `govcal admin token create NAME` makes one). A user's mistake is a 4xx with a reason and changes
 nothing: 400 bad input, 404 unknown body or meeting, 409 an edit that would break
-a rule (send `force: true` to accept it knowingly). The OpenAPI schema is served
+a rule (send `force: true` to accept it knowingly), 422 a request that does not fit the
+schema (each error's place and reason; the value sent is not repeated back). The OpenAPI schema is served
 at /openapi.json, and its pages at /docs and /redoc from govcal's own files (they
 work with no network).
 
@@ -17,6 +18,7 @@ import datetime as dt
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from fastapi_offline import FastAPIOffline
@@ -25,6 +27,7 @@ from pydantic import BaseModel, Field
 from govcal.clock import utc_now
 from govcal.operations import Context, meetings, people, planning, reminders
 from govcal.operations.access import Unauthorised, admin_of
+from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME
 from govcal.operations.reminders import MAX_DIGEST_DAYS
 from rules.errors import DatabaseUnavailable, NotFound, RuleError
 from rules.loader import ID_PATTERN
@@ -32,31 +35,32 @@ from rules.phrases import parse_time
 from scheduler.attendance import Presence
 from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.store.tables import MeetingRow
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
+from scheduler.workdays import LONDON
 
 TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
-LAST_CYCLE = LAST_YEAR - 1  # a cycle year starting in the last year would run past the calendars
 
 
 class PlanRequest(BaseModel):
-    year: int = Field(ge=FIRST_YEAR, le=LAST_CYCLE, description="cycle year, by the calendar year it starts in")
-    bodies: list[Annotated[str, Field(pattern=ID_PATTERN, max_length=100)]] | None = Field(default=None, max_length=500)
+    year: int = Field(ge=FIRST_CYCLE, le=LAST_CYCLE, description="cycle year, by the calendar year it starts in")
+    bodies: list[Annotated[str, Field(pattern=ID_PATTERN, max_length=BODY_ID)]] | None = Field(
+        default=None, max_length=500
+    )
 
 
 class EditRequest(BaseModel):
     action: Literal["move", "add", "cancel", "fix"]
-    id: str | None = Field(default=None, max_length=300, description="the meeting (move, cancel, fix)")
-    body: str | None = Field(default=None, pattern=ID_PATTERN, max_length=100, description="the body (add)")
+    id: str | None = Field(default=None, max_length=ID, description="the meeting (move, cancel, fix)")
+    body: str | None = Field(default=None, pattern=ID_PATTERN, max_length=BODY_ID, description="the body (add)")
     date: dt.date | None = None
     time: str | None = Field(default=None, pattern=TIME)
     force: bool = False
 
 
 class ExtraordinaryBody(BaseModel):
-    body: str = Field(pattern=ID_PATTERN, max_length=100)
+    body: str = Field(pattern=ID_PATTERN, max_length=BODY_ID)
     received: dt.datetime
-    requested_by: str | None = Field(default=None, max_length=200)
-    seconded_by: str | None = Field(default=None, max_length=200)
+    requested_by: str | None = Field(default=None, max_length=NAME)
+    seconded_by: str | None = Field(default=None, max_length=NAME)
     chair: bool = False
     confirm: dt.date | None = Field(default=None, description="put this proposed day in the kept schedule")
     force: bool = False
@@ -64,35 +68,35 @@ class ExtraordinaryBody(BaseModel):
 
 class DoneBody(BaseModel):
     id: str = Field(
-        min_length=1, max_length=300, description="the deadline, e.g. worcestershire-jcb/2026-27/meeting-05/papers"
+        min_length=1, max_length=ID, description="the deadline, e.g. worcestershire-jcb/2026-27/meeting-05/papers"
     )
 
 
 class MemberBody(BaseModel):
-    body: str = Field(pattern=ID_PATTERN, max_length=100)
-    name: str = Field(min_length=1, max_length=200)
+    body: str = Field(pattern=ID_PATTERN, max_length=BODY_ID)
+    name: str = Field(min_length=1, max_length=NAME)
     role: str = Field(
         default="member",
         pattern=ID_PATTERN,
-        max_length=100,
+        max_length=BODY_ID,
         description="built-in, or declared by the rules",
     )
-    organisation: str = Field(default="", max_length=200)
-    email: str = Field(default="", max_length=320)
+    organisation: str = Field(default="", max_length=NAME)
+    email: str = Field(default="", max_length=EMAIL)
 
 
 class DigestBody(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
+    name: str = Field(min_length=1, max_length=NAME)
     days: int | None = Field(ge=1, le=MAX_DIGEST_DAYS, description="working days ahead; null stops the digest")
 
 
 class PresentBody(BaseModel):
-    name: str = Field(min_length=1, max_length=200)
-    for_member: str | None = Field(default=None, max_length=200, description="set when a named substitute")
+    name: str = Field(min_length=1, max_length=NAME)
+    for_member: str | None = Field(default=None, max_length=NAME, description="set when a named substitute")
 
 
 class AttendanceBody(BaseModel):
-    meeting: str = Field(max_length=300)
+    meeting: str = Field(max_length=ID)
     present: list[PresentBody] = Field(max_length=500)
 
 
@@ -148,6 +152,13 @@ def create_app(ctx: Context) -> FastAPI:
             )
         return JSONResponse(status_code=404 if isinstance(error, NotFound) else 400, content={"detail": str(error)})
 
+    @app.exception_handler(RequestValidationError)
+    async def _malformed(_: Request, error: RequestValidationError) -> JSONResponse:
+        """422 with each error's place and reason, as FastAPI gives them, but not the value sent:
+        JSON cannot carry back a NaN, an infinity or a lone surrogate that a client sent."""
+        said = [{"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]} for e in error.errors()]
+        return JSONResponse(status_code=422, content={"detail": said})
+
     def admin(credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)]) -> str:
         return admin_of(ctx, f"{credentials.scheme} {credentials.credentials}" if credentials else None)
 
@@ -163,7 +174,7 @@ def create_app(ctx: Context) -> FastAPI:
 
     @app.get("/api/meetings")
     def kept_meetings(
-        _: Admin, body: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=100)] = None
+        _: Admin, body: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=BODY_ID)] = None
     ) -> list[dict[str, Any]]:
         """Kept meetings, optionally of one body."""
         if body is not None:
@@ -202,8 +213,8 @@ def create_app(ctx: Context) -> FastAPI:
     @app.get("/api/check")
     def check(
         _: Admin,
-        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
-        year: Annotated[int, Query(ge=FIRST_YEAR, le=LAST_CYCLE)],
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
+        year: Annotated[int, Query(ge=FIRST_CYCLE, le=LAST_CYCLE)],
     ) -> dict[str, Any]:
         """Does the kept schedule of a body's cycle year comply?"""
         return planning.verdict(planning.check_kept(ctx, body, year))
@@ -247,16 +258,18 @@ def create_app(ctx: Context) -> FastAPI:
         return {"body": request.body, "name": request.name, "role": request.role, "roles": membership.roles}
 
     @app.get("/api/members")
-    def list_members(_: Admin, body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)]) -> list[dict[str, Any]]:
+    def list_members(
+        _: Admin, body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)]
+    ) -> list[dict[str, Any]]:
         """Who is on a body, with their roles, organisation and address."""
         return [m.as_dict() for m in people.members(ctx, body)]
 
     @app.delete("/api/members", responses={404: _problem("not on the body (in that role)")})
     def remove_member(
         actor: Admin,
-        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
-        name: Annotated[str, Query(min_length=1, max_length=200)],
-        role: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=100)] = None,
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
+        name: Annotated[str, Query(min_length=1, max_length=NAME)],
+        role: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=BODY_ID)] = None,
     ) -> dict[str, Any]:
         """Take someone off a body, in one role or all; their attendance stays on record."""
         membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
@@ -277,7 +290,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.get("/api/attendance")
     def attendance_report(
         _: Admin,
-        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=100)],
+        body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
         until: dt.date,
         cycle: Annotated[str | None, Query(pattern=r"^\d{4}(-\d{2})?$")] = None,
     ) -> dict[str, Any]:

@@ -172,7 +172,7 @@ def read_schedule(path: Path, rules: RuleSet) -> Schedule:
 
 
 def _year(value: str) -> int:
-    if not value.isdigit() or not 2000 <= int(value) <= 2059:
+    if not (value.isascii() and value.isdigit()) or not 2000 <= int(value) <= 2059:  # '²'.isdigit(), but not int
         raise RuleError(f"'{value}' is not a cycle year (2000-2059)")
     return int(value)
 

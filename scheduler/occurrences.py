@@ -207,7 +207,7 @@ class OccurrenceId(NamedTuple):
     def parse(cls, text: str) -> OccurrenceId:
         """The parts of an id, or a `RuleError` saying what ids look like."""
         parts = text.split("/")
-        if not 3 <= len(parts) <= 4 or not all(parts) or not parts[1][:4].isdigit():
+        if not 3 <= len(parts) <= 4 or not all(parts) or not (parts[1][:4].isascii() and parts[1][:4].isdigit()):
             raise RuleError(
                 f"'{text}' is not a date's id; ids look like 'worcestershire-jcb/2026-27/meeting-05'"
                 " (see `govcal plan --json`)"

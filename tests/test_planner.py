@@ -307,7 +307,9 @@ def test_an_occurrence_id_reads_into_its_parts_and_back(text, parts, in_cycle, k
     assert read.year == int(parts[1][:4]) and OccurrenceId.body_of(text) == parts[0]
 
 
-@pytest.mark.parametrize("text", ["nonsense", "board/x/meeting-01", "board//meeting-01", "a/2026-27/b/c/d", ""])
+@pytest.mark.parametrize(
+    "text", ["nonsense", "board/x/meeting-01", "board//meeting-01", "a/2026-27/b/c/d", "", "board/²026-27/meeting-01"]
+)
 def test_a_text_that_is_not_an_occurrence_id_is_said_so(text):
     from rules.errors import RuleError
     from scheduler.occurrences import OccurrenceId

@@ -14,7 +14,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from govcal.operations import Context
+from govcal.operations import Context, fields
 from govcal.settings import DEFAULT_URL, Settings
 from rules.dates import parse_date, parse_moment
 from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
@@ -22,7 +22,7 @@ from rules.errors import FAILED as FAILED
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
-from scheduler.workdays import FIRST_YEAR, LAST_YEAR, LONDON
+from scheduler.workdays import LONDON
 
 OK = 0  # the other exit statuses are the errors' (rules.errors)
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
@@ -88,12 +88,11 @@ def context(args: argparse.Namespace) -> Context:
 
 
 def cycle_year(value: str) -> int:
-    """A cycle year govcal plans, by the calendar year it starts in."""
-    if not value.isdigit() or not FIRST_YEAR <= int(value) < LAST_YEAR:
-        raise argparse.ArgumentTypeError(
-            f"'{value}' is not a cycle year govcal plans ({FIRST_YEAR} to {LAST_YEAR - 1})"
-        )
-    return int(value)
+    """A cycle year govcal plans, by the calendar year it starts in (as the operations check it)."""
+    try:
+        return fields.cycle_year(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 def how_many(value: str) -> int:

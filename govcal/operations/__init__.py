@@ -10,6 +10,7 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - people: add_member, record_attendance, quorum_at, attendance_report
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done
+- fields: text, whole_number, cycle_year, choice: the checks every value from outside passes
 """
 
 from govcal.operations.context import Context

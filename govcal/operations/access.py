@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.store.audit import Audit
@@ -26,12 +27,14 @@ PATHS = {  # where a token opens something at a served govcal's address
 
 def create_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """A new token for `holder`, shown now and never again (only its digest is kept)."""
+    holder = fields.filled(holder, "name", fields.NAME)
     return ctx.store.create_token(kind, holder, now, Audit(now, actor, "token:create", f"{kind}:{holder}"))
 
 
 def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """Revoke `holder`'s live tokens and issue a new one: the old links stop working (and an
     admin's sessions end: they were opened with the old token)."""
+    holder = fields.filled(holder, "name", fields.NAME)
     token = ctx.store.rotate_token(kind, holder, now, Audit(now, actor, "token:rotate", f"{kind}:{holder}"))
     _end_sessions(ctx, kind, holder, now)
     return token
@@ -39,6 +42,7 @@ def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now:
 
 def revoke_tokens(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> int:
     """Revoke every live token of `holder`; how many there were. An admin's sessions end with them."""
+    holder = fields.filled(holder, "name", fields.NAME)
     revoked = ctx.store.revoke_tokens(kind, holder, now, Audit(now, actor, "token:revoke", f"{kind}:{holder}"))
     _end_sessions(ctx, kind, holder, now)
     return revoked

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
 
+from govcal.operations import fields
 from govcal.outage import Outage
 from govcal.settings import DEFAULT_FILE, Settings
 from govcal.terms import term_calendars
@@ -61,11 +62,11 @@ class Context:
 
     def body(self, body_id: str) -> Body:
         """A body of the rules, or `NotFound` naming the known ones."""
-        return self.planner.body(body_id)
+        return self.planner.body(fields.text(body_id, "body", fields.BODY_ID))
 
     def meeting_row(self, meeting_id: str) -> MeetingRow:
         """A kept meeting, or `NotFound` saying how to get one."""
-        row = self.store.meeting(meeting_id)
+        row = self.store.meeting(fields.text(meeting_id, "meeting", fields.ID))
         if row is None:
             raise NotFound(f"no meeting '{meeting_id}' in the store; run `govcal plan --save` first or check the id")
         return row

@@ -15,6 +15,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
 
+from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.operations.planning import replan, standing
 from rules.errors import RuleError
@@ -78,7 +79,8 @@ def edit_meeting(
 ) -> EditResult:
     """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing.
     `reason` is why a rule was forced, kept in the audit trail; `preview` keeps nothing."""
-    action = EditAction(action)
+    action = EditAction(fields.choice(action, "action", EditAction))
+    note, reason = fields.text(note, "note", fields.REASON), fields.text(reason, "reason", fields.REASON)
     if action.adds:
         if not body_id:
             raise RuleError("say which body the new meeting is for")
@@ -183,6 +185,8 @@ def extraordinary(
     chosen day joins the kept schedule (refused if it misses the notice rule, unless forced;
     with `preview`, what confirming it would do, nothing kept)."""
     body = ctx.body(body_id) if body_id else None
+    fields.maybe_text(request.requested_by, "requested_by", fields.NAME)
+    fields.maybe_text(request.seconded_by, "seconded_by", fields.NAME)
     rule, notice, window, nation = _terms(body, stand_ins)
     validate(request, rule)
     if body is not None:

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
+from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from rules.model import Body
@@ -17,12 +19,14 @@ from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.database import stored_instant
 
+CYCLE = re.compile(r"[0-9]{4}(-[0-9]{2})?")  # a cycle's label (2026-27) or the year it starts in
+
 
 def role(value: str, body: Body) -> str:
     """A role on a body by its word (a built-in one, or one the body's rules declare, such
     as its Outcome Lead), or a `RuleError` listing the body's roles."""
     known = body.role_ids
-    if value in known:
+    if fields.text(value, "role", fields.BODY_ID) in known:
         return value
     raise RuleError(f"'{value}' is not a role on {body.id}; expected one of {', '.join(known)}")
 
@@ -61,10 +65,9 @@ def add_member(
     and keeps those they had: the answer says all they now hold there)."""
     body = ctx.body(body_id)
     held = role(role_name, body)
-    name = name.strip()
-    if not name:
-        raise RuleError("a member needs a name")
-    address = checked_email(email) if email.strip() else ""
+    name = fields.filled(name, "name", fields.NAME)
+    organisation = fields.text(organisation, "organisation", fields.NAME)
+    address = checked_email(email) if fields.text(email, "email", fields.EMAIL).strip() else ""
     audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held, "email": address})
     roles, before = ctx.store.add_member(body, name, held, organisation, address, audit)
     return Membership(name, body.id, roles, address or before, before)
@@ -77,9 +80,10 @@ def remove_member(
     Their attendance stays on record; reminders to them stop with their last clerk's role."""
     body = ctx.body(body_id)
     held = role(role_name, body) if role_name else None
+    name = fields.filled(name, "name", fields.NAME)
     audit = Audit(now, actor, "member:remove", f"{body.id}/{name}", {"role": held})
-    roles = ctx.store.remove_member(body, name.strip(), held, audit)
-    return Membership(name.strip(), body.id, roles, "", "")
+    roles = ctx.store.remove_member(body, name, held, audit)
+    return Membership(name, body.id, roles, "", "")
 
 
 def members(ctx: Context, body_id: str) -> list[Member]:
@@ -134,6 +138,13 @@ def record_attendance(
     Only a meeting held: one yet to start, or cancelled, has no one to record.
     """
     meeting = ctx.meeting_row(meeting_id)
+    present = [
+        Presence(
+            fields.filled(p.name, "present", fields.NAME),
+            (fields.maybe_text(p.for_member, "for_member", fields.NAME) or "").strip() or None,
+        )
+        for p in present
+    ]
     if meeting.status == Status.CANCELLED:
         raise RuleError(f"meeting '{meeting_id}' on {meeting.date:%a %d %b %Y} was cancelled: no one attended it")
     start = stored_instant(meeting.start)
@@ -178,6 +189,8 @@ def attendance_report(ctx: Context, body_id: str, until: dt.date, cycle: str | N
     """Each member's attendance at the body's meetings up to `until` (in one cycle, or all),
     counting only the meetings whose attendance was recorded: no record is no absence."""
     body = ctx.body(body_id)
+    if cycle is not None and not CYCLE.fullmatch(fields.text(cycle, "cycle", 7)):
+        raise RuleError(f"'{cycle}' is not a cycle; write it like 2026-27, or 2026", field="cycle")
     lines = ctx.store.attendance_record(body.id, until, cycle)
     follow_up = to_follow_up(body.attendance, lines) if body.attendance else []
     return AttendanceReport(body.name, lines, follow_up)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.page import Selection, ShownDeadline, ShownMeeting
 from govcal.schedule_files import read_schedule
@@ -122,6 +123,7 @@ def keep_year(
     re-derived. Idempotent: a second run changes nothing. With `preview`, what it would
     change, nothing kept."""
     chosen = [ctx.body(b).id for b in body_ids] if body_ids else list(ctx.rules.bodies)
+    years = [fields.cycle_year(year) for year in years] if years is not None else None
     today = london_day(now)
     targets = [
         (body_id, year)
@@ -218,7 +220,7 @@ def check_file(ctx: Context, path: Path) -> list[Finding]:
 
 def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
     """Does the kept schedule of a body's cycle year comply with its rules?"""
-    body = ctx.body(body_id)
+    body, year = ctx.body(body_id), fields.cycle_year(year)
     kept = [as_meeting(row, body) for row in ctx.store.meetings([body_id])]
     return ctx.checker.check_body(body, year, kept, {})
 
@@ -399,7 +401,7 @@ def _meeting_fields(meeting: Meeting | None) -> dict[str, str] | None:
 def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -> Explained:
     """The explanation of a date by its id: with `kept` (a database to read), as the year
     stands at `now`, the kept state and history first; else as the rules alone give it."""
-    parts = OccurrenceId.parse(occurrence_id)
+    parts = OccurrenceId.parse(fields.text(occurrence_id, "id", fields.ID))
     ctx.body(parts.body)  # NotFound, naming the bodies there are
     cycle = (parts.body, parts.year)
     if kept:

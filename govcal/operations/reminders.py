@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govcal.mail import Digest, DigestLine, Outgoing, Reminder, Smtp, digest_message, reminder_message
+from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import RuleError
 from scheduler.occurrences import Status
@@ -347,8 +348,8 @@ def _sender_address(ctx: Context, smtp: Smtp) -> str:
 
 def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
     """The reminders, soonest first, as scripts read them: all, or those in one state (at most `limit`)."""
-    if state is not None and state not in STATES:
-        raise RuleError(f"no reminder state '{state}'; states: {', '.join(STATES)}")
+    if state is not None:
+        fields.choice(state, "state", STATES)
     return [
         {
             "key": r.key,
@@ -373,7 +374,7 @@ def outbox_counts(ctx: Context) -> dict[str, int]:
 def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, done: bool = True) -> bool:
     """A clerk marks a deadline done: its later reminders and overdue notice stop, and the
     clerk's calendar shows it done; `done=False` reopens it (undo). False if it already was so."""
-    row = ctx.store.deadline(deadline_id)
+    row = ctx.store.deadline(fields.text(deadline_id, "deadline", fields.ID))
     if row is None:
         raise RuleError(f"no deadline '{deadline_id}' in the store")
     action = "deadline:done" if done else "deadline:undo"
@@ -397,8 +398,9 @@ class DigestsSent:
 
 def set_digest(ctx: Context, name: str, days: int | None, *, actor: str, now: dt.datetime) -> None:
     """A clerk asks for a morning digest of `days` working days (1 to 20), or stops it (None)."""
-    if days is not None and not 1 <= days <= MAX_DIGEST_DAYS:
-        raise RuleError(f"a digest covers 1 to {MAX_DIGEST_DAYS} working days, not {days}")
+    name = fields.filled(name, "name", fields.NAME)
+    if days is not None:
+        days = fields.whole_number(days, "days", 1, MAX_DIGEST_DAYS, "a number of working days")
     detail = {"days": days} if days is not None else {}
     ctx.store.set_digest(name, days, Audit(now, actor, "member:digest" if days else "member:no-digest", name, detail))
 
