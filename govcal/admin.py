@@ -50,7 +50,7 @@ from govcal.operations.access import (
 )
 from govcal.page import PAGE_POLICY, Selection, default_first_month, first_month, planner_view, templates
 from rules.dates import parse_date
-from rules.errors import DatabaseUnavailable, NotFound, RuleError
+from rules.errors import DatabaseUnavailable, GovcalError, NotFound, RuleError
 from rules.model import Body
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
@@ -161,10 +161,10 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         said = "; ".join(f"{'.'.join(str(part) for part in e['loc'][1:])}: {e['msg']}" for e in error.errors())
         return render(request, "message.html", 400, title="Not done", problem=said, lines=[])
 
-    @app.exception_handler(RuleError)
-    async def _refused(request: Request, error: RuleError) -> Response:
-        status = 404 if isinstance(error, NotFound) else 400
-        return render(request, "message.html", status, title="Not done", problem=str(error), lines=[])
+    @app.exception_handler(GovcalError)
+    async def _refused(request: Request, error: GovcalError) -> Response:
+        """Each kind of error at its own status (`rules.errors`), on a page with the reason."""
+        return render(request, "message.html", error.http_status, title="Not done", problem=str(error), lines=[])
 
     # -- signing in and out ------------------------------------------------------------
 

@@ -26,10 +26,10 @@ from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
 from govcal.operations import Context, meetings, people, planning, reminders
-from govcal.operations.access import Unauthorised, admin_of
+from govcal.operations.access import admin_of
 from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME
 from govcal.operations.reminders import MAX_DIGEST_DAYS
-from rules.errors import DatabaseUnavailable, NotFound, RuleError
+from rules.errors import DatabaseUnavailable, GovcalError
 from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
@@ -143,14 +143,11 @@ def create_app(ctx: Context) -> FastAPI:
     bearer = HTTPBearer(auto_error=False, description="an admin token (`govcal admin token create NAME`)")
     app.exception_handler(DatabaseUnavailable)(ctx.outage.handler)
 
-    @app.exception_handler(RuleError)
-    async def _bad_input(_: Request, error: RuleError) -> JSONResponse:
-        if isinstance(error, Unauthorised):
-            headers = {} if error.known else {"WWW-Authenticate": "Bearer"}
-            return JSONResponse(
-                status_code=403 if error.known else 401, content={"detail": str(error)}, headers=headers
-            )
-        return JSONResponse(status_code=404 if isinstance(error, NotFound) else 400, content={"detail": str(error)})
+    @app.exception_handler(GovcalError)
+    async def _said(_: Request, error: GovcalError) -> JSONResponse:
+        """Each kind of error at its own status (`rules.errors`), with the reason."""
+        headers = {"WWW-Authenticate": "Bearer"} if error.http_status == 401 else {}
+        return JSONResponse(status_code=error.http_status, content={"detail": str(error)}, headers=headers)
 
     @app.exception_handler(RequestValidationError)
     async def _malformed(_: Request, error: RequestValidationError) -> JSONResponse:

@@ -44,7 +44,7 @@ class Outage:
         self.lost(error)
         return PlainTextResponse(
             "the database is unavailable; try again shortly\n",
-            status_code=503,
+            status_code=error.http_status,
             headers={"Retry-After": str(RETRY_AFTER)},
         )
 

@@ -11,8 +11,6 @@ not found (or not allowed), 3 unavailable: try again later.
 
 from __future__ import annotations
 
-from typing import ClassVar
-
 FAILED, BAD_INPUT, UNAVAILABLE = 1, 2, 3  # exit statuses (0: done)
 
 
@@ -20,8 +18,8 @@ class GovcalError(Exception):
     """A problem govcal tells its user about in words: one line at the CLI, a status and a
     reason over HTTP."""
 
-    exit_status: ClassVar[int] = BAD_INPUT
-    http_status: ClassVar[int] = 400
+    exit_status: int = BAD_INPUT
+    http_status: int = 400
 
 
 class RuleError(GovcalError, ValueError):

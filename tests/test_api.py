@@ -193,7 +193,7 @@ def test_marking_a_deadline_done_over_the_api(api):
     with store.session() as session:
         assert session.get(DeadlineRow, papers).done_at is not None
     missing = client.post("/api/deadlines/done", json={"id": "board/2026-27/meeting-99/papers"})
-    assert missing.status_code == 400 and "no deadline" in missing.json()["detail"]
+    assert missing.status_code == 404 and "no deadline" in missing.json()["detail"]
 
 
 def test_listing_and_removing_members_over_the_api(api):
@@ -258,3 +258,30 @@ def test_check_over_the_api_and_check_json_give_one_answer(api, tmp_path, capsys
     ]
     assert set(failed[0]) == {"body", "cycle", "rule", "ref", "clause", "ok", "warning", "message"}
     assert "August 2026" in failed[0]["message"]
+
+
+def test_each_kind_of_error_has_its_status_over_the_api_and_the_cli(api, database, tmp_path, capsys):
+    """rules.errors maps each kind once: attendance at a cancelled meeting clashes with what is
+    kept (409; exit 1), a meeting that does not exist is not found (404; exit 2), a stranger
+    in the list is bad input (400; exit 2), no token is 401 and a dead one 403."""
+    from govcal.cli import main
+
+    client, _, _ = api
+    client.post("/api/plan", json={"year": 2026})
+    assert client.post("/api/members", json={"body": "board", "name": "Ali", "role": "chair"}).status_code == 200
+    cancel = {"action": "cancel", "id": AUGUST, "force": True, "reason": "no business"}
+    assert client.post("/api/meeting-edits", json=cancel).json()["committed"] is True
+    asked = {
+        AUGUST: (409, 1, "was cancelled: no one attended it"),
+        "board/2026-27/meeting-99": (404, 2, "no meeting 'board/2026-27/meeting-99'"),
+    }
+    rules = ["--rules", str(tmp_path / "rules")]  # where write_rules put the board's file
+    for meeting, (status, exit_status, said) in asked.items():
+        answer = client.post("/api/attendance", json={"meeting": meeting, "present": [{"name": "Ali"}]})
+        assert (answer.status_code, said in answer.json()["detail"]) == (status, True)
+        assert main(["attendance", "record", meeting, "Ali", "--database", database, *rules]) == exit_status
+        assert said in capsys.readouterr().err
+    stranger = client.post("/api/attendance", json={"meeting": "board/2026-27/meeting-01", "present": [{"name": "X"}]})
+    assert stranger.status_code == 400
+    assert TestClient(client.app).get("/api/bodies").status_code == 401
+    assert client.get("/api/bodies", headers={"Authorization": "Bearer dead"}).status_code == 403

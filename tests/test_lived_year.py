@@ -31,7 +31,7 @@ from govcal.clock import utc_now
 from govcal.feeds import clerk_feed, member_feed
 from govcal.operations import access, meetings, people, planning, reminders
 from govcal.operations.reminders import send_due
-from rules.errors import RuleError
+from rules.errors import Conflict, RuleError
 from rules.loader import load_rules, seeds_dir
 from scheduler.attendance import Presence
 from scheduler.extraordinary import Request
@@ -255,7 +255,7 @@ def test_attendance_counts_only_recorded_meetings_and_refuses_a_future_or_cancel
         "Ms Chen": (1, 1),
     }
     edit_meeting(ctx, "cancel", actor="clerk", meeting_id=f"{CYCLE}/meeting-04", force=True, now=held)
-    with pytest.raises(RuleError, match="was cancelled"):
+    with pytest.raises(Conflict, match="was cancelled"):
         people.record_attendance(
             ctx, f"{CYCLE}/meeting-04", [Presence("Cllr Ali")], actor="clerk", now=SUMMER + dt.timedelta(days=60)
         )

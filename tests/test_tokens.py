@@ -10,7 +10,7 @@ import pytest
 from conftest import context
 from govcal.cli import main
 from govcal.operations import access, people
-from rules.errors import RuleError
+from rules.errors import Conflict, RuleError
 from rules.loader import load_rules
 from scheduler.store.tables import AccessTokenRow, TokenKind
 
@@ -53,7 +53,7 @@ def test_rotating_revokes_the_old_token_and_issues_a_new_one(ctx):
     new = access.rotate_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
     assert new != old and access.member_of_feed(ctx, old) is None and access.member_of_feed(ctx, new) == "Cllr Ali"
     access.revoke_tokens(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
-    with pytest.raises(RuleError, match="no live feed token to rotate"):
+    with pytest.raises(Conflict, match="no live feed token to rotate"):
         access.rotate_token(ctx, FEED, "Cllr Ali", actor="clerk", now=NOW)
 
 

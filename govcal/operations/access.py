@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from govcal.operations import fields
 from govcal.operations.context import Context
-from rules.errors import RuleError
+from rules.errors import NotAllowed
 from scheduler.store.audit import Audit
 from scheduler.store.tables import TokenKind as TokenKind  # the faces name a token's kind through here
 
@@ -114,9 +114,10 @@ def admin_of_page(ctx: Context, token: str) -> str | None:
     return ctx.store.holder_of(TokenKind.PAGE, token)
 
 
-class Unauthorised(RuleError):
+class Unauthorised(NotAllowed):
     """No admin token (`known` False: 401), or one that is not live (`known` True: 403)."""
 
     def __init__(self, message: str, *, known: bool) -> None:
-        super().__init__(message)
+        super().__init__(" ".join(message.split()))
         self.known = known
+        self.http_status = 403 if known else 401

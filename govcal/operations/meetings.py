@@ -18,7 +18,7 @@ from typing import Any
 from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.operations.planning import replan, standing
-from rules.errors import RuleError
+from rules.errors import Conflict, RuleError
 from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
 from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
@@ -100,7 +100,7 @@ def edit_meeting(
         schedule = standing(ctx, kept, [(body.id, year)], now)
         before = schedule.meetings_of_cycle(body.id, year)
         if meeting_id is not None and not action.adds and all(m.id != meeting_id for m in before):
-            raise RuleError(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
+            raise Conflict(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
         edited, meeting = apply_edit(body, label, before, action, target=meeting_id, day=day, time=time, note=note)
         failures, warnings = new_findings(Checker(schedule), body, year, before, edited)
         if failures and not force and not preview:

@@ -12,7 +12,7 @@ from email_validator import EmailNotValidError, validate_email
 
 from govcal.operations import fields
 from govcal.operations.context import Context
-from rules.errors import RuleError
+from rules.errors import Conflict, RuleError
 from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
@@ -146,7 +146,7 @@ def record_attendance(
         for p in present
     ]
     if meeting.status == Status.CANCELLED:
-        raise RuleError(f"meeting '{meeting_id}' on {meeting.date:%a %d %b %Y} was cancelled: no one attended it")
+        raise Conflict(f"meeting '{meeting_id}' on {meeting.date:%a %d %b %Y} was cancelled: no one attended it")
     start = stored_instant(meeting.start)
     if start > now:
         raise RuleError(

@@ -30,7 +30,7 @@ from typing import Any
 from govcal.mail import Digest, DigestLine, Outgoing, Reminder, Smtp, digest_message, reminder_message
 from govcal.operations import fields
 from govcal.operations.context import Context
-from rules.errors import RuleError
+from rules.errors import NotFound
 from scheduler.occurrences import Status
 from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
@@ -376,7 +376,7 @@ def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, d
     clerk's calendar shows it done; `done=False` reopens it (undo). False if it already was so."""
     row = ctx.store.deadline(fields.text(deadline_id, "deadline", fields.ID))
     if row is None:
-        raise RuleError(f"no deadline '{deadline_id}' in the store")
+        raise NotFound(f"no deadline '{deadline_id}' in the store")
     action = "deadline:done" if done else "deadline:undo"
     return ctx.store.mark_done(ctx.body(row.body_id), deadline_id, done, Audit(now, actor, action, deadline_id))
 

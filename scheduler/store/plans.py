@@ -19,7 +19,7 @@ from typing import Any, NamedTuple
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from rules.errors import RuleError
+from rules.errors import NotFound
 from rules.model import Body
 from scheduler.occurrences import BodyPlan, Explanation, Meeting, Status, cycle_collector_paused
 from scheduler.overlay import KeptMeeting
@@ -224,7 +224,7 @@ class PlanStore(Database):
         with self.replanning() as year:
             row = year.session.get(DeadlineRow, deadline_id, with_for_update=True)
             if row is None:
-                raise RuleError(f"no deadline '{deadline_id}' in the store")
+                raise NotFound(f"no deadline '{deadline_id}' in the store")
             assert row.body_id == body.id, (row.body_id, body.id)
             if (row.done_at is not None) == done:
                 return False

@@ -15,7 +15,7 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rules.errors import RuleError
+from rules.errors import Conflict, NotFound
 from scheduler.store.audit import Audit
 from scheduler.store.database import Database, stored_instant
 from scheduler.store.tables import AccessTokenRow, MemberRow, TokenKind
@@ -36,7 +36,7 @@ class TokenStore(Database):
         token = secrets.token_urlsafe(32)
         with self.session() as session, session.begin():
             if kind is TokenKind.FEED and session.scalar(select(MemberRow).where(MemberRow.name == holder)) is None:
-                raise RuleError(f"no member '{holder}': add them to a body first (`govcal member add`)")
+                raise NotFound(f"no member '{holder}': add them to a body first (`govcal member add`)")
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
             _record(session, audit)
         return token
@@ -81,7 +81,7 @@ class TokenStore(Database):
         token = secrets.token_urlsafe(32)
         with self.session() as session, session.begin():
             if not _revoke(session, kind, holder, now):
-                raise RuleError(f"'{holder}' has no live {kind} token to rotate")
+                raise Conflict(f"'{holder}' has no live {kind} token to rotate; create one")
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
             _record(session, audit)
         return token
