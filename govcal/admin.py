@@ -435,7 +435,8 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             actor=admin,
             now=clock(),
         )
-        assert answer.confirmed is not None
+        if answer.confirmed is None:
+            raise RuleError("choose the day to confirm")
         if not answer.confirmed.committed:
             problem = "Not confirmed: give a reason to go ahead despite the notice rule or the rules broken."
             return _extraordinary_page(request, admin, fields, problem)

@@ -43,7 +43,9 @@ class FileWriter:
         self._chunks: queue.SimpleQueue[bytes | None] = queue.SimpleQueue()
         self._pending: list[bytes] = []
         self._size = 0
-        assert self._process.stdin is not None
+        if self._process.stdin is None or self._process.stderr is None:  # both asked for as pipes above
+            raise OSError("the file writer was started without its pipes")
+        self._errors = self._process.stderr
         self._pump = threading.Thread(target=_send, args=(self._chunks, self._process.stdin), daemon=True)
         self._pump.start()
 
@@ -60,8 +62,7 @@ class FileWriter:
         self._hand_over()
         self._chunks.put(None)
         self._pump.join()
-        assert self._process.stderr is not None
-        said = self._process.stderr.read().decode(errors="replace").strip()
+        said = self._errors.read().decode(errors="replace").strip()
         if self._process.wait() != 0:
             raise OSError(said or f"the file writer stopped with status {self._process.returncode}")
 

@@ -303,7 +303,8 @@ def feed_server(
         if member is None:
             return NOT_FOUND  # unknown and revoked alike
         feed = feeds.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
-        assert feed is not None
+        if feed is None:
+            return NOT_FOUND
         status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
         return Response(body, status_code=status, headers=dict(headers))
 

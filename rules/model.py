@@ -58,7 +58,8 @@ class Closure:
         """Whether the organisation is closed on `day`."""
         if self.start and self.end:
             return self.start <= day <= self.end
-        assert self.yearly is not None
+        if self.yearly is None:  # neither dates nor a yearly span: closes no day
+            return False
         (m1, d1), (m2, d2) = self.yearly
         if (m1, d1) <= (m2, d2):
             return (m1, d1) <= (day.month, day.day) <= (m2, d2)
@@ -70,7 +71,8 @@ class Closure:
             for ordinal in range(self.start.toordinal(), self.end.toordinal() + 1):
                 yield dt.date.fromordinal(ordinal)
             return
-        assert self.yearly is not None
+        if self.yearly is None:
+            return
         (m1, d1), (m2, d2) = self.yearly
         for year in years:
             first = dt.date(year, m1, d1)

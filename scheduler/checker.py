@@ -266,11 +266,10 @@ class Checker:
         """Each report follows a meeting of the body held at most `within` before it is due,
         and is due before the meeting it goes to (the planner's report dues: they depend on
         the receiving body's meetings, not on the schedule being checked)."""
-        dues = [due for due in self.planner.report_dues(c.body.id, year) if due.target is not None]
+        dues = [(due, due.target) for due in self.planner.report_dues(c.body.id, year) if due.target is not None]
         findings = []
-        for due in sorted(dues, key=lambda d: (at_time(d.day, d.rule.time), d.rule.to, d.period.index)):
-            rule, to = due.rule, due.target
-            assert to is not None
+        for due, to in sorted(dues, key=lambda d: (at_time(d[0].day, d[0].rule.time), d[0].rule.to, d[0].period.index)):
+            rule = due.rule
             name = f"{due.name} due {day_text(due.day)}"
             since = due.day - rule.within
             outside = self.planner.meetings_between(c.body.id, since, c.first - dt.timedelta(days=1))

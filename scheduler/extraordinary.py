@@ -114,10 +114,10 @@ class Proposals:
 
     def verdict(self) -> str:
         """The answer in one sentence, for the clerk."""
-        if self.feasible:
-            assert self.earliest_meeting_with_notice is not None
+        earliest = self.earliest_meeting_with_notice
+        if earliest is not None:  # feasible
             return (
-                f"the earliest meeting that meets the notice rule is {self.earliest_meeting_with_notice:%a %d %b %Y}; "
+                f"the earliest meeting that meets the notice rule is {earliest:%a %d %b %Y}; "
                 f"the window closes {self.window_end:%a %d %b %Y}"
             )
         return (

@@ -47,7 +47,8 @@ def placements(
     """
     if not periods:
         return ()
-    assert rules.frequency is not None and rules.pattern is not None  # the loader pairs them
+    if rules.frequency is None or rules.pattern is None:  # the loader pairs them: another caller's mistake
+        raise ValueError("meetings are placed from a frequency and a day pattern, and these have not both")
     period_rule = f"meets {rules.frequency.phrase}; {rules.pattern.phrase} at {rules.time:%H:%M}"
     found: list[Placed] = []
     for period in periods:
@@ -132,7 +133,8 @@ def place_in(
     rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
 ) -> Day | str:
     """The pattern's day in `month`, moved off unavailable days as the rule says, or a problem."""
-    assert rules.pattern is not None
+    if rules.pattern is None:
+        raise ValueError("meetings are placed from a day pattern, and these have none")
     day = pattern_day(month, rules.pattern.nth, rules.pattern.weekday)
     preferred = f"{rules.pattern.phrase} of {month:%B %Y}"
     steps: list[str] = []

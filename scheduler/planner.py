@@ -117,20 +117,20 @@ class Planner:
 
         `advance`, if given, is called with 1 as each body is planned (a progress bar's step).
         """
-        if years is None and today is None:
+        year_list = list(years) if years is not None else None
+        if year_list is None and today is None:
             raise ValueError("plan needs the cycle years, or today's date to find the current cycle")
         chosen = set(bodies) if bodies is not None else set(self.rules.bodies)
         for body_id in sorted(chosen):
             self.body(body_id)
-        year_list = list(years) if years is not None else None
         plans = []
         with cycle_collector_paused():
             for body_id in self.rules.bodies:  # dependency order
                 if body_id not in chosen:
                     continue
-                body = self.rules[body_id]
-                assert year_list is not None or today is not None
-                for year in year_list or [cycle_containing(body.cycle_start, today)]:  # type: ignore[arg-type]
+                cycle_start = self.rules[body_id].cycle_start
+                current = [cycle_containing(cycle_start, today)] if today is not None else []
+                for year in year_list if year_list is not None else current:
                     plans.append(self.body_plan(body_id, year))
                 if advance is not None:
                     advance(1)
@@ -202,7 +202,8 @@ class Planner:
         if frequency.every is Every.TERMLY:
             return term_periods(self.terms[body.id], first, last)
         count = frequency.periods_per_year
-        assert count is not None
+        if count is None:
+            raise ValueError(f"'{frequency.phrase}' gives no number of meetings a year to cut {year} into")
         return even_periods(first, last, count), ()
 
     def _plan_meetings(self, body: Body, year: int) -> tuple[list[Meeting], list[str], list[str]]:

@@ -209,7 +209,8 @@ def read_term_calendar(yaml_text: str, source: str) -> TermCalendar:
         raise fields.fail("is required", "years")
     for label in list(year_fields.items):
         each = year_fields.nested(label)
-        assert each is not None
+        if each is None:  # listed, so present: nested() says None only for an absent key
+            raise year_fields.fail("is required", label)
         status = each.take("status", text, "published")
         terms = tuple(_term(term) for term in each.each("terms"))
         named = tuple(_holiday(holiday) for holiday in each.each("holidays"))

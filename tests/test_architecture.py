@@ -132,3 +132,26 @@ def test_every_file_the_packages_read_is_packaged():
             if not any(relative.match(pattern) for pattern in patterns):
                 missing.append(f"{package}/{relative}")
     assert missing == [], f"not packaged (add to [tool.setuptools.package-data]): {missing}"
+
+
+def asserts_in(folder: Path) -> list[str]:
+    """Where the code under `folder` checks something with `assert` (gone under `python -O`)."""
+    found = []
+    for path in sorted(folder.rglob("*.py")):
+        if "migrations" in path.parts:
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        where = path.relative_to(folder.parent)
+        found += [f"{where}:{node.lineno}" for node in ast.walk(tree) if isinstance(node, ast.Assert)]
+    return found
+
+
+def test_the_assert_scan_finds_an_assert(tmp_path):
+    (tmp_path / "checked.py").write_text("def f(x):\n    assert x is not None\n    return x\n")
+    assert len(asserts_in(tmp_path)) == 1
+
+
+@pytest.mark.parametrize("package", PACKAGES)
+def test_no_check_is_an_assert(package):
+    """A check that `python -O` would drop is no check: production code raises instead."""
+    assert asserts_in(ROOT / package) == []

@@ -36,7 +36,8 @@ def insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]])
     dialect = connection.dialect
     keys = list(rows[0])
     target = table.__table__
-    assert isinstance(target, Table)
+    if not isinstance(target, Table):
+        raise TypeError(f"{table.__name__} is not mapped to one table")
     compiled = insert(target).compile(dialect=dialect, column_keys=keys)
     order = compiled.positiontup or keys
     values = []  # column by column: map() and zip() keep the per-row work in C

@@ -223,9 +223,8 @@ class PlanStore(Database):
         start again, those still to come); False if it already was so."""
         with self.replanning() as year:
             row = year.session.get(DeadlineRow, deadline_id, with_for_update=True)
-            if row is None:
-                raise NotFound(f"no deadline '{deadline_id}' in the store")
-            assert row.body_id == body.id, (row.body_id, body.id)
+            if row is None or row.body_id != body.id:
+                raise NotFound(f"no deadline '{deadline_id}' of {body.name} in the store")
             if (row.done_at is not None) == done:
                 return False
             row.done_at = audit.at if done else None
