@@ -34,7 +34,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from govcal.clock import utc_now
-from govcal.operations import Context, fields, meetings, people, planning, reminders
+from govcal.operations import Context, fields, kept, meetings, people, planning, reminders
 from govcal.operations.access import (
     SESSION_LENGTH,
     TokenKind,
@@ -57,7 +57,6 @@ from scheduler.attendance import Presence
 from scheduler.extraordinary import Request as ExtraordinaryRequest
 from scheduler.occurrences import cycle_bounds, cycle_containing
 from scheduler.preferences import Avoided
-from scheduler.store.database import stored_instant
 from scheduler.workdays import LONDON, WorkingCalendar, body_calendar, london_day
 
 SESSION = "govcal_session"
@@ -240,8 +239,9 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
     def meeting(request: Request, id: str, done: str = "") -> Response:
         admin = signed_in(request)
         now = clock()
-        row = ctx.meeting_row(id)
-        body = ctx.body(row.body_id)
+        shown = kept.panel(ctx, id)
+        row = shown.meeting
+        body = ctx.body(row.body)
         year = cycle_containing(body.cycle_start, row.date)
         explained = planning.explain(ctx, id, now=now, kept=True)
         findings = [f for f in planning.check_kept(ctx, body.id, year) if f.ok is False or f.warning]
@@ -258,13 +258,13 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
             body=body,
             start=explained.due,
             explained=explained,
-            deadlines=[(d, stored_instant(d.due)) for d in ctx.store.deadlines_of_meeting(id)],
-            reports=[(d, stored_instant(d.due)) for d in meetings.reports_answered(ctx, row)],
+            deadlines=shown.deadlines,
+            reports=shown.reports,
             findings=findings,
             months=months,
             held=held,
             members=people.members(ctx, body.id) if held else [],
-            present={p.name for p in ctx.store.attendance(id)} if held else set(),
+            present=shown.present if held else frozenset(),
             quorum=people.quorum_at(ctx, id) if held else None,
         )
 
@@ -309,7 +309,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
 
     def _said(fields: dict[str, str]) -> str:
         """What an edit is, in words, for the preview's heading."""
-        row = ctx.store.meeting(fields["id"]) if fields["id"] else None
+        row = kept.meeting(ctx, fields["id"]) if fields["id"] else None
         which = f"{row.title}, {row.date:%a %d %b %Y}," if row else ctx.body(fields["body"]).name
         on = f" to {parse_date(fields['date']):%a %d %b %Y}" if fields["date"] else ""
         at = f" at {fields['time']}" if fields["time"] else ""
@@ -494,7 +494,7 @@ def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[],
         admin = signed_in(request)
         chosen = reminders.outbox(ctx, state, REMINDERS_SHOWN)
         counts = reminders.outbox_counts(ctx)
-        deadlines = {d.id: d for d in ctx.store.deadlines_named({r["deadline"] for r in chosen})}
+        deadlines = kept.deadlines_named(ctx, {r["deadline"] for r in chosen})
         return render(
             request,
             "reminders.html",

@@ -25,16 +25,16 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
-from govcal.operations import Context, meetings, people, planning, reminders
+from govcal.operations import Context, kept, meetings, people, planning, reminders
 from govcal.operations.access import admin_of
 from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME
 from govcal.operations.reminders import MAX_DIGEST_DAYS
+from govcal.page import ShownMeeting
 from rules.errors import DatabaseUnavailable, GovcalError
 from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
 from scheduler.extraordinary import Request as ExtraordinaryRequest
-from scheduler.store.tables import MeetingRow
 from scheduler.workdays import LONDON
 
 TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
@@ -119,16 +119,16 @@ REFUSED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _meeting(row: MeetingRow) -> dict[str, Any]:
+def _meeting(meeting: ShownMeeting) -> dict[str, Any]:
     return {
-        "id": row.id,
-        "body": row.body_id,
-        "cycle": row.cycle,
-        "date": row.date.isoformat(),
-        "status": row.status,
-        "sequence": row.sequence,
-        "manual": row.manual,
-        "explanation": row.explanation,
+        "id": meeting.id,
+        "body": meeting.body,
+        "cycle": meeting.cycle,
+        "date": meeting.date.isoformat(),
+        "status": meeting.status,
+        "sequence": meeting.sequence,
+        "manual": meeting.manual,
+        "explanation": meeting.explanation,
     }
 
 
@@ -176,7 +176,7 @@ def create_app(ctx: Context) -> FastAPI:
         """Kept meetings, optionally of one body."""
         if body is not None:
             ctx.body(body)
-        return [_meeting(row) for row in ctx.store.meetings([body] if body else None)]
+        return [_meeting(meeting) for meeting in kept.meetings(ctx, [body] if body else None)]
 
     @app.post("/api/plan")
     def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:

@@ -119,19 +119,24 @@ class Subscribe:
 
 @dataclass(frozen=True, slots=True)
 class ShownMeeting:
-    """A kept meeting as the page shows it: read, and made fit for its reader, by the operations."""
+    """A kept meeting as people are shown it (the planner page, the admin's pages, the API):
+    read, and made fit for its reader, by the operations (`govcal.operations.kept`)."""
 
     id: str
     body: str
+    cycle: str
     date: dt.date
     start: dt.datetime
+    title: str
     status: str
+    manual: bool  # set by an admin: a re-plan never moves it
+    sequence: int
     explanation: str
 
 
 @dataclass(frozen=True, slots=True)
 class ShownDeadline:
-    """A kept deadline as the page shows it; `meeting` and `counted_from` name the meetings
+    """A kept deadline as people are shown it; `meeting` and `counted_from` name the meetings
     its date hangs on (none, where the reader may not see them)."""
 
     id: str
@@ -139,7 +144,9 @@ class ShownDeadline:
     rule: str
     name: str
     date: dt.date
+    due: dt.datetime
     status: str
+    done: bool
     explanation: str
     meeting: str | None
     counted_from: str | None

@@ -24,11 +24,10 @@ from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
 from scheduler.edits import EditAction, apply_edit, new_findings
 from scheduler.extraordinary import Proposals, Request, propose, validate
-from scheduler.occurrences import Meeting, Status, cycle_containing, cycle_label
+from scheduler.occurrences import Meeting, cycle_containing, cycle_label
 from scheduler.preferences import NOTHING
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
-from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.workdays import body_calendar, working_calendar
 
 DEFAULT_NOTICE = "5 clear working days before"
@@ -124,19 +123,6 @@ def edit_meeting(
     return EditResult(
         meeting.id, not preview, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings
     )
-
-
-def reports_answered(ctx: Context, meeting: MeetingRow) -> list[DeadlineRow]:
-    """The kept reports a meeting of the reporting body answers for: those due at most the
-    report rule's `within` after it (the meeting they follow), in date order."""
-    rules = {rule.id: rule for rule in ctx.body(meeting.body_id).reports}
-    return [
-        row
-        for row in ctx.store.deadlines([meeting.body_id])
-        if row.rule in rules
-        and row.status != Status.CANCELLED
-        and meeting.date <= row.date <= meeting.date + rules[row.rule].within
-    ]
 
 
 # -- extraordinary meetings ------------------------------------------------------------

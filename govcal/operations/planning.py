@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from govcal.operations import fields
+from govcal.operations import fields, kept
 from govcal.operations.context import Context
 from govcal.page import Selection, ShownDeadline, ShownMeeting
 from govcal.schedule_files import read_schedule
@@ -35,10 +35,8 @@ from scheduler.occurrences import (
     cycle_label,
 )
 from scheduler.planner import Planner
-from scheduler.store.database import stored_instant
 from scheduler.store.plans import Kept, KeptYear, as_meeting
 from scheduler.store.replan import Changes
-from scheduler.store.tables import DeadlineRow, MeetingRow
 from scheduler.workdays import day_text, london_day
 
 Advance = Callable[[int], object]
@@ -256,20 +254,8 @@ def shown(ctx: Context, selection: Selection, private: bool) -> Shown | None:
     if selection.page > selection.pages(total):
         return None
     ids = [body.id for body in bodies]
-    meetings = [_shown_meeting(row) for row in ctx.store.meetings(ids)]
-    deadlines = [_shown_deadline(row) for row in ctx.store.deadlines(ids)]
-    page = Shown(bodies, total, meetings, deadlines, kept_findings(ctx, ids))
+    page = Shown(bodies, total, kept.meetings(ctx, ids), kept.deadlines(ctx, ids), kept_findings(ctx, ids))
     return page if private else for_public(ctx.rules, page)
-
-
-def _shown_meeting(row: MeetingRow) -> ShownMeeting:
-    return ShownMeeting(row.id, row.body_id, row.date, stored_instant(row.start), row.status, row.explanation)
-
-
-def _shown_deadline(row: DeadlineRow) -> ShownDeadline:
-    return ShownDeadline(
-        row.id, row.body_id, row.rule, row.name, row.date, row.status, row.explanation, row.meeting_id, row.counted_from
-    )
 
 
 def for_public(rules: RuleSet, page: Shown) -> Shown:
