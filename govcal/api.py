@@ -104,6 +104,132 @@ class Problem(BaseModel):
     detail: str = Field(description="what is wrong, and what would be right")
 
 
+# -- what the routes answer: the schema's response types ---------------------------------
+
+
+class BodyAnswer(BaseModel):
+    id: str
+    name: str
+    frequency: str | None = Field(description="how often it meets, as its terms of reference say")
+
+
+class MeetingAnswer(BaseModel):
+    id: str
+    body: str
+    cycle: str
+    date: dt.date
+    status: str
+    sequence: int = Field(description="the iCalendar SEQUENCE: one more each time it changed")
+    manual: bool = Field(description="set by an admin: a re-plan never moves it")
+    explanation: str
+
+
+class PlanAnswer(BaseModel):
+    added: int
+    moved: list[str]
+    updated: int
+    cancelled: list[str]
+    conflicts: list[str] = Field(description="meetings an admin set that the rules would now move: left as set")
+    left_alone: list[str] = Field(description="what the rules would change in the past: left as it was")
+
+
+class EditAnswer(BaseModel):
+    id: str
+    committed: bool
+    breaks: list[str] = Field(description="the rules the change breaks (refused unless forced)")
+    warnings: list[str] = Field(description="preferences it newly gives way on: allowed, said")
+    deadlines: str = Field(description="what moved with it, counted")
+    notice: str
+    start: dt.datetime | None
+    status: str | None
+    followed: list[str] = Field(description="what moved with it, in words with the new dates")
+
+
+class FindingAnswer(BaseModel):
+    body: str
+    cycle: str
+    rule: str
+    ref: str = Field(description="the rule's reference in the seeds' catalogue, e.g. F8")
+    clause: str = Field(description="the clause of the terms of reference, e.g. 8.1")
+    ok: bool | None = Field(description="met, not met, or cannot be told")
+    warning: bool
+    message: str
+
+
+class CheckAnswer(BaseModel):
+    complies: bool
+    warnings: int
+    findings: list[FindingAnswer]
+
+
+class ProposalAnswer(BaseModel):
+    date: dt.date | None
+    notice_deadline: dt.date | None
+    notice_working_days: int | None
+    meets_notice: bool
+    avoided: str | None
+
+
+class ExtraordinaryAnswer(BaseModel):
+    received: dt.datetime
+    requested_by: str | None
+    seconded_by: str | None
+    notice: str
+    papers_from: dt.date | None
+    window_end: dt.date | None
+    latest_meeting: dt.date | None
+    earliest_meeting_with_notice: dt.date | None
+    first_date_with_notice: dt.date | None
+    feasible: bool
+    verdict: str
+    proposals: list[ProposalAnswer]
+    confirmed: EditAnswer | None = None
+
+
+class DeadlineAnswer(BaseModel):
+    id: str
+    status: Literal["done", "open"]
+
+
+class MembershipAnswer(BaseModel):
+    body: str
+    name: str
+    role: str | None = None
+    roles: list[str]
+
+
+class MemberAnswer(BaseModel):
+    name: str
+    roles: list[str]
+    organisation: str
+    email: str
+
+
+class DigestAnswer(BaseModel):
+    name: str
+    days: int | None
+
+
+class QuorumAnswer(BaseModel):
+    meeting: str
+    quorate: bool | None = Field(description="null where the terms of reference set no quorum")
+    counted: int | None = None
+    reasons: list[str]
+
+
+class AttendanceLineAnswer(BaseModel):
+    member: str
+    held: int
+    attended: int
+    substituted: int
+    absent: int
+
+
+class AttendanceAnswer(BaseModel):
+    record: list[AttendanceLineAnswer]
+    follow_up: list[str]
+
+
 def _problem(description: str) -> dict[str, Any]:
     return {"model": Problem, "description": description}
 
@@ -114,9 +240,11 @@ ERRORS: dict[int | str, dict[str, Any]] = {
     403: _problem("the token is not a live admin token"),
     404: _problem("no such body, meeting or date"),
 }
-REFUSED: dict[int | str, dict[str, Any]] = {
-    409: {"description": "refused: the change would break a rule (the findings say which); send force: true"}
-}
+
+
+def _refused(answer: type[BaseModel]) -> dict[int | str, dict[str, Any]]:
+    """A change's 409: refused, it would break a rule; the same answer says which (send force: true)."""
+    return {409: {"model": answer, "description": "refused: the change would break a rule; send force: true"}}
 
 
 def _meeting(meeting: ShownMeeting) -> dict[str, Any]:
@@ -161,7 +289,7 @@ def create_app(ctx: Context) -> FastAPI:
 
     Admin = Annotated[str, Depends(admin)]
 
-    @app.get("/api/bodies")
+    @app.get("/api/bodies", response_model=list[BodyAnswer])
     def bodies(_: Admin) -> list[dict[str, Any]]:
         """The bodies in the rules, with how often they meet."""
         return [
@@ -169,7 +297,7 @@ def create_app(ctx: Context) -> FastAPI:
             for b in ctx.rules
         ]
 
-    @app.get("/api/meetings")
+    @app.get("/api/meetings", response_model=list[MeetingAnswer])
     def kept_meetings(
         _: Admin, body: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=BODY_ID)] = None
     ) -> list[dict[str, Any]]:
@@ -178,7 +306,7 @@ def create_app(ctx: Context) -> FastAPI:
             ctx.body(body)
         return [_meeting(meeting) for meeting in kept.meetings(ctx, [body] if body else None)]
 
-    @app.post("/api/plan")
+    @app.post("/api/plan", response_model=PlanAnswer)
     def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:
         """Plan and keep a cycle year (idempotent; manual changes are kept and reported)."""
         changes = planning.keep_year(ctx, [request.year], request.bodies, actor=actor, now=utc_now()).changes
@@ -191,7 +319,7 @@ def create_app(ctx: Context) -> FastAPI:
             "left_alone": changes.left_alone,
         }
 
-    @app.post("/api/meeting-edits", responses=REFUSED)
+    @app.post("/api/meeting-edits", response_model=EditAnswer, responses=_refused(EditAnswer))
     def edit(request: EditRequest, actor: Admin) -> JSONResponse:
         """Move, add, cancel or fix a meeting; 409 with the findings if it breaks a rule unforced."""
         result = meetings.edit_meeting(
@@ -207,7 +335,7 @@ def create_app(ctx: Context) -> FastAPI:
         )
         return _committed(result.as_dict(), result.committed)
 
-    @app.get("/api/check")
+    @app.get("/api/check", response_model=CheckAnswer)
     def check(
         _: Admin,
         body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
@@ -216,7 +344,7 @@ def create_app(ctx: Context) -> FastAPI:
         """Does the kept schedule of a body's cycle year comply?"""
         return planning.verdict(planning.check_kept(ctx, body, year))
 
-    @app.post("/api/extraordinary", responses=REFUSED)
+    @app.post("/api/extraordinary", response_model=ExtraordinaryAnswer, responses=_refused(ExtraordinaryAnswer))
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
         """Dates for an extraordinary meeting on a request received by the Chair (E1-E3);
         with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
@@ -227,19 +355,19 @@ def create_app(ctx: Context) -> FastAPI:
         )
         return _committed(answer.as_dict(), answer.confirmed is None or answer.confirmed.committed)
 
-    @app.post("/api/deadlines/done")
+    @app.post("/api/deadlines/done", response_model=DeadlineAnswer)
     def deadline_done(request: DoneBody, actor: Admin) -> dict[str, str]:
         """Mark a deadline done: its later reminders and overdue notice stop."""
         reminders.mark_done(ctx, request.id, actor=actor, now=utc_now())
         return {"id": request.id, "status": "done"}
 
-    @app.post("/api/deadlines/undo")
+    @app.post("/api/deadlines/undo", response_model=DeadlineAnswer)
     def deadline_undo(request: DoneBody, actor: Admin) -> dict[str, str]:
         """Reopen a deadline marked done: its reminders still to come go again."""
         reminders.mark_done(ctx, request.id, actor=actor, now=utc_now(), done=False)
         return {"id": request.id, "status": "open"}
 
-    @app.post("/api/members")
+    @app.post("/api/members", response_model=MembershipAnswer)
     def add_member(request: MemberBody, actor: Admin) -> dict[str, Any]:
         """Give someone a role on a body."""
         membership = people.add_member(
@@ -254,14 +382,16 @@ def create_app(ctx: Context) -> FastAPI:
         )
         return {"body": request.body, "name": request.name, "role": request.role, "roles": membership.roles}
 
-    @app.get("/api/members")
+    @app.get("/api/members", response_model=list[MemberAnswer])
     def list_members(
         _: Admin, body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)]
     ) -> list[dict[str, Any]]:
         """Who is on a body, with their roles, organisation and address."""
         return [m.as_dict() for m in people.members(ctx, body)]
 
-    @app.delete("/api/members", responses={404: _problem("not on the body (in that role)")})
+    @app.delete(
+        "/api/members", response_model=MembershipAnswer, responses={404: _problem("not on the body (in that role)")}
+    )
     def remove_member(
         actor: Admin,
         body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
@@ -272,19 +402,19 @@ def create_app(ctx: Context) -> FastAPI:
         membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
         return {"body": body, "name": membership.name, "roles": membership.roles}
 
-    @app.post("/api/members/digest", responses={404: _problem("no one of that name")})
+    @app.post("/api/members/digest", response_model=DigestAnswer, responses={404: _problem("no one of that name")})
     def member_digest(request: DigestBody, actor: Admin) -> dict[str, Any]:
         """Ask for a clerk's morning digest of `days` working days, or stop it (`days`: null)."""
         reminders.set_digest(ctx, request.name, request.days, actor=actor, now=utc_now())
         return {"name": request.name, "days": request.days}
 
-    @app.post("/api/attendance")
+    @app.post("/api/attendance", response_model=QuorumAnswer)
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:
         """Record who came to a meeting; answers whether it was quorate."""
         present = [Presence(p.name, p.for_member) for p in request.present]
         return people.record_attendance(ctx, request.meeting, present, actor=actor, now=utc_now()).as_dict()
 
-    @app.get("/api/attendance")
+    @app.get("/api/attendance", response_model=AttendanceAnswer)
     def attendance_report(
         _: Admin,
         body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
