@@ -30,7 +30,8 @@ import icalendar
 
 from calendars.event import EventData, vevent
 from calendars.feed import Feed, render
-from govcal.feeds import all_feed
+from govcal.operations import Context
+from govcal.operations.feeds import all_feed
 from govcal.terms import term_calendars
 from rules.loader import load_rules
 from scheduler.planner import Planner
@@ -172,7 +173,7 @@ def serving(folder: Path) -> tuple[dict[str, float], int] | None:
     store.save_plan(
         Planner(rules, term_calendars(rules)).plan(range(2001, 2045)), "bench", dt.datetime.now(dt.UTC)
     )  # decades of meetings: a ~2 MB feed
-    body = render(all_feed(store, rules, dt.datetime.now(dt.UTC)))
+    body = render(all_feed(Context(rules, _store=store), dt.datetime.now(dt.UTC)))
     (folder / "site").mkdir()
     (folder / "site" / "all.ics").write_bytes(body)
     rates: dict[str, float] = {}

@@ -3,5 +3,5 @@
 The edge of govcal's layers (rules -> scheduler -> scheduler.store -> calendars ->
 here): `operations` holds every change to the kept year, with its defaults, checks,
 messages and audit entry; `cli`, `api`, `web` and `page` are thin faces over it; `mail`,
-`clock`, `feeds`, `terms` and `settings` do the I/O the layers below never do.
+`clock`, `terms` and `settings` do the I/O the layers below never do.
 """

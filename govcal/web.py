@@ -18,7 +18,6 @@ their ETags, and 304s); anything else answers 503 with Retry-After (`govcal.outa
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import hashlib
 import time
@@ -39,10 +38,10 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from calendars.feed import Feed, render
 from govcal.clock import utc_now
-from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, public_feeds
 from govcal.file_writer import FileWriter
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
+from govcal.operations.feeds import all_feed, body_feed, private_feed, public_feeds
 from govcal.operations.planning import shown
 from govcal.outage import Outage
 from govcal.page import (
@@ -55,7 +54,6 @@ from govcal.page import (
     planner_view,
 )
 from rules.errors import DatabaseUnavailable, RuleError
-from rules.loader import RuleSet
 from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, london_day
 
@@ -282,27 +280,27 @@ def feed_server(
     `base_url` is the address links in feeds and pages use (else the request's, from one of
     the `allowed_hosts`, the only Host headers answered).
     """
-    store, rules = ctx.store, ctx.rules
-    feeds = RenderCache(store, ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
-    pages = RenderCache(store, ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
+    rules = ctx.rules
+    feeds = RenderCache(ctx.store, ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
+    pages = RenderCache(ctx.store, ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     now = utc_now
 
     def public(key: str) -> Rendered | None:
         if key == "all":
-            return feeds.feed("all", lambda: all_feed(store, rules, now(), base_url))
+            return feeds.feed("all", lambda: all_feed(ctx, now(), base_url))
         body_id = key.removeprefix("body:")
         if body_id not in rules.bodies:
             return None
-        return feeds.feed(key, lambda: body_feed(store, rules, body_id, now(), base_url))
+        return feeds.feed(key, lambda: body_feed(ctx, body_id, now(), base_url))
 
     @app.get("/feeds/private/{name}", include_in_schema=False)
     def feed_private(name: str, request: Request) -> Response:
         member = member_of_feed(ctx, name.removesuffix(".ics")) if name.endswith(".ics") else None
         if member is None:
             return NOT_FOUND  # unknown and revoked alike
-        feed = feeds.feed(f"member:{member}", lambda: private_feed(store, rules, member, now(), base_url))
+        feed = feeds.feed(f"member:{member}", lambda: private_feed(ctx, member, now(), base_url))
         if feed is None:
             return NOT_FOUND
         status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
@@ -377,13 +375,6 @@ def _page(
     )
 
 
-def private_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None) -> Feed:
-    """A member's meetings and, for a clerk, their bodies' deadlines with alarms: one URL per person."""
-    meetings = member_feed(store, rules, member, now, base_url)
-    deadlines = clerk_feed(store, rules, member, now, base_url)
-    return dataclasses.replace(meetings, events=meetings.events + deadlines.events)
-
-
 def export(
     ctx: Context,
     folder: Path,
@@ -403,7 +394,7 @@ def export(
     """
     try:
         (folder / "feeds" / "bodies").mkdir(parents=True, exist_ok=True)
-        everything, by_body = public_feeds(ctx.store, ctx.rules, now, base_url)
+        everything, by_body = public_feeds(ctx, now, base_url)
         feeds = {folder / "feeds" / "all.ics": everything}
         feeds |= {folder / "feeds" / "bodies" / f"{b}.ics": f for b, f in by_body.items()}
         with FileWriter() as files:

@@ -23,8 +23,8 @@ from calendars.fold import fold
 from calendars.text import clean, safe_link
 from conftest import context, edit_meeting, keep
 from govcal.clock import utc_now
-from govcal.feeds import all_feed, body_feed, clerk_feed, member_feed, remembered_instants
 from govcal.operations import people
+from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed, remembered_instants
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
 from scheduler.workdays import LONDON
@@ -105,12 +105,12 @@ NOW = dt.datetime(2026, 11, 24, 12, 0, tzinfo=dt.UTC)
 
 
 def test_every_feed_of_the_seed_bodies_is_read_alike_by_all_four_parsers(kept, tmp_path):
-    store, rules = kept.store, kept.rules
-    feeds = {f"body-{b.id}": body_feed(store, rules, b.id, NOW) for b in rules}
+    ctx = kept
+    feeds = {f"body-{b.id}": body_feed(ctx, b.id, NOW) for b in ctx.rules}
     feeds = {name: feed for name, feed in feeds.items() if feed is not None}
-    feeds["all"] = all_feed(store, rules, NOW)
-    feeds["member"] = member_feed(store, rules, "Cllr Ali", NOW)
-    feeds["clerk"] = clerk_feed(store, rules, "Ann Clerk", NOW)
+    feeds["all"] = all_feed(ctx, NOW)
+    feeds["member"] = member_feed(ctx, "Cllr Ali", NOW)
+    feeds["clerk"] = clerk_feed(ctx, "Ann Clerk", NOW)
     assert len(feeds) == 12 + 3  # 12 public bodies; Cambridgeshire's, the JCB's and the PAB's meetings are private
     for name, feed in feeds.items():
         path = tmp_path / f"{name}.ics"
@@ -122,22 +122,22 @@ def test_every_feed_of_the_seed_bodies_is_read_alike_by_all_four_parsers(kept, t
 
 
 def test_private_bodies_stay_out_of_public_feeds(kept):
-    store, rules = kept.store, kept.rules
+    ctx = kept
     # Cambridgeshire's "not open to the press and public"; the JCB's and PAB's 12.2 "not held in public"
     for private in ("cambridgeshire-executive-partnership", "worcestershire-jcb", "worcestershire-pab"):
-        assert body_feed(store, rules, private, NOW) is None
-    public = render(all_feed(store, rules, NOW))
+        assert body_feed(ctx, private, NOW) is None
+    public = render(all_feed(ctx, NOW))
     assert b"cambridgeshire-executive-partnership" not in public and b"worcestershire-jcb/" not in public
     assert b"worcestershire-pab/" not in public and b"worcestershire-programme-board/2026-27/meeting-01@" in public
-    mine = render(member_feed(store, rules, "Cllr Ali", NOW))
+    mine = render(member_feed(ctx, "Cllr Ali", NOW))
     assert b"cambridgeshire-executive-partnership/2026-27/meeting-01@govcal" in mine
     assert b"worcestershire-jcb/2026-27/meeting-01@govcal" in mine  # the private meetings of the bodies they sit on
     assert b"leeds-" not in mine and b"suffolk-" not in mine  # only the bodies Cllr Ali sits on
 
 
 def test_events_say_first_what_members_and_clerks_need(kept):
-    store, rules = kept.store, kept.rules
-    feed = body_feed(store, rules, "leeds-cluster-partnership", NOW)
+    ctx = kept
+    feed = body_feed(ctx, "leeds-cluster-partnership", NOW)
     first = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01")
     # a member's event: the body, where, what is due for it; no rule language, nothing twice
     assert first.summary == "Leeds Cluster Partnership"
@@ -153,7 +153,7 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     # a clerk's event: what is due, for which body and meeting, then how the date was found
     reports = next(
         e
-        for e in clerk_feed(store, rules, "Ann Clerk", NOW).events
+        for e in clerk_feed(ctx, "Ann Clerk", NOW).events
         if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports"
     )
     assert reports.summary == "Reports to the Secretariat due: Leeds Cluster Partnership, meeting 18 Nov"
@@ -167,8 +167,8 @@ def test_events_say_first_what_members_and_clerks_need(kept):
 
 
 def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_the_day(kept):
-    store, rules = kept.store, kept.rules
-    feed = clerk_feed(store, rules, "Ann Clerk", NOW)
+    ctx = kept
+    feed = clerk_feed(ctx, "Ann Clerk", NOW)
     reports = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports")
     # due Thu 5 Nov 2026: 3 working days before is Mon 2 Nov; 09:00 GMT
     assert [a.isoformat() for a in reports.alarms] == ["2026-11-02T09:00:00+00:00", "2026-11-05T09:00:00+00:00"]
@@ -178,16 +178,15 @@ def test_clerk_deadlines_have_alarms_at_nine_three_working_days_before_and_on_th
 
 def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_one_is_cancelled(kept, tmp_path):
     ctx = kept
-    store, rules = ctx.store, ctx.rules
     august = "worcestershire-jcb/2026-27/meeting-05"
     before_path = tmp_path / "before.ics"
-    before_path.write_bytes(render(member_feed(store, rules, "Cllr Ali", NOW)))
+    before_path.write_bytes(render(member_feed(ctx, "Cllr Ali", NOW)))
     assert edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19)).committed
     assert edit_meeting(
         ctx, "cancel", actor="clerk", meeting_id="worcestershire-jcb/2026-27/meeting-06", force=True
     ).committed
     after_path = tmp_path / "after.ics"
-    after_path.write_bytes(render(member_feed(store, rules, "Cllr Ali", NOW)))
+    after_path.write_bytes(render(member_feed(ctx, "Cllr Ali", NOW)))
     for parser in PARSERS:
         before = {row[0]: row for row in parse_everywhere(before_path)[parser]}
         after = {row[0]: row for row in parse_everywhere(after_path)[parser]}
@@ -198,7 +197,7 @@ def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_on
         assert after[uid][4] == before[uid][4] + 1, parser
         cancelled = after["worcestershire-jcb/2026-27/meeting-06@govcal"]
         assert (cancelled[3], cancelled[4]) == ("CANCELLED", 1), parser
-    events = {e.uid: e for e in member_feed(store, rules, "Cllr Ali", NOW).events}
+    events = {e.uid: e for e in member_feed(ctx, "Cllr Ali", NOW).events}
     assert events[august].description.splitlines()[0] == "Moved from Tue 18 Aug 2026 to Wed 19 Aug 2026."
     assert events["worcestershire-jcb/2026-27/meeting-06"].description.splitlines()[0] == "This meeting is cancelled."
 
@@ -287,10 +286,10 @@ def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):
     """Public, body, member and clerk feeds of the seed bodies (private ones, alarms, links)."""
     ctx = kept
     now = utc_now()
-    feeds = [all_feed(ctx.store, ctx.rules, now, "https://govcal.example")]
-    feeds += [feed for b in ctx.rules if (feed := body_feed(ctx.store, ctx.rules, b.id, now)) is not None]
-    feeds += [member_feed(ctx.store, ctx.rules, "Cllr Ali", now, "https://govcal.example")]
-    feeds += [clerk_feed(ctx.store, ctx.rules, "Ann Clerk", now, "https://govcal.example")]
+    feeds = [all_feed(ctx, now, "https://govcal.example")]
+    feeds += [feed for b in ctx.rules if (feed := body_feed(ctx, b.id, now)) is not None]
+    feeds += [member_feed(ctx, "Cllr Ali", now, "https://govcal.example")]
+    feeds += [clerk_feed(ctx, "Ann Clerk", now, "https://govcal.example")]
     assert sum(len(f.events) for f in feeds) > 120 and any(e.alarms for e in feeds[-1].events)
     for feed in feeds:
         assert render(feed) == reference_render(feed), feed.name

@@ -28,8 +28,8 @@ from conftest import context, edit_meeting, keep
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.clock import utc_now
-from govcal.feeds import clerk_feed, member_feed
 from govcal.operations import access, meetings, people, planning, reminders
+from govcal.operations.feeds import clerk_feed, member_feed
 from govcal.operations.reminders import send_due
 from rules.errors import Conflict, RuleError
 from rules.loader import load_rules, seeds_dir
@@ -99,8 +99,8 @@ def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edit
         ctx, "add", actor="clerk", body_id=JCB, day=dt.date(2026, 8, 26), time=dt.time(10, 0), now=when
     )
     assert added.committed and added.meeting_id == f"{CYCLE}/added-01"
-    feed_before = render(member_feed(ctx.store, ctx.rules, "Ann Clerk", when))  # the JCB is private (12.2)
-    clerk_before = render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", when))
+    feed_before = render(member_feed(ctx, "Ann Clerk", when))  # the JCB is private (12.2)
+    clerk_before = render(clerk_feed(ctx, "Ann Clerk", when))
 
     again = keep(ctx, [2026], [JCB], now=when + dt.timedelta(days=1))
     assert not again.changed and again.conflicts == [] and again.left_alone == []
@@ -119,8 +119,8 @@ def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edit
     expected = {"pending"} if when is SUMMER else {"skipped"}
     assert {row.status for row in outbox(ctx, f"{CYCLE}/added-01/papers").values()} == expected
     # and the calendars members and clerks subscribe to are byte for byte the same
-    assert render(member_feed(ctx.store, ctx.rules, "Ann Clerk", when)) == feed_before
-    assert render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", when)) == clerk_before
+    assert render(member_feed(ctx, "Ann Clerk", when)) == feed_before
+    assert render(clerk_feed(ctx, "Ann Clerk", when)) == clerk_before
 
 
 def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_over_the_api(jcb):
@@ -221,7 +221,7 @@ def test_done_is_done_in_the_clerks_calendar_and_undo_reopens_it(jcb, inbox):
     assert reminders.mark_done(ctx, papers, actor="ann", now=london(2026, 12, 1, 12, 0))
 
     def event():
-        calendar = icalendar.Calendar.from_ical(render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", DECEMBER)))
+        calendar = icalendar.Calendar.from_ical(render(clerk_feed(ctx, "Ann Clerk", DECEMBER)))
         return next(e for e in calendar.walk("VEVENT") if str(e["UID"]) == f"{papers}@govcal")
 
     done = event()
@@ -350,16 +350,16 @@ def test_after_any_edits_a_replan_changes_nothing(tmp_path_factory, edits):
         with contextlib.suppress(RuleError):  # a refused edit changes nothing
             edit_meeting(ctx, action, actor="clerk", force=True, now=last, **target, **days)
     before = (
-        render(member_feed(ctx.store, ctx.rules, "Ann Clerk", last)),
-        render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", last)),
+        render(member_feed(ctx, "Ann Clerk", last)),
+        render(clerk_feed(ctx, "Ann Clerk", last)),
     )
     state = snapshot(ctx)
     again = keep(ctx, [2026], [JCB], now=last)
     assert not again.changed and again.conflicts == [] and again.left_alone == [], again
     assert snapshot(ctx) == state
     assert (
-        render(member_feed(ctx.store, ctx.rules, "Ann Clerk", last)),
-        render(clerk_feed(ctx.store, ctx.rules, "Ann Clerk", last)),
+        render(member_feed(ctx, "Ann Clerk", last)),
+        render(clerk_feed(ctx, "Ann Clerk", last)),
     ) == before
 
 

@@ -27,9 +27,9 @@ from calendars.feed import render
 from conftest import NOW, body, context, edit_meeting, free_port, keep
 from govcal.cli import main
 from govcal.clock import dispatch, utc_now
-from govcal.feeds import clerk_feed
 from govcal.mail import Smtp
 from govcal.operations import Context, people
+from govcal.operations.feeds import clerk_feed
 from govcal.operations.reminders import mark_done, send_digests, send_due, set_digest
 from govcal.outage import Outage
 from govcal.settings import Settings
@@ -417,7 +417,7 @@ def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(data
         dt.datetime(2026, 7, 23, 15, 0, tzinfo=dt.UTC),
         dt.datetime(2026, 7, 24, 11, 0, tzinfo=dt.UTC),
     ]
-    feed = clerk_feed(ctx.store, ctx.rules, "Ann Clerk", utc_now())
+    feed = clerk_feed(ctx, "Ann Clerk", utc_now())
     event = next(e for e in feed.events if e.uid == deadline)
     assert list(event.alarms) == expected
     rendered = icalendar.Calendar.from_ical(render(feed))  # and so the bytes a calendar app reads

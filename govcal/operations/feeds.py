@@ -1,7 +1,8 @@
 """Feeds from the kept year: per body (public), per member (private), per clerk, all bodies.
 
-Reads the store and the rules and hands `calendars.feed` plain `EventData`. A body
-whose meetings are not open to the public appears only in its members' private
+Each operation reads the kept year and the rules and returns a `calendars.feed.Feed`
+of plain `EventData`, so the faces (the server, the export) never read the store. A
+body whose meetings are not open to the public appears only in its members' private
 feeds. Cancelled meetings stay in feeds for a year after they were cancelled, so
 subscribed calendars remove them. A clerk's deadlines carry alarms at the instants
 the e-mail reminders go (`scheduler.reminders`), so calendar and inbox agree.
@@ -9,6 +10,7 @@ the e-mail reminders go (`scheduler.reminders`), so calendar and inbox agree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection
@@ -16,11 +18,10 @@ from functools import cache
 
 from calendars.event import EventData
 from calendars.feed import Feed
-from rules.loader import RuleSet
+from govcal.operations.context import Context
 from rules.model import Body, Role
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
-from scheduler.store import Store
 from scheduler.store.database import stored_instant
 from scheduler.store.plans import FeedDeadline, FeedMeeting
 from scheduler.store.tables import DeadlineRow, MeetingRow
@@ -100,7 +101,7 @@ def _deadline_event(
 
 
 def _meeting_events(
-    store: Store, body_ids: Collection[str], now: dt.datetime, base_url: str | None
+    ctx: Context, body_ids: Collection[str], now: dt.datetime, base_url: str | None
 ) -> dict[str, list[EventData]]:
     """The events of these bodies' kept meetings, by body, from one read.
 
@@ -108,10 +109,10 @@ def _meeting_events(
     meeting and deadline times), so each is read and written out once here."""
     instant = remembered_instants()
     when = cache(lambda moment: f"{instant(moment):%a %d %b %Y %H:%M}")
-    rows = store.feed_meetings(body_ids)
+    rows = ctx.store.feed_meetings(body_ids)
     rows = [m for m in rows if m.status != Status.CANCELLED or instant(m.updated_at) >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[FeedDeadline]] = defaultdict(list)
-    for deadline in store.feed_deadlines(body_ids):
+    for deadline in ctx.store.feed_deadlines(body_ids):
         by_meeting[deadline.meeting_id].append(deadline)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
@@ -135,33 +136,31 @@ def _all_feed(events: list[EventData]) -> Feed:
     return Feed("All bodies (govcal)", tuple(events), "Public meetings of every body")
 
 
-def body_feed(store: Store, rules: RuleSet, body_id: str, now: dt.datetime, base_url: str | None = None) -> Feed | None:
+def body_feed(ctx: Context, body_id: str, now: dt.datetime, base_url: str | None = None) -> Feed | None:
     """A body's public feed, or None for a body whose meetings are private."""
-    body = rules[body_id]
+    body = ctx.rules[body_id]
     if not body.meetings.public:
         return None
-    return _body_feed(body, _meeting_events(store, [body_id], now, base_url)[body_id])
+    return _body_feed(body, _meeting_events(ctx, [body_id], now, base_url)[body_id])
 
 
-def all_feed(store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None) -> Feed:
+def all_feed(ctx: Context, now: dt.datetime, base_url: str | None = None) -> Feed:
     """Every public body's meetings in one feed."""
-    return public_feeds(store, rules, now, base_url)[0]
+    return public_feeds(ctx, now, base_url)[0]
 
 
-def public_feeds(
-    store: Store, rules: RuleSet, now: dt.datetime, base_url: str | None = None
-) -> tuple[Feed, dict[str, Feed]]:
+def public_feeds(ctx: Context, now: dt.datetime, base_url: str | None = None) -> tuple[Feed, dict[str, Feed]]:
     """Every public feed from one read of the store: the all-bodies feed, and each public body's by id."""
-    public = [b for b in rules if b.meetings.public]
-    by_body = _meeting_events(store, [b.id for b in public], now, base_url)
+    public = [b for b in ctx.rules if b.meetings.public]
+    by_body = _meeting_events(ctx, [b.id for b in public], now, base_url)
     everything = _all_feed([event for body in public for event in by_body[body.id]])
     return everything, {body.id: _body_feed(body, by_body[body.id]) for body in public}
 
 
-def member_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
+def member_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
     """A member's own feed: every body they sit on, private ones included."""
-    bodies = [b for b in store.bodies_of(member) if b in rules.bodies]
-    by_body = _meeting_events(store, bodies, now, base_url)
+    bodies = [b for b in ctx.store.bodies_of(member) if b in ctx.rules.bodies]
+    by_body = _meeting_events(ctx, bodies, now, base_url)
     return Feed(
         f"{member}: meetings (govcal)",
         tuple(event for body_id in bodies for event in by_body[body_id]),
@@ -169,8 +168,9 @@ def member_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, bas
     )
 
 
-def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
+def clerk_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
     """A clerk's deadlines, each with alarms when its e-mail reminders go."""
+    store, rules = ctx.store, ctx.rules
     bodies = [b for b in store.bodies_of(member, Role.CLERK) if b in rules.bodies]
     events = []
     reminders_of = {body_id: BodyReminders(rules[body_id]) for body_id in bodies}
@@ -182,3 +182,10 @@ def clerk_feed(store: Store, rules: RuleSet, member: str, now: dt.datetime, base
         meeting = meetings.get(row.meeting_id or "")
         events.append(_deadline_event(row, rules[row.body_id].name, meeting, alarms(planned), base_url))
     return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")
+
+
+def private_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
+    """A member's meetings and, for a clerk, their bodies' deadlines with alarms: one URL per person."""
+    meetings = member_feed(ctx, member, now, base_url)
+    deadlines = clerk_feed(ctx, member, now, base_url)
+    return dataclasses.replace(meetings, events=meetings.events + deadlines.events)
