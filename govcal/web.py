@@ -25,7 +25,7 @@ from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from email.utils import format_datetime
-from functools import cached_property
+from functools import cached_property, partial
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
@@ -42,7 +42,7 @@ from govcal.file_writer import FileWriter
 from govcal.operations import Context
 from govcal.operations.access import admin_of_page, member_of_feed
 from govcal.operations.feeds import all_feed, body_feed, private_feed, public_feeds
-from govcal.operations.planning import shown
+from govcal.operations.planning import shown, version
 from govcal.outage import Outage
 from govcal.page import (
     EVERY_PAGE,
@@ -54,7 +54,6 @@ from govcal.page import (
     planner_view,
 )
 from rules.errors import DatabaseUnavailable, RuleError
-from scheduler.store import Store
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, london_day
 
 T = TypeVar("T")
@@ -148,24 +147,24 @@ def revalidated(
 
 
 class RenderCache:
-    """Rendered feeds or pages, kept until the store changes, at most `max_entries` of them
+    """Rendered feeds or pages, kept until the kept year changes, at most `max_entries` of them
     and `max_bytes` in all (the least recently used go first).
 
-    The store is asked whether anything changed at most every `check_every` seconds
-    (0: on every request), so a 304 costs no database round trip in between. While the
-    store cannot be reached what is held is served as it is, told to `outage`; only a
-    miss needs the database (and raises `DatabaseUnavailable`).
+    `version` (`operations.planning.version`) is asked whether anything changed at most
+    every `check_every` seconds (0: on every request), so a 304 costs no database round
+    trip in between. While the store cannot be reached what is held is served as it is,
+    told to `outage`; only a miss needs the database (and raises `DatabaseUnavailable`).
     """
 
     def __init__(
         self,
-        store: Store,
+        version: Callable[[], object],
         outage: Outage,
         check_every: float = 0.0,
         max_entries: int = 1024,
         max_bytes: int = 1 << 26,
     ):
-        self.store = store
+        self.version = version
         self.outage = outage
         self.check_every = check_every
         self.max_entries, self.max_bytes = max_entries, max_bytes
@@ -193,7 +192,7 @@ class RenderCache:
     def _check(self) -> None:
         """Drop what was built if the store changed; keep it if the store cannot say."""
         try:
-            version = self.store.version()
+            version = self.version()
         except DatabaseUnavailable as error:
             self.outage.lost(error)
             return
@@ -281,8 +280,8 @@ def feed_server(
     the `allowed_hosts`, the only Host headers answered).
     """
     rules = ctx.rules
-    feeds = RenderCache(ctx.store, ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
-    pages = RenderCache(ctx.store, ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
+    feeds = RenderCache(partial(version, ctx), ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
+    pages = RenderCache(partial(version, ctx), ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     now = utc_now

@@ -120,11 +120,7 @@ def test_the_subscribe_link_says_https_only_when_it_is(estate):
 
 
 def test_the_render_caches_are_bounded_in_entries_and_bytes():
-    class Unchanging:
-        def version(self) -> int:
-            return 1
-
-    cache = RenderCache(Unchanging(), Outage(), max_entries=3, max_bytes=1000)
+    cache = RenderCache(lambda: 1, Outage(), max_entries=3, max_bytes=1000)
     for n in range(10):
         cache.get(f"page-{n}", lambda n=n: "x" * 100)
     assert list(cache._built) == ["page-7", "page-8", "page-9"] and cache.bytes == 300

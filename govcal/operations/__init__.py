@@ -5,7 +5,7 @@ the defaults, the checks, the messages and the audit entry live here, once. Each
 takes a `Context` (the rules and the store) and, where it changes or dates anything,
 `now` and the actor; none reads the clock or the environment.
 
-- planning: plan, save, plan_if_empty, check_file, check_kept, kept_findings, explain
+- planning: plan, save, plan_if_empty, check_file, check_kept, kept_findings, explain, version
 - meetings: edit_meeting (move, add, cancel, fix), extraordinary (propose, confirm)
 - people: add_member, record_attendance, quorum_at, attendance_report
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed

@@ -197,6 +197,12 @@ def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.da
     return Planner(rules, ctx.planner.terms, kept.meetings({b: rules[b] for b in involved}, labels), now)
 
 
+def version(ctx: Context) -> object:
+    """A value that changes whenever the kept year does (anything a feed or the planner page
+    shows), so what the server rendered is kept until it changes."""
+    return ctx.store.version()
+
+
 # -- checking ------------------------------------------------------------------------------
 
 
