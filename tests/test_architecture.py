@@ -155,3 +155,38 @@ def test_the_assert_scan_finds_an_assert(tmp_path):
 def test_no_check_is_an_assert(package):
     """A check that `python -O` would drop is no check: production code raises instead."""
     assert asserts_in(ROOT / package) == []
+
+
+def _imports_the_store(path: Path) -> bool:
+    """Whether a module imports scheduler.store or a module in it, however it is spelt."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            names = [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names = [node.module, *(f"{node.module}.{alias.name}" for alias in node.names)]
+        else:
+            continue
+        if any(name == "scheduler.store" or name.startswith("scheduler.store.") for name in names):
+            return True
+    return False
+
+
+def test_the_edge_reads_the_kept_year_only_through_the_operations(tmp_path):
+    """No module of govcal outside govcal/operations imports scheduler.store (issue 25): a face
+    asks an operation, which decides what a reader may see and hands out values, not rows."""
+    spellings = [
+        "import scheduler.store",
+        "import scheduler.store.tables as t",
+        "from scheduler import store",
+        "from scheduler.store import Store",
+        "from scheduler.store.database import stored_instant",
+        "if TYPE_CHECKING:\n    from scheduler.store.plans import FeedMeeting",
+    ]
+    for n, line in enumerate([*spellings, "import scheduler.storey\nfrom scheduler import planner"]):
+        (tmp_path / f"m{n}.py").write_text(line + "\n")
+    seen = [_imports_the_store(tmp_path / f"m{n}.py") for n in range(len(spellings) + 1)]
+    assert seen == [True] * len(spellings) + [False]  # the scan sees every spelling, and no near miss
+
+    edge = [path for path in (ROOT / "govcal").rglob("*.py") if "operations" not in path.relative_to(ROOT).parts]
+    assert edge
+    assert [str(path.relative_to(ROOT)) for path in edge if _imports_the_store(path)] == []
