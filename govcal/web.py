@@ -153,7 +153,9 @@ class RenderCache:
     `version` (`operations.planning.version`) is asked whether anything changed at most
     every `check_every` seconds (0: on every request), so a 304 costs no database round
     trip in between. While the store cannot be reached what is held is served as it is,
-    told to `outage`; only a miss needs the database (and raises `DatabaseUnavailable`).
+    told to `outage`, and so is what was rendered before the last change (a feed the store
+    changed under, unasked since); only what was never rendered needs the database (and
+    raises `DatabaseUnavailable`).
     """
 
     def __init__(
@@ -171,16 +173,24 @@ class RenderCache:
         self._version: object = None
         self._checked = float("-inf")
         self._built: OrderedDict[str, tuple[Any, int]] = OrderedDict()
+        self._before: dict[str, tuple[Any, int]] = {}  # what was built before the last change: for an outage
         self.bytes = 0
 
     def get(self, key: str, build: Callable[[], T]) -> T:
-        if time.monotonic() - self._checked >= self.check_every:
+        if key in self._built and time.monotonic() - self._checked >= self.check_every:
             self._checked = time.monotonic()  # a store away is asked again after as long, not at once
             self._check()
         if key in self._built:
             self._built.move_to_end(key)
             return self._built[key][0]
-        value = build()
+        self._checked = time.monotonic()  # a miss asks first, so what it builds is of the version it read
+        self._check()
+        try:
+            value = build()
+        except DatabaseUnavailable:
+            if key in self._before:  # rendered before the store changed, and the store is away now
+                return self._before[key][0]
+            raise
         size = _size(value)
         self._built[key] = (value, size)
         self.bytes += size
@@ -198,7 +208,7 @@ class RenderCache:
             return
         self.outage.back()
         if version != self._version:
-            self._built.clear()
+            self._before, self._built = dict(self._built), OrderedDict()
             self.bytes = 0
             self._version = version
 
