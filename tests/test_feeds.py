@@ -24,7 +24,7 @@ from calendars.text import clean, safe_link
 from conftest import context, edit_meeting, keep
 from govcal.clock import utc_now
 from govcal.operations import people
-from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed, remembered_instants
+from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
 from scheduler.workdays import LONDON
@@ -273,13 +273,20 @@ def test_remembered_stamps_keep_octobers_repeated_hour_apart():
         assert said == {0: ("20261025T003000Z", "20261025T013000"), 1: ("20261025T013000Z", "20261025T013000")}
 
 
-def test_remembered_instants_keep_octobers_repeated_hour_apart():
-    """A database set to London time returns 01:30 on Sun 25 Oct 2026 twice (00:30 and 01:30 UTC)."""
+def test_a_stored_instant_keeps_octobers_repeated_hour_apart():
+    """A database set to London time returns 01:30 on Sun 25 Oct 2026 twice (00:30 and 01:30 UTC),
+    equal within the zone; the store's column type tells them apart by fold, and reads SQLite's
+    naive UTC as UTC."""
+    from sqlalchemy.dialects import sqlite
+
+    from scheduler.store.tables import Instant
+
+    read = Instant().result_processor(sqlite.dialect(), None) or (lambda value: value)
     first = dt.datetime(2026, 10, 25, 0, 30, tzinfo=dt.UTC).astimezone(LONDON)
     second = first.replace(fold=1)
-    instant = remembered_instants()
-    assert [instant(first).astimezone(dt.UTC).hour, instant(second).astimezone(dt.UTC).hour] == [0, 1]
-    assert instant(dt.datetime(2026, 10, 25, 1, 30)).astimezone(dt.UTC).hour == 1  # SQLite's naive UTC
+    assert [read(first).astimezone(dt.UTC).hour, read(second).astimezone(dt.UTC).hour] == [0, 1]
+    naive = read(dt.datetime(2026, 10, 25, 1, 30))
+    assert (naive.tzinfo, naive.astimezone(dt.UTC).hour, naive.hour, naive.fold) == (LONDON, 1, 1, 1)
 
 
 def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):

@@ -35,7 +35,6 @@ from rules.errors import Conflict, RuleError
 from rules.loader import load_rules, seeds_dir
 from scheduler.attendance import Presence
 from scheduler.extraordinary import Request
-from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow, TokenKind
 from scheduler.workdays import LONDON
 
@@ -75,7 +74,7 @@ def snapshot(ctx) -> dict[str, tuple]:
     """Every kept meeting's date, status and SEQUENCE, and every deadline's due instant and status."""
     with ctx.store.session() as session:
         found = {m.id: (m.date, m.status, m.sequence) for m in session.query(MeetingRow)}
-        found |= {d.id: (stored_instant(d.due), d.status, d.sequence) for d in session.query(DeadlineRow)}
+        found |= {d.id: (d.due, d.status, d.sequence) for d in session.query(DeadlineRow)}
     return found
 
 
@@ -106,15 +105,15 @@ def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edit
     assert not again.changed and again.conflicts == [] and again.left_alone == []
 
     # papers of the moved meeting: clear days 18, 17, 14, 13, 12 Aug -> Tue 11 Aug (not the rules' Mon 10 Aug)
-    assert stored_instant(deadline(ctx, f"{CYCLE}/meeting-05/papers").due) == london(2026, 8, 11, 17, 0)
+    assert deadline(ctx, f"{CYCLE}/meeting-05/papers").due == london(2026, 8, 11, 17, 0)
     # July's minutes go to the next meeting as it stands: Wed 19 Aug 14:00, not Tue 18 Aug
-    assert stored_instant(deadline(ctx, f"{CYCLE}/meeting-04/minutes-approved").due) == london(2026, 8, 19, 14, 0)
+    assert deadline(ctx, f"{CYCLE}/meeting-04/minutes-approved").due == london(2026, 8, 19, 14, 0)
     # August's minutes go to the added meeting; the added meeting's to September's (Tue 15 Sep)
-    assert stored_instant(deadline(ctx, f"{CYCLE}/meeting-05/minutes-approved").due) == london(2026, 8, 26, 10, 0)
-    assert stored_instant(deadline(ctx, f"{CYCLE}/added-01/minutes-approved").due) == london(2026, 9, 15, 14, 0)
+    assert deadline(ctx, f"{CYCLE}/meeting-05/minutes-approved").due == london(2026, 8, 26, 10, 0)
+    assert deadline(ctx, f"{CYCLE}/added-01/minutes-approved").due == london(2026, 9, 15, 14, 0)
     # the added meeting's papers: clear days 25, 24, 21, 20, 19 Aug -> Tue 18 Aug; planned, not cancelled
     papers = deadline(ctx, f"{CYCLE}/added-01/papers")
-    assert (stored_instant(papers.due), papers.status) == (london(2026, 8, 18, 17, 0), "planned")
+    assert (papers.due, papers.status) == (london(2026, 8, 18, 17, 0), "planned")
     # its reminders wait for their moments; recorded in December, their moments had passed: skipped
     expected = {"pending"} if when is SUMMER else {"skipped"}
     assert {row.status for row in outbox(ctx, f"{CYCLE}/added-01/papers").values()} == expected
@@ -130,7 +129,7 @@ def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_
     answer = meetings.extraordinary(ctx, JCB, request, confirm=dt.date(2026, 6, 9), actor="clerk", now=SUMMER)
     assert answer.confirmed is not None and answer.confirmed.committed
     extra = answer.confirmed.meeting_id
-    assert stored_instant(deadline(ctx, f"{extra}/papers").due) == london(2026, 6, 1, 17, 0)
+    assert deadline(ctx, f"{extra}/papers").due == london(2026, 6, 1, 17, 0)
     client = TestClient(create_app(ctx))
     token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=SUMMER)
     client.headers["Authorization"] = f"Bearer {token}"
@@ -138,7 +137,7 @@ def test_a_confirmed_extraordinary_meeting_keeps_its_deadlines_through_a_replan_
     assert (replanned["added"], replanned["moved"], replanned["cancelled"], replanned["updated"]) == (0, [], [], 0)
     assert deadline(ctx, f"{extra}/papers").status == "planned"
     assert deadline(ctx, f"{extra}/minutes-approved").status == "planned"  # at the next meeting: Tue 16 Jun
-    assert stored_instant(deadline(ctx, f"{extra}/minutes-approved").due) == london(2026, 6, 16, 14, 0)
+    assert deadline(ctx, f"{extra}/minutes-approved").due == london(2026, 6, 16, 14, 0)
 
 
 def test_a_rule_change_in_december_leaves_the_past_as_it_was(jcb, inbox, tmp_path):

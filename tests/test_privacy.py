@@ -14,7 +14,6 @@ from govcal.api import create_app
 from govcal.operations import access
 from govcal.web import export, feed_server
 from rules.loader import load_rules
-from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow, TokenKind
 
 YEARS = (2026, 2027)
@@ -28,7 +27,7 @@ def day_forms(day: dt.date) -> set[str]:
 
 def written_forms(meeting: MeetingRow) -> set[str]:
     """Every way the page, the feeds and the export write a meeting: its id, its place, its day and start."""
-    start = stored_instant(meeting.start)
+    start = meeting.start
     forms = {meeting.id, f"{meeting.date:%a} {meeting.date.day} {start:%H:%M}", f"{start:%Y%m%dT%H%M%S}"}
     return forms | day_forms(meeting.date) | ({meeting.location} if meeting.location else set())
 

@@ -36,7 +36,7 @@ from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.store import Store
-from scheduler.store.database import engine_for, stored_instant
+from scheduler.store.database import engine_for
 from scheduler.store.outbox import LEASE
 from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
@@ -67,7 +67,7 @@ def test_each_deadline_has_its_reminders_at_the_hand_checked_instants(kept):
     ctx = kept
     store = ctx.store
     rows = reminders(store, PAPERS)
-    assert {key: stored_instant(row.due_at) for key, row in rows.items()} == {
+    assert {key: row.due_at for key, row in rows.items()} == {
         "working-3at0900": london(2026, 4, 8, 9, 0),  # Wed 8 Apr, 09:00 BST
         "working+0at0900": london(2026, 4, 13, 9, 0),  # the day itself
         "overdue": london(2026, 4, 14, 9, 0),  # the next working day
@@ -103,8 +103,8 @@ def test_replanning_keeps_the_outbox_and_a_move_moves_pending_reminders(kept, in
     )
     rows = reminders(store, PAPERS)
     assert rows["working-3at0900"].status == "sent"
-    assert stored_instant(rows["working+0at0900"].due_at) == london(2026, 4, 20, 9, 0)
-    assert stored_instant(rows["overdue"].due_at) == london(2026, 4, 21, 9, 0)
+    assert rows["working+0at0900"].due_at == london(2026, 4, 20, 9, 0)
+    assert rows["overdue"].due_at == london(2026, 4, 21, 9, 0)
 
 
 def test_marking_a_deadline_done_stops_its_later_reminders(kept, inbox):
@@ -180,8 +180,8 @@ def test_nine_oclock_reminders_keep_local_time_across_both_2026_clock_changes(ke
         "Mon 26 Oct, GMT": (autumn["working+0at0900"], dt.datetime(2026, 10, 26, 9, 0, tzinfo=dt.UTC)),
     }
     for label, (row, instant) in utc.items():
-        assert stored_instant(row.due_at) == instant, label
-        assert stored_instant(row.due_at).astimezone(LONDON).hour == 9, label
+        assert row.due_at == instant, label
+        assert row.due_at.astimezone(LONDON).hour == 9, label
         send_due(
             ctx, instant - dt.timedelta(minutes=1), inbox.smtp, "worker", wall=utc_now
         )  # others may go; not this one
@@ -423,11 +423,7 @@ def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(data
     rendered = icalendar.Calendar.from_ical(render(feed))  # and so the bytes a calendar app reads
     vevent = next(e for e in rendered.walk("VEVENT") if str(e["UID"]) == f"{deadline}@govcal")
     assert [alarm["TRIGGER"].dt for alarm in vevent.walk("VALARM")] == expected
-    outbox = {
-        row.offset_key: stored_instant(row.due_at)
-        for row in reminders(ctx.store, deadline).values()
-        if row.kind != "overdue"
-    }
+    outbox = {row.offset_key: row.due_at for row in reminders(ctx.store, deadline).values() if row.kind != "overdue"}
     assert sorted(outbox.values()) == expected
     for moment, key in zip(expected, sorted(outbox, key=outbox.get), strict=True):
         send_due(ctx, moment - dt.timedelta(minutes=1), inbox.smtp, "worker", wall=utc_now)

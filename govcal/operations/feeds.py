@@ -13,7 +13,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Collection
+from collections.abc import Collection
 from functools import cache
 
 from calendars.event import EventData
@@ -22,7 +22,6 @@ from govcal.operations.context import Context
 from rules.model import Body, Role
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
-from scheduler.store.database import stored_instant
 from scheduler.store.plans import FeedDeadline, FeedMeeting
 from scheduler.store.tables import DeadlineRow, MeetingRow
 
@@ -33,10 +32,9 @@ def _meeting_event(
     row: FeedMeeting,
     due: list[str],
     base_url: str | None,
-    instant: Callable[[dt.datetime], dt.datetime],
 ) -> EventData:
     """A meeting as a member reads it: where, what is due for it (`due`, a line each), what
-    changed; no rules. `instant` reads a stored instant (`stored_instant`, remembered)."""
+    changed; no rules."""
     lines = []
     if row.status == Status.CANCELLED:
         lines.append("This meeting is cancelled.")
@@ -52,13 +50,13 @@ def _meeting_event(
     return EventData(
         uid=row.id,
         sequence=row.sequence,
-        start=instant(row.start),
-        end=instant(row.end),
+        start=row.start,
+        end=row.end,
         summary=row.title + (" (extraordinary)" if row.status == Status.EXTRAORDINARY else ""),
         location=row.location,
         description="\n".join(lines),
         cancelled=row.status == Status.CANCELLED,
-        last_modified=instant(row.updated_at),
+        last_modified=row.updated_at,
         url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
     )
 
@@ -72,14 +70,14 @@ def _deadline_event(
 ) -> EventData:
     """A deadline in a clerk's calendar: what, for which body and meeting, with its alarms
     until it is done, then marked done; how the date was found at the end."""
-    due = stored_instant(row.due)
+    due = row.due
     summary = f"{row.name} due: {body_name}" + (f", meeting {meeting.date:%d %b}" if meeting is not None else "")
     lines = [f"Due {due:%a %d %b %Y %H:%M}."]
     if meeting is not None:
         where = f", {meeting.location}" if meeting.location else ""
-        lines.append(f"For the meeting on {stored_instant(meeting.start):%a %d %b %Y %H:%M}{where}.")
+        lines.append(f"For the meeting on {meeting.start:%a %d %b %Y %H:%M}{where}.")
     if row.done_at is not None:
-        lines.insert(0, f"Done {stored_instant(row.done_at):%a %d %b %Y %H:%M}.")
+        lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
         summary = f"Done: {summary}"
     else:
         lines.append(f"When it is done: govcal deadline done {row.id}")
@@ -94,7 +92,7 @@ def _deadline_event(
         location="",
         description=description,
         cancelled=row.status == Status.CANCELLED,
-        last_modified=stored_instant(row.updated_at),
+        last_modified=row.updated_at,
         url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
         alarms=() if row.done_at is not None else alarms,
     )
@@ -106,26 +104,18 @@ def _meeting_events(
     """The events of these bodies' kept meetings, by body, from one read.
 
     A country's rows repeat a few instants many times over (one save's time, the usual
-    meeting and deadline times), so each is read and written out once here."""
-    instant = remembered_instants()
-    when = cache(lambda moment: f"{instant(moment):%a %d %b %Y %H:%M}")
+    meeting and deadline times), so each is written out once here."""
+    when = cache(lambda moment: f"{moment:%a %d %b %Y %H:%M}")
     rows = ctx.store.feed_meetings(body_ids)
-    rows = [m for m in rows if m.status != Status.CANCELLED or instant(m.updated_at) >= now - KEEP_CANCELLED]
+    rows = [m for m in rows if m.status != Status.CANCELLED or m.updated_at >= now - KEEP_CANCELLED]
     by_meeting: dict[str, list[FeedDeadline]] = defaultdict(list)
     for deadline in ctx.store.feed_deadlines(body_ids):
         by_meeting[deadline.meeting_id].append(deadline)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
         due = [f"{d.name}: {when(d.due)}" for d in sorted(by_meeting[m.id], key=lambda d: d.due)]
-        events[m.body_id].append(_meeting_event(m, due, base_url, instant))
+        events[m.body_id].append(_meeting_event(m, due, base_url))
     return events
-
-
-def remembered_instants() -> Callable[[dt.datetime], dt.datetime]:
-    """`stored_instant`, each stored value worked out once. Keyed with its `fold` too: a
-    database set to London time gives October's repeated hour twice, equal within the zone."""
-    worked_out = cache(lambda moment, fold: stored_instant(moment))
-    return lambda moment: worked_out(moment, moment.fold)
 
 
 def _body_feed(body: Body, events: list[EventData]) -> Feed:
@@ -176,9 +166,9 @@ def clerk_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None
     reminders_of = {body_id: BodyReminders(rules[body_id]) for body_id in bodies}
     meetings = {m.id: m for m in store.meetings(bodies)}
     for row in store.deadlines(bodies):
-        if row.status == Status.CANCELLED and stored_instant(row.updated_at) < now - KEEP_CANCELLED:
+        if row.status == Status.CANCELLED and row.updated_at < now - KEEP_CANCELLED:
             continue
-        planned = reminders_of[row.body_id](row.rule, row.date, stored_instant(row.due))
+        planned = reminders_of[row.body_id](row.rule, row.date, row.due)
         meeting = meetings.get(row.meeting_id or "")
         events.append(_deadline_event(row, rules[row.body_id].name, meeting, alarms(planned), base_url))
     return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from govcal.operations.context import Context
 from govcal.page import ShownDeadline, ShownMeeting
 from scheduler.occurrences import Status
-from scheduler.store.database import stored_instant
 from scheduler.store.tables import DeadlineRow, MeetingRow
 
 
@@ -21,7 +20,7 @@ def shown_meeting(row: MeetingRow) -> ShownMeeting:
         row.body_id,
         row.cycle,
         row.date,
-        stored_instant(row.start),
+        row.start,
         row.title,
         row.status,
         row.manual,
@@ -38,7 +37,7 @@ def shown_deadline(row: DeadlineRow) -> ShownDeadline:
         row.rule,
         row.name,
         row.date,
-        stored_instant(row.due),
+        row.due,
         row.status,
         row.done_at is not None,
         row.explanation,

@@ -17,7 +17,6 @@ from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
-from scheduler.store.database import stored_instant
 
 CYCLE = re.compile(r"[0-9]{4}(-[0-9]{2})?")  # a cycle's label (2026-27) or the year it starts in
 
@@ -147,7 +146,7 @@ def record_attendance(
     ]
     if meeting.status == Status.CANCELLED:
         raise Conflict(f"meeting '{meeting_id}' on {meeting.date:%a %d %b %Y} was cancelled: no one attended it")
-    start = stored_instant(meeting.start)
+    start = meeting.start
     if start > now:
         raise RuleError(
             f"meeting '{meeting_id}' has not been held yet (it starts {start:%a %d %b %Y %H:%M});"

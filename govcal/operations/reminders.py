@@ -35,7 +35,6 @@ from scheduler.occurrences import Status
 from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
-from scheduler.store.database import stored_instant
 from scheduler.store.digests import Subscriber
 from scheduler.store.outbox import STATES, Claimed
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
@@ -219,7 +218,7 @@ class Decided:
 
     def late(self, now: dt.datetime) -> bool:
         """Whether the message goes late: its latest reminder's moment passed while govcal was not sending."""
-        return self.latest is not None and is_late(now, stored_instant(self.latest.due_at))
+        return self.latest is not None and is_late(now, self.latest.due_at)
 
 
 def decide(claimed: Claimed, now: dt.datetime) -> Decided:
@@ -234,7 +233,7 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
             decision = unsent(
                 reminder.kind,
                 now,
-                stored_instant(deadline.due),
+                deadline.due,
                 done=deadline.done_at is not None,
                 cancelled=deadline.status == Status.CANCELLED,
             )
@@ -264,7 +263,7 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
     mail = reminder_message(said, claimed.recipients, _sender_address(ctx, run.smtp), now)
-    late_ones = [row.id for row in decided.to_send if is_late(now, stored_instant(row.due_at))]
+    late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
     return Ready(mail, on_time, late_ones, late)
 
@@ -327,12 +326,12 @@ def _reminder(
     return Reminder(
         key=reminder.key,
         overdue=reminder.kind == Kind.OVERDUE,
-        late_since=stored_instant(reminder.due_at) if late else None,
+        late_since=reminder.due_at if late else None,
         body_name=body.name if body is not None else deadline.body_id,
         deadline_id=deadline.id,
         deadline_name=deadline.name,
-        due=stored_instant(deadline.due),
-        meeting_start=stored_instant(meeting.start) if meeting is not None else None,
+        due=deadline.due,
+        meeting_start=meeting.start if meeting is not None else None,
         meeting_where=meeting.location if meeting is not None else "",
         meeting_body=other.name
         if other is not None and meeting is not None and meeting.body_id != deadline.body_id
@@ -355,11 +354,11 @@ def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> 
             "key": r.key,
             "deadline": r.deadline_id,
             "kind": r.kind,
-            "due": stored_instant(r.due_at).isoformat(),
+            "due": r.due_at.isoformat(),
             "state": said,
             "attempts": r.attempts,
             "last_error": r.last_error or None,
-            "sent": stored_instant(r.sent_at).isoformat() if r.sent_at else None,
+            "sent": r.sent_at.isoformat() if r.sent_at else None,
         }
         for r, said in ctx.store.outbox_rows(state, limit)
     ]
@@ -463,7 +462,7 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
     for row in ctx.store.deadlines(body_ids):
         if row.done_at is not None or row.status == Status.CANCELLED:
             continue
-        when = stored_instant(row.due)
+        when = row.due
         listed = due if window.due(when) else overdue if window.overdue(when) else None
         if listed is None:
             continue
@@ -473,7 +472,7 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
             deadline_id=row.id,
             deadline_name=row.name,
             body_name=ctx.rules.bodies[row.body_id].name,
-            meeting_start=stored_instant(meeting.start) if meeting is not None else None,
+            meeting_start=meeting.start if meeting is not None else None,
         )
         listed.append(line)
     return sorted(due, key=lambda d: d.due), sorted(overdue, key=lambda d: d.due)

@@ -2,20 +2,46 @@
 
 The models are the schema the migrations build (a test compares the two on both
 databases). Statuses and roles are stored as their words: `Status`, `Role` and the
-outbox's own states are `StrEnum`s, equal to the stored strings.
+outbox's own states are `StrEnum`s, equal to the stored strings. Every moment is an
+`Instant`: read back aware and in Europe/London, whichever database kept it.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from enum import StrEnum
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, DateTime, Dialect, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
+from sqlalchemy.types import TypeDecorator
 
 from scheduler.occurrences import Status
 from scheduler.reminders import Status as ReminderStatus
+from scheduler.workdays import LONDON
+
+
+class Instant(TypeDecorator[dt.datetime]):
+    """A moment, stored with its zone (UTC on SQLite, which keeps none) and handed out aware,
+    in Europe/London, so nothing above the store converts what it reads."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(timezone=True)
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return None if value is None else _in_london(value, value.fold)
+
+
+@lru_cache(maxsize=1 << 16)
+def _in_london(moment: dt.datetime, fold: int) -> dt.datetime:
+    """A stored moment in London, each worked out once (a country's events share a few
+    thousand). Keyed with its `fold` too: a database set to London time gives October's
+    repeated hour twice, equal within the zone, an hour apart."""
+    return (moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC)).astimezone(LONDON)
 
 
 class TokenKind(StrEnum):
@@ -41,7 +67,7 @@ class BodyRow(Base):
     name: Mapped[str] = mapped_column(String(300))
     rules_file: Mapped[str] = mapped_column(String(500), default="")
     rules_version: Mapped[str] = mapped_column(String(64), default="")
-    planned_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    planned_at: Mapped[dt.datetime | None] = mapped_column(Instant())
 
 
 class MemberRow(Base):
@@ -85,13 +111,13 @@ class OccurrenceColumns:
     planned_date: Mapped[dt.date | None]  # what the rules last gave, kept beside a manual change
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
     explanation: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    updated_at: Mapped[dt.datetime] = mapped_column(Instant())
 
 
 class MeetingRow(OccurrenceColumns, Base):
     __tablename__ = "meeting"
-    start: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    end: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    start: Mapped[dt.datetime] = mapped_column(Instant())
+    end: Mapped[dt.datetime] = mapped_column(Instant())
     title: Mapped[str] = mapped_column(String(300))
     location: Mapped[str] = mapped_column(String(300), default="")
     public: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -104,9 +130,9 @@ class DeadlineRow(OccurrenceColumns, Base):
     counted_from: Mapped[str | None] = mapped_column(String(300))  # the meeting its date is counted from
     rule: Mapped[str] = mapped_column(String(100))
     name: Mapped[str] = mapped_column(String(300))
-    due: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due: Mapped[dt.datetime] = mapped_column(Instant())
     who: Mapped[list[Any]] = mapped_column(default=list)
-    done_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    done_at: Mapped[dt.datetime | None] = mapped_column(Instant())
 
 
 class ItemRow(OccurrenceColumns, Base):
@@ -121,7 +147,7 @@ class AuditRow(Base):
 
     __tablename__ = "audit"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[dt.datetime] = mapped_column(Instant())
     actor: Mapped[str] = mapped_column(String(200))
     action: Mapped[str] = mapped_column(String(50))
     target: Mapped[str] = mapped_column(String(300))
@@ -157,13 +183,13 @@ class ReminderRow(Base):
     offset_key: Mapped[str] = mapped_column(String(100))  # "working-3at0900", "overdue"
     body_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10))  # scheduler.reminders.Kind
-    due_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    due_at: Mapped[dt.datetime] = mapped_column(Instant())
     status: Mapped[str] = mapped_column(String(12), default=ReminderStatus.PENDING)  # scheduler.reminders.Status
     attempts: Mapped[int] = mapped_column(Integer, default=0)
-    next_attempt_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
+    next_attempt_at: Mapped[dt.datetime] = mapped_column(Instant())
     claimed_by: Mapped[str | None] = mapped_column(String(100))
-    claimed_until: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_until: Mapped[dt.datetime | None] = mapped_column(Instant())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(Instant())
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str] = mapped_column(Text, default="")
 
@@ -182,8 +208,8 @@ class AccessTokenRow(Base):
     kind: Mapped[str] = mapped_column(String(10))  # TokenKind
     holder: Mapped[str] = mapped_column(String(200), index=True)  # admin's name, or the member's
     digest: Mapped[str] = mapped_column(String(64), unique=True)
-    created_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[dt.datetime] = mapped_column(Instant())
+    revoked_at: Mapped[dt.datetime | None] = mapped_column(Instant())
 
 
 class DigestRow(Base):
@@ -194,6 +220,6 @@ class DigestRow(Base):
     day: Mapped[dt.date] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(12))  # sending, sent, empty
     claimed_by: Mapped[str] = mapped_column(String(100))
-    claimed_at: Mapped[dt.datetime] = mapped_column(DateTime(timezone=True))
-    sent_at: Mapped[dt.datetime | None] = mapped_column(DateTime(timezone=True))
+    claimed_at: Mapped[dt.datetime] = mapped_column(Instant())
+    sent_at: Mapped[dt.datetime | None] = mapped_column(Instant())
     deadlines: Mapped[int] = mapped_column(Integer, default=0)
