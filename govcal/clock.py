@@ -4,6 +4,7 @@ the reminder clock that `govcal serve` runs."""
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from typing import TYPE_CHECKING
 
 from govcal.mail import Smtp
@@ -29,7 +30,8 @@ def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
     what is due, so the next tick after it is back sends it.
     """
     try:
-        send_due(ctx, now, smtp, worker, wall=utc_now)
+        for line in send_due(ctx, now, smtp, worker, wall=utc_now).claims_said():
+            print(f"{utc_now():%Y-%m-%dT%H:%M:%SZ} reminders: {line}", file=sys.stderr, flush=True)
         send_digests(ctx, now, smtp, worker, wall=utc_now)
     except DatabaseUnavailable as error:
         ctx.outage.lost(error)

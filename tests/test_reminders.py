@@ -656,6 +656,8 @@ def test_a_run_whose_claim_is_taken_stops_before_its_next_message_and_says_what_
         result = run.result(timeout=60)
     assert len(held) == 1 and len(taken) == total - 1
     assert result.messages == 2 and result.repeated == 1 and result.lost == 1  # stopped at its next message
+    said = result.claims_said()  # what `reminders send` and the clock of `govcal serve` print
+    assert [line.split(":")[0] for line in said] == ["stopped", "warning"] and "may have gone twice" in said[1]
     assert len(inbox.ids) == 2
     rows = {r.id: (r.status, r.claimed_by) for r, _ in other.store.outbox_rows()}
     left = {i: state for i, state in rows.items() if state[0] == "pending"}

@@ -38,17 +38,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
             f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
-        if result.lost:
-            print(
-                f"stopped: another run took over the claim on {result.lost} reminders; they go from there",
-                file=sys.stderr,
-            )
-        if result.repeated:
-            print(
-                f"warning: {result.repeated} reminders sent here were marked sent by another run first:"
-                " they may have gone twice (the runs' clocks disagree by more than the lease?)",
-                file=sys.stderr,
-            )
+        for line in result.claims_said():
+            print(line, file=sys.stderr)
         digests = reminders.send_digests(ctx, now, server, worker, wall=utc_now)
         if digests.sent or digests.empty or digests.failed:
             print(f"morning digests: {digests.sent} sent, {digests.empty} with nothing due, {digests.failed} to retry")

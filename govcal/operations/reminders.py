@@ -56,6 +56,19 @@ class Dispatched:
     repeated: int = 0  # sent, but found marked by another run: may have gone twice
     failure: str = ""  # why the mail server did not take the last message it refused
 
+    def claims_said(self) -> list[str]:
+        """What an operator must hear of the run's claims: one taken over (the run stopped),
+        or a message that may have gone twice."""
+        said = []
+        if self.lost:
+            said.append(f"stopped: another run took over the claim on {self.lost} reminders; they go from there")
+        if self.repeated:
+            said.append(
+                f"warning: {self.repeated} reminders sent here were marked sent by another run first:"
+                " they may have gone twice (the runs' clocks disagree by more than the lease?)"
+            )
+        return said
+
 
 SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
 
