@@ -1,0 +1,188 @@
+"""A body's page and what it starts: its members, their feed links, an extraordinary meeting
+on request (the days the request allows, one previewed, then confirmed)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from urllib.parse import urlencode
+
+from fastapi import APIRouter, Request
+from fastapi.responses import RedirectResponse, Response
+
+from govcal.admin.common import Pages, reason, to_body, to_meeting
+from govcal.operations import meetings, people
+from govcal.operations.access import TokenKind, address, create_token, feed_token_holders, revoke_tokens, rotate_token
+from rules.dates import parse_date
+from rules.errors import RuleError
+from scheduler.extraordinary import Request as ExtraordinaryRequest
+from scheduler.workdays import LONDON, london_day
+
+
+def router(pages: Pages) -> APIRouter:
+    """A body's page, its members, the feed links, and extraordinary meetings."""
+    family = APIRouter()
+    ctx = pages.ctx
+
+    @family.get("/body")
+    def body_page(request: Request, id: str) -> Response:
+        admin = pages.signed_in(request)
+        body = ctx.body(id)
+        links = feed_token_holders(ctx)
+        return pages.render(
+            request,
+            "body.html",
+            admin=admin,
+            body=body,
+            members=people.members(ctx, body.id),
+            links=links,
+            roles=body.role_ids,
+            today=london_day(pages.clock()),
+        )
+
+    @family.post("/members")
+    async def member_change(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        body_id, name = str(form.get("body", "")), str(form.get("name", ""))
+        now = pages.clock()
+        if form.get("remove"):
+            done = people.remove_member(ctx, body_id, name, str(form.get("role", "")) or None, actor=admin, now=now)
+        else:
+            done = people.add_member(
+                ctx,
+                body_id,
+                name,
+                str(form.get("role", "member")),
+                organisation=str(form.get("organisation", "")),
+                email=str(form.get("email", "")),
+                actor=admin,
+                now=now,
+            )
+        return pages.render(
+            request, "message.html", admin=admin, title="Members", lines=[str(done)], back=to_body(body_id)
+        )
+
+    @family.get("/extraordinary")
+    def extraordinary(
+        request: Request,
+        body: str,
+        received: str,
+        requested_by: str = "",
+        seconded_by: str = "",
+        chair: str = "",
+        confirm: str = "",
+    ) -> Response:
+        admin = pages.signed_in(request)
+        fields = {
+            "body": body,
+            "received": received,
+            "requested_by": requested_by,
+            "seconded_by": seconded_by,
+            "chair": chair,
+            "confirm": confirm,
+        }
+        return _extraordinary_page(pages, request, admin, fields, "")
+
+    @family.post("/extraordinary")
+    async def confirm_extraordinary(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        names = ("body", "received", "requested_by", "seconded_by", "chair", "confirm")
+        fields = {name: str(form.get(name, "")) for name in names}
+        why = reason(form)
+        answer = meetings.extraordinary(
+            ctx,
+            fields["body"],
+            _asked(fields),
+            confirm=parse_date(fields["confirm"]),
+            force=bool(why),
+            reason=why,
+            actor=admin,
+            now=pages.clock(),
+        )
+        if answer.confirmed is None:
+            raise RuleError("choose the day to confirm")
+        if not answer.confirmed.committed:
+            problem = "Not confirmed: give a reason to go ahead despite the notice rule or the rules broken."
+            return _extraordinary_page(pages, request, admin, fields, problem)
+        return RedirectResponse(to_meeting(answer.confirmed.meeting_id, done="add"), 303)
+
+    @family.get("/feed-links")
+    def feed_links(request: Request) -> Response:
+        admin = pages.signed_in(request)
+        return pages.render(request, "feed_links.html", admin=admin, links=sorted(feed_token_holders(ctx).items()))
+
+    @family.post("/feed-links")
+    async def feed_link_change(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        name, action = str(form.get("name", "")).strip(), str(form.get("action", ""))
+        now = pages.clock()
+        if action == "revoke":
+            revoked = revoke_tokens(ctx, TokenKind.FEED, name, actor=admin, now=now)
+            lines = [
+                f"Revoked {name}'s feed link: it now answers 404." if revoked else f"{name} had no live feed link."
+            ]
+            return pages.render(
+                request, "message.html", admin=admin, title="Feed link revoked", lines=lines, back=_links()
+            )
+        if action not in ("create", "rotate"):
+            raise RuleError("choose create, rotate or revoke")
+        issue = create_token if action == "create" else rotate_token
+        token = issue(ctx, TokenKind.FEED, name, actor=admin, now=now)
+        https = address(pages.base(request), TokenKind.FEED, token)
+        return pages.render(request, "feed_link.html", admin=admin, name=name, https=https)
+
+    return family
+
+
+def _extraordinary_page(pages: Pages, request: Request, admin: str, fields: dict[str, str], problem: str) -> Response:
+    """The days a request allows, each a link to its preview; or, with one chosen, that preview."""
+    ctx = pages.ctx
+    confirm = parse_date(fields["confirm"]) if fields["confirm"] else None
+    answer = meetings.extraordinary(
+        ctx,
+        fields["body"],
+        _asked(fields),
+        confirm=confirm,
+        actor=admin,
+        now=pages.clock(),
+        preview=confirm is not None,
+    )
+    if answer.confirmed is None:
+        return pages.render(
+            request,
+            "extraordinary.html",
+            admin=admin,
+            body=ctx.body(fields["body"]),
+            answer=answer,
+            fields=fields,
+            link=lambda day: "/admin/extraordinary?" + urlencode(fields | {"confirm": day.isoformat()}),
+        )
+    return pages.render(
+        request,
+        "preview.html",
+        400 if problem else 200,
+        admin=admin,
+        result=answer.confirmed,
+        fields=fields,
+        post="/admin/extraordinary",
+        what=f"Confirm an extraordinary meeting of {ctx.body(fields['body']).name} on {confirm:%a %d %b %Y}",
+        problem=problem,
+        back=to_body(fields["body"]),
+    )
+
+
+def _asked(fields: dict[str, str]) -> ExtraordinaryRequest:
+    """An extraordinary meeting's request from its form: received when, asked by whom."""
+    try:
+        received = dt.datetime.fromisoformat(fields["received"])
+    except ValueError:
+        raise RuleError(
+            f"received must be a date and time, e.g. 2026-12-18T10:00, not '{fields['received']}'"
+        ) from None
+    received = received if received.tzinfo else received.replace(tzinfo=LONDON)
+    by_chair = fields["chair"] == "1"
+    return ExtraordinaryRequest(received, fields["requested_by"] or None, fields["seconded_by"] or None, by_chair)
+
+
+def _links() -> tuple[str, str]:
+    """The feed links page, as a link back to it."""
+    return "/admin/feed-links", "Back to feed links"
