@@ -24,6 +24,7 @@ from functools import cache
 from html import escape
 from urllib.parse import unquote, urlsplit
 
+from govcal.wording import for_the_meeting, marking_done
 from rules.errors import RuleError
 from scheduler.workdays import LONDON
 
@@ -114,15 +115,13 @@ class Reminder:
             else f"{self.deadline_name} for the {self.body_name} is due {when}."
         ]
         if self.meeting_start is not None:
-            whose = f" of the {self.meeting_body}" if self.meeting_body else ""
-            where = f", {self.meeting_where}" if self.meeting_where else ""
-            lines.append(f"It is for the meeting{whose} on {self.meeting_start:%A %d %B %Y at %H:%M}{where}.")
+            lines.append(for_the_meeting(self.meeting_start, self.meeting_where, self.meeting_body))
         if self.late_since is not None:
             fell = f"{self.late_since:%a %d %b %H:%M}"
             lines.append(f"This reminder comes late: it fell due {fell}, when reminders were not being sent.")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
-        lines.append(f"When it is done, mark it so and the reminders stop: govcal deadline done {self.deadline_id}")
+        lines.append(marking_done(self.deadline_id))
         if self.why:
             lines.append(f"-- \nWhy this date: {self.why}")
         return lines

@@ -430,6 +430,10 @@ def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(data
         assert f"<{deadline}#{key}@govcal>" not in inbox.ids
         send_due(ctx, moment, inbox.smtp, "worker", wall=utc_now)
         assert f"<{deadline}#{key}@govcal>" in inbox.ids
+    # and they word it alike: the meeting it is for, and how its reminders stop (govcal.wording)
+    text = inbox.messages[-1].get_body(("plain",)).get_content()
+    shared = [line for line in event.description.splitlines() if line.startswith(("It is for", "When it is done"))]
+    assert len(shared) == 2 and all(line in text for line in shared)
 
 
 def test_a_dry_run_says_what_would_go_and_sends_and_marks_nothing(kept, inbox, database, capsys, monkeypatch):

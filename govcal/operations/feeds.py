@@ -19,6 +19,7 @@ from functools import cache
 from calendars.event import EventData
 from calendars.feed import Feed
 from govcal.operations.context import Context
+from govcal.wording import for_the_meeting, marking_done
 from rules.model import Body, Role
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
@@ -74,13 +75,12 @@ def _deadline_event(
     summary = f"{row.name} due: {body_name}" + (f", meeting {meeting.date:%d %b}" if meeting is not None else "")
     lines = [f"Due {due:%a %d %b %Y %H:%M}."]
     if meeting is not None:
-        where = f", {meeting.location}" if meeting.location else ""
-        lines.append(f"For the meeting on {meeting.start:%a %d %b %Y %H:%M}{where}.")
+        lines.append(for_the_meeting(meeting.start, meeting.location))
     if row.done_at is not None:
         lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
         summary = f"Done: {summary}"
     else:
-        lines.append(f"When it is done: govcal deadline done {row.id}")
+        lines.append(marking_done(row.id))
     lines.append(f"Why this date: {row.explanation}")
     description = "\n".join(lines)
     return EventData(

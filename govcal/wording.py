@@ -1,0 +1,20 @@
+"""How govcal words a deadline for people, once for the reminder e-mails and the clerk's
+calendar: the meeting it is for, and how its reminders stop."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+
+def for_the_meeting(start: dt.datetime, where: str = "", body: str = "") -> str:
+    """The meeting a deadline is for, as a sentence: "It is for the meeting of the
+    Worcestershire Joint Commissioning Board on Tuesday 17 November 2026 at 10:00, County
+    Hall." (`body` where the meeting is another body's, as a report's is)."""
+    whose = f" of the {body}" if body else ""
+    place = f", {where}" if where else ""
+    return f"It is for the meeting{whose} on {start:%A %d %B %Y at %H:%M}{place}."
+
+
+def marking_done(deadline_id: str) -> str:
+    """How a deadline's reminders stop, as a sentence."""
+    return f"When it is done, mark it so and the reminders stop: govcal deadline done {deadline_id}"
