@@ -90,7 +90,7 @@ def plan_dict(plans: Iterable[BodyPlan]) -> dict[str, Any]:
                 "cycle": plan.label,
                 "first": plan.first.isoformat(),
                 "last": plan.last.isoformat(),
-                "problems": plan.problems,
+                "problems": [problem.as_dict() for problem in plan.problems],
                 "notes": plan.notes,
             }
             for plan in plans

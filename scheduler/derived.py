@@ -25,6 +25,7 @@ from scheduler.occurrences import (
     Explanation,
     Item,
     Meeting,
+    Problem,
     cycle_bounds,
     cycle_label,
     hanging,
@@ -63,7 +64,7 @@ def derive(
     meetings: Iterable[Meeting],
     calendar: WorkingCalendar,
     source: MeetingSource,
-    problems: Iterable[str] = (),
+    problems: Iterable[Problem] = (),
     notes: Iterable[str] = (),
     planned: Iterable[Meeting] | None = None,
 ) -> BodyPlan:
@@ -156,7 +157,7 @@ class _Derivation:
             computed = self._offset_day(rule.offset, anchor_day, meeting)
             if isinstance(computed, str):
                 self.plan.problems.append(
-                    f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed} ({rule.cite})"
+                    Problem(f"{rule.name} for the meeting on {meeting.date:%d %b %Y}: {computed}", rule.cite)
                 )
                 continue
             day, due, skipped, next_meeting = computed
@@ -217,7 +218,7 @@ class _Derivation:
             return
         chosen, anchor = self._item_meeting(rule, [m for m in plan.meetings if m.active])
         if chosen is None:
-            plan.problems.append(f"{rule.name}: {anchor} ({rule.cite})")
+            plan.problems.append(Problem(f"{rule.name}: {anchor}", rule.cite))
             return
         plan.items.append(self._item_at(rule, chosen.date, chosen.id, anchor))
         if rule.papers is not None:
@@ -311,7 +312,7 @@ class _Derivation:
             rule, other = due.rule, self.source.body(due.rule.to)
             if due.target is None:
                 missing = f"{other.name} has no meeting in {due.period.label} to report to"
-                plan.problems.append(f"{due.name}: {missing} ({rule.cite})")
+                plan.problems.append(Problem(f"{due.name}: {missing}", rule.cite))
                 continue
             plan.deadlines.append(
                 self._deadline(

@@ -33,6 +33,25 @@ class Status(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class Problem:
+    """What the rules could not place, in words, with the clause it comes from: said as one
+    line ("... (F8, clause 8.1)"), and given as data by `as_dict`."""
+
+    message: str
+    cite: Citation | None = None
+
+    def __str__(self) -> str:
+        return f"{self.message} ({self.cite})" if self.cite is not None else self.message
+
+    def as_dict(self) -> dict[str, str | None]:
+        return {
+            "message": self.message,
+            "ref": self.cite.ref if self.cite is not None else None,
+            "clause": self.cite.clause if self.cite is not None else None,
+        }
+
+
+@dataclass(frozen=True, slots=True)
 class Explanation:
     """Why a date is what it is: the rule, its clause, the anchor, every adjustment."""
 
@@ -165,7 +184,7 @@ class BodyPlan:
     meetings: list[Meeting] = field(default_factory=list)
     deadlines: list[Deadline] = field(default_factory=list)
     items: list[Item] = field(default_factory=list)
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     planned: list[Meeting] = field(default_factory=list)
 

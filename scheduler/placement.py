@@ -12,7 +12,7 @@ import datetime as dt
 from functools import lru_cache
 
 from rules.model import MONTHS, Meetings, Move, Position
-from scheduler.occurrences import Explanation
+from scheduler.occurrences import Explanation, Problem
 from scheduler.periods import Period, month_starts, pattern_day
 from scheduler.preferences import NOTHING, Avoided
 from scheduler.terms import TermCalendar
@@ -29,7 +29,7 @@ MOVE_STEP = {
 }
 
 
-Placed = tuple[Period, dt.date, Explanation] | str  # a period's meeting day and why, or a problem
+Placed = tuple[Period, dt.date, Explanation] | Problem  # a period's meeting day and why, or a problem
 Day = tuple[dt.date, tuple[str, ...], str]  # a day, the moves that led to it, the pattern's day it started from
 
 
@@ -53,7 +53,7 @@ def placements(
     found: list[Placed] = []
     for period in periods:
         placed = place(rules, period, calendar, terms, avoided)
-        if isinstance(placed, str):
+        if isinstance(placed, Problem):
             found.append(placed)
             continue
         day, steps, month = placed
@@ -64,15 +64,15 @@ def placements(
 
 def place(
     rules: Meetings, period: Period, calendar: WorkingCalendar, terms: TermCalendar | None, avoided: Avoided = NOTHING
-) -> Day | str:
-    """A period's meeting day with the moves that led to it, or a problem in words: the
+) -> Day | Problem:
+    """A period's meeting day with the moves that led to it, or a problem: the
     rule's day, moved off unavailable days as the rule says, then off a day the body
     avoids (`scheduler.preferences`) where another day is allowed."""
     month = chosen_month(rules, period)
-    if isinstance(month, str):
+    if isinstance(month, Problem):
         return month
     placed = place_in(rules, period, month, calendar, terms)
-    if isinstance(placed, str) or (why := avoided.why(placed[0])) is None:
+    if isinstance(placed, Problem) or (why := avoided.why(placed[0])) is None:
         return placed
     return _preferred(rules, period, month, placed, why, calendar, terms, avoided)
 
@@ -89,12 +89,12 @@ def choices(
     allow instead (`alternatives`): what report placement chooses from, once per shape."""
     placed = placements(rules, periods, calendar, terms, avoided)
     return tuple(
-        (day[1] if not isinstance(day, str) else None, alternatives(rules, period, calendar, terms, avoided))
+        (day[1] if not isinstance(day, Problem) else None, alternatives(rules, period, calendar, terms, avoided))
         for period, day in zip(periods, placed, strict=True)
     )
 
 
-def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
+def chosen_month(rules: Meetings, period: Period) -> dt.date | Problem:
     """The month a period's meeting goes in: the rule's `months`, else by `position`; or a problem."""
     months = month_starts(period.first, period.last)
     if rules.months:
@@ -102,7 +102,7 @@ def chosen_month(rules: Meetings, period: Period) -> dt.date | str:
         matching = [m for m in months if m.month == wanted]
         if not matching:
             name = MONTHS[wanted - 1].title()
-            return f"months: {name} is not in period {period.index} ({period.label}) ({rules.cite})"
+            return Problem(f"months: {name} is not in period {period.index} ({period.label})", rules.cite)
         return matching[0]
     return months[{Position.FIRST: 0, Position.MIDDLE: len(months) // 2, Position.LAST: -1}[rules.position]]
 
@@ -115,15 +115,17 @@ def alternatives(
     pattern in each of the period's months (only the named one where `months` pins it),
     moved as the rule says; days the body avoids left out while others remain."""
     month = chosen_month(rules, period)
-    if isinstance(month, str):
+    if isinstance(month, Problem):
         return ()
-    found = [placed for placed in _in_each_month(rules, period, month, calendar, terms) if not isinstance(placed, str)]
+    found = [
+        placed for placed in _in_each_month(rules, period, month, calendar, terms) if not isinstance(placed, Problem)
+    ]
     return tuple([placed for placed in found if avoided.why(placed[0]) is None] or found)
 
 
 def _in_each_month(
     rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
-) -> list[Day | str]:
+) -> list[Day | Problem]:
     """The pattern's day in each month of the period the rules leave open (only `month` where `months` pins it)."""
     months = (month,) if rules.months else month_starts(period.first, period.last)
     return [place_in(rules, period, each, calendar, terms) for each in months]
@@ -131,7 +133,7 @@ def _in_each_month(
 
 def place_in(
     rules: Meetings, period: Period, month: dt.date, calendar: WorkingCalendar, terms: TermCalendar | None
-) -> Day | str:
+) -> Day | Problem:
     """The pattern's day in `month`, moved off unavailable days as the rule says, or a problem."""
     if rules.pattern is None:
         raise ValueError("meetings are placed from a day pattern, and these have none")
@@ -145,11 +147,11 @@ def place_in(
         if why_not is None:
             return day, tuple(steps), preferred
         if step == 0:
-            return f"{day_text(day)} ({preferred}) {why_not}; the rule gives no if_unavailable ({rules.cite})"
+            return Problem(f"{day_text(day)} ({preferred}) {why_not}; the rule gives no if_unavailable", rules.cite)
         moved = day + dt.timedelta(days=step)
         steps.append(f"{day_text(day)} {why_not}; moved to the {rules.if_unavailable.value}, {day_text(moved)}")
         day = moved
-    return f"no available day in {period.label}: " + "; ".join(steps) + f" ({rules.cite})"
+    return Problem(f"no available day in {period.label}: " + "; ".join(steps), rules.cite)
 
 
 def _limit(step: int) -> int:
@@ -172,7 +174,7 @@ def _preferred(
     day, steps, preferred = placed
     avoiding = f"{day_text(day)} is {why}, which the body avoids"
     others = [
-        p for p in _in_each_month(rules, period, month, calendar, terms) if not isinstance(p, str) and p[0] != day
+        p for p in _in_each_month(rules, period, month, calendar, terms) if not isinstance(p, Problem) and p[0] != day
     ]
     for other, _, named in sorted(others, key=lambda p: (abs(p[0] - day), p[0])):
         if avoided.why(other) is None:

@@ -25,6 +25,7 @@ from scheduler.occurrences import (
     BodyPlan,
     Explanation,
     Meeting,
+    Problem,
     cycle_bounds,
     cycle_collector_paused,
     cycle_containing,
@@ -47,7 +48,7 @@ class Planned:
 
     meetings: list[Meeting]
     standing: list[Meeting]
-    problems: list[str]
+    problems: list[Problem]
     notes: list[str]
 
 
@@ -146,7 +147,7 @@ class Planner:
         body_id: str,
         year: int,
         meetings: Iterable[Meeting],
-        problems: Iterable[str] = (),
+        problems: Iterable[Problem] = (),
         notes: Iterable[str] = (),
         planned: Iterable[Meeting] | None = None,
     ) -> BodyPlan:
@@ -206,18 +207,18 @@ class Planner:
             raise ValueError(f"'{frequency.phrase}' gives no number of meetings a year to cut {year} into")
         return even_periods(first, last, count), ()
 
-    def _plan_meetings(self, body: Body, year: int) -> tuple[list[Meeting], list[str], list[str]]:
+    def _plan_meetings(self, body: Body, year: int) -> tuple[list[Meeting], list[Problem], list[str]]:
         rules = body.meetings
         label = cycle_label(body.cycle_start, year)
         periods, notes = self.periods(body, year)
-        problems: list[str] = []
+        problems: list[Problem] = []
         meetings: list[Meeting] = []
         calendar = self.calendar(body)
         placed_days = placements(rules, periods, calendar, self.terms.get(body.id), self.avoided(body))
         if body.reports and periods:
             placed_days = self._before_reports(body, year, placed_days, problems)
         for placed in placed_days:
-            if isinstance(placed, str):
+            if isinstance(placed, Problem):
                 problems.append(placed)
                 continue
             period, day, why = placed
@@ -228,7 +229,7 @@ class Planner:
         return meetings, problems, list(notes)
 
     def _before_reports(
-        self, body: Body, year: int, placed: Sequence[Placed], problems: list[str]
+        self, body: Body, year: int, placed: Sequence[Placed], problems: list[Problem]
     ) -> tuple[Placed, ...]:
         """The cycle's placements with meetings moved, within their periods, so that each
         report the body sends follows one of its meetings (`scheduler.reporting`); a
@@ -246,7 +247,7 @@ class Planner:
         moved: list[Placed] = []
         for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
             choice = chosen.moves.get(index)
-            if choice is None or isinstance(default, str):
+            if choice is None or isinstance(default, Problem):
                 moved.append(default)
                 continue
             (day, steps, preferred), number = choice
@@ -260,13 +261,16 @@ class Planner:
             due = dues[number]
             if first <= due.period.first <= last:
                 problems.append(
-                    f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"
-                    f" {weeks(due.rule.within)} before it on a day its rules allow ({due.rule.cite})"
+                    Problem(
+                        f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"
+                        f" {weeks(due.rule.within)} before it on a day its rules allow",
+                        due.rule.cite,
+                    )
                 )
         return tuple(moved)
 
     def _related_meetings(
-        self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[str]
+        self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[Problem]
     ) -> list[Meeting]:
         """Meetings set from another body's: before, after or following each of them."""
         first, last = cycle_bounds(body.cycle_start, year)
@@ -289,6 +293,6 @@ class Planner:
                 meetings.append(meeting_on(body, numbered(body.id, label, relation.kind, count), day, why))
             if count == 0:
                 problems.append(
-                    f"{other.name} has no meetings planned to set {relation.kind} meetings from ({relation.cite})"
+                    Problem(f"{other.name} has no meetings planned to set {relation.kind} meetings from", relation.cite)
                 )
         return meetings

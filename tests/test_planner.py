@@ -87,8 +87,10 @@ def test_a_clash_without_a_move_rule_is_a_problem_not_a_silent_move(write_rules)
     rules = write_rules(body(meetings={"if_unavailable": "error"}))
     plan = planner_for(rules).body_plan("board", 2026)
     assert len(plan.meetings) == 10  # April and May have no meeting
-    assert "Mon 06 Apr 2026" in plan.problems[0] and "Easter Monday" in plan.problems[0]
-    assert "F8, clause 8.1" in plan.problems[0]
+    first = plan.problems[0]
+    assert "Mon 06 Apr 2026" in first.message and "Easter Monday" in first.message
+    assert (first.cite.ref, first.cite.clause) == ("F8", "8.1") and str(first).endswith("(F8, clause 8.1)")
+    assert first.as_dict() == {"message": first.message, "ref": "F8", "clause": "8.1"}  # as plan --json gives it
 
 
 def test_closures_move_meetings(write_rules):
@@ -97,7 +99,7 @@ def test_closures_move_meetings(write_rules):
     # last Tuesday of Dec 2026 is 29 Dec, inside the closure: next Tuesday is 5 Jan, outside December
     plan = planner_for(rules).body_plan("board", 2026)
     assert len(plan.meetings) == 11
-    assert any("Tue 29 Dec 2026 is not a working day (closure: council closure)" in p for p in plan.problems)
+    assert any("Tue 29 Dec 2026 is not a working day (closure: council closure)" in p for p in map(str, plan.problems))
 
 
 def test_twice_yearly_uses_the_named_months(write_rules):
@@ -112,7 +114,7 @@ def test_a_month_outside_its_period_is_a_problem(write_rules):
         body(meetings={"frequency": "twice a year", "months": ["december", "june"], "pattern": "second Thursday"})
     )
     plan = planner_for(rules).body_plan("board", 2026)
-    assert any("December is not in period 1" in p for p in plan.problems)
+    assert any("December is not in period 1" in p for p in map(str, plan.problems))
 
 
 def test_quarterly_middle_month(write_rules):
@@ -229,7 +231,7 @@ def test_item_for_a_month_without_a_meeting_is_a_problem(write_rules):
         )
     )
     plan = planner_for(rules).body_plan("board", 2026)
-    assert any("no meeting is planned in August" in p for p in plan.problems)
+    assert any("no meeting is planned in August" in p for p in map(str, plan.problems))
 
 
 def test_first_review_within_six_months_of_establishment(write_rules):
