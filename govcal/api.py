@@ -35,7 +35,6 @@ from rules.loader import ID_PATTERN
 from rules.phrases import parse_time
 from scheduler.attendance import Presence
 from scheduler.extraordinary import Request as ExtraordinaryRequest
-from scheduler.workdays import LONDON
 
 TIME = r"^([01]?\d|2[0-3]):[0-5]\d$"
 
@@ -348,8 +347,7 @@ def create_app(ctx: Context) -> FastAPI:
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
         """Dates for an extraordinary meeting on a request received by the Chair (E1-E3);
         with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
-        received = request.received if request.received.tzinfo else request.received.replace(tzinfo=LONDON)
-        asked = ExtraordinaryRequest(received, request.requested_by, request.seconded_by, request.chair)
+        asked = ExtraordinaryRequest(request.received, request.requested_by, request.seconded_by, request.chair)
         answer = meetings.extraordinary(
             ctx, request.body, asked, confirm=request.confirm, force=request.force, actor=actor, now=utc_now()
         )

@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from zoneinfo import ZoneInfo
 
 from rules.errors import RuleError
 from rules.phrases import WEEKDAYS, parse_month
 
 EXAMPLES = "2026-05-28, 28 May 2026 or 28/05/2026"
+LONDON = ZoneInfo("Europe/London")  # the zone every date and time without one is read in
 
 
 class NotADate(RuleError):
@@ -65,6 +67,28 @@ def parse_moment(text: str) -> tuple[dt.date, dt.time | None]:
     if match and int(match["hour"]) < 24 and int(match["minute"]) < 60:
         return parse_date(match["date"]), dt.time(int(match["hour"]), int(match["minute"]))
     return parse_date(words), None
+
+
+def in_london(moment: dt.datetime) -> dt.datetime:
+    """A moment as given if it says its zone, else the same clock time in Europe/London."""
+    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+
+
+def parse_instant(text: str, field: str | None = None) -> dt.datetime:
+    """A moment as people write it, in Europe/London unless it says otherwise: "2026-03-03
+    10:15", "3 Mar 2026 10:15", "03/03/2026 10:15", "2026-03-03T10:15+00:00" (a date alone is
+    its first minute); else a `RuleError` naming `field`."""
+    try:
+        return in_london(dt.datetime.fromisoformat(str(text).strip()))
+    except ValueError:
+        pass
+    try:
+        day, time = parse_moment(text)
+    except RuleError:
+        raise RuleError(
+            f"'{text}' is not a date and time; write it like '2026-03-03 10:15' or '3 Mar 2026 10:15'", field=field
+        ) from None
+    return in_london(dt.datetime.combine(day, time or dt.time(0, 0)))
 
 
 def split_dated(text: str) -> tuple[str, dt.date]:

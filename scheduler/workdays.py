@@ -28,16 +28,15 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
-from zoneinfo import ZoneInfo
 
 import holidays
 from dateutil.relativedelta import relativedelta
 
+from rules.dates import LONDON as LONDON  # the one zone, kept by the rules; named here for the date core
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS, Avoid, Body, Closure
 from rules.offsets import Count, Offset
 
-LONDON = ZoneInfo("Europe/London")
 # Each nation's subdivision of GB in the `holidays` package.
 SUBDIVISIONS = dict(zip(NATIONS, ("ENG", "SCT", "NIR"), strict=True))
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")

@@ -343,3 +343,17 @@ def test_signing_in_never_sends_the_admin_to_another_site(site):
         fields = {"token": token, "csrf": csrf(page.text), "next": elsewhere}
         answer = client.post("/admin/login", data=fields, follow_redirects=False)
         assert answer.status_code == 303 and answer.headers["location"] == "/admin/", elsewhere
+
+
+def test_an_extraordinary_request_is_read_as_the_cli_reads_it(site):
+    """The admin form takes the request's time as people write it, as `govcal extraordinary
+    --received` does (it took ISO only): Fri 18 Dec 2026 10:00, GMT, gives the same window
+    written either way; a time it cannot read is a 400 naming the field."""
+    client, _, token, _ = site
+    signed_in(client, token)
+    asked = "/admin/extraordinary?body=worcestershire-jcb&chair=1&received="
+    iso, words = client.get(asked + "2026-12-18T10:00"), client.get(asked + "18 Dec 2026 10:00")
+    assert iso.status_code == words.status_code == 200 and text(iso.text) == text(words.text)
+    assert "18 Dec 2026" in text(words.text)
+    wrong = client.get(asked + "next Tuesday")
+    assert wrong.status_code == 400 and "received: 'next Tuesday' is not a date and time" in text(wrong.text)

@@ -71,3 +71,29 @@ def test_the_calculator_takes_them(capsys):
         assert '"date": "2026-05-19"' in capsys.readouterr().out  # clear days 20, 21, 22, 26, 27 May
     assert main(["date", "5 working days before 05/06"]) == 2
     assert "has no year" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("text", "utc"),
+    [
+        ("2026-03-03 10:15", dt.datetime(2026, 3, 3, 10, 15, tzinfo=dt.UTC)),  # GMT: London is UTC
+        ("3 Mar 2026 10:15", dt.datetime(2026, 3, 3, 10, 15, tzinfo=dt.UTC)),
+        ("03/03/2026 10:15", dt.datetime(2026, 3, 3, 10, 15, tzinfo=dt.UTC)),
+        ("18 Dec 2026 10:00", dt.datetime(2026, 12, 18, 10, 0, tzinfo=dt.UTC)),
+        ("2026-06-01T09:30", dt.datetime(2026, 6, 1, 8, 30, tzinfo=dt.UTC)),  # BST: an hour ahead
+        ("1 June 2026 09:30", dt.datetime(2026, 6, 1, 8, 30, tzinfo=dt.UTC)),
+        ("2026-06-01T09:30+00:00", dt.datetime(2026, 6, 1, 9, 30, tzinfo=dt.UTC)),  # says its zone: kept
+        ("28 May 2026", dt.datetime(2026, 5, 27, 23, 0, tzinfo=dt.UTC)),  # a date alone: its first minute, BST
+    ],
+)
+def test_a_moment_as_people_write_it_is_read_in_london(text, utc):
+    from rules.dates import parse_instant
+
+    assert parse_instant(text) == utc
+
+
+def test_a_moment_written_wrong_names_its_field():
+    from rules.dates import parse_instant
+
+    with pytest.raises(RuleError, match="received: 'next Tuesday' is not a date and time"):
+        parse_instant("next Tuesday", "received")

@@ -3,7 +3,6 @@ on request (the days the request allows, one previewed, then confirmed)."""
 
 from __future__ import annotations
 
-import datetime as dt
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
@@ -12,10 +11,10 @@ from fastapi.responses import RedirectResponse, Response
 from govcal.admin.common import Pages, reason, to_body, to_meeting
 from govcal.operations import meetings, people
 from govcal.operations.access import TokenKind, address, create_token, feed_token_holders, revoke_tokens, rotate_token
-from rules.dates import parse_date
+from rules.dates import parse_date, parse_instant
 from rules.errors import RuleError
 from scheduler.extraordinary import Request as ExtraordinaryRequest
-from scheduler.workdays import LONDON, london_day
+from scheduler.workdays import london_day
 
 
 def router(pages: Pages) -> APIRouter:
@@ -172,13 +171,7 @@ def _extraordinary_page(pages: Pages, request: Request, admin: str, fields: dict
 
 def _asked(fields: dict[str, str]) -> ExtraordinaryRequest:
     """An extraordinary meeting's request from its form: received when, asked by whom."""
-    try:
-        received = dt.datetime.fromisoformat(fields["received"])
-    except ValueError:
-        raise RuleError(
-            f"received must be a date and time, e.g. 2026-12-18T10:00, not '{fields['received']}'"
-        ) from None
-    received = received if received.tzinfo else received.replace(tzinfo=LONDON)
+    received = parse_instant(fields["received"], "received")
     by_chair = fields["chair"] == "1"
     return ExtraordinaryRequest(received, fields["requested_by"] or None, fields["seconded_by"] or None, by_chair)
 

@@ -16,13 +16,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 
 from govcal.operations import Context, fields
 from govcal.settings import DEFAULT_URL, Settings
-from rules.dates import parse_date, parse_moment
+from rules.dates import parse_date, parse_instant
 from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
 from rules.errors import FAILED as FAILED
 from rules.errors import RuleError
 from rules.phrases import parse_time
 from scheduler.checker import Finding
-from scheduler.workdays import LONDON
 
 OK = 0  # the other exit statuses are the errors' (rules.errors)
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
@@ -121,16 +120,9 @@ def moment_arg(value: str) -> dt.datetime:
     """A date and time, in Europe/London unless it says otherwise: '2026-03-03 10:15',
     '3 Mar 2026 10:15', '03/03/2026 10:15' (a date alone is its first minute)."""
     try:
-        moment = dt.datetime.fromisoformat(value)
-    except ValueError:
-        try:
-            day, time = parse_moment(value)
-        except RuleError:
-            raise argparse.ArgumentTypeError(
-                f"'{value}' is not a date and time; write it like '2026-03-03 10:15' or '3 Mar 2026 10:15'"
-            ) from None
-        moment = dt.datetime.combine(day, time or dt.time(0, 0))
-    return moment if moment.tzinfo else moment.replace(tzinfo=LONDON)
+        return parse_instant(value)
+    except RuleError as error:
+        raise argparse.ArgumentTypeError(error.message) from None
 
 
 # -- options -----------------------------------------------------------------------

@@ -12,12 +12,13 @@ would break and move, with nothing kept (the admin page shows it before asking).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.operations.planning import replan, standing
+from rules.dates import in_london
 from rules.errors import Conflict, RuleError
 from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
 from rules.offsets import Count, Offset, parse_offset
@@ -169,7 +170,9 @@ def extraordinary(
 ) -> Extraordinary:
     """Dates for an extraordinary meeting requested of the Chair (E1-E3); with `confirm`, the
     chosen day joins the kept schedule (refused if it misses the notice rule, unless forced;
-    with `preview`, what confirming it would do, nothing kept)."""
+    with `preview`, what confirming it would do, nothing kept). A request's time without a
+    zone is London's."""
+    request = replace(request, received=in_london(request.received))
     body = ctx.body(body_id) if body_id else None
     fields.maybe_text(request.requested_by, "requested_by", fields.NAME)
     fields.maybe_text(request.seconded_by, "seconded_by", fields.NAME)
