@@ -154,8 +154,8 @@ class RenderCache:
     every `check_every` seconds (0: on every request), so a 304 costs no database round
     trip in between. While the store cannot be reached what is held is served as it is,
     told to `outage`, and so is what was rendered before the last change (a feed the store
-    changed under, unasked since); only what was never rendered needs the database (and
-    raises `DatabaseUnavailable`).
+    changed under, unasked since: one generation kept aside, so at most twice the bounds);
+    only what was never rendered needs the database (and raises `DatabaseUnavailable`).
     """
 
     def __init__(
@@ -183,14 +183,17 @@ class RenderCache:
         if key in self._built:
             self._built.move_to_end(key)
             return self._built[key][0]
-        self._checked = time.monotonic()  # a miss asks first, so what it builds is of the version it read
-        self._check()
+        if not self._reachable() and key in self._before:  # rendered before the last change; the store is away
+            return self._before[key][0]
+        generation = self._built  # a miss asks first, so what it builds is of the version it read
         try:
             value = build()
         except DatabaseUnavailable:
-            if key in self._before:  # rendered before the store changed, and the store is away now
+            if key in self._before:  # the store went while building
                 return self._before[key][0]
             raise
+        if self._built is not generation:  # the store changed while this was built: not kept
+            return value
         size = _size(value)
         self._built[key] = (value, size)
         self.bytes += size
@@ -199,18 +202,28 @@ class RenderCache:
             self.bytes -= dropped
         return value
 
-    def _check(self) -> None:
-        """Drop what was built if the store changed; keep it if the store cannot say."""
+    def _reachable(self) -> bool:
+        """For a miss: whether the store answers now (asked again only after `check_every`
+        while it is found away, so an outage costs a request no wait)."""
+        if self.outage.down and time.monotonic() - self._checked < self.check_every:
+            return False
+        self._checked = time.monotonic()
+        return self._check()
+
+    def _check(self) -> bool:
+        """Drop what was built if the store changed (kept aside for an outage); keep it if the
+        store cannot say. Whether the store answered."""
         try:
             version = self.version()
         except DatabaseUnavailable as error:
             self.outage.lost(error)
-            return
+            return False
         self.outage.back()
         if version != self._version:
             self._before, self._built = dict(self._built), OrderedDict()
             self.bytes = 0
             self._version = version
+        return True
 
     def feed(self, key: str, build: Callable[[], Feed | None]) -> Rendered | None:
         """A feed's bytes and validators (None for a feed that does not exist)."""

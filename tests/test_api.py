@@ -236,11 +236,11 @@ def test_a_clerks_digest_over_the_api(api):
     client, _, store = api
     client.post("/api/members", json={"body": "board", "name": "Ann", "role": "clerk", "email": "ann@example.org"})
     assert client.post("/api/members/digest", json={"name": "Ann", "days": 5}).json() == {"name": "Ann", "days": 5}
-    assert [s.name for s in store.subscribers(dt.date(2026, 5, 5))] == ["Ann"]
+    assert [s.name for s in store.subscribers(dt.date(2026, 5, 5), utc_now())] == ["Ann"]
     assert client.post("/api/members/digest", json={"name": "Ann", "days": 0}).status_code == 422
     assert client.post("/api/members/digest", json={"name": "Bob", "days": 5}).status_code == 404
     assert client.post("/api/members/digest", json={"name": "Ann", "days": None}).status_code == 200
-    assert store.subscribers(dt.date(2026, 5, 5)) == []
+    assert store.subscribers(dt.date(2026, 5, 5), utc_now()) == []
 
 
 def test_check_over_the_api_and_check_json_give_one_answer(api, tmp_path, capsys):

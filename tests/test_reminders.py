@@ -535,7 +535,7 @@ def test_asking_for_a_digest_from_the_cli_and_refusals(clerk_of_two, capsys, mon
     assert main(["member", "digest", "Ann Clerk", "--days", "30"]) == 2
     assert "days: '30' is not a number of working days (1 to 20)" in capsys.readouterr().err
     assert main(["member", "digest", "Ann Clerk", "--off"]) == 0
-    assert ctx.store.subscribers(dt.date(2026, 5, 5)) == []
+    assert ctx.store.subscribers(dt.date(2026, 5, 5), utc_now()) == []
 
 
 def test_instances_racing_for_one_digest_send_it_once(clerk_of_two, inbox):
@@ -545,7 +545,7 @@ def test_instances_racing_for_one_digest_send_it_once(clerk_of_two, inbox):
     def instance(n: int) -> int:
         url = clerk_of_two.settings.database_url
         ctx = Context(clerk_of_two.rules, clerk_of_two.settings, Store(engine_for(url)))  # migrated already
-        ctx.store.subscribers(dt.date(2026, 5, 5))  # connected before the race
+        ctx.store.subscribers(dt.date(2026, 5, 5), utc_now())  # connected before the race
         barrier.wait()
         return send_digests(ctx, london(2026, 5, 5, 8, 0), inbox.smtp, f"instance-{n}", wall=utc_now).sent
 
@@ -757,3 +757,43 @@ def test_a_database_that_cannot_be_reached_is_one_line_and_exit_3(tmp_path):
     assert done.returncode == 3 and done.stdout == "" and "Traceback" not in done.stderr
     assert done.stderr.startswith("govcal: cannot reach the database postgresql://nobody@127.0.0.1:1/x:")
     assert done.stderr.count("\n") == 1 and list(tmp_path.iterdir()) == []
+
+
+def test_a_run_never_takes_its_own_claims_again_however_long_its_queue(kept):
+    """A slow run's queue can outlast its lease: its next claim must not take the rows it
+    still holds (they would be queued twice); another run may, once the lease has lapsed."""
+    due = dt.datetime(2028, 3, 31, 9, 0, tzinfo=dt.UTC)
+    load(kept.store, "own", 3, due)
+    wall = utc_now()
+    first = kept.store.claim(due, wall, "run-a#1")
+    later = wall + dt.timedelta(minutes=6)  # its lease lapsed, the queue not yet sent
+    assert len(first) == 3 and kept.store.claim(due, later, "run-a#1") == []
+    assert sorted(kept.store.claim(due, later, "run-b#1")) == sorted(first)
+
+
+def test_a_moment_given_in_summer_time_is_compared_as_the_instant_it_is(kept):
+    """`reminders send --now "2026-06-01 09:06"` is 08:06 UTC: a reminder falling due at 09:30
+    BST (08:30 UTC) is not due yet. SQLite keeps no zone, so a London time bound as its
+    digits was compared an hour late (and claimed this one)."""
+    bst = dt.timezone(dt.timedelta(hours=1))
+    load(kept.store, "summer", 1, dt.datetime(2026, 6, 1, 9, 30, tzinfo=bst))
+    wall = utc_now()
+    assert kept.store.claim(london(2026, 6, 1, 9, 6), wall, "run#1") == []
+    taken = kept.store.claim(london(2026, 6, 1, 9, 31), wall, "run#2")
+    assert len(taken) == 1
+    row = next(r for r, _ in kept.store.outbox_rows() if r.id == taken[0])
+    assert row.due_at == london(2026, 6, 1, 9, 30) and row.due_at.tzinfo is LONDON
+
+
+def test_a_digest_claimed_by_a_run_that_died_goes_once_its_claim_lapses(clerk_of_two, inbox):
+    """A run killed between claiming Ann's digest and sending it left a claim; while it is
+    live no other run sends the digest, and once it has lapsed (10 minutes) the next does."""
+    ctx = clerk_of_two
+    day = dt.date(2026, 5, 5)
+    (ann,) = ctx.store.subscribers(day, utc_now())
+    assert ctx.store.claim_digest(ann.member_id, day, "died#1", utc_now())
+    assert send_digests(ctx, london(2026, 5, 5, 8, 5), inbox.smtp, "b", wall=utc_now).sent == 0
+    lapsed = utc_now() + dt.timedelta(minutes=11)
+    assert send_digests(ctx, london(2026, 5, 5, 8, 15), inbox.smtp, "c", wall=lambda: lapsed).sent == 1
+    assert send_digests(ctx, london(2026, 5, 5, 8, 20), inbox.smtp, "d", wall=lambda: lapsed).sent == 0
+    assert len(digests(inbox)) == 1

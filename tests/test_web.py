@@ -356,3 +356,49 @@ def test_a_database_outage_serves_what_was_rendered_and_503_elsewhere_with_a_lin
     text = log.read_text()
     assert text.count("database unavailable") == 1 and text.count("database back") == 1, text
     assert "Traceback" not in text
+
+
+class Kept:
+    """The kept year's version as the render cache asks it, moved on or taken away by the test."""
+
+    def __init__(self) -> None:
+        self.version, self.away = 1, False
+
+    def __call__(self) -> int:
+        if self.away:
+            from rules.errors import DatabaseUnavailable
+
+            raise DatabaseUnavailable("connection refused")
+        return self.version
+
+
+def test_the_render_cache_keeps_nothing_built_across_a_change_and_serves_the_last_generation_in_an_outage():
+    from govcal.outage import Outage
+    from govcal.web import RenderCache
+
+    kept, log = Kept(), io.StringIO()
+    cache = RenderCache(kept, Outage(log), check_every=60)
+    built: list[str] = []
+
+    def page(text: str):
+        def build() -> str:
+            built.append(text)
+            return text
+
+        return build
+
+    def edited_meanwhile() -> str:  # an edit commits while this page is being built
+        kept.version += 1
+        cache._check()  # as another request's check would see it
+        return "before the edit"
+
+    assert cache.get("a", edited_meanwhile) == "before the edit"
+    assert cache.get("a", page("after the edit")) == "after the edit"  # the stale one was not kept
+    cache.get("b", page("b, version 2"))
+    kept.version += 1
+    cache._check()  # a change: what was built is set aside
+    kept.away = True
+    built.clear()
+    assert cache.get("b", page("b, needs the store")) == "b, version 2"  # the last generation's
+    assert cache.get("b", page("b, needs the store")) == "b, version 2"
+    assert built == [] and log.getvalue().count("database unavailable") == 1  # no build, no wait, one line

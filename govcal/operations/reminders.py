@@ -166,7 +166,8 @@ def _sender(run: Run, ready: queue.Queue[Ready | None]) -> None:
                 try:
                     connection = _deliver(run, item, connection)
                 except BaseException as error:  # re-raised by send_due, once every sender has stopped
-                    run.failed.append(error)
+                    if error not in run.failed:
+                        run.failed.append(error)
     finally:
         if connection is not None:
             with contextlib.suppress(smtplib.SMTPException, OSError):
@@ -190,11 +191,15 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
                 _close(connection)
                 return None
             item.mail.end(connection)
-            marked = sum(
-                store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
-                for ids, late in ((item.on_time, False), (item.late, True))
-                if ids
-            )
+            try:
+                marked = sum(
+                    store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
+                    for ids, late in ((item.on_time, False), (item.late, True))
+                    if ids
+                )
+            except BaseException as error:  # said before the gate opens: no other message ends now
+                run.failed.append(error)
+                raise
             result.sent += len(item.ids)
             result.repeated += len(item.ids) - marked
             result.messages += 1
@@ -425,7 +430,7 @@ def send_digests(
     result = DigestsSent()
     today = london_day(now)
     token = claim_token(worker)
-    for subscriber in ctx.store.subscribers(today):
+    for subscriber in ctx.store.subscribers(today, wall()):
         digest = _digest(ctx, subscriber, now)
         if digest is None or not ctx.store.claim_digest(subscriber.member_id, digest.day, token, wall()):
             continue

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import NamedTuple
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from rules.errors import NotFound
@@ -46,10 +46,15 @@ class DigestStore(Database):
             member.digest_days = days
             session.add(audit.row())
 
-    def subscribers(self, day: dt.date) -> list[Subscriber]:
-        """The clerks with an address who asked for a digest and have none claimed for `day`."""
+    def subscribers(self, day: dt.date, wall: dt.datetime) -> list[Subscriber]:
+        """The clerks with an address who asked for a digest and have none for `day` sent, or
+        being sent under a claim still live at the wall clock's `wall` (a claim its run left,
+        killed or cut off from the database, lapses: the digest is not lost)."""
         with self.session() as session:
-            claimed = select(DigestRow.member_id).where(DigestRow.day == day)
+            claimed = select(DigestRow.member_id).where(
+                DigestRow.day == day,
+                or_(DigestRow.status != "sending", DigestRow.claimed_at >= wall - DIGEST_LEASE),
+            )
             rows = session.execute(
                 select(MemberRow.id, MemberRow.name, MemberRow.email, MemberRow.digest_days, MembershipRow.body_id)
                 .join(MembershipRow, MembershipRow.member_id == MemberRow.id)

@@ -128,7 +128,7 @@ class OutboxStore(Database):
         A deadline's due reminders are claimed together (the soonest `batch` of them
         decide which deadlines), so they can go as one message.
         """
-        due = _due(now, wall)
+        due = _due(now, wall, token)
         with self.session() as session, session.begin():
             soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
             soonest = soonest.limit(batch)
@@ -295,14 +295,18 @@ def _renewing(dialect: Dialect) -> DriverStatement:
     return DriverStatement(statement, dialect)
 
 
-def _due(now: dt.datetime, wall: dt.datetime) -> tuple[ColumnElement[bool], ...]:
+def _due(now: dt.datetime, wall: dt.datetime, token: str | None = None) -> tuple[ColumnElement[bool], ...]:
     """The outbox rows due to go at `now`: pending, their time come, and leased to no run
-    at the wall clock's `wall`."""
-    return (
+    at the wall clock's `wall`; never those the run holding `token` claimed itself (a slow
+    run's queue outlasting its lease must not take its own rows twice)."""
+    due = (
         ReminderRow.status == ReminderStatus.PENDING,
         ReminderRow.next_attempt_at <= now,
         or_(ReminderRow.claimed_until.is_(None), ReminderRow.claimed_until < wall),
     )
+    if token is None:
+        return due
+    return (*due, or_(ReminderRow.claimed_by.is_(None), ReminderRow.claimed_by != token))
 
 
 def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]:

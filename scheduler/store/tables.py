@@ -23,14 +23,18 @@ from scheduler.workdays import LONDON
 
 
 class Instant(TypeDecorator[dt.datetime]):
-    """A moment, stored with its zone (UTC on SQLite, which keeps none) and handed out aware,
-    in Europe/London, so nothing above the store converts what it reads."""
+    """A moment, stored in UTC (SQLite keeps no zone: a London time stored as its digits
+    would read back an hour off in summer) and handed out aware, in Europe/London, so
+    nothing above the store converts what it reads or writes."""
 
     impl = DateTime
     cache_ok = True
 
     def __init__(self) -> None:
         super().__init__(timezone=True)
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        return value.astimezone(dt.UTC) if value is not None and value.tzinfo is not None else value
 
     def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
         return None if value is None else _in_london(value, value.fold)
