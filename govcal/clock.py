@@ -7,13 +7,13 @@ import datetime as dt
 import sys
 from typing import TYPE_CHECKING
 
-from govcal.mail import Smtp
-from govcal.operations import Context
-from govcal.operations.reminders import send_digests, send_due
 from rules.errors import DatabaseUnavailable
 
-if TYPE_CHECKING:  # APScheduler is imported only by `govcal serve`: the CLI starts quickly
+if TYPE_CHECKING:  # APScheduler (and the operations) are imported by what serves: the CLI starts quickly
     from apscheduler.schedulers.background import BackgroundScheduler
+
+    from govcal.mail import Smtp
+    from govcal.operations import Context
 
 JOB_ID = "govcal-dispatch-reminders"
 
@@ -29,6 +29,8 @@ def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
     A database away is said once (`ctx.outage`) and the tick simply ends: the outbox holds
     what is due, so the next tick after it is back sends it.
     """
+    from govcal.operations.reminders import send_digests, send_due
+
     try:
         for line in send_due(ctx, now, smtp, worker, wall=utc_now).claims_said():
             print(f"{utc_now():%Y-%m-%dT%H:%M:%SZ} reminders: {line}", file=sys.stderr, flush=True)

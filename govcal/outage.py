@@ -11,12 +11,13 @@ from __future__ import annotations
 import sys
 import threading
 import time
-from typing import TextIO
-
-from starlette.requests import Request
-from starlette.responses import PlainTextResponse, Response
+from typing import TYPE_CHECKING, TextIO
 
 from rules.errors import DatabaseUnavailable
+
+if TYPE_CHECKING:  # Starlette is imported only by what serves: the CLI starts without it
+    from starlette.requests import Request
+    from starlette.responses import Response
 
 RETRY_AFTER = 30  # seconds a client is asked to wait: the reminder clock's half-minute, about
 
@@ -41,6 +42,8 @@ class Outage:
 
     def refused(self, error: DatabaseUnavailable) -> Response:
         """The answer to a request that needs the database while it is away: 503, and when to try again."""
+        from starlette.responses import PlainTextResponse
+
         self.lost(error)
         return PlainTextResponse(
             "the database is unavailable; try again shortly\n",

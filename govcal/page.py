@@ -26,11 +26,10 @@ from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlencode
 
 from dateutil.relativedelta import relativedelta
-from jinja2 import Environment, PackageLoader, select_autoescape
 
 from calendars.feed import webcal
 from rules.errors import RuleError
@@ -40,6 +39,9 @@ from scheduler.checker import Finding
 from scheduler.occurrences import Status
 from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
+
+if TYPE_CHECKING:
+    from jinja2 import Environment
 
 # A page's own files only: no inline script or style, no other origin, no framing.
 PAGE_POLICY = (
@@ -167,7 +169,10 @@ class Row:
 
 @cache
 def templates() -> Environment:
-    """govcal's page templates, autoescaped: the public planner page and the admin pages."""
+    """govcal's page templates, autoescaped: the public planner page and the admin pages
+    (Jinja2 imported here, by what renders: planning to the screen starts without it)."""
+    from jinja2 import Environment, PackageLoader, select_autoescape
+
     return Environment(
         loader=PackageLoader("govcal", "templates"), autoescape=select_autoescape(["html"]), keep_trailing_newline=True
     )

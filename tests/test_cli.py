@@ -268,8 +268,10 @@ def saved(capsys, rules_dir, tmp_path, monkeypatch):
 
 
 def test_version(capsys):
-    with pytest.raises(SystemExit) as done:
-        main(["--version"])
+    assert main(["--version"]) == 0  # answered before any command's parser is built
+    assert re.fullmatch(r"govcal \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
+    with pytest.raises(SystemExit) as done:  # and where argparse answers it, among other options
+        main(["--version", "plan"])
     assert done.value.code == 0 and re.fullmatch(r"govcal \d+\.\d+\.\d+\S*\n", capsys.readouterr().out)
 
 
@@ -366,3 +368,27 @@ def test_serve_says_where_its_page_feeds_and_docs_are():
         "admin pages: http://127.0.0.1:8000/admin (sign in with an admin token: govcal admin token create NAME)",
         "admin API: http://127.0.0.1:8000/api/..., its docs at http://127.0.0.1:8000/docs (the same tokens)",
     ]
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--version"],
+        ["date", "5 clear working days before 2026-05-28"],
+        ["plan", "2026", "--body", "worcestershire-jcb"],
+        ["check", "--help"],
+    ],
+    ids=lambda argv: argv[0],
+)
+def test_commands_that_keep_no_year_start_without_the_store_or_the_server(argv, tmp_path):
+    """A clerk using `date` as a calculator waits for no database library or web framework
+    to load (issue 33): what is imported is checked, not how long it took."""
+    script = (
+        "import sys\nfrom govcal.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'jinja2'}\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip().splitlines()[-1] == "[]"

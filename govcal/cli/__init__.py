@@ -16,12 +16,10 @@ from collections.abc import Sequence
 from importlib.metadata import version
 from typing import NoReturn
 
-from govcal.cli import access, meetings, people, plans, reminders, server
 from govcal.cli.common import BAD_INPUT, OK, stop_writing
 from govcal.settings import Settings
 from rules.errors import GovcalError
 
-GROUPS = (plans, meetings, people, access, reminders, server)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
@@ -35,15 +33,26 @@ class Parser(argparse.ArgumentParser):
 
 
 def parser() -> argparse.ArgumentParser:
+    """Every command's arguments, a module per group (each imports what its commands use
+    only when they run, so building this is quick)."""
+    from govcal.cli import access, meetings, people, plans, reminders, server
+
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
-    main.add_argument("--version", action="version", version=f"govcal {version('govcal')}")
+    main.add_argument("--version", action="version", version=said_version())
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in GROUPS:
+    for group in (plans, meetings, people, access, reminders, server):
         group.register(commands)
     return main
 
 
+def said_version() -> str:
+    return f"govcal {version('govcal')}"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:  # answered before any command is known
+        print(said_version())
+        return OK
     args = parser().parse_args(argv)
     args.settings = Settings.from_environ(os.environ)  # the environment, read once
     try:

@@ -4,15 +4,20 @@ from __future__ import annotations
 
 import argparse
 import sys
+from typing import TYPE_CHECKING
 
-from calendars.feed import webcal
 from govcal.cli.common import FAILED, OK, Commands, context, with_database
 from govcal.cli.server import DEFAULT_BASE
 from govcal.clock import utc_now
-from govcal.operations.access import PATHS, TokenKind, address, create_token, revoke_tokens, rotate_token
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    pass
 
 
 def cmd_token(args: argparse.Namespace) -> int:
+    from calendars.feed import webcal
+    from govcal.operations.access import PATHS, TokenKind, address, create_token, revoke_tokens, rotate_token
+
     ctx = context(args)
     kind = TokenKind(args.command)
     if args.token_action == "revoke":

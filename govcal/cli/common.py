@@ -9,33 +9,44 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
+from functools import cache
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
-from govcal.operations import Context, fields
 from govcal.settings import DEFAULT_URL, Settings
-from rules.dates import parse_date, parse_instant
 from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
 from rules.errors import FAILED as FAILED
 from rules.errors import RuleError
-from rules.phrases import parse_time
-from scheduler.checker import Finding
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    pass
+
+
+if TYPE_CHECKING:  # rich, the operations' context and the checker are imported where used: quick start-up
+    from rich.console import Console
+
+    from govcal.operations import Context
+    from scheduler.checker import Finding
 
 OK = 0  # the other exit statuses are the errors' (rules.errors)
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
 
 
-class _Console(Console):
-    def on_broken_pipe(self) -> None:
-        """A reader that stopped reading (`govcal plan | head`) is no error: stop, quietly."""
-        raise BrokenPipeError
+@cache
+def _console_kind() -> type[Console]:
+    from rich.console import Console
+
+    class Quiet(Console):
+        def on_broken_pipe(self) -> None:
+            """A reader that stopped reading (`govcal plan | head`) is no error: stop, quietly."""
+            raise BrokenPipeError
+
+    return Quiet
 
 
 def console() -> Console:
     """Rich output; wide and plain when piped, so scripts get whole lines."""
-    return _Console(width=None if sys.stdout.isatty() else 200, highlight=False)
+    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False)
 
 
 def stop_writing() -> None:
@@ -55,6 +66,9 @@ def progress(description: str, total: int, quiet: bool = False) -> Iterator[Call
     if quiet or not (sys.stdout.isatty() and sys.stderr.isatty()):
         yield lambda n: None
         return
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     with Progress(
         TextColumn("{task.description}"),
         BarColumn(),
@@ -80,6 +94,8 @@ def settings(args: argparse.Namespace) -> Settings:
 
 def context(args: argparse.Namespace) -> Context:
     """The rules the command names (default: the built-in bodies) and its database."""
+    from govcal.operations import Context
+
     return Context.load(settings(args), getattr(args, "rules", None) or None)
 
 
@@ -88,6 +104,8 @@ def context(args: argparse.Namespace) -> Context:
 
 def cycle_year(value: str) -> int:
     """A cycle year govcal plans, by the calendar year it starts in (as the operations check it)."""
+    from govcal.operations import fields
+
     try:
         return fields.cycle_year(value)
     except RuleError as error:
@@ -103,6 +121,8 @@ def how_many(value: str) -> int:
 
 def date_arg(value: str) -> dt.date:
     """A date as people write it: 2026-12-29, 29 Dec 2026, 29/12/2026."""
+    from rules.dates import parse_date
+
     try:
         return parse_date(value)
     except RuleError as error:
@@ -110,6 +130,8 @@ def date_arg(value: str) -> dt.date:
 
 
 def time_arg(value: str) -> dt.time:
+    from rules.phrases import parse_time
+
     try:
         return parse_time(value)
     except RuleError as error:
@@ -119,6 +141,8 @@ def time_arg(value: str) -> dt.time:
 def moment_arg(value: str) -> dt.datetime:
     """A date and time, in Europe/London unless it says otherwise: '2026-03-03 10:15',
     '3 Mar 2026 10:15', '03/03/2026 10:15' (a date alone is its first minute)."""
+    from rules.dates import parse_instant
+
     try:
         return parse_instant(value)
     except RuleError as error:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from govcal.cli.common import (
     FAILED,
@@ -20,14 +19,15 @@ from govcal.cli.common import (
     with_rules,
 )
 from govcal.clock import utc_now
-from govcal.operations import meetings
-from govcal.operations.meetings import EditResult, StandIns
 from rules.model import NATIONS
-from scheduler.extraordinary import Request
-from scheduler.occurrences import Status
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from govcal.operations.meetings import EditResult
 
 
 def cmd_meeting(args: argparse.Namespace) -> int:
+    from govcal.operations import meetings
+
     result = meetings.edit_meeting(
         context(args),
         args.action,
@@ -44,6 +44,8 @@ def cmd_meeting(args: argparse.Namespace) -> int:
 
 def _said(result: EditResult) -> str:
     """The meeting as it now stands, then what followed it, a line each."""
+    from scheduler.occurrences import Status
+
     meeting = result.meeting
     if meeting is None:
         return ""
@@ -73,6 +75,12 @@ def _report_edit(result: EditResult) -> int:
 
 
 def cmd_extraordinary(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from govcal.operations import meetings
+    from govcal.operations.meetings import StandIns
+    from scheduler.extraordinary import Request
+
     request = Request(args.received, args.requested_by, args.seconded_by, args.chair)
     stand_ins = StandIns(args.notice, args.window_days, args.nation)
     answer = meetings.extraordinary(

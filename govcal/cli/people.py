@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from govcal.cli.common import (
     FAILED,
@@ -19,13 +18,16 @@ from govcal.cli.common import (
     with_rules,
 )
 from govcal.clock import utc_now
-from govcal.operations import people, reminders
-from govcal.operations.people import Quorum
 from rules.model import ROLES
-from scheduler.attendance import Presence
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from govcal.operations.people import Quorum
+    from scheduler.attendance import Presence
 
 
 def cmd_member_add(args: argparse.Namespace) -> int:
+    from govcal.operations import people
+
     membership = people.add_member(
         context(args),
         args.body,
@@ -41,11 +43,17 @@ def cmd_member_add(args: argparse.Namespace) -> int:
 
 
 def cmd_member_remove(args: argparse.Namespace) -> int:
+    from govcal.operations import people
+
     print(people.remove_member(context(args), args.body, args.name, args.role, actor=args.by, now=utc_now()))
     return OK
 
 
 def cmd_member_list(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from govcal.operations import people
+
     ctx = context(args)
     roll = people.members(ctx, args.body)
     if args.json:
@@ -61,6 +69,8 @@ def cmd_member_list(args: argparse.Namespace) -> int:
 
 
 def cmd_member_digest(args: argparse.Namespace) -> int:
+    from govcal.operations import reminders
+
     days = None if args.off else args.days
     reminders.set_digest(context(args), args.name, days, actor=args.by, now=utc_now())
     if days is None:
@@ -75,6 +85,8 @@ def cmd_member_digest(args: argparse.Namespace) -> int:
 
 def _presence(value: str) -> Presence:
     """'Name' for a member present, 'Substitute=Member' for a named substitute."""
+    from scheduler.attendance import Presence
+
     name, _, for_member = value.partition("=")
     if not name.strip() or (_ and not for_member.strip()):
         raise argparse.ArgumentTypeError(f"'{value}': write a name, or 'Substitute=Member'")
@@ -82,12 +94,16 @@ def _presence(value: str) -> Presence:
 
 
 def cmd_attendance_record(args: argparse.Namespace) -> int:
+    from govcal.operations import people
+
     answer = people.record_attendance(context(args), args.meeting, args.present, actor=args.by, now=utc_now())
     console().print(f"recorded {len(args.present)} present at {args.meeting}")
     return _print_quorum(answer)
 
 
 def cmd_attendance_quorum(args: argparse.Namespace) -> int:
+    from govcal.operations import people
+
     return _print_quorum(people.quorum_at(context(args), args.meeting))
 
 
@@ -104,6 +120,10 @@ def _print_quorum(answer: Quorum) -> int:
 
 
 def cmd_attendance_report(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from govcal.operations import people
+
     until = args.until or utc_now().date()
     report = people.attendance_report(context(args), args.body, until, args.cycle)
     table = Table(

@@ -8,8 +8,7 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from govcal.cli.common import (
     FAILED,
@@ -27,16 +26,16 @@ from govcal.cli.common import (
     with_rules,
 )
 from govcal.clock import utc_now
-from govcal.operations import database, planning
-from govcal.operations.calculator import work_out
-from govcal.schedule_files import plan_csv, plan_dict
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS
-from scheduler.occurrences import BodyPlan, Deadline, Meeting, OccurrenceId
-from scheduler.workdays import LAST_YEAR
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from scheduler.occurrences import BodyPlan
 
 
 def cmd_bodies(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
     ctx = context(args)
     rows = [
         {
@@ -73,6 +72,10 @@ def cmd_bodies(args: argparse.Namespace) -> int:
 
 
 def cmd_plan(args: argparse.Namespace) -> int:
+    from govcal.operations import database, planning
+    from govcal.schedule_files import plan_csv, plan_dict
+    from scheduler.workdays import LAST_YEAR
+
     if args.year and args.year + args.years > LAST_YEAR:
         raise RuleError(f"{args.years} cycle years from {args.year} run past {LAST_YEAR - 1}, the last govcal plans")
     if args.years > 1 and not args.year:
@@ -109,6 +112,10 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _print_plans(plans: Sequence[BodyPlan]) -> None:
+    from rich.table import Table
+
+    from scheduler.occurrences import Deadline, Meeting, OccurrenceId
+
     out = console()
     for plan in plans:
         table = Table(
@@ -143,6 +150,8 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
 
 
 def cmd_check(args: argparse.Namespace) -> int:
+    from govcal.operations import planning
+
     findings = planning.check_file(context(args), Path(args.schedule))
     failed = [f for f in findings if f.ok is False]
     if args.json:
@@ -153,6 +162,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from govcal.operations import planning
+
     ctx = context(args)
     # the kept date and its history where there is a database: one named, or ./govcal.db (never creates one)
     explained = planning.explain(ctx, args.id, now=utc_now(), kept=ctx.has_store())
@@ -167,6 +178,8 @@ def cmd_explain(args: argparse.Namespace) -> int:
 
 
 def cmd_date(args: argparse.Namespace) -> int:
+    from govcal.operations.calculator import work_out
+
     worked = work_out(args.phrase, args.nation, args.closed, args.time)
     if args.json:
         print(json.dumps(worked.as_dict(), indent=2))

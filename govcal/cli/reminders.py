@@ -7,27 +7,36 @@ import datetime as dt
 import json
 import os
 import sys
-
-from rich.table import Table
+from typing import TYPE_CHECKING
 
 from govcal.cli.common import OK, Commands, console, context, moment_arg, settings, with_database
 from govcal.clock import utc_now
-from govcal.mail import Smtp
-from govcal.operations import reminders
-from govcal.settings import SMTP_VARIABLE, Settings
 from rules.errors import MailUnavailable, RuleError
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from govcal.mail import Smtp
+    from govcal.operations import reminders
+    from govcal.settings import Settings
+
 
 SHOWN_PENDING = 20
 
 
 def smtp(config: Settings) -> Smtp:
     """The mail server reminders go through, or a `RuleError` saying how to name one."""
+    from govcal.mail import Smtp
+    from govcal.settings import SMTP_VARIABLE
+
     if not config.smtp_url:
         raise RuleError(f"set {SMTP_VARIABLE}, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host:465")
     return Smtp.from_url(config.smtp_url)
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
+    from rich.table import Table
+
+    from govcal.operations import reminders
+
     ctx = context(args)
     if args.reminders_action == "send" and args.dry_run:
         return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now(), utc_now()), args.json)
@@ -77,6 +86,8 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
 def _print_dry_run(would: list[reminders.WouldSend], as_json: bool) -> int:
     """What a send would do, one line per deadline; nothing was sent or marked."""
+    from rich.table import Table
+
     if as_json:
         print(json.dumps([w.as_dict() for w in would], indent=2))
         return OK
@@ -93,6 +104,8 @@ def _print_dry_run(would: list[reminders.WouldSend], as_json: bool) -> int:
 
 
 def cmd_deadline_done(args: argparse.Namespace) -> int:
+    from govcal.operations import reminders
+
     done = args.deadline_command == "done"
     changed = reminders.mark_done(context(args), args.id, actor=args.by, now=utc_now(), done=done)
     if not changed:

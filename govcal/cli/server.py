@@ -11,12 +11,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from calendars.feed import webcal
 from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
 from govcal.cli.reminders import smtp
-from govcal.clock import start_reminder_clock, utc_now
-from govcal.operations import Context, database, planning
-from govcal.settings import SMTP_VARIABLE
+from govcal.clock import utc_now
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from govcal.operations import Context
+
 
 if TYPE_CHECKING:
     from starlette.types import ASGIApp
@@ -29,6 +30,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn  # the server is needed only here
 
     from govcal.access_log import AccessLog
+    from govcal.clock import start_reminder_clock
+    from govcal.operations import database, planning
+    from govcal.settings import SMTP_VARIABLE
 
     ctx = context(args)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
@@ -56,19 +60,22 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return OK
 
 
-def application(ctx: Context, hosts: Sequence[str], clock: Callable[[], dt.datetime] = utc_now) -> ASGIApp:
-    """What `govcal serve` serves: the feeds and the public page, the admin pages, the admin API."""
+def application(ctx: Context, hosts: Sequence[str], clock: Callable[[], dt.datetime] | None = None) -> ASGIApp:
+    """What `govcal serve` serves: the feeds and the public page, the admin pages, the admin API
+    (the admin pages on `clock`, by default the wall clock)."""
     from govcal.admin import admin_pages
     from govcal.api import create_app
     from govcal.web import feed_server
 
     api = create_app(ctx)
-    api.mount("/admin", admin_pages(ctx, ctx.settings.public_url, clock))
+    api.mount("/admin", admin_pages(ctx, ctx.settings.public_url, clock or utc_now))
     return feed_server(api, ctx, ctx.settings.public_url, CHECK_EVERY, hosts)
 
 
 def addresses(base: str) -> list[str]:
     """Where a served govcal's page, feeds and API are, as `serve` says them at start-up."""
+    from calendars.feed import webcal
+
     base = base.rstrip("/")
     return [
         f"planner: {base}/planner",
@@ -105,6 +112,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
+    from govcal.operations import database
+
     print(f"{database.bring_up_to_date(settings(args).database_url)} is at the newest schema")
     return OK
 

@@ -14,6 +14,19 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - feeds: public_feeds, all_feed, body_feed, member_feed, clerk_feed, private_feed
 """
 
-from govcal.operations.context import Context
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from govcal.operations.context import Context
 
 __all__ = ["Context"]
+
+
+def __getattr__(name: str) -> object:
+    """`Context` imported when first asked for: a command that keeps no year (`govcal date`,
+    `--version`) starts without the store and SQLAlchemy behind it."""
+    if name == "Context":
+        from govcal.operations.context import Context
+
+        return Context
+    raise AttributeError(f"module 'govcal.operations' has no attribute '{name}'")

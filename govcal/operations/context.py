@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from govcal.operations import fields
 from govcal.outage import Outage
@@ -17,8 +18,10 @@ from rules.loader import RuleSet, load_rules
 from rules.model import Body
 from scheduler.checker import Checker
 from scheduler.planner import Planner
-from scheduler.store import Store, open_store
-from scheduler.store.tables import MeetingRow
+
+if TYPE_CHECKING:  # the store (and SQLAlchemy) is imported when first opened: planning to the screen starts without it
+    from scheduler.store import Store
+    from scheduler.store.tables import MeetingRow
 
 
 @dataclass
@@ -57,6 +60,8 @@ class Context:
     @property
     def store(self) -> Store:
         if self._store is None:
+            from scheduler.store import open_store
+
             self._store = open_store(self.settings.database_url)
         return self._store
 

@@ -6,11 +6,14 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from govcal.operations.context import Context
 from govcal.page import ShownDeadline, ShownMeeting
 from scheduler.occurrences import Status
-from scheduler.store.tables import DeadlineRow, MeetingRow
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from scheduler.store.tables import DeadlineRow, MeetingRow
 
 
 def shown_meeting(row: MeetingRow) -> ShownMeeting:

@@ -13,7 +13,7 @@ import datetime as dt
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from govcal.operations import fields, kept
 from govcal.operations.context import Context
@@ -35,9 +35,12 @@ from scheduler.occurrences import (
     cycle_label,
 )
 from scheduler.planner import Planner
-from scheduler.store.plans import Kept, KeptYear, as_meeting
-from scheduler.store.replan import Changes
 from scheduler.workdays import day_text, london_day
+
+if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from scheduler.store.plans import Kept, KeptYear
+    from scheduler.store.replan import Changes
+
 
 Advance = Callable[[int], object]
 Cycle = tuple[str, int]  # (body id, cycle year)
@@ -224,6 +227,8 @@ def check_file(ctx: Context, path: Path) -> list[Finding]:
 
 def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
     """Does the kept schedule of a body's cycle year comply with its rules?"""
+    from scheduler.store.plans import as_meeting
+
     body, year = ctx.body(body_id), fields.cycle_year(year)
     kept = [as_meeting(row, body) for row in ctx.store.meetings([body_id])]
     return ctx.checker.check_body(body, year, kept, {})
@@ -232,6 +237,8 @@ def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
 def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list[Finding]:
     """The kept schedules of these bodies (None: every body) checked, for the year planner
     page; the bodies they are planned from are read too, so each is checked as it stands."""
+    from scheduler.store.plans import as_meeting
+
     rules = ctx.rules
     wanted = set(rules.bodies) if body_ids is None else set(body_ids) & set(rules.bodies)
     related = wanted | {relation.body for b in wanted for relation in rules[b].meetings.relations}
