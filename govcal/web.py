@@ -220,7 +220,7 @@ class RenderCache:
             return False
         self.outage.back()
         if version != self._version:
-            self._before, self._built = dict(self._built), OrderedDict()
+            self._before, self._built = self._built, OrderedDict()
             self.bytes = 0
             self._version = version
         return True

@@ -4,14 +4,10 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import TYPE_CHECKING
 
 from govcal.cli.common import FAILED, OK, Commands, context, with_database
 from govcal.cli.server import DEFAULT_BASE
 from govcal.clock import utc_now
-
-if TYPE_CHECKING:  # imported where used, so the command line starts quickly
-    pass
 
 
 def cmd_token(args: argparse.Namespace) -> int:

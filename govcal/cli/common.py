@@ -18,10 +18,6 @@ from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for 
 from rules.errors import FAILED as FAILED
 from rules.errors import RuleError
 
-if TYPE_CHECKING:  # imported where used, so the command line starts quickly
-    pass
-
-
 if TYPE_CHECKING:  # rich, the operations' context and the checker are imported where used: quick start-up
     from rich.console import Console
 

@@ -15,12 +15,10 @@ from govcal.cli.common import OK, Commands, context, progress, settings, with_da
 from govcal.cli.reminders import smtp
 from govcal.clock import utc_now
 
-if TYPE_CHECKING:  # imported where used, so the command line starts quickly
-    from govcal.operations import Context
-
-
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the operations and the server are imported where used, so the command line starts quickly
     from starlette.types import ASGIApp
+
+    from govcal.operations import Context
 
 CHECK_EVERY = 1.0  # seconds between asking the store whether anything changed: edits show within a second
 DEFAULT_BASE = "http://127.0.0.1:8000"  # `govcal serve` with no options

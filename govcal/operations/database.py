@@ -3,19 +3,7 @@ hidden, and brought to the newest schema."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from govcal.operations.context import Context
-
-if TYPE_CHECKING:  # imported where used, so the command line starts quickly
-    pass
-
-
-def shown(url: str) -> str:
-    """A database URL as it may be printed or logged: any password replaced by ***."""
-    from scheduler.store.database import redacted
-
-    return redacted(url)
 
 
 def where(ctx: Context) -> str:
@@ -27,7 +15,8 @@ def where(ctx: Context) -> str:
 
 def bring_up_to_date(url: str) -> str:
     """Create or migrate the database at `url` to the newest schema (a `RuleError` for a URL
-    govcal cannot open, or a database it cannot reach); the URL as it may be shown."""
+    govcal cannot open, `DatabaseUnavailable` for one it cannot reach); the URL as it may be
+    shown, any password replaced by ***."""
     from scheduler.store.database import checked_url, redacted, upgrade
 
     checked = checked_url(url)

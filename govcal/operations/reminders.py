@@ -208,11 +208,16 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
         store.retry(item.ids, run.token, run.now, str(error))
         with run.gate:
             result.retrying += len(item.ids)
-            result.failure = " ".join(str(error).split()) or type(error).__name__
+            result.failure = _refusal(error)
         if connection is not None:
             _close(connection)
         return None  # a fresh connection next time
     return connection
+
+
+def _refusal(error: BaseException) -> str:
+    """What the mail server (or the network) said when it did not take a message, on one line."""
+    return " ".join(str(error).split()) or type(error).__name__
 
 
 def _close(connection: smtplib.SMTP) -> None:
@@ -445,7 +450,7 @@ def send_digests(
         except (OSError, smtplib.SMTPException) as error:
             ctx.store.release_digest(subscriber.member_id, digest.day)
             result.failed += 1
-            result.failure = " ".join(str(error).split()) or type(error).__name__
+            result.failure = _refusal(error)
             continue
         ctx.store.finish_digest(subscriber.member_id, digest.day, listed, now)
         result.sent += 1
