@@ -31,9 +31,11 @@ from unittest import mock
 
 import pytest
 from selenium import webdriver
+from selenium.common.exceptions import StaleElementReferenceException, WebDriverException
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.remote.webdriver import WebDriver
+from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 CHROMIUM = shutil.which("chromium")
@@ -107,6 +109,25 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
 def wait_for(driver: WebDriver, condition: Callable[[WebDriver], T], timeout: float = 10) -> T:
     """Wait until `condition(driver)` is truthy (WebDriverWait's poll) and return what it gave."""
     return WebDriverWait(driver, timeout).until(condition)
+
+
+def gone(element: WebElement) -> Callable[[WebDriver], bool]:
+    """A wait_for condition: this element's document has been replaced. Selenium's staleness_of
+    knows only the stale-reference error; while the old document is torn down Chromium may instead
+    answer that the node "does not belong to the document", which means the same."""
+
+    def condition(_driver: WebDriver) -> bool:
+        try:
+            element.is_enabled()
+        except StaleElementReferenceException:
+            return True
+        except WebDriverException as error:
+            if "does not belong to the document" in str(error.msg):
+                return True
+            raise
+        return False
+
+    return condition
 
 
 # Runs as WebDriver's async script: its last argument is the callback. DevTools evaluates it outside

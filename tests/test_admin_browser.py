@@ -27,9 +27,8 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
-from selenium.webdriver.support.expected_conditions import staleness_of
 
-from browser_driver import axe_violations, browser, describe, needs_axe, needs_browser, screenshot, wait_for
+from browser_driver import axe_violations, browser, describe, gone, needs_axe, needs_browser, screenshot, wait_for
 from conftest import NOW, context, edit_meeting, free_port, keep
 from govcal.cli.server import application
 from govcal.operations import Context, access, people
@@ -111,7 +110,7 @@ def press(driver: WebDriver, element: WebElement, *keys: str) -> None:
         element.send_keys(*keys)
     else:
         element.click()  # Enter's key-up would land on a page already gone, which chromedriver reports as an error
-    wait_for(driver, staleness_of(page))
+    wait_for(driver, gone(page))
 
 
 def click(driver: WebDriver, text: str) -> None:

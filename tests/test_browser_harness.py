@@ -8,9 +8,8 @@ import urllib.request
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
-from selenium.webdriver.support import expected_conditions
 
-from browser_driver import axe_violations, browser, describe, needs_axe, needs_browser, screenshot, wait_for
+from browser_driver import axe_violations, browser, describe, gone, needs_axe, needs_browser, screenshot, wait_for
 from conftest import serving
 
 __all__ = ["browser"]  # the fixture, imported for the tests below to ask for by name
@@ -54,7 +53,7 @@ def test_the_public_planner_finds_leeds_bodies_and_passes_axe(browser, planner, 
     assert browser.find_element(By.CSS_SELECTOR, "label[for=q]").text == "Find a body"
     heading = browser.find_element(By.TAG_NAME, "h1")
     search.send_keys("Leeds", Keys.ENTER)  # the form's implicit submission, as a person does it
-    wait_for(browser, expected_conditions.staleness_of(heading))
+    wait_for(browser, gone(heading))
     wait_for(browser, lambda d: d.execute_script("return document.readyState") == "complete")
     assert "q=Leeds" in browser.current_url
     assert browser.find_element(By.TAG_NAME, "h1").text == "Year planner, April 2026 to March 2027"
