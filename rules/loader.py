@@ -26,6 +26,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from rules.errors import RuleError
 from rules.model import (
     DEFAULT_NATION,
+    MONTHS,
     NATIONS,
     ROLES,
     Attendance,
@@ -331,6 +332,9 @@ def _meetings(fields: Fields, has_terms: bool, lines: dict[str, int]) -> Meeting
     if frequency is not None and pattern is None and not relations:
         raise fields.fail("a body with a frequency needs a pattern such as 'second Tuesday'", "pattern")
     months = fields.take("months", listing(phrase(parse_month)), ())
+    repeated = sorted({month for month in months if months.count(month) > 1})
+    if repeated:
+        raise fields.fail(f"names {MONTHS[repeated[0] - 1]} twice; give each month once", "months")
     if months and frequency is not None:
         periods = frequency.periods_per_year
         if periods is not None and len(months) != periods:

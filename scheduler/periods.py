@@ -1,7 +1,9 @@
 """The periods a cycle year is cut into, each of which must hold one meeting.
 
 Months, quarters and "every N months" divide the year into whole months; "N times a
-year" where N does not divide twelve into equal stretches of days; termly bodies into
+year" where N does not divide twelve into equal stretches of days, or, where the rule names
+its months ("monthly except August", "in March, June, September and December"), into
+stretches that each begin with one of those months; termly bodies into
 the school terms of their term calendar (by month, and said so, where a year's dates
 are not published). Pure and memoised: a country's bodies share a few shapes.
 """
@@ -77,6 +79,19 @@ def even_periods(first: dt.date, last: dt.date, count: int) -> tuple[Period, ...
             f"{bounds[i]:%d %b} to {bounds[i + 1] - dt.timedelta(days=1):%d %b %Y}",
         )
         for i in range(count)
+    )
+
+
+@lru_cache(maxsize=1024)
+def month_periods(first: dt.date, last: dt.date, months: tuple[int, ...]) -> tuple[Period, ...]:
+    """One period per named month (in cycle order): from that month's first day (the cycle's
+    start, for the first) to the day before the next named month begins (the cycle's end, for
+    the last), so each meeting lands in the month the rule names and no month is left between."""
+    named = [start for start in month_starts(first, last) if start.month in months]
+    ends = [start - dt.timedelta(days=1) for start in named[1:]] + [last]
+    return tuple(
+        Period(i + 1, first if i == 0 else month, end, _month_name(month))
+        for i, (month, end) in enumerate(zip(named, ends, strict=True))
     )
 
 

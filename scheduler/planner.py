@@ -34,7 +34,7 @@ from scheduler.occurrences import (
     numbered,
 )
 from scheduler.overlay import KeptMeeting, overlay
-from scheduler.periods import Period, even_periods, term_periods
+from scheduler.periods import Period, even_periods, month_periods, term_periods
 from scheduler.placement import Placed, placements
 from scheduler.preferences import Avoided, avoided
 from scheduler.reporting import Window, before_reports, slots_of, weeks
@@ -202,6 +202,8 @@ class Planner:
         first, last = cycle_bounds(body.cycle_start, year)
         if frequency.every is Every.TERMLY:
             return term_periods(self.terms[body.id], first, last)
+        if frequency.every is Every.TIMES_A_YEAR and body.meetings.months:
+            return month_periods(first, last, body.meetings.months), ()
         count = frequency.periods_per_year
         if count is None:
             raise ValueError(f"'{frequency.phrase}' gives no number of meetings a year to cut {year} into")

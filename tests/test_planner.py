@@ -11,6 +11,7 @@ import datetime as dt
 import pytest
 
 from conftest import EXECUTIVE, STRATEGIC, body, planner_for
+from rules.errors import RuleError
 from scheduler.periods import even_periods, pattern_day
 
 D = dt.date
@@ -121,6 +122,39 @@ def test_quarterly_middle_month(write_rules):
     rules = write_rules(body(meetings={"frequency": "quarterly", "position": "middle", "pattern": "second Tuesday"}))
     # quarters from April: middle months May, Aug, Nov, Feb; Tuesdays 12 May, 11 Aug, 10 Nov, 9 Feb
     assert meeting_dates(rules) == [D(2026, 5, 12), D(2026, 8, 11), D(2026, 11, 10), D(2027, 2, 9)]
+
+
+def test_n_times_a_year_with_named_months_meets_in_those_months(write_rules):
+    """ "Monthly except August": eleven meetings, one in each named month, none in August."""
+    months = ["april", "may", "june", "july", "september", "october", "november", "december"]
+    months += ["january", "february", "march"]
+    rules = write_rules(body(meetings={"frequency": "11 times a year", "months": months, "pattern": "first Wednesday"}))
+    # First Wednesdays, counted on a calendar: 1 Apr, 6 May, 3 Jun, 1 Jul, (no August), 2 Sep, 7 Oct,
+    # 4 Nov, 2 Dec 2026; 6 Jan, 3 Feb, 3 Mar 2027. The July period runs to 31 Aug, so August is in it.
+    assert meeting_dates(rules) == [
+        D(2026, 4, 1), D(2026, 5, 6), D(2026, 6, 3), D(2026, 7, 1), D(2026, 9, 2), D(2026, 10, 7),
+        D(2026, 11, 4), D(2026, 12, 2), D(2027, 1, 6), D(2027, 2, 3), D(2027, 3, 3),
+    ]  # fmt: skip
+    assert not planner_for(rules).body_plan("board", 2026).problems
+
+
+def test_named_months_that_are_not_evenly_spread_still_each_hold_a_meeting(write_rules):
+    rules = write_rules(
+        body(
+            meetings={
+                "frequency": "4 times a year",
+                "months": ["june", "july", "january", "march"],
+                "pattern": "second Tuesday",
+            }
+        )
+    )
+    # Second Tuesdays: 9 Jun, 14 Jul 2026; 12 Jan, 9 Mar 2027 (1 Jun and 6 Jul 2026, 5 Jan and 2 Mar 2027 are Tuesdays)
+    assert meeting_dates(rules) == [D(2026, 6, 9), D(2026, 7, 14), D(2027, 1, 12), D(2027, 3, 9)]
+
+
+def test_a_month_named_twice_is_refused(write_rules):
+    with pytest.raises(RuleError, match="names june twice"):
+        write_rules(body(meetings={"frequency": "twice a year", "months": ["june", "june"], "pattern": "first Monday"}))
 
 
 def test_even_periods_split_a_year_that_months_do_not_divide():
