@@ -1,4 +1,4 @@
-"""The `govcal` command: plan, check, explain, date, bodies, meeting, extraordinary,
+"""The `govcal` command: plan, check, explain, date, bodies, rules draft, meeting, extraordinary,
 member, attendance, admin and feed tokens, reminders, deadline, serve, export, db.
 
 Each command parses its arguments, calls the operations layer and presents what it
@@ -35,12 +35,12 @@ class Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     """Every command's arguments, a module per group (each imports what its commands use
     only when they run, so building this is quick)."""
-    from govcal.cli import access, meetings, people, plans, reminders, server
+    from govcal.cli import access, drafting, meetings, people, plans, reminders, server
 
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
     main.add_argument("--version", action="version", version=said_version())
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (plans, meetings, people, access, reminders, server):
+    for group in (plans, drafting, meetings, people, access, reminders, server):
         group.register(commands)
     return main
 

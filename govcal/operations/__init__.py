@@ -11,6 +11,7 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done
 - fields: text, whole_number, cycle_year, choice: the checks every value from outside passes
+- drafting: draft (a rule file from a terms of reference), keep
 - feeds: public_feeds, all_feed, body_feed, member_feed, clerk_feed, private_feed
 """
 

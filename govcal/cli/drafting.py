@@ -1,0 +1,43 @@
+"""`govcal rules draft`: a new body's rule file, drafted from its terms of reference."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from govcal.cli.common import OK, Commands
+
+
+def cmd_draft(args: argparse.Namespace) -> int:
+    from govcal.operations import drafting
+
+    drafted = drafting.draft(Path(args.document), args.id)
+    if args.output:
+        drafting.keep(drafted, Path(args.output))
+    else:
+        sys.stdout.write(drafted.text)
+    where = args.output or "the draft"
+    print(
+        f"Drafted {drafted.name} ({drafted.body_id}) from {drafted.document.name}: {len(drafted.used)} values "
+        f"from its clauses, {len(drafted.decisions)} to decide, {len(drafted.passed_over)} sentences passed over "
+        f"as not this body's rules. Read {where}'s header, then plan it: govcal plan --rules {args.output or 'FILE'}",
+        file=sys.stderr,
+    )
+    return OK
+
+
+def register(commands: Commands) -> None:
+    rules = commands.add_parser("rules", help="a body's rule file: draft one from its terms of reference")
+    rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
+    draft = rules_commands.add_parser(
+        "draft",
+        help="draft a rule file from a terms of reference (.docx, .pdf with text, .html, .txt)",
+        description="Reads the document, finds its scheduling clauses and writes a rule file that "
+        "`govcal plan --rules FILE` accepts. Every value cites its clause and quotes its words; what the "
+        "document does not say is marked 'not in the document: choose'.",
+    )
+    draft.add_argument("document", help="the terms of reference: Word (.docx), PDF, web page (.html) or text")
+    draft.add_argument("--id", help="the body's id (default: from its name)")
+    draft.add_argument("-o", "--output", metavar="FILE", help="write the rule file here (default: standard output)")
+    draft.set_defaults(run=cmd_draft)

@@ -1,0 +1,45 @@
+"""Drafting a new body's rule file from its terms of reference, and keeping the draft.
+
+The reading and the clause-finding are `rules.drafting`'s; here a document is read from
+where the user put it and the draft is written where they asked, never over a file that
+is already there.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from rules.drafting.documents import read_document
+from rules.drafting.draft import Draft, draft_rules
+from rules.errors import RuleError
+from rules.loader import ID
+
+
+def draft(document: Path, body_id: str | None = None) -> Draft:
+    """The rule file drafted from a body's terms of reference (Word, PDF, web page or text)."""
+    if body_id is not None and not ID.match(body_id):
+        raise RuleError(f"'{body_id}' is not an id: use lowercase letters, digits and hyphens", field="--id")
+    return draft_rules(read_document(document), body_id)
+
+
+def keep(drafted: Draft, path: Path) -> None:
+    """Write a draft to a new file, whole or not at all (a file already there is left as it is)."""
+    if path.exists():
+        raise RuleError("already exists: choose another file name, or move the old one away", file=str(path))
+    folder = path.parent if str(path.parent) else Path(".")
+    try:
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
+    except OSError as error:
+        raise RuleError(f"cannot write here: {error.strerror or error}", file=str(path)) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            file.write(drafted.text)
+        os.link(temporary, path)  # fails, rather than replaces, if the file appeared meanwhile
+    except FileExistsError:
+        raise RuleError("already exists: choose another file name, or move the old one away", file=str(path)) from None
+    except OSError as error:
+        raise RuleError(f"cannot write: {error.strerror or error}", file=str(path)) from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)

@@ -1,0 +1,499 @@
+"""A rule file drafted from a terms of reference: what the document says, cited, and what a
+person must choose, marked.
+
+Each value in the draft comes from one finding and carries its clause and quote. Where the
+rule language needs a value the document does not give (a meeting day, a time, how a
+special meeting's notice is measured), the draft gives a default and says so in the rule's
+`local` field ("not in the document: choose"), so the draft plans at once and the clerk
+sees what to decide. The draft is checked by the rule loader before it is returned.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+
+from rules.drafting.clauses import Clause, clauses
+from rules.drafting.documents import Block, Document
+from rules.drafting.findings import (
+    BODY_NOUNS,
+    DEADLINES,
+    Body,
+    Found,
+    PassedOver,
+    check_frequency,
+    find,
+)
+from rules.loader import COMPOSER, ID, read_body
+from rules.model import NATION_NAMES
+
+CHOOSE = "not in the document: choose"
+DEFAULTS = {
+    "frequency": "quarterly",
+    "pattern": "second Tuesday",
+    "time": "10:00",
+    "duration": "2 hours",
+    "cycle_start": "april",
+    "papers": "5 clear working days before",
+    "window": "within 14 days",
+    "item_at": "last meeting",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Decision:
+    """A value the draft had to give that the document does not: the field, the default, why."""
+
+    field: str
+    default: str
+    why: str = CHOOSE
+
+
+@dataclass(slots=True)
+class Draft:
+    """A drafted rule file, with where each value came from and what is left to decide."""
+
+    body_id: str
+    name: str
+    document: Document
+    clauses: list[Clause]
+    rules: dict[str, Any]
+    used: list[Found]
+    decisions: list[Decision] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
+    not_expressed: list[Found] = field(default_factory=list)
+
+    @property
+    def text(self) -> str:
+        """The rule file: a header saying what to decide, then the rules, each cited."""
+        return render(self)
+
+
+def draft_rules(document: Document, body_id: str | None = None) -> Draft:
+    """Draft the rule file of the body a document is the terms of reference of."""
+    found_clauses = clauses(document.blocks)
+    name, aliases, name_source = _name(document.blocks, found_clauses, document.name)
+    body = Body(name, aliases)
+    findings = find(found_clauses, body)
+    builder = _Builder(findings.found)
+    if name_source is None:
+        builder.decide("name", name, "the document's title names no body: choose")
+    rules: dict[str, Any] = {"id": body_id or _slug(name), "name": name, "document": document.name}
+    rules["nation"] = builder.value(
+        "nation", "england-and-wales", "nation", f"{CHOOSE} (one of {', '.join(NATION_NAMES)})"
+    )
+    meetings = builder.meetings()
+    rules["cycle_start"] = builder.value(
+        "cycle_start",
+        "september" if "termly" in str(meetings.get("frequency")) else DEFAULTS["cycle_start"],
+        "cycle_start",
+        "the document names no municipal, financial or academic year: choose when the body's year begins",
+    )
+    if "termly" in str(meetings.get("frequency")):
+        rules["terms"] = "leeds"
+        builder.decide(
+            "terms",
+            "leeds",
+            "a termly body needs its authority's school terms: name your term calendar (built in: leeds, suffolk)",
+        )
+    rules["meetings"] = meetings
+    deadlines = builder.deadlines()
+    extraordinary = builder.extraordinary(deadlines)
+    if deadlines:
+        rules["deadlines"] = deadlines
+    if extraordinary:
+        rules["extraordinary"] = extraordinary
+    items = builder.items()
+    if items:
+        rules["items"] = items
+    quorum = builder.quorum()
+    if quorum:
+        rules["quorum"] = quorum
+    else:
+        builder.decisions.append(Decision("quorum", "none", "not in the document: add it if the body has one"))
+    drafted = Draft(
+        body_id=rules["id"],
+        name=name,
+        document=document,
+        clauses=found_clauses,
+        rules=rules,
+        used=builder.used,
+        decisions=builder.decisions,
+        passed_over=findings.passed_over,
+        not_expressed=[each for each in findings.found if each.field.startswith(("unsupported:", "vague:"))],
+    )
+    node = yaml.compose(drafted.text, Loader=COMPOSER)
+    if node is not None:  # the draft must load: a RuleError here is the drafter's own mistake
+        read_body(node, document.name)
+    return drafted
+
+
+# -- the body's name -----------------------------------------------------------------------------
+
+_NAME = re.compile(rf"(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,8}}(?:{BODY_NOUNS})s?\b")
+_TITLE_NOISE = re.compile(
+    r"\b(?:draft|final|approved|revised|updated|standard|terms of reference|constitution|version\s+[\d.]+)\b", re.I
+)
+
+
+def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple[str, tuple[str, ...], Block | None]:
+    """The body's name from the document's title (its first headings and lines), the short names
+    it defines ("the Board", "(HWB)"), and the clause it was read from (None: from the file name).
+    A line that says "terms of reference" names the body surer than any other line near the top."""
+    opening = blocks[:12]
+    titled = [b for b in opening if re.search(r"terms of reference|constitution", b.text, re.I)]
+    titled += [b for n, b in enumerate(opening[1:]) if opening[n] in titled]  # the line after such a line
+    name, source = "", None
+    for block in [*titled, *(b for b in opening if len(b.text) <= 90 and not b.text.endswith("."))]:
+        name = _body_in(block.text)
+        if name:
+            source = block
+            break
+    if not name:
+        stem = re.sub(r"[-_]+", " ", file_name.rsplit(".", 1)[0]).strip()
+        name = stem.title() or "New body"
+    aliases: list[str] = []
+    text = " ".join(clause.text for clause in found[:40])
+    for match in re.finditer(r"\(\s*(?:the\s+|hereafter\s+)?[\"“‘']([^\"”’']{2,40})[\"”’']\s*\)", text):
+        aliases.append(re.sub(r"^(?:the|The)\s+", "", match[1]))
+    for match in re.finditer(r"\(([A-Z][A-Za-z&]{1,7}[A-Z])\)", text):
+        aliases.append(match[1])
+    return name, tuple(alias for alias in dict.fromkeys(aliases) if _names_us(alias, name)), source
+
+
+def _names_us(alias: str, name: str) -> bool:
+    """Whether a short name the document defines is this body's: "the Board" for a Board,
+    "HWB" for a Health and Wellbeing Board, not "the Council" that hosts it."""
+    words = name.replace("-", " ").split()
+    if alias.split()[-1].lower().rstrip("s") in {w.lower().rstrip("s") for w in words}:
+        return True
+    initials = "".join(w[0] for w in words if w[0].isupper())
+    letters = iter(initials)
+    return alias.isupper() and all(letter in letters for letter in alias)
+
+
+def _body_in(line: str) -> str:
+    """A body's name in a title line ("CLUSTER PARTNERSHIPS STANDARD TERMS OF REFERENCE"), or ""."""
+    for part in re.split(r"\s+[-–—:|]\s+|:\s+|\s{2,}", line):
+        cleaned = " ".join(_TITLE_NOISE.sub(" ", part).split()).strip(" ,.-–:")
+        if cleaned.isupper():
+            cleaned = re.sub(r"\b(And|Of|For|The|On)\b", lambda m: m[0].lower(), cleaned.title().replace("'S ", "'s "))
+        match = _NAME.search(cleaned)
+        if match and len(match[0].split()) >= 2 and len(cleaned) <= 90:
+            return re.sub(r"^(?:The|THE)\s+", "", match[0].strip())
+    return ""
+
+
+def _slug(name: str) -> str:
+    slug = re.sub(r"[^a-z0-9]+", "-", re.sub(r"['’]", "", name.lower()).replace("&", "and")).strip("-")
+    slug = re.sub(r"-(?:the|of|and|for)-", "-", slug)
+    return slug[:60].strip("-") if ID.match(slug[:60].strip("-")) else "new-body"
+
+
+# -- assembling the rules ----------------------------------------------------------------------------
+
+
+class _Builder:
+    """Takes findings into the rule file's sections, recording which were used and what was chosen."""
+
+    def __init__(self, found: list[Found]) -> None:
+        self.found = found
+        self.used: list[Found] = []
+        self.decisions: list[Decision] = []
+
+    def first(self, name: str) -> Found | None:
+        return next((each for each in self.found if each.field == name), None)
+
+    def take(self, name: str) -> Found | None:
+        found = self.first(name)
+        if found is not None:
+            self.used.append(found)
+        return found
+
+    def decide(self, name: str, default: str, why: str = CHOOSE) -> None:
+        self.decisions.append(Decision(name, default, why))
+
+    def value(self, name: str, default: Any, label: str, why: str = CHOOSE) -> Any:
+        found = self.take(name)
+        if found is not None:
+            return found.value
+        self.decide(label, str(default), why)
+        return default
+
+    def meetings(self) -> dict[str, Any]:
+        sources: list[Found] = []
+        local: list[str] = []
+        section: dict[str, Any] = {}
+        candidates = [f for f in self.found if f.field == "frequency" and check_frequency(f.value)]
+        frequency = min(candidates, key=lambda f: f.rank) if candidates else None
+        if frequency is not None:
+            self.used.append(frequency)
+            sources.append(frequency)
+            section["frequency"] = frequency.value
+            months = next((f for f in self.found if f.field == "months" and f.source == frequency.source), None)
+            self.found = [
+                f for f in self.found if f.field not in ("frequency", "months") or f.source == frequency.source
+            ]
+            if months is not None:
+                self.used.append(months)
+                section["months"] = months.value
+            if frequency.reading:
+                local.append(frequency.reading)
+        else:
+            said = self.first("unsupported:frequency") or self.first("vague:frequency")
+            why = (
+                f"the document says '{said.value}': choose how often to plan"
+                if said
+                else "how often the body meets is " + CHOOSE
+            )
+            section["frequency"] = DEFAULTS["frequency"]
+            local.append(f"frequency {DEFAULTS['frequency']}: {why}")
+            self.decide("meetings.frequency", DEFAULTS["frequency"], why)
+        pattern = self.take("pattern")
+        weekday = self.take("weekday") if pattern is None else None
+        if pattern is not None:
+            section["pattern"] = pattern.value
+            sources.append(pattern)
+        elif weekday is not None:
+            sources.append(weekday)
+            section["pattern"] = f"first {weekday.value}"
+            local.append(f"the first {weekday.value}: the document gives the weekday, not which in the month: choose")
+            self.decide(
+                "meetings.pattern", section["pattern"], "the document gives the weekday, not which in the month: choose"
+            )
+        else:
+            section["pattern"] = DEFAULTS["pattern"]
+            local.append(f"{DEFAULTS['pattern']}: the meeting day is {CHOOSE}")
+            self.decide("meetings.pattern", DEFAULTS["pattern"])
+        for key in ("time", "duration"):
+            found = self.take(key)
+            if found is not None:
+                section[key] = found.value
+                sources.append(found)
+            else:
+                section[key] = DEFAULTS[key]
+                local.append(f"{key} {DEFAULTS[key]}: {CHOOSE}")
+                self.decide(f"meetings.{key}", DEFAULTS[key])
+        location = self.take("location")
+        if location is not None:
+            section["location"] = location.value
+            sources.append(location)
+        else:
+            self.decide("meetings.location", "none", "the venue is " + CHOOSE)
+        public = self.take("public")
+        if public is not None:
+            section["public"] = public.value
+            sources.append(public)
+        else:
+            section["public"] = True
+            local.append(f"public: whether the public may attend is {CHOOSE}")
+            self.decide("meetings.public", "true", "whether the public may attend is " + CHOOSE)
+        section["if_unavailable"] = "next working day"
+        local.append("if the day is not a working day, the next working day: " + CHOOSE)
+        return {**_cite(sources, local), **section}
+
+    def deadlines(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        for kind, name in DEADLINES.items():
+            each = self.take(f"deadline:{kind}")
+            if each is None:
+                continue
+            rule: dict[str, Any] = {"id": kind, "name": name, "offset": each.value}
+            if kind == "minutes-comments":
+                anchor = next((d["id"] for d in found if d["id"] in ("minutes", "minutes-to-chair")), None)
+                if anchor is None:
+                    continue
+                rule["from"] = anchor
+            deadline_time = self.take(f"deadline-time:{kind}")
+            if deadline_time is not None:
+                rule["time"] = deadline_time.value
+            found.append({**rule, **_cite([each], [each.reading] if each.reading else [])})
+        return found
+
+    def extraordinary(self, deadlines: list[dict[str, Any]]) -> dict[str, Any] | None:
+        mentioned = [f for f in self.found if f.field == "extraordinary"]
+        if not mentioned:
+            return None
+        details = [f for f in self.found if f.field.startswith("extraordinary:")]
+        self.used += details or mentioned[:1]
+        local: list[str] = []
+        section: dict[str, Any] = {}
+        chair = next((f for f in details if f.field.endswith(":chair_may_call")), None)
+        section["chair_may_call"] = chair is not None
+        if chair is None:
+            local.append("whether the Chair may call one alone is " + CHOOSE)
+        requesters = next((f for f in details if f.field.endswith(":requesters")), None)
+        section["seconder_required"] = requesters is not None and requesters.value > 1
+        if requesters is None:
+            local.append("whether a member's request needs another's support is " + CHOOSE)
+        elif requesters.value > 2:
+            local.append(
+                f"the document asks for {requesters.value} members to request one; govcal records a request with its supporters"
+            )
+        if requesters is not None and requesters.reading:
+            local.append(requesters.reading)
+        window = next((f for f in details if f.field.endswith(":window")), None)
+        section["window"] = window.value if window is not None else DEFAULTS["window"]
+        if window is None:
+            local.append(f"the window ({DEFAULTS['window']}) is {CHOOSE}")
+            self.decide("extraordinary.window", DEFAULTS["window"])
+        notice = next((f for f in details if f.field.endswith(":notice")), None)
+        papers = next((d for d in deadlines if d["id"] == "papers"), None)
+        if papers is None:
+            papers = {
+                "id": "papers",
+                "name": DEADLINES["papers"],
+                "offset": notice.value if notice is not None else DEFAULTS["papers"],
+                "clause": "local practice",
+                "local": "the papers' deadline, by which a special meeting's notice is measured: " + CHOOSE,
+            }
+            deadlines.insert(0, papers)
+            self.decide("deadlines.papers", papers["offset"], "the notice of meetings is " + CHOOSE)
+        elif notice is not None and notice.value != papers["offset"]:
+            local.append(
+                f"special meetings' notice, {notice.value} in the document, is measured as the papers' ({papers['offset']})"
+            )
+        section["notice"] = "papers"
+        sources = [f for f in [*details, *mentioned] if f.source in {d.source for d in details}] or mentioned[:1]
+        return {**_cite(sources, local), **section}
+
+    def items(self) -> list[dict[str, Any]]:
+        found: list[dict[str, Any]] = []
+        seen: dict[str, int] = {}
+        for each in [f for f in self.found if f.field.startswith("item:")]:
+            kind = each.field.split(":", 1)[1]
+            seen[kind] = seen.get(kind, 0) + 1
+            if seen[kind] > 1 and kind != "dated" and kind != "annual-report-received":
+                continue  # the same obligation said again
+            self.used.append(each)
+            item_id = kind if seen[kind] == 1 else f"{kind}-{seen[kind]}"
+            rule: dict[str, Any] = {"id": item_id, "name": each.value}
+            local: list[str] = []
+            by = next((f for f in self.found if f.field == f"item-by:{kind}" and f.source == each.source), None)
+            at = next((f for f in self.found if f.field == f"item-at:{kind}" and f.source == each.source), None)
+            if by is not None:
+                rule["by"] = by.value
+            elif at is not None:
+                rule["at"] = at.value
+            else:
+                rule["at"] = DEFAULTS["item_at"]
+                local.append(
+                    f"the {DEFAULTS['item_at']}: the document says 'annually' but not at which meeting: choose"
+                )
+                self.decide(f"items.{item_id}", DEFAULTS["item_at"], "which meeting takes it is " + CHOOSE)
+            found.append({**rule, **_cite([each], local)})
+        return found
+
+    def quorum(self) -> dict[str, Any] | None:
+        parts = [f for f in self.found if f.field.startswith("quorum:")]
+        if not parts:
+            return None
+        first = parts[0].source
+        parts = [f for f in parts if f.source == first]
+        self.used += parts
+        section: dict[str, Any] = {}
+        local: list[str] = []
+        for each in parts:
+            key = each.field.split(":", 1)[1]
+            if key == "requires":
+                section["requires"] = [each.value]
+            elif key == "also":
+                local.append(
+                    f"the document also asks for '{each.value}': govcal counts the offices of chair and vice-chair, not the others"
+                )
+            else:
+                section[key] = each.value
+        if not {"min_present", "fraction", "requires"} & set(section):
+            return None
+        return {**_cite(parts[:1], local), **section}
+
+
+def _cite(sources: Iterable[Found], local: list[str]) -> dict[str, Any]:
+    """The citation fields of a rule: its clauses, the sentences quoted, and its local choices."""
+    sources = list(sources)
+    clauses_cited = list(dict.fromkeys(each.source.clause for each in sources if each.source.clause))
+    quotes = list(dict.fromkeys(each.source.quote.rstrip(".;") for each in sources))
+    cited: dict[str, Any] = {"clause": ", ".join(clauses_cited) or "local practice"}
+    if quotes:
+        cited["quote"] = "; ".join(quotes)
+    if local:
+        cited["local"] = "; ".join(local)
+    return cited
+
+
+# -- writing it out -------------------------------------------------------------------------------
+
+
+def render(draft: Draft) -> str:
+    """The rule file as YAML, with a header listing what a person must decide and what was passed over."""
+    lines = [
+        f"# Drafted by govcal from {draft.document.name} ({draft.document.kind}). Every value cites the clause",
+        "# and quotes the words it came from; a value marked `local` is a choice the document leaves to you.",
+    ]
+    if draft.decisions:
+        lines.append("#")
+        lines.append("# To decide (not in the document):")
+        lines += [
+            f"#   - {d.field}: {d.default if d.default != 'none' else 'nothing yet'} ({d.why})" for d in draft.decisions
+        ]
+    if draft.not_expressed:
+        lines.append("#")
+        lines.append("# Said in the document but not planned:")
+        lines += [f"#   - {_said(each)} ({each.source.clause})" for each in draft.not_expressed]
+    if draft.passed_over:
+        lines.append("#")
+        lines.append("# Passed over (not this body's scheduling rules):")
+        lines += [f"#   - {p.source.clause}: {_short(p.source.quote)} ({p.why})" for p in draft.passed_over]
+    lines.append("")
+    lines += _yaml(draft.rules, 0)
+    return "\n".join(lines) + "\n"
+
+
+def _said(found: Found) -> str:
+    kind, _, _ = found.field.partition(":")
+    what = "vaguely" if kind == "vague" else "in words govcal cannot plan"
+    return f"{found.field.split(':', 1)[1]} {what}: '{found.value}'" + (f"; {found.reading}" if found.reading else "")
+
+
+def _short(text: str, limit: int = 90) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _yaml(value: dict[str, Any], indent: int) -> list[str]:
+    pad = " " * indent
+    lines: list[str] = []
+    for key, each in value.items():
+        if isinstance(each, dict):
+            lines.append(f"{pad}{key}:")
+            lines += _yaml(each, indent + 2)
+        elif isinstance(each, list) and each and isinstance(each[0], dict):
+            lines.append(f"{pad}{key}:")
+            for entry in each:
+                inner = _yaml(entry, indent + 4)
+                lines.append(f"{pad}  - {inner[0].lstrip()}")
+                lines += inner[1:]
+        elif isinstance(each, list):
+            lines.append(f"{pad}{key}: [{', '.join(_scalar(v) for v in each)}]")
+        else:
+            lines.append(f"{pad}{key}: {_scalar(each)}")
+    return lines
+
+
+_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.'’()/&-]*")
+_YAML_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n"}
+
+
+def _scalar(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (int, float)):
+        return str(value)
+    text = str(value)
+    if _PLAIN.fullmatch(text) and text.lower() not in _YAML_WORDS and not text.endswith((" ", ",")):
+        return text
+    return json.dumps(text, ensure_ascii=False)

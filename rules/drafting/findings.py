@@ -1,0 +1,778 @@
+"""The scheduling values in a terms of reference, each found in one sentence and traced to it.
+
+Every finder reads one sentence (with the clause it is in) and returns what it found in
+the rule language's words, or nothing. A sentence is read as this body's rule only when its
+subject is this body: "The Local Safeguarding Adults Board meets monthly", in a Health and
+Wellbeing Board's terms, is passed over and said to be another body's; so are sentences
+about budgets, declarations of interest and elections to office, which set no date of a
+meeting. Nothing is filled in here that the sentence does not say.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from rules.drafting.clauses import Clause
+from rules.drafting.prose import (
+    FRACTIONS,
+    MONTH,
+    MONTH_LIST,
+    NUM,
+    FoundOffset,
+    day_of_year_in,
+    months_in,
+    number,
+    offsets_in,
+    plain,
+    times_in,
+)
+from rules.errors import RuleError
+from rules.model import MONTHS
+from rules.offsets import Count
+from rules.phrases import parse_duration, parse_frequency
+
+
+@dataclass(frozen=True, slots=True)
+class Source:
+    """Where a value came from: the clause as cited, the sentence quoted, the block it is in."""
+
+    clause: str
+    quote: str
+    index: int
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One value for one field ("frequency", "deadline:papers", "item:annual-report"), with
+    its source and, where the words allow more than one reading, the reading taken."""
+
+    field: str
+    value: Any
+    source: Source
+    reading: str = ""
+    rank: int = 0  # among findings for one field, lower is surer: "the Board will meet" before "chairs' meetings"
+
+
+@dataclass(frozen=True, slots=True)
+class PassedOver:
+    """A sentence that looks like a scheduling rule and is not this body's, and why."""
+
+    source: Source
+    why: str
+
+
+@dataclass(slots=True)
+class Findings:
+    """Everything found in a document, in document order."""
+
+    found: list[Found] = field(default_factory=list)
+    passed_over: list[PassedOver] = field(default_factory=list)
+
+    def first(self, name: str) -> Found | None:
+        return next((each for each in self.found if each.field == name), None)
+
+    def all(self, prefix: str) -> list[Found]:
+        return [each for each in self.found if each.field.startswith(prefix)]
+
+
+# -- whose sentence is it ----------------------------------------------------------------
+
+BODY_NOUNS = (
+    r"Board|Committee|Sub-Committee|Subcommittee|Partnership|Forum|Group|Cabinet|Panel|Commission|Assembly|Network|"
+    r"Executive|Council|Trust|Conference|Alliance"
+)
+_NAMED_BODY = re.compile(
+    rf"\b(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,7}}(?:{BODY_NOUNS})s?\b|\bCabinet\b|\bfull Council\b"
+)
+_ROLE_WORDS = {"chair", "vice-chair", "vice", "chairman", "chairperson", "members", "member", "the", "this", "its"}
+_SUBGROUPS = re.compile(r"\b(sub-?groups?|sub-?committees?|task and finish|working groups?|workstreams?|networks?)\b")
+
+
+@dataclass(frozen=True, slots=True)
+class Body:
+    """The body a document is about: its name, the noun it calls itself ("Board"), and the
+    short names it defines ("the Board", "HWB")."""
+
+    name: str
+    aliases: tuple[str, ...] = ()
+
+    @property
+    def noun(self) -> str:
+        return self.name.split()[-1].lower() if self.name else ""
+
+    def is_ours(self, named: str) -> bool:
+        """Whether a body named in a sentence is this one."""
+        words = [w.lower().strip("'’") for w in re.sub(r"^(?:the|this|our)\s+", "", named, flags=re.I).split()]
+        if not words:
+            return True
+        ours = {w.lower() for w in self.name.split()}
+        if " ".join(words) in {a.lower() for a in self.aliases}:
+            return True
+        noun = words[-1].rstrip("s") if words[-1] not in ours else words[-1]
+        if noun not in ours and noun.rstrip("s") not in {w.rstrip("s") for w in ours}:
+            return False
+        return all(w in ours or w in _ROLE_WORDS or w in ("and", "of", "for", "&", "on") for w in words[:-1])
+
+
+def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
+    """The other body a sentence is about, judged by the bodies named before its verb, or None."""
+    before = sentence[:cue_at]
+    if _SUBGROUPS.search(before.lower()) and not _SUBGROUPS.search(body.name.lower()):
+        return _SUBGROUPS.search(before.lower())[0]  # type: ignore[index]
+    named = [match[0] for match in _NAMED_BODY.finditer(before)]
+    named += [alias for alias in body.aliases if re.search(rf"\b{re.escape(alias)}\b", before)]
+    mine = [each for each in named if body.is_ours(each)]
+    theirs = [each for each in named if not body.is_ours(each)]
+    if theirs and not mine:
+        return theirs[0]
+    return None
+
+
+# -- topics that set no meeting's dates ------------------------------------------------------
+
+_NOT_SCHEDULING = (
+    (
+        re.compile(r"\b(declar\w*|register)\b[^.]*\binterests?\b|\binterests?\b[^.]*\bdeclar"),
+        "declarations of interest",
+    ),
+    (re.compile(r"\bbudgets?\b|\bprecept\b|\bcouncil tax\b|\bcontributions?\b|\bfunding\b"), "a budget"),
+    (
+        re.compile(r"\b(councillors|members|parent governors?|representatives)\b[^.]*\belect(ed|ion)\b[^.]*\byears?\b"),
+        "elections to office",
+    ),
+    (re.compile(r"\bwithdraw\w*\b|\bresign\w*\b|\bterm of office\b"), "membership"),
+)
+
+
+def _not_scheduling(text: str) -> str | None:
+    for pattern, topic in _NOT_SCHEDULING:
+        if pattern.search(text):
+            return topic
+    return None
+
+
+# -- the finders -----------------------------------------------------------------------------
+
+_MEETS = re.compile(
+    r"\b(meet|meets|meeting|meetings|convene|convenes|convened|sits|sit|held|hold|holds|take place|takes place|gather)\b"
+)
+_SPECIAL = re.compile(
+    r"\b(extraordinary|special|additional|emergency|urgent|ad[- ]hoc)\s+(?:general\s+)?meetings?\b|\brequisition"
+)
+_MIN = (
+    r"(?P<min>at least|not less than|no less than|a minimum of|minimum of|no fewer than|not fewer than|as a minimum)\s+"
+)
+_FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (kind, re.compile(pattern))
+    for kind, pattern in (
+        (
+            "except",
+            rf"(?:{_MIN})?(?:monthly|every month|each month|once a month)\s*,?\s*\(?\s*(?:except|apart from|other than|excluding|"
+            rf"with the exception of|but not(?: in)?|save for|save in)\s+(?:in\s+|for\s+|during\s+)?(?:the\s+)?(?:months? of\s+)?"
+            rf"(?P<months>{MONTH_LIST})",
+        ),
+        (
+            "termly",
+            rf"(?:{_MIN})?(?:(?:once\s+|one meeting\s+)?(?:a|per|each|every|in each|in every|during each)\s+(?:school\s+|academic\s+)?term\b|\btermly\b)",
+        ),
+        (
+            "times",
+            rf"(?:{_MIN})?(?P<n>{NUM})\s+(?:times|(?:ordinary\s+|formal\s+|scheduled\s+|full\s+|public\s+)?meetings|occasions)\s+"
+            rf"(?:(?:a|per|each|every|in\s+(?:a|each|every|any|the))\s+)(?:calendar\s+|municipal\s+|financial\s+|academic\s+|school\s+|council\s+|civic\s+)?(?:year|annum)",
+        ),
+        (
+            "every",
+            rf"(?:{_MIN})?(?:once\s+)?every\s+(?P<n>{NUM}|other|second|third|fourth|sixth)\s+(?P<unit>weeks?|months?)",
+        ),
+        ("named", rf"\b(?:in|during)\s+(?:the\s+months\s+of\s+)?(?P<months>{MONTH_LIST})"),
+        (
+            "word",
+            rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
+            rf"twice\s+(?:a|per|each|every)\s+year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
+            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month)\b",
+        ),
+    )
+)
+_WORDS = {
+    "monthly": "monthly", "every month": "monthly", "each month": "monthly", "bimonthly": "every 2 months",
+    "bi-monthly": "every 2 months", "quarterly": "quarterly", "annually": "annually", "yearly": "annually",
+    "biannually": "twice a year", "bi-annually": "twice a year", "half-yearly": "twice a year",
+    "six-monthly": "twice a year", "twice yearly": "twice a year", "twice-yearly": "twice a year",
+}  # fmt: skip
+_VAGUE = re.compile(
+    r"\b(as (?:and when )?(?:required|necessary|needed)|when (?:required|necessary|needed)|from time to time|as the (?:chair|business) (?:requires|determines))\b"
+)
+
+
+def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedOver]:
+    """How often the body meets, and the months where the document names them."""
+    text = plain(sentence)
+    cue = _MEETS.search(text)
+    if cue is None or _SPECIAL.search(text):
+        return
+    source = Source(clause.label, sentence, clause.index)
+    best: tuple[int, str, list[int], str] | None = None  # (rank, phrase, months, reading)
+    for rank, (kind, pattern) in enumerate(_FREQUENCIES):
+        match = pattern.search(text)
+        if match is not None and (best is None or rank < best[0]):
+            read = _frequency(kind, match, text)
+            if read is not None:
+                best = (rank, *read)
+    if best is None:
+        vague = _VAGUE.search(text)
+        if vague and re.search(r"\bmeet|\bmeetings?\b", text):
+            yield Found("vague:frequency", vague[0], source)
+        return
+    other = other_body(sentence, _offset_in(sentence, text, cue.start()), body)
+    if other:
+        yield PassedOver(source, f"about {other}, not this body's meetings")
+        return
+    _, phrase, months, reading = best
+    rank = _meeting_rank(text, clause)
+    if phrase.startswith("unsupported:"):
+        yield Found("unsupported:frequency", phrase.removeprefix("unsupported:"), source, reading, rank)
+        return
+    yield Found("frequency", phrase, source, reading, rank)
+    if months:
+        yield Found("months", [MONTHS[m - 1] for m in months], source, rank=rank)
+
+
+def _meeting_rank(text: str, clause: Clause) -> int:
+    """How surely a sentence sets the body's own meetings: 0 "the Board will meet", 1 "meetings
+    will be held", 2 a mention of someone's meetings ("cluster chairs meetings each term");
+    one under a heading about meetings counts as surer than one that is not."""
+    if re.search(r"\b(meet|meets|convene|convenes|sit|sits)\b", text):
+        rank = 0
+    elif re.search(r"\bmeetings?\b[^.;]{0,40}\b(held|take place|be convened|happen|occur)\b|\b(?:hold|holds)\b", text):
+        rank = 1
+    else:
+        rank = 2
+    return rank * 2 + (0 if re.search(r"meeting|frequency", plain(clause.heading)) else 1)
+
+
+def _offset_in(sentence: str, text: str, at: int) -> int:
+    """A position in plain text, as a position in the sentence (they differ only in spacing)."""
+    return min(len(sentence), at + (len(sentence) - len(text)))
+
+
+def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[int], str] | None:
+    """A frequency phrase the rule language reads, the named months, and the reading taken."""
+    minimum = "at least " if match.groupdict().get("min") or re.search(r"\bor more (often|frequently)\b", text) else ""
+    if kind == "except":
+        left_out = months_in(match["months"])
+        months = [m for m in range(1, 13) if m not in left_out]
+        return (
+            f"{minimum}{len(months)} times a year",
+            months,
+            f"monthly except {', '.join(MONTHS[m - 1].title() for m in left_out)}",
+        )
+    if kind == "termly":
+        return f"{minimum}termly", [], ""
+    if kind == "times":
+        n = number(match["n"])
+        return (f"{minimum}{n} times a year", [], "") if 1 <= n <= 52 else None
+    if kind == "every":
+        raw = match["n"]
+        n = {"other": 2, "second": 2, "third": 3, "fourth": 4, "sixth": 6}.get(raw) or number(raw)
+        if match["unit"].startswith("month"):
+            return (f"{minimum}every {n} months", [], "") if n in (1, 2, 3, 4, 6, 12) else None
+        if n < 4:
+            return f"unsupported:every {n} weeks", [], "govcal plans at most monthly meetings"
+        per_year = -(-52 // n)
+        return (
+            f"{per_year} times a year",
+            [],
+            f"every {n} weeks read as {per_year} meetings a year (52 weeks / {n}, rounded up)",
+        )
+    if kind == "named":
+        months = months_in(match["months"])
+        return (f"{len(months)} times a year", months, "") if len(months) >= 2 else None
+    word = " ".join(match["word"].split())
+    if match["per"]:
+        return f"{minimum}{ {'month': 'monthly', 'quarter': 'quarterly', 'year': 'annually'}[match['per']] }", [], ""
+    if word.startswith("twice"):
+        return ("at least 2 times a year" if minimum else "twice a year"), [], ""
+    if word in ("weekly", "fortnightly", "every week", "every fortnight"):
+        return f"unsupported:{word}", [], "govcal plans at most monthly meetings"
+    phrase = _WORDS.get(word)
+    if phrase is None:
+        return None
+    reading = "'bi-annually' read as twice a year" if word in ("biannually", "bi-annually") else ""
+    if phrase == "twice a year" and minimum:
+        return "at least 2 times a year", [], reading
+    if phrase.startswith("every"):
+        return phrase, [], ""
+    return f"{minimum}{phrase}", [], reading
+
+
+_WEEKDAYS = r"(?P<day>monday|tuesday|wednesday|thursday|friday)"
+_NTH = r"(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)"
+_NTHS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
+_DURATION = re.compile(
+    rf"(?:last|lasting|last for|be limited to|not exceed|no longer than|of up to|for up to|for)\s+(?:no more than\s+|not more than\s+|up to\s+|a maximum of\s+|about\s+|approximately\s+|around\s+|no longer than\s+|at most\s+)?"
+    rf"(?P<n>{NUM}|one and a half|an?|1\.5)\s*(?P<unit>hours?|hrs?|minutes?|mins?)\b|(?P<n2>{NUM})[- ]hours?\s+meetings?"
+)
+_VENUE_NOUNS = r"Hall|House|Centre|Center|Offices?|Room|Chamber|Chambers|Building|Library|School|Pavilion|Institute|Hub|Headquarters|HQ|Guildhall|Suite|Academy|College|Church|Court"
+_VENUE = re.compile(
+    r"(?:held|take place|takes place|meet|meets|located|venue(?: will be| is)?:?|hosted)\s+(?:at|in)\s+"
+    r"(?P<place>(?:the\s+)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|the|upon|on|under|le|&))*(?:,\s*[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*)*)"
+)
+_ONLINE = re.compile(
+    r"\b(online|virtually|remotely|by video ?conference|via (?:microsoft )?teams|via zoom|on (?:microsoft )?teams)\b"
+)
+_PRIVATE = re.compile(
+    r"not\s+(?:be\s+)?open\s+to\s+the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
+)
+_PUBLIC = re.compile(
+    r"open\s+to\s+(?:the\s+)?(?:press\s+and\s+)?public|held\s+in\s+public|\bin\s+public\b|\bpublic\s+meetings?\b|members\s+of\s+the\s+public\s+(?:may|are welcome to|can|are entitled to)\s+attend"
+)
+
+
+def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
+    """The day, time, length, place and openness of the body's ordinary meetings, where stated."""
+    text = plain(sentence)
+    heading = plain(clause.heading)
+    about_meetings = _MEETS.search(text) is not None or re.search(r"\bmeeting|venue|time", heading) is not None
+    if not about_meetings or _SPECIAL.search(text) or offsets_in(sentence):
+        return
+    cue = _MEETS.search(text)
+    if cue is not None and other_body(sentence, _offset_in(sentence, text, cue.start()), body):
+        return
+    source = Source(clause.label, sentence, clause.index)
+    match = re.search(rf"\b{_NTH}\s+{_WEEKDAYS}\b", text)
+    if match:
+        yield Found("pattern", f"{_NTHS.get(match['nth'], match['nth'])} {match['day'].title()}", source)
+    else:
+        match = re.search(rf"\b(?:on\s+(?:a\s+)?|usually\s+)?{_WEEKDAYS}s?\b", text)
+        if match and re.search(rf"\bon\s+(?:a\s+)?{match['day']}|{match['day']}s\b", text):
+            yield Found("weekday", match["day"].title(), source)
+    for time, words, at in times_in(sentence):
+        if not re.search(
+            r"\b(by|before|until|no later than|not later than|end by|finish(?:ing)? by|close)\s*$",
+            sentence[:at].lower(),
+        ):
+            yield Found("time", f"{time:%H:%M}", source)
+            break
+    match = _DURATION.search(text)
+    if match:
+        amount = match["n"] or match["n2"]
+        unit = "hours" if (match["unit"] or "hour").startswith("h") else "minutes"
+        words = (
+            "90 minutes"
+            if amount in ("one and a half", "1.5")
+            else f"{1 if amount in ('a', 'an') else number(amount)} {unit}"
+        )
+        try:
+            parse_duration(words)
+        except RuleError:
+            pass
+        else:
+            yield Found("duration", words, source)
+    match = _VENUE.search(sentence)
+    if match and re.search(rf"\b({_VENUE_NOUNS})\b", match["place"]):
+        yield Found("location", re.sub(r"^the\s+", "", match["place"].rstrip(".,;")), source)
+    elif (
+        re.search(r"\bvenue|location\b", heading)
+        and len(sentence) <= 100
+        and not re.search(r"\bwill\b|\bshall\b", text)
+    ):
+        yield Found("location", sentence.rstrip("."), source)
+    online = _ONLINE.search(text)
+    if online and not match and re.search(r"\bmeetings?\b|\bmeet\b", text):
+        yield Found("location", f"Online ({online[0]})" if online[0] != "online" else "Online", source)
+    judged = re.split(r"\b(?:unless|except|save where|save that|other than)\b", text)[0]
+    if _PRIVATE.search(judged):
+        yield Found("public", False, source)
+    elif _PUBLIC.search(judged):
+        yield Found("public", True, source)
+
+
+# -- deadlines -------------------------------------------------------------------------------
+
+DEADLINES = {
+    "agenda-items": "Items for the agenda to the clerk",
+    "reports": "Reports to the clerk",
+    "public-questions": "Questions from the public to the clerk",
+    "substitutes": "Named substitutes notified to the clerk",
+    "papers": "Agenda and papers to members",
+    "minutes-to-chair": "Draft minutes to the Chair",
+    "minutes": "Draft minutes to members",
+    "minutes-comments": "Comments on the draft minutes",
+    "minutes-approved": "Minutes approved",
+}
+_TO_CLERK = r"(?:clerk|secretariat|secretary|democratic services|committee services|governance|business manager|board manager|partnership manager|support officer|lead officer|coordinator|co-ordinator|officer|administrator|chair)"
+_MINUTES = re.compile(
+    r"\bminutes\b|\baction (?:points|notes|log)\b|\bnotes? of (?:the|each) meeting\b|\brecord of (?:the|each) meeting\b"
+)
+_APPROVED = re.compile(r"\b(approv\w*|confirm\w*|agree\w*|sign\w*|ratif\w*|adopt\w*|accept\w*)\b")
+
+
+def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedOver]:
+    """Deadlines around each ordinary meeting: papers, items, reports, questions, minutes."""
+    text = plain(sentence)
+    if _SPECIAL.search(text):
+        return
+    source = Source(clause.label, sentence, clause.index)
+    meeting_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
+    if meeting_of:
+        named = _NAMED_BODY.match(sentence, meeting_of.end())
+        if named and not body.is_ours(named[0]):
+            yield PassedOver(source, f"about {named[0]}'s meetings, not this body's")
+            return
+    found = offsets_in(sentence)
+    if not found:
+        if _MINUTES.search(text) and "next meeting" in text and _APPROVED.search(text):
+            yield Found("deadline:minutes-approved", "at the next meeting", source)
+        elif re.search(r"\bsubstitut", text) and re.search(
+            r"\b(in advance of|before|prior to) the (?:start of the )?meeting", text
+        ):
+            yield Found("deadline:substitutes", "before the meeting", source)
+        return
+    topic = _not_scheduling(text)
+    if topic:
+        yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
+        return
+    if not re.search(r"\bmeetings?\b|\bagenda\b|\bminutes\b", text):
+        return
+    deadline_time = next(
+        (
+            f"{time:%H:%M}"
+            for time, _, at in times_in(sentence)
+            if re.search(r"\b(by|before|no later than|not later than)\s*$", sentence[:at].lower())
+        ),
+        None,
+    )
+    minutes_at = None
+    for each in found:
+        kind = _deadline_kind(text, each, minutes_at)
+        if kind is None:
+            continue
+        if kind in ("minutes", "minutes-to-chair"):
+            minutes_at = kind
+        yield Found(f"deadline:{kind}", each.offset.phrase, source, each.reading)
+        if deadline_time and each.offset.n < 0:
+            yield Found(f"deadline-time:{kind}", deadline_time, source)
+
+
+def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) -> str | None:
+    """What a day count in a sentence is the deadline for, by the words around it."""
+    before = found.offset.n < 0 or found.offset.count is Count.MEETING_START
+    head, tail = text[: found.start], text[found.start :]
+    if not before:
+        if minutes_before and re.match(r"[^.;]{0,40}\bfor\s+(?:any\s+)?comments?\b", tail):
+            return "minutes-comments"
+        if re.search(r"\bcomments?\b", head[-60:]) and minutes_before:
+            return "minutes-comments"
+        if _MINUTES.search(text) and re.search(r"\bmeeting\b", tail[:60] + head[-60:]):
+            return (
+                "minutes-to-chair"
+                if re.search(r"\bto the chair|chair(?:'s)? (?:for|approval)|\bchair to (?:check|approve|agree)", text)
+                else "minutes"
+            )
+        return None
+    if re.search(r"\bquestions?\b|\bpetitions?\b|\bdeputations?\b", text):
+        return "public-questions"
+    if re.search(
+        r"\bitems?\s+(?:for|to be (?:included|placed|considered)|for inclusion)|\bagenda items?\b|\binclusion of an item|\binclude an item|\bitems of business\b|\bitems? (?:on|onto) the agenda",
+        text,
+    ):
+        return "agenda-items"
+    if re.search(r"\bsubstitut", text):
+        return "substitutes"
+    sends = r"\b(send|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
+    if (
+        re.search(r"\b(reports?|papers?|documents?|submissions?)\b", text)
+        and re.search(rf"\b(to|by|with)\s+(?:the\s+)?{_TO_CLERK}\b", text)
+        and re.search(r"\b(submit\w*|receiv\w*|provid\w*|sen[dt]|deliver\w*|lodg\w*|reach)\b", text)
+        and not re.search(r"\bto (?:all )?(?:the )?members\b", text)
+    ):
+        return "reports"
+    if re.search(
+        rf"\b{_TO_CLERK}\s+(?:should|will|shall|must|is to|needs to)\s+(?:\w+\s+)?receive\s+(?:all\s+)?(?:the\s+)?(reports?|papers?)",
+        text,
+    ):
+        return "reports"
+    if re.search(
+        r"\b(agenda|papers|summons|notice of (?:the |each |all |every |a )?meetings?|documents|reports)\b", text
+    ) and re.search(sends, text):
+        return "papers"
+    if re.search(r"\bapolog", text):
+        return None
+    return None
+
+
+# -- special meetings ---------------------------------------------------------------------------
+
+
+def extraordinary(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
+    """Who may call a special meeting, how many must ask, the window, and its notice."""
+    text = plain(sentence)
+    special = _SPECIAL.search(text) or re.search(r"\b(call|convene|summon|requisition)\w*\s+(?:an?\s+)?meeting", text)
+    under_heading = re.search(r"extraordinary|special", plain(clause.heading))
+    if not (special or (under_heading and re.search(r"\bmeeting|\brequest", text))):
+        return
+    source = Source(clause.label, sentence, clause.index)
+    yield Found("extraordinary", True, source)
+    if re.search(
+        r"\bchair(?:man|person)?\b[^.;]{0,50}\b(?:may|can|shall|will|is able to|has the power to|is entitled to)\b[^.;]{0,25}\b(?:call|convene|summon|arrange|request)",
+        text,
+    ) or re.search(r"\b(?:at the (?:request|discretion) of|by) the chair(?:man|person)?\b", text):
+        yield Found("extraordinary:chair_may_call", True, source)
+    requesters = _requesters(text)
+    if requesters is not None:
+        yield Found("extraordinary:requesters", requesters[0], source, requesters[1])
+    for each in offsets_in(sentence):
+        if each.offset.n > 0 and each.offset.count in (Count.DAYS, Count.WORKING):
+            yield Found("extraordinary:window", each.offset.phrase, source, each.reading)
+        elif each.offset.n < 0:
+            yield Found("extraordinary:notice", each.offset.phrase, source, each.reading)
+
+
+def _requesters(text: str) -> tuple[int, str] | None:
+    """How many members must ask for a special meeting, and how the words were read."""
+    match = re.search(
+        rf"\b(?:request|requisition|petition|application)\w*\s+(?:in writing\s+)?(?:of|from|by|signed by)\s+(?:at least\s+|not less than\s+|no fewer than\s+|any\s+)?(?P<n>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors|of (?:its|the) members)"
+        rf"|\b(?:any|at least|not less than|no fewer than)\s+(?P<m>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors)\b",
+        text,
+    )
+    if match:
+        return number(match["n"] or match["m"]), ""
+    match = re.search(
+        r"\b(?P<f>one third|a third|a quarter|one quarter|half|\d{1,2}\s*%)\s+of\s+(?:the\s+)?(?:voting\s+)?(?:members|membership)",
+        text,
+    )
+    if match:
+        return 2, f"'{match['f']} of the members' read as needing more than one member to ask"
+    if re.search(r"\bany (?:one )?member\b", text):
+        if re.search(r"\bsupported by\b|\bseconded\b|\bwritten agreement of (?:any )?(?:one )?other member", text):
+            return 2, ""
+        return 1, ""
+    return None
+
+
+# -- annual items ---------------------------------------------------------------------------
+
+_ANNUAL = re.compile(
+    r"\bannual(?:ly)?\b|\b(?:each|every|once a|per)\s+(?:\w+\s+)?year\b|\byearly\b|\bevery (?:twelve|12) months\b"
+)
+_LONGER = re.compile(rf"\bevery\s+(?P<n>{NUM})\s+years\b|\bbiennial\w*|\btriennial\w*")
+_WHEN_FIRST = re.compile(
+    r"\b(?:at|during)\s+(?:the|its|each)\s+(?:first|annual|inaugural|initial)\s+meeting\b|\bfirst meeting (?:of|in) (?:the|each|every) (?:\w+ )?year\b|\bannual (?:general )?meeting\b|\bstart of (?:the|each) (?:\w+ )?year\b"
+)
+_WHEN_LAST = re.compile(
+    r"\b(?:at|during)\s+(?:the|its)\s+(?:last|final)\s+meeting\b|\bend of (?:the|each) (?:\w+ )?year\b"
+)
+
+
+def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedOver]:
+    """Yearly and dated obligations: reviews, the annual report, elections of the Chair, dated work."""
+    text = plain(sentence)
+    source = Source(clause.label, sentence, clause.index)
+    kind = _item_kind(text)
+    by = day_of_year_in(sentence)
+    if kind is None and by is None:
+        return
+    other = other_body(sentence, len(sentence), body) if not re.search(r"\breceive", text) else None
+    topic = _not_scheduling(text)
+    if topic and kind is None:
+        yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
+        return
+    if other and kind != "annual-report-received":
+        yield PassedOver(source, f"about {other}, not this body")
+        return
+    longer = _LONGER.search(text)
+    if kind is not None and longer and not _ANNUAL.search(text):
+        yield Found("unsupported:item", f"{kind}: {longer[0]}", source, "govcal plans yearly items only")
+        return
+    if kind is not None and not (_ANNUAL.search(text) or by):
+        if kind == "terms-of-reference-review" and _VAGUE.search(text) or re.search(r"\bperiodically\b", text):
+            yield Found("vague:item", kind, source)
+        return
+    kind = kind or "dated"
+    name = _item_name(kind, sentence, text, by)
+    if name is None:
+        return
+    yield Found(f"item:{kind}", name, source)
+    when = _item_when(text, kind)
+    if by is not None:
+        yield Found(f"item-by:{kind}", f"{by[0][1]} {MONTHS[by[0][0] - 1].title()}", source)
+    elif when is not None:
+        yield Found(f"item-at:{kind}", when, source)
+
+
+def _item_kind(text: str) -> str | None:
+    if re.search(r"\b(terms of reference|constitution|these terms|this document)\b", text) and re.search(
+        r"\breview", text
+    ):
+        return "terms-of-reference-review"
+    if re.search(r"\bmembership\b", text) and re.search(r"\breview", text):
+        return "membership-review"
+    if (
+        re.search(r"\b(chair(?:man|person)?|vice[- ]chair)\b", text)
+        and re.search(r"\b(elect\w*|appoint\w*|confirm\w*|chosen|choose|nominat\w*)\b", text)
+        and not re.search(r"\bfor (?:the|that) meeting\b|\bin the absence\b", text)
+    ):
+        return "chair-election"
+    if re.search(r"\breceive\w*\b[^.;]{0,60}\bannual\b[^.;]{0,40}\breport\b", text):
+        return "annual-report-received"
+    if re.search(r"\bannual (?:progress |activity |performance )?report\b|\breport\w* annual(?:ly| progress)\b", text):
+        return "annual-report"
+    if re.search(r"\b(work programme|forward plan|work plan|business plan|workplan)\b", text) and re.search(
+        r"\b(agree\w*|approv\w*|set|review\w*|adopt\w*)\b", text
+    ):
+        return "work-programme"
+    return None
+
+
+_NAMES = {
+    "terms-of-reference-review": "Terms of reference reviewed",
+    "membership-review": "Membership reviewed",
+    "chair-election": "Chair and Vice-Chair elected",
+    "work-programme": "Work programme agreed",
+}
+
+
+def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], str] | None) -> str | None:
+    if kind == "chair-election" and not re.search(r"vice[- ]chair", text):
+        return "Chair elected"
+    if kind in _NAMES:
+        return _NAMES[kind]
+    if kind == "annual-report":
+        to = re.search(
+            r"\b(?:to|for)\s+(?:the\s+)?(?P<to>(?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|and|of|the|&))*)",
+            sentence[sentence.lower().find("report") :],
+        )
+        if to and re.search(rf"({BODY_NOUNS})$", to["to"]):
+            return f"Annual report to the {to['to']}"
+        return "Annual report"
+    if kind == "annual-report-received":
+        match = re.search(r"\breceive\w*\s+(?P<what>[^.;]*?\breport\b)", sentence, re.I)
+        return f"Received: {match['what']}" if match else "Annual report received"
+    if by is None:
+        return None
+    match = re.search(
+        r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", sentence[: sentence.find(by[1])]
+    )
+    if match is None or len(match["what"]) > 90:
+        return None
+    what = match["what"].strip(" ,")
+    return what[:1].upper() + what[1:]
+
+
+def _item_when(text: str, kind: str) -> str | None:
+    month = re.search(rf"\b(?:in|for|at (?:the|its)|during)\s+(?P<m>{MONTH})\b(?:\s+meeting)?", text)
+    if month and (kind != "chair-election" or "meeting" in text):
+        return f"first meeting in {MONTHS[months_in(month['m'])[0] - 1]}"
+    if _WHEN_FIRST.search(text):
+        return "first meeting"
+    if _WHEN_LAST.search(text):
+        return "last meeting"
+    term = re.search(r"\b(autumn|spring|summer) term\b", text)
+    if term:
+        return {"autumn": "first meeting", "spring": "first meeting in january", "summer": "first meeting in april"}[
+            term[1]
+        ]
+    return None
+
+
+# -- quorum -------------------------------------------------------------------------------------
+
+
+def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
+    """The quorum: a number present, a share of the membership, the offices that must be there."""
+    text = plain(sentence)
+    if not re.search(r"\bquor(?:um|ate)\b", text) or re.search(r"\binquorate\b", text) and "if" in text:
+        return
+    source = Source(clause.label, sentence, clause.index)
+    main = re.split(r"\bincluding\b|\bof whom\b|\bprovided that\b", text)[0]
+    fraction = re.search(
+        r"\b(?P<f>"
+        + "|".join(FRACTIONS)
+        + r"|\d/\d)\s+(?:\(\w+\)\s+)?of\s+(?:the\s+)?(?:total\s+)?(?:voting\s+)?(?:members|membership|board|committee|forum|partnership|group)"
+        r"|(?P<p>\d{1,3}\s*(?:%|per ?cent))\s+(?:or more\s+)?(?:of\s+)?(?:the\s+)?(?:its\s+)?(?:total\s+)?(?:voting\s+)?(?:members|membership)",
+        main,
+    )
+    if fraction:
+        words = fraction["f"] or fraction["p"]
+        value = FRACTIONS.get(words) or (
+            int(words.split("/")[0]) / int(words.split("/")[1])
+            if "/" in words
+            else float(re.sub(r"[^\d.]", "", words)) / 100
+        )
+        yield Found("quorum:fraction", round(value, 4), source)
+    else:
+        count = re.search(
+            rf"\b(?:at least|a minimum of|minimum of|not less than|no fewer than)?\s*(?P<n>{NUM})\s+(?:\(\d+\)\s+)?(?:voting\s+|full\s+|core\s+|elected\s+|named\s+|board\s+|committee\s+)?(?:members|councillors|partners|people|persons|representatives)\b"
+            rf"|\bquorum\s+(?:shall be|is|will be)\s+(?P<q>{NUM})\b",
+            main,
+        )
+        if count:
+            yield Found("quorum:min_present", number(count["n"] or count["q"]), source)
+    rest = text[len(main) :]
+    chairs = re.search(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair", rest)
+    if chairs:
+        yield Found("quorum:requires", "chair or vice-chair", source)
+    elif re.search(r"\bthe chair(?:man|person)?\b", rest):
+        yield Found("quorum:requires", "chair", source)
+    if (
+        rest.strip()
+        and not chairs
+        or rest.strip()
+        and re.sub(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b", "", rest).strip(" ,.and")
+    ):
+        yield Found("quorum:also", sentence[len(main) :].strip(" ,."), source)
+
+
+# -- the year, the nation ---------------------------------------------------------------------
+
+_YEARS = (
+    (re.compile(r"\b(municipal|civic|council) year\b"), "may"),
+    (re.compile(r"\b(academic|school) year\b"), "september"),
+    (re.compile(r"\bfinancial year\b"), "april"),
+)
+
+
+def year_and_nation(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
+    """The year the body's cycle runs on, where a sentence about its business names it, and its nation."""
+    text = plain(sentence)
+    source = Source(clause.label, sentence, clause.index)
+    if re.search(r"\bmeet|\bmeeting|\belect|\bchair|\breview|\bannual", text) and not _not_scheduling(text):
+        for pattern, month in _YEARS:
+            if pattern.search(text):
+                yield Found("cycle_start", month, source)
+                break
+    if re.search(r"\bscotland\b|\bscottish\b", text):
+        yield Found("nation", "scotland", source)
+    elif re.search(r"\bnorthern ireland\b", text):
+        yield Found("nation", "northern-ireland", source)
+    elif re.search(r"\bwales\b|\bwelsh\b|\bcymru\b|\bengland\b|\benglish\b", text):
+        yield Found("nation", "england-and-wales", source)
+
+
+FINDERS = (frequency, arrangements, deadlines, extraordinary, items, quorum, year_and_nation)
+
+
+def find(document_clauses: list[Clause], body: Body) -> Findings:
+    """Every value every finder finds, sentence by sentence, in document order."""
+    findings = Findings()
+    for clause in document_clauses:
+        for sentence in clause.sentences:
+            for finder in FINDERS:
+                for each in finder(clause, sentence, body):
+                    if isinstance(each, PassedOver):
+                        findings.passed_over.append(each)
+                    else:
+                        findings.found.append(each)
+    return findings
+
+
+def check_frequency(phrase: str) -> bool:
+    """Whether the rule language reads a frequency phrase (a finder's answer is checked before use)."""
+    try:
+        parse_frequency(phrase)
+    except RuleError:
+        return False
+    return True
