@@ -51,7 +51,7 @@ def clauses(blocks: Iterable[Block]) -> list[Clause]:
                 sub = match["a"] or match["b"]
                 text = text[match.end() :]
         if block.heading or _looks_like_heading(text):
-            heading = _heading(text)
+            heading, sub = _heading(text), ""
             appendix = _APPENDIX.match(text)
             if appendix:
                 number = f"App. {appendix[2]}"

@@ -30,7 +30,7 @@ from rules.drafting.findings import (
     find,
 )
 from rules.loader import COMPOSER, ID, read_body
-from rules.model import NATION_NAMES
+from rules.model import MONTHS, NATION_NAMES
 
 CHOOSE = "not in the document: choose"
 DEFAULTS = {
@@ -101,6 +101,9 @@ def draft_rules(document: Document, body_id: str | None = None) -> Draft:
             "leeds",
             "a termly body needs its authority's school terms: name your term calendar (built in: leeds, suffolk)",
         )
+    if "months" in meetings:  # in the order of the body's year, as the rule language takes them
+        start = MONTHS.index(rules["cycle_start"])
+        meetings["months"] = sorted(meetings["months"], key=lambda month: (MONTHS.index(month) - start) % 12)
     rules["meetings"] = meetings
     deadlines = builder.deadlines()
     extraordinary = builder.extraordinary(deadlines)

@@ -118,12 +118,22 @@ class Body:
 
 
 def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
-    """The other body a sentence is about, judged by the bodies named before its verb, or None."""
+    """The other body a sentence is about, judged by the bodies named before its verb ("The
+    Cabinet meets") or whose meetings it names ("meetings of the Steering Group"), or None."""
+    meetings_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
+    if meetings_of:
+        named_after = _NAMED_BODY.match(sentence, meetings_of.end())
+        if named_after and not body.is_ours(named_after[0]):
+            return named_after[0]
     before = sentence[:cue_at]
     if _SUBGROUPS.search(before.lower()) and not _SUBGROUPS.search(body.name.lower()):
         return _SUBGROUPS.search(before.lower())[0]  # type: ignore[index]
-    named = [match[0] for match in _NAMED_BODY.finditer(before)]
-    named += [alias for alias in body.aliases if re.search(rf"\b{re.escape(alias)}\b", before)]
+    matches = list(_NAMED_BODY.finditer(before))
+    named = [match[0] for match in matches]
+    for alias in body.aliases:  # "the Board" on its own, not the Board at the end of another body's name
+        for found in re.finditer(rf"\b{re.escape(alias)}\b", before):
+            if not any(match.start() <= found.start() < match.end() for match in matches):
+                named.append(alias)
     mine = [each for each in named if body.is_ours(each)]
     theirs = [each for each in named if not body.is_ours(each)]
     if theirs and not mine:
@@ -260,7 +270,16 @@ def _offset_in(sentence: str, text: str, at: int) -> int:
 
 def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[int], str] | None:
     """A frequency phrase the rule language reads, the named months, and the reading taken."""
-    minimum = "at least " if match.groupdict().get("min") or re.search(r"\bor more (often|frequently)\b", text) else ""
+    said = match.groupdict().get("min") or ""
+    minimum = (
+        f"{said} "
+        if said in ("at least", "not less than", "no less than", "a minimum of")
+        else "at least "
+        if said
+        else ""
+    )
+    if not minimum and re.search(r"\bor more (often|frequently)\b", text):
+        minimum = "at least "
     if kind == "except":
         left_out = months_in(match["months"])
         months = [m for m in range(1, 13) if m not in left_out]
@@ -320,6 +339,10 @@ _VENUE = re.compile(
     r"(?:held|take place|takes place|meet|meets|located|venue(?: will be| is)?:?|hosted)\s+(?:at|in)\s+"
     r"(?P<place>(?:the\s+)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|the|upon|on|under|le|&))*(?:,\s*[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*)*)"
 )
+_AT_PLACE = re.compile(
+    r"\b(?:at|in)\s+(?P<place>(?:the\s+)?[A-Z][\w'’&.-]*(?:\s+(?:[A-Z][\w'’&.-]*|of|and|the|upon|on|under|le|&))*"
+    r"(?:,\s*[A-Z][\w'’&.-]*(?:\s+[A-Z][\w'’&.-]*)*)*)"
+)
 _ONLINE = re.compile(
     r"\b(online|virtually|remotely|by video ?conference|via (?:microsoft )?teams|via zoom|on (?:microsoft )?teams)\b"
 )
@@ -371,7 +394,7 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
             pass
         else:
             yield Found("duration", words, source)
-    match = _VENUE.search(sentence)
+    match = _VENUE.search(sentence) or _AT_PLACE.search(sentence)
     if match and re.search(rf"\b({_VENUE_NOUNS})\b", match["place"]):
         yield Found("location", re.sub(r"^the\s+", "", match["place"].rstrip(".,;")), source)
     elif (
@@ -416,12 +439,10 @@ def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     if _SPECIAL.search(text):
         return
     source = Source(clause.label, sentence, clause.index)
-    meeting_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
-    if meeting_of:
-        named = _NAMED_BODY.match(sentence, meeting_of.end())
-        if named and not body.is_ours(named[0]):
-            yield PassedOver(source, f"about {named[0]}'s meetings, not this body's")
-            return
+    other = other_body(sentence, 0, body)
+    if other:
+        yield PassedOver(source, f"about {other}'s meetings, not this body's")
+        return
     found = offsets_in(sentence)
     if not found:
         if _MINUTES.search(text) and "next meeting" in text and _APPROVED.search(text):
@@ -575,21 +596,22 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     by = day_of_year_in(sentence)
     if kind is None and by is None:
         return
-    other = other_body(sentence, len(sentence), body) if not re.search(r"\breceive", text) else None
-    topic = _not_scheduling(text)
-    if topic and kind is None:
-        yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
-        return
-    if other and kind != "annual-report-received":
-        yield PassedOver(source, f"about {other}, not this body")
-        return
     longer = _LONGER.search(text)
     if kind is not None and longer and not _ANNUAL.search(text):
         yield Found("unsupported:item", f"{kind}: {longer[0]}", source, "govcal plans yearly items only")
         return
     if kind is not None and not (_ANNUAL.search(text) or by):
-        if kind == "terms-of-reference-review" and _VAGUE.search(text) or re.search(r"\bperiodically\b", text):
+        if kind == "terms-of-reference-review" and (_VAGUE.search(text) or re.search(r"\bperiodically\b", text)):
             yield Found("vague:item", kind, source)
+        return
+    topic = _not_scheduling(text)
+    if topic and kind is None:
+        yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
+        return
+    verb = re.search(r"\b(will|shall|must|should|is to|are to|may|to be)\b", sentence)
+    other = other_body(sentence, verb.start() if verb else len(sentence), body)
+    if other and kind != "annual-report-received":
+        yield PassedOver(source, f"about {other}, not this body")
         return
     kind = kind or "dated"
     name = _item_name(kind, sentence, text, by)
@@ -687,13 +709,15 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     if not re.search(r"\bquor(?:um|ate)\b", text) or re.search(r"\binquorate\b", text) and "if" in text:
         return
     source = Source(clause.label, sentence, clause.index)
-    main = re.split(r"\bincluding\b|\bof whom\b|\bprovided that\b", text)[0]
+    main = re.split(r"\bincluding\b|\bof whom\b|\bprovided that\b|\b(?:which|and) must include\b|\bto include\b", text)[
+        0
+    ]
     fraction = re.search(
         r"\b(?P<f>"
         + "|".join(FRACTIONS)
-        + r"|\d/\d)\s+(?:\(\w+\)\s+)?of\s+(?:the\s+)?(?:total\s+)?(?:voting\s+)?(?:members|membership|board|committee|forum|partnership|group)"
+        + r"|\d/\d)\s+(?:\(\w+\)\s+)?of\s+(?:the\s+|its\s+|their\s+)?(?:total\s+)?(?:voting\s+)?(?:members|membership|board|committee|forum|partnership|group)"
         r"|(?P<p>\d{1,3}\s*(?:%|per ?cent))\s+(?:or more\s+)?(?:of\s+)?(?:the\s+)?(?:its\s+)?(?:total\s+)?(?:voting\s+)?(?:members|membership)",
-        main,
+        main.replace("-", " "),  # "two-fifths"
     )
     if fraction:
         words = fraction["f"] or fraction["p"]

@@ -84,6 +84,7 @@ _OFFSETS = (
     re.compile(rf"(?P<within>within)\s+(?P<n>{NUM}|a|one)\s+{_UNIT}\b"),
     re.compile(rf"(?P<n>{NUM}|a|one)\s+{_UNIT}(?:'s?|s')?\s+(?P<rel>after|following)\b"),
     re.compile(rf"(?P<n>{NUM}|a|one)\s+{_UNIT}\s+(?P<rel>for)\s+(?:any\s+|their\s+|members'\s+)?comments?\b"),
+    re.compile(rf"(?P<n>{NUM}|a|one)\s+{_UNIT}(?:'s?|s')?\s+(?P<rel>notice)\b"),  # "three clear days' notice of ..."
 )
 
 
@@ -108,7 +109,8 @@ def _offset(match: re.Match[str]) -> FoundOffset | None:
     n = number(match["n"]) if match["n"] not in ("a",) else 1
     unit = match["unit"].rstrip("s")
     kind = match["kind"] or ""
-    before = match["rel"] is not None and re.fullmatch(_BEFORE, match["rel"]) is not None
+    relation = match.groupdict().get("rel")
+    before = relation is not None and re.fullmatch(rf"{_BEFORE}|notice", relation) is not None
     reading = ""
     if unit == "day" and (kind in ("working", "business") or match["clear"]):
         count = "clear working days" if match["clear"] else "working days"

@@ -1,0 +1,361 @@
+"""Drafting a rule file from a terms of reference: the words councils use, read as a clerk
+reads them; the seed documents drafted; and the command a clerk runs.
+
+The corpus of other bodies' terms of reference, in four formats, is tested in
+test_drafting_corpus.py.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from govcal.cli import main
+from rules.drafting.clauses import clauses, sentences
+from rules.drafting.documents import Block, read_document
+from rules.drafting.draft import draft_rules
+from rules.drafting.findings import Body, find
+from rules.drafting.prose import offsets_in
+from rules.loader import load_rules
+from rules.phrases import parse_frequency
+from scheduler.planner import Planner
+
+DOCS = Path(__file__).resolve().parent.parent / "docs" / "seeds"
+BOARD = Body("Barset Health and Wellbeing Board", ("Board", "HWB"))
+
+
+def findings_of(*texts: str, body: Body = BOARD) -> dict[str, list[object]]:
+    """What the finders take from these paragraphs: field -> values, in order."""
+    found: dict[str, list[object]] = {}
+    for each in find(clauses([Block(text) for text in texts]), body).found:
+        found.setdefault(each.field, []).append(each.value)
+    return found
+
+
+# -- the words -------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Papers will be sent at least five clear working days before the meeting.", ["5 clear working days before"]),
+        ("The agenda will be published five clear days before each meeting.", ["5 clear working days before"]),
+        (
+            "Reports must reach the clerk no later than eight working days prior to the meeting.",
+            ["8 working days before"],
+        ),
+        ("Papers will be circulated one week before the meeting.", ["7 days before"]),
+        ("Papers go out seven calendar days in advance of the meeting.", ["7 days before"]),
+        ("Minutes will be sent to members within 10 working days of the meeting.", ["within 10 working days after"]),
+        ("Minutes will be distributed within one week of the meeting.", ["within 7 days after"]),
+        (
+            "Draft minutes will be circulated within 5 working days of each meeting with 5 working days for comments.",
+            ["within 5 working days after", "within 5 working days after"],
+        ),
+        (
+            "At least three clear working days' notice of a special meeting will be given.",
+            ["3 clear working days before"],
+        ),
+        ("Items for the agenda must reach the Chair 10 business days before the meeting.", ["10 working days before"]),
+        ("The Forum meets once each school term.", []),
+    ],
+)
+def test_day_counts_as_documents_write_them(sentence, expected):
+    assert [found.offset.phrase for found in offsets_in(sentence)] == expected
+
+
+def test_clear_days_are_read_as_clear_working_days_and_say_so():
+    (found,) = offsets_in("The agenda will be published five clear days before each meeting.")
+    assert "Local Government Act 1972" in found.reading
+
+
+@pytest.mark.parametrize(
+    ("sentence", "frequency", "months"),
+    [
+        ("The Board will meet not less than monthly.", "not less than monthly", None),
+        ("The Board shall meet at least four times a year.", "at least 4 times a year", None),
+        ("The Board will hold a minimum of four meetings in each municipal year.", "a minimum of 4 times a year", None),
+        ("The Board meets quarterly.", "quarterly", None),
+        ("Meetings will take place bi-monthly.", "every 2 months", None),
+        ("The Board will meet every two months, or more frequently if required.", "at least every 2 months", None),
+        ("The Board will meet twice a year.", "twice a year", None),
+        ("The Board meets six times per year.", "6 times a year", None),
+        ("The Board will meet once each school term.", "termly", None),
+        ("The Board shall meet at least termly or as deemed necessary.", "at least termly", None),
+        ("The Board meets annually.", "annually", None),
+        (
+            "The Board meets monthly except August.",
+            "11 times a year",
+            ["january", "february", "march", "april", "may", "june", "july"]
+            + ["september", "october", "november", "december"],
+        ),
+        (
+            "The Board will meet in March, June, September and December.",
+            "4 times a year",
+            ["march", "june", "september", "december"],
+        ),
+        ("The Board will meet every six weeks.", "9 times a year", None),
+    ],
+)
+def test_how_often_in_the_ways_documents_say_it(sentence, frequency, months):
+    found = findings_of(sentence)
+    assert found["frequency"] == [frequency]
+    parse_frequency(frequency)  # the rule language reads what was drafted
+    assert found.get("months") == ([months] if months else None)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "why"),
+    [
+        ("The Local Safeguarding Adults Board meets monthly.", "Local Safeguarding Adults Board"),
+        ("Cabinet meets monthly.", "Cabinet"),
+        ("The Health Protection Sub-Group meets every six weeks.", "sub-group"),
+        ("Meetings of the Joint Strategic Needs Assessment Steering Group are held quarterly.", "Steering Group"),
+    ],
+)
+def test_other_bodies_meetings_are_passed_over_and_said_to_be(sentence, why):
+    result = find(clauses([Block(sentence)]), BOARD)
+    assert not [f for f in result.found if f.field == "frequency"]
+    assert any(why.lower() in p.why.lower() for p in result.passed_over), result.passed_over
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "The Board will receive the Better Care Fund quarterly financial report.",
+        "Members must declare any interest at each meeting, and register it within 28 days.",
+        "Councillors are elected every four years.",
+        "The Council sets its budget annually by 11 March.",
+        "Partners contribute annually to the pooled budget.",
+    ],
+)
+def test_distractors_set_no_rule(sentence):
+    found = findings_of(sentence)
+    assert not {key for key in found if key.split(":")[0] in ("frequency", "deadline", "item")}, found
+
+
+def test_deadlines_are_named_for_what_is_due():
+    found = findings_of(
+        "Items for the agenda must be sent to the clerk at least 15 working days before the meeting.",
+        "Report authors will submit their reports to Democratic Services ten working days before each meeting.",
+        "The agenda and papers will be despatched to members five clear working days before each meeting.",
+        "Questions from the public must be received by the clerk by noon three clear working days before the meeting.",
+        "Draft minutes will be sent to the Chair within 5 working days of the meeting.",
+        "The minutes will be confirmed as a correct record at the next meeting.",
+    )
+    assert found["deadline:agenda-items"] == ["15 working days before"]
+    assert found["deadline:reports"] == ["10 working days before"]
+    assert found["deadline:papers"] == ["5 clear working days before"]
+    assert found["deadline:public-questions"] == ["3 clear working days before"]
+    assert found["deadline-time:public-questions"] == ["12:00"]
+    assert found["deadline:minutes-to-chair"] == ["within 5 working days after"]
+    assert found["deadline:minutes-approved"] == ["at the next meeting"]
+
+
+def test_the_day_time_length_place_and_openness_of_meetings():
+    found = findings_of(
+        "Meetings are held on the first Wednesday of the month at 7.30pm in the Village Hall, Church Lane.",
+        "Meetings will usually last no more than two hours.",
+        "Meetings will be open to the public unless exempt information is to be discussed.",
+    )
+    assert found["pattern"] == ["first Wednesday"]
+    assert found["time"] == ["19:30"]
+    assert found["location"] == ["Village Hall, Church Lane"]
+    assert found["duration"] == ["2 hours"]
+    assert found["public"] == [True]
+    assert findings_of("Meetings will not be held in public unless all members agree.")["public"] == [False]
+
+
+def test_special_meetings_who_asks_the_window_and_the_notice():
+    found = findings_of(
+        "The Chair may call a special meeting at any time.",
+        "A special meeting must be held within 10 working days of a written request from any two members.",
+        "At least three clear working days' notice of a special meeting will be given.",
+    )
+    assert found["extraordinary:chair_may_call"] == [True]
+    assert found["extraordinary:requesters"] == [2]
+    assert found["extraordinary:window"] == ["within 10 working days after"]
+    assert found["extraordinary:notice"] == ["3 clear working days before"]
+
+
+def test_yearly_items_and_when_they_fall():
+    found = findings_of(
+        "These terms of reference will be reviewed annually at the first meeting of the municipal year.",
+        "The Board will publish an annual report to the Council by 30 June each year.",
+        "The Chair and Vice-Chair will be elected annually at the autumn term meeting.",
+        "The Board will approve the Joint Local Health and Wellbeing Strategy by 31 July.",
+        "The terms of reference will be reviewed every two years.",
+    )
+    assert found["item:terms-of-reference-review"] == ["Terms of reference reviewed"]
+    assert found["item-at:terms-of-reference-review"] == ["first meeting"]
+    assert found["item:annual-report"] == ["Annual report to the Council"]
+    assert found["item-by:annual-report"] == ["30 June"]
+    assert found["item:chair-election"] == ["Chair and Vice-Chair elected"]
+    assert found["item:dated"] == ["Approve the Joint Local Health and Wellbeing Strategy"]
+    assert found["item-by:dated"] == ["31 July"]
+    assert found["unsupported:item"] == ["terms-of-reference-review: every two years"]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The quorum shall be three members.", {"quorum:min_present": [3]}),
+        ("A meeting will be considered quorate if at least three members are present.", {"quorum:min_present": [3]}),
+        ("The partnership will be quorate if there are 50% or more members present.", {"quorum:fraction": [0.5]}),
+        (
+            "The quorum is one third of the membership, including the Chair or Vice-Chair.",
+            {"quorum:fraction": [0.3333], "quorum:requires": ["chair or vice-chair"]},
+        ),
+        ("The quorum of the Forum is two-fifths of its members.", {"quorum:fraction": [0.4]}),
+    ],
+)
+def test_quorum(sentence, expected):
+    found = findings_of(sentence)
+    assert {key: value for key, value in found.items() if key in expected} == expected
+
+
+# -- clauses --------------------------------------------------------------------------------
+
+
+def test_clauses_are_cited_as_the_document_numbers_them():
+    found = clauses(
+        [
+            Block("6. MEETINGS", heading=True),
+            Block("6.1 The Board shall meet quarterly."),
+            Block("(a) Papers go out a week before."),
+            Block("Working arrangements"),
+            Block("The Board will meet twice a year."),
+            Block("The Board meets monthly.", label="7.2"),
+        ]
+    )
+    assert [(c.label, c.heading) for c in found] == [
+        ("6.1", "Meetings"),
+        ("6.1 (a)", "Meetings"),
+        ("Working arrangements", "Working arrangements"),
+        ("7.2", "Working arrangements"),
+    ]
+
+
+def test_sentences_do_not_end_at_abbreviations():
+    text = "Papers, e.g. reports, go out by 5 p.m. on Friday. Cllr. Smith chairs; the vice-chair deputises."
+    assert sentences(text) == [
+        "Papers, e.g. reports, go out by 5 p.m. on Friday.",
+        "Cllr. Smith chairs; the vice-chair deputises.",
+    ]
+
+
+# -- the seed documents ------------------------------------------------------------------------
+
+
+def drafted(name: str, body_id: str | None = None) -> dict:
+    return yaml.safe_load(draft_rules(read_document(DOCS / name), body_id).text)
+
+
+def test_cambridgeshire_drafted_as_its_seed_file_says():
+    """000: "will meet twice a year", "at least five working days in advance", "not open to the
+    press and public", quorate "if at least three members are present", reviewed annually."""
+    rules = drafted("000_925ab0e8be07d5c5.txt")
+    seed = load_rules().bodies["cambridgeshire-executive-partnership"]
+    assert rules["name"] == "Executive Partnership"
+    assert rules["meetings"]["frequency"] == seed.meetings.frequency.phrase == "twice a year"
+    assert rules["meetings"]["duration"] == "2 hours"
+    assert rules["meetings"]["public"] is False and seed.meetings.public is False
+    papers = next(d for d in rules["deadlines"] if d["id"] == "papers")
+    assert papers["offset"] == "5 working days before" and papers["clause"] == "Working arrangements"
+    assert rules["quorum"]["min_present"] == 3 == seed.quorum.min_present
+    assert any(item["id"] == "terms-of-reference-review" for item in rules["items"])
+
+
+def test_leeds_clusters_drafted_as_their_seed_file_says():
+    """004: 6.1 at least termly, 6.8 reports eight working days before, 6.9 papers five working days,
+    6.10 quorate at 50%, 6.11 minutes within 5 working days with 5 working days for comments."""
+    rules = drafted("004_d94787d6fb76dd11.txt", "leeds-cluster-partnership")
+    assert rules["name"] == "Cluster Partnerships" and rules["id"] == "leeds-cluster-partnership"
+    assert rules["meetings"]["frequency"] == "at least termly" and rules["meetings"]["clause"] == "6.1"
+    offsets = {d["id"]: (d["offset"], d["clause"]) for d in rules["deadlines"]}
+    assert offsets == {
+        "reports": ("8 working days before", "6.8"),
+        "papers": ("5 working days before", "6.9"),
+        "minutes": ("within 5 working days after", "6.11"),
+        "minutes-comments": ("within 5 working days after", "6.11"),
+    }
+    assert next(d for d in rules["deadlines"] if d["id"] == "minutes-comments")["from"] == "minutes"
+    assert rules["quorum"]["fraction"] == 0.5
+
+
+def test_every_seed_document_drafts_a_file_that_plans_2026_27(tmp_path):
+    for document in sorted(DOCS.glob("*.txt")):
+        path = tmp_path / f"{document.stem}.yaml"
+        path.write_text(draft_rules(read_document(document)).text)
+        rules = load_rules([path])
+        (body,) = rules
+        plan = Planner(rules, {}).body_plan(body.id, 2026) if body.terms is None else None
+        if plan is not None:
+            assert plan.meetings, document.name
+            assert all(m.date.year in (2026, 2027) for m in plan.meetings)
+
+
+# -- the command ---------------------------------------------------------------------------------
+
+
+def run(capsys, *argv: object) -> tuple[int, str, str]:
+    status = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    return status, out, err
+
+
+def test_rules_draft_writes_a_file_that_govcal_plans(capsys, tmp_path):
+    target = tmp_path / "cluster.yaml"
+    status, out, err = run(
+        capsys, "rules", "draft", DOCS / "004_d94787d6fb76dd11.txt", "--id", "my-cluster", "-o", target
+    )
+    assert status == 0 and out == ""
+    assert "Drafted Cluster Partnerships (my-cluster)" in err and "to decide" in err
+    text = target.read_text()
+    assert "# To decide (not in the document):" in text and "not in the document: choose" in text
+    status, out, err = run(capsys, "plan", "2026", "--rules", target, "--json")
+    assert status in (0, 1), err
+    plan = yaml.safe_load(out)
+    assert plan  # a year planned from the draft
+
+
+def test_rules_draft_prints_to_standard_output_without_o(capsys):
+    status, out, _ = run(capsys, "rules", "draft", DOCS / "000_925ab0e8be07d5c5.txt")
+    assert status == 0 and yaml.safe_load(out)["meetings"]["frequency"] == "twice a year"
+
+
+def test_rules_draft_never_writes_over_a_file(capsys, tmp_path):
+    target = tmp_path / "kept.yaml"
+    target.write_text("# a clerk's own rules\n")
+    status, out, err = run(capsys, "rules", "draft", DOCS / "000_925ab0e8be07d5c5.txt", "-o", target)
+    assert status == 2 and err.count("\n") == 1 and "already exists" in err and str(target) in err
+    assert target.read_text() == "# a clerk's own rules\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "suffix", "message"),
+    [
+        (None, ".docx", "cannot read"),
+        (b"PK\x03\x04 this zip ends here", ".docx", "is not a Word document"),
+        (b"%PDF-1.7\n% nothing after", ".pdf", "is not a PDF that can be read"),
+        (b"\x00\x01\x02binary", ".bin", "is not a document govcal reads"),
+        (b"   \n\n  ", ".txt", "holds no text"),
+        (b"{\\rtf1 old}", ".rtf", "save it as Word (.docx), PDF or text"),
+    ],
+)
+def test_a_document_it_cannot_read_is_one_line_and_nothing_written(capsys, tmp_path, content, suffix, message):
+    source = tmp_path / f"terms{suffix}"
+    if content is not None:
+        source.write_bytes(content)
+    target = tmp_path / "out.yaml"
+    status, out, err = run(capsys, "rules", "draft", source, "-o", target)
+    assert status == 2 and out == "" and not target.exists()
+    assert err.count("\n") == 1 and message in err and str(source) in err, err
+    assert "Traceback" not in err
+
+
+def test_a_bad_id_is_refused(capsys):
+    status, _, err = run(capsys, "rules", "draft", DOCS / "000_925ab0e8be07d5c5.txt", "--id", "Not An Id")
+    assert status == 2 and "is not an id" in err
