@@ -21,6 +21,7 @@ import tempfile
 import textwrap
 import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,21 @@ from PIL import Image, ImageFilter
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from rules.offsets import parse_offset
+from rules.phrases import (
+    parse_day_of_year,
+    parse_duration,
+    parse_frequency,
+    parse_item_at,
+    parse_month,
+    parse_pattern,
+    parse_time,
+)
+
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 DOCUMENTS = HERE / "documents"
+EXPECTED = HERE / "expected"
 BUILT = dt.datetime(2025, 6, 2, 9, 0)  # the date stamped in every file, so a rebuild is byte-for-byte the same
 
 # ---------------------------------------------------------------------------------------------
@@ -466,6 +479,7 @@ def write_html(source: Source, path: Path) -> None:
         if source.get("html_wrapper", "main") == "main"
         else ('<div id="content" class="content-area">', "</div>")
     )
+    anchor = "main-content" if source.get("html_wrapper", "main") == "main" else "content"
     page = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -480,7 +494,7 @@ def write_html(source: Source, path: Path) -> None:
 how you use the site. <button type="button">Accept additional cookies</button>
 <button type="button">Reject additional cookies</button> <a href="/cookies">View cookies</a></p>
 </div>
-<a class="skip-link" href="#main-content">Skip to main content</a>
+<a class="skip-link" href="#{anchor}">Skip to main content</a>
 <header class="site">
 <div class="logo">{html.escape(site.get("logo", source.get("council")))}</div>
 <nav aria-label="Main navigation">{nav}</nav>
@@ -645,6 +659,84 @@ def write_corrupt(docx: Path, path: Path) -> None:
     raise ValueError(f"{path.name} still opens as a zip")
 
 
+# ---------------------------------------------------------------------------------------------
+# The answer key against the documents: every phrase govcal must read, every quote in every file
+# ---------------------------------------------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    """A web page's visible text (style and script left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def document_texts(name: str) -> dict[str, str]:
+    """Each format's text, whitespace collapsed: what a reader of that file sees."""
+    word = WordDocument(str(DOCUMENTS / f"{name}.docx"))
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    page = _Text()
+    page.feed((DOCUMENTS / f"{name}.html").read_text(encoding="utf-8"))
+    return {
+        "docx": _flat("\n".join([p.text for p in word.paragraphs] + cells)),
+        # a line that breaks after a hyphen ("re-" / "elected") is one word to a reader
+        "pdf": _flat(
+            re.sub(r"-\n", "-", "\n".join(p.extract_text() or "" for p in PdfReader(DOCUMENTS / f"{name}.pdf").pages))
+        ),
+        "html": _flat(" ".join(page.parts)),
+        "txt": _flat((DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8")),
+    }
+
+
+def check_expected(path: Path) -> None:
+    """Raise unless the answer key's phrases are govcal's and its quotes are in the documents."""
+    key = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = document_texts(key["document"])
+    meetings = key["meetings"] or {}
+    if meetings.get("frequency"):
+        parse_frequency(meetings["frequency"])
+    if meetings.get("pattern"):
+        parse_pattern(meetings["pattern"])
+    for field_name, reader in (("time", parse_time), ("duration", parse_duration)):
+        if meetings.get(field_name):
+            reader(meetings[field_name])
+    for month in meetings.get("months", []) + meetings.get("except_months", []):
+        parse_month(month)
+    quotes = [(d["said"], False) for d in key["deadlines"]]
+    for deadline in key["deadlines"]:
+        parse_offset(deadline["offset"])
+    extraordinary = key["extraordinary"] or {}
+    for phrase in (extraordinary.get("window"), extraordinary.get("notice")):
+        if phrase:
+            parse_offset(phrase)
+    for item in key["items"]:
+        if item["at"]:
+            parse_item_at(item["at"])
+        if item["by"]:
+            parse_day_of_year(item["by"])
+    quotes += [(d["quote"], d["why"].startswith("web page only")) for d in key["distractors"]]
+    for quote, web_only in quotes:
+        for kind, text in texts.items():
+            if (quote in text) != (kind == "html" or not web_only):
+                raise ValueError(f"{path.name}: {quote!r} {'missing from' if not web_only else 'in'} the .{kind}")
+
+
 def main() -> None:
     DOCUMENTS.mkdir(exist_ok=True)
     for path in sorted(SOURCES.glob("*.tor")):
@@ -659,6 +751,9 @@ def main() -> None:
         if source.get("corrupt"):
             write_corrupt(DOCUMENTS / f"{source.name}.docx", DOCUMENTS / "corrupt.docx")
         print(f"{source.name}: .docx .pdf .html .txt")
+    for path in sorted(EXPECTED.glob("*.yaml")):
+        check_expected(path)
+        print(f"{path.name}: its phrases read, its quotes found")
 
 
 if __name__ == "__main__":
