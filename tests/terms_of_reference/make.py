@@ -91,9 +91,12 @@ class Bullets:
     items: tuple[str, ...]
 
 
+Cell = tuple[str, ...]  # a table cell's paragraphs
+
+
 @dataclass(frozen=True)
 class Table:
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     header: bool
 
 
@@ -133,9 +136,7 @@ def read_source(path: Path) -> Source:
             number, heading = (match[1], match[2]) if match else (None, words)
             source.blocks.append(Heading(level, number, heading))
         elif first.startswith("|"):
-            rows = [tuple(cell.strip() for cell in line.strip().strip("|").split("|")) for line in lines]
-            header = len(rows) > 1 and set("".join(rows[1])) <= set("-: ")
-            source.blocks.append(Table(tuple(row for row in rows if not set("".join(row)) <= set("-: ")), header))
+            source.blocks.append(_table(lines))
         elif first.startswith("- "):
             source.blocks.append(Bullets(tuple(_items(lines, "- "))))
         elif _DECIMAL.match(first) or _LETTER.match(first):
@@ -155,6 +156,25 @@ def read_source(path: Path) -> Source:
         else:
             source.blocks.append(Para(" ".join(lines)))
     return source
+
+
+def _table(lines: list[str]) -> Table:
+    """A table; a row whose first cell is empty adds a paragraph to the cells above it."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
+    header = len(rows) > 1 and set("".join(rows[1])) <= set("-: ")
+    table: list[list[Cell]] = []
+    for row in rows:
+        if set("".join(row)) <= set("-: "):
+            continue
+        if table and not row[0]:
+            table[-1] = [cell + ((text,) if text else ()) for cell, text in zip(table[-1], row, strict=True)]
+        else:
+            table.append([(text,) for text in row])
+    return Table(tuple(tuple(row) for row in table), header)
+
+
+def _title_block(source: Source) -> list[tuple[Cell, ...]]:
+    return [tuple((str(text),) for text in row) for row in source.get("title_block")]
 
 
 def _items(lines: list[str], marker: str) -> list[str]:
@@ -308,7 +328,7 @@ def write_docx(source: Source, path: Path) -> None:
     if source.get("subtitle"):
         _runs(document.add_paragraph(), source.get("subtitle"), bold=True)
     if source.get("title_block"):
-        _docx_table(document, [tuple(map(str, row)) for row in source.get("title_block")], header=False)
+        _docx_table(document, _title_block(source), header=False)
         document.add_paragraph()
     for block in source.blocks:
         if isinstance(block, Heading):
@@ -367,15 +387,16 @@ def _docx_clause(document: Any, clause: Clause, mode: str) -> None:
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def _docx_table(document: Any, rows: list[tuple[str, ...]], header: bool) -> None:
+def _docx_table(document: Any, rows: list[tuple[Cell, ...]], header: bool) -> None:
     table = document.add_table(rows=0, cols=len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, row in enumerate(rows):
         cells = table.add_row().cells
-        for j, text in enumerate(row):
-            paragraph = cells[j].paragraphs[0]
-            _runs(paragraph, text, bold=(header and i == 0) or (not header and j == 0 and len(row) == 2))
+        for j, paragraphs in enumerate(row):
+            bold = (header and i == 0) or (not header and j == 0 and len(row) == 2)
+            for k, text in enumerate(paragraphs):
+                _runs(cells[j].paragraphs[0] if k == 0 else cells[j].add_paragraph(), text, bold=bold)
     if len(rows[0]) == 2:
         for row in table.rows:
             row.cells[0].width, row.cells[1].width = Cm(5.0), Cm(11.5)
@@ -398,7 +419,7 @@ def tor_html(source: Source, for_print: bool) -> str:
     if source.get("subtitle"):
         out.append(f'<p class="subtitle">{_inline(source.get("subtitle"))}</p>')
     if source.get("title_block"):
-        out.append(_html_table([tuple(map(str, row)) for row in source.get("title_block")], False, "title-block"))
+        out.append(_html_table(_title_block(source), False, "title-block"))
     blocks = source.blocks
     i = 0
     while i < len(blocks):
@@ -423,22 +444,28 @@ def tor_html(source: Source, for_print: bool) -> str:
         elif isinstance(block, Bullets):
             out.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>")
         elif isinstance(block, Table):
-            out.append(_html_table(list(block.rows), block.header, "arrangements"))
+            out.append(_html_table(list(block.rows), block.header, source.get("table_class", "arrangements")))
         else:
             out.append(f"<p>{_inline(block.text)}</p>")
         i += 1
     return "\n".join(out)
 
 
-def _html_table(rows: list[tuple[str, ...]], header: bool, css: str) -> str:
+def _cell(paragraphs: Cell) -> str:
+    if len(paragraphs) == 1:
+        return _inline(paragraphs[0])
+    return "".join(f"<p>{_inline(text)}</p>" for text in paragraphs)
+
+
+def _html_table(rows: list[tuple[Cell, ...]], header: bool, css: str) -> str:
     out = [f'<table class="{css}">']
     for i, row in enumerate(rows):
         if header and i == 0:
-            out.append("<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in row) + "</tr></thead><tbody>")
+            out.append("<thead><tr>" + "".join(f"<th>{_cell(c)}</th>" for c in row) + "</tr></thead><tbody>")
         elif len(row) == 2 and not header:
-            out.append(f'<tr><th scope="row">{_inline(row[0])}</th><td>{_inline(row[1])}</td></tr>')
+            out.append(f'<tr><th scope="row">{_cell(row[0])}</th><td>{_cell(row[1])}</td></tr>')
         else:
-            out.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
+            out.append("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>")
     out.append("</tbody></table>" if header else "</table>")
     return "\n".join(out)
 
@@ -602,7 +629,7 @@ def write_txt(source: Source, path: Path) -> None:
     if source.get("subtitle"):
         out += ["", source.get("subtitle").replace("**", "")]
     if source.get("title_block"):
-        out += [""] + [f"{key}\t{value}" for key, value in source.get("title_block")]
+        out += [""] + ["\t".join(cell[0] for cell in row) for row in _title_block(source)]
     for block in source.blocks:
         out.append("")
         if isinstance(block, Heading):
@@ -616,10 +643,18 @@ def write_txt(source: Source, path: Path) -> None:
         elif isinstance(block, Bullets):
             out.append("\n".join(wrap(item, f"{bullet} ", "  ") for item in block.items))
         elif isinstance(block, Table):
-            out.append("\n".join("\t".join(cell.replace("**", "") for cell in row) for row in block.rows))
+            out.append("\n".join(_txt_row(row) for row in block.rows))
         else:
             out.append(wrap(block.text))
     path.write_text("\n".join(out).strip("\n") + "\n", encoding="utf-8")
+
+
+def _txt_row(row: tuple[Cell, ...]) -> str:
+    """A table row pasted from Word: cells split by tabs, a cell's later paragraphs on lines of their own."""
+    lines = ["\t".join(cell[0] for cell in row)]
+    depth = max(len(cell) for cell in row)
+    lines += ["\t".join(cell[k] if k < len(cell) else "" for cell in row) for k in range(1, depth)]
+    return "\n".join(line.replace("**", "") for line in lines)
 
 
 # ---------------------------------------------------------------------------------------------
