@@ -379,9 +379,9 @@ def _docx_clause(document: Any, clause: Clause, mode: str) -> None:
         paragraph = document.add_paragraph(style="List Number")
     else:
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.25 * (clause.depth + 1))
-        paragraph.paragraph_format.first_line_indent = Cm(-1.25)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.25 * (clause.depth + 1)))
+        indent = Cm(1.5 * {"decimal": 1, "letter": 2, "roman": 3}[clause.kind])
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.tab_stops.add_tab_stop(indent).position
+        paragraph.paragraph_format.first_line_indent = Cm(-1.5)
         paragraph.add_run(f"{clause.label}\t")
     _runs(paragraph, clause.text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
@@ -439,7 +439,7 @@ def tor_html(source: Source, for_print: bool) -> str:
             out.append(f'<ol start="{start}"{reset}>' + "".join(items) + "</ol>")
             continue
         elif isinstance(block, Clause):
-            css = f"clause depth-{block.depth}"
+            css = f"clause {block.kind}"
             out.append(f'<p class="{css}"><span class="num">{block.label}</span> {_inline(block.text)}</p>')
         elif isinstance(block, Bullets):
             out.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>")
@@ -486,7 +486,7 @@ header.site nav a{color:#fff;margin-right:1.2em}
 .layout > main,.layout > #content{flex:3}
 aside{flex:1;border-left:4px solid %(colour)s;padding-left:1em}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}
-p.depth-1,p.depth-2{margin-left:2.5em}p.depth-3{margin-left:4em}
+p.letter{margin-left:2.5em}p.roman{margin-left:5em}
 footer.site{background:#eee;margin-top:2em;padding:1em 2em;font-size:.9em}
 """
 
@@ -572,7 +572,7 @@ p { margin: 0 0 .55em; orphans: 2; widows: 2 }
 p.subtitle { font-weight: bold; font-size: 12pt }
 p.clause { padding-left: 3.2em; text-indent: -3.2em }
 p.clause .num { display: inline-block; width: 3.2em; text-indent: 0 }
-p.depth-2 { margin-left: 3.2em } p.depth-3 { margin-left: 6.4em }
+p.letter { margin-left: 3.2em } p.roman { margin-left: 6.4em }
 ol { padding-left: 2.4em } ol li { margin-bottom: .5em } ul li { margin-bottom: .2em }
 table { border-collapse: collapse; width: 100%%; margin: .4em 0 1em; text-align: left }
 td, th { border: .6pt solid #777; padding: 3pt 6pt; vertical-align: top; font-size: .95em }
