@@ -21,6 +21,7 @@ import tempfile
 import textwrap
 import zipfile
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
@@ -35,9 +36,21 @@ from PIL import Image, ImageFilter
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from rules.offsets import parse_offset
+from rules.phrases import (
+    parse_day_of_year,
+    parse_duration,
+    parse_frequency,
+    parse_item_at,
+    parse_month,
+    parse_pattern,
+    parse_time,
+)
+
 HERE = Path(__file__).resolve().parent
 SOURCES = HERE / "sources"
 DOCUMENTS = HERE / "documents"
+EXPECTED = HERE / "expected"
 BUILT = dt.datetime(2025, 6, 2, 9, 0)  # the date stamped in every file, so a rebuild is byte-for-byte the same
 
 # ---------------------------------------------------------------------------------------------
@@ -78,9 +91,12 @@ class Bullets:
     items: tuple[str, ...]
 
 
+Cell = tuple[str, ...]  # a table cell's paragraphs
+
+
 @dataclass(frozen=True)
 class Table:
-    rows: tuple[tuple[str, ...], ...]
+    rows: tuple[tuple[Cell, ...], ...]
     header: bool
 
 
@@ -120,9 +136,7 @@ def read_source(path: Path) -> Source:
             number, heading = (match[1], match[2]) if match else (None, words)
             source.blocks.append(Heading(level, number, heading))
         elif first.startswith("|"):
-            rows = [tuple(cell.strip() for cell in line.strip().strip("|").split("|")) for line in lines]
-            header = len(rows) > 1 and set("".join(rows[1])) <= set("-: ")
-            source.blocks.append(Table(tuple(row for row in rows if not set("".join(row)) <= set("-: ")), header))
+            source.blocks.append(_table(lines))
         elif first.startswith("- "):
             source.blocks.append(Bullets(tuple(_items(lines, "- "))))
         elif _DECIMAL.match(first) or _LETTER.match(first):
@@ -142,6 +156,25 @@ def read_source(path: Path) -> Source:
         else:
             source.blocks.append(Para(" ".join(lines)))
     return source
+
+
+def _table(lines: list[str]) -> Table:
+    """A table; a row whose first cell is empty adds a paragraph to the cells above it."""
+    rows = [[cell.strip() for cell in line.strip().strip("|").split("|")] for line in lines]
+    header = len(rows) > 1 and set("".join(rows[1])) <= set("-: ")
+    table: list[list[Cell]] = []
+    for row in rows:
+        if set("".join(row)) <= set("-: "):
+            continue
+        if table and not row[0]:
+            table[-1] = [cell + ((text,) if text else ()) for cell, text in zip(table[-1], row, strict=True)]
+        else:
+            table.append([(text,) for text in row])
+    return Table(tuple(tuple(row) for row in table), header)
+
+
+def _title_block(source: Source) -> list[tuple[Cell, ...]]:
+    return [tuple((str(text),) for text in row) for row in source.get("title_block")]
 
 
 def _items(lines: list[str], marker: str) -> list[str]:
@@ -295,7 +328,7 @@ def write_docx(source: Source, path: Path) -> None:
     if source.get("subtitle"):
         _runs(document.add_paragraph(), source.get("subtitle"), bold=True)
     if source.get("title_block"):
-        _docx_table(document, [tuple(map(str, row)) for row in source.get("title_block")], header=False)
+        _docx_table(document, _title_block(source), header=False)
         document.add_paragraph()
     for block in source.blocks:
         if isinstance(block, Heading):
@@ -346,23 +379,24 @@ def _docx_clause(document: Any, clause: Clause, mode: str) -> None:
         paragraph = document.add_paragraph(style="List Number")
     else:
         paragraph = document.add_paragraph()
-        paragraph.paragraph_format.left_indent = Cm(1.25 * (clause.depth + 1))
-        paragraph.paragraph_format.first_line_indent = Cm(-1.25)
-        paragraph.paragraph_format.tab_stops.add_tab_stop(Cm(1.25 * (clause.depth + 1)))
+        indent = Cm(1.5 * {"decimal": 1, "letter": 2, "roman": 3}[clause.kind])
+        paragraph.paragraph_format.left_indent = paragraph.paragraph_format.tab_stops.add_tab_stop(indent).position
+        paragraph.paragraph_format.first_line_indent = Cm(-1.5)
         paragraph.add_run(f"{clause.label}\t")
     _runs(paragraph, clause.text)
     paragraph.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
 
 
-def _docx_table(document: Any, rows: list[tuple[str, ...]], header: bool) -> None:
+def _docx_table(document: Any, rows: list[tuple[Cell, ...]], header: bool) -> None:
     table = document.add_table(rows=0, cols=len(rows[0]))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for i, row in enumerate(rows):
         cells = table.add_row().cells
-        for j, text in enumerate(row):
-            paragraph = cells[j].paragraphs[0]
-            _runs(paragraph, text, bold=(header and i == 0) or (not header and j == 0 and len(row) == 2))
+        for j, paragraphs in enumerate(row):
+            bold = (header and i == 0) or (not header and j == 0 and len(row) == 2)
+            for k, text in enumerate(paragraphs):
+                _runs(cells[j].paragraphs[0] if k == 0 else cells[j].add_paragraph(), text, bold=bold)
     if len(rows[0]) == 2:
         for row in table.rows:
             row.cells[0].width, row.cells[1].width = Cm(5.0), Cm(11.5)
@@ -385,7 +419,7 @@ def tor_html(source: Source, for_print: bool) -> str:
     if source.get("subtitle"):
         out.append(f'<p class="subtitle">{_inline(source.get("subtitle"))}</p>')
     if source.get("title_block"):
-        out.append(_html_table([tuple(map(str, row)) for row in source.get("title_block")], False, "title-block"))
+        out.append(_html_table(_title_block(source), False, "title-block"))
     blocks = source.blocks
     i = 0
     while i < len(blocks):
@@ -405,27 +439,33 @@ def tor_html(source: Source, for_print: bool) -> str:
             out.append(f'<ol start="{start}"{reset}>' + "".join(items) + "</ol>")
             continue
         elif isinstance(block, Clause):
-            css = f"clause depth-{block.depth}"
+            css = f"clause {block.kind}"
             out.append(f'<p class="{css}"><span class="num">{block.label}</span> {_inline(block.text)}</p>')
         elif isinstance(block, Bullets):
             out.append("<ul>" + "".join(f"<li>{_inline(item)}</li>" for item in block.items) + "</ul>")
         elif isinstance(block, Table):
-            out.append(_html_table(list(block.rows), block.header, "arrangements"))
+            out.append(_html_table(list(block.rows), block.header, source.get("table_class", "arrangements")))
         else:
             out.append(f"<p>{_inline(block.text)}</p>")
         i += 1
     return "\n".join(out)
 
 
-def _html_table(rows: list[tuple[str, ...]], header: bool, css: str) -> str:
+def _cell(paragraphs: Cell) -> str:
+    if len(paragraphs) == 1:
+        return _inline(paragraphs[0])
+    return "".join(f"<p>{_inline(text)}</p>" for text in paragraphs)
+
+
+def _html_table(rows: list[tuple[Cell, ...]], header: bool, css: str) -> str:
     out = [f'<table class="{css}">']
     for i, row in enumerate(rows):
         if header and i == 0:
-            out.append("<thead><tr>" + "".join(f"<th>{_inline(c)}</th>" for c in row) + "</tr></thead><tbody>")
+            out.append("<thead><tr>" + "".join(f"<th>{_cell(c)}</th>" for c in row) + "</tr></thead><tbody>")
         elif len(row) == 2 and not header:
-            out.append(f'<tr><th scope="row">{_inline(row[0])}</th><td>{_inline(row[1])}</td></tr>')
+            out.append(f'<tr><th scope="row">{_cell(row[0])}</th><td>{_cell(row[1])}</td></tr>')
         else:
-            out.append("<tr>" + "".join(f"<td>{_inline(c)}</td>" for c in row) + "</tr>")
+            out.append("<tr>" + "".join(f"<td>{_cell(c)}</td>" for c in row) + "</tr>")
     out.append("</tbody></table>" if header else "</table>")
     return "\n".join(out)
 
@@ -446,7 +486,7 @@ header.site nav a{color:#fff;margin-right:1.2em}
 .layout > main,.layout > #content{flex:3}
 aside{flex:1;border-left:4px solid %(colour)s;padding-left:1em}
 table{border-collapse:collapse}td,th{border:1px solid #999;padding:.3em .6em;text-align:left;vertical-align:top}
-p.depth-1,p.depth-2{margin-left:2.5em}p.depth-3{margin-left:4em}
+p.letter{margin-left:2.5em}p.roman{margin-left:5em}
 footer.site{background:#eee;margin-top:2em;padding:1em 2em;font-size:.9em}
 """
 
@@ -466,6 +506,7 @@ def write_html(source: Source, path: Path) -> None:
         if source.get("html_wrapper", "main") == "main"
         else ('<div id="content" class="content-area">', "</div>")
     )
+    anchor = "main-content" if source.get("html_wrapper", "main") == "main" else "content"
     page = f"""<!DOCTYPE html>
 <html lang="en-GB">
 <head>
@@ -480,7 +521,7 @@ def write_html(source: Source, path: Path) -> None:
 how you use the site. <button type="button">Accept additional cookies</button>
 <button type="button">Reject additional cookies</button> <a href="/cookies">View cookies</a></p>
 </div>
-<a class="skip-link" href="#main-content">Skip to main content</a>
+<a class="skip-link" href="#{anchor}">Skip to main content</a>
 <header class="site">
 <div class="logo">{html.escape(site.get("logo", source.get("council")))}</div>
 <nav aria-label="Main navigation">{nav}</nav>
@@ -531,7 +572,7 @@ p { margin: 0 0 .55em; orphans: 2; widows: 2 }
 p.subtitle { font-weight: bold; font-size: 12pt }
 p.clause { padding-left: 3.2em; text-indent: -3.2em }
 p.clause .num { display: inline-block; width: 3.2em; text-indent: 0 }
-p.depth-2 { margin-left: 3.2em } p.depth-3 { margin-left: 6.4em }
+p.letter { margin-left: 3.2em } p.roman { margin-left: 6.4em }
 ol { padding-left: 2.4em } ol li { margin-bottom: .5em } ul li { margin-bottom: .2em }
 table { border-collapse: collapse; width: 100%%; margin: .4em 0 1em; text-align: left }
 td, th { border: .6pt solid #777; padding: 3pt 6pt; vertical-align: top; font-size: .95em }
@@ -588,7 +629,7 @@ def write_txt(source: Source, path: Path) -> None:
     if source.get("subtitle"):
         out += ["", source.get("subtitle").replace("**", "")]
     if source.get("title_block"):
-        out += [""] + [f"{key}\t{value}" for key, value in source.get("title_block")]
+        out += [""] + ["\t".join(cell[0] for cell in row) for row in _title_block(source)]
     for block in source.blocks:
         out.append("")
         if isinstance(block, Heading):
@@ -602,10 +643,18 @@ def write_txt(source: Source, path: Path) -> None:
         elif isinstance(block, Bullets):
             out.append("\n".join(wrap(item, f"{bullet} ", "  ") for item in block.items))
         elif isinstance(block, Table):
-            out.append("\n".join("\t".join(cell.replace("**", "") for cell in row) for row in block.rows))
+            out.append("\n".join(_txt_row(row) for row in block.rows))
         else:
             out.append(wrap(block.text))
     path.write_text("\n".join(out).strip("\n") + "\n", encoding="utf-8")
+
+
+def _txt_row(row: tuple[Cell, ...]) -> str:
+    """A table row pasted from Word: cells split by tabs, a cell's later paragraphs on lines of their own."""
+    lines = ["\t".join(cell[0] for cell in row)]
+    depth = max(len(cell) for cell in row)
+    lines += ["\t".join(cell[k] if k < len(cell) else "" for cell in row) for k in range(1, depth)]
+    return "\n".join(line.replace("**", "") for line in lines)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -645,6 +694,84 @@ def write_corrupt(docx: Path, path: Path) -> None:
     raise ValueError(f"{path.name} still opens as a zip")
 
 
+# ---------------------------------------------------------------------------------------------
+# The answer key against the documents: every phrase govcal must read, every quote in every file
+# ---------------------------------------------------------------------------------------------
+
+
+class _Text(HTMLParser):
+    """A web page's visible text (style and script left out)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs: Any) -> None:
+        self.skip += tag in ("style", "script")
+
+    def handle_endtag(self, tag: str) -> None:
+        self.skip -= tag in ("style", "script")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(data)
+
+
+def _flat(text: str) -> str:
+    return " ".join(text.replace("**", "").split())
+
+
+def document_texts(name: str) -> dict[str, str]:
+    """Each format's text, whitespace collapsed: what a reader of that file sees."""
+    word = WordDocument(str(DOCUMENTS / f"{name}.docx"))
+    cells = [cell.text for table in word.tables for row in table.rows for cell in row.cells]
+    page = _Text()
+    page.feed((DOCUMENTS / f"{name}.html").read_text(encoding="utf-8"))
+    return {
+        "docx": _flat("\n".join([p.text for p in word.paragraphs] + cells)),
+        # a line that breaks after a hyphen ("re-" / "elected") is one word to a reader
+        "pdf": _flat(
+            re.sub(r"-\n", "-", "\n".join(p.extract_text() or "" for p in PdfReader(DOCUMENTS / f"{name}.pdf").pages))
+        ),
+        "html": _flat(" ".join(page.parts)),
+        "txt": _flat((DOCUMENTS / f"{name}.txt").read_text(encoding="utf-8")),
+    }
+
+
+def check_expected(path: Path) -> None:
+    """Raise unless the answer key's phrases are govcal's and its quotes are in the documents."""
+    key = yaml.safe_load(path.read_text(encoding="utf-8"))
+    texts = document_texts(key["document"])
+    meetings = key["meetings"] or {}
+    if meetings.get("frequency"):
+        parse_frequency(meetings["frequency"])
+    if meetings.get("pattern"):
+        parse_pattern(meetings["pattern"])
+    for field_name, reader in (("time", parse_time), ("duration", parse_duration)):
+        if meetings.get(field_name):
+            reader(meetings[field_name])
+    for month in meetings.get("months", []) + meetings.get("except_months", []):
+        parse_month(month)
+    quotes = [(d["said"], False) for d in key["deadlines"]]
+    for deadline in key["deadlines"]:
+        parse_offset(deadline["offset"])
+    extraordinary = key["extraordinary"] or {}
+    for phrase in (extraordinary.get("window"), extraordinary.get("notice")):
+        if phrase:
+            parse_offset(phrase)
+    for item in key["items"]:
+        if item["at"]:
+            parse_item_at(item["at"])
+        if item["by"]:
+            parse_day_of_year(item["by"])
+    quotes += [(d["quote"], d["why"].startswith("web page only")) for d in key["distractors"]]
+    for quote, web_only in quotes:
+        for kind, text in texts.items():
+            if (quote in text) != (kind == "html" or not web_only):
+                raise ValueError(f"{path.name}: {quote!r} {'missing from' if not web_only else 'in'} the .{kind}")
+
+
 def main() -> None:
     DOCUMENTS.mkdir(exist_ok=True)
     for path in sorted(SOURCES.glob("*.tor")):
@@ -659,6 +786,9 @@ def main() -> None:
         if source.get("corrupt"):
             write_corrupt(DOCUMENTS / f"{source.name}.docx", DOCUMENTS / "corrupt.docx")
         print(f"{source.name}: .docx .pdf .html .txt")
+    for path in sorted(EXPECTED.glob("*.yaml")):
+        check_expected(path)
+        print(f"{path.name}: its phrases read, its quotes found")
 
 
 if __name__ == "__main__":
