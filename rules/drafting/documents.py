@@ -426,8 +426,5 @@ def _is_title(line: str) -> bool:
 def _join(lines: list[str]) -> str:
     text = lines[0]
     for line in lines[1:]:
-        if text.endswith("-") and line[:1].islower():
-            text = text[:-1] + line
-        else:
-            text = f"{text} {line}"
+        text = text[:-1] + line if text.endswith("-") and line[:1].islower() else f"{text} {line}"
     return text

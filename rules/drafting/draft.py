@@ -138,25 +138,34 @@ def draft_rules(document: Document, body_id: str | None = None) -> Draft:
 
 # -- the body's name -----------------------------------------------------------------------------
 
-_NAME = re.compile(rf"(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,8}}(?:{BODY_NOUNS})s?\b")
+_NAME = re.compile(rf"(?:[A-Z][\w'’&-]*,?\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,8}}(?:{BODY_NOUNS})s?\b")
 _TITLE_NOISE = re.compile(
     r"\b(?:draft|final|approved|revised|updated|standard|terms of reference|constitution|version\s+[\d.]+)\b", re.I
 )
 
 
 def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple[str, tuple[str, ...], Block | None]:
-    """The body's name from the document's title (its first headings and lines), the short names
-    it defines ("the Board", "(HWB)"), and the clause it was read from (None: from the file name).
-    A line that says "terms of reference" names the body surer than any other line near the top."""
-    opening = blocks[:12]
-    titled = [b for b in opening if re.search(r"terms of reference|constitution", b.text, re.I)]
-    titled += [b for n, b in enumerate(opening[1:]) if opening[n] in titled]  # the line after such a line
+    """The body's name from the document's title lines, the short names it defines ("the Board",
+    "(HWB)"), and the block it was read from (None: from the file name). The first body named
+    that is not a council is the body; a fuller form of its name further down is taken, and a
+    host named in the lines just after it goes before it ("Little Hinton Parish Council
+    Planning Committee")."""
+    titles = [
+        (n, name) for n, block in enumerate(blocks[:12]) if len(block.text) <= 90 for name in _bodies_in(block.text)
+    ]
+    meeting = [(n, name) for n, name in titles if not name.endswith("Council")]
+    direct = [(n, name) for n, name in meeting if _titles_itself(blocks[n].text, name)]  # "X Terms of Reference"
+    meeting = direct + meeting
     name, source = "", None
-    for block in [*titled, *(b for b in opening if len(b.text) <= 90 and not b.text.endswith("."))]:
-        name = _body_in(block.text)
-        if name:
-            source = block
-            break
+    if titles:
+        at, name = (meeting or titles)[0]
+        source = blocks[at]
+        fuller = [other for _, other in titles if other != name and other.endswith(name)]
+        hosts = [other for n, other in titles if at < n <= at + 3 and other != name and not other.endswith(name)]
+        if fuller:
+            name = fuller[0]
+        elif hosts and hosts[0].split()[0] != name.split()[0]:
+            name = _joined(hosts[0], name)  # "Planning Committee" of "Little Hinton Parish Council"
     if not name:
         stem = re.sub(r"[-_]+", " ", file_name.rsplit(".", 1)[0]).strip()
         name = stem.title() or "New body"
@@ -180,16 +189,39 @@ def _names_us(alias: str, name: str) -> bool:
     return alias.isupper() and all(letter in letters for letter in alias)
 
 
-def _body_in(line: str) -> str:
-    """A body's name in a title line ("CLUSTER PARTNERSHIPS STANDARD TERMS OF REFERENCE"), or ""."""
-    for part in re.split(r"\s+[-–—:|]\s+|:\s+|\s{2,}", line):
+def _bodies_in(line: str) -> list[str]:
+    """The bodies a title line names ("PART 3: AUDIT AND GOVERNANCE COMMITTEE" -> the committee)."""
+    found = []
+    for part in re.split(r"\s+[-–—|]\s+|:\s+|\s{2,}|\t", line):
+        if re.match(
+            r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", part, re.I
+        ):
+            continue  # a document's record of who approved it names another body
         cleaned = " ".join(_TITLE_NOISE.sub(" ", part).split()).strip(" ,.-–:")
         if cleaned.isupper():
             cleaned = re.sub(r"\b(And|Of|For|The|On)\b", lambda m: m[0].lower(), cleaned.title().replace("'S ", "'s "))
         match = _NAME.search(cleaned)
         if match and len(match[0].split()) >= 2 and len(cleaned) <= 90:
-            return re.sub(r"^(?:The|THE)\s+", "", match[0].strip())
-    return ""
+            found.append(re.sub(r"^(?:The|THE)\s+", "", match[0].strip()))
+    return found
+
+
+def _titles_itself(line: str, name: str) -> bool:
+    """Whether a line is the body's own title: its name, then "(standard) terms of reference"."""
+    words = re.escape(name.lower())
+    return (
+        re.search(rf"{words}\s+(?:standard\s+|draft\s+)?(?:terms of reference|constitution)", line.lower()) is not None
+    )
+
+
+def _joined(host: str, name: str) -> str:
+    """A body's name after its host's, the words they share said once: "Northmoor Safeguarding
+    Children Partnership" and "Safeguarding Children Partnership Executive"."""
+    host_words, words = host.split(), name.split()
+    for size in range(min(len(host_words), len(words)), 0, -1):
+        if host_words[-size:] == words[:size]:
+            return " ".join(host_words + words[size:])
+    return f"{host} {name}"
 
 
 def _slug(name: str) -> str:
@@ -336,7 +368,8 @@ class _Builder:
             local.append("whether a member's request needs another's support is " + CHOOSE)
         elif requesters.value > 2:
             local.append(
-                f"the document asks for {requesters.value} members to request one; govcal records a request with its supporters"
+                f"the document asks for {requesters.value} members to request one; "
+                "govcal records a request with its supporters"
             )
         if requesters is not None and requesters.reading:
             local.append(requesters.reading)
@@ -359,7 +392,8 @@ class _Builder:
             self.decide("deadlines.papers", papers["offset"], "the notice of meetings is " + CHOOSE)
         elif notice is not None and notice.value != papers["offset"]:
             local.append(
-                f"special meetings' notice, {notice.value} in the document, is measured as the papers' ({papers['offset']})"
+                f"special meetings' notice, {notice.value} in the document, "
+                f"is measured as the papers' ({papers['offset']})"
             )
         section["notice"] = "papers"
         sources = [f for f in [*details, *mentioned] if f.source in {d.source for d in details}] or mentioned[:1]
@@ -407,7 +441,8 @@ class _Builder:
                 section["requires"] = [each.value]
             elif key == "also":
                 local.append(
-                    f"the document also asks for '{each.value}': govcal counts the offices of chair and vice-chair, not the others"
+                    f"the document also asks for '{each.value}': "
+                    "govcal counts the offices of chair and vice-chair, not the others"
                 )
             else:
                 section[key] = each.value

@@ -111,8 +111,7 @@ class Body:
         ours = {w.lower() for w in self.name.split()}
         if " ".join(words) in {a.lower() for a in self.aliases}:
             return True
-        noun = words[-1].rstrip("s") if words[-1] not in ours else words[-1]
-        if noun not in ours and noun.rstrip("s") not in {w.rstrip("s") for w in ours}:
+        if words[-1].rstrip("s") != self.noun.rstrip("s"):  # "the Integration Joint Board" is not its Committee
             return False
         return all(w in ours or w in _ROLE_WORDS or w in ("and", "of", "for", "&", "on") for w in words[:-1])
 
@@ -188,6 +187,7 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "termly",
             rf"(?:{_MIN})?(?:(?:once\s+|one meeting\s+)?(?:a|per|each|every|in each|in every|during each)\s+(?:school\s+|academic\s+)?term\b|\btermly\b)",
         ),
+        ("named", rf"\b(?:in|during)\s+(?:the\s+months\s+of\s+)?(?P<months>{MONTH_LIST})"),
         (
             "times",
             rf"(?:{_MIN})?(?P<n>{NUM})\s+(?:times|(?:ordinary\s+|formal\s+|scheduled\s+|full\s+|public\s+)?meetings|occasions)\s+"
@@ -197,7 +197,6 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "every",
             rf"(?:{_MIN})?(?:once\s+)?every\s+(?P<n>{NUM}|other|second|third|fourth|sixth)\s+(?P<unit>weeks?|months?)",
         ),
-        ("named", rf"\b(?:in|during)\s+(?:the\s+months\s+of\s+)?(?P<months>{MONTH_LIST})"),
         (
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
@@ -221,6 +220,10 @@ def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     """How often the body meets, and the months where the document names them."""
     text = plain(sentence)
     cue = _MEETS.search(text)
+    heading = plain(clause.heading)
+    if cue is None and re.search(r"\bmeet|frequency", heading) and len(text) <= 120:
+        text = f"{heading}: {text}"  # a table's row: "Frequency of meetings | Every two months"
+        cue = _MEETS.search(text)
     if cue is None or _SPECIAL.search(text):
         return
     source = Source(clause.label, sentence, clause.index)
@@ -372,7 +375,7 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         match = re.search(rf"\b(?:on\s+(?:a\s+)?|usually\s+)?{_WEEKDAYS}s?\b", text)
         if match and re.search(rf"\bon\s+(?:a\s+)?{match['day']}|{match['day']}s\b", text):
             yield Found("weekday", match["day"].title(), source)
-    for time, words, at in times_in(sentence):
+    for time, _, at in times_in(sentence):
         if not re.search(
             r"\b(by|before|until|no later than|not later than|end by|finish(?:ing)? by|close)\s*$",
             sentence[:at].lower(),
@@ -397,14 +400,8 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     match = _VENUE.search(sentence) or _AT_PLACE.search(sentence)
     if match and re.search(rf"\b({_VENUE_NOUNS})\b", match["place"]):
         yield Found("location", re.sub(r"^the\s+", "", match["place"].rstrip(".,;")), source)
-    elif (
-        re.search(r"\bvenue|location\b", heading)
-        and len(sentence) <= 100
-        and not re.search(r"\bwill\b|\bshall\b", text)
-    ):
-        yield Found("location", sentence.rstrip("."), source)
     online = _ONLINE.search(text)
-    if online and not match and re.search(r"\bmeetings?\b|\bmeet\b", text):
+    if online and not match and re.search(r"\bmeetings?\b|\bmeet\b", text) and not re.search(r"\bor\b", text):
         yield Found("location", f"Online ({online[0]})" if online[0] != "online" else "Online", source)
     judged = re.split(r"\b(?:unless|except|save where|save that|other than)\b", text)[0]
     if _PRIVATE.search(judged):
@@ -444,10 +441,11 @@ def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
         yield PassedOver(source, f"about {other}'s meetings, not this body's")
         return
     found = offsets_in(sentence)
+    next_meeting = re.search(r"\b(next|following|subsequent)\s+(?:\w+\s+){0,2}meeting", text)
+    if _MINUTES.search(text) and next_meeting and _APPROVED.search(text[max(0, next_meeting.start() - 60) :]):
+        yield Found("deadline:minutes-approved", "at the next meeting", source)
     if not found:
-        if _MINUTES.search(text) and "next meeting" in text and _APPROVED.search(text):
-            yield Found("deadline:minutes-approved", "at the next meeting", source)
-        elif re.search(r"\bsubstitut", text) and re.search(
+        if re.search(r"\bsubstitut", text) and re.search(
             r"\b(in advance of|before|prior to) the (?:start of the )?meeting", text
         ):
             yield Found("deadline:substitutes", "before the meeting", source)
@@ -456,7 +454,7 @@ def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     if topic:
         yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
         return
-    if not re.search(r"\bmeetings?\b|\bagenda\b|\bminutes\b", text):
+    if not re.search(r"\bmeetings?\b|\bagenda\b|\bminutes\b", text + " " + plain(clause.heading)):
         return
     deadline_time = next(
         (
@@ -468,7 +466,9 @@ def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     )
     minutes_at = None
     for each in found:
-        kind = _deadline_kind(text, each, minutes_at)
+        kind = _deadline_kind(text, each, minutes_at) or _deadline_kind(
+            f"{plain(clause.heading)}: {text}", each, minutes_at
+        )
         if kind is None:
             continue
         if kind in ("minutes", "minutes-to-chair"):
@@ -556,7 +556,7 @@ def _requesters(text: str) -> tuple[int, str] | None:
     """How many members must ask for a special meeting, and how the words were read."""
     match = re.search(
         rf"\b(?:request|requisition|petition|application)\w*\s+(?:in writing\s+)?(?:of|from|by|signed by)\s+(?:at least\s+|not less than\s+|no fewer than\s+|any\s+)?(?P<n>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors|of (?:its|the) members)"
-        rf"|\b(?:any|at least|not less than|no fewer than)\s+(?P<m>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors)\b",
+        rf"|\b(?:any|at least|not less than|no fewer than)\s+(?P<m>{NUM})\s+(?:or more\s+)?(?:of\s+(?:the|its)\s+)?(?:\w+\s+)?(?:voting\s+)?(?:members|partners|councillors)\b",
         text,
     )
     if match:
@@ -600,7 +600,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if kind is not None and longer and not _ANNUAL.search(text):
         yield Found("unsupported:item", f"{kind}: {longer[0]}", source, "govcal plans yearly items only")
         return
-    if kind is not None and not (_ANNUAL.search(text) or by):
+    if kind is not None and not (_ANNUAL.search(text) or _WHEN_FIRST.search(text) or by):
         if kind == "terms-of-reference-review" and (_VAGUE.search(text) or re.search(r"\bperiodically\b", text)):
             yield Found("vague:item", kind, source)
         return
@@ -610,6 +610,13 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
         return
     verb = re.search(r"\b(will|shall|must|should|is to|are to|may|to be)\b", sentence)
     other = other_body(sentence, verb.start() if verb else len(sentence), body)
+    agent = re.search(
+        r"\b(?:is|are|will be|shall be)\s+(?:\w+\s+)?(?:appointed|elected|chosen|confirmed|set|approved)\s+by\s+(?:the\s+)?",
+        sentence,
+    )
+    if other is None and agent:
+        named = _NAMED_BODY.match(sentence, agent.end())
+        other = named[0] if named and not body.is_ours(named[0]) else None
     if other and kind != "annual-report-received":
         yield PassedOver(source, f"about {other}, not this body")
         return
@@ -640,7 +647,11 @@ def _item_kind(text: str) -> str | None:
         return "chair-election"
     if re.search(r"\breceive\w*\b[^.;]{0,60}\bannual\b[^.;]{0,40}\breport\b", text):
         return "annual-report-received"
-    if re.search(r"\bannual (?:progress |activity |performance )?report\b|\breport\w* annual(?:ly| progress)\b", text):
+    if re.search(
+        r"\bannual (?:progress |activity |performance )?report\b|\breport\w* annual(?:ly| progress)\b"
+        r"|\breport\w*\b[^.;]{0,40}\b(?:once a year|annually|each year|every year)\b",
+        text,
+    ):
         return "annual-report"
     if re.search(r"\b(work programme|forward plan|work plan|business plan|workplan)\b", text) and re.search(
         r"\b(agree\w*|approv\w*|set|review\w*|adopt\w*)\b", text
@@ -694,9 +705,7 @@ def _item_when(text: str, kind: str) -> str | None:
         return "last meeting"
     term = re.search(r"\b(autumn|spring|summer) term\b", text)
     if term:
-        return {"autumn": "first meeting", "spring": "first meeting in january", "summer": "first meeting in april"}[
-            term[1]
-        ]
+        return {"autumn": "first meeting", "spring": "first meeting in january", "summer": "last meeting"}[term[1]]
     return None
 
 
