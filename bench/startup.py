@@ -4,15 +4,15 @@ Issue 33's goals are multiples of `python -c pass` run from the same venv, measu
 same run: `govcal --version` <= 4x, `govcal date "5 clear working days before 2026-05-28"`
 <= 8x, and a one-body plan from its rule file (`govcal plan 2026 --rules
 worcestershire-jcb.yaml`, the shipped seed file; no database) <= 15x. The commands are run
-in interleaved rounds (every command once or a few times a round, rounds repeated), so a
-machine that slows down mid-run slows them all alike; each figure is the median over all
-rounds. With hyperfine installed (Debian's `hyperfine`) each round is one hyperfine run of
-every command (`--shell=none`, one warm-up); without it, this script times each process
-itself. Every command runs in an empty folder of its own, so none finds a database, and
-with bytecode written (PYTHONDONTWRITEBYTECODE left out of their environment), so govcal's
-own modules load from it as an installed govcal's do, not compiled afresh each run.
+in interleaved rounds (each command a few times a round, rounds repeated), so a machine
+that slows down mid-run slows them all alike; each figure is the median over all rounds.
+With hyperfine installed (Debian's `hyperfine`) each round is one hyperfine run of every
+command (`--shell=none`); without it, this script times each process itself. Each command
+runs once before the first round, in an empty folder of its own (so none finds a
+database), with bytecode written (PYTHONDONTWRITEBYTECODE left out of its environment):
+govcal's own modules then load from it, as an installed govcal's do, not compiled afresh.
 
-    .venv/bin/python bench/startup.py [--rounds 7] [--runs 3] [--no-hyperfine]
+    .venv/bin/python bench/startup.py [--rounds 10] [--runs 2] [--no-hyperfine]
 """
 
 from __future__ import annotations
@@ -58,7 +58,7 @@ def hyperfine_round(folder: Path, runs: int) -> list[list[float]]:
     """Each command's wall times (s) from one hyperfine run of all of them, one after another."""
     report = folder / "hyperfine.json"
     done = subprocess.run(
-        ["hyperfine", "--shell=none", "--warmup=1", f"--runs={runs}", "--style=none", f"--export-json={report}"]
+        ["hyperfine", "--shell=none", f"--runs={runs}", "--style=none", f"--export-json={report}"]
         + [quoted(argv) for _, argv, _ in COMMANDS],
         cwd=folder,
         env=ENVIRONMENT,
@@ -83,8 +83,8 @@ def own_round(folder: Path, runs: int) -> list[list[float]]:
 
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    options.add_argument("--rounds", type=int, default=7, help="interleaved rounds (default 7)")
-    options.add_argument("--runs", type=int, default=3, help="runs of each command a round (default 3)")
+    options.add_argument("--rounds", type=int, default=10, help="interleaved rounds (default 10)")
+    options.add_argument("--runs", type=int, default=2, help="runs of each command a round (default 2)")
     options.add_argument("--no-hyperfine", action="store_true", help="time here even with hyperfine")
     args = options.parse_args()
     use_hyperfine = shutil.which("hyperfine") is not None and not args.no_hyperfine
