@@ -14,15 +14,18 @@ import datetime as dt
 from functools import cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
-
 TZID = "Europe/London"
 LONDON = ZoneInfo(TZID)
 
 
 @cache
 def london() -> bytes:
-    """The VTIMEZONE component for Europe/London, as RFC 5545 bytes (CRLF, folded)."""
+    """The VTIMEZONE component for Europe/London, as RFC 5545 bytes (CRLF, folded).
+
+    icalendar is imported here, once, when a feed is first written: every command that
+    plans imports this module, and most write no feed (issue 33)."""
+    from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
+
     zone = Timezone()
     zone.add("TZID", TZID)
     summer = TimezoneDaylight()

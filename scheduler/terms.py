@@ -7,8 +7,8 @@ named holiday, if later); every day in it outside its terms is a school holiday.
 holidays are named as the authority names them where it does, and otherwise by
 where they fall (Christmas between autumn and spring, Easter before summer).
 
-This module reads a term calendar from its YAML text; `scheduler.term_ics` reads the
-same model from an iCalendar file, and finding the files is the application's
+This module reads a term calendar from its YAML text, or the same model from an
+iCalendar file (`read_term_ics`), and finding the files is the application's
 (`govcal.terms`).
 """
 
@@ -19,12 +19,15 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import icalendar
 import yaml
 
 from rules.errors import RuleError
 from rules.loader import Fields, date, identifier, text
+
+if TYPE_CHECKING:  # icalendar is imported by read_term_ics alone, not by every command that plans (issue 33)
+    import icalendar
 
 
 @dataclass(frozen=True, slots=True)
@@ -264,6 +267,8 @@ def read_term_ics(ics_text: str, source: str) -> TermCalendar:
     holidays ("Christmas holiday"). Read past: training days, bank holidays and anything
     else. A term given in halves has its half-term between them (weekdays only).
     """
+    import icalendar
+
     try:
         calendar = icalendar.Calendar.from_ical(ics_text)
     except ValueError as error:

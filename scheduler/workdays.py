@@ -2,8 +2,8 @@
 
 A working day is Monday to Friday, not a bank or public holiday of the nation
 (`england-and-wales`, `scotland`, `northern-ireland`; holidays from the `holidays`
-package, checked in the tests against GOV.UK's published list) and not one of
-the organisation's own closure days.
+package, held as data in `scheduler.bank_holidays` and checked in the tests against that
+package and GOV.UK's published list) and not one of the organisation's own closure days.
 
 Counting conventions, with D the anchor day (never counted itself):
 
@@ -29,21 +29,17 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
-import holidays
 from dateutil.relativedelta import relativedelta
 
 from rules.dates import LONDON as LONDON  # the one zone, kept by the rules; named here for the date core
 from rules.errors import RuleError
 from rules.model import DEFAULT_NATION, NATIONS, Avoid, Body, Closure
 from rules.offsets import Count, Offset
+from scheduler.bank_holidays import BANK_HOLIDAYS
+from scheduler.bank_holidays import FIRST_YEAR as FIRST_YEAR  # the span every calendar covers
+from scheduler.bank_holidays import LAST_YEAR as LAST_YEAR
 
-# Each nation's subdivision of GB in the `holidays` package.
-SUBDIVISIONS = dict(zip(NATIONS, ("ENG", "SCT", "NIR"), strict=True))
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-
-# The span every calendar covers; a date outside it is refused, not guessed.
-FIRST_YEAR = 2000
-LAST_YEAR = 2060
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,22 +66,25 @@ def day_text(day: dt.date, form: str = "%a %d %b %Y") -> str:
     return day.strftime(form)
 
 
-def nation_code(nation: str) -> str:
-    """The `holidays` subdivision for a nation name, or a `RuleError` listing the valid ones."""
+def nation_holidays(nation: str) -> tuple[tuple[str, str], ...]:
+    """The nation's bank holidays (ISO day, name), or a `RuleError` listing the valid nations."""
     try:
-        return SUBDIVISIONS[nation]
+        return BANK_HOLIDAYS[nation]
     except KeyError:
         raise RuleError(f"unknown nation '{nation}'; expected one of {', '.join(NATIONS)}") from None
 
 
 def bank_holidays(nation: str, years: Iterable[int]) -> dict[dt.date, str]:
-    """The nation's bank and public holidays that fall on weekdays, by date.
+    """The nation's bank and public holidays that fall on weekdays in `years`, by date.
 
     `holidays` also lists the nominal day when it falls at a weekend (Boxing Day on
     a Saturday); GOV.UK lists only the weekday actually taken, and so do we.
     """
-    table = holidays.country_holidays("GB", subdiv=nation_code(nation), years=list(years))
-    return {day: name for day, name in sorted(table.items()) if day.weekday() < 5}
+    wanted = set(years)
+    if outside := sorted(year for year in wanted if not FIRST_YEAR <= year <= LAST_YEAR):
+        raise RuleError(f"{outside[0]} is outside the years govcal plans ({FIRST_YEAR}-{LAST_YEAR})")
+    found = ((dt.date.fromisoformat(day), name) for day, name in nation_holidays(nation))
+    return {day: name for day, name in found if day.year in wanted}
 
 
 class WorkingCalendar:
@@ -255,7 +254,7 @@ class WorkingCalendar:
 @lru_cache(maxsize=64)
 def working_calendar(nation: str = DEFAULT_NATION, closures: tuple[Closure, ...] = ()) -> WorkingCalendar:
     """The shared calendar for a nation and set of closures (built once, then cached)."""
-    nation_code(nation)
+    nation_holidays(nation)
     return WorkingCalendar(nation, closures)
 
 

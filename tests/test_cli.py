@@ -381,12 +381,13 @@ def test_serve_says_where_its_page_feeds_and_docs_are():
     ids=lambda argv: argv[0],
 )
 def test_commands_that_keep_no_year_start_without_the_store_or_the_server(argv, tmp_path):
-    """A clerk using `date` as a calculator waits for no database library or web framework
-    to load (issue 33): what is imported is checked, not how long it took."""
+    """A clerk using `date` as a calculator waits for no database library, web framework,
+    every country's holidays (the UK's are kept as data) or iCalendar library to load (issue
+    33): what is imported is checked, not how long it took."""
     script = (
         "import sys\nfrom govcal.cli import main\n"
         f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'jinja2'}\n"
+        "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'jinja2', 'holidays', 'icalendar'}\n"
         "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
     )
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)

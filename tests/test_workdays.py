@@ -3,7 +3,8 @@
 Expected dates were counted on a printed calendar with GOV.UK's bank-holiday list
 (tests/data/govuk-bank-holidays.json, a copy of GOV.UK's bank-holidays.json). The
 property tests compare with a day-by-day reference built from that same GOV.UK
-list, not from the `holidays` package the code uses.
+list, not from the `holidays` package the code's table (scheduler/bank_holidays.py) is
+written from; that table is held equal to the installed `holidays` for its whole span.
 """
 
 from __future__ import annotations
@@ -16,10 +17,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from bank_holiday_table import from_holidays
 from rules.errors import RuleError
 from rules.model import NATIONS, Closure
 from rules.offsets import parse_offset
-from scheduler.workdays import WorkingCalendar, at_time, bank_holidays, london_day, working_calendar
+from scheduler.workdays import (
+    FIRST_YEAR,
+    LAST_YEAR,
+    WorkingCalendar,
+    at_time,
+    bank_holidays,
+    london_day,
+    working_calendar,
+)
 
 D = dt.date
 GOVUK = json.loads((Path(__file__).parent / "data" / "govuk-bank-holidays.json").read_text(encoding="utf-8"))
@@ -191,6 +201,20 @@ def test_holidays_match_govuk_for_2012_to_2028(nation):
     govuk = {D.fromisoformat(event["date"]) for event in GOVUK[nation]["events"]}
     assert min(govuk).year == 2012 and max(govuk).year == 2028
     assert set(bank_holidays(nation, range(2012, 2029))) == govuk
+
+
+@pytest.mark.parametrize("nation", sorted(NATIONS))
+def test_the_holiday_table_is_what_the_holidays_package_gives(nation):
+    """Every day and name of the kept table, for every year a calendar covers, is the
+    `holidays` package's (if this fails after upgrading it: `python tests/bank_holiday_table.py`)."""
+    assert bank_holidays(nation, range(FIRST_YEAR, LAST_YEAR + 1)) == from_holidays(nation)
+
+
+def test_holidays_are_refused_outside_the_table_and_for_an_unknown_nation():
+    with pytest.raises(RuleError, match="1999 is outside the years govcal plans"):
+        bank_holidays(ENG, range(1999, 2001))
+    with pytest.raises(RuleError, match="unknown nation 'wales'"):
+        bank_holidays("wales", [2026])
 
 
 @pytest.mark.parametrize("day", [D(2022, 6, 3), D(2022, 9, 19), D(2023, 5, 8)])

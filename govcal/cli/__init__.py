@@ -13,7 +13,6 @@ import os
 import re
 import sys
 from collections.abc import Sequence
-from importlib.metadata import version
 from typing import NoReturn
 
 from govcal.cli.common import BAD_INPUT, OK, stop_writing
@@ -38,14 +37,32 @@ def parser() -> argparse.ArgumentParser:
     from govcal.cli import access, drafting, meetings, people, plans, reminders, server
 
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
-    main.add_argument("--version", action="version", version=said_version())
+    main.add_argument("--version", action=Version)
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for group in (plans, drafting, meetings, people, access, reminders, server):
         group.register(commands)
     return main
 
 
+class Version(argparse.Action):
+    """`--version` among other arguments: the version looked up only when asked, since
+    importlib.metadata is slow to import and no other command needs it."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
+        super().__init__(
+            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show program's version number and exit"
+        )
+
+    def __call__(
+        self, parser: argparse.ArgumentParser, namespace: object, values: object, option_string: str | None = None
+    ) -> NoReturn:
+        print(said_version())
+        parser.exit()
+
+
 def said_version() -> str:
+    from importlib.metadata import version
+
     return f"govcal {version('govcal')}"
 
 
