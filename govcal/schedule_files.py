@@ -3,12 +3,15 @@
 `govcal plan --json` writes a schedule that `govcal check` reads: edit it by hand
 (move a meeting's `date` or `time`, set `status: cancelled`, add a meeting) and
 check it again. The `date` and `time` fields are authoritative; `start` and `end`
-are written for readers and ignored when read back.
+are written for readers and ignored when read back. A deadline is read as its `date`
+says, at the time of day its `due` gives (else its rule's): move a report by changing
+its `date` alone. A deadline left out is derived from the meetings.
 """
 
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,9 +21,11 @@ from typing import Any
 import yaml
 from yaml.nodes import Node
 
+from rules.dates import LONDON, parse_instant
 from rules.errors import RuleError
 from rules.loader import Fields, RuleSet, date, identifier, listing, phrase, text
 from rules.phrases import parse_time
+from scheduler.checker import Given
 from scheduler.occurrences import BodyPlan, Deadline, Explanation, Item, Meeting, Status, meeting_on
 
 
@@ -124,10 +129,12 @@ def plan_csv(plans: Iterable[BodyPlan]) -> str:
 
 @dataclass(frozen=True)
 class Schedule:
-    """Meetings read from a file, and the cycle years it names per body."""
+    """Meetings read from a file, the cycle years it names per body, and the deadlines it
+    dates (by id)."""
 
     meetings: list[Meeting]
     years: dict[str, set[int]]
+    deadlines: dict[str, Given]
 
 
 def read_schedule(path: Path, rules: RuleSet) -> Schedule:
@@ -160,15 +167,20 @@ def read_schedule(path: Path, rules: RuleSet) -> Schedule:
     meetings = [_meeting(each, rules, n) for n, each in enumerate(meeting_fields, start=1)]
     if not meetings and not years:
         raise top.fail("no meetings: a schedule lists its meetings under 'meetings'", "meetings")
-    for key in ("deadlines", "items"):
-        top.taken.add(key)  # derived from the meetings; recomputed, not read
+    deadlines: dict[str, Given] = {}
+    for each in top.each("deadlines"):
+        deadline_id, given = _deadline(each)
+        if deadline_id in deadlines:
+            raise each.fail(f"deadline id '{deadline_id}' appears twice", "id")
+        deadlines[deadline_id] = given
+    top.taken.add("items")  # derived from the meetings; recomputed, not read
     top.done()
     seen: set[str] = set()
     for meeting, each in zip(meetings, meeting_fields, strict=True):
         if meeting.id in seen:
             raise each.fail(f"meeting id '{meeting.id}' appears twice", "id")
         seen.add(meeting.id)
-    return Schedule(meetings, years)
+    return Schedule(meetings, years, deadlines)
 
 
 def _year(value: str) -> int:
@@ -185,6 +197,21 @@ def _known(rules: RuleSet) -> Callable[[Node], str]:
         return body_id
 
     return read
+
+
+def _time_of_day(value: str) -> dt.time:
+    """The time of day of a `due` as `plan --json` writes it (2026-07-09T17:00:00+01:00), in London."""
+    return parse_instant(value).astimezone(LONDON).time()
+
+
+def _deadline(fields: Fields) -> tuple[str, Given]:
+    """A deadline's id, and its day and time as the schedule gives them."""
+    deadline_id = fields.take("id", text)
+    given = Given(fields.take("date", date), fields.take("due", phrase(_time_of_day), None))
+    for key in ("body", "meeting", "rule", "name", "who", "explanation"):
+        fields.taken.add(key)  # written for readers; the date and due above decide
+    fields.done()
+    return deadline_id, given
 
 
 def _status(value: str) -> Status:

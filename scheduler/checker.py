@@ -5,6 +5,10 @@ hand) and tests them against each body's rules: the frequency, the relations to
 other bodies, working days and school holidays, and the meetings annual items
 need. Each finding names the rule and its clause: "no meeting in August 2026:
 rule 'not less than monthly' (F8, clause 8.1)".
+
+Deadlines are read as the schedule gives them: a report's on whether it follows a
+meeting and precedes the one it goes to, any on whether it falls in a closure the body
+avoids; a deadline the schedule leaves out is derived from its meetings.
 """
 
 from __future__ import annotations
@@ -17,13 +21,25 @@ from pathlib import Path
 from dateutil.relativedelta import relativedelta
 
 from rules.model import MONTHS, Body, Citation, Every, Relation
-from scheduler.occurrences import Meeting, cycle_bounds, cycle_containing, cycle_label
+from scheduler.occurrences import Deadline, Meeting, cycle_bounds, cycle_containing, cycle_label
 from scheduler.planner import Planner, even_periods
 from scheduler.reporting import weeks
 from scheduler.terms import academic_label
 from scheduler.workdays import at_time, body_calendar, day_text
 
 SEPTEMBER = 9  # a school year starts in September
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    """A deadline as a schedule gives it: its day, and its time of day where the schedule
+    says (else the rule's)."""
+
+    date: dt.date
+    time: dt.time | None = None
+
+    def due(self, rule_time: dt.time) -> dt.datetime:
+        return at_time(self.date, self.time or rule_time)
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,11 +84,17 @@ class Checker:
         self.planner = planner
         self.rules = planner.rules
 
-    def check(self, meetings: Iterable[Meeting], years: Mapping[str, Iterable[int]] | None = None) -> list[Finding]:
+    def check(
+        self,
+        meetings: Iterable[Meeting],
+        years: Mapping[str, Iterable[int]] | None = None,
+        given: Mapping[str, Given] | None = None,
+    ) -> list[Finding]:
         """Findings for every body with meetings in the schedule, per cycle year.
 
         `years` names the cycle years to check per body; by default, every cycle the
-        body's meetings fall in.
+        body's meetings fall in. `given` holds the deadlines the schedule dates, by id;
+        the others are derived from its meetings.
         """
         by_body: dict[str, list[Meeting]] = {}
         for meeting in meetings:
@@ -86,17 +108,23 @@ class Checker:
                 else {cycle_containing(body.cycle_start, m.date) for m in own}
             )
             for year in cycles:
-                findings += self.check_body(body, year, own, by_body)
+                findings += self.check_body(body, year, own, by_body, given or {})
         return findings
 
     def check_body(
-        self, body: Body, year: int, meetings: Sequence[Meeting], schedule: Mapping[str, Sequence[Meeting]]
+        self,
+        body: Body,
+        year: int,
+        meetings: Sequence[Meeting],
+        schedule: Mapping[str, Sequence[Meeting]],
+        given: Mapping[str, Given] | None = None,
     ) -> list[Finding]:
         """All findings for one body's cycle year."""
         first, last = cycle_bounds(body.cycle_start, year)
         label = cycle_label(body.cycle_start, year)
         active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
-        context = _Context(body, label, first, last, active)
+        derived = self.planner.derive(body.id, year, active).deadlines
+        context = _Context(body, label, first, last, active, derived, given or {}, schedule)
         findings = self._frequency(context, year)
         for relation in body.meetings.relations:
             others = [m for m in schedule.get(relation.body, ()) if m.active] or self.planner.meetings_between(
@@ -266,15 +294,19 @@ class Checker:
         """Each report follows a meeting of the body held at most `within` before it is due,
         and is due before the meeting it goes to (the planner's report dues: they depend on
         the receiving body's meetings, not on the schedule being checked)."""
-        dues = [(due, due.target) for due in self.planner.report_dues(c.body.id, year) if due.target is not None]
+        dues = []
+        for due in self.planner.report_dues(c.body.id, year):
+            if due.target is not None:
+                at = c.due(due.deadline_id(c.body.id, c.label), due.day, due.rule.time)
+                dues.append((at, due, c.as_given(due.target)))
         findings = []
-        for due, to in sorted(dues, key=lambda d: (at_time(d[0].day, d[0].rule.time), d[0].rule.to, d[0].period.index)):
+        for at, due, to in sorted(dues, key=lambda d: (d[0], d[1].rule.to, d[1].period.index)):
             rule = due.rule
-            name = f"{due.name} due {day_text(due.day)}"
-            since = due.day - rule.within
+            name = f"{due.name} due {day_text(at.date())}"
+            since = at.date() - rule.within
             outside = self.planner.meetings_between(c.body.id, since, c.first - dt.timedelta(days=1))
-            held = [m.date for m in [*outside, *c.active] if since <= m.date < due.day]
-            if at_time(due.day, rule.time) >= to.start:
+            held = [m.date for m in [*outside, *c.active] if since <= m.date < at.date()]
+            if at >= to.start:
                 message = f"{name} is not before the meeting it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message, rule.to))
             elif held:
@@ -306,10 +338,11 @@ class Checker:
                 f"cannot tell whether its meetings are in the school holidays: {source} has no term dates"
                 f" for {' or '.join(sorted(set(unknown)))}"
             )
-        for deadline in self.planner.derive(c.body.id, year, c.active).deadlines:
-            closed = avoided.closed(deadline.date)
+        for deadline in c.derived:
+            day = c.due(deadline.id, deadline.date, deadline.due.time()).date()
+            closed = avoided.closed(day)
             if closed is not None:
-                warnings.append(f"{deadline.name} due {day_text(deadline.date)} is {closed}")
+                warnings.append(f"{deadline.name} due {day_text(day)} is {closed}")
         if not warnings:
             return [c.finding(rule, cite, True, f"no meeting or deadline on a day the {c.body.name} avoids")]
         return [Finding(c.body.id, c.label, rule, cite, True, message, warning=True) for message in warnings]
@@ -338,13 +371,26 @@ class Checker:
 
 @dataclass(frozen=True)
 class _Context:
-    """One body's cycle being checked."""
+    """One body's cycle being checked: its active meetings, the deadlines they give, those
+    the schedule dates by hand, and the schedule's meetings of every body."""
 
     body: Body
     label: str
     first: dt.date
     last: dt.date
     active: list[Meeting]
+    derived: list[Deadline]
+    given: Mapping[str, Given]
+    schedule: Mapping[str, Sequence[Meeting]]
+
+    def due(self, deadline_id: str, day: dt.date, time: dt.time) -> dt.datetime:
+        """A deadline's instant as the schedule gives it, else as derived (`day` at `time`)."""
+        given = self.given.get(deadline_id)
+        return given.due(time) if given is not None else at_time(day, time)
+
+    def as_given(self, meeting: Meeting) -> Meeting:
+        """Another body's meeting as the schedule has it (moved by hand, say), else as planned."""
+        return next((m for m in self.schedule.get(meeting.body, ()) if m.id == meeting.id), meeting)
 
     def finding(self, rule: str, cite: Citation, ok: bool | None, message: str, about: str = "") -> Finding:
         return Finding(self.body.id, self.label, rule, cite, ok, message, about=about)

@@ -316,7 +316,7 @@ class _Derivation:
                 continue
             plan.deadlines.append(
                 self._deadline(
-                    numbered(self.body.id, plan.label, rule.id, due.period.index, digits=1),
+                    due.deadline_id(self.body.id, plan.label),
                     rule.id,
                     due.name,
                     due.day,
@@ -347,6 +347,10 @@ class ReportDue:
     target: Meeting | None
     day: dt.date
     steps: tuple[str, ...] = ()  # moved off a closure the body avoids
+
+    def deadline_id(self, body_id: str, label: str) -> str:
+        """The id of the report's deadline in the sending body's cycle: "BODY/2026-27/report-jcb-2"."""
+        return numbered(body_id, label, self.rule.id, self.period.index, digits=1)
 
 
 def report_dues(

@@ -91,6 +91,59 @@ def test_check_reports_an_edited_schedule(capsys, rules_dir, tmp_path):
     assert {f["clause"] for f in result["findings"] if f["ok"] is False} == {"8.1", "14.1"}
 
 
+def test_check_reads_the_report_dates_the_file_gives(capsys, tmp_path, monkeypatch):
+    """Issue 27, point 1: a report moved by hand is judged on its new date, not re-derived."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GOVCAL_DATABASE_URL", raising=False)
+    plan = json.loads(run(capsys, "plan", "2026", "--json")[1])
+    deadlines = {d["id"]: d for d in plan["deadlines"]}
+    board_q2 = deadlines["worcestershire-programme-board/2026-27/report-worcestershire-jcb-2"]
+    jcgs_q3 = deadlines["worcestershire-jcgs/2026-27/report-worcestershire-jcb-3"]
+    # As planned: 8 working days before the JCB's Tue 21 Jul and Tue 20 Oct 2026 meetings
+    assert (board_q2["date"], jcgs_q3["date"]) == ("2026-07-09", "2026-10-08")
+    board_q2["date"] = "2026-05-01"  # only `date` changed; `due` still says 9 Jul
+    jcgs_q3["date"] = "2026-10-30"
+    schedule = tmp_path / "edited.json"
+    schedule.write_text(json.dumps(plan))
+    status, out, _ = run(capsys, "check", schedule, "--json")
+    failed = {(f["body"], f["message"]) for f in json.loads(out)["findings"] if f["ok"] is False}
+    assert status == 1
+    assert failed == {
+        # Fri 1 May 2026 less 6 weeks is Fri 20 Mar; the Board last met Thu 5 Mar 2026 (first Thursday)
+        (
+            "worcestershire-programme-board",
+            "Quarterly report to Worcestershire Joint Commissioning Board due Fri 01 May 2026"
+            " follows no meeting of the body in the 6 weeks before it",
+        ),
+        # Fri 30 Oct 2026 is ten days after the JCB's third-Tuesday meeting, Tue 20 Oct 2026
+        (
+            "worcestershire-jcgs",
+            "Quarterly report to Worcestershire Joint Commissioning Board due Fri 30 Oct 2026"
+            " is not before the meeting it goes to, Tue 20 Oct 2026",
+        ),
+    }
+    # Due at 14:30 on the JCB's meeting day, Tue 20 Oct 2026: after its 14:00 start
+    jcgs_q3.update(date="2026-10-20", due="2026-10-20T14:30:00+01:00")
+    # A report left out is derived again: the Board's Q2 due Thu 9 Jul, after its Thu 4 Jun meeting
+    del plan["deadlines"][plan["deadlines"].index(board_q2)]
+    schedule.write_text(json.dumps(plan))
+    status, out, _ = run(capsys, "check", schedule, "--json")
+    failed = {(f["body"], f["message"]) for f in json.loads(out)["findings"] if f["ok"] is False}
+    assert (status, failed) == (
+        1,
+        {
+            (
+                "worcestershire-jcgs",
+                "Quarterly report to Worcestershire Joint Commissioning Board due Tue 20 Oct 2026"
+                " is not before the meeting it goes to, Tue 20 Oct 2026",
+            )
+        },
+    )
+    jcgs_q3["due"] = "2026-10-20T13:30:00+01:00"  # 13:30, before the meeting's 14:00 start: complies
+    schedule.write_text(json.dumps(plan))
+    assert run(capsys, "check", schedule)[0] == 0
+
+
 def test_check_rejects_a_bad_schedule_with_its_line(capsys, rules_dir, tmp_path):
     schedule = tmp_path / "bad.yaml"
     schedule.write_text("meetings:\n  - body: board\n    date: 2026-04-13\n  - body: board\n    date: 2026-13-01\n")
@@ -102,6 +155,12 @@ def test_check_rejects_a_bad_schedule_with_its_line(capsys, rules_dir, tmp_path)
     schedule.write_text("meetings:\n  - body: nobody\n    date: 2026-04-13\n")
     status, _, err = run(capsys, "check", schedule, "--rules", rules_dir)
     assert status == 2 and f"{schedule}:2: meetings[0].body: unknown body 'nobody'" in err
+    schedule.write_text(
+        "meetings:\n  - body: board\n    date: 2026-04-13\ndeadlines:\n"
+        "  - id: board/2026-27/meeting-01/papers\n    date: 2026-04-01\n    due: soon\n"
+    )
+    status, _, err = run(capsys, "check", schedule, "--rules", rules_dir)
+    assert status == 2 and f"{schedule}:7: deadlines[0].due: 'soon' is not a date" in err
 
 
 def test_plan_csv_has_a_row_per_date(capsys, rules_dir):

@@ -222,7 +222,7 @@ def verdict(findings: Sequence[Finding]) -> dict[str, Any]:
 def check_file(ctx: Context, path: Path) -> list[Finding]:
     """Does a schedule file (as `plan --json` writes, maybe edited) comply with the rules?"""
     schedule = read_schedule(path, ctx.rules)
-    return ctx.checker.check(schedule.meetings, schedule.years)
+    return ctx.checker.check(schedule.meetings, schedule.years, schedule.deadlines)
 
 
 def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
