@@ -52,10 +52,8 @@ def cases() -> list[Any]:
 
 
 def same_offset(a: str, b: str) -> bool:
-    return parse_offset(a) == parse_offset(b) or (parse_offset(a).count, parse_offset(a).n) == (
-        parse_offset(b).count,
-        parse_offset(b).n,
-    )
+    """The same day count, however it is worded."""
+    return (parse_offset(a).count, parse_offset(a).n) == (parse_offset(b).count, parse_offset(b).n)
 
 
 def differences(key: dict[str, Any], draft: Draft) -> list[str]:

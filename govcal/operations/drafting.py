@@ -27,7 +27,7 @@ def draft(document: Path, body_id: str | None = None) -> Draft:
 def keep(drafted: Draft, path: Path) -> None:
     """Write a draft to a new file, whole or not at all (a file already there is left as it is)."""
     if path.exists():
-        raise RuleError("already exists: choose another file name, or move the old one away", file=str(path))
+        raise _exists(path)
     folder = path.parent if str(path.parent) else Path(".")
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{path.name}.", suffix=".part")
@@ -38,8 +38,12 @@ def keep(drafted: Draft, path: Path) -> None:
             file.write(drafted.text)
         os.link(temporary, path)  # fails, rather than replaces, if the file appeared meanwhile
     except FileExistsError:
-        raise RuleError("already exists: choose another file name, or move the old one away", file=str(path)) from None
+        raise _exists(path) from None
     except OSError as error:
         raise RuleError(f"cannot write: {error.strerror or error}", file=str(path)) from None
     finally:
         Path(temporary).unlink(missing_ok=True)
+
+
+def _exists(path: Path) -> RuleError:
+    return RuleError("already exists: choose another file name, or move the old one away", file=str(path))

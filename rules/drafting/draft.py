@@ -26,7 +26,6 @@ from rules.drafting.findings import (
     Body,
     Found,
     PassedOver,
-    check_frequency,
     find,
 )
 from rules.loader import COMPOSER, ID, read_body
@@ -264,7 +263,7 @@ class _Builder:
         sources: list[Found] = []
         local: list[str] = []
         section: dict[str, Any] = {}
-        candidates = [f for f in self.found if f.field == "frequency" and check_frequency(f.value)]
+        candidates = [f for f in self.found if f.field == "frequency"]
         frequency = min(candidates, key=lambda f: f.rank) if candidates else None
         if frequency is not None:
             self.used.append(frequency)

@@ -71,12 +71,6 @@ class Findings:
     found: list[Found] = field(default_factory=list)
     passed_over: list[PassedOver] = field(default_factory=list)
 
-    def first(self, name: str) -> Found | None:
-        return next((each for each in self.found if each.field == name), None)
-
-    def all(self, prefix: str) -> list[Found]:
-        return [each for each in self.found if each.field.startswith(prefix)]
-
 
 # -- whose sentence is it ----------------------------------------------------------------
 
@@ -247,6 +241,8 @@ def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     rank = _meeting_rank(text, clause)
     if phrase.startswith("unsupported:"):
         yield Found("unsupported:frequency", phrase.removeprefix("unsupported:"), source, reading, rank)
+        return
+    if not _reads(phrase):
         return
     yield Found("frequency", phrase, source, reading, rank)
     if months:
@@ -750,12 +746,8 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         yield Found("quorum:requires", "chair or vice-chair", source)
     elif re.search(r"\bthe chair(?:man|person)?\b", rest):
         yield Found("quorum:requires", "chair", source)
-    if (
-        rest.strip()
-        and not chairs
-        or rest.strip()
-        and re.sub(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b", "", rest).strip(" ,.and")
-    ):
+    besides_chairs = re.sub(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b", "", rest)
+    if rest.strip() and (chairs is None or besides_chairs.strip(" ,.and")):
         yield Found("quorum:also", sentence[len(main) :].strip(" ,."), source)
 
 
@@ -802,8 +794,8 @@ def find(document_clauses: list[Clause], body: Body) -> Findings:
     return findings
 
 
-def check_frequency(phrase: str) -> bool:
-    """Whether the rule language reads a frequency phrase (a finder's answer is checked before use)."""
+def _reads(phrase: str) -> bool:
+    """Whether the rule language reads a frequency phrase: a finder gives none it would refuse."""
     try:
         parse_frequency(phrase)
     except RuleError:

@@ -11,8 +11,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from rules.model import MONTHS
 from rules.offsets import NUMBER_WORDS, Count, Offset, parse_offset
+from rules.phrases import parse_month
 
 _MORE_NUMBERS = {
     "twenty-four": 24, "twenty four": 24, "twenty-one": 21, "twenty one": 21, "twenty-eight": 28,
@@ -35,19 +35,13 @@ def number(word: str) -> int:
     return int(word) if word.isdigit() else NUMBERS[word]
 
 
-def month_number(word: str) -> int:
-    """A month's number from its name or abbreviation ("Sept" -> 9)."""
-    word = word.lower()[:3]
-    return next(n for n, name in enumerate(MONTHS, start=1) if name.startswith(word))
-
-
 def months_in(text: str) -> list[int]:
     """The months a phrase names, in the order named, each once."""
     found: list[int] = []
     for match in re.finditer(rf"\b{MONTH}\b", text, re.I):
         if match[0].lower() == "may" and not re.match(r"[A-Z]", match[0]):
             continue  # "may" the verb
-        month = month_number(match[0])
+        month = parse_month(match[0])
         if month not in found:
             found.append(month)
     return found
@@ -171,7 +165,7 @@ def day_of_year_in(sentence: str) -> tuple[tuple[int, int], str] | None:
     )
     if match is None:
         return None
-    day, month = int(match["d"] or match["d2"]), month_number(match["m"] or match["m2"])
+    day, month = int(match["d"] or match["d2"]), parse_month(match["m"] or match["m2"])
     try:
         dt.date(2024, month, day)
     except ValueError:
