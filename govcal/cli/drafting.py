@@ -12,7 +12,7 @@ from govcal.cli.common import OK, Commands
 def cmd_draft(args: argparse.Namespace) -> int:
     from govcal.operations import drafting
 
-    drafted = drafting.draft(Path(args.document), args.id)
+    drafted = drafting.draft(Path(args.document), args.id, args.body)
     if args.output:
         drafting.keep(drafted, Path(args.output))
     else:
@@ -20,10 +20,16 @@ def cmd_draft(args: argparse.Namespace) -> int:
     where = args.output or "the draft"
     print(
         f"Drafted {drafted.name} ({drafted.body_id}) from {drafted.document.name}: {len(drafted.used)} values "
-        f"from its clauses, {len(drafted.decisions)} to decide, {len(drafted.passed_over)} sentences passed over "
+        f"from its clauses, {len(drafted.decisions)} to decide, {len(drafted.passed_over)} passed over "
         f"as not this body's rules. Read {where}'s header, then plan it: govcal plan --rules {args.output or 'FILE'}",
         file=sys.stderr,
     )
+    if drafted.others:
+        print(
+            f"The document also holds the terms of reference of {', '.join(drafted.others)}: draft each with"
+            f" --body NAME.",
+            file=sys.stderr,
+        )
     return OK
 
 
@@ -39,5 +45,8 @@ def register(commands: Commands) -> None:
     )
     draft.add_argument("document", help="the terms of reference: Word (.docx), PDF, web page (.html) or text")
     draft.add_argument("--id", help="the body's id (default: from its name)")
+    draft.add_argument(
+        "--body", metavar="NAME", help="where the document holds several bodies' terms: the one to draft (its name)"
+    )
     draft.add_argument("-o", "--output", metavar="FILE", help="write the rule file here (default: standard output)")
     draft.set_defaults(run=cmd_draft)

@@ -17,11 +17,12 @@ from rules.errors import RuleError
 from rules.loader import ID
 
 
-def draft(document: Path, body_id: str | None = None) -> Draft:
-    """The rule file drafted from a body's terms of reference (Word, PDF, web page or text)."""
+def draft(document: Path, body_id: str | None = None, body_name: str | None = None) -> Draft:
+    """The rule file drafted from a body's terms of reference (Word, PDF, web page or text); of
+    the body named, where the document holds several bodies' terms."""
     if body_id is not None and not ID.match(body_id):
         raise RuleError(f"'{body_id}' is not an id: use lowercase letters, digits and hyphens", field="--id")
-    return draft_rules(read_document(document), body_id)
+    return draft_rules(read_document(document), body_id, body_name)
 
 
 def keep(drafted: Draft, path: Path) -> None:

@@ -28,7 +28,9 @@ class Clause:
 
 
 _NUMBER = re.compile(
-    r"^(?:(?:section|clause|paragraph|para\.?|article|rule)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?:\s+|$)(?=[A-Z(\"'‘“]|$)",
+    r"^(?:(?:section|clause|paragraph|para\.?|article|rule)\s+)?(?P<n>\d{1,2}(?:\.\d{1,2}){0,3})\.?(?:\s+|$)(?=[A-Z(\"'‘“]|$)"
+    # "4 times a year" under a numbered list is a count, not clause 4
+    r"(?!(?-i:times|meetings?|occasions|weeks?|months?|days?|working|clear|calendar|hours?|members?|per)\b)",
     re.I,
 )
 _SUB = re.compile(r"^(?:\((?P<a>[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|(?P<b>[a-z]|[ivx]{1,5})[.)])\s+")

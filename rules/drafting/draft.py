@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from rules.drafting.findings import (
     PassedOver,
     find,
 )
+from rules.errors import RuleError
 from rules.loader import COMPOSER, ID, read_body
 from rules.model import MONTHS, NATION_NAMES
 
@@ -66,6 +68,7 @@ class Draft:
     decisions: list[Decision] = field(default_factory=list)
     passed_over: list[PassedOver] = field(default_factory=list)
     not_expressed: list[Found] = field(default_factory=list)
+    others: tuple[str, ...] = ()  # the other bodies whose terms of reference the document also holds
 
     @property
     def text(self) -> str:
@@ -73,12 +76,19 @@ class Draft:
         return render(self)
 
 
-def draft_rules(document: Document, body_id: str | None = None) -> Draft:
-    """Draft the rule file of the body a document is the terms of reference of."""
+def draft_rules(document: Document, body_id: str | None = None, body_name: str | None = None) -> Draft:
+    """Draft the rule file of the body a document is the terms of reference of, or of the one
+    named by `body_name` where a document holds several bodies' terms."""
     found_clauses = clauses(document.blocks)
+    owners = sections(document.blocks)
     name, aliases, name_source = _name(document.blocks, found_clauses, document.name)
+    if body_name:
+        host = name
+        name, aliases, name_source = _chosen(body_name, document, owners)
+        if name not in owners:  # a body with no terms of its own here: the rest is its host's
+            owners = [owner or host for owner in owners]
     body = Body(name, aliases)
-    findings = find(found_clauses, body)
+    findings = find(found_clauses, body, {clause.index: owners[clause.index] for clause in found_clauses})
     builder = _Builder(findings.found)
     if name_source is None:
         builder.decide("name", name, "the document's title names no body: choose")
@@ -127,6 +137,7 @@ def draft_rules(document: Document, body_id: str | None = None) -> Draft:
         used=builder.used,
         decisions=builder.decisions,
         passed_over=findings.passed_over,
+        others=tuple(other for other in dict.fromkeys(owners) if other and not body.is_ours(other)),
         not_expressed=[each for each in findings.found if each.field.startswith(("unsupported:", "vague:"))],
     )
     node = yaml.compose(drafted.text, Loader=COMPOSER)
@@ -175,6 +186,72 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
     for match in re.finditer(r"\(([A-Z][A-Za-z&]{1,7}[A-Z])\)", text):
         aliases.append(match[1])
     return name, tuple(alias for alias in dict.fromkeys(aliases) if _names_us(alias, name)), source
+
+
+def _chosen(wanted: str, document: Document, owners: Sequence[str]) -> tuple[str, tuple[str, ...], Block | None]:
+    """The body a user named in a document of several bodies: the part that is its terms of
+    reference ("Programme Board" -> "Appendix 2 – Programme Board – Terms of Reference"), or a
+    body the text names; the name as given is kept as a short name for it ("JCB")."""
+    asked = Body(" ".join(wanted.split()))
+    for at, owner in enumerate(owners):
+        acronym = asked.name.isupper() and _names_us(asked.name, owner)
+        if owner and (asked.is_ours(owner) or Body(owner).is_ours(asked.name) or acronym):
+            return owner, (asked.name, *_acronyms(document, owner)), document.blocks[at]
+    text = " ".join(block.text for block in document.blocks)
+    loose = r"\s+".join(re.escape(word.rstrip("'’").rstrip("s")) + r"[’']?s?[’']?" for word in asked.name.split())
+    if re.search(rf"\b{loose}(?!\w)", text, re.I):
+        return asked.name, (asked.name, *_acronyms(document, asked.name)), None
+    parts = ", ".join(dict.fromkeys(owner for owner in owners if owner)) or "none"
+    raise RuleError(
+        f"names no body '{wanted}' (the bodies whose terms it holds: {parts})", file=document.name, field="--body"
+    )
+
+
+def _acronyms(document: Document, name: str) -> tuple[str, ...]:
+    """The initials a document calls a body by ("JCB" for the Joint Commissioning Board)."""
+    initials = "".join(word[0] for word in name.split() if word[0].isupper())
+    text = " ".join(block.text for block in document.blocks)
+    return (initials,) if len(initials) >= 2 and re.search(rf"\b{initials}\b", text) else ()
+
+
+_SECTION = re.compile(r"^\s*(?:(?:appendix|annex|schedule|part)\s+[A-Z0-9]{1,3}\b|\d{1,2}(?:\.0)?\.?(?=\s))", re.I)
+_TERMS = re.compile(r"\b(?:terms of reference|constitution)\b(?:\s+(?:of|for))?(?:\s+the)?", re.I)
+
+
+def sections(blocks: Sequence[Block]) -> list[str]:
+    """Whose terms of reference each block is in, where a document holds several bodies' (a
+    partnership's constitution with its boards' terms in appendices): a part begins at a
+    heading that is a body's name and nothing more ("Appendix 2 – Programme Board – Terms of
+    Reference", "3.0 Joint Commissioning Board", a name over "Terms of Reference") and runs to
+    the next; '' before the first. A line on every page (a running header) begins none."""
+    owners: list[str] = []
+    owner = ""
+    seen = Counter(block.text.strip() for block in blocks)  # a line on every page is a running header
+    begun = False  # the title lines name the body and its host: parts begin after them
+    for at, block in enumerate(blocks):
+        text = block.text.strip()
+        begun = begun or len(text) > 90
+        if begun and len(text) <= 90 and seen[text] < 3:
+            numbered = _SECTION.match(text)
+            titled = any(_TERMS.search(other.text) for other in blocks[at : at + 3] if len(other.text) <= 60)
+            if block.heading or numbered or titled:
+                named = _only_a_name(_TERMS.sub(" ", text[numbered.end() :] if numbered else text))
+                if named and not named.endswith("Council"):
+                    owner = named
+        owners.append(owner)
+    return owners
+
+
+def _only_a_name(line: str) -> str | None:
+    """The body a heading names, where the heading is its name and nothing more ("Programme
+    Board", not "Relationship with the Safeguarding Children Board")."""
+    cleaned = " ".join(_TITLE_NOISE.sub(" ", re.sub(r"^\s*\d{1,2}(?:\.\d{1,2})*\.?\s+", "", line)).split())
+    cleaned = cleaned.strip(" ,.-–—:|/")
+    cleaned = re.sub(r"^(?:[-–—:|/]\s*)+|^(?:the)\s+", "", cleaned, flags=re.I)
+    named = _bodies_in(cleaned)
+    if len(named) == 1 and named[0].lower() == cleaned.lower() and " the " not in named[0]:
+        return named[0]
+    return None
 
 
 def _names_us(alias: str, name: str) -> bool:
@@ -472,6 +549,10 @@ def render(draft: Draft) -> str:
         f"# Drafted by govcal from {draft.document.name} ({draft.document.kind}). Every value cites the clause",
         "# and quotes the words it came from; a value marked `local` is a choice the document leaves to you.",
     ]
+    if draft.others:
+        lines.append("#")
+        lines.append(f"# The document also holds the terms of reference of: {', '.join(draft.others)}.")
+        lines.append("# Their parts were read as theirs; draft each with --body NAME.")
     if draft.decisions:
         lines.append("#")
         lines.append("# To decide (not in the document):")

@@ -11,7 +11,7 @@ meeting. Nothing is filled in here that the sentence does not say.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -76,7 +76,7 @@ class Findings:
 
 BODY_NOUNS = (
     r"Board|Committee|Sub-Committee|Subcommittee|Partnership|Forum|Group|Cabinet|Panel|Commission|Assembly|Network|"
-    r"Executive|Council|Trust|Conference|Alliance"
+    r"Executive|Council|Trust|Conference|Alliance|Body"
 )
 _NAMED_BODY = re.compile(
     rf"\b(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,7}}(?:{BODY_NOUNS})s?\b|\bCabinet\b|\bfull Council\b"
@@ -99,15 +99,30 @@ class Body:
 
     def is_ours(self, named: str) -> bool:
         """Whether a body named in a sentence is this one."""
-        words = [w.lower().strip("'’") for w in re.sub(r"^(?:the|this|our)\s+", "", named, flags=re.I).split()]
+        bare = re.sub(r"^(?:the|this|our)\s+", "", named, flags=re.I)
+        words = [w.lower().strip("'’") for w in bare.split()]
         if not words:
             return True
-        ours = {w.lower() for w in self.name.split()}
+        ours = {_stem(w) for w in self.name.split()}
         if " ".join(words) in {a.lower() for a in self.aliases}:
             return True
         if words[-1].rstrip("s") != self.noun.rstrip("s"):  # "the Integration Joint Board" is not its Committee
             return False
-        return all(w in ours or w in _ROLE_WORDS or w in ("and", "of", "for", "&", "on") for w in words[:-1])
+        return all(_stem(w) in ours or w in _ROLE_WORDS or w in ("and", "of", "for", "&", "on") for w in words[:-1])
+
+
+def _stem(word: str) -> str:
+    """A word of a name as written either way: "Member's", "Members'" and "Members" alike."""
+    return re.sub(r"(?:['’]s|s['’]|s)$", "", word.lower().strip("'’"))
+
+
+# A duty in a list under "The Board will:" begins with its verb; the bodies named in it are not its subject.
+_IMPERATIVE = re.compile(
+    r"^\W*(?:to\s+)?(?:report|receive|review|approve|agree|consider|host|publish|produce|prepare|monitor|oversee|"
+    r"submit|present|elect|appoint|ensure|undertake|provide|scrutini[sz]e|commission|lead|develop|share|support|"
+    r"identify|determine|hold|set|publish)\b(?!\s+(?:of|on|from|by|to)\b)",
+    re.I,
+)
 
 
 def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
@@ -116,8 +131,10 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     meetings_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
     if meetings_of:
         named_after = _NAMED_BODY.match(sentence, meetings_of.end())
-        if named_after and not body.is_ours(named_after[0]):
+        if named_after and not any(body.is_ours(part) for part in _each_named(named_after[0], body)):
             return named_after[0]
+    if _IMPERATIVE.match(sentence):  # "Report annual progress of the Area Partnerships to ...": a duty of ours
+        return None
     before = sentence[:cue_at]
     if _SUBGROUPS.search(before.lower()) and not _SUBGROUPS.search(body.name.lower()):
         return _SUBGROUPS.search(before.lower())[0]  # type: ignore[index]
@@ -132,6 +149,25 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     if theirs and not mine:
         return theirs[0]
     return None
+
+
+def _each_named(named: str, body: Body) -> list[str]:
+    """The bodies in "the JCB and Advisory Body": the whole, each part, and this body's short
+    names where they stand for a part."""
+    parts = [named, *re.split(r"\s+(?:and|&)\s+", named)]
+    return [body.name if part in body.aliases else part for part in parts]
+
+
+def names(sentence: str, body: Body) -> bool:
+    """Whether a sentence names this body, by its name or a short name it goes by: "the Board"
+    alone, in another body's terms, is that body."""
+    for match in _NAMED_BODY.finditer(sentence):
+        for part in _each_named(re.sub(r"^(?:the|this|its|our)\s+", "", match[0], flags=re.I), body):
+            if len(part.split()) >= 2 and body.is_ours(part):
+                return True
+    return any(  # "JCB" as written; "cluster chairs" however cased
+        re.search(rf"\b{re.escape(alias)}\b", sentence, 0 if alias.isupper() else re.I) for alias in body.aliases
+    )
 
 
 # -- topics that set no meeting's dates ------------------------------------------------------
@@ -195,7 +231,7 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
             rf"twice\s+(?:a|per|each|every)\s+year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
-            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month)\b",
+            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting)\b",
         ),
     )
 )
@@ -204,6 +240,7 @@ _WORDS = {
     "bi-monthly": "every 2 months", "quarterly": "quarterly", "annually": "annually", "yearly": "annually",
     "biannually": "twice a year", "bi-annually": "twice a year", "half-yearly": "twice a year",
     "six-monthly": "twice a year", "twice yearly": "twice a year", "twice-yearly": "twice a year",
+    "an annual meeting": "annually", "one annual meeting": "annually",
 }  # fmt: skip
 _VAGUE = re.compile(
     r"\b(as (?:and when )?(?:required|necessary|needed)|when (?:required|necessary|needed)|from time to time|as the (?:chair|business) (?:requires|determines))\b"
@@ -780,11 +817,20 @@ def year_and_nation(clause: Clause, sentence: str, body: Body) -> Iterator[Found
 FINDERS = (frequency, arrangements, deadlines, extraordinary, items, quorum, year_and_nation)
 
 
-def find(document_clauses: list[Clause], body: Body) -> Findings:
-    """Every value every finder finds, sentence by sentence, in document order."""
+def find(document_clauses: list[Clause], body: Body, owners: Mapping[int, str] | None = None) -> Findings:
+    """Every value every finder finds, sentence by sentence, in document order. In a part that
+    is another body's terms of reference (`owners`, by clause index), a clause counts only
+    where it names this body; a sentence that would have given a value is passed over, said why."""
     findings = Findings()
     for clause in document_clauses:
+        owner = (owners or {}).get(clause.index, "")
+        elsewhere = bool(owner) and not body.is_ours(owner) and not names(clause.text, body)
         for sentence in clause.sentences:
+            if elsewhere:
+                if any(isinstance(each, Found) for finder in FINDERS for each in finder(clause, sentence, body)):
+                    source = Source(clause.label, sentence, clause.index)
+                    findings.passed_over.append(PassedOver(source, f"in the terms of the {owner}, not this body's"))
+                continue
             for finder in FINDERS:
                 for each in finder(clause, sentence, body):
                     if isinstance(each, PassedOver):
