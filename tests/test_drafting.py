@@ -359,3 +359,71 @@ def test_a_document_it_cannot_read_is_one_line_and_nothing_written(capsys, tmp_p
 def test_a_bad_id_is_refused(capsys):
     status, _, err = run(capsys, "rules", "draft", DOCS / "000_925ab0e8be07d5c5.txt", "--id", "Not An Id")
     assert status == 2 and "is not an id" in err
+
+
+# -- documents that hold several bodies' terms ---------------------------------------------------
+
+
+def drafted_body(name: str, body: str) -> tuple[dict, list[str]]:
+    draft = draft_rules(read_document(DOCS / name), None, body)
+    return yaml.safe_load(draft.text), [f"{p.source.clause}: {p.why}" for p in draft.passed_over]
+
+
+def test_one_body_of_several_is_drafted_from_its_own_part():
+    """003: the Programme Board's terms are Appendix 2 ("The Programme Board will meet quarterly");
+    the JCB's 8.1 ("not less than monthly") and 9.0 (extraordinary meetings) are its part's, not
+    the Board's, and are said to be."""
+    rules, passed = drafted_body("003_bc3c57a8d9e7b769.txt", "Programme Board")
+    assert rules["name"] == "Programme Board"
+    assert rules["meetings"]["frequency"] == "quarterly" and rules["meetings"]["clause"] == "Frequency"
+    assert "extraordinary" not in rules and "deadlines" not in rules
+    assert "8.1: in the terms of the Joint Commissioning Board, not this body's" in passed
+
+
+def test_a_body_named_by_its_initials_takes_the_clauses_that_name_it():
+    """003, for the PAB (Appendix A: "The meeting will be held monthly"): 12.1 "The minutes of the
+    JCB and Advisory Body meetings ... submitted for approval at the next meeting" and 12.2 "will
+    not be held in public" are in the JCB's part but name it; 8.1 does not."""
+    rules, passed = drafted_body("003_bc3c57a8d9e7b769.txt", "PAB")
+    assert rules["name"] == "Partnership Advisory Body" and rules["meetings"]["frequency"] == "monthly"
+    assert rules["meetings"]["public"] is False
+    assert [(d["id"], d["offset"], d["clause"]) for d in rules["deadlines"]] == [
+        ("minutes-approved", "at the next meeting", "12.1")
+    ]
+    assert any(line.startswith("8.1:") for line in passed)
+
+
+def test_a_group_described_in_its_hosts_clauses_is_read_only_where_named():
+    """003 13.8: "The Elected Member's Reference Group is a joint County Council and District
+    Council forum ... The Group meets quarterly": quarterly, from its own clause, and none of the
+    JCB's deadlines. 004 6.3: "an annual meeting for a broader network": once a year."""
+    rules, _ = drafted_body("003_bc3c57a8d9e7b769.txt", "Elected Members' Reference Group")
+    assert rules["meetings"]["frequency"] == "quarterly" and rules["meetings"]["clause"] == "13.8"
+    assert "deadlines" not in rules and "extraordinary" not in rules
+    network, _ = drafted_body("004_d94787d6fb76dd11.txt", "broader network")
+    assert network["meetings"]["frequency"] == "annually" and "deadlines" not in network
+
+
+def test_without_body_the_draft_says_which_other_bodies_it_holds(capsys):
+    draft = draft_rules(read_document(DOCS / "003_bc3c57a8d9e7b769.txt"))
+    assert draft.others == ("Joint Commissioning Board", "Partnership Advisory Body", "Programme Board")
+    assert "# The document also holds the terms of reference of: Joint Commissioning Board" in draft.text
+    status, _, err = run(capsys, "rules", "draft", DOCS / "002_6eac85afb23a71d6.txt", "--body", "Parish Council")
+    assert status == 2 and err.count("\n") == 1
+    assert "names no body 'Parish Council' (the bodies whose terms it holds: Children’s Trust Strategic Board" in err
+
+
+def test_a_listed_duty_is_the_bodys_own_though_it_names_others():
+    """000 Role: "The Executive Partnership will: ... Report annual progress of the Area
+    Partnerships to the Health and Wellbeing Board" is the Partnership's duty, not the Area
+    Partnerships' meeting."""
+    rules = drafted("000_925ab0e8be07d5c5.txt")
+    report = next(item for item in rules["items"] if item["id"] == "annual-report")
+    assert report["quote"].startswith("Report annual progress of the Area Partnerships")
+
+
+def test_a_count_after_a_numbered_list_is_not_a_clause_number():
+    """002 WDAG: "Meeting frequency / 4 times a year following the CTPB meeting structure" after a
+    list numbered 1-6: 4 meetings a year, not clause 4 saying "times a year"."""
+    rules, _ = drafted_body("002_6eac85afb23a71d6.txt", "WDAG")
+    assert rules["meetings"]["frequency"] == "4 times a year"
