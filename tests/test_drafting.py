@@ -14,7 +14,7 @@ import yaml
 
 from govcal.cli import main
 from rules.drafting.clauses import clauses, sentences
-from rules.drafting.documents import Block, read_document
+from rules.drafting.documents import Block, Document, read_document
 from rules.drafting.draft import draft_rules
 from rules.drafting.findings import Body, find
 from rules.drafting.prose import offsets_in
@@ -196,6 +196,36 @@ def test_yearly_items_and_when_they_fall():
     assert found["item:dated"] == ["Approve the Joint Local Health and Wellbeing Strategy"]
     assert found["item-by:dated"] == ["31 July"]
     assert found["unsupported:item"] == ["terms-of-reference-review: every two years"]
+
+
+@pytest.mark.parametrize(
+    ("paragraph", "at"),
+    [
+        # the election said with the time, in the present tense, the host's meeting only a time reference
+        (
+            "The Board chooses its Chairman and Vice-Chairman at its first meeting after the Annual Meeting"
+            " of the County Council.",
+            "first meeting",
+        ),
+        # the office passing by turns, and when, in the next sentence
+        (
+            "The office of Chair passes between the partners each year."
+            " The incoming Chair takes office at the first meeting in April.",
+            "first meeting in april",
+        ),
+        (
+            "The chair rotates annually among the three partners."
+            " The partner chairing for the year is agreed at the October meeting.",
+            "first meeting in october",
+        ),
+    ],
+)
+def test_a_chair_chosen_each_year_in_the_ways_documents_say_it(paragraph, at):
+    rules = yaml.safe_load(
+        draft_rules(Document("t.txt", "text", (Block("Barset Health and Wellbeing Board"), Block(paragraph)))).text
+    )
+    (item,) = [item for item in rules.get("items", []) if item["id"] == "chair-election"]
+    assert item["at"] == at, item
 
 
 @pytest.mark.parametrize(

@@ -487,8 +487,7 @@ class _Builder:
             item_id = kind if seen[kind] == 1 else f"{kind}-{seen[kind]}"
             rule: dict[str, Any] = {"id": item_id, "name": each.value}
             local: list[str] = []
-            by = next((f for f in self.found if f.field == f"item-by:{kind}" and f.source == each.source), None)
-            at = next((f for f in self.found if f.field == f"item-at:{kind}" and f.source == each.source), None)
+            by, at = self._when(kind, each)
             if by is not None:
                 rule["by"] = by.value
             elif at is not None:
@@ -499,8 +498,22 @@ class _Builder:
                     f"the {DEFAULTS['item_at']}: the document says 'annually' but not at which meeting: choose"
                 )
                 self.decide(f"items.{item_id}", DEFAULTS["item_at"], "which meeting takes it is " + CHOOSE)
-            found.append({**rule, **_cite([each], local)})
+            found.append({**rule, **_cite([each, *(f for f in (by, at) if f and f.source != each.source)], local)})
         return found
+
+    def _when(self, kind: str, item: Found) -> tuple[Found | None, Found | None]:
+        """When an item falls: by its own sentence, or else by the next that says when the same
+        obligation falls ("The Chair and Vice-Chair alternate each year ... The new Chair and
+        Vice-Chair take office at the first meeting in June")."""
+        whens = [f for f in self.found if f.field in (f"item-by:{kind}", f"item-at:{kind}")]
+        if kind not in ("dated", "annual-report-received"):
+            whens.sort(key=lambda f: f.source != item.source)
+        else:
+            whens = [f for f in whens if f.source == item.source]
+        when = whens[0] if whens else None
+        if when is None:
+            return None, None
+        return (when, None) if when.field.startswith("item-by") else (None, when)
 
     def quorum(self) -> dict[str, Any] | None:
         parts = [f for f in self.found if f.field.startswith("quorum:")]

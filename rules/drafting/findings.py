@@ -129,7 +129,8 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     """The other body a sentence is about, judged by the bodies named before its verb ("The
     Cabinet meets") or whose meetings it names ("meetings of the Steering Group"), or None."""
     meetings_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
-    if meetings_of:
+    # not "at its first meeting after the Annual Meeting of the Council": a time, after the verb
+    if meetings_of and meetings_of.start() <= cue_at:
         named_after = _NAMED_BODY.match(sentence, meetings_of.end())
         if named_after and not any(body.is_ours(part) for part in _each_named(named_after[0], body)):
             return named_after[0]
@@ -633,7 +634,8 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if kind is not None and longer and not _ANNUAL.search(text):
         yield Found("unsupported:item", f"{kind}: {longer[0]}", source, "govcal plans yearly items only")
         return
-    if kind is not None and not (_ANNUAL.search(text) or _WHEN_FIRST.search(text) or by):
+    office = kind == "chair-election" and _item_when(text, kind) is not None  # "take office at the June meeting"
+    if kind is not None and not (_ANNUAL.search(text) or _WHEN_FIRST.search(text) or by or office):
         if kind == "terms-of-reference-review" and (_VAGUE.search(text) or re.search(r"\bperiodically\b", text)):
             yield Found("vague:item", kind, source)
         return
@@ -641,7 +643,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if topic and kind is None:
         yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
         return
-    verb = re.search(r"\b(will|shall|must|should|is to|are to|may|to be)\b", sentence)
+    verb = re.search(r"\b(will|shall|must|should|is to|are to|may|to be|elects|appoints|chooses)\b", sentence)
     other = other_body(sentence, verb.start() if verb else len(sentence), body)
     agent = re.search(
         r"\b(?:is|are|will be|shall be)\s+(?:\w+\s+)?(?:appointed|elected|chosen|confirmed|set|approved)\s+by\s+(?:the\s+)?",
@@ -673,8 +675,11 @@ def _item_kind(text: str) -> str | None:
     if re.search(r"\bmembership\b", text) and re.search(r"\breview", text):
         return "membership-review"
     if (
-        re.search(r"\b(chair(?:man|person)?|vice[- ]chair)\b", text)
-        and re.search(r"\b(elect\w*|appoint\w*|confirm\w*|chosen|choose|nominat\w*)\b", text)
+        re.search(r"\b(chair(?:man|person|ing)?|vice[- ]chair)\b", text)
+        and re.search(
+            r"\b(elect\w*|appoint\w*|confirm\w*|chosen|choos\w*|nominat\w*|rotat\w*|alternat\w*|agreed|takes? office)\b",
+            text,
+        )
         and not re.search(r"\bfor (?:the|that) meeting\b|\bin the absence\b", text)
     ):
         return "chair-election"
@@ -730,8 +735,9 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
 
 def _item_when(text: str, kind: str) -> str | None:
     month = re.search(rf"\b(?:in|for|at (?:the|its)|during)\s+(?P<m>{MONTH})\b(?:\s+meeting)?", text)
-    if month and (kind != "chair-election" or "meeting" in text):
-        return f"first meeting in {MONTHS[months_in(month['m'])[0] - 1]}"
+    named = months_in(month["m"]) if month else []  # "in may" may be the verb
+    if named and (kind != "chair-election" or "meeting" in text):
+        return f"first meeting in {MONTHS[named[0] - 1]}"
     if _WHEN_FIRST.search(text):
         return "first meeting"
     if _WHEN_LAST.search(text):
