@@ -459,8 +459,8 @@ def _quorum(fields: Fields) -> Quorum:
         substitutes_count=fields.take("substitutes_count", boolean, True),
         in_person=fields.take("in_person", listing(text), ()),
     )
-    if not (quorum.min_present or quorum.fraction or quorum.requires):
-        raise fields.fail("says nothing: give min_present, fraction or requires")
+    if not (quorum.min_present or quorum.fraction or quorum.requires or quorum.organisations):
+        raise fields.fail("says nothing: give min_present, fraction, requires or organisations")
     fields.done()
     return quorum
 

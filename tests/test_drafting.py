@@ -239,6 +239,24 @@ def test_a_chair_chosen_each_year_in_the_ways_documents_say_it(paragraph, at):
             {"quorum:fraction": [0.3333], "quorum:requires": ["chair or vice-chair"]},
         ),
         ("The quorum of the Forum is two-fifths of its members.", {"quorum:fraction": [0.4]}),
+        (
+            "The quorum is five members, which must include at least one elected member of the Borough Council"
+            " and one representative of the Police Service.",
+            {"quorum:min_present": [5], "quorum:organisation": ["Borough Council", "Police Service"]},
+        ),
+        (
+            "The Board is quorate with a third of its members, of whom one must be a Fire Authority member.",
+            {"quorum:fraction": [0.3333], "quorum:organisation": ["Fire Authority"]},
+        ),
+        (
+            "The quorum is one half of the voting members but not fewer than four.",
+            {"quorum:fraction": [0.5], "quorum:min_present": [4]},
+        ),
+        (
+            "No business shall be transacted unless at least four members are present, including the Chair or"
+            " Vice-Chair.",
+            {"quorum:min_present": [4], "quorum:requires": ["chair or vice-chair"]},
+        ),
     ],
 )
 def test_quorum(sentence, expected):

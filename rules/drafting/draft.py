@@ -520,7 +520,8 @@ class _Builder:
         if not parts:
             return None
         first = parts[0].source
-        parts = [f for f in parts if f.source == first]
+        # the clause that gives the quorum, and the organisations it must include wherever they are said
+        parts = [f for f in parts if f.source == first or f.field == "quorum:organisation"]
         self.used += parts
         section: dict[str, Any] = {}
         local: list[str] = []
@@ -528,14 +529,18 @@ class _Builder:
             key = each.field.split(":", 1)[1]
             if key == "requires":
                 section["requires"] = [each.value]
+            elif key == "organisation":
+                section.setdefault("organisations", []).append(each.value)
             elif key == "also":
                 local.append(
                     f"the document also asks for '{each.value}': "
-                    "govcal counts the offices of chair and vice-chair, not the others"
+                    "govcal counts numbers, offices and organisations, not this: check it at the meeting"
                 )
             else:
                 section[key] = each.value
-        if not {"min_present", "fraction", "requires"} & set(section):
+        if "organisations" in section:
+            section["organisations"] = list(dict.fromkeys(section["organisations"]))
+        if not {"min_present", "fraction", "requires", "organisations"} & set(section):
             return None
         return {**_cite(parts[:1], local), **section}
 

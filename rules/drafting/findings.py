@@ -754,7 +754,8 @@ def _item_when(text: str, kind: str) -> str | None:
 def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     """The quorum: a number present, a share of the membership, the offices that must be there."""
     text = plain(sentence)
-    if not re.search(r"\bquor(?:um|ate)\b", text) or re.search(r"\binquorate\b", text) and "if" in text:
+    said = re.search(r"\bquor(?:um|ate)\b|\bno business (?:shall|will|may|can) be (?:transacted|conducted)\b", text)
+    if not said or re.search(r"\binquorate\b", text) and "if" in text:
         return
     source = Source(clause.label, sentence, clause.index)
     main = re.split(r"\bincluding\b|\bof whom\b|\bprovided that\b|\b(?:which|and) must include\b|\bto include\b", text)[
@@ -775,6 +776,12 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
             else float(re.sub(r"[^\d.]", "", words)) / 100
         )
         yield Found("quorum:fraction", round(value, 4), source)
+        floor = re.search(
+            rf"\b(?:but\s+)?(?:not fewer than|no fewer than|not less than|and at least|with a minimum of)\s+(?P<n>{NUM})\b",
+            main,
+        )
+        if floor:  # "one quarter of its voting members, but not fewer than three"
+            yield Found("quorum:min_present", number(floor["n"]), source)
     else:
         count = re.search(
             rf"\b(?:at least|a minimum of|minimum of|not less than|no fewer than)?\s*(?P<n>{NUM})\s+(?:\(\d+\)\s+)?(?:voting\s+|full\s+|core\s+|elected\s+|named\s+|board\s+|committee\s+)?(?:members|councillors|partners|people|persons|representatives)\b"
@@ -789,9 +796,30 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         yield Found("quorum:requires", "chair or vice-chair", source)
     elif re.search(r"\bthe chair(?:man|person)?\b", rest):
         yield Found("quorum:requires", "chair", source)
-    besides_chairs = re.sub(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b", "", rest)
-    if rest.strip() and (chairs is None or besides_chairs.strip(" ,.and")):
+    besides_chairs = re.sub(
+        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b|\bincluding\b|\bto include\b", "", rest
+    )
+    organisations = [
+        re.sub(r"^the\s+|(?:\s+(?:of|and|for))+$", "", match["org"] or match["org2"] or match["org3"])
+        for match in _ORGANISATION.finditer(sentence)
+    ]
+    organisations = [each for each in organisations if not body.is_ours(each) and each.lower() not in _ROLE_WORDS]
+    for each in organisations:
+        yield Found("quorum:organisation", each, source)
+    if not organisations and rest.strip() and (chairs is None or besides_chairs.strip(" ,.and")):
         yield Found("quorum:also", sentence[len(main) :].strip(" ,."), source)
+
+
+# "one representative of the Integrated Care Board", "a County Council elected member", "one a Health Board member":
+# an organisation, capitalised as its name is, from which someone must be present.
+_ORG_NAME = (
+    r"(?:the\s+)?(?:[A-Z][\w'’&-]*|\([A-Z][\w'’&\s-]*\))(?:\s+(?:[A-Z][\w'’&-]*|\([A-Z][\w'’&\s-]*\)|of|and|for))*"
+)
+_ORGANISATION = re.compile(
+    rf"\b(?:one|a|an|1)\s+(?:\w+\s+)?(?:member|representative|councillor|officer|delegate)s?\s+(?:from|of)\s+(?P<org>{_ORG_NAME})"
+    rf"|\b(?:one|a|an|1)\s+(?:(?:a|an)\s+)?(?P<org2>{_ORG_NAME})\s+(?:elected\s+|voting\s+)?(?:member|representative|councillor)s?\b"
+    rf"|\b(?:one|1)\s+(?:from|of)\s+(?P<org3>{_ORG_NAME})"
+)
 
 
 # -- the year, the nation ---------------------------------------------------------------------
