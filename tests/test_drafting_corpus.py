@@ -202,10 +202,16 @@ def _quorum(expected: dict[str, Any] | None, drafted: dict[str, Any] | None) -> 
     return wrong
 
 
+def drafted(key: Path, kind: str) -> Draft:
+    """A corpus document drafted as a clerk would ask: with --body where the key names the part."""
+    part = (yaml.safe_load(key.read_text())["body"] or {}).get("part")
+    return draft_rules(read_document(CORPUS / "documents" / f"{key.stem}.{kind}"), None, part)
+
+
 @pytest.mark.parametrize(("key", "kind"), cases())
 def test_a_drafted_terms_of_reference_agrees_with_the_clerk(key: Path, kind: str, tmp_path: Path) -> None:
     expected = yaml.safe_load(key.read_text())
-    draft = draft_rules(read_document(CORPUS / "documents" / f"{key.stem}.{kind}"))
+    draft = drafted(key, kind)
     wrong = differences(expected, draft)
     known = GAPS.get(f"{key.stem}.{kind}", [])
     opened = [each for each in wrong if each not in known]
