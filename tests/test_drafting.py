@@ -18,8 +18,8 @@ from rules.drafting.documents import Block, read_document
 from rules.drafting.draft import draft_rules
 from rules.drafting.findings import Body, find
 from rules.drafting.prose import offsets_in
+from rules.frequencies import parse_frequency
 from rules.loader import load_rules
-from rules.phrases import parse_frequency
 from scheduler.planner import Planner
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "seeds"

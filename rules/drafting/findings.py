@@ -30,9 +30,10 @@ from rules.drafting.prose import (
     times_in,
 )
 from rules.errors import RuleError
+from rules.frequencies import parse_frequency
 from rules.model import MONTHS
 from rules.offsets import Count
-from rules.phrases import parse_duration, parse_frequency
+from rules.phrases import parse_duration
 
 
 @dataclass(frozen=True, slots=True)
