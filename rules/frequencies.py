@@ -199,7 +199,7 @@ register(
 register(
     Kind(
         "monthly except MONTHS",
-        ("monthly except {months}", "monthly except in {months}", "every month except {months}"),
+        ("(?:monthly|every month) except (?:in )?{months}",),
         lambda frequency, months: Cut(Shape.MONTHS, months=tuple(m for m in range(1, 13) if m not in frequency.months)),
         Test.EACH_PERIOD,
         "each calendar month but those named",
