@@ -21,7 +21,7 @@ from rules.drafting.draft import Draft, draft_rules
 from rules.errors import RuleError
 from rules.frequencies import Shape, kind_of, parse_frequency
 from rules.loader import load_rules
-from rules.model import Frequency
+from rules.model import MONTHS, Frequency
 from rules.offsets import parse_offset
 from rules.phrases import parse_item_at
 
@@ -79,8 +79,11 @@ def differences(key: dict[str, Any], draft: Draft) -> list[str]:
             expected = ("in months", sorted(set(range(1, 13)) - {_month(m) for m in meetings["except_months"]}))
         check("frequency", expected, _plans(parse_frequency(drafted["frequency"]), drafted.get("months", [])))
         check("frequency clause", str(meetings["clause"]), drafted["clause"].split(", ")[0])
-    if meetings.get("months"):
-        check("months", sorted(meetings["months"]), sorted(drafted.get("months", [])))
+    if meetings.get("months"):  # as `months`, or named by the frequency ("in March, June, ...")
+        named = (
+            [MONTHS[m - 1] for m in parse_frequency(drafted["frequency"]).months] if drafted.get("frequency") else []
+        )
+        check("months", sorted(meetings["months"]), sorted(drafted.get("months") or named))
     for field in ("time", "duration", "public"):
         if meetings.get(field) is not None:
             check(field, meetings[field], drafted.get(field))
