@@ -71,7 +71,7 @@ class Kind:
     `read` turns a matched wording's number (1 where it has none) and months into a
     `Frequency`, refusing what the kind cannot mean; `cut` gives the periods from the
     frequency and the rule's own `months:` (which month of each period, when given).
-    `planned` and `complies` are the kind's row in docs/rule-language.md.
+    `examples`, `planned` and `complies` are the kind's row in docs/rule-language.md.
     """
 
     name: str
@@ -80,6 +80,7 @@ class Kind:
     test: Test
     planned: str
     complies: str
+    examples: tuple[str, ...] = ()  # wordings as people write them, for the docs (each reads as this kind)
     read: Reader | None = None
     count: int = 1  # the count of a wording that gives no number ("quarterly": 4 periods)
     per_period: int = 1
@@ -171,6 +172,7 @@ register(
         Test.EXACTLY,
         "2 periods of 6 months",
         "exactly 2 in the cycle year",
+        examples=("twice a year", "twice yearly"),
         count=2,
     )
 )
@@ -182,6 +184,7 @@ register(
         Test.NO_GAP,
         "12/N periods",
         "no gap over N months + `tolerance`",
+        examples=("every 2 months", "bimonthly", "every N months"),
         read=_every_n_months,
         count=2,
     )
@@ -194,6 +197,7 @@ register(
         Test.EACH_PERIOD,
         "each calendar month",
         "≥ 1 in every calendar month",
+        examples=("monthly", "not less than monthly", "at least monthly"),
     )
 )
 register(
@@ -204,6 +208,7 @@ register(
         Test.EACH_PERIOD,
         "each calendar month but those named",
         "≥ 1 in every other month; none but an extraordinary meeting in a month named",
+        examples=("monthly except August", "monthly except August and December"),
         read=_monthly_except,
         only_in_periods=True,
     )
@@ -216,6 +221,7 @@ register(
         Test.EACH_PERIOD,
         "each month named (any number a year)",
         "≥ 1 in every month named",
+        examples=("in March, June, September and December", "in June"),
         read=_in_months,
     )
 )
@@ -227,6 +233,7 @@ register(
         Test.EACH_PERIOD,
         "each quarter of the cycle year",
         "≥ 1 in every quarter",
+        examples=("quarterly", "on a quarterly basis", "at least quarterly"),
         count=4,
         period_words="quarter {index} ({label})",
     )
@@ -242,6 +249,7 @@ register(
         Test.EACH_PERIOD,
         "each school term (needs `terms`)",
         "≥ 1 inside every term",
+        examples=("termly", "at least termly", "each term", "once each school term", "once a term"),
     )
 )
 register(
@@ -252,6 +260,7 @@ register(
         Test.AT_LEAST,
         "N even periods; with `months`, one in each month named",
         "≥ N in the cycle year",
+        examples=("at least N times a year", "N times a year"),
         read=_times_a_year,
     )
 )
@@ -263,6 +272,7 @@ register(
         Test.AT_LEAST,
         "one",
         "≥ 1 in the cycle year",
+        examples=("annually", "once a year"),
     )
 )
 
@@ -270,6 +280,15 @@ FREQUENCY_EXAMPLES = (
     "'not less than monthly', 'every 2 months', 'quarterly', 'at least termly', 'at least 6 times a year', "
     "'monthly except August', 'in March, June, September and December'"
 )
+
+
+def table() -> str:
+    """The kinds as docs/rule-language.md lists them: phrase, what is planned, when a schedule complies."""
+    rows = ["| phrase | planned | complies when |", "| --- | --- | --- |"]
+    for kind in KINDS.values():
+        phrases = ", ".join(f"`{example}`" for example in kind.examples)
+        rows.append(f"| {phrases} | {kind.planned} | {kind.complies} |")
+    return "\n".join(rows)
 
 
 def parse_frequency(text: str) -> Frequency:
