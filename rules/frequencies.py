@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
+from functools import cached_property
 
 from rules.errors import RuleError
 from rules.model import MONTHS, Frequency
@@ -68,7 +69,7 @@ Reader = Callable[[int, tuple[int, ...], str], Frequency]
 class Kind:
     """One kind of frequency: its wordings, its periods, and what complying means.
 
-    `read` turns a matched wording's number (1 where it has none) and months into a
+    `read` turns a matched wording's number (`count` where it has none) and months into a
     `Frequency`, refusing what the kind cannot mean; `cut` gives the periods from the
     frequency and the rule's own `months:` (which month of each period, when given).
     `examples`, `planned` and `complies` are the kind's row in docs/rule-language.md.
@@ -83,10 +84,11 @@ class Kind:
     examples: tuple[str, ...] = ()  # wordings as people write them, for the docs (each reads as this kind)
     read: Reader | None = None
     count: int = 1  # the count of a wording that gives no number ("quarterly": 4 periods)
-    per_period: int = 1
+    per_period: int = 1  # meetings each period takes: the planner cuts a period into as many stretches
     period_words: str = "{label}"  # "quarter {index} ({label})": a period as findings name it
     only_in_periods: bool = False  # an ordinary meeting in no period fails ("monthly except August")
 
+    @cached_property
     def patterns(self) -> tuple[re.Pattern[str], ...]:
         """The wordings as regular expressions of a whole phrase."""
         return tuple(
@@ -297,7 +299,7 @@ def parse_frequency(text: str) -> Frequency:
     words = " ".join(str(text).lower().split())
     bare = _MINIMUM.sub("", words)
     for kind in KINDS.values():
-        for pattern in kind.patterns():
+        for pattern in kind.patterns:
             match = pattern.match(bare)
             if match is None:
                 continue
