@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from functools import cached_property
 
@@ -307,5 +307,6 @@ def parse_frequency(text: str) -> Frequency:
             n = found.get("n")
             number = (int(n) if n.isdigit() else NUMBER_WORDS[n]) if n else None
             months = months_of(found["months"], text) if found.get("months") else ()
-            return kind.frequency(number, months, words)
+            # Read in lower case, kept as written ("monthly except August"): findings quote it.
+            return replace(kind.frequency(number, months, words), phrase=" ".join(str(text).split()))
     raise RuleError(f"'{text}' is not a frequency govcal understands; write it like {FREQUENCY_EXAMPLES}")

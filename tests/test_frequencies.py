@@ -86,7 +86,7 @@ def test_monthly_except_august_board_in_2027_28(write_rules):
     checker = Checker(planner)
     findings = checker.check(board.meetings)
     assert failures(findings) == []
-    frequency = [f.message for f in findings if f.rule == "monthly except august"]
+    frequency = [f.message for f in findings if f.rule == "monthly except August"]
     assert frequency[0] == "meeting in April 2027 on Tue 13 Apr 2027" and len(frequency) == 11
 
 
@@ -97,9 +97,9 @@ def test_monthly_except_august_fails_a_meeting_in_august_or_a_month_without_one(
     # The July meeting moved to Tue 10 Aug 2027 (a working day): July has none, August has one.
     edited = [moved(m, D(2027, 8, 10)) if m.date == D(2027, 7, 13) else m for m in board.meetings]
     assert failures(checker.check(edited)) == [
-        "FAIL: no meeting in July 2027: rule 'monthly except august' (F8, clause 8.1)",
+        "FAIL: no meeting in July 2027: rule 'monthly except August' (F8, clause 8.1)",
         "FAIL: meeting on Tue 10 Aug 2027, in August, a month the rule leaves out: "
-        "rule 'monthly except august' (F8, clause 8.1)",
+        "rule 'monthly except August' (F8, clause 8.1)",
     ]
     # An extraordinary meeting in August is called as business needs: not a failure.
     extraordinary = dataclasses.replace(moved(board.meetings[3], D(2027, 8, 10), Status.EXTRAORDINARY), id="x")
@@ -120,7 +120,7 @@ def test_a_board_meeting_in_march_june_september_and_december(write_rules):
     # not named is no failure: the rule names when the meetings are, it forbids no other.
     edited = [moved(m, D(2027, 10, 6)) if m.date == D(2027, 9, 15) else m for m in board.meetings]
     assert failures(checker.check(edited)) == [
-        "FAIL: no meeting in September 2027: rule 'in march, june, september and december' (F8, clause 8.1)"
+        "FAIL: no meeting in September 2027: rule 'in March, June, September and December' (F8, clause 8.1)"
     ]
 
 
