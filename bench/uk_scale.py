@@ -53,6 +53,7 @@ from govcal.operations import Context
 from govcal.page import PAGE_SIZE, Selection
 from govcal.terms import term_calendars
 from govcal.web import _page, export
+from rules.frequencies import kind_of
 from rules.loader import RuleSet, load_rules
 from rules.model import Body, Pattern
 from rules.offsets import Count
@@ -160,9 +161,7 @@ def baseline_body(body: Body, year: int) -> int:
     rules = body.meetings
     assert rules.frequency is not None and rules.pattern is not None
     first = dt.datetime(year, body.cycle_start, 1)
-    interval = {"monthly": 1, "quarterly": 3, "twice a year": 6, "annually": 12}.get(
-        rules.frequency.kind
-    ) or 12 // rules.frequency.count
+    interval = 12 // (kind_of(rules.frequency).cut(rules.frequency, rules.months).periods or 1)
     pattern = weekday(rules.pattern.weekday, rules.pattern.nth)
     until = first + relativedelta(years=1, days=-1)
     days = [d.date() for d in rrule(MONTHLY, interval=interval, dtstart=first, until=until, byweekday=pattern)]
