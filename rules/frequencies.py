@@ -53,7 +53,7 @@ class Cut:
         return {Shape.EVEN: self.count, Shape.MONTHS: len(self.months), Shape.TERMS: None}[self.shape]
 
 
-class Test(Enum):
+class Compliance(Enum):
     """How a schedule complies with a kind; `scheduler.checker` carries out each."""
 
     EACH_PERIOD = "at least `per_period` meetings in every period"
@@ -78,7 +78,7 @@ class Kind:
     name: str
     wordings: tuple[str, ...]
     cut: Callable[[Frequency, tuple[int, ...]], Cut]
-    test: Test
+    test: Compliance
     planned: str
     complies: str
     examples: tuple[str, ...] = ()  # wordings as people write them, for the docs (each reads as this kind)
@@ -171,7 +171,7 @@ register(
         "twice a year",
         ("twice a year", "twice yearly", "twice-yearly"),
         _even(2),
-        Test.EXACTLY,
+        Compliance.EXACTLY,
         "2 periods of 6 months",
         "exactly 2 in the cycle year",
         examples=("twice a year", "twice yearly"),
@@ -183,7 +183,7 @@ register(
         "every N months",
         ("every {n} months", "bimonthly", "bi-monthly", "every other month"),
         lambda frequency, months: Cut(Shape.EVEN, 12 // frequency.count),
-        Test.NO_GAP,
+        Compliance.NO_GAP,
         "12/N periods",
         "no gap over N months + `tolerance`",
         examples=("every 2 months", "bimonthly", "every N months"),
@@ -196,7 +196,7 @@ register(
         "monthly",
         ("monthly", "every month"),
         _even(12),
-        Test.EACH_PERIOD,
+        Compliance.EACH_PERIOD,
         "each calendar month",
         "≥ 1 in every calendar month",
         examples=("monthly", "not less than monthly", "at least monthly"),
@@ -207,7 +207,7 @@ register(
         "monthly except MONTHS",
         ("(?:monthly|every month) except (?:in )?{months}",),
         lambda frequency, months: Cut(Shape.MONTHS, months=tuple(m for m in range(1, 13) if m not in frequency.months)),
-        Test.EACH_PERIOD,
+        Compliance.EACH_PERIOD,
         "each calendar month but those named",
         "≥ 1 in every other month; none but an extraordinary meeting in a month named",
         examples=("monthly except August", "monthly except August and December"),
@@ -220,7 +220,7 @@ register(
         "in MONTHS",
         ("in {months}",),
         lambda frequency, months: Cut(Shape.MONTHS, months=frequency.months),
-        Test.EACH_PERIOD,
+        Compliance.EACH_PERIOD,
         "each month named (any number a year)",
         "≥ 1 in every month named",
         examples=("in March, June, September and December", "in June"),
@@ -232,7 +232,7 @@ register(
         "quarterly",
         ("quarterly", "on a quarterly basis"),
         _even(4),
-        Test.EACH_PERIOD,
+        Compliance.EACH_PERIOD,
         "each quarter of the cycle year",
         "≥ 1 in every quarter",
         examples=("quarterly", "on a quarterly basis", "at least quarterly"),
@@ -248,7 +248,7 @@ register(
             "(?:once )?(?:in )?(?:each|every|a|per) (?:school )?term",
         ),
         lambda frequency, months: Cut(Shape.TERMS),
-        Test.EACH_PERIOD,
+        Compliance.EACH_PERIOD,
         "each school term (needs `terms`)",
         "≥ 1 inside every term",
         examples=("termly", "at least termly", "each term", "once each school term", "once a term"),
@@ -259,7 +259,7 @@ register(
         "N times a year",
         ("{n} times (?:a|per|each) (?:year|cycle)",),
         lambda frequency, months: Cut(Shape.MONTHS, months=months) if months else Cut(Shape.EVEN, frequency.count),
-        Test.AT_LEAST,
+        Compliance.AT_LEAST,
         "N even periods; with `months`, one in each month named",
         "≥ N in the cycle year",
         examples=("at least N times a year", "N times a year"),
@@ -271,7 +271,7 @@ register(
         "annually",
         ("annually", "once a year", "yearly"),
         _even(1),
-        Test.AT_LEAST,
+        Compliance.AT_LEAST,
         "one",
         "≥ 1 in the cycle year",
         examples=("annually", "once a year"),

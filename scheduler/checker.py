@@ -20,7 +20,7 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from rules.frequencies import Shape, Test, kind_of
+from rules.frequencies import Compliance, Shape, kind_of
 from rules.model import MONTHS, Body, Citation, Frequency, Relation
 from scheduler.occurrences import Deadline, Meeting, Status, cycle_bounds, cycle_containing, cycle_label
 from scheduler.periods import cut_periods
@@ -149,11 +149,11 @@ class Checker:
         kind = kind_of(frequency)
         rule, cite = frequency.phrase, c.body.meetings.cite
         days = [m.date for m in c.active]
-        if kind.test is Test.EACH_PERIOD:
+        if kind.test is Compliance.EACH_PERIOD:
             return self._each_period(c, frequency, cite, days)
-        if kind.test is Test.NO_GAP:
+        if kind.test is Compliance.NO_GAP:
             return self._gaps(c, frequency.count, rule, cite, days)
-        exactly = kind.test is Test.EXACTLY
+        exactly = kind.test is Compliance.EXACTLY
         ok = len(days) == frequency.count if exactly else len(days) >= frequency.count
         need = f"it must have exactly {frequency.count}" if exactly else f"at least {frequency.count} needed"
         message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; {need}")

@@ -14,7 +14,7 @@ import pytest
 
 from conftest import body, planner_for
 from rules.errors import RuleError
-from rules.frequencies import KINDS, Cut, Kind, Shape, Test, parse_frequency, register
+from rules.frequencies import KINDS, Compliance, Cut, Kind, Shape, parse_frequency, register
 from scheduler.checker import Checker
 from scheduler.occurrences import Status
 from scheduler.workdays import at_time
@@ -141,7 +141,7 @@ def twice_a_term():
             "twice a term",
             ("twice (?:a|each|per) (?:school )?term",),
             lambda frequency, months: Cut(Shape.TERMS),
-            Test.EACH_PERIOD,
+            Compliance.EACH_PERIOD,
             "two in each school term",
             "≥ 2 inside every term",
             per_period=2,
