@@ -183,12 +183,13 @@ class Checker:
             elif not inside:
                 findings.append(c.finding(rule, cite, False, f"no meeting in {what}"))
             else:
-                message = f"{len(inside)} meeting in {what}; at least {kind.per_period} needed"
+                held = f"{len(inside)} meeting{'s' if len(inside) > 1 else ''}"
+                message = f"{held} in {what}; at least {kind.per_period} needed"
                 findings.append(c.finding(rule, cite, False, message))
         if kind.only_in_periods:
             for meeting in c.active:
                 outside = not any(p.first <= meeting.date <= p.last for p in periods)
-                if outside and meeting.status is not Status.EXTRAORDINARY:
+                if outside and meeting.status != Status.EXTRAORDINARY:  # the status may be read back as its word
                     message = f"meeting on {day_text(meeting.date)}, in {meeting.date:%B}, a month the rule leaves out"
                     findings.append(c.finding(rule, cite, False, message))
         return findings
