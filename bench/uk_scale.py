@@ -53,8 +53,9 @@ from govcal.operations import Context
 from govcal.page import PAGE_SIZE, Selection
 from govcal.terms import term_calendars
 from govcal.web import _page, export
+from rules.frequencies import kind_of
 from rules.loader import RuleSet, load_rules
-from rules.model import Body, Every, Pattern
+from rules.model import Body, Pattern
 from rules.offsets import Count
 from scheduler.planner import Planner
 from scheduler.store import open_store
@@ -150,7 +151,7 @@ def baseline_plans(body: Body) -> bool:
     return (
         rules.frequency is not None
         and rules.pattern is not None
-        and rules.frequency.every is not Every.TERMLY
+        and rules.frequency.kind != "termly"
         and not rules.relations
     )
 
@@ -160,9 +161,7 @@ def baseline_body(body: Body, year: int) -> int:
     rules = body.meetings
     assert rules.frequency is not None and rules.pattern is not None
     first = dt.datetime(year, body.cycle_start, 1)
-    interval = {Every.MONTHLY: 1, Every.QUARTERLY: 3, Every.TWICE_YEARLY: 6, Every.ANNUALLY: 12}.get(
-        rules.frequency.every
-    ) or 12 // (rules.frequency.periods_per_year or 1)
+    interval = 12 // (kind_of(rules.frequency).cut(rules.frequency, rules.months).periods or 1)
     pattern = weekday(rules.pattern.weekday, rules.pattern.nth)
     until = first + relativedelta(years=1, days=-1)
     days = [d.date() for d in rrule(MONTHLY, interval=interval, dtstart=first, until=until, byweekday=pattern)]

@@ -24,6 +24,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from rules.errors import RuleError
+from rules.frequencies import Shape, kind_of, parse_frequency
 from rules.model import (
     DEFAULT_NATION,
     MONTHS,
@@ -35,13 +36,13 @@ from rules.model import (
     Citation,
     Closure,
     DeadlineRule,
-    Every,
     ExtraordinaryRule,
     Frequency,
     ItemRule,
     Meetings,
     Move,
     Notice,
+    Per,
     Position,
     Quorum,
     Relation,
@@ -52,7 +53,6 @@ from rules.phrases import (
     parse_choice,
     parse_day_of_year,
     parse_duration,
-    parse_frequency,
     parse_item_at,
     parse_month,
     parse_pattern,
@@ -336,13 +336,18 @@ def _meetings(fields: Fields, has_terms: bool, lines: dict[str, int]) -> Meeting
     if repeated:
         raise fields.fail(f"names {MONTHS[repeated[0] - 1]} twice; give each month once", "months")
     if months and frequency is not None:
-        periods = frequency.periods_per_year
-        if periods is not None and len(months) != periods:
+        if frequency.months:
+            raise fields.fail(f"'{frequency.phrase}' names its months already; leave out 'months'", "months")
+        spec = kind_of(frequency)
+        periods = spec.cut(frequency, ()).periods
+        if periods is not None and len(months) != periods * spec.per_period:
             raise fields.fail(
-                f"gives {len(months)} months for {periods} periods a year ('{frequency.phrase}')", "months"
+                f"gives {len(months)} months for {periods * spec.per_period} periods a year ('{frequency.phrase}')",
+                "months",
             )
+    termly = frequency is not None and kind_of(frequency).cut(frequency, ()).shape is Shape.TERMS
     avoid = fields.take("avoid_school_holidays", boolean, False)
-    if (avoid or (frequency is not None and frequency.every is Every.TERMLY)) and not has_terms:
+    if (avoid or termly) and not has_terms:
         key = "avoid_school_holidays" if avoid else "frequency"
         raise fields.fail("needs a term calendar: add 'terms: <id or file>' to the body", key)
     meetings = Meetings(
@@ -412,11 +417,11 @@ def _item(fields: Fields, established: dt.date | None) -> ItemRule:
 
 def _report(fields: Fields) -> ReportRule:
     per = fields.take("per", text)
-    if per not in ("quarter", "year"):
+    if per not in tuple(Per):
         raise fields.fail(f"'{per}': expected 'quarter' or 'year'", "per")
     rule = ReportRule(
         to=fields.take("to", identifier),
-        per=Every.QUARTERLY if per == "quarter" else Every.ANNUALLY,
+        per=Per(per),
         offset=_offset(fields, "offset", sign=-1),
         time=fields.take("time", phrase(parse_time), dt.time(17, 0)),
         cite=_cite(fields),

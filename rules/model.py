@@ -101,38 +101,23 @@ class Avoid(StrEnum):
     CLOSURES = "closures"
 
 
-class Every(Enum):
-    """The frequency words of terms of reference, each with its own compliance test."""
-
-    TWICE_YEARLY = "twice a year"
-    MONTHS = "every N months"
-    MONTHLY = "monthly"
-    QUARTERLY = "quarterly"
-    TERMLY = "termly"
-    TIMES_A_YEAR = "N times a year"
-    ANNUALLY = "annually"
-
-
 @dataclass(frozen=True, slots=True)
 class Frequency:
-    """How often a body meets: `count` is N in "every N months" / "N times a year"."""
+    """How often a body meets, as read: the name of its kind (`rules.frequencies`, which says
+    what the kind plans and demands), N in "every N months" / "N times a year" (or the
+    periods' count the kind implies), the words, and the months the words name."""
 
-    every: Every
+    kind: str
     count: int
     phrase: str
+    months: tuple[int, ...] = ()
 
-    @property
-    def periods_per_year(self) -> int | None:
-        """How many planning periods a cycle year holds (None: from the term calendar)."""
-        return {
-            Every.TWICE_YEARLY: 2,
-            Every.MONTHS: 12 // self.count,
-            Every.MONTHLY: 12,
-            Every.QUARTERLY: 4,
-            Every.TERMLY: None,
-            Every.TIMES_A_YEAR: self.count,
-            Every.ANNUALLY: 1,
-        }[self.every]
+
+class Per(StrEnum):
+    """How often a report is due: once a quarter or once a year of the cycle."""
+
+    QUARTER = "quarter"
+    YEAR = "year"
 
 
 @dataclass(frozen=True, slots=True)
@@ -256,7 +241,7 @@ class ReportRule:
     """
 
     to: str
-    per: Every  # QUARTERLY or ANNUALLY
+    per: Per
     offset: Offset
     time: dt.time
     cite: Citation

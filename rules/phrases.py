@@ -1,4 +1,4 @@
-"""The rule language's small vocabulary: frequencies, day patterns, months, times.
+"""The rule language's small vocabulary: day patterns, months, times (frequencies: `rules.frequencies`).
 
 Each reader takes the words as written in a rule file and returns a value from
 `rules.model`, or raises `RuleError` saying what was expected.
@@ -12,67 +12,11 @@ from enum import Enum
 from typing import TypeVar
 
 from rules.errors import RuleError
-from rules.model import MONTHS, Every, Frequency, Pattern, ReminderRule
+from rules.model import MONTHS, Pattern, ReminderRule
 from rules.offsets import NUMBER_WORDS, Count, parse_offset
 
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 ORDINALS = {"first": 1, "1st": 1, "second": 2, "2nd": 2, "third": 3, "3rd": 3, "fourth": 4, "4th": 4, "last": -1}
-
-_FREQUENCIES: dict[str, tuple[Every, int]] = {
-    "twice a year": (Every.TWICE_YEARLY, 2),
-    "twice yearly": (Every.TWICE_YEARLY, 2),
-    "twice-yearly": (Every.TWICE_YEARLY, 2),
-    "bimonthly": (Every.MONTHS, 2),
-    "bi-monthly": (Every.MONTHS, 2),
-    "every other month": (Every.MONTHS, 2),
-    "monthly": (Every.MONTHLY, 1),
-    "every month": (Every.MONTHLY, 1),
-    "quarterly": (Every.QUARTERLY, 4),
-    "on a quarterly basis": (Every.QUARTERLY, 4),
-    "termly": (Every.TERMLY, 1),
-    "each term": (Every.TERMLY, 1),
-    "every term": (Every.TERMLY, 1),
-    "once a term": (Every.TERMLY, 1),
-    "annually": (Every.ANNUALLY, 1),
-    "once a year": (Every.ANNUALLY, 1),
-    "yearly": (Every.ANNUALLY, 1),
-}
-_MINIMUM = re.compile(r"^(?:at least|not less than|no less than|a minimum of) ")
-_NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + ")"
-_EVERY_N_MONTHS = re.compile(rf"^every {_NUM} months$")
-_TIMES_A_YEAR = re.compile(rf"^{_NUM} times (?:a|per|each) (?:year|cycle)$")
-
-FREQUENCY_EXAMPLES = (
-    "'not less than monthly', 'every 2 months', 'quarterly', 'at least termly', 'at least 6 times a year'"
-)
-
-
-def _number(word: str) -> int:
-    return int(word) if word.isdigit() else NUMBER_WORDS[word]
-
-
-def parse_frequency(text: str) -> Frequency:
-    """Read "not less than monthly", "every 2 months", "at least 6 times per year"."""
-    words = " ".join(str(text).lower().split())
-    bare = _MINIMUM.sub("", words)
-    if bare in _FREQUENCIES:
-        every, count = _FREQUENCIES[bare]
-        return Frequency(every, count, words)
-    match = _EVERY_N_MONTHS.match(bare)
-    if match:
-        n = _number(match[1])
-        if n not in (1, 2, 3, 4, 6, 12):
-            raise RuleError(f"'{text}': every N months needs N to divide the year (1, 2, 3, 4, 6 or 12)")
-        return Frequency(Every.MONTHS, n, words)
-    match = _TIMES_A_YEAR.match(bare)
-    if match:
-        n = _number(match[1])
-        if not 1 <= n <= 52:
-            raise RuleError(f"'{text}': between 1 and 52 meetings a year, please")
-        if n == 2 and not words.startswith("at least"):
-            return Frequency(Every.TWICE_YEARLY, 2, words)
-        return Frequency(Every.TIMES_A_YEAR, n, words)
-    raise RuleError(f"'{text}' is not a frequency govcal understands; write it like {FREQUENCY_EXAMPLES}")
 
 
 def parse_pattern(text: str) -> Pattern:

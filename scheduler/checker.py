@@ -20,9 +20,11 @@ from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
 
-from rules.model import MONTHS, Body, Citation, Every, Relation
-from scheduler.occurrences import Deadline, Meeting, cycle_bounds, cycle_containing, cycle_label
-from scheduler.planner import Planner, even_periods
+from rules.frequencies import Compliance, Shape, kind_of
+from rules.model import MONTHS, Body, Citation, Frequency, Relation
+from scheduler.occurrences import Deadline, Meeting, Status, cycle_bounds, cycle_containing, cycle_label
+from scheduler.periods import cut_periods
+from scheduler.planner import Planner
 from scheduler.reporting import weeks
 from scheduler.terms import academic_label
 from scheduler.workdays import at_time, body_calendar, day_text
@@ -125,7 +127,7 @@ class Checker:
         active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
         derived = self.planner.derive(body.id, year, active).deadlines
         context = _Context(body, label, first, last, active, derived, given or {}, schedule)
-        findings = self._frequency(context, year)
+        findings = self._frequency(context)
         for relation in body.meetings.relations:
             others = [m for m in schedule.get(relation.body, ()) if m.active] or self.planner.meetings_between(
                 relation.body, first - relation.reach, last + relation.reach
@@ -139,48 +141,58 @@ class Checker:
 
     # -- frequency -----------------------------------------------------------------
 
-    def _frequency(self, c: _Context, year: int) -> list[Finding]:
+    def _frequency(self, c: _Context) -> list[Finding]:
+        """The frequency's findings, by the test its kind names (`rules.frequencies`)."""
         frequency = c.body.meetings.frequency
         if frequency is None:
             return []
+        kind = kind_of(frequency)
         rule, cite = frequency.phrase, c.body.meetings.cite
         days = [m.date for m in c.active]
-        if frequency.every is Every.MONTHLY:
-            return [
-                self._need_one(c, p.first, p.last, f"{p.first:%B %Y}", days, rule, cite)
-                for p in even_periods(c.first, c.last, 12)
-            ]
-        if frequency.every is Every.QUARTERLY:
-            return [
-                self._need_one(c, p.first, p.last, f"quarter {p.index} ({p.label})", days, rule, cite)
-                for p in even_periods(c.first, c.last, 4)
-            ]
-        if frequency.every is Every.TWICE_YEARLY:
-            ok = len(days) == 2
-            message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else "; it must have exactly 2")
-            return [c.finding(rule, cite, ok, message)]
-        if frequency.every in (Every.TIMES_A_YEAR, Every.ANNUALLY):
-            need = frequency.count
-            ok = len(days) >= need
-            return [
-                c.finding(
-                    rule,
-                    cite,
-                    ok,
-                    f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; at least {need} needed"),
-                )
-            ]
-        if frequency.every is Every.MONTHS:
+        if kind.test is Compliance.EACH_PERIOD:
+            return self._each_period(c, frequency, cite, days)
+        if kind.test is Compliance.NO_GAP:
             return self._gaps(c, frequency.count, rule, cite, days)
-        return self._terms(c, year, rule, cite, days)
+        exactly = kind.test is Compliance.EXACTLY
+        ok = len(days) == frequency.count if exactly else len(days) >= frequency.count
+        need = f"it must have exactly {frequency.count}" if exactly else f"at least {frequency.count} needed"
+        message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else f"; {need}")
+        return [c.finding(rule, cite, ok, message)]
 
-    def _need_one(
-        self, c: _Context, first: dt.date, last: dt.date, what: str, days: list[dt.date], rule: str, cite: Citation
-    ) -> Finding:
-        inside = [d for d in days if first <= d <= last]
-        if inside:
-            return c.finding(rule, cite, True, f"meeting in {what} on {day_text(inside[0])}")
-        return c.finding(rule, cite, False, f"no meeting in {what}")
+    def _each_period(self, c: _Context, frequency: Frequency, cite: Citation, days: list[dt.date]) -> list[Finding]:
+        """At least the kind's `per_period` meetings in every period it cuts the cycle into;
+        where the kind allows none outside its periods ("monthly except August"), an ordinary
+        meeting in none fails (an extraordinary one is called as business needs, whenever)."""
+        kind, rule, terms = kind_of(frequency), frequency.phrase, self.planner.terms.get(c.body.id)
+        periods, _ = cut_periods(c.body.meetings, terms, c.first, c.last)
+        termly = kind.cut(frequency, ()).shape is Shape.TERMS
+        findings = []
+        for period in periods:
+            if terms is not None and termly and period.term is None:
+                source = Path(terms.source).name
+                message = f"cannot check {period.label}: its term dates are not published in {source}"
+                findings.append(c.finding(rule, cite, None, message))
+                continue
+            what = kind.period_words.format(index=period.index, label=period.label)
+            inside = [d for d in days if period.first <= d <= period.last]
+            if len(inside) >= kind.per_period:
+                said = f"meeting in {what} on {day_text(inside[0])}"
+                if kind.per_period > 1:
+                    said = f"{len(inside)} meetings in {what}, from {day_text(inside[0])}"
+                findings.append(c.finding(rule, cite, True, said))
+            elif not inside:
+                findings.append(c.finding(rule, cite, False, f"no meeting in {what}"))
+            else:
+                held = f"{len(inside)} meeting{'s' if len(inside) > 1 else ''}"
+                message = f"{held} in {what}; at least {kind.per_period} needed"
+                findings.append(c.finding(rule, cite, False, message))
+        if kind.only_in_periods:
+            for meeting in c.active:
+                outside = not any(p.first <= meeting.date <= p.last for p in periods)
+                if outside and meeting.status != Status.EXTRAORDINARY:  # the status may be read back as its word
+                    message = f"meeting on {day_text(meeting.date)}, in {meeting.date:%B}, a month the rule leaves out"
+                    findings.append(c.finding(rule, cite, False, message))
+        return findings
 
     def _gaps(self, c: _Context, months: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
         tolerance = c.body.meetings.tolerance
@@ -204,18 +216,6 @@ class Checker:
                 )
         if not findings:
             findings.append(c.finding(rule, cite, True, f"{len(days)} meetings, no gap over {allowed}"))
-        return findings
-
-    def _terms(self, c: _Context, year: int, rule: str, cite: Citation, days: list[dt.date]) -> list[Finding]:
-        periods, _ = self.planner.periods(c.body, year)
-        source = Path(self.planner.terms[c.body.id].source).name
-        findings = []
-        for period in periods:
-            if period.term is None:
-                message = f"cannot check {period.label}: its term dates are not published in {source}"
-                findings.append(c.finding(rule, cite, None, message))
-            else:
-                findings.append(self._need_one(c, period.first, period.last, str(period.term), days, rule, cite))
         return findings
 
     # -- relations, days, items --------------------------------------------------------

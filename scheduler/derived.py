@@ -17,7 +17,7 @@ from typing import Protocol
 
 from dateutil.relativedelta import relativedelta
 
-from rules.model import MONTHS, Body, Citation, DeadlineRule, Every, ItemRule, ReportRule
+from rules.model import MONTHS, Body, Citation, DeadlineRule, ItemRule, Per, ReportRule
 from rules.offsets import Count, Offset
 from scheduler.occurrences import (
     BodyPlan,
@@ -364,7 +364,7 @@ def report_dues(
     """The reports a rule asks for in the cycle year `first`..`last`, each due `rule.offset`
     before the other body's first meeting of its quarter (or year)."""
     other = source.body(rule.to)
-    count = 4 if rule.per is Every.QUARTERLY else 1
+    count = 4 if rule.per is Per.QUARTER else 1
     name = f"{'Quarterly' if count == 4 else 'Annual'} report to {other.name}"
     dues = []
     for period in even_periods(first, last, count):

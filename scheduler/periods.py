@@ -1,22 +1,25 @@
 """The periods a cycle year is cut into, each of which must hold one meeting.
 
-Months, quarters and "every N months" divide the year into whole months; "N times a
-year" where N does not divide twelve into equal stretches of days, or, where the rule names
-its months ("monthly except August", "in March, June, September and December"), into
-stretches that each begin with one of those months; termly bodies into
-the school terms of their term calendar (by month, and said so, where a year's dates
-are not published). Pure and memoised: a country's bodies share a few shapes.
+A frequency's kind (`rules.frequencies`) says how: into even stretches (months, quarters,
+"every N months"; "N times a year" where N does not divide twelve into equal stretches of
+days), into the calendar months it names ("monthly except August", "in March, June,
+September and December", "N times a year" with `months`), or into the school terms of the
+body's term calendar (by month, and said so, where a year's dates are not published).
+`cut_periods` carries out each shape of cut, the one place that does. Pure and memoised:
+a country's bodies share a few shapes.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from dateutil.relativedelta import relativedelta
 from dateutil.relativedelta import weekday as rd_weekday
 
+from rules.frequencies import Shape, kind_of
+from rules.model import Meetings
 from scheduler.terms import Term, TermCalendar, academic_label
 
 
@@ -84,14 +87,57 @@ def even_periods(first: dt.date, last: dt.date, count: int) -> tuple[Period, ...
 
 @lru_cache(maxsize=1024)
 def month_periods(first: dt.date, last: dt.date, months: tuple[int, ...]) -> tuple[Period, ...]:
-    """One period per named month (in cycle order): from that month's first day (the cycle's
-    start, for the first) to the day before the next named month begins (the cycle's end, for
-    the last), so each meeting lands in the month the rule names and no month is left between."""
+    """One period per named calendar month in the cycle, in cycle order, each the whole month:
+    a meeting "in March" is in March, and a month not named is in no period."""
     named = [start for start in month_starts(first, last) if start.month in months]
-    ends = [start - dt.timedelta(days=1) for start in named[1:]] + [last]
     return tuple(
-        Period(i + 1, first if i == 0 else month, end, _month_name(month))
-        for i, (month, end) in enumerate(zip(named, ends, strict=True))
+        Period(i + 1, month, month + relativedelta(day=31), _month_name(month)) for i, month in enumerate(named)
+    )
+
+
+def cut_periods(
+    meetings: Meetings, terms: TermCalendar | None, first: dt.date, last: dt.date
+) -> tuple[tuple[Period, ...], tuple[str, ...]]:
+    """The periods a body's frequency cuts the cycle `first`..`last` into, as its kind says,
+    and notes on what could not be cut as asked (term dates not published)."""
+    frequency = meetings.frequency
+    if frequency is None:
+        return (), ()
+    cut = kind_of(frequency).cut(frequency, meetings.months)
+    if cut.shape is Shape.TERMS:
+        if terms is None:  # the loader asks a termly body for its calendar: another caller's mistake
+            raise ValueError(f"'{frequency.phrase}' is cut into school terms and no term calendar was given")
+        return term_periods(terms, first, last)
+    if cut.shape is Shape.MONTHS:
+        return month_periods(first, last, cut.months), ()
+    return even_periods(first, last, cut.count), ()
+
+
+def planning_periods(
+    meetings: Meetings, terms: TermCalendar | None, first: dt.date, last: dt.date
+) -> tuple[tuple[Period, ...], tuple[str, ...]]:
+    """The periods each of which gets one planned meeting: the kind's periods, each cut into
+    `per_period` stretches where a period takes more than one meeting."""
+    periods, notes = cut_periods(meetings, terms, first, last)
+    if meetings.frequency is None or (parts := kind_of(meetings.frequency).per_period) == 1:
+        return periods, notes
+    split = [part for period in periods for part in _split(period, parts)]
+    return tuple(replace(part, index=i + 1) for i, part in enumerate(split)), notes
+
+
+def _split(period: Period, parts: int) -> tuple[Period, ...]:
+    """A period in `parts` stretches of whole months where its months divide so, else of equal days."""
+    months = month_starts(period.first, period.last)
+    if len(months) % parts == 0:
+        span = len(months) // parts
+        starts = [max(period.first, months[i * span]) for i in range(parts)]
+    else:
+        length = (period.last - period.first).days + 1
+        starts = [period.first + dt.timedelta(days=length * i // parts) for i in range(parts)]
+    ends = [start - dt.timedelta(days=1) for start in starts[1:]] + [period.last]
+    return tuple(
+        Period(period.index, start, end, f"{period.label}, part {i + 1} of {parts}", period.term)
+        for i, (start, end) in enumerate(zip(starts, ends, strict=True))
     )
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 
 from rules.errors import NotFound
 from rules.loader import RuleSet
-from rules.model import Body, Every
+from rules.model import Body
 from scheduler.derived import ReportDue, derive, report_dues
 from scheduler.occurrences import (
     BodyPlan,
@@ -34,7 +34,7 @@ from scheduler.occurrences import (
     numbered,
 )
 from scheduler.overlay import KeptMeeting, overlay
-from scheduler.periods import Period, even_periods, month_periods, term_periods
+from scheduler.periods import Period, planning_periods
 from scheduler.placement import Placed, placements
 from scheduler.preferences import Avoided, avoided
 from scheduler.reporting import Window, before_reports, slots_of, weeks
@@ -195,19 +195,12 @@ class Planner:
         return found
 
     def periods(self, body: Body, year: int) -> tuple[tuple[Period, ...], tuple[str, ...]]:
-        """The periods of a cycle year that each need a meeting, by the body's frequency."""
-        frequency = body.meetings.frequency
-        if frequency is None or body.meetings.relations:  # meetings come from the other body's
+        """The periods of a cycle year that each get a planned meeting, as the body's
+        frequency kind cuts it (`scheduler.periods`)."""
+        if body.meetings.relations:  # meetings come from the other body's
             return (), ()
         first, last = cycle_bounds(body.cycle_start, year)
-        if frequency.every is Every.TERMLY:
-            return term_periods(self.terms[body.id], first, last)
-        if frequency.every is Every.TIMES_A_YEAR and body.meetings.months:
-            return month_periods(first, last, body.meetings.months), ()
-        count = frequency.periods_per_year
-        if count is None:
-            raise ValueError(f"'{frequency.phrase}' gives no number of meetings a year to cut {year} into")
-        return even_periods(first, last, count), ()
+        return planning_periods(body.meetings, self.terms.get(body.id), first, last)
 
     def _plan_meetings(self, body: Body, year: int) -> tuple[list[Meeting], list[Problem], list[str]]:
         rules = body.meetings

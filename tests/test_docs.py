@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 
 from govcal.cli import main, parser
+from rules.frequencies import KINDS, parse_frequency
+from rules.frequencies import table as frequency_table
 from rules.loader import load_rules
 
 ROOT = Path(__file__).parent.parent
@@ -108,3 +110,14 @@ def test_the_readme_examples_run_in_order_as_written(tmp_path, monkeypatch, caps
     assert [m["Subject"] for m in inbox.messages] == [
         "Your deadlines, Mon 02 Mar: nothing due by Fri 06 Mar, 2 overdue"
     ]
+
+
+def test_the_rule_language_lists_every_frequency_kind_from_the_registry():
+    """docs/rule-language.md's frequency table is the registry's, row for row, and each
+    phrase it shows reads as the kind whose row it is in."""
+    doc = (ROOT / "docs" / "rule-language.md").read_text(encoding="utf-8")
+    assert frequency_table() in doc
+    for kind in KINDS.values():
+        assert kind.examples, kind.name
+        for example in kind.examples:
+            assert parse_frequency(example.replace("N", "3")).kind == kind.name, example

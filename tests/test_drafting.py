@@ -18,8 +18,8 @@ from rules.drafting.documents import Block, Document, read_document
 from rules.drafting.draft import draft_rules
 from rules.drafting.findings import Body, find
 from rules.drafting.prose import offsets_in
+from rules.frequencies import parse_frequency
 from rules.loader import load_rules
-from rules.phrases import parse_frequency
 from scheduler.planner import Planner
 
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "seeds"
@@ -85,17 +85,9 @@ def test_clear_days_are_read_as_clear_working_days_and_say_so():
         ("The Board will meet once each school term.", "termly", None),
         ("The Board shall meet at least termly or as deemed necessary.", "at least termly", None),
         ("The Board meets annually.", "annually", None),
-        (
-            "The Board meets monthly except August.",
-            "11 times a year",
-            ["january", "february", "march", "april", "may", "june", "july"]
-            + ["september", "october", "november", "december"],
-        ),
-        (
-            "The Board will meet in March, June, September and December.",
-            "4 times a year",
-            ["march", "june", "september", "december"],
-        ),
+        ("The Board meets monthly except August.", "monthly except August", None),
+        ("The Board meets monthly, except in August and December.", "monthly except August and December", None),
+        ("The Board will meet in March, June, September and December.", "in March, June, September and December", None),
         ("The Board will meet every six weeks.", "9 times a year", None),
     ],
 )

@@ -79,6 +79,11 @@ MISTAKES = [
     ("unknown nation", GOOD.replace("cycle_start", "nation: wales\ncycle_start"), 3, "nation", "is not a nation"),
     ("bad cycle_start", GOOD.replace("cycle_start: april", "cycle_start: spring"), 3, "cycle_start", "is not a month"),
     ("wrong number of months", GOOD.replace("  time:", "  months: [june]\n  time:"), 9, "meetings.months", "gives 1 months for 12"),
+    ("bad month excepted", GOOD.replace("not less than monthly", "monthly except Agust"), 7, "meetings.frequency", "'agust' is not a month"),
+    ("bad month named", GOOD.replace("not less than monthly", "in March, Jnue and September"), 7, "meetings.frequency",
+     "'jnue' is not a month"),
+    ("months twice over", GOOD.replace("not less than monthly", "in March and June").replace("  time:", "  months: [march, june]\n  time:"),
+     9, "meetings.months", "names its months already"),
     ("bad move rule", GOOD.replace("next same weekday", "whenever"), 10, "meetings.if_unavailable", "is not one of"),
     ("from an unknown deadline", GOOD + "    from: agenda\n", 17, "deadlines[0].from", "'agenda' is not one of this body's deadlines"),
     ("deadlines in a circle", GOOD.replace("    offset: 5", "    from: minutes\n    offset: 5")

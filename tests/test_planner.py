@@ -130,7 +130,7 @@ def test_n_times_a_year_with_named_months_meets_in_those_months(write_rules):
     months += ["january", "february", "march"]
     rules = write_rules(body(meetings={"frequency": "11 times a year", "months": months, "pattern": "first Wednesday"}))
     # First Wednesdays, counted on a calendar: 1 Apr, 6 May, 3 Jun, 1 Jul, (no August), 2 Sep, 7 Oct,
-    # 4 Nov, 2 Dec 2026; 6 Jan, 3 Feb, 3 Mar 2027. The July period runs to 31 Aug, so August is in it.
+    # 4 Nov, 2 Dec 2026; 6 Jan, 3 Feb, 3 Mar 2027. Each period is its named month: August is in none.
     assert meeting_dates(rules) == [
         D(2026, 4, 1), D(2026, 5, 6), D(2026, 6, 3), D(2026, 7, 1), D(2026, 9, 2), D(2026, 10, 7),
         D(2026, 11, 4), D(2026, 12, 2), D(2027, 1, 6), D(2027, 2, 3), D(2027, 3, 3),

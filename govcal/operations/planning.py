@@ -21,7 +21,7 @@ from govcal.page import Selection, ShownDeadline, ShownMeeting
 from govcal.schedule_files import read_schedule
 from rules.errors import NotFound
 from rules.loader import RuleSet
-from rules.model import Body, Every
+from rules.model import Body, Per
 from scheduler.checker import Finding
 from scheduler.occurrences import (
     BodyPlan,
@@ -303,7 +303,7 @@ def _public_deadline(rules: RuleSet, deadline: ShownDeadline) -> ShownDeadline:
     if closed is None:
         return deadline
     report = next((rule for rule in rules[deadline.body].reports if rule.id == deadline.rule), None)
-    period = "quarter" if report is not None and report.per is Every.QUARTERLY else "year"
+    period = "quarter" if report is not None and report.per is Per.QUARTER else "year"
     how = f": {report.offset} its first meeting of the {period} ({report.cite})" if report is not None else ""
     said = f"{deadline.name}{how}; {_in_private(rules, OccurrenceId.body_of(closed))}"
     return replace(deadline, meeting=None, counted_from=None, explanation=said)

@@ -30,9 +30,10 @@ from rules.drafting.prose import (
     times_in,
 )
 from rules.errors import RuleError
+from rules.frequencies import parse_frequency
 from rules.model import MONTHS
 from rules.offsets import Count
-from rules.phrases import parse_duration, parse_frequency
+from rules.phrases import parse_duration
 
 
 @dataclass(frozen=True, slots=True)
@@ -305,6 +306,12 @@ def _offset_in(sentence: str, text: str, at: int) -> int:
     return min(len(sentence), at + (len(sentence) - len(text)))
 
 
+def _listed(months: list[int]) -> str:
+    """Months as the rule language lists them: "August", "March, June, September and December"."""
+    names = [MONTHS[m - 1].title() for m in months]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
+
+
 def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[int], str] | None:
     """A frequency phrase the rule language reads, the named months, and the reading taken."""
     said = match.groupdict().get("min") or ""
@@ -318,13 +325,7 @@ def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[in
     if not minimum and re.search(r"\bor more (often|frequently)\b", text):
         minimum = "at least "
     if kind == "except":
-        left_out = months_in(match["months"])
-        months = [m for m in range(1, 13) if m not in left_out]
-        return (
-            f"{minimum}{len(months)} times a year",
-            months,
-            f"monthly except {', '.join(MONTHS[m - 1].title() for m in left_out)}",
-        )
+        return f"{minimum}monthly except {_listed(months_in(match['months']))}", [], ""
     if kind == "termly":
         return f"{minimum}termly", [], ""
     if kind == "times":
@@ -345,7 +346,7 @@ def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[in
         )
     if kind == "named":
         months = months_in(match["months"])
-        return (f"{len(months)} times a year", months, "") if len(months) >= 2 else None
+        return (f"in {_listed(months)}", [], "") if len(months) >= 2 else None
     word = " ".join(match["word"].split())
     if match["per"]:
         return f"{minimum}{ {'month': 'monthly', 'quarter': 'quarterly', 'year': 'annually'}[match['per']] }", [], ""

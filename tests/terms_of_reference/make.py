@@ -36,11 +36,11 @@ from PIL import Image, ImageFilter
 from pypdf import PdfReader
 from weasyprint import HTML
 
+from rules.frequencies import parse_frequency
 from rules.offsets import parse_offset
 from rules.phrases import (
     parse_day_of_year,
     parse_duration,
-    parse_frequency,
     parse_item_at,
     parse_month,
     parse_pattern,
