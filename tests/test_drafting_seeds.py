@@ -18,9 +18,9 @@ import yaml
 from conftest import planner_for
 from rules.drafting.documents import read_document
 from rules.drafting.draft import draft_rules
+from rules.frequencies import parse_frequency
 from rules.loader import fraction, load_rules
 from rules.offsets import parse_offset
-from rules.phrases import parse_frequency
 
 HERE = Path(__file__).resolve().parent
 DOCUMENTS = HERE.parent / "docs" / "seeds"
@@ -51,7 +51,7 @@ def summary(rules: dict[str, Any]) -> dict[str, Any]:
     meetings = rules["meetings"]
     frequency = parse_frequency(meetings["frequency"]) if meetings.get("frequency") else None
     return {
-        "frequency": f"{frequency.every.value} ({frequency.count})" if frequency else "follows another body",
+        "frequency": f"{frequency.kind} ({frequency.count})" if frequency else "follows another body",
         "months": ", ".join(meetings.get("months") or []) or "any",
         "deadlines": sorted(_offset(each["offset"]) for each in rules.get("deadlines") or [] if "offset" in each),
         "reports": len(rules.get("reports") or []),
