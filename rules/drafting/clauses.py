@@ -35,13 +35,15 @@ _NUMBER = re.compile(
 )
 _SUB = re.compile(r"^(?:\((?P<a>[a-z]{1,2}|[ivx]{1,5}|\d{1,2})\)|(?P<b>[a-z]|[ivx]{1,5})[.)])\s+")
 _BULLET = re.compile(r"^[-–•▪·*●○◦]\s*|^o\s+(?=[A-Z])")
+_TITLE = re.compile(r"\bterms of reference\b|\bconstitution\b", re.I)  # the document's title, no section
 _APPENDIX = re.compile(r"^(appendix|annex|schedule)\s+([A-Z0-9]{1,3})\b", re.I)
 
 
 def clauses(blocks: Iterable[Block]) -> list[Clause]:
     """The blocks as clauses, each labelled as the document numbers it."""
     found: list[Clause] = []
-    number, heading, sub = "", "", ""
+    number, heading, sub, section, cited = "", "", "", "", ""
+    blocks = list(blocks)
     for index, block in enumerate(blocks):
         text = _BULLET.sub("", block.text).strip()
         own, text = _own_number(block, text)
@@ -52,8 +54,11 @@ def clauses(blocks: Iterable[Block]) -> list[Clause]:
             if match:
                 sub = match["a"] or match["b"]
                 text = text[match.end() :]
-        if block.heading or _looks_like_heading(text):
+        if block.heading or (not block.cell and _looks_like_heading(text)):
             heading, sub = _heading(text), ""
+            row = index + 1 < len(blocks) and blocks[index + 1].cell  # a table row's label, cited under its section
+            section = section if row else "" if _TITLE.search(heading) else heading
+            cited = f"{section}: {heading}" if row and section else heading
             appendix = _APPENDIX.match(text)
             if appendix:
                 number = f"App. {appendix[2]}"
@@ -62,7 +67,7 @@ def clauses(blocks: Iterable[Block]) -> list[Clause]:
             if not text or block.heading or len(text) <= 60:
                 continue
         label = number + (f" ({sub})" if sub and number else f"({sub})" if sub else "")
-        found.append(Clause(label or heading, heading, text, index, tuple(sentences(text))))
+        found.append(Clause(label or cited, heading, text, index, tuple(sentences(text))))
     return found
 
 

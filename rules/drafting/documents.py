@@ -27,11 +27,13 @@ WORD, PDF, WEB, TEXT = "Word document", "PDF", "web page", "text"
 class Block:
     """A paragraph, heading, list item or table cell, in document order. `label` is the
     clause number the document's own numbering gives it where that is not in its text (Word's
-    automatic numbering, an HTML ordered list)."""
+    automatic numbering, an HTML ordered list). `cell` marks the text beside a row's label in
+    a table ("Frequency of meetings | Every two months"): a value, however short, not a heading."""
 
     text: str
     label: str = ""
     heading: bool = False
+    cell: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,7 +130,9 @@ def _docx_table(element: Any, document: Any, numbering: _Numbering) -> list[Bloc
         for n, cell in enumerate(cells):
             for paragraph in cell.paragraphs:
                 block = _docx_paragraph(paragraph._p, document, numbering)
-                blocks.append(Block(block.text, block.label, block.heading or (is_heading and n == 0)))
+                blocks.append(
+                    Block(block.text, block.label, block.heading or (is_heading and n == 0), is_heading and n > 0)
+                )
     return blocks
 
 
@@ -314,11 +318,12 @@ class _HtmlWalker:
         self.words: list[str] = []
         self.label = ""
         self.heading = False
+        self.cell = False
 
     def flush(self) -> None:
         text = _clean(" ".join(self.words))
         if text:
-            self.blocks.append(Block(text, self.label, self.heading))
+            self.blocks.append(Block(text, self.label, self.heading, self.cell))
         self.words, self.label, self.heading = [], "", False
 
     def walk(self, node: Any, label: str = "") -> None:
@@ -369,10 +374,13 @@ class _HtmlWalker:
     def _row(self, row: Any) -> None:
         cells = [cell for cell in row.children if getattr(cell, "name", None) in ("td", "th")]
         first = _clean(cells[0].get_text(" ")) if cells else ""
+        labelled = len(cells) > 1 and 0 < len(first) <= 60 and not first.endswith(".")
         for n, cell in enumerate(cells):
+            self.cell = labelled and n > 0  # every paragraph of the cell beside the label
             self.walk(cell)
-            self.heading = n == 0 and len(cells) > 1 and 0 < len(first) <= 60 and not first.endswith(".")
+            self.heading = labelled and n == 0
             self.flush()
+        self.cell = False
 
 
 # -- plain text -----------------------------------------------------------------------
@@ -390,12 +398,13 @@ def _text_blocks(source: str) -> list[Block]:
     for line in source.replace("\r\n", "\n").replace("\f", "\n\n").split("\n"):
         label, tab, rest = line.partition("\t")
         if tab and 0 < len(label.strip()) <= 60 and rest.strip() and not label.strip().endswith("."):
-            lines += ["", label.strip().rstrip(":"), "", rest]
+            lines += ["", f"{_LABEL}{label.strip().rstrip(':')}", "", f"{_CELL}{rest}"]
         else:
             lines.append(line.replace("\t", " "))
     return list(_paragraphs(lines))
 
 
+_LABEL, _CELL = "\ue000", "\ue001"  # a tab row's label and its text, marked until they are blocks
 _STARTS_CLAUSE = re.compile(r"^(?:[-–•▪·*●]\s|\(?[a-z0-9]{1,3}\)\s|\d{1,2}(?:\.\d{1,2})*\.?\s|[A-Z]\d{0,2}\.\s)")
 
 
@@ -406,9 +415,10 @@ def _paragraphs(lines: Iterable[str]) -> Iterator[Block]:
     longest = max((len(line) for line in lines), default=0)
     current: list[str] = []
     for line in [*lines, ""]:
-        starts_anew = not line or bool(_STARTS_CLAUSE.match(line))
+        starts_anew = not line or bool(_STARTS_CLAUSE.match(line.lstrip(_LABEL + _CELL))) or line[:1] in (_LABEL, _CELL)
         if current and (starts_anew or _ends_paragraph(current[-1], longest) or _is_title(current[-1])):
-            yield Block(_join(current))
+            text = _join(current)
+            yield Block(text.lstrip(_LABEL + _CELL), heading=text[:1] == _LABEL, cell=text[:1] == _CELL)
             current = []
         if line:
             current.append(line)

@@ -522,7 +522,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
             return "minutes-comments"
         if re.search(r"\bcomments?\b", head[-60:]) and minutes_before:
             return "minutes-comments"
-        if _MINUTES.search(text) and re.search(r"\bmeeting\b", tail[:60] + head[-60:]):
+        if _MINUTES.search(text) and re.search(r"\bmeeting\b", tail[:60] + " " + head[-60:]):
             return (
                 "minutes-to-chair"
                 if re.search(r"\bto the chair|chair(?:'s)? (?:for|approval)|\bchair to (?:check|approve|agree)", text)
@@ -613,6 +613,7 @@ def _requesters(text: str) -> tuple[int, str] | None:
 
 _ANNUAL = re.compile(
     r"\bannual(?:ly)?\b|\b(?:each|every|once a|per)\s+(?:\w+\s+)?year\b|\byearly\b|\bevery (?:twelve|12) months\b"
+    rf"|\b(?:each|every)\s+{MONTH}\b"  # "each January"
 )
 _LONGER = re.compile(rf"\bevery\s+(?P<n>{NUM})\s+years\b|\bbiennial\w*|\btriennial\w*")
 _WHEN_FIRST = re.compile(
@@ -635,7 +636,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if kind is not None and longer and not _ANNUAL.search(text):
         yield Found("unsupported:item", f"{kind}: {longer[0]}", source, "govcal plans yearly items only")
         return
-    office = kind == "chair-election" and _item_when(text, kind) is not None  # "take office at the June meeting"
+    office = kind == "chair-election" and _item_when(sentence, kind) is not None  # "take office at the June meeting"
     if kind is not None and not (_ANNUAL.search(text) or _WHEN_FIRST.search(text) or by or office):
         if kind == "terms-of-reference-review" and (_VAGUE.search(text) or re.search(r"\bperiodically\b", text)):
             yield Found("vague:item", kind, source)
@@ -661,7 +662,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if name is None:
         return
     yield Found(f"item:{kind}", name, source)
-    when = _item_when(text, kind)
+    when = _item_when(sentence, kind)
     if by is not None:
         yield Found(f"item-by:{kind}", f"{by[0][1]} {MONTHS[by[0][0] - 1].title()}", source)
     elif when is not None:
@@ -734,8 +735,12 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
     return what[:1].upper() + what[1:]
 
 
-def _item_when(text: str, kind: str) -> str | None:
-    month = re.search(rf"\b(?:in|for|at (?:the|its)|during)\s+(?P<m>{MONTH})\b(?:\s+meeting)?", text)
+def _item_when(sentence: str, kind: str) -> str | None:
+    """The meeting a yearly item falls at, as the sentence says it (its capitals tell May from may)."""
+    text = plain(sentence)
+    month = re.search(
+        rf"\b(?:in|for|at (?:the|its)|during|each|every)\s+(?P<m>{MONTH})\b(?:\s+meeting)?", sentence, re.I
+    )
     named = months_in(month["m"]) if month else []  # "in may" may be the verb
     if named and (kind != "chair-election" or "meeting" in text):
         return f"first meeting in {MONTHS[named[0] - 1]}"
