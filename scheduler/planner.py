@@ -26,6 +26,7 @@ from scheduler.occurrences import (
     Explanation,
     Meeting,
     Problem,
+    Status,
     cycle_bounds,
     cycle_collector_paused,
     cycle_containing,
@@ -35,11 +36,11 @@ from scheduler.occurrences import (
 )
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, month_periods, term_periods
-from scheduler.placement import Placed, placements
+from scheduler.placement import Day, Placed, placements
 from scheduler.preferences import Avoided, avoided
-from scheduler.reporting import Window, before_reports, slots_of, weeks
+from scheduler.reporting import Slot, Window, before_reports, slots_of, still_to_come, to_add, weeks
 from scheduler.terms import TermCalendar
-from scheduler.workdays import WorkingCalendar, body_calendar, day_text
+from scheduler.workdays import WorkingCalendar, body_calendar, day_text, london_day
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,10 @@ class Planned:
     problems: list[Problem]
     notes: list[str]
 
+
+# The kind of meeting a re-plan adds where a report needs one and a held meeting cannot move
+# ("worcestershire-jcgs/2026-27/for-report-01"): an added meeting, not a period's.
+FOR_REPORT = "for-report"
 
 # How far beyond a cycle a related body's meetings are looked for: a meeting "after each
 # Board meeting" in April can follow a Board meeting in March.
@@ -218,7 +223,7 @@ class Planner:
         calendar = self.calendar(body)
         placed_days = placements(rules, periods, calendar, self.terms.get(body.id), self.avoided(body))
         if body.reports and periods:
-            placed_days = self._before_reports(body, year, placed_days, problems)
+            placed_days, meetings = self._before_reports(body, year, placed_days, problems)
         for placed in placed_days:
             if isinstance(placed, Problem):
                 problems.append(placed)
@@ -230,22 +235,47 @@ class Planner:
         meetings.sort(key=lambda m: (m.date, m.id))
         return meetings, problems, list(notes)
 
+    def _standing(self, body: Body, years: Iterable[int]) -> dict[str, KeptMeeting]:
+        """The kept meetings of these cycle years that the rules no longer move: held, or set by hand."""
+        if self.now is None:
+            return {}
+        now = self.now
+        return {
+            kept.meeting.id: kept
+            for year in years
+            for kept in self.kept.get((body.id, cycle_label(body.cycle_start, year)), ())
+            if kept.stands(now)
+        }
+
     def _before_reports(
         self, body: Body, year: int, placed: Sequence[Placed], problems: list[Problem]
-    ) -> tuple[Placed, ...]:
+    ) -> tuple[tuple[Placed, ...], list[Meeting]]:
         """The cycle's placements with meetings moved, within their periods, so that each
-        report the body sends follows one of its meetings (`scheduler.reporting`); a
-        report no allowed day can precede is a problem, with its clause."""
+        report the body sends follows one of its meetings (`scheduler.reporting`), and the
+        meetings added where a held meeting cannot move (a kept year re-planned after the
+        rules changed); a report no allowed day can precede is a problem, with its clause."""
         calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
-        years = tuple((near, self.periods(body, near)[0]) for near in (year - 1, year, year + 1))
+        near = (year - 1, year, year + 1)
+        years = tuple((each, self.periods(body, each)[0]) for each in near)
         slots = slots_of(body.meetings, years, calendar, terms, avoided)
+        # The kept meetings that stand (held, or set by hand) are where they are: their
+        # periods' meetings cannot move, and the others count as they are.
+        standing = self._standing(body, near)
+        ids = [numbered(body.id, cycle_label(body.cycle_start, s.year), "meeting", s.period.index) for s in slots]
+        slots = tuple(
+            replace(slot, default=standing[i].meeting.date if standing[i].meeting.active else None, alternatives=())
+            if i in standing
+            else slot
+            for slot, i in zip(slots, ids, strict=True)
+        )
+        others = tuple(sorted(k.meeting.date for i, k in standing.items() if i not in ids and k.meeting.active))
         # This year's reports and the next year's (its first are this year's last meeting's to
         # follow, and where the next year's meetings move decides whether they do); the year
         # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
-        dues = [due for near in (year, year + 1) for due in self.report_dues(body.id, near) if due.target is not None]
+        dues = [due for each in (year, year + 1) for due in self.report_dues(body.id, each) if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
-        chosen = before_reports(slots, windows)
+        chosen = before_reports(slots, windows, others)
         moved: list[Placed] = []
         for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
             choice = chosen.moves.get(index)
@@ -259,7 +289,18 @@ class Planner:
                 f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
             )
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
-        for number in chosen.uncovered:
+        uncovered, added = list(chosen.uncovered), []
+        if self.now is not None and standing:
+            today = london_day(self.now)
+            held = {i for i, each in enumerate(ids) if each in standing and not standing[each].manual}
+            to_come = [number for number in uncovered if dues[number].day > today]
+
+            def later(period: Period) -> tuple[Day, ...]:
+                return still_to_come(body.meetings, period, calendar, terms, avoided, today)
+
+            adding, uncovered = to_add(slots, windows, to_come, held, later)
+            added = self._added(body, year, standing, [(day, slots[i], dues[n]) for day, i, n in adding])
+        for number in uncovered:
             due = dues[number]
             if first <= due.period.first <= last:
                 problems.append(
@@ -269,7 +310,36 @@ class Planner:
                         due.rule.cite,
                     )
                 )
-        return tuple(moved)
+        return tuple(moved), added
+
+    def _added(
+        self, body: Body, year: int, standing: Mapping[str, KeptMeeting], adding: Sequence[tuple[Day, Slot, ReportDue]]
+    ) -> list[Meeting]:
+        """The meetings a re-plan adds in this cycle for reports a held meeting cannot precede
+        (each saying so, with the report's rule), and those it added before that have been held."""
+        label = cycle_label(body.cycle_start, year)
+        first, last = cycle_bounds(body.cycle_start, year)
+        mine = [k for i, k in standing.items() if i.startswith(f"{body.id}/{label}/{FOR_REPORT}-")]
+        meetings = [k.meeting for k in mine if not k.manual]  # history: planned as held
+        count = max((int(k.meeting.id.rpartition("-")[2]) for k in mine), default=0)
+        frequency = body.meetings.frequency.phrase if body.meetings.frequency else "its frequency"
+        for (day, steps, preferred), slot, due in sorted(adding, key=lambda each: each[0][0]):
+            if not first <= day <= last:
+                continue
+            count += 1
+            held = standing[numbered(body.id, cycle_label(body.cycle_start, slot.year), "meeting", slot.period.index)]
+            why = Explanation(
+                f"a meeting added: the {due.name} due {day_text(due.day)} must follow a meeting held at most"
+                f" {weeks(due.rule.within)} before it",
+                due.rule.cite,
+                f"{slot.period.label}: its meeting was held on {day_text(held.meeting.date)}, and cannot move;"
+                f" '{frequency}' is at least one a period; preferred day {preferred}",
+                steps,
+            )
+            meetings.append(
+                meeting_on(body, numbered(body.id, label, FOR_REPORT, count), day, why, status=Status.ADDED)
+            )
+        return meetings
 
     def _related_meetings(
         self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[Problem]
