@@ -291,15 +291,27 @@ class Planner:
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
         uncovered, added = list(chosen.uncovered), []
         if self.now is not None and standing:
-            today = london_day(self.now)
-            held = {i for i, each in enumerate(ids) if each in standing and not standing[each].manual}
+            now, today = self.now, london_day(self.now)
+            # An admin's decision still to come (a meeting set ahead, or one cancelled) settles its
+            # period: the rules add nothing there, and the check says what it breaks.
+            decided = [
+                k.meeting.date for k in standing.values() if k.manual and not (k.started(now) and k.meeting.active)
+            ]
+            held = {
+                i
+                for i, each in enumerate(ids)
+                if each in standing
+                and standing[each].started(now)
+                and standing[each].meeting.active
+                and not any(slots[i].period.first <= day <= slots[i].period.last for day in decided)
+            }
             to_come = [number for number in uncovered if dues[number].day > today]
 
             def later(period: Period) -> tuple[Day, ...]:
                 return still_to_come(body.meetings, period, calendar, terms, avoided, today)
 
             adding, uncovered = to_add(slots, windows, to_come, held, later)
-            added = self._added(body, year, standing, [(day, slots[i], dues[n]) for day, i, n in adding])
+            added = self._added(body, year, standing, [(day, slots[i], [dues[n] for n in ns]) for day, i, ns in adding])
         for number in uncovered:
             due = dues[number]
             if first <= due.period.first <= last:
@@ -313,7 +325,11 @@ class Planner:
         return tuple(moved), added
 
     def _added(
-        self, body: Body, year: int, standing: Mapping[str, KeptMeeting], adding: Sequence[tuple[Day, Slot, ReportDue]]
+        self,
+        body: Body,
+        year: int,
+        standing: Mapping[str, KeptMeeting],
+        adding: Sequence[tuple[Day, Slot, Sequence[ReportDue]]],
     ) -> list[Meeting]:
         """The meetings a re-plan adds in this cycle for reports a held meeting cannot precede
         (each saying so, with the report's rule), and those it added before that have been held."""
@@ -323,15 +339,17 @@ class Planner:
         meetings = [k.meeting for k in mine if not k.manual]  # history: planned as held
         count = max((int(k.meeting.id.rpartition("-")[2]) for k in mine), default=0)
         frequency = body.meetings.frequency.phrase if body.meetings.frequency else "its frequency"
-        for (day, steps, preferred), slot, due in sorted(adding, key=lambda each: each[0][0]):
+        for (day, steps, preferred), slot, dues in sorted(adding, key=lambda each: each[0][0]):
             if not first <= day <= last:
                 continue
             count += 1
             held = standing[numbered(body.id, cycle_label(body.cycle_start, slot.year), "meeting", slot.period.index)]
+            reports = " and the ".join(f"{due.name} due {day_text(due.day)}" for due in dues)
+            them = "it" if len(dues) == 1 else "them"
             why = Explanation(
-                f"a meeting added: the {due.name} due {day_text(due.day)} must follow a meeting held at most"
-                f" {weeks(due.rule.within)} before it",
-                due.rule.cite,
+                f"a meeting added: the {reports} must follow a meeting held at most"
+                f" {weeks(dues[0].rule.within)} before {them}",
+                dues[0].rule.cite,
                 f"{slot.period.label}: its meeting was held on {day_text(held.meeting.date)}, and cannot move;"
                 f" '{frequency}' is at least one a period; preferred day {preferred}",
                 steps,

@@ -116,12 +116,12 @@ def to_add(
     uncovered: Sequence[int],
     held: Collection[int],
     later: Callable[[Period], Sequence[Day]],
-) -> tuple[list[tuple[Day, int, int]], list[int]]:
-    """Meetings to add, each (its day, the slot whose period holds it, the report that asks),
-    and the reports still without one. A report is given a meeting only where its period's
-    meeting is `held` (so cannot move): on a day `later` allows in that period, the one
-    nearest the reports that precedes every uncovered report the period answers for, else this one."""
-    added: list[tuple[Day, int, int]] = []
+) -> tuple[list[tuple[Day, int, tuple[int, ...]]], list[int]]:
+    """Meetings to add, each (its day, the slot whose period holds it, the reports it comes
+    before), and the reports still without one. A report is given a meeting only where its
+    period's meeting is `held` (so cannot move): on a day `later` allows in that period, the
+    one nearest the reports that precedes every uncovered report the period answers for, else this one."""
+    added: list[tuple[Day, int, tuple[int, ...]]] = []
     left = list(uncovered)
     for number in uncovered:
         index = _answering(slots, windows[number])
@@ -131,7 +131,7 @@ def to_add(
         options = [day for day in later(slots[index].period) if windows[number].follows(day[0])]
         fits = [day for day in options if all(windows[each].follows(day[0]) for each in same)] or options
         if fits:
-            added.append((fits[-1], index, number))
+            added.append((fits[-1], index, tuple(each for each in left if windows[each].follows(fits[-1][0]))))
             left = [each for each in left if not windows[each].follows(fits[-1][0])]
     return added, left
 
@@ -159,7 +159,8 @@ def still_to_come(
         for _ in range(move_limit(step) + 1):
             why_not = "is past" if day <= today else unavailable(day, period, calendar, school_holidays)
             if why_not is None:
-                found.setdefault(day, (day, tuple(steps), f"{rules.pattern.phrase} of {month:%B %Y}"))
+                if day not in found or len(steps) < len(found[day][1]):  # the shortest way there
+                    found[day] = (day, tuple(steps), f"{rules.pattern.phrase} of {month:%B %Y}")
                 break
             if step == 0 or why_not.startswith("is outside"):
                 break
