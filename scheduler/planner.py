@@ -26,7 +26,6 @@ from scheduler.occurrences import (
     Explanation,
     Meeting,
     Problem,
-    Status,
     cycle_bounds,
     cycle_collector_paused,
     cycle_containing,
@@ -38,7 +37,18 @@ from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, even_periods, month_periods, term_periods
 from scheduler.placement import Day, Placed, placements
 from scheduler.preferences import Avoided, avoided
-from scheduler.reporting import Slot, Window, before_reports, slots_of, still_to_come, to_add, weeks
+from scheduler.reporting import (
+    Window,
+    added_meetings,
+    before_reports,
+    held_slots,
+    kept_slots,
+    slot_meetings,
+    slots_of,
+    still_to_come,
+    to_add,
+    weeks,
+)
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, body_calendar, day_text, london_day
 
@@ -52,10 +62,6 @@ class Planned:
     problems: list[Problem]
     notes: list[str]
 
-
-# The kind of meeting a re-plan adds where a report needs one and a held meeting cannot move
-# ("worcestershire-jcgs/2026-27/for-report-01"): an added meeting, not a period's.
-FOR_REPORT = "for-report"
 
 # How far beyond a cycle a related body's meetings are looked for: a meeting "after each
 # Board meeting" in April can follow a Board meeting in March.
@@ -255,25 +261,17 @@ class Planner:
         meetings added where a held meeting cannot move (a kept year re-planned after the
         rules changed); a report no allowed day can precede is a problem, with its clause."""
         calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
-        near = (year - 1, year, year + 1)
-        years = tuple((each, self.periods(body, each)[0]) for each in near)
+        around = (year - 1, year, year + 1)
+        years = tuple((near, self.periods(body, near)[0]) for near in around)
         slots = slots_of(body.meetings, years, calendar, terms, avoided)
-        # The kept meetings that stand (held, or set by hand) are where they are: their
-        # periods' meetings cannot move, and the others count as they are.
-        standing = self._standing(body, near)
-        ids = [numbered(body.id, cycle_label(body.cycle_start, s.year), "meeting", s.period.index) for s in slots]
-        slots = tuple(
-            replace(slot, default=standing[i].meeting.date if standing[i].meeting.active else None, alternatives=())
-            if i in standing
-            else slot
-            for slot, i in zip(slots, ids, strict=True)
-        )
-        others = tuple(sorted(k.meeting.date for i, k in standing.items() if i not in ids and k.meeting.active))
+        standing = self._standing(body, around)  # a kept year's held meetings, and an admin's: fixed
+        ids = slot_meetings(body, slots) if standing else ()
+        slots, others = kept_slots(slots, ids, standing) if standing else (slots, ())
         # This year's reports and the next year's (its first are this year's last meeting's to
         # follow, and where the next year's meetings move decides whether they do); the year
         # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
-        dues = [due for each in (year, year + 1) for due in self.report_dues(body.id, each) if due.target is not None]
+        dues = [due for near in (year, year + 1) for due in self.report_dues(body.id, near) if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
         chosen = before_reports(slots, windows, others)
         moved: list[Placed] = []
@@ -290,28 +288,16 @@ class Planner:
             )
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
         uncovered, added = list(chosen.uncovered), []
-        if self.now is not None and standing:
-            now, today = self.now, london_day(self.now)
-            # An admin's decision still to come (a meeting set ahead, or one cancelled) settles its
-            # period: the rules add nothing there, and the check says what it breaks.
-            decided = [
-                k.meeting.date for k in standing.values() if k.manual and not (k.started(now) and k.meeting.active)
-            ]
-            held = {
-                i
-                for i, each in enumerate(ids)
-                if each in standing
-                and standing[each].started(now)
-                and standing[each].meeting.active
-                and not any(slots[i].period.first <= day <= slots[i].period.last for day in decided)
-            }
+        if self.now is not None and standing:  # a kept year: meetings added where held ones cannot move
+            today = london_day(self.now)
             to_come = [number for number in uncovered if dues[number].day > today]
 
             def later(period: Period) -> tuple[Day, ...]:
                 return still_to_come(body.meetings, period, calendar, terms, avoided, today)
 
-            adding, uncovered = to_add(slots, windows, to_come, held, later)
-            added = self._added(body, year, standing, [(day, slots[i], [dues[n] for n in ns]) for day, i, ns in adding])
+            adding, uncovered = to_add(slots, windows, to_come, held_slots(slots, ids, standing, self.now), later)
+            chosen_days = [(day, slots[i], [dues[n] for n in numbers]) for day, i, numbers in adding]
+            added = added_meetings(body, cycle_bounds(body.cycle_start, year), standing, chosen_days)
         for number in uncovered:
             due = dues[number]
             if first <= due.period.first <= last:
@@ -323,41 +309,6 @@ class Planner:
                     )
                 )
         return tuple(moved), added
-
-    def _added(
-        self,
-        body: Body,
-        year: int,
-        standing: Mapping[str, KeptMeeting],
-        adding: Sequence[tuple[Day, Slot, Sequence[ReportDue]]],
-    ) -> list[Meeting]:
-        """The meetings a re-plan adds in this cycle for reports a held meeting cannot precede
-        (each saying so, with the report's rule), and those it added before that have been held."""
-        label = cycle_label(body.cycle_start, year)
-        first, last = cycle_bounds(body.cycle_start, year)
-        mine = [k for i, k in standing.items() if i.startswith(f"{body.id}/{label}/{FOR_REPORT}-")]
-        meetings = [k.meeting for k in mine if not k.manual]  # history: planned as held
-        count = max((int(k.meeting.id.rpartition("-")[2]) for k in mine), default=0)
-        frequency = body.meetings.frequency.phrase if body.meetings.frequency else "its frequency"
-        for (day, steps, preferred), slot, dues in sorted(adding, key=lambda each: each[0][0]):
-            if not first <= day <= last:
-                continue
-            count += 1
-            held = standing[numbered(body.id, cycle_label(body.cycle_start, slot.year), "meeting", slot.period.index)]
-            reports = " and the ".join(f"{due.name} due {day_text(due.day)}" for due in dues)
-            them = "it" if len(dues) == 1 else "them"
-            why = Explanation(
-                f"a meeting added: the {reports} must follow a meeting held at most"
-                f" {weeks(dues[0].rule.within)} before {them}",
-                dues[0].rule.cite,
-                f"{slot.period.label}: its meeting was held on {day_text(held.meeting.date)}, and cannot move;"
-                f" '{frequency}' is at least one a period; preferred day {preferred}",
-                steps,
-            )
-            meetings.append(
-                meeting_on(body, numbered(body.id, label, FOR_REPORT, count), day, why, status=Status.ADDED)
-            )
-        return meetings
 
     def _related_meetings(
         self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[Problem]

@@ -19,16 +19,23 @@ quarter. Pure.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Mapping, Sequence
+from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rules.model import Meetings
+from rules.model import Body, Meetings
+from scheduler.derived import ReportDue
+from scheduler.occurrences import Explanation, Meeting, Status, cycle_label, meeting_on, numbered
+from scheduler.overlay import KeptMeeting
 from scheduler.periods import Period, month_starts, pattern_day
 from scheduler.placement import MOVE_STEP, Day, choices, move_limit, unavailable
 from scheduler.preferences import Avoided
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, day_text
+
+# The kind of meeting a re-plan adds where a report needs one and a held meeting cannot move
+# ("worcestershire-jcgs/2026-27/for-report-01"): an added meeting, not a period's.
+FOR_REPORT = "for-report"
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,6 +176,78 @@ def still_to_come(
             day = moved
     days = sorted(found.values())
     return tuple([day for day in days if avoided.why(day[0]) is None] or days)
+
+
+def slot_meetings(body: Body, slots: Sequence[Slot]) -> tuple[str, ...]:
+    """The id of each slot's meeting ("BODY/2026-27/meeting-03"), to find it among the kept."""
+    return tuple(numbered(body.id, cycle_label(body.cycle_start, s.year), "meeting", s.period.index) for s in slots)
+
+
+def kept_slots(
+    slots: Sequence[Slot], ids: Sequence[str], standing: Mapping[str, KeptMeeting]
+) -> tuple[tuple[Slot, ...], tuple[dt.date, ...]]:
+    """The slots with the kept meetings that stand (held, or set by hand: `ids` names each
+    slot's meeting) where they are, with no other day; and the days of the other kept
+    meetings that stand (added, extraordinary), which reports may follow too."""
+    fixed = tuple(
+        replace(slot, default=standing[i].meeting.date if standing[i].meeting.active else None, alternatives=())
+        if i in standing
+        else slot
+        for slot, i in zip(slots, ids, strict=True)
+    )
+    named = set(ids)
+    others = tuple(sorted(k.meeting.date for i, k in standing.items() if i not in named and k.meeting.active))
+    return fixed, others
+
+
+def held_slots(
+    slots: Sequence[Slot], ids: Sequence[str], standing: Mapping[str, KeptMeeting], now: dt.datetime
+) -> set[int]:
+    """The slots whose meeting has been held, so a report they answer for may get a meeting
+    added. Not where an admin's decision still to come (a meeting set ahead, or cancelled)
+    settles the period: that change stands, and the check says what it breaks."""
+    decided = [k.meeting.date for k in standing.values() if k.manual and not (k.started(now) and k.meeting.active)]
+    return {
+        index
+        for index, (slot, each) in enumerate(zip(slots, ids, strict=True))
+        if each in standing
+        and standing[each].started(now)
+        and standing[each].meeting.active
+        and not any(slot.period.first <= day <= slot.period.last for day in decided)
+    }
+
+
+def added_meetings(
+    body: Body,
+    bounds: tuple[dt.date, dt.date],
+    standing: Mapping[str, KeptMeeting],
+    adding: Sequence[tuple[Day, Slot, Sequence[ReportDue]]],
+) -> list[Meeting]:
+    """The meetings a re-plan adds in the cycle within `bounds` for reports a held meeting
+    cannot precede (status added, saying which reports asked, under which rule), and those
+    it added before that have been held (history, planned as they were)."""
+    first, last = bounds
+    label = cycle_label(body.cycle_start, first.year)
+    mine = [k for i, k in standing.items() if i.startswith(f"{body.id}/{label}/{FOR_REPORT}-")]
+    meetings = [k.meeting for k in mine if not k.manual]
+    count = max((int(k.meeting.id.rpartition("-")[2]) for k in mine), default=0)
+    frequency = body.meetings.frequency.phrase if body.meetings.frequency else "its frequency"
+    for (day, steps, preferred), slot, dues in sorted(adding, key=lambda each: each[0][0]):
+        if not first <= day <= last:
+            continue
+        count += 1
+        held = standing[slot_meetings(body, [slot])[0]]
+        reports = " and the ".join(f"{due.name} due {day_text(due.day)}" for due in dues)
+        why = Explanation(
+            f"a meeting added: the {reports} must follow a meeting held at most {weeks(dues[0].rule.within)}"
+            f" before {'it' if len(dues) == 1 else 'them'}",
+            dues[0].rule.cite,
+            f"{slot.period.label}: its meeting was held on {day_text(held.meeting.date)}, and cannot move;"
+            f" '{frequency}' is at least one a period; preferred day {preferred}",
+            steps,
+        )
+        meetings.append(meeting_on(body, numbered(body.id, label, FOR_REPORT, count), day, why, status=Status.ADDED))
+    return meetings
 
 
 def _answering(slots: Sequence[Slot], window: Window) -> int | None:
