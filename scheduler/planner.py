@@ -266,17 +266,20 @@ class Planner:
         slots = slots_of(body.meetings, years, calendar, terms, avoided)
         standing = self._standing(body, around)  # a kept year's held meetings, and an admin's: fixed
         ids = slot_meetings(body, slots) if standing else ()
-        slots, others = kept_slots(slots, ids, standing) if standing else (slots, ())
+        kept, others = kept_slots(slots, ids, standing) if standing else (slots, ())
         # This year's reports and the next year's (its first are this year's last meeting's to
         # follow, and where the next year's meetings move decides whether they do); the year
         # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
         dues = [due for near in (year, year + 1) for due in self.report_dues(body.id, near) if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
-        chosen = before_reports(slots, windows, others)
+        # What the rules alone give (a held meeting's planned day, as re-planning reports it), and
+        # where the meetings still free go given those that stand.
+        alone = before_reports(slots, windows)
+        chosen = before_reports(kept, windows, others) if standing else alone
         moved: list[Placed] = []
         for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
-            choice = chosen.moves.get(index)
+            choice = (alone if standing and ids[index] in standing else chosen).moves.get(index)
             if choice is None or isinstance(default, Problem):
                 moved.append(default)
                 continue
@@ -295,8 +298,8 @@ class Planner:
             def later(period: Period) -> tuple[Day, ...]:
                 return still_to_come(body.meetings, period, calendar, terms, avoided, today)
 
-            adding, uncovered = to_add(slots, windows, to_come, held_slots(slots, ids, standing, self.now), later)
-            chosen_days = [(day, slots[i], [dues[n] for n in numbers]) for day, i, numbers in adding]
+            adding, uncovered = to_add(kept, windows, to_come, held_slots(kept, ids, standing, self.now), later)
+            chosen_days = [(day, kept[i], [dues[n] for n in numbers]) for day, i, numbers in adding]
             added = added_meetings(body, cycle_bounds(body.cycle_start, year), standing, chosen_days)
         for number in uncovered:
             due = dues[number]

@@ -110,6 +110,20 @@ def test_a_replan_after_a_rule_change_adds_the_meeting_the_reports_need_and_the_
     assert sorted(result.changes.added) == [ADDED_JCGS, ADDED_BOARD]
     assert sorted(result.changes.moved) == [f"{JCGS}/2026-27/meeting-04", f"{BOARD}/2026-27/meeting-04"]
     assert result.changes.cancelled == [] and result.changes.conflicts == []
+    # the held meetings were left as they were, and the re-plan says what the rules alone now give:
+    # the Board's first Thursdays of June, September, December (4 Jun, 3 Sep, 3 Dec 2026), the
+    # JCGs' second Mondays of June, September, December (8 Jun (Mondays 1, 8), 14 Sep (7, 14), 14 Dec)
+    assert sorted(line.split(": ", 1)[1] for line in result.changes.left_alone) == sorted(
+        f"{OLDER[f'{body}/2026-27/meeting-0{n}']} is past; the rules now give {day}; left as it was"
+        for body, n, day in [
+            (BOARD, 1, "2026-06-04"),
+            (BOARD, 2, "2026-09-03"),
+            (BOARD, 3, "2026-12-03"),
+            (JCGS, 1, "2026-06-08"),
+            (JCGS, 2, "2026-09-14"),
+            (JCGS, 3, "2026-12-14"),
+        ]
+    )
     # the re-plan diff says it was added, and which rule asked for it
     pab = "Quarterly report to Worcestershire Partnership Advisory Body"
     jcb = "Quarterly report to Worcestershire Joint Commissioning Board"
@@ -166,7 +180,7 @@ def test_a_replan_after_a_rule_change_adds_the_meeting_the_reports_need_and_the_
     # a re-plan straight after changes nothing; nor does one after the added meetings are held (Tue 15 Dec)
     for now in (DECEMBER + dt.timedelta(minutes=1), dt.datetime(2026, 12, 15, 9, 0, tzinfo=dt.UTC)):
         again = keep(ctx, [2026], BODIES, now=now)
-        assert not again.changed and again.conflicts == [] and again.left_alone == []
+        assert not again.changed and again.conflicts == [] and len(again.left_alone) == 6  # as above
         assert days(ctx) == REPLANNED
 
 
@@ -184,7 +198,7 @@ def test_a_replan_straight_after_an_admins_edits_changes_nothing(replanned):
     assert before[ADDED_BOARD] == (dt.date(2026, 12, 16), "moved", True)
     assert before[march] == (dt.date(2027, 3, 1), "moved", True)
     again = keep(ctx, [2026], BODIES, now=when + dt.timedelta(minutes=1))
-    assert not again.changed and again.conflicts == [] and again.left_alone == []
+    assert not again.changed and again.conflicts == []
     assert kept(ctx) == before
     assert [f for f in report_findings(ctx, BOARD) + report_findings(ctx, JCGS) if f.ok is False] == []
 
@@ -207,3 +221,14 @@ def test_a_meeting_an_admin_cancelled_stays_cancelled_and_the_check_says_what_it
     ]
     with ctx.store.session() as session:
         assert session.get(MeetingRow, ADDED_BOARD).status == "cancelled"
+
+
+def test_a_year_kept_under_the_shipped_rules_leaves_nothing_alone_once_its_first_meeting_is_held(database):
+    """Held meetings are fixed for the meetings still to come, but what the rules alone give
+    them stays the rules' answer: the Board's first meeting, moved for its reports to Thu 4 Jun
+    2026 (the first Thursday of June; 1 Jun is a Monday), is what the rules give when it is held."""
+    ctx = context(load_rules(), database)
+    keep(ctx, [2026], [BOARD], now=APRIL)
+    assert days(ctx)[f"{BOARD}/2026-27/meeting-01"] == dt.date(2026, 6, 4)
+    later = keep(ctx, [2026], [BOARD], now=dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC))  # Wed 1 Jul 2026
+    assert not later.changed and later.left_alone == [] and later.added == []
