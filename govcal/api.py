@@ -341,7 +341,7 @@ def create_app(ctx: Context) -> FastAPI:
         year: Annotated[int, Query(ge=FIRST_CYCLE, le=LAST_CYCLE)],
     ) -> dict[str, Any]:
         """Does the kept schedule of a body's cycle year comply?"""
-        return planning.verdict(planning.check_kept(ctx, body, year))
+        return planning.verdict(planning.check_kept(ctx, body, year, now=utc_now()))
 
     @app.post("/api/extraordinary", response_model=ExtraordinaryAnswer, responses=_refused(ExtraordinaryAnswer))
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -120,8 +120,9 @@ class Checker:
         meetings: Sequence[Meeting],
         schedule: Mapping[str, Sequence[Meeting]],
         given: Mapping[str, Given] | None = None,
+        now: dt.datetime | None = None,
     ) -> list[Finding]:
-        """All findings for one body's cycle year."""
+        """All findings for one body's cycle year; a kept year's as of `now` (its past is history)."""
         first, last = cycle_bounds(body.cycle_start, year)
         label = cycle_label(body.cycle_start, year)
         active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
@@ -135,7 +136,7 @@ class Checker:
             findings += self._relation(context, relation, others)
         findings += self._days(context)
         findings += self._items(context)
-        findings += self._reports(context, year)
+        findings += self._reports(context, year, now)
         findings += self._preferences(context, year)
         return findings
 
@@ -290,10 +291,12 @@ class Checker:
             )
         return findings
 
-    def _reports(self, c: _Context, year: int) -> list[Finding]:
+    def _reports(self, c: _Context, year: int, now: dt.datetime | None = None) -> list[Finding]:
         """Each report follows a meeting of the body held at most `within` before it is due,
         and is due before the meeting it goes to (the planner's report dues: they depend on
-        the receiving body's meetings, not on the schedule being checked)."""
+        the receiving body's meetings, not on the schedule being checked). In a kept year a
+        report already due at `now` is history: what it missed is a warning (it may have been
+        due before the rule that asks it was made, and nothing can now be moved for it)."""
         dues = []
         for due in self.planner.report_dues(c.body.id, year):
             if due.target is not None:
@@ -316,6 +319,9 @@ class Checker:
             else:
                 message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
+            if now is not None and at <= now and findings[-1].ok is False:
+                past = f"{findings[-1].message}: past, kept as it was (history; nothing can be moved for it now)"
+                findings[-1] = replace(findings[-1], ok=True, message=past, warning=True)
         return findings
 
     def _preferences(self, c: _Context, year: int) -> list[Finding]:

@@ -27,6 +27,10 @@ class KeptMeeting:
     def started(self, now: dt.datetime) -> bool:
         return self.meeting.start <= now
 
+    def stands(self, now: dt.datetime) -> bool:
+        """Set by hand, or held: the rules neither move it nor plan its period again."""
+        return self.manual or self.started(now)
+
 
 def overlay(planned: Sequence[Meeting], kept: Sequence[KeptMeeting], now: dt.datetime) -> list[Meeting]:
     """The cycle's meetings as they stand at `now`.
@@ -39,7 +43,7 @@ def overlay(planned: Sequence[Meeting], kept: Sequence[KeptMeeting], now: dt.dat
     standing = []
     for meeting in planned:
         held = by_id.pop(meeting.id, None)
-        standing.append(held.meeting if held is not None and (held.manual or held.started(now)) else meeting)
+        standing.append(held.meeting if held is not None and held.stands(now) else meeting)
     for held in by_id.values():
         if held.manual or (held.started(now) and held.meeting.status != Status.CANCELLED):
             standing.append(held.meeting)

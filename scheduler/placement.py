@@ -142,7 +142,7 @@ def place_in(
     steps: list[str] = []
     step = MOVE_STEP[rules.if_unavailable]
     school_holidays = terms if rules.avoid_school_holidays else None
-    for _ in range(_limit(step) + 1):
+    for _ in range(move_limit(step) + 1):
         why_not = unavailable(day, period, calendar, school_holidays)
         if why_not is None:
             return day, tuple(steps), preferred
@@ -154,7 +154,8 @@ def place_in(
     return Problem(f"no available day in {period.label}: " + "; ".join(steps), rules.cite)
 
 
-def _limit(step: int) -> int:
+def move_limit(step: int) -> int:
+    """How many moves `if_unavailable` may make before planning gives up."""
     return MAX_MOVES if abs(step) == 7 else 31
 
 
@@ -181,7 +182,7 @@ def _preferred(
             return other, (*steps, f"{avoiding}; the {named}, {day_text(other)}, instead"), preferred
     school_holidays = terms if rules.avoid_school_holidays else None
     later, step = day, MOVE_STEP[rules.if_unavailable]
-    for _ in range(_limit(step) if step else 0):
+    for _ in range(move_limit(step) if step else 0):
         later += dt.timedelta(days=step)
         if unavailable(later, period, calendar, school_holidays) is None and avoided.why(later) is None:
             moved = f"{avoiding}; moved to the {rules.if_unavailable.value}, {day_text(later)}"

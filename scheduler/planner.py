@@ -35,11 +35,22 @@ from scheduler.occurrences import (
 )
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, planning_periods
-from scheduler.placement import Placed, placements
+from scheduler.placement import Day, Placed, placements
 from scheduler.preferences import Avoided, avoided
-from scheduler.reporting import Window, before_reports, slots_of, weeks
+from scheduler.reporting import (
+    Window,
+    added_meetings,
+    before_reports,
+    held_slots,
+    kept_slots,
+    slot_meetings,
+    slots_of,
+    still_to_come,
+    to_add,
+    weeks,
+)
 from scheduler.terms import TermCalendar
-from scheduler.workdays import WorkingCalendar, body_calendar, day_text
+from scheduler.workdays import WorkingCalendar, body_calendar, day_text, london_day
 
 
 @dataclass(frozen=True)
@@ -211,7 +222,7 @@ class Planner:
         calendar = self.calendar(body)
         placed_days = placements(rules, periods, calendar, self.terms.get(body.id), self.avoided(body))
         if body.reports and periods:
-            placed_days = self._before_reports(body, year, placed_days, problems)
+            placed_days, meetings = self._before_reports(body, year, placed_days, problems)
         for placed in placed_days:
             if isinstance(placed, Problem):
                 problems.append(placed)
@@ -223,25 +234,45 @@ class Planner:
         meetings.sort(key=lambda m: (m.date, m.id))
         return meetings, problems, list(notes)
 
+    def _standing(self, body: Body, years: Iterable[int]) -> dict[str, KeptMeeting]:
+        """The kept meetings of these cycle years that the rules no longer move: held, or set by hand."""
+        if self.now is None:
+            return {}
+        now = self.now
+        return {
+            kept.meeting.id: kept
+            for year in years
+            for kept in self.kept.get((body.id, cycle_label(body.cycle_start, year)), ())
+            if kept.stands(now)
+        }
+
     def _before_reports(
         self, body: Body, year: int, placed: Sequence[Placed], problems: list[Problem]
-    ) -> tuple[Placed, ...]:
+    ) -> tuple[tuple[Placed, ...], list[Meeting]]:
         """The cycle's placements with meetings moved, within their periods, so that each
-        report the body sends follows one of its meetings (`scheduler.reporting`); a
-        report no allowed day can precede is a problem, with its clause."""
+        report the body sends follows one of its meetings (`scheduler.reporting`), and the
+        meetings added where a held meeting cannot move (a kept year re-planned after the
+        rules changed); a report no allowed day can precede is a problem, with its clause."""
         calendar, terms, avoided = self.calendar(body), self.terms.get(body.id), self.avoided(body)
-        years = tuple((near, self.periods(body, near)[0]) for near in (year - 1, year, year + 1))
+        around = (year - 1, year, year + 1)
+        years = tuple((near, self.periods(body, near)[0]) for near in around)
         slots = slots_of(body.meetings, years, calendar, terms, avoided)
+        standing = self._standing(body, around)  # a kept year's held meetings, and an admin's: fixed
+        ids = slot_meetings(body, slots) if standing else ()
+        kept, others = kept_slots(slots, ids, standing) if standing else (slots, ())
         # This year's reports and the next year's (its first are this year's last meeting's to
         # follow, and where the next year's meetings move decides whether they do); the year
         # before's answer only to its own periods.
         first, last = cycle_bounds(body.cycle_start, year)
         dues = [due for near in (year, year + 1) for due in self.report_dues(body.id, near) if due.target is not None]
         windows = tuple(Window(due.day, due.period.first, due.rule.within) for due in dues)
-        chosen = before_reports(slots, windows)
+        # What the rules alone give (a held meeting's planned day, as re-planning reports it), and
+        # where the meetings still free go given those that stand.
+        alone = before_reports(slots, windows)
+        chosen = before_reports(kept, windows, others) if standing else alone
         moved: list[Placed] = []
         for index, default in zip([i for i, slot in enumerate(slots) if slot.year == year], placed, strict=True):
-            choice = chosen.moves.get(index)
+            choice = (alone if standing and ids[index] in standing else chosen).moves.get(index)
             if choice is None or isinstance(default, Problem):
                 moved.append(default)
                 continue
@@ -252,7 +283,18 @@ class Planner:
                 f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
             )
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
-        for number in chosen.uncovered:
+        uncovered, added = list(chosen.uncovered), []
+        if self.now is not None and standing:  # a kept year: meetings added where held ones cannot move
+            today = london_day(self.now)
+            to_come = [number for number in uncovered if dues[number].day > today]
+
+            def later(period: Period) -> tuple[Day, ...]:
+                return still_to_come(body.meetings, period, calendar, terms, avoided, today)
+
+            adding, uncovered = to_add(kept, windows, to_come, held_slots(kept, ids, standing, self.now), later)
+            chosen_days = [(day, kept[i], [dues[n] for n in numbers]) for day, i, numbers in adding]
+            added = added_meetings(body, cycle_bounds(body.cycle_start, year), standing, chosen_days)
+        for number in uncovered:
             due = dues[number]
             if first <= due.period.first <= last:
                 problems.append(
@@ -262,7 +304,7 @@ class Planner:
                         due.rule.cite,
                     )
                 )
-        return tuple(moved)
+        return tuple(moved), added
 
     def _related_meetings(
         self, body: Body, year: int, label: str, calendar: WorkingCalendar, problems: list[Problem]

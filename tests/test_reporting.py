@@ -9,15 +9,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import shutil
 
 import pytest
 
 from conftest import STRATEGIC, body, context, edit_meeting, keep, planner_for
 from govcal.operations import planning
 from rules.errors import RuleError
-from rules.loader import load_rules
+from rules.loader import load_rules, seeds_dir
 from scheduler.checker import Checker
-from scheduler.occurrences import cycle_containing
+from scheduler.occurrences import Explanation, cycle_containing, meeting_on
+from scheduler.overlay import KeptMeeting
+from scheduler.planner import Planner
 
 D = dt.date
 RULES = load_rules()
@@ -191,3 +194,49 @@ def test_moving_the_boards_meeting_away_from_its_reports_is_refused_until_forced
     assert edit_meeting(ctx, "move", actor="clerk", meeting_id=june, day=D(2026, 5, 7), force=True).committed
     failed = [f.message for f in planning.check_kept(ctx, "worcestershire-programme-board", 2026) if f.ok is False]
     assert failed == expected
+
+
+def _held_board_year(rules) -> dict[tuple[str, str], list[KeptMeeting]]:
+    """The Board's 2026-27 meetings held under the older placement: Thu 2 Apr, Thu 2 Jul, Thu 1 Oct 2026."""
+    board = rules["worcestershire-programme-board"]
+    why = Explanation("kept", board.meetings.cite)
+    held = [(1, D(2026, 4, 2)), (2, D(2026, 7, 2)), (3, D(2026, 10, 1))]
+    meetings = [meeting_on(board, f"{board.id}/2026-27/meeting-0{n}", day, why) for n, day in held]
+    return {(board.id, "2026-27"): [KeptMeeting(m, manual=False) for m in meetings]}
+
+
+SUNDAY_6_DECEMBER = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)
+
+
+def test_a_held_october_meeting_gets_a_december_one_added_for_the_q4_reports_and_january_moves_to_march():
+    # Re-planned on Sun 6 Dec 2026: the Q4 reports (PAB Wed 23 Dec, JCB Thu 7 Jan) need a meeting from
+    # Thu 26 Nov to Wed 23 Dec; the first Thursday of December, 3 Dec, is past: the next, Thu 10 Dec
+    planner = Planner(RULES, PLANNER.terms, _held_board_year(RULES), SUNDAY_6_DECEMBER)
+    plan = planner.body_plan("worcestershire-programme-board", 2026)
+    assert [(m.id.rsplit("/", 1)[1], m.date, m.status) for m in plan.meetings] == [
+        ("meeting-01", D(2026, 4, 2), "planned"),
+        ("meeting-02", D(2026, 7, 2), "planned"),
+        ("meeting-03", D(2026, 10, 1), "planned"),
+        ("for-report-01", D(2026, 12, 10), "added"),
+        ("meeting-04", D(2027, 3, 4), "planned"),  # first Thursday of March 2027 (1 Mar a Monday)
+    ]
+    assert plan.problems == []  # the past reports are history, not the plan's to solve
+    # what the rules alone give each held meeting is unchanged: 4 Jun, 3 Sep, 3 Dec 2026
+    assert [m.date for m in plan.planned if "/meeting-0" in m.id][:3] == [D(2026, 6, 4), D(2026, 9, 3), D(2026, 12, 3)]
+
+
+def test_where_no_day_still_to_come_is_allowed_no_meeting_is_added_and_the_plan_says_so(tmp_path):
+    # With `if_unavailable: error` the past Thu 3 Dec cannot be moved on, and Oct and Nov are past
+    folder = tmp_path / "rules"
+    shutil.copytree(seeds_dir(), folder)
+    path = folder / "worcestershire-programme-board.yaml"
+    path.write_text(path.read_text().replace("if_unavailable: next same weekday", "if_unavailable: error"))
+    rules = load_rules([folder])
+    plan = Planner(rules, PLANNER.terms, _held_board_year(rules), SUNDAY_6_DECEMBER).body_plan(
+        "worcestershire-programme-board", 2026
+    )
+    assert not [m for m in plan.meetings if "for-report" in m.id]
+    assert sorted(p.message.split(":")[0] for p in plan.problems) == [
+        "Quarterly report to Worcestershire Joint Commissioning Board due Thu 07 Jan 2027",
+        "Quarterly report to Worcestershire Partnership Advisory Body due Wed 23 Dec 2026",
+    ]

@@ -66,7 +66,7 @@ def router(pages: Pages) -> APIRouter:
         body = ctx.body(row.body)
         year = cycle_containing(body.cycle_start, row.date)
         explained = planning.explain(ctx, id, now=now, kept=True)
-        findings = [f for f in planning.check_kept(ctx, body.id, year) if f.ok is False or f.warning]
+        findings = [f for f in planning.check_kept(ctx, body.id, year, now=now) if f.ok is False or f.warning]
         working, avoided = body_calendar(body), ctx.planner.avoided(body)
         months = [(m, month_grid(m, working, avoided)) for m in picker_months(row.date, body)]
         held = london_day(now) >= row.date

@@ -97,6 +97,9 @@ def cmd_plan(args: argparse.Namespace) -> int:
             print(f"conflict: {conflict}", file=sys.stderr)
         for left in changes.left_alone:
             print(f"left alone: {left}", file=sys.stderr)
+        for added in kept.listed():
+            if added.because:  # a meeting the rules asked for, which no move could give
+                print(added.said(), file=sys.stderr)
         if not (args.json or args.csv or args.show):
             return FAILED if any(plan.problems for plan in plans) else OK
     else:

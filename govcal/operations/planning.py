@@ -70,15 +70,18 @@ class Changed:
     what: str  # the meeting's title, the deadline's or item's name ('' once cancelled)
     was: dt.date | None  # the day it was on (moved, cancelled)
     now: dt.date | dt.datetime | None  # the day, or a meeting's start or a deadline's instant, it is on now
+    because: str = ""  # the rule that asked for a meeting the rules added
 
     def said(self, home: str = "") -> str:
-        """The change in a line: what, and its day now and before; the body named unless `home`."""
+        """The change in a line: what, and its day now and before; the body named unless `home`;
+        for a meeting the rules added, the rule that asked for it."""
         was = f" (was {self.was:%a %d %b %Y})" if self.was else ""
         if self.now is None:
             return f"cancelled: {self.id}{was}"
         on = f"{self.now:%a %d %b %Y %H:%M}" if isinstance(self.now, dt.datetime) else f"{self.now:%a %d %b %Y}"
         whose = "" if self.body == home else f" ({self.body})"
-        return f"{self.kind}: {self.what}{whose}: {on}{was}"
+        because = f": {self.because}" if self.because else ""
+        return f"{self.kind}: {self.what}{whose}: {on}{was}{because}"
 
 
 @dataclass(frozen=True)
@@ -101,7 +104,8 @@ class Replanned:
                 elif isinstance(o, Deadline):
                     listed.append(Changed(kind, each, o.body, o.name, was, o.due))
                 elif isinstance(o, Meeting):
-                    listed.append(Changed(kind, each, o.body, o.title, was, o.start))
+                    because = self.changes.because.get(each, "")
+                    listed.append(Changed(kind, each, o.body, o.title, was, o.start, because))
                 else:
                     listed.append(Changed(kind, each, o.body, o.name, was, o.date))
         return listed
@@ -225,13 +229,14 @@ def check_file(ctx: Context, path: Path) -> list[Finding]:
     return ctx.checker.check(schedule.meetings, schedule.years, schedule.deadlines)
 
 
-def check_kept(ctx: Context, body_id: str, year: int) -> list[Finding]:
-    """Does the kept schedule of a body's cycle year comply with its rules?"""
+def check_kept(ctx: Context, body_id: str, year: int, *, now: dt.datetime | None = None) -> list[Finding]:
+    """Does the kept schedule of a body's cycle year comply with its rules? As of `now`, a
+    report already due that missed its rule is history: a warning, not a failure."""
     from scheduler.store.plans import as_meeting
 
     body, year = ctx.body(body_id), fields.cycle_year(year)
     kept = [as_meeting(row, body) for row in ctx.store.meetings([body_id])]
-    return ctx.checker.check_body(body, year, kept, {})
+    return ctx.checker.check_body(body, year, kept, {}, now=now)
 
 
 def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list[Finding]:

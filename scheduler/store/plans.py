@@ -177,7 +177,13 @@ class KeptYear:
     def audit_changes(self, changes: Changes, actor: str, now: dt.datetime) -> None:
         """One audit entry for each occurrence a re-plan added, moved, updated or cancelled."""
         rows = [
-            {"at": now, "actor": actor, "action": f"plan:{kind}", "target": target, "detail": {}}
+            {
+                "at": now,
+                "actor": actor,
+                "action": f"plan:{kind}",
+                "target": target,
+                "detail": {"because": changes.because[target]} if target in changes.because else {},
+            }
             for kind, ids in changes.by_kind().items()
             for target in ids
         ]

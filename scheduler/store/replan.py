@@ -41,6 +41,7 @@ class Changes:
     conflicts: list[str] = field(default_factory=list)
     left_alone: list[str] = field(default_factory=list)  # in the past: history, not re-planned
     was: dict[str, dt.date] = field(default_factory=dict)  # the day a moved or cancelled occurrence was on
+    because: dict[str, str] = field(default_factory=dict)  # the rule that asked for a meeting the rules added
 
     @property
     def changed(self) -> bool:
@@ -152,6 +153,9 @@ def sync_rows(
                 continue
             added.append(dict(new, id=occurrence.id, planned_date=occurrence.date, **fresh))
             changes.added.append(occurrence.id)
+            if isinstance(occurrence, Meeting) and occurrence.status == Status.ADDED:
+                added[-1]["status"] = Status.ADDED  # added by a rule: said so, and why
+                changes.because[occurrence.id] = f"{occurrence.explanation.rule} ({occurrence.explanation.cite})"
             continue
         if row.manual:
             if row.planned_date != occurrence.date and row.date != occurrence.date:
@@ -160,7 +164,8 @@ def sync_rows(
                 )
             row.planned_date = occurrence.date
             continue
-        differs = row.status == Status.CANCELLED or any(
+        status = occurrence.status if isinstance(occurrence, Meeting) else Status.PLANNED
+        differs = row.status != status or any(
             _differs(getattr(row, key), value) for key, value in new.items() if key not in QUIET
         )
         if history.held(row, occurrence):
@@ -180,7 +185,7 @@ def sync_rows(
                 changes.was[occurrence.id] = row.date
             for key, value in new.items():
                 setattr(row, key, value)
-            row.status = Status.PLANNED
+            row.status = status
             row.planned_date = occurrence.date
             row.sequence += 1
             row.updated_at = now
