@@ -467,3 +467,47 @@ def test_a_count_after_a_numbered_list_is_not_a_clause_number():
     list numbered 1-6: 4 meetings a year, not clause 4 saying "times a year"."""
     rules, _ = drafted_body("002_6eac85afb23a71d6.txt", "WDAG")
     assert rules["meetings"]["frequency"] == "4 times a year"
+
+
+def test_values_councils_write_in_other_ways():
+    """Wordings met in the corpus, said here in other words: a length with a half, a venue after
+    a month, a special meeting's rules in the sentence after it, reports that must 'reach' an
+    officer, dated business in the present tense, another's annual report considered by a date."""
+    found = findings_of(
+        "Meetings will not normally last longer than three and a half hours.",
+        "The Board meets monthly except in December, at 6pm in the Committee Room, Town Hall, Eastbury.",
+        "The Chair may call a special meeting. The Chair must do so on the request of any three members,"
+        " and the meeting will then be held within 15 working days of the request.",
+        "Reports must reach the Governance Manager twelve working days before the meeting.",
+        "The Board reviews the draft Better Care Fund plan before it is submitted to NHS England by 31 March.",
+        "The Board will consider the Director of Public Health's annual report, and publish its response by"
+        " 30 November.",
+    )
+    assert found["duration"] == ["3 hours 30 minutes"]
+    assert found["location"] == ["Committee Room, Town Hall, Eastbury"]
+    assert found["extraordinary:window"] == ["within 15 working days after"]
+    assert found["extraordinary:requesters"] == [3]
+    assert found["deadline:reports"] == ["12 working days before"]
+    assert found["item:dated"] == [
+        "Review the draft Better Care Fund plan",
+        "Consider the Director of Public Health's annual report",
+    ]
+    assert found["item-by:dated"] == ["31 March", "30 November"]
+
+
+def test_a_table_rows_short_text_is_its_value_not_a_heading():
+    """'Frequency of meetings | Quarterly' in a Word table, a web page or tab-separated text."""
+    found = find(
+        clauses(
+            [
+                Block("Meeting arrangements", heading=True),
+                Block("Frequency of meetings", heading=True),
+                Block("Quarterly", cell=True),
+                Block("Public access", heading=True),
+                Block("Not open to the public", cell=True),
+            ]
+        ),
+        BOARD,
+    ).found
+    values = {each.field: (each.value, each.source.clause) for each in found}
+    assert values["frequency"] == ("quarterly", "Meeting arrangements: Frequency of meetings")

@@ -173,7 +173,8 @@ def _items(expected: list[dict[str, Any]], drafted: list[dict[str, Any]]) -> lis
         if not matches:
             wrong.append(f"item {each['kind']} ({each['clause']}) not drafted")
             continue
-        item = matches[0]
+        # of two items of one kind (two dated ones), the one drafted from the key's clause
+        item = next((m for m in matches if str(m.get("clause", "")).split(", ")[0] == str(each["clause"])), matches[0])
         if each.get("by"):
             if item.get("by", "").lower() != each["by"].lower():
                 wrong.append(

@@ -369,8 +369,8 @@ _WEEKDAYS = r"(?P<day>monday|tuesday|wednesday|thursday|friday)"
 _NTH = r"(?P<nth>first|second|third|fourth|last|1st|2nd|3rd|4th)"
 _NTHS = {"1st": "first", "2nd": "second", "3rd": "third", "4th": "fourth"}
 _DURATION = re.compile(
-    rf"(?:last|lasting|last for|be limited to|not exceed|no longer than|of up to|for up to|for)\s+(?:no more than\s+|not more than\s+|up to\s+|a maximum of\s+|about\s+|approximately\s+|around\s+|no longer than\s+|at most\s+)?"
-    rf"(?P<n>{NUM}|one and a half|an?|1\.5)\s*(?P<unit>hours?|hrs?|minutes?|mins?)\b|(?P<n2>{NUM})[- ]hours?\s+meetings?"
+    rf"(?:last|lasting|last for|be limited to|not exceed|no longer than|of up to|for up to|for)\s+(?:no more than\s+|not more than\s+|up to\s+|a maximum of\s+|about\s+|approximately\s+|around\s+|no longer than\s+|at most\s+|longer than\s+)?"
+    rf"(?P<n>(?:{NUM}|an?)\s+and\s+a\s+half|{NUM}|an?|1\.5)\s*(?P<unit>hours?|hrs?|minutes?|mins?)\b|(?P<n2>{NUM})[- ]hours?\s+meetings?"
 )
 _VENUE_NOUNS = r"Hall|House|Centre|Center|Offices?|Room|Chamber|Chambers|Building|Library|School|Pavilion|Institute|Hub|Headquarters|HQ|Guildhall|Suite|Academy|College|Church|Court"
 _VENUE = re.compile(
@@ -421,19 +421,21 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     if match:
         amount = match["n"] or match["n2"]
         unit = "hours" if (match["unit"] or "hour").startswith("h") else "minutes"
-        words = (
-            "90 minutes"
-            if amount in ("one and a half", "1.5")
-            else f"{1 if amount in ('a', 'an') else number(amount)} {unit}"
-        )
+        whole, half, _ = amount.partition(" and a half")
+        half = half or text[match.end() :].startswith(" and a half") or whole == "1.5"  # "an hour and a half"
+        count = 1 if whole in ("a", "an", "1.5") else number(whole)
+        words = f"{count} {unit}" if count != 1 else f"1 {unit.rstrip('s')}"
+        if half and unit == "hours":
+            words += " 30 minutes"
         try:
             parse_duration(words)
         except RuleError:
             pass
         else:
             yield Found("duration", words, source)
-    match = _VENUE.search(sentence) or _AT_PLACE.search(sentence)
-    if match and re.search(rf"\b({_VENUE_NOUNS})\b", match["place"]):
+    places = [*_VENUE.finditer(sentence), *_AT_PLACE.finditer(sentence)]  # "in August ... in the Village Hall"
+    match = next((each for each in places if re.search(rf"\b({_VENUE_NOUNS})\b", each["place"])), None)
+    if match:
         yield Found("location", re.sub(r"^the\s+", "", match["place"].rstrip(".,;")), source)
     online = _ONLINE.search(text)
     if online and not match and re.search(r"\bmeetings?\b|\bmeet\b", text) and not re.search(r"\bor\b", text):
@@ -458,7 +460,7 @@ DEADLINES = {
     "minutes-comments": "Comments on the draft minutes",
     "minutes-approved": "Minutes approved",
 }
-_TO_CLERK = r"(?:clerk|secretariat|secretary|democratic services|committee services|governance|business manager|board manager|partnership manager|support officer|lead officer|coordinator|co-ordinator|officer|administrator|chair)"
+_TO_CLERK = r"(?:clerk|secretariat|secretary|democratic services|committee services|governance|business manager|board manager|partnership manager|support officer|lead officer|coordinator|co-ordinator|officer|administrator|manager|chair)"
 _MINUTES = re.compile(
     r"\bminutes\b|\baction (?:points|notes|log)\b|\bnotes? of (?:the|each) meeting\b|\brecord of (?:the|each) meeting\b"
 )
@@ -541,7 +543,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
     sends = r"\b(send|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
     if (
         re.search(r"\b(reports?|papers?|documents?|submissions?)\b", text)
-        and re.search(rf"\b(to|by|with)\s+(?:the\s+)?{_TO_CLERK}\b", text)
+        and re.search(rf"\b(?:to|by|with|reach\w*)\s+(?:the\s+)?(?:[\w-]+\s+)?{_TO_CLERK}\b", text)
         and re.search(r"\b(submit\w*|receiv\w*|provid\w*|sen[dt]|deliver\w*|lodg\w*|reach)\b", text)
         and not re.search(r"\bto (?:all )?(?:the )?members\b", text)
     ):
@@ -567,6 +569,10 @@ def extraordinary(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     """Who may call a special meeting, how many must ask, the window, and its notice."""
     text = plain(sentence)
     special = _SPECIAL.search(text) or re.search(r"\b(call|convene|summon|requisition)\w*\s+(?:an?\s+)?meeting", text)
+    if not special and _SPECIAL.search(
+        plain(clause.text)
+    ):  # "The Chair may call a special meeting. The Chair must do so on ..."
+        special = re.search(r"\bdo so\b|\bsuch (?:a )?meetings?\b|\bthe meeting will then\b", text)
     under_heading = re.search(r"extraordinary|special", plain(clause.heading))
     if not (special or (under_heading and re.search(r"\bmeeting|\brequest", text))):
         return
@@ -630,6 +636,8 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     source = Source(clause.label, sentence, clause.index)
     kind = _item_kind(text)
     by = day_of_year_in(sentence)
+    if kind in ("annual-report", "annual-report-received") and by and re.search(r"\w['’]s annual report\b", text):
+        kind = None  # "consider the auditor's annual report ... by 30 September": dated business, not our report
     if kind is None and by is None:
         return
     longer = _LONGER.search(text)
@@ -658,7 +666,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
         yield PassedOver(source, f"about {other}, not this body")
         return
     kind = kind or "dated"
-    name = _item_name(kind, sentence, text, by)
+    name = _item_name(kind, sentence, text, by, body)
     if name is None:
         return
     yield Found(f"item:{kind}", name, source)
@@ -708,7 +716,7 @@ _NAMES = {
 }
 
 
-def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], str] | None) -> str | None:
+def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], str] | None, body: Body) -> str | None:
     if kind == "chair-election" and not re.search(r"vice[- ]chair", text):
         return "Chair elected"
     if kind in _NAMES:
@@ -726,13 +734,22 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
         return f"Received: {match['what']}" if match else "Annual report received"
     if by is None:
         return None
+    before = sentence[: sentence.find(by[1])]
     match = re.search(
-        r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", sentence[: sentence.find(by[1])]
-    )
-    if match is None or len(match["what"]) > 90:
+        rf"\b(?:the\s+)?(?:{re.escape(body.noun)}|{BODY_NOUNS})\s+(?:will|shall|must|should|is to|are to)?\s*(?P<what>[a-z].+?)\s*$",
+        before,
+        re.I,
+    ) or re.search(r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", before)
+    if match is None:
         return None
-    what = match["what"].strip(" ,")
-    return what[:1].upper() + what[1:]
+    # the duty itself: "reviews the unaudited annual accounts", not what follows it
+    what = re.split(
+        r",|\s+(?:before|so that|which|after|once)\s+|\s+and\s+(?=[a-z]+\s+(?:the|its|a|an|any|all)\b)", match["what"]
+    )[0].strip(" ,")
+    first, _, rest = what.partition(" ")
+    if re.fullmatch(r"[a-z]+[^s]s", first) and rest:  # "reviews" -> "Review", as the other items read
+        what = f"{first[:-1]} {rest}"
+    return what[:1].upper() + what[1:] if 3 <= len(what) <= 90 else None
 
 
 def _item_when(sentence: str, kind: str) -> str | None:
