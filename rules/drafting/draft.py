@@ -85,8 +85,7 @@ def draft_rules(document: Document, body_id: str | None = None, body_name: str |
     if body_name:
         host = name
         name, aliases, name_source = _chosen(body_name, document, owners)
-        if name not in owners:  # a body with no terms of its own here: the rest is its host's
-            owners = [owner or host for owner in owners]
+        owners = [owner or host for owner in owners]  # what comes before any part is its host's
     body = Body(name, aliases)
     findings = find(found_clauses, body, {clause.index: owners[clause.index] for clause in found_clauses})
     builder = _Builder(findings.found)

@@ -83,6 +83,10 @@ _NAMED_BODY = re.compile(
     rf"\b(?:[A-Z][\w'’&-]*\s+(?:(?:and|of|for|the|&|on)\s+)*){{0,7}}(?:{BODY_NOUNS})s?\b|\bCabinet\b|\bfull Council\b"
 )
 _ROLE_WORDS = {"chair", "vice-chair", "vice", "chairman", "chairperson", "members", "member", "the", "this", "its"}
+# Bodies written in lower case that are never the body itself when it has a name of its own.
+_UNNAMED_OTHERS = re.compile(
+    r"^\W*(?:the\s+)?(?:full\s+(?:governing\s+)?(?:board|council|body)|governing\s+(?:board|body))\b", re.I
+)
 _SUBGROUPS = re.compile(r"\b(sub-?groups?|sub-?committees?|task and finish|working groups?|workstreams?|networks?)\b")
 
 
@@ -137,6 +141,14 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
             return named_after[0]
     if _IMPERATIVE.match(sentence):  # "Report annual progress of the Area Partnerships to ...": a duty of ours
         return None
+    unnamed = _UNNAMED_OTHERS.match(sentence)  # "The full governing board reviews ..." in its committee's terms
+    if unnamed and not body.is_ours(unnamed[0].strip()):
+        return unnamed[0].strip()
+    subject = _NAMED_BODY.match(sentence.lstrip(" •*-–"))  # "The Pensions Committee agrees the Board's budget"
+    if subject and not _each_is_ours(subject[0], body):
+        after = sentence.lstrip(" •*-–")[subject.end() :]
+        if not re.match(r"['’]s\b|\s+(?:officers?|staff|team|services|clerk|secretariat|members?)\b", after, re.I):
+            return subject[0]
     before = sentence[:cue_at]
     if _SUBGROUPS.search(before.lower()) and not _SUBGROUPS.search(body.name.lower()):
         return _SUBGROUPS.search(before.lower())[0]  # type: ignore[index]
@@ -151,6 +163,12 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     if theirs and not mine:
         return theirs[0]
     return None
+
+
+def _each_is_ours(named: str, body: Body) -> bool:
+    return any(body.is_ours(part) for part in _each_named(named, body)) or any(
+        re.search(rf"\b{re.escape(alias)}\b", named) for alias in body.aliases
+    )
 
 
 def _each_named(named: str, body: Body) -> list[str]:
@@ -232,7 +250,7 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
-            rf"twice\s+(?:a|per|each|every)\s+year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
+            rf"twice\s+(?:a|per|each|every|in\s+(?:a|each|every|the))\s+(?:municipal\s+|financial\s+|calendar\s+|council\s+|academic\s+|school\s+)?year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
             rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting)\b",
         ),
     )
@@ -385,7 +403,7 @@ _ONLINE = re.compile(
     r"\b(online|virtually|remotely|by video ?conference|via (?:microsoft )?teams|via zoom|on (?:microsoft )?teams)\b"
 )
 _PRIVATE = re.compile(
-    r"not\s+(?:be\s+)?open\s+to\s+the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
+    r"(?:no right|not entitled|not permitted|not allowed) to attend|not\s+(?:be\s+)?open\s+to\s+the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
 )
 _PUBLIC = re.compile(
     r"open\s+to\s+(?:the\s+)?(?:press\s+and\s+)?public|held\s+in\s+public|\bin\s+public\b|\bpublic\s+meetings?\b|members\s+of\s+the\s+public\s+(?:may|are welcome to|can|are entitled to)\s+attend"
@@ -540,7 +558,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
         return "agenda-items"
     if re.search(r"\bsubstitut", text):
         return "substitutes"
-    sends = r"\b(send|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
+    sends = r"\b(sends?|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
     if (
         re.search(r"\b(reports?|papers?|documents?|submissions?)\b", text)
         and re.search(rf"\b(?:to|by|with|reach\w*)\s+(?:the\s+)?(?:[\w-]+\s+)?{_TO_CLERK}\b", text)
@@ -623,7 +641,7 @@ _ANNUAL = re.compile(
 )
 _LONGER = re.compile(rf"\bevery\s+(?P<n>{NUM})\s+years\b|\bbiennial\w*|\btriennial\w*")
 _WHEN_FIRST = re.compile(
-    r"\b(?:at|during)\s+(?:the|its|each)\s+(?:first|annual|inaugural|initial)\s+meeting\b|\bfirst meeting (?:of|in) (?:the|each|every) (?:\w+ )?year\b|\bannual (?:general )?meeting\b|\bstart of (?:the|each) (?:\w+ )?year\b"
+    r"\bfirst meeting (?:after|following) (?:1 |the 1st of )?(?:april|may|september|the annual meeting|the start)\b|\b(?:at|during)\s+(?:the|its|each)\s+(?:first|annual|inaugural|initial)\s+meeting\b|\bfirst meeting (?:of|in) (?:the|each|every) (?:\w+ )?year\b|\bannual (?:general )?meeting\b|\bstart of (?:the|each) (?:\w+ )?year\b"
 )
 _WHEN_LAST = re.compile(
     r"\b(?:at|during)\s+(?:the|its)\s+(?:last|final)\s+meeting\b|\bend of (?:the|each) (?:\w+ )?year\b"
@@ -665,6 +683,9 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if other and kind != "annual-report-received":
         yield PassedOver(source, f"about {other}, not this body")
         return
+    if kind is None and not _ours_to_do(sentence, body):
+        yield PassedOver(source, "a date for someone else's business, not this body's")
+        return
     kind = kind or "dated"
     name = _item_name(kind, sentence, text, by, body)
     if name is None:
@@ -675,6 +696,28 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
         yield Found(f"item-by:{kind}", f"{by[0][1]} {MONTHS[by[0][0] - 1].title()}", source)
     elif when is not None:
         yield Found(f"item-at:{kind}", when, source)
+
+
+def _ours_to_do(sentence: str, body: Body) -> bool:
+    """Whether dated business is this body's: it is the subject ("The Board will approve ... by
+    31 July"), the agent ("is agreed by the Executive"), or the sentence is a duty in its list
+    ("approve the Statement of Accounts by 31 July"); not "the Fund's annual report, which must
+    be published by 1 December"."""
+    start = sentence.lstrip(" •*-–(")
+    if start[:1].islower() or _IMPERATIVE.match(start):
+        return True
+    subject = _NAMED_BODY.match(start)
+    if subject:
+        return _each_is_ours(subject[0], body)
+    names = "|".join(re.escape(each) for each in (*body.aliases, body.noun) if each)
+    if names and re.search(rf"\b(?:{names})\s+(?:will|shall|must|should|is to|are to)\b", sentence, re.I):
+        return True  # "Action plan and reporting The PCSP will agree ...", a table's label run into its text
+    agent = re.search(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*)*)", sentence)
+    if agent and (body.is_ours(agent["who"]) or agent["who"] in body.aliases):
+        return True
+    return any(re.match(rf"(?:the\s+)?{re.escape(alias)}\b", start, re.I) for alias in body.aliases) or bool(
+        re.match(rf"(?:the|this|our)\s+{re.escape(body.noun)}\b", start, re.I)
+    )
 
 
 def _item_kind(text: str) -> str | None:
@@ -777,6 +820,9 @@ def _item_when(sentence: str, kind: str) -> str | None:
 def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     """The quorum: a number present, a share of the membership, the offices that must be there."""
     text = plain(sentence)
+    if re.search(r"\bquorum\b", plain(clause.heading)) and not re.search(r"\bquor", text) and len(text) <= 160:
+        text = f"the quorum is {text}"  # a table's row: "Quorum | Three governors, at least one of whom ..."
+        sentence = f"The quorum is {sentence[:1].lower()}{sentence[1:]}"
     said = re.search(r"\bquor(?:um|ate)\b|\bno business (?:shall|will|may|can) be (?:transacted|conducted)\b", text)
     if not said or re.search(r"\binquorate\b", text) and "if" in text:
         return
@@ -807,7 +853,7 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
             yield Found("quorum:min_present", number(floor["n"]), source)
     else:
         count = re.search(
-            rf"\b(?:at least|a minimum of|minimum of|not less than|no fewer than)?\s*(?P<n>{NUM})\s+(?:\(\d+\)\s+)?(?:voting\s+|full\s+|core\s+|elected\s+|named\s+|board\s+|committee\s+)?(?:members|councillors|partners|people|persons|representatives)\b"
+            rf"\b(?:at least|a minimum of|minimum of|not less than|no fewer than)?\s*(?P<n>{NUM})\s+(?:\(\d+\)\s+)?(?:voting\s+|full\s+|core\s+|elected\s+|named\s+|board\s+|committee\s+)?(?:members|councillors|partners|people|persons|representatives|governors|trustees|directors)\b"
             rf"|\bquorum\s+(?:shall be|is|will be)\s+(?P<q>{NUM})\b",
             main,
         )

@@ -106,7 +106,10 @@ def _offset(match: re.Match[str]) -> FoundOffset | None:
     relation = match.groupdict().get("rel")
     before = relation is not None and re.fullmatch(rf"{_BEFORE}|notice", relation) is not None
     reading = ""
-    if unit == "day" and (kind in ("working", "business") or match["clear"]):
+    if unit == "day" and kind == "school" and not before:  # a count within which something is due after
+        words = f"{n} working days"
+        reading = "school days read as working days: the same in term, and over a holiday earlier, never later"
+    elif unit == "day" and (kind in ("working", "business") or match["clear"]):
         count = "clear working days" if match["clear"] else "working days"
         if match["clear"] and not kind:
             reading = "'clear days' read as clear working days, as the Local Government Act 1972 counts them"
@@ -114,7 +117,7 @@ def _offset(match: re.Match[str]) -> FoundOffset | None:
             reading = "business days read as working days"
         words = f"{n} {count}"
     elif unit == "day" and kind == "school":
-        return None
+        return None  # before a meeting, working days would fall later than school days over a holiday
     else:
         words = f"{n} {unit}s" if n != 1 else f"1 {unit}"
     phrase = f"{words} before" if before else f"within {words} after"
