@@ -511,3 +511,20 @@ def test_a_table_rows_short_text_is_its_value_not_a_heading():
     ).found
     values = {each.field: (each.value, each.source.clause) for each in found}
     assert values["frequency"] == ("quarterly", "Meeting arrangements: Frequency of meetings")
+
+
+def test_business_at_a_named_meeting_and_a_budget_the_body_itself_prepares():
+    """A finance committee's list of duties: business at its April meeting each year is an item
+    there; preparing the budget 'by 31 January' is its own dated business (a budget sentence
+    is otherwise no rule); the Council's precept set in January is the Council's."""
+    found = findings_of(
+        "The Board will:",
+        "(a) at its October meeting, to review the partnership's risk register and its insurance cover;",
+        "(b) to prepare the draft budget for the next financial year and to recommend it to the Council by"
+        " 15 February;",
+        "The County Council sets the precept each January.",
+    )
+    assert found["item:business"] == ["Review the partnership's risk register and its insurance cover"]
+    assert found["item-at:business"] == ["first meeting in october"]
+    assert found["item:dated"] == ["Prepare the draft budget for the next financial year"]
+    assert found["item-by:dated"] == ["15 February"]

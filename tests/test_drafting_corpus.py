@@ -30,7 +30,7 @@ KEYS = sorted((CORPUS / "expected").glob("*.yaml"))
 GAPS: dict[str, list[str]] = yaml.safe_load((CORPUS / "gaps.yaml").read_text()) or {}
 FORMATS = ("docx", "pdf", "html", "txt")
 # What a clerk calls an item, by the ids the drafter gives them.
-ITEM_KINDS = {"annual-report-received": "other", "dated": "dated"}
+ITEM_KINDS = {"annual-report-received": "other", "business": "other", "dated": "dated"}
 # What the keys call a thing the document leaves open, by the draft's decision fields.
 DECIDED = {
     "day": "meetings.pattern",

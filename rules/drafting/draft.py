@@ -308,6 +308,10 @@ def _slug(name: str) -> str:
 # -- assembling the rules ----------------------------------------------------------------------------
 
 
+# Items of which a document may have several, each its own business (not the same said twice).
+_EACH_ITS_OWN = ("dated", "business", "annual-report-received")
+
+
 class _Builder:
     """Takes findings into the rule file's sections, recording which were used and what was chosen."""
 
@@ -480,7 +484,7 @@ class _Builder:
         for each in [f for f in self.found if f.field.startswith("item:")]:
             kind = each.field.split(":", 1)[1]
             seen[kind] = seen.get(kind, 0) + 1
-            if seen[kind] > 1 and kind != "dated" and kind != "annual-report-received":
+            if seen[kind] > 1 and kind not in _EACH_ITS_OWN:
                 continue  # the same obligation said again
             self.used.append(each)
             item_id = kind if seen[kind] == 1 else f"{kind}-{seen[kind]}"
@@ -505,7 +509,7 @@ class _Builder:
         obligation falls ("The Chair and Vice-Chair alternate each year ... The new Chair and
         Vice-Chair take office at the first meeting in June")."""
         whens = [f for f in self.found if f.field in (f"item-by:{kind}", f"item-at:{kind}")]
-        if kind not in ("dated", "annual-report-received"):
+        if kind not in _EACH_ITS_OWN:
             whens.sort(key=lambda f: f.source != item.source)
         else:
             whens = [f for f in whens if f.source == item.source]

@@ -145,7 +145,13 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     if unnamed and not body.is_ours(unnamed[0].strip()):
         return unnamed[0].strip()
     subject = _NAMED_BODY.match(sentence.lstrip(" •*-–"))  # "The Pensions Committee agrees the Board's budget"
-    if subject and not _each_is_ours(subject[0], body):
+    whose = re.sub(
+        r"^(?:the\s+)?(?:meetings?|members?|minutes|papers|agendas?|chair)\s+of\s+",
+        "",
+        subject[0] if subject else "",
+        flags=re.I,
+    )
+    if subject and not _each_is_ours(whose, body):
         after = sentence.lstrip(" •*-–")[subject.end() :]
         if not re.match(r"['’]s\b|\s+(?:officers?|staff|team|services|clerk|secretariat|members?)\b", after, re.I):
             return subject[0]
@@ -478,11 +484,11 @@ DEADLINES = {
     "minutes-comments": "Comments on the draft minutes",
     "minutes-approved": "Minutes approved",
 }
-_TO_CLERK = r"(?:clerk|secretariat|secretary|democratic services|committee services|governance|business manager|board manager|partnership manager|support officer|lead officer|coordinator|co-ordinator|officer|administrator|manager|chair)"
+_TO_CLERK = r"(?:clerk|secretariat|secretary|democratic services|committee services|governance|business manager|board manager|partnership manager|support officer|lead officer|coordinator|co-ordinator|officer|administrator|manager|team|chair)"
 _MINUTES = re.compile(
     r"\bminutes\b|\baction (?:points|notes|log)\b|\bnotes? of (?:the|each) meeting\b|\brecord of (?:the|each) meeting\b"
 )
-_APPROVED = re.compile(r"\b(approv\w*|confirm\w*|agree\w*|sign\w*|ratif\w*|adopt\w*|accept\w*)\b")
+_APPROVED = re.compile(r"\b(approv\w*|confirm\w*|agree\w*|sign\w*|ratif\w*|adopt\w*|accept\w*|checked)\b")
 
 
 def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedOver]:
@@ -560,7 +566,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
         return "substitutes"
     sends = r"\b(sends?|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
     if (
-        re.search(r"\b(reports?|papers?|documents?|submissions?)\b", text)
+        re.search(r"\b(reports?|papers?|documents?|submissions?|updates?|data|returns?)\b", text)
         and re.search(rf"\b(?:to|by|with|reach\w*)\s+(?:the\s+)?(?:[\w-]+\s+)?{_TO_CLERK}\b", text)
         and re.search(r"\b(submit\w*|receiv\w*|provid\w*|sen[dt]|deliver\w*|lodg\w*|reach)\b", text)
         and not re.search(r"\bto (?:all )?(?:the )?members\b", text)
@@ -614,7 +620,7 @@ def extraordinary(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
 def _requesters(text: str) -> tuple[int, str] | None:
     """How many members must ask for a special meeting, and how the words were read."""
     match = re.search(
-        rf"\b(?:request|requisition|petition|application)\w*\s+(?:in writing\s+)?(?:of|from|by|signed by)\s+(?:at least\s+|not less than\s+|no fewer than\s+|any\s+)?(?P<n>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors|of (?:its|the) members)"
+        rf"\b(?:request|requisition|petition|application|asked|requested)\w*\s+(?:in writing\s+)?(?:of|from|by|signed by)\s+(?:at least\s+|not less than\s+|no fewer than\s+|any\s+)?(?P<n>{NUM})\s+(?:or more\s+)?(?:voting\s+)?(?:members|partners|councillors|of (?:its|the) members)"
         rf"|\b(?:any|at least|not less than|no fewer than)\s+(?P<m>{NUM})\s+(?:or more\s+)?(?:of\s+(?:the|its)\s+)?(?:\w+\s+)?(?:voting\s+)?(?:members|partners|councillors)\b",
         text,
     )
@@ -635,6 +641,8 @@ def _requesters(text: str) -> tuple[int, str] | None:
 
 # -- annual items ---------------------------------------------------------------------------
 
+# Business taken at a named month's meeting each year: "at its April meeting", "at the January meeting".
+_MONTH_MEETING = re.compile(rf"\bat\s+(?:its|the)\s+(?P<m>{MONTH})\s+meeting\b", re.I)
 _ANNUAL = re.compile(
     r"\bannual(?:ly)?\b|\b(?:each|every|once a|per)\s+(?:\w+\s+)?year\b|\byearly\b|\bevery (?:twelve|12) months\b"
     rf"|\b(?:each|every)\s+{MONTH}\b"  # "each January"
@@ -656,7 +664,8 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     by = day_of_year_in(sentence)
     if kind in ("annual-report", "annual-report-received") and by and re.search(r"\w['’]s annual report\b", text):
         kind = None  # "consider the auditor's annual report ... by 30 September": dated business, not our report
-    if kind is None and by is None:
+    at_month = _MONTH_MEETING.search(sentence)  # "at its April meeting, to review ..."
+    if kind is None and by is None and not (at_month and _ours_to_do(sentence, body)):
         return
     longer = _LONGER.search(text)
     if kind is not None and longer and not _ANNUAL.search(text):
@@ -668,11 +677,12 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
             yield Found("vague:item", kind, source)
         return
     topic = _not_scheduling(text)
-    if topic and kind is None:
+    if topic and kind is None and not (topic == "a budget" and (by or at_month) and _ours_to_do(sentence, body)):
         yield PassedOver(source, f"about {topic}, which sets no date of a meeting")
         return
     verb = re.search(r"\b(will|shall|must|should|is to|are to|may|to be|elects|appoints|chooses)\b", sentence)
-    other = other_body(sentence, verb.start() if verb else len(sentence), body)
+    listed = _listed_duty(sentence)  # "(d) at its April meeting, to review the Council's ...": its own duty
+    other = None if listed else other_body(sentence, verb.start() if verb else len(sentence), body)
     agent = re.search(
         r"\b(?:is|are|will be|shall be)\s+(?:\w+\s+)?(?:appointed|elected|chosen|confirmed|set|approved)\s+by\s+(?:the\s+)?",
         sentence,
@@ -686,7 +696,7 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
     if kind is None and not _ours_to_do(sentence, body):
         yield PassedOver(source, "a date for someone else's business, not this body's")
         return
-    kind = kind or "dated"
+    kind = kind or ("dated" if by else "business")
     name = _item_name(kind, sentence, text, by, body)
     if name is None:
         return
@@ -698,13 +708,20 @@ def items(clause: Clause, sentence: str, body: Body) -> Iterator[Found | PassedO
         yield Found(f"item-at:{kind}", when, source)
 
 
+def _listed_duty(sentence: str) -> bool:
+    """A duty in the body's list under "The Committee will:" ("to approve ...", "(d) at its April
+    meeting, to review ...", "Approve the accounts ..."): it begins in lower case or with its verb."""
+    start = sentence.lstrip(" •*-–(")
+    return start[:1].islower() or _IMPERATIVE.match(start) is not None
+
+
 def _ours_to_do(sentence: str, body: Body) -> bool:
     """Whether dated business is this body's: it is the subject ("The Board will approve ... by
     31 July"), the agent ("is agreed by the Executive"), or the sentence is a duty in its list
     ("approve the Statement of Accounts by 31 July"); not "the Fund's annual report, which must
     be published by 1 December"."""
     start = sentence.lstrip(" •*-–(")
-    if start[:1].islower() or _IMPERATIVE.match(start):
+    if _listed_duty(sentence):
         return True
     subject = _NAMED_BODY.match(start)
     if subject:
@@ -775,9 +792,9 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
     if kind == "annual-report-received":
         match = re.search(r"\breceive\w*\s+(?P<what>[^.;]*?\breport\b)", sentence, re.I)
         return f"Received: {match['what']}" if match else "Annual report received"
-    if by is None:
+    if kind not in ("dated", "business"):
         return None
-    before = sentence[: sentence.find(by[1])]
+    before = sentence[: sentence.find(by[1])] if by else sentence
     match = re.search(
         rf"\b(?:the\s+)?(?:{re.escape(body.noun)}|{BODY_NOUNS})\s+(?:will|shall|must|should|is to|are to)?\s*(?P<what>[a-z].+?)\s*$",
         before,
@@ -787,8 +804,9 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
         return None
     # the duty itself: "reviews the unaudited annual accounts", not what follows it
     what = re.split(
-        r",|\s+(?:before|so that|which|after|once)\s+|\s+and\s+(?=[a-z]+\s+(?:the|its|a|an|any|all)\b)", match["what"]
-    )[0].strip(" ,")
+        r",|\s+(?:before|so that|which|after|once)\s+|\s+and\s+(?=to\s|[a-z]+\s+(?:the|its|a|an|any|all)\b)",
+        match["what"],
+    )[0].strip(" ,;.")
     first, _, rest = what.partition(" ")
     if re.fullmatch(r"[a-z]+[^s]s", first) and rest:  # "reviews" -> "Review", as the other items read
         what = f"{first[:-1]} {rest}"
@@ -894,7 +912,7 @@ _ORGANISATION = re.compile(
 # -- the year, the nation ---------------------------------------------------------------------
 
 _YEARS = (
-    (re.compile(r"\b(municipal|civic|council) year\b"), "may"),
+    (re.compile(r"\b(municipal|civic|council) year\b|\bannual meeting (?:of the (?:\w+ )?council )?in may\b"), "may"),
     (re.compile(r"\b(academic|school) year\b"), "september"),
     (re.compile(r"\bfinancial year\b"), "april"),
 )
