@@ -21,7 +21,7 @@ from rules.loader import load_rules
 from scheduler.attendance import Presence
 from scheduler.store import database as store_database
 from scheduler.store import open_store
-from scheduler.store.tables import AuditRow, MemberRow, MembershipRow, TokenKind
+from scheduler.store.tables import AccessTokenRow, AuditRow, MemberRow, MembershipRow, TokenKind
 
 JCB, PAB = "worcestershire-jcb", "worcestershire-pab"
 BOTH = "2 people are called 'Ann Clerk' on record: give the address of the one you mean"
@@ -211,6 +211,17 @@ def test_the_people_migration_keeps_every_record(database):
         connection.execute(
             t["attendance"].insert(), {"meeting_id": f"{JCB}/2026-27/meeting-01", "member_id": 4, "for_member_id": None}
         )
+        connection.execute(
+            t["access_token"].insert(),
+            [
+                {"kind": kind, "holder": holder, "digest": digest, "created_at": april}
+                for kind, holder, digest in (
+                    ("feed", "Ann Clerk", "a" * 64),
+                    ("feed", "Dee Gone", "d" * 64),
+                    ("admin", "Bob Dunn", "b" * 64),
+                )
+            ],
+        )
         add, remove = "member:add", "member:remove"
         connection.execute(
             t["audit"].insert(),
@@ -252,6 +263,7 @@ def test_the_people_migration_keeps_every_record(database):
     with store.session() as session:
         found = sorted((m.id, m.name, m.email) for m in session.query(MemberRow))
         places = sorted((p.member_id, p.body_id, p.role, p.began, p.ended) for p in session.query(MembershipRow))
+        holders = sorted((t.kind, t.holder) for t in session.query(AccessTokenRow))
         cleared = [
             (a.target, a.detail) for a in session.query(AuditRow).filter(AuditRow.action == "member:address-cleared")
         ]
@@ -265,6 +277,8 @@ def test_the_people_migration_keeps_every_record(database):
     ]
     assert cleared == [("Cy Dunn", {"email": "office@example.org", "kept_by": "Bob Dunn"})]
     assert before == ["ann@example.org"]  # the address Ann Clerk had before, in the audit still
+    # a feed link held under its person's address, or their name where they have none
+    assert holders == [("admin", "Bob Dunn"), ("feed", "Dee Gone"), ("feed", "ann.other@example.org")]
     # places dated from the audit (Wed 1 Apr, Fri 1 May 2026); Dee's, removed Mon 1 Jun, back and ended
     assert places == [
         (1, JCB, "clerk", dt.date(2026, 4, 1), None),
@@ -288,3 +302,28 @@ def test_the_people_migration_keeps_every_record(database):
     assert [m.email for m in people.members(ctx, PAB) if m.name == "Ann Clerk"] == ["ann.other@example.org"]
     with pytest.raises(sa.exc.IntegrityError), store.engine.begin() as connection:
         connection.execute(sa.insert(MemberRow).values(name="Eve", email="office@example.org"))
+
+
+def test_the_people_migration_goes_back_and_forth(database):
+    """0008 down to 0007 (ended places dropped, feed links under names again) and up again."""
+    from alembic import command
+
+    ctx = context(load_rules(), database)
+    people.add_member(ctx, JCB, "Ann Clerk", "clerk", email="ann@example.org", actor="a", now=london_noon(2026, 4, 1))
+    people.add_member(ctx, JCB, "Bob Dunn", "member", actor="a", now=london_noon(2026, 4, 1))
+    people.remove_member(ctx, JCB, "Bob Dunn", actor="a", now=london_noon(2026, 6, 1))
+    access.create_token(ctx, TokenKind.FEED, "Ann Clerk", actor="a", now=london_noon(2026, 4, 1))
+    ctx.store.engine.dispose()
+    config = store_database.alembic_config(database)
+    command.downgrade(config, "0007")
+    engine = store_database.engine_for(database)
+    with engine.connect() as connection:
+        assert connection.exec_driver_sql("SELECT count(*) FROM membership").scalar() == 1  # Ann's; Bob's had ended
+        assert connection.exec_driver_sql("SELECT holder FROM access_token").scalar() == "Ann Clerk"
+    engine.dispose()
+    command.upgrade(config, "head")
+    store = open_store(database)
+    assert [(m.name, m.email, m.began) for m in store.members(JCB)] == [
+        ("Ann Clerk", "ann@example.org", dt.date(2026, 4, 1))
+    ]
+    assert store.bodies_of("ann@example.org") == [JCB]

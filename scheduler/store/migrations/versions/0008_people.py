@@ -13,6 +13,9 @@ read back from the audit's `member:add` and `member:remove` rows: a place still 
 gets the day it was last added, and a place ended before today comes back, ended on
 the day it was removed, so the attendance it explains stays in the report.
 
+A private feed token is held under its person's address (their name where they have
+none), so a link stays theirs whatever name another person takes.
+
 Revision ID: 0008
 Revises: 0007
 Create Date: 2026-12-06 21:00:00
@@ -55,6 +58,7 @@ audit = sa.table(
     sa.column("detail", sa.JSON),
 )
 body = sa.table("body", sa.column("id", sa.String))
+access_token = sa.table("access_token", sa.column("kind", sa.String), sa.column("holder", sa.String))
 
 Place = tuple[str, str, str]  # body, name, role
 
@@ -87,6 +91,14 @@ def upgrade() -> None:
             postgresql_where=sa.text("ended IS NULL"),
         )
     _dates_from_the_audit()
+    _feed_tokens_held_by(member.c.name, member.c.email)
+
+
+def _feed_tokens_held_by(before: sa.ColumnElement[str], after: sa.ColumnElement[str]) -> None:
+    """Feed tokens held under each person's `before` (name or address) moved to their `after`."""
+    holder = sa.select(after).where(before == access_token.c.holder, member.c.email != "").scalar_subquery()
+    held = sa.exists().where(before == access_token.c.holder, member.c.email != "")
+    op.execute(sa.update(access_token).where(access_token.c.kind == "feed", held).values(holder=holder))
 
 
 def _one_address_one_person() -> None:
@@ -162,6 +174,7 @@ def _dates_from_the_audit() -> None:
 
 
 def downgrade() -> None:
+    _feed_tokens_held_by(member.c.email, member.c.name)
     op.execute("DELETE FROM membership WHERE ended IS NOT NULL")
     with op.batch_alter_table("membership", naming_convention=SQLITE_NAMES) as batch_op:
         batch_op.drop_index("uq_membership_open")
