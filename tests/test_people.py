@@ -14,6 +14,7 @@ from fastapi.testclient import TestClient
 from conftest import context, keep
 from govcal.api import create_app
 from govcal.cli import main
+from govcal.cli.server import application
 from govcal.clock import utc_now
 from govcal.operations import access, people
 from rules.errors import RuleError
@@ -22,6 +23,7 @@ from scheduler.attendance import Presence
 from scheduler.store import database as store_database
 from scheduler.store import open_store
 from scheduler.store.tables import AccessTokenRow, AuditRow, MemberRow, MembershipRow, TokenKind
+from test_admin import TODAY, Clock, csrf, signed_in, text
 
 JCB, PAB = "worcestershire-jcb", "worcestershire-pab"
 BOTH = "2 people are called 'Ann Clerk' on record: give the address of the one you mean"
@@ -69,6 +71,12 @@ def test_two_ann_clerks_stay_two_people_on_the_command_line(database, capsys):
     # an address is one person's: it cannot be given to someone of another name
     status, _, err = run(capsys, "member", "add", PAB, "Bob Dunn", "--email", "ann@example.org", *db)
     assert status == 2 and "'ann@example.org' is the address of Ann Clerk, not of Bob Dunn" in err
+    # the JCB's reminders go to the JCB's clerk: the papers for Tue 21 Apr 2026, due Mon 13 Apr
+    # 17:00, overdue on Tue 14 Apr
+    keep(context(load_rules(), database), [2026], [JCB])
+    status, out, _ = run(capsys, "reminders", "send", "--dry-run", "--now", "2026-04-14 10:00", "--json", *db)
+    papers = [w for w in json.loads(out) if w["deadline"] == f"{JCB}/2026-27/meeting-01/papers"]
+    assert status == 0 and [(w["outcome"], w["to"]) for w in papers][-1] == ("send late", ["ann@example.org"])
 
 
 def test_two_ann_clerks_stay_two_people_over_the_api(database):
@@ -327,3 +335,21 @@ def test_the_people_migration_goes_back_and_forth(database):
         ("Ann Clerk", "ann@example.org", dt.date(2026, 4, 1))
     ]
     assert store.bodies_of("ann@example.org") == [JCB]
+
+
+def test_the_admin_pages_name_each_of_two_namesakes_by_address(database):
+    ctx = context(load_rules(), database)
+    for address in ("ann@example.org", "ann.other@example.org"):
+        people.add_member(ctx, JCB, "Ann Clerk", "member", email=address, actor="a", now=TODAY)
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="setup", now=TODAY)
+    client = signed_in(TestClient(application(ctx, ["testserver"], Clock(TODAY)), base_url="http://testserver"), token)
+    page = client.get("/admin/body", params={"id": JCB})
+    assert 'name=name value="ann@example.org"' in page.text and 'name=name value="ann.other@example.org"' in page.text
+    by_name = client.post(
+        "/admin/members", data={"body": JCB, "name": "Ann Clerk", "remove": "1", "csrf": csrf(page.text)}
+    )
+    assert by_name.status_code == 400 and "(ann@example.org, ann.other@example.org)" in text(by_name.text)
+    gone = client.post(
+        "/admin/members", data={"body": JCB, "name": "ann.other@example.org", "remove": "1", "csrf": csrf(page.text)}
+    )
+    assert gone.status_code == 200 and [m.email for m in people.members(ctx, JCB)] == ["ann@example.org"]
