@@ -353,3 +353,10 @@ def test_the_admin_pages_name_each_of_two_namesakes_by_address(database):
         "/admin/members", data={"body": JCB, "name": "ann.other@example.org", "remove": "1", "csrf": csrf(page.text)}
     )
     assert gone.status_code == 200 and [m.email for m in people.members(ctx, JCB)] == ["ann@example.org"]
+    # a feed link each, held under each one's address, shown under her name with it
+    for address in ("ann@example.org", "ann.other@example.org"):
+        made = client.post("/admin/feed-links", data={"name": address, "action": "create", "csrf": csrf(page.text)})
+        assert made.status_code == 200 and "Feed link for Ann Clerk" in text(made.text)
+    assert set(access.feed_token_holders(ctx)) == {"ann@example.org", "ann.other@example.org"}
+    listed = text(client.get("/admin/feed-links").text)
+    assert "Ann Clerk ann.other@example.org" in listed and "Ann Clerk ann@example.org" in listed

@@ -114,6 +114,14 @@ def feed_token_holders(ctx: Context) -> dict[str, dt.datetime]:
     return ctx.store.live_tokens(TokenKind.FEED)
 
 
+def live_feed_links(ctx: Context) -> list[tuple[str, str, dt.datetime]]:
+    """Each live private feed link's holder (the key a request names them by), their name,
+    and when their newest link was made; by name."""
+    holders = feed_token_holders(ctx)
+    names = ctx.store.names_by_address(holders)
+    return sorted(((holder, names.get(holder, holder), made) for holder, made in holders.items()), key=lambda x: x[1:])
+
+
 def member_of_feed(ctx: Context, token: str) -> str | None:
     """Whose private feed a token opens; None for an unknown or revoked one alike."""
     return ctx.store.holder_of(TokenKind.FEED, token)

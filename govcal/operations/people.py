@@ -40,6 +40,11 @@ def person(value: str, field: str = "name") -> str:
     return checked_email(value) if "@" in value else value
 
 
+def name_of(ctx: Context, value: str) -> str:
+    """The name of the person a PERSON names: for a page's words, whichever way it named them."""
+    return ctx.store.person(person(value)).name
+
+
 @dataclass(frozen=True)
 class Membership:
     """Someone's places on a body after a change, and the address the change gave them."""

@@ -48,6 +48,13 @@ class PeopleStore(Database):
             row = person_row(session, given)
             return Person(row.id, row.name, row.email)
 
+    def names_by_address(self, addresses: Iterable[str]) -> dict[str, str]:
+        """The names of the people with these addresses (what a feed link is held under)."""
+        wanted = [a for a in addresses if "@" in a]
+        with self.session() as session:
+            found = session.execute(select(MemberRow.email, MemberRow.name).where(MemberRow.email.in_(wanted)))
+            return {email: name for email, name in found}
+
     def add_member(
         self, body: Body, name: str, email: str, role: str, organisation: str, day: dt.date, audit: Audit
     ) -> Placed:
