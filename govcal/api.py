@@ -73,7 +73,11 @@ class DoneBody(BaseModel):
 
 class MemberBody(BaseModel):
     body: str = Field(pattern=ID_PATTERN, max_length=BODY_ID)
-    name: str = Field(min_length=1, max_length=NAME)
+    name: str = Field(
+        min_length=1,
+        max_length=NAME,
+        description="a new person's name; or a PERSON: an address, or a name no one else has",
+    )
     role: str = Field(
         default="member",
         pattern=ID_PATTERN,
@@ -85,13 +89,15 @@ class MemberBody(BaseModel):
 
 
 class DigestBody(BaseModel):
-    name: str = Field(min_length=1, max_length=NAME)
+    name: str = Field(min_length=1, max_length=NAME, description="a PERSON: an address, or a name no one else has")
     days: int | None = Field(ge=1, le=MAX_DIGEST_DAYS, description="working days ahead; null stops the digest")
 
 
 class PresentBody(BaseModel):
-    name: str = Field(min_length=1, max_length=NAME)
-    for_member: str | None = Field(default=None, max_length=NAME, description="set when a named substitute")
+    name: str = Field(min_length=1, max_length=NAME, description="a PERSON on the body: an address, or a name")
+    for_member: str | None = Field(
+        default=None, max_length=NAME, description="set when a named substitute: the PERSON they stood in for"
+    )
 
 
 class AttendanceBody(BaseModel):
@@ -193,6 +199,7 @@ class DeadlineAnswer(BaseModel):
 class MembershipAnswer(BaseModel):
     body: str
     name: str
+    email: str = Field(description="the person's address: names them in later requests")
     role: str | None = None
     roles: list[str]
 
@@ -218,10 +225,13 @@ class QuorumAnswer(BaseModel):
 
 class AttendanceLineAnswer(BaseModel):
     member: str
+    email: str
     held: int
     attended: int
     substituted: int
     absent: int
+    began: dt.date | None = Field(description="when their first place began; null: before the record")
+    ended: dt.date | None = Field(description="when their last place ended; null: still on the body")
 
 
 class AttendanceAnswer(BaseModel):
@@ -378,7 +388,13 @@ def create_app(ctx: Context) -> FastAPI:
             actor=actor,
             now=utc_now(),
         )
-        return {"body": request.body, "name": request.name, "role": request.role, "roles": membership.roles}
+        return {
+            "body": request.body,
+            "name": membership.name,
+            "email": membership.email,
+            "role": request.role,
+            "roles": membership.roles,
+        }
 
     @app.get("/api/members", response_model=list[MemberAnswer])
     def list_members(
@@ -393,12 +409,13 @@ def create_app(ctx: Context) -> FastAPI:
     def remove_member(
         actor: Admin,
         body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)],
-        name: Annotated[str, Query(min_length=1, max_length=NAME)],
+        name: Annotated[str, Query(min_length=1, max_length=NAME, description="a PERSON on the body")],
         role: Annotated[str | None, Query(pattern=ID_PATTERN, max_length=BODY_ID)] = None,
     ) -> dict[str, Any]:
-        """Take someone off a body, in one role or all; their attendance stays on record."""
+        """End someone's places on a body today, in one role or all; their attendance stays on
+        record, and they stay in the attendance report with the dates their places ended."""
         membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
-        return {"body": body, "name": membership.name, "roles": membership.roles}
+        return {"body": body, "name": membership.name, "email": membership.email, "roles": membership.roles}
 
     @app.post("/api/members/digest", response_model=DigestAnswer, responses={404: _problem("no one of that name")})
     def member_digest(request: DigestBody, actor: Admin) -> dict[str, Any]:

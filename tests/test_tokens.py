@@ -36,7 +36,7 @@ def test_a_feed_token_belongs_to_a_member_and_only_its_digest_is_kept(ctx, store
     assert store.holder_of(ADMIN, token) is None  # a feed token is no admin token
     with store.session() as session:
         assert [row.digest for row in session.query(AccessTokenRow)] == [hashlib.sha256(token.encode()).hexdigest()]
-    with pytest.raises(RuleError, match="no member 'Nobody'"):
+    with pytest.raises(RuleError, match="no one called 'Nobody'"):
         access.create_token(ctx, FEED, "Nobody", actor="clerk", now=NOW)
 
 

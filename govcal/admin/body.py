@@ -10,7 +10,15 @@ from fastapi.responses import RedirectResponse, Response
 
 from govcal.admin.common import Pages, reason, to_body, to_meeting
 from govcal.operations import meetings, people
-from govcal.operations.access import TokenKind, address, create_token, feed_token_holders, revoke_tokens, rotate_token
+from govcal.operations.access import (
+    TokenKind,
+    address,
+    create_token,
+    feed_token_holders,
+    live_feed_links,
+    revoke_tokens,
+    rotate_token,
+)
 from rules.dates import parse_date, parse_instant
 from rules.errors import RuleError
 from scheduler.extraordinary import Request as ExtraordinaryRequest
@@ -107,27 +115,28 @@ def router(pages: Pages) -> APIRouter:
     @family.get("/feed-links")
     def feed_links(request: Request) -> Response:
         admin = pages.signed_in(request)
-        return pages.render(request, "feed_links.html", admin=admin, links=sorted(feed_token_holders(ctx).items()))
+        return pages.render(request, "feed_links.html", admin=admin, links=live_feed_links(ctx))
 
     @family.post("/feed-links")
     async def feed_link_change(request: Request) -> Response:
         admin, form = await pages.posted(request)
         name, action = str(form.get("name", "")).strip(), str(form.get("action", ""))
         now = pages.clock()
+        if action not in ("create", "rotate", "revoke"):
+            raise RuleError("choose create, rotate or revoke")
+        shown = people.name_of(ctx, name)  # their name in the page's words, however the form named them
         if action == "revoke":
             revoked = revoke_tokens(ctx, TokenKind.FEED, name, actor=admin, now=now)
             lines = [
-                f"Revoked {name}'s feed link: it now answers 404." if revoked else f"{name} had no live feed link."
+                f"Revoked {shown}'s feed link: it now answers 404." if revoked else f"{shown} had no live feed link."
             ]
             return pages.render(
                 request, "message.html", admin=admin, title="Feed link revoked", lines=lines, back=_links()
             )
-        if action not in ("create", "rotate"):
-            raise RuleError("choose create, rotate or revoke")
         issue = create_token if action == "create" else rotate_token
         token = issue(ctx, TokenKind.FEED, name, actor=admin, now=now)
         https = address(pages.base(request), TokenKind.FEED, token)
-        return pages.render(request, "feed_link.html", admin=admin, name=name, https=https)
+        return pages.render(request, "feed_link.html", admin=admin, name=shown, https=https)
 
     return family
 

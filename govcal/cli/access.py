@@ -45,7 +45,10 @@ def register(commands: Commands) -> None:
         token = holder_commands.add_parser("token", help=f"create, rotate or revoke {whose}")
         token.add_argument("token_action", choices=("create", "rotate", "revoke"))
         token.add_argument(
-            "name", help="the member's name" if name == "feed" else "the admin's name (in the audit trail)"
+            "name",
+            help="the member (PERSON): their address, or a name no one else has"
+            if name == "feed"
+            else "the admin's name (in the audit trail)",
         )
         with_database(token)
         token.add_argument("--public-url", metavar="URL", help="the address govcal is reached at, for the link")

@@ -84,7 +84,7 @@ def cmd_member_digest(args: argparse.Namespace) -> int:
 
 
 def _presence(value: str) -> Presence:
-    """'Name' for a member present, 'Substitute=Member' for a named substitute."""
+    """'PERSON' for a member present, 'Substitute=Member' for a named substitute."""
     from scheduler.attendance import Presence
 
     name, _, for_member = value.partition("=")
@@ -129,10 +129,19 @@ def cmd_attendance_report(args: argparse.Namespace) -> int:
     table = Table(
         title=f"Attendance at {report.body_name}" + (f", {args.cycle}" if args.cycle else ""), title_justify="left"
     )
-    for column in ("member", "held", "attended", "by substitute", "absent"):
+    for column in ("member", "e-mail", "from", "until", "held", "attended", "by substitute", "absent"):
         table.add_column(column)
     for line in report.lines:
-        table.add_row(line.member, str(line.held), str(line.attended), str(line.substituted), str(line.absent))
+        table.add_row(
+            line.member,
+            line.email,
+            f"{line.began:%d %b %Y}" if line.began else "",
+            f"{line.ended:%d %b %Y}" if line.ended else "",
+            str(line.held),
+            str(line.attended),
+            str(line.substituted),
+            str(line.absent),
+        )
     out = console()
     out.print(table)
     for follow_up in report.follow_up:
@@ -140,23 +149,34 @@ def cmd_attendance_report(args: argparse.Namespace) -> int:
     return OK
 
 
+PERSON = "their address, or their name where no one else has it"
+
+
 def register(commands: Commands) -> None:
     member = commands.add_parser("member", help="the people on a body")
     member_commands = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")
     member_add = with_database(with_rules(member_commands.add_parser("add", help="give someone a role on a body")))
     member_add.add_argument("body")
-    member_add.add_argument("name")
+    member_add.add_argument(
+        "name",
+        metavar="PERSON",
+        help="their name (a new person with --email, or no one of that name); or their address",
+    )
     member_add.add_argument(
         "--role", default="member", help=f"{', '.join(ROLES)}, or a role the body's rules declare (default: member)"
     )
     member_add.add_argument("--organisation", default="", help="the partner organisation they represent")
-    member_add.add_argument("--email", default="")
+    member_add.add_argument("--email", default="", help="their address: one person's, naming them from then on")
     member_add.set_defaults(run=cmd_member_add)
     member_remove = with_database(
-        with_rules(member_commands.add_parser("remove", help="take someone off a body (attendance stays on record)"))
+        with_rules(
+            member_commands.add_parser(
+                "remove", help="end someone's places on a body (kept, dated, with their attendance)"
+            )
+        )
     )
     member_remove.add_argument("body")
-    member_remove.add_argument("name")
+    member_remove.add_argument("name", metavar="PERSON", help=PERSON)
     member_remove.add_argument("--role", help="only this role (default: every role they hold there)")
     member_remove.set_defaults(run=cmd_member_remove)
     member_list = with_database(with_rules(member_commands.add_parser("list", help="who is on a body")))
@@ -166,7 +186,7 @@ def register(commands: Commands) -> None:
     member_digest = with_database(
         member_commands.add_parser("digest", help="a clerk's morning digest: one e-mail of the next days' deadlines")
     )
-    member_digest.add_argument("name")
+    member_digest.add_argument("name", metavar="PERSON", help=PERSON)
     how_long = member_digest.add_mutually_exclusive_group(required=True)
     how_long.add_argument("--days", type=how_many, help="working days ahead it covers (1 to 20; 5 is a week)")
     how_long.add_argument("--off", action="store_true", help="stop it")
@@ -176,7 +196,7 @@ def register(commands: Commands) -> None:
     attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")
     record = with_database(with_rules(attendance_commands.add_parser("record", help="record who was at a meeting")))
     record.add_argument("meeting")
-    record.add_argument("present", nargs="+", type=_presence, help="'Name', or 'Substitute=Member'")
+    record.add_argument("present", nargs="+", type=_presence, help="PERSON, or 'Substitute=Member' (each a PERSON)")
     record.set_defaults(run=cmd_attendance_record)
     quorum = with_database(with_rules(attendance_commands.add_parser("quorum", help="was a meeting quorate?")))
     quorum.add_argument("meeting")

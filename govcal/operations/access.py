@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from govcal.operations import fields
 from govcal.operations.context import Context
+from govcal.operations.people import person
 from rules.errors import NotAllowed
 from scheduler.store.audit import Audit
 from scheduler.store.tables import TokenKind as TokenKind  # the faces name a token's kind through here
@@ -25,16 +26,25 @@ PATHS = {  # where a token opens something at a served govcal's address
 }
 
 
+def _holder(ctx: Context, kind: TokenKind, holder: str) -> str:
+    """Whose token: an admin by name; for a feed, one person (a PERSON), held under their
+    address, or their name where they have none, however the request named them."""
+    if kind is not TokenKind.FEED:
+        return fields.filled(holder, "name", fields.NAME)
+    found = ctx.store.person(person(holder))
+    return found.email or found.name
+
+
 def create_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """A new token for `holder`, shown now and never again (only its digest is kept)."""
-    holder = fields.filled(holder, "name", fields.NAME)
+    holder = _holder(ctx, kind, holder)
     return ctx.store.create_token(kind, holder, now, Audit(now, actor, "token:create", f"{kind}:{holder}"))
 
 
 def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> str:
     """Revoke `holder`'s live tokens and issue a new one: the old links stop working (and an
     admin's sessions end: they were opened with the old token)."""
-    holder = fields.filled(holder, "name", fields.NAME)
+    holder = _holder(ctx, kind, holder)
     token = ctx.store.rotate_token(kind, holder, now, Audit(now, actor, "token:rotate", f"{kind}:{holder}"))
     _end_sessions(ctx, kind, holder, now)
     return token
@@ -42,7 +52,7 @@ def rotate_token(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now:
 
 def revoke_tokens(ctx: Context, kind: TokenKind, holder: str, *, actor: str, now: dt.datetime) -> int:
     """Revoke every live token of `holder`; how many there were. An admin's sessions end with them."""
-    holder = fields.filled(holder, "name", fields.NAME)
+    holder = _holder(ctx, kind, holder)
     revoked = ctx.store.revoke_tokens(kind, holder, now, Audit(now, actor, "token:revoke", f"{kind}:{holder}"))
     _end_sessions(ctx, kind, holder, now)
     return revoked
@@ -102,6 +112,14 @@ def sign_out(ctx: Context, secret: str, *, actor: str, now: dt.datetime) -> None
 def feed_token_holders(ctx: Context) -> dict[str, dt.datetime]:
     """Who has a live private feed link, and when their newest was made."""
     return ctx.store.live_tokens(TokenKind.FEED)
+
+
+def live_feed_links(ctx: Context) -> list[tuple[str, str, dt.datetime]]:
+    """Each live private feed link's holder (the key a request names them by), their name,
+    and when their newest link was made; by name."""
+    holders = feed_token_holders(ctx)
+    names = ctx.store.names_by_address(holders)
+    return sorted(((holder, names.get(holder, holder), made) for holder, made in holders.items()), key=lambda x: x[1:])
 
 
 def member_of_feed(ctx: Context, token: str) -> str | None:

@@ -1,4 +1,7 @@
-"""People on bodies: members and their roles, attendance, quorum, the year's record."""
+"""People on bodies: members and their roles, attendance, quorum, the year's record.
+
+A person (PERSON) is named by their e-mail address, or by their name where no one else has
+it; a name two people share is refused with each one's address, to choose from."""
 
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ from rules.model import Body
 from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
+from scheduler.workdays import london_day
 
 CYCLE = re.compile(r"[0-9]{4}(-[0-9]{2})?")  # a cycle's label (2026-27) or the year it starts in
 
@@ -30,22 +34,33 @@ def role(value: str, body: Body) -> str:
     raise RuleError(f"'{value}' is not a role on {body.id}; expected one of {', '.join(known)}")
 
 
+def person(value: str, field: str = "name") -> str:
+    """A person as a user names them (PERSON): an e-mail address (normalised), or a name."""
+    value = fields.filled(value, field, fields.NAME)
+    return checked_email(value) if "@" in value else value
+
+
+def name_of(ctx: Context, value: str) -> str:
+    """The name of the person a PERSON names: for a page's words, whichever way it named them."""
+    return ctx.store.person(person(value)).name
+
+
 @dataclass(frozen=True)
 class Membership:
-    """Someone's places on a body after a change, and the address they had before it."""
+    """Someone's places on a body after a change, and the address the change gave them."""
 
     name: str
     body: str
     roles: list[str]
     email: str
-    previous_email: str
+    gained_email: str = ""
 
     def __str__(self) -> str:
         if not self.roles:
             return f"{self.name}: no longer on {self.body}"
         said = f"{self.name}: {' and '.join(self.roles)} of {self.body}"
-        if self.email and self.previous_email and self.email != self.previous_email:
-            said += f"; address now {self.email} (was {self.previous_email})"
+        if self.gained_email:
+            said += f"; address now {self.gained_email}"
         return said
 
 
@@ -60,29 +75,32 @@ def add_member(
     actor: str,
     now: dt.datetime,
 ) -> Membership:
-    """Give someone a role on a body (a person may hold several roles, on several bodies,
-    and keeps those they had: the answer says all they now hold there)."""
+    """Give someone a role on a body from today (a person may hold several roles, on several
+    bodies, and keeps those they had: the answer says all they now hold there). Who: the
+    person with `email`, a new one if no one has it; without it, `name` is a PERSON (a new
+    person if no one has that name)."""
     body = ctx.body(body_id)
     held = role(role_name, body)
-    name = fields.filled(name, "name", fields.NAME)
+    name = person(name)
     organisation = fields.text(organisation, "organisation", fields.NAME)
     address = checked_email(email) if fields.text(email, "email", fields.EMAIL).strip() else ""
-    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held, "email": address})
-    roles, before = ctx.store.add_member(body, name, held, organisation, address, audit)
-    return Membership(name, body.id, roles, address or before, before)
+    audit = Audit(now, actor, "member:add", f"{body.id}/{name}", {"role": held})
+    placed = ctx.store.add_member(body, name, address, held, organisation, london_day(now), audit)
+    return Membership(placed.person.name, body.id, placed.roles, placed.person.email, placed.gained_email)
 
 
 def remove_member(
     ctx: Context, body_id: str, name: str, role_name: str | None = None, *, actor: str, now: dt.datetime
 ) -> Membership:
-    """Take someone off a body, in one role or all; the answer says the roles they keep there.
-    Their attendance stays on record; reminders to them stop with their last clerk's role."""
+    """End someone's places on a body today, in one role or all; the answer says the roles
+    they keep there. The places are kept, ended, and their attendance with them; reminders
+    to them stop with their last clerk's role. `name`: a PERSON on the body."""
     body = ctx.body(body_id)
     held = role(role_name, body) if role_name else None
-    name = fields.filled(name, "name", fields.NAME)
+    name = person(name)
     audit = Audit(now, actor, "member:remove", f"{body.id}/{name}", {"role": held})
-    roles = ctx.store.remove_member(body, name, held, audit)
-    return Membership(name, body.id, roles, "", "")
+    placed = ctx.store.remove_member(body, name, held, london_day(now), audit)
+    return Membership(placed.person.name, body.id, placed.roles, placed.person.email)
 
 
 def members(ctx: Context, body_id: str) -> list[Member]:
@@ -124,9 +142,8 @@ def quorum_at(ctx: Context, meeting_id: str) -> Quorum:
     body = ctx.body(meeting.body_id)
     if body.quorum is None:
         return Quorum(meeting_id, body.name, None)
-    return Quorum(
-        meeting_id, body.name, quorum(body.quorum, ctx.store.members(body.id), ctx.store.attendance(meeting_id))
-    )
+    on_the_day = ctx.store.members(body.id, meeting.date)
+    return Quorum(meeting_id, body.name, quorum(body.quorum, on_the_day, ctx.store.attendance(meeting_id)))
 
 
 def record_attendance(
@@ -139,8 +156,8 @@ def record_attendance(
     meeting = ctx.meeting_row(meeting_id)
     present = [
         Presence(
-            fields.filled(p.name, "present", fields.NAME),
-            (fields.maybe_text(p.for_member, "for_member", fields.NAME) or "").strip() or None,
+            person(p.name, "present"),
+            person(p.for_member, "for_member") if p.for_member is not None and p.for_member.strip() else None,
         )
         for p in present
     ]
@@ -173,10 +190,13 @@ class AttendanceReport:
             "record": [
                 {
                     "member": x.member,
+                    "email": x.email,
                     "held": x.held,
                     "attended": x.attended,
                     "substituted": x.substituted,
                     "absent": x.absent,
+                    "began": x.began,
+                    "ended": x.ended,
                 }
                 for x in self.lines
             ],

@@ -30,6 +30,7 @@ from typing import Any
 from govcal.mail import Digest, DigestLine, Outgoing, Reminder, Smtp, digest_message, reminder_message
 from govcal.operations import fields
 from govcal.operations.context import Context
+from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
 from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
@@ -419,8 +420,9 @@ class DigestsSent:
 
 
 def set_digest(ctx: Context, name: str, days: int | None, *, actor: str, now: dt.datetime) -> None:
-    """A clerk asks for a morning digest of `days` working days (1 to 20), or stops it (None)."""
-    name = fields.filled(name, "name", fields.NAME)
+    """A clerk (a PERSON: an address, or a name no one else has) asks for a morning digest
+    of `days` working days (1 to 20), or stops it (None)."""
+    name = person(name)
     if days is not None:
         days = fields.whole_number(days, "days", 1, MAX_DIGEST_DAYS, "a number of working days")
     detail = {"days": days} if days is not None else {}

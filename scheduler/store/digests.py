@@ -15,10 +15,10 @@ from typing import NamedTuple
 from sqlalchemy import delete, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from rules.errors import NotFound
 from rules.model import Role
 from scheduler.store.audit import Audit
 from scheduler.store.database import Database
+from scheduler.store.identity import person_row
 from scheduler.store.tables import DigestRow, MemberRow, MembershipRow
 
 DIGEST_LEASE = dt.timedelta(minutes=10)
@@ -37,13 +37,11 @@ class Subscriber(NamedTuple):
 class DigestStore(Database):
     """Digest subscriptions and the daily claims that send each digest once."""
 
-    def set_digest(self, name: str, days: int | None, audit: Audit) -> None:
-        """Ask for a digest of `days` working days for `name`, or stop it (None)."""
+    def set_digest(self, person: str, days: int | None, audit: Audit) -> None:
+        """Ask for a digest of `days` working days for a person (an address, or a name no one
+        else has), or stop it (None)."""
         with self.session() as session, session.begin():
-            member = session.scalar(select(MemberRow).where(MemberRow.name == name))
-            if member is None:
-                raise NotFound(f"no one called '{name}'; add them to a body with `govcal member add`")
-            member.digest_days = days
+            person_row(session, person).digest_days = days
             session.add(audit.row())
 
     def subscribers(self, day: dt.date, wall: dt.datetime) -> list[Subscriber]:
@@ -62,6 +60,7 @@ class DigestStore(Database):
                     MemberRow.digest_days.is_not(None),
                     MemberRow.email != "",
                     MembershipRow.role == Role.CLERK,
+                    MembershipRow.ended.is_(None),
                     MemberRow.id.not_in(claimed),
                 )
                 .order_by(MemberRow.name, MembershipRow.body_id)

@@ -342,6 +342,11 @@ def _recipients(session: Session, body_id: str, roles: Iterable[str]) -> list[st
     query = (
         select(MemberRow.email)
         .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-        .where(MembershipRow.body_id == body_id, MembershipRow.role.in_(list(roles)), MemberRow.email != "")
+        .where(
+            MembershipRow.body_id == body_id,
+            MembershipRow.role.in_(list(roles)),
+            MembershipRow.ended.is_(None),
+            MemberRow.email != "",
+        )
     )
     return sorted(set(session.scalars(query)))

@@ -1,11 +1,15 @@
-"""People: members and their places on bodies, and who was at each meeting."""
+"""People: each one person (an address is one person's; two may share a name), their
+dated places on bodies (kept when they end), and who was at each meeting."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import replace
+from typing import NamedTuple
 
-from sqlalchemy import select
+from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from rules.errors import NotFound, RuleError
 from rules.model import Body
@@ -14,89 +18,126 @@ from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.bodies import record_bodies
 from scheduler.store.database import Database
+from scheduler.store.identity import one_of, person_row
 from scheduler.store.tables import AttendanceRow, MeetingRow, MemberRow, MembershipRow
 
 
+class Person(NamedTuple):
+    """One person: who they are (`id`), their name and their address ("" for none)."""
+
+    id: int
+    name: str
+    email: str
+
+
+class Placed(NamedTuple):
+    """Someone's places on a body after a change: the roles they hold there now, and the
+    address they were given by it ("" where it gave none)."""
+
+    person: Person
+    roles: list[str]
+    gained_email: str
+
+
 class PeopleStore(Database):
-    """Members, their roles on bodies, and attendance."""
+    """People, their places on bodies, and attendance."""
+
+    def person(self, given: str) -> Person:
+        """The person `given` names: an address, or a name no one else has."""
+        with self.session() as session:
+            row = person_row(session, given)
+            return Person(row.id, row.name, row.email)
+
+    def names_by_address(self, addresses: Iterable[str]) -> dict[str, str]:
+        """The names of the people with these addresses (what a feed link is held under)."""
+        wanted = [a for a in addresses if "@" in a]
+        with self.session() as session:
+            found = session.execute(select(MemberRow.email, MemberRow.name).where(MemberRow.email.in_(wanted)))
+            return {email: name for email, name in found}
 
     def add_member(
-        self, body: Body, name: str, role: str, organisation: str, email: str, audit: Audit
-    ) -> tuple[list[str], str]:
-        """Give `name` a role on a body (a person may hold several roles, on several bodies);
-        the roles they now hold there, and the address they had before (to say it changed)."""
+        self, body: Body, name: str, email: str, role: str, organisation: str, day: dt.date, audit: Audit
+    ) -> Placed:
+        """Give a person a role on a body from `day` (a person may hold several roles, on
+        several bodies). Who: the person with `email`; or, without one, the one person called
+        `name` (a new person if no one is); `name` may itself be an address on record. A new
+        address for a name no one holds makes a new person, unless the one person of that
+        name has no address yet: then it is theirs."""
         with self.session() as session, session.begin():
             record_bodies(session, [body])
-            member = session.scalar(select(MemberRow).where(MemberRow.name == name))
-            before = member.email if member is not None else ""
-            if member is None:
-                member = MemberRow(name=name, email=email)
-                session.add(member)
-                session.flush()
-            elif email:
-                member.email = email
+            member, gained = _find_or_make(session, name, email)
             held = session.scalar(
                 select(MembershipRow).where(
-                    MembershipRow.member_id == member.id, MembershipRow.body_id == body.id, MembershipRow.role == role
+                    MembershipRow.member_id == member.id,
+                    MembershipRow.body_id == body.id,
+                    MembershipRow.role == role,
+                    MembershipRow.ended.is_(None),
                 )
             )
             if held is None:
-                session.add(MembershipRow(member_id=member.id, body_id=body.id, role=role, organisation=organisation))
+                session.add(
+                    MembershipRow(member_id=member.id, body_id=body.id, role=role, organisation=organisation, began=day)
+                )
             elif organisation:
                 held.organisation = organisation
-            session.add(audit.row())
+            said = {**audit.detail, "person": member.id, "email": member.email}
+            session.add(replace(audit, target=f"{body.id}/{member.name}", detail=said).row())
             session.flush()
-            roles = session.scalars(
-                select(MembershipRow.role).where(MembershipRow.member_id == member.id, MembershipRow.body_id == body.id)
-            )
-            return sorted(roles), before
+            return Placed(Person(member.id, member.name, member.email), _roles(session, member.id, body.id), gained)
 
-    def members(self, body_id: str) -> list[Member]:
-        """The body's people with all their roles there, for quorum, attendance and the roll."""
+    def members(self, body_id: str, on: dt.date | None = None, *, ever: bool = False) -> list[Member]:
+        """The body's people with all their roles there, for quorum, attendance and the roll:
+        those holding places now, on the day `on` (a place ended that day still counts), or
+        `ever` (every place, ended ones too, each person with the days theirs began and ended)."""
+        query = (
+            select(MemberRow, MembershipRow)
+            .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+            .where(MembershipRow.body_id == body_id)
+            .order_by(MemberRow.name, MemberRow.id)
+        )
+        if on is not None:
+            query = query.where(or_(MembershipRow.ended.is_(None), MembershipRow.ended >= on))
+        elif not ever:
+            query = query.where(MembershipRow.ended.is_(None))
         with self.session() as session:
-            rows = session.execute(
-                select(MemberRow.name, MemberRow.email, MembershipRow.role, MembershipRow.organisation)
-                .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-                .where(MembershipRow.body_id == body_id)
-                .order_by(MemberRow.name)
-            )
-            roles: dict[str, set[str]] = {}
-            organisations: dict[str, str] = {}
-            emails: dict[str, str] = {}
-            for name, email, role, organisation in rows:
-                roles.setdefault(name, set()).add(role)
-                organisations[name] = organisations.get(name) or organisation
-                emails[name] = email
-        return [Member(name, frozenset(held), organisations[name], emails[name]) for name, held in roles.items()]
+            rows = session.execute(query).all()
+        places: dict[int, list[MembershipRow]] = {}
+        people: dict[int, MemberRow] = {}
+        for person, place in rows:
+            people[person.id] = person
+            places.setdefault(person.id, []).append(place)
+        return [_member(people[person_id], held) for person_id, held in places.items()]
 
-    def remove_member(self, body: Body, name: str, role: str | None, audit: Audit) -> list[str]:
-        """Take `name` off a body: one role, or every role when `role` is None; the roles
-        they still hold there. Their attendance at past meetings stays on record."""
+    def remove_member(self, body: Body, given: str, role: str | None, day: dt.date, audit: Audit) -> Placed:
+        """End a person's places on a body on `day`: one role, or every role when `role` is
+        None; the roles they still hold there. The places are kept, ended, with the person's
+        attendance at past meetings. `given`: an address, or a name no one else on the body has."""
         with self.session() as session, session.begin():
-            member = session.scalar(select(MemberRow).where(MemberRow.name == name))
-            places = select(MembershipRow).where(MembershipRow.body_id == body.id)
-            held = [] if member is None else list(session.scalars(places.where(MembershipRow.member_id == member.id)))
+            open_places = select(MembershipRow).where(MembershipRow.body_id == body.id, MembershipRow.ended.is_(None))
+            on_body = select(MemberRow).where(MemberRow.id.in_(open_places.with_only_columns(MembershipRow.member_id)))
+            try:
+                member = one_of(list(session.scalars(on_body)), given, f"on {body.name}")
+            except NotFound:
+                raise NotFound(f"'{given}' is not on {body.name}; `govcal member list {body.id}` says who is") from None
+            held = list(session.scalars(open_places.where(MembershipRow.member_id == member.id)))
             going = [place for place in held if role is None or place.role == role]
-            if member is None or not going:
-                as_what = f" as {role}" if role is not None and held else ""
-                raise NotFound(f"'{name}' is not on {body.name}{as_what}; `govcal member list {body.id}` says who is")
+            if not going:
+                raise NotFound(f"'{given}' is not on {body.name} as {role}; `govcal member list {body.id}` says who is")
             for place in going:
-                session.delete(place)
-            session.add(audit.row())
-            return sorted(place.role for place in held if place not in going)
-
-    def is_member(self, name: str) -> bool:
-        """Whether `name` holds any place on any body."""
-        with self.session() as session:
-            return session.scalar(select(MemberRow.id).where(MemberRow.name == name)) is not None
+                place.ended = day
+            said = {**audit.detail, "person": member.id}
+            session.add(replace(audit, target=f"{body.id}/{member.name}", detail=said).row())
+            session.flush()
+            return Placed(Person(member.id, member.name, member.email), _roles(session, member.id, body.id), "")
 
     def bodies_of(self, member: str, role: str | None = None) -> list[str]:
-        """The bodies a person sits on (in any role, or in `role`)."""
+        """The bodies a person (an address, or a name no one else has) sits on now (in any
+        role, or in `role`)."""
         with self.session() as session:
+            person = person_row(session, member)
             query = (
                 select(MembershipRow.body_id)
-                .join(MemberRow, MembershipRow.member_id == MemberRow.id)
-                .where(MemberRow.name == member)
+                .where(MembershipRow.member_id == person.id, MembershipRow.ended.is_(None))
                 .distinct()
             )
             if role is not None:
@@ -104,25 +145,25 @@ class PeopleStore(Database):
             return sorted(session.scalars(query))
 
     def record_attendance(self, meeting_id: str, present: Iterable[Presence], audit: Audit) -> None:
-        """Who was at a meeting (replacing any earlier record); everyone must be on the body."""
+        """Who was at a meeting (replacing any earlier record); everyone must have been on the
+        body that day, each named by address or by a name no one else there has."""
         present = list(present)
         with self.session() as session, session.begin():
             meeting = session.get(MeetingRow, meeting_id)
             if meeting is None:
                 raise NotFound(f"no meeting '{meeting_id}' in the store")
-            on_body = {
-                name: member_id
-                for name, member_id in session.execute(
-                    select(MemberRow.name, MemberRow.id)
-                    .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-                    .where(MembershipRow.body_id == meeting.body_id)
-                )
-            }
+            places = select(MembershipRow.member_id).where(
+                MembershipRow.body_id == meeting.body_id,
+                or_(MembershipRow.ended.is_(None), MembershipRow.ended >= meeting.date),
+            )
+            on_body = list(session.scalars(select(MemberRow).where(MemberRow.id.in_(places))))
 
-            def member_id(name: str) -> int:
-                if name not in on_body:
-                    raise RuleError(f"'{name}' is not on {meeting.body_id}; add them with `govcal member add`")
-                return on_body[name]
+            def member_id(given: str) -> int:
+                try:
+                    return one_of(on_body, given, f"on {meeting.body_id}").id
+                except NotFound:
+                    missing = f"'{given}' is not on {meeting.body_id}; add them with `govcal member add`"
+                    raise RuleError(missing) from None
 
             rows = [
                 AttendanceRow(
@@ -142,18 +183,17 @@ class PeopleStore(Database):
             session.add(audit.row())
 
     def attendance(self, meeting_id: str) -> list[Presence]:
-        """Who was recorded at a meeting."""
+        """Who was recorded at a meeting (each the person they are, whatever their name)."""
         with self.session() as session:
-            names = dict(session.execute(select(MemberRow.id, MemberRow.name)).all())
-            rows = session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id))
-            return [Presence(names[r.member_id], names[r.for_member_id] if r.for_member_id else None) for r in rows]
+            return _attendance(session, [meeting_id])[meeting_id]
 
     def attendance_record(self, body_id: str, until: dt.date, cycle: str | None = None) -> list[AttendanceLine]:
         """Each member's attendance at the body's meetings held up to `until` whose attendance
-        was recorded (A11): a meeting no one recorded says nothing of who was absent."""
+        was recorded (A11): a meeting no one recorded says nothing of who was absent. Those
+        whose places have ended are in it too, counted over the days they held them."""
         with self.session() as session:
             recorded = select(AttendanceRow.meeting_id)
-            query = select(MeetingRow.id).where(
+            query = select(MeetingRow.id, MeetingRow.date).where(
                 MeetingRow.body_id == body_id,
                 MeetingRow.status != Status.CANCELLED,
                 MeetingRow.date <= until,
@@ -161,5 +201,65 @@ class PeopleStore(Database):
             )
             if cycle is not None:
                 query = query.where(MeetingRow.cycle == cycle)
-            held = list(session.scalars(query.order_by(MeetingRow.date, MeetingRow.id)))
-        return record(self.members(body_id), {meeting_id: self.attendance(meeting_id) for meeting_id in held})
+            days = dict(session.execute(query.order_by(MeetingRow.date, MeetingRow.id)).all())
+            attended = _attendance(session, list(days))
+        return record(self.members(body_id, ever=True), attended, days)
+
+
+def _find_or_make(session: Session, name: str, email: str) -> tuple[MemberRow, str]:
+    """The person `add_member` means (see there), and the address it gave them ("" for none)."""
+    if "@" in name:
+        return person_row(session, name), ""
+    if email:
+        holder = session.scalar(select(MemberRow).where(MemberRow.email == email))
+        if holder is not None and holder.name != name:
+            raise RuleError(f"'{email}' is the address of {holder.name}, not of {name}: each address is one person's")
+        if holder is not None:
+            return holder, ""
+    namesakes = list(session.scalars(select(MemberRow).where(MemberRow.name == name)))
+    if email and len(namesakes) == 1 and not namesakes[0].email:
+        namesakes[0].email = email
+        return namesakes[0], email
+    if email or not namesakes:
+        member = MemberRow(name=name, email=email)
+        session.add(member)
+        session.flush()
+        return member, ""
+    return one_of(namesakes, name, "on record"), ""
+
+
+def _roles(session: Session, member_id: int, body_id: str) -> list[str]:
+    """The roles a person holds on a body now."""
+    held = select(MembershipRow.role).where(
+        MembershipRow.member_id == member_id, MembershipRow.body_id == body_id, MembershipRow.ended.is_(None)
+    )
+    return sorted(set(session.scalars(held)))
+
+
+def _member(person: MemberRow, places: Sequence[MembershipRow]) -> Member:
+    """A person's places on one body as one `Member`: every role, their organisation, and
+    the span of their places (open-ended while any is held)."""
+    began = [place.began for place in places]
+    ended = [place.ended for place in places]
+    return Member(
+        person.name,
+        frozenset(place.role for place in places),
+        next((place.organisation for place in places if place.organisation), ""),
+        person.email,
+        person.id,
+        None if None in began else min(day for day in began if day is not None),
+        None if None in ended else max(day for day in ended if day is not None),
+    )
+
+
+def _attendance(session: Session, meeting_ids: Sequence[str]) -> dict[str, list[Presence]]:
+    """Who was recorded at each meeting, by person."""
+    names = dict(session.execute(select(MemberRow.id, MemberRow.name)).all())
+    found: dict[str, list[Presence]] = {meeting_id: [] for meeting_id in meeting_ids}
+    rows = session.scalars(
+        select(AttendanceRow).where(AttendanceRow.meeting_id.in_(meeting_ids)).order_by(AttendanceRow.id)
+    )
+    for r in rows:
+        stood_for = names[r.for_member_id] if r.for_member_id else None
+        found[r.meeting_id].append(Presence(names[r.member_id], stood_for, "", r.member_id, r.for_member_id))
+    return found

@@ -13,7 +13,19 @@ from enum import StrEnum
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import JSON, Boolean, DateTime, Dialect, ForeignKey, Index, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+    text,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
@@ -74,8 +86,17 @@ class BodyRow(Base):
     planned_at: Mapped[dt.datetime | None] = mapped_column(Instant())
 
 
+def _partial_unique(name: str, *columns: str, where: str) -> Index:
+    """A unique index over the rows `where` holds (both databases take the same clause)."""
+    return Index(name, *columns, unique=True, sqlite_where=text(where), postgresql_where=text(where))
+
+
 class MemberRow(Base):
+    """A person: their name (two people may share one), and their address, which is
+    theirs alone where given (the key a reminder, a digest or a command finds them by)."""
+
     __tablename__ = "member"
+    __table_args__ = (_partial_unique("uq_member_email", "email", where="email != ''"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     name: Mapped[str] = mapped_column(String(200))
     email: Mapped[str] = mapped_column(String(320), default="")
@@ -83,16 +104,20 @@ class MemberRow(Base):
 
 
 class MembershipRow(Base):
-    """A member's place on a body: member, substitute (for someone), clerk or chair."""
+    """A person's place on a body: member, substitute (for someone), clerk or chair, from
+    the day it began until the day it ended (kept when it ends, with the attendance it
+    explains). `began` is None for a place older than the record of when places began."""
 
     __tablename__ = "membership"
-    __table_args__ = (UniqueConstraint("member_id", "body_id", "role"),)
+    __table_args__ = (_partial_unique("uq_membership_open", "member_id", "body_id", "role", where="ended IS NULL"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     body_id: Mapped[str] = mapped_column(ForeignKey("body.id"))
     role: Mapped[str] = mapped_column(String(20))  # scheduler.attendance.Role
     organisation: Mapped[str] = mapped_column(String(200), default="")
     substitute_for: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    began: Mapped[dt.date | None]
+    ended: Mapped[dt.date | None]
 
 
 class OccurrenceColumns:

@@ -15,10 +15,11 @@ import secrets
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from rules.errors import Conflict, NotFound
+from rules.errors import Conflict
 from scheduler.store.audit import Audit
 from scheduler.store.database import Database, stored_instant
-from scheduler.store.tables import AccessTokenRow, MemberRow, TokenKind
+from scheduler.store.identity import person_row
+from scheduler.store.tables import AccessTokenRow, TokenKind
 
 
 def _digest(token: str) -> str:
@@ -35,8 +36,8 @@ class TokenStore(Database):
         """
         token = secrets.token_urlsafe(32)
         with self.session() as session, session.begin():
-            if kind is TokenKind.FEED and session.scalar(select(MemberRow).where(MemberRow.name == holder)) is None:
-                raise NotFound(f"no member '{holder}': add them to a body first (`govcal member add`)")
+            if kind is TokenKind.FEED:
+                person_row(session, holder)  # one person: by address, or a name no one else has
             session.add(AccessTokenRow(kind=kind, holder=holder, digest=_digest(token), created_at=now))
             _record(session, audit)
         return token
