@@ -42,11 +42,26 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"  # the deadline has passed: the overdue notice goes instead
     SKIPPED = "skipped"  # its moment had passed when govcal learnt of it: never sent
     NO_RECIPIENT = "no recipient"  # no one held the role with an address when it fell due
+    REFUSED = "refused"  # the channel refused it for good (a webhook's 4xx): not tried again
+
+
+EMAIL = "email"  # the channel every body's reminders go by; others (a webhook) where someone has an address
+
+
+class Recipient(NamedTuple):
+    """Someone told of a reminder by one channel: who ("" for a body's own address, such as
+    its Teams channel), the channel's name, the address, and the payload's format where the
+    channel has several (a webhook's "slack" or "teams")."""
+
+    person: str
+    channel: str
+    address: str
+    format: str = ""
 
 
 class Planned(NamedTuple):
     """A reminder the rules call for: its offset ("working-3at0900", "overdue"), kind and
-    instant (in UTC). With its deadline's id, the offset is its idempotency key."""
+    instant (in UTC). With its deadline's id and a channel, the offset is its idempotency key."""
 
     offset_key: str
     kind: Kind
