@@ -59,8 +59,9 @@ class Webhook(Channel[Posting]):
 
 
 def payload(reminder: Reminder, form: str) -> dict[str, Any]:
-    """What a webhook of format `form` is sent: the subject, then the e-mail's paragraphs."""
-    paragraphs = reminder.paragraphs()
+    """What a webhook of format `form` is sent: the subject, then the e-mail's paragraphs
+    (its foot without e-mail's signature line, "-- ")."""
+    paragraphs = [paragraph.removeprefix("-- \n") for paragraph in reminder.paragraphs()]
     if form == SLACK:  # Slack's mrkdwn: &, < and > escaped, the subject in bold
         text = "\n\n".join([f"*{reminder.subject}*", *paragraphs])
         return {"text": text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")}

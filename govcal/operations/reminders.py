@@ -74,6 +74,15 @@ class Dispatched:
             )
         return said
 
+    def refused_said(self) -> list[str]:
+        """What a clerk must hear of reminders a channel refused for good: which body's, and
+        why, so the address can be put right (they are not tried again)."""
+        return [
+            f"warning: {count} reminders of {body_id} were refused, not to be tried again: {self.refusal};"
+            f" put its address right (govcal webhook set URL --body {body_id}, or --member NAME)"
+            for body_id, count in sorted(self.refused.items())
+        ]
+
 
 SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
 
