@@ -164,7 +164,7 @@ def test_an_email_and_two_webhook_formats_each_get_a_reminder_once(kept, inbox, 
     assert {r["channel"] for r in outbox(ctx) if r["key"] == f"{FIRST}#webhook"} == {"webhook"}
 
 
-def test_a_webhook_given_before_planning_has_its_copies_from_the_first_plan(database, hooks):
+def test_a_webhook_given_before_planning_has_its_copies_from_the_first_plan(database, inbox, hooks):
     ctx = context(load_rules(), database)
     people.add_member(ctx, BODY, "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=NOW)
     assert channels.set_webhook(ctx, hooks.url("t"), "teams", body=BODY, actor="admin", now=NOW).opened == 0
@@ -178,6 +178,9 @@ def test_a_webhook_given_before_planning_has_its_copies_from_the_first_plan(data
     # taken away: nothing more goes there, and the copies kept say why when their time comes
     channels.set_webhook(ctx, None, body=BODY, actor="admin", now=NOW)
     assert channels.webhooks(ctx, BODY) == []
+    sent = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
+    assert (sent.sent, sent.no_recipient) == (1, {BODY: 1}) and hooks.taken == []
+    assert rows(ctx, PAPERS)["working-3at0900", "webhook"].status == "no recipient"
 
 
 def test_a_webhook_server_that_fails_then_recovers_gets_the_reminder_once(kept, inbox, hooks):
@@ -352,3 +355,37 @@ def test_a_webhook_dispatcher_killed_at_random_points_loses_nothing_and_repeats_
     assert duplicates <= kills  # only where a kill fell between the POST and the mark
     assert inbox.ids == []  # only webhook copies were due
     print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(hooks.keys)} posts for {total} reminders)")
+
+
+def test_upgrading_to_channels_keeps_the_outbox_as_emails_and_keys_each_copy_by_channel(database):
+    """0009 gives every kept reminder the e-mail channel, its key (the Message-ID) unchanged;
+    from then on (deadline, offset, channel) is unique: a webhook copy may be added, a second e-mail may not."""
+    import sqlalchemy
+    from alembic import command
+
+    from scheduler.store import database as store_database
+    from scheduler.store import open_store
+
+    config = store_database.alembic_config(database)
+    command.upgrade(config, "0007")
+    columns = "deadline_id, offset_key, body_id, kind, due_at, status, attempts, next_attempt_at, late, last_error"
+    values = (
+        "'b/2026-27/meeting-01/papers', 'working-3at0900', 'b', 'reminder', '2026-03-27 09:00:00+00', 'pending', 0,"
+    )
+    values += " '2026-03-27 09:00:00+00', false, ''"
+    engine = store_database.engine_for(database)
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"INSERT INTO reminder ({columns}) VALUES ({values})")
+    store = open_store(database)  # upgrades to the newest revision
+    with store.session() as session:
+        (row,) = session.query(ReminderRow).all()
+    assert (row.channel, row.key) == ("email", "b/2026-27/meeting-01/papers#working-3at0900")
+    with engine.begin() as connection:
+        connection.exec_driver_sql(f"INSERT INTO reminder ({columns}, channel) VALUES ({values}, 'webhook')")
+    with pytest.raises(sqlalchemy.exc.IntegrityError), engine.begin() as connection:
+        connection.exec_driver_sql(f"INSERT INTO reminder ({columns}, channel) VALUES ({values}, 'email')")
+    command.downgrade(config, "0007")  # back: the webhook copy goes, the e-mail stays
+    with engine.begin() as connection:
+        assert connection.exec_driver_sql("SELECT offset_key FROM reminder").scalars().all() == ["working-3at0900"]
+    engine.dispose()
+    store.engine.dispose()
