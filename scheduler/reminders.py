@@ -58,6 +58,14 @@ class Recipient(NamedTuple):
     address: str
     format: str = ""
 
+    @property
+    def shown(self) -> str:
+        """How a list shows it: an e-mail address as it is; another (a webhook's URL, the
+        secret that lets anyone post) by whose it is and its format."""
+        if self.channel == EMAIL:
+            return self.address
+        return f"{self.person or 'the body'} ({self.format or self.channel})"
+
 
 class Planned(NamedTuple):
     """A reminder the rules call for: its offset ("working-3at0900", "overdue"), kind and

@@ -26,7 +26,7 @@ from conftest import NOW, context, free_port, keep
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.operations import channels, people
-from govcal.operations.reminders import outbox, send_due
+from govcal.operations.reminders import dry_run, outbox, send_due
 from rules.errors import NotFound, RuleError
 from rules.loader import load_rules
 from scheduler.store.tables import DeadlineRow, ReminderRow
@@ -122,6 +122,11 @@ def test_an_email_and_two_webhook_formats_each_get_a_reminder_once(kept, inbox, 
     assert channels.webhooks(ctx, BODY) == [
         {"person": "", "format": "teams"},
         {"person": "Ann Clerk", "format": "slack"},
+    ]
+    would = [w.as_dict() for w in dry_run(ctx, london(2026, 4, 8, 9, 0), utc_now()) if w.deadline == PAPERS]
+    assert [(w["channel"], w["to"]) for w in would] == [
+        ("email", ["ann@example.org"]),
+        ("webhook", ["Ann Clerk (slack)", "the body (teams)"]),  # never the URLs: they are secrets
     ]
     first = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
     assert (first.sent, first.messages) == (2, 2)  # one reminder, two copies: e-mail, webhook

@@ -347,7 +347,7 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
         late = decided.late(now)
         outcome = ("send late" if late else "send") if claimed.recipients else "no one to tell"
         subject = _reminder(ctx, decided.latest, deadline, late, {}).subject
-        to = [r.address for r in claimed.recipients]
+        to = [r.shown for r in claimed.recipients]
         said.append(WouldSend(deadline.id, body, claimed.channel, len(decided.to_send), outcome, to, subject))
     return said
 
