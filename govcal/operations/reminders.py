@@ -35,7 +35,7 @@ from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import NotFound
 from scheduler.occurrences import Status
-from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
+from scheduler.reminders import EMAIL, DigestWindow, Kind, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.digests import Subscriber
@@ -296,7 +296,8 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     ids = [reminder.id for reminder in decided.to_send]
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
-        result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
+        if claimed.channel == EMAIL:  # warned of: another channel is extra (its copy kept, said why)
+            result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return None
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
