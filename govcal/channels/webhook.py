@@ -112,17 +112,22 @@ def post(url: str, data: bytes, key: str) -> None:
 
 
 def _shown(url: str) -> str:
-    """A webhook URL as errors show it: its host only, since the path is its secret."""
-    parts = urlsplit(url)
-    return f"{parts.scheme}://{parts.netloc}/..."
+    """A webhook URL as errors show it: its host only, since the path (and any user) is its secret."""
+    scheme, _, rest = url.partition("://")
+    host = rest.split("/", 1)[0].split("?", 1)[0].rpartition("@")[2]
+    return f"{scheme}://{host}/..." if rest else "..."
 
 
 def checked(url: str, form: str | None) -> tuple[str, str]:
     """A webhook URL and its format as given: https (or http to this machine), the format
     said, or taken from Slack's and Teams' hosts; a `RuleError` saying what is wrong."""
     url = url.strip()
-    parts = urlsplit(url)
-    host = (parts.hostname or "").lower()
+    try:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        parts.port  # noqa: B018 - read for its check: a port out of range is a ValueError
+    except ValueError:
+        host = ""
     if not host or parts.scheme not in ("https", "http") or (parts.scheme == "http" and host not in LOOPBACK):
         raise RuleError(f"'{_shown(url)}' is not a webhook URL: write https://host/path")
     if form is None:
