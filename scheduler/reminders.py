@@ -11,6 +11,7 @@ it is sent, no longer needed, or replaced by the overdue notice (`unsent`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
@@ -57,6 +58,11 @@ class Recipient(NamedTuple):
     channel: str
     address: str
     format: str = ""
+
+    @property
+    def digest(self) -> str:
+        """What the outbox keeps of a recipient a copy reached (`ReminderRow.delivered`): not the address itself."""
+        return hashlib.sha256(self.address.encode()).hexdigest()[:16]
 
     @property
     def shown(self) -> str:

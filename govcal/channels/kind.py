@@ -21,10 +21,11 @@ class Failed(Exception):
     cannot help (a webhook's 4xx: the address is wrong), so it is not retried but reported;
     otherwise (a server down or answering 5xx) it is tried again with back-off."""
 
-    def __init__(self, reason: str, *, permanent: bool = False) -> None:
+    def __init__(self, reason: str, *, permanent: bool = False, reached: Sequence[Recipient] = ()) -> None:
         super().__init__(reason)
         self.reason = " ".join(reason.split()) or "no reason given"
         self.permanent = permanent
+        self.reached = tuple(reached)  # recipients it reached all the same (one POST each), not to be sent it again
 
 
 class Line(ABC, Generic[M]):

@@ -39,10 +39,10 @@ HOSTS = {SLACK: ("hooks.slack.com",), TEAMS: ("logic.azure.com", "powerplatform.
 
 @dataclass(frozen=True)
 class Posting:
-    """One reminder's POSTs: its idempotency key, and each recipient's URL with the JSON it takes."""
+    """One reminder's POSTs: its idempotency key, and each recipient with the JSON it takes."""
 
     key: str
-    posts: tuple[tuple[str, bytes], ...]
+    posts: tuple[tuple[Recipient, bytes], ...]
 
 
 class Webhook(Channel[Posting]):
@@ -51,7 +51,7 @@ class Webhook(Channel[Posting]):
     name = WEBHOOK
 
     def compose(self, reminder: Reminder, to: Sequence[Recipient], now: dt.datetime) -> Posting:
-        posts = tuple((r.address, json.dumps(payload(reminder, r.format)).encode()) for r in to)
+        posts = tuple((r, json.dumps(payload(reminder, r.format)).encode()) for r in to)
         return Posting(reminder.key, posts)
 
     def line(self) -> PostLine:
@@ -85,8 +85,13 @@ class PostLine(Line[Posting]):
         """Nothing goes before the POST itself."""
 
     def end(self, message: Posting) -> None:
-        for url, data in message.posts:
-            post(url, data, message.key)
+        """Each recipient's POST in turn; a failure says whom the others reached."""
+        for n, (recipient, data) in enumerate(message.posts):
+            try:
+                post(recipient.address, data, message.key)
+            except Failed as failed:
+                reached = [r for r, _ in message.posts[:n]]
+                raise Failed(failed.reason, permanent=failed.permanent, reached=reached) from failed
 
     def drop(self) -> None:
         """No connection is kept."""

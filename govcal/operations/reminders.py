@@ -230,7 +230,7 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
                 result.refused[item.body_id] = result.refused.get(item.body_id, 0) + len(item.ids)
                 result.refusal = failure.reason
             return
-        store.retry(item.ids, run.token, run.now, failure.reason)
+        store.retry(item.ids, run.token, run.now, failure.reason, [r.digest for r in failure.reached])
         with run.gate:
             result.retrying += len(item.ids)
             result.failure = failure.reason
@@ -294,6 +294,13 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     if decided.latest is None or deadline is None:
         return None
     ids = [reminder.id for reminder in decided.to_send]
+    reached = {digest for row in decided.to_send for digest in row.delivered or ()}  # on an attempt that failed
+    to = [r for r in claimed.recipients if r.digest not in reached]
+    if claimed.recipients and not to:  # every one reached before (a failure then was another's)
+        marked = store.finish(ids, status=ReminderStatus.SENT, sent_at=now)
+        with run.gate:  # the senders count sent messages too
+            result.sent += marked
+        return None
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
         if claimed.channel == EMAIL:  # warned of: another channel is extra (its copy kept, said why)
@@ -302,7 +309,7 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
     channel = run.kinds[claimed.channel]
-    message = channel.compose(said, claimed.recipients, now)
+    message = channel.compose(said, to, now)
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
     return Ready(channel, message, deadline.body_id, on_time, late_ones, late)

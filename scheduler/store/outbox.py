@@ -295,12 +295,18 @@ class OutboxStore(Database):
                 .execution_options(synchronize_session=False)
             )
 
-    def retry(self, reminder_ids: Iterable[int], token: str, now: dt.datetime, error: str) -> None:
-        """A send failed: try again after a back-off that doubles up to an hour, never dropped."""
+    def retry(
+        self, reminder_ids: Iterable[int], token: str, now: dt.datetime, error: str, delivered: Iterable[str] = ()
+    ) -> None:
+        """A send failed: try again after a back-off that doubles up to an hour, never dropped;
+        `delivered`: the recipients (digests) it reached all the same, not to be sent it again."""
+        reached = set(delivered)
         with self.session() as session, session.begin():
             for row in select_in_ids(session, reminder_ids):
                 if row.claimed_by != token or row.status != ReminderStatus.PENDING:
                     continue
+                if reached:
+                    row.delivered = sorted(reached.union(row.delivered or ()))
                 row.attempts += 1
                 row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** min(row.attempts, 10)), MAX_BACKOFF)
                 row.claimed_until = None

@@ -216,6 +216,9 @@ class ReminderRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(Instant())
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # the recipients (digests of their addresses) a copy already reached on an attempt that
+    # failed for others: a webhook per recipient, so a retry goes only to those it did not reach
+    delivered: Mapped[list[Any] | None] = mapped_column()
 
     @property
     def key(self) -> str:

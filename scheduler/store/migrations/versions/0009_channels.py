@@ -3,7 +3,8 @@
 The outbox's idempotency key gains the channel: one row per (deadline, offset,
 channel), so a reminder's e-mail and webhook copies are each sent exactly once. The
 rows kept before are e-mail's (the column's default), their keys and Message-IDs as
-they were. `address` holds a member's or a body's address on a channel other than
+they were; `delivered` keeps which recipients a copy reached on an attempt that failed
+for others (a webhook is a POST per recipient). `address` holds a member's or a body's address on a channel other than
 e-mail (a Slack or Teams webhook), with the payload format it takes.
 
 Revision ID: 0009
@@ -23,6 +24,7 @@ depends_on = None
 def upgrade() -> None:
     with op.batch_alter_table("reminder") as batch_op:
         batch_op.add_column(sa.Column("channel", sa.String(length=20), server_default="email", nullable=False))
+        batch_op.add_column(sa.Column("delivered", sa.JSON(), nullable=True))
         batch_op.drop_constraint("uq_reminder_deadline_offset", type_="unique")
         batch_op.create_unique_constraint(
             "uq_reminder_deadline_offset_channel", ["deadline_id", "offset_key", "channel"]
@@ -49,4 +51,5 @@ def downgrade() -> None:
     with op.batch_alter_table("reminder") as batch_op:
         batch_op.drop_constraint("uq_reminder_deadline_offset_channel", type_="unique")
         batch_op.create_unique_constraint("uq_reminder_deadline_offset", ["deadline_id", "offset_key"])
+        batch_op.drop_column("delivered")
         batch_op.drop_column("channel")
