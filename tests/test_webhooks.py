@@ -410,3 +410,25 @@ def test_a_copy_to_two_webhooks_one_failing_is_retried_only_to_the_one_it_did_no
     send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker", wall=utc_now)  # after the 2-minute back-off
     assert sorted(path for path, _, _ in hooks.taken) == ["/slack", "/teams"]  # each once
     assert rows(ctx, PAPERS)["working-3at0900", "webhook"].status == "sent"
+
+
+def test_slack_text_is_escaped_and_a_teams_card_links_to_the_planner():
+    """Slack reads &, < and > as its markup: they go escaped; a Teams card opens the planner from a button."""
+    from govcal.channels.webhook import SLACK, TEAMS, payload
+    from govcal.mail import Reminder
+
+    said = Reminder(
+        key="k",
+        overdue=False,
+        late_since=None,
+        body_name="Health & Wellbeing <Board>",
+        deadline_id="hwb/2026-27/meeting-01/papers",
+        deadline_name="Papers",
+        due=london(2026, 4, 13, 17, 0),  # Mon 13 Apr 2026
+        link="https://calendar.example.gov.uk/planner#hwb/2026-27/meeting-01",
+    )
+    text = payload(said, SLACK)["text"]
+    assert text.startswith("*Due Mon 13 Apr 17:00: Papers, Health &amp; Wellbeing &lt;Board&gt;*") and "<" not in text
+    card = payload(said, TEAMS)["attachments"][0]["content"]
+    assert card["body"][0]["text"] == "Due Mon 13 Apr 17:00: Papers, Health & Wellbeing <Board>"  # a TextBlock is text
+    assert card["actions"] == [{"type": "Action.OpenUrl", "title": "The year planner", "url": said.link}]
