@@ -25,8 +25,9 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
-from govcal.operations import Context, kept, meetings, people, planning, reminders
+from govcal.operations import Context, channels, kept, meetings, people, planning, reminders
 from govcal.operations.access import admin_of
+from govcal.operations.channels import URL
 from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME
 from govcal.operations.reminders import MAX_DIGEST_DAYS
 from govcal.page import ShownMeeting
@@ -91,6 +92,15 @@ class MemberBody(BaseModel):
 class DigestBody(BaseModel):
     name: str = Field(min_length=1, max_length=NAME, description="a PERSON: an address, or a name no one else has")
     days: int | None = Field(ge=1, le=MAX_DIGEST_DAYS, description="working days ahead; null stops the digest")
+
+
+class WebhookBody(BaseModel):
+    body: str | None = Field(default=None, pattern=ID_PATTERN, max_length=BODY_ID, description="a body's own webhook")
+    member: str | None = Field(default=None, min_length=1, max_length=NAME, description="or a member's, by name")
+    url: str | None = Field(max_length=URL, description="the incoming webhook's URL; null takes it away")
+    format: Literal["slack", "teams"] | None = Field(
+        default=None, description="the payload it takes; default: from a Slack or Teams URL's host"
+    )
 
 
 class PresentBody(BaseModel):
@@ -214,6 +224,18 @@ class MemberAnswer(BaseModel):
 class DigestAnswer(BaseModel):
     name: str
     days: int | None
+
+
+class WebhookAnswer(BaseModel):
+    body: str | None
+    member: str | None
+    format: str | None = Field(description="null: no webhook now")
+    opened: int = Field(description="pending reminders that now go to it too")
+
+
+class WebhookListed(BaseModel):
+    person: str = Field(description="empty for the body's own")
+    format: str
 
 
 class QuorumAnswer(BaseModel):
@@ -422,6 +444,21 @@ def create_app(ctx: Context) -> FastAPI:
         """Ask for a clerk's morning digest of `days` working days, or stop it (`days`: null)."""
         reminders.set_digest(ctx, request.name, request.days, actor=actor, now=utc_now())
         return {"name": request.name, "days": request.days}
+
+    @app.post("/api/webhooks", response_model=WebhookAnswer, responses={404: _problem("no such body or member")})
+    def set_webhook(request: WebhookBody, actor: Admin) -> dict[str, Any]:
+        """Give a body or a member a Slack or Teams webhook reminders go to as well as e-mail, or take it away."""
+        changed = channels.set_webhook(
+            ctx, request.url, request.format, body=request.body, member=request.member, actor=actor, now=utc_now()
+        )
+        return changed.as_dict()
+
+    @app.get("/api/webhooks", response_model=list[WebhookListed])
+    def list_webhooks(
+        _: Admin, body: Annotated[str, Query(pattern=ID_PATTERN, max_length=BODY_ID)]
+    ) -> list[dict[str, str]]:
+        """Whose webhooks a body's reminders go to (its own, its members'), and their formats; never the URLs."""
+        return channels.webhooks(ctx, body)
 
     @app.post("/api/attendance", response_model=QuorumAnswer)
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:

@@ -32,7 +32,8 @@ def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
     from govcal.operations.reminders import send_digests, send_due
 
     try:
-        for line in send_due(ctx, now, smtp, worker, wall=utc_now).claims_said():
+        result = send_due(ctx, now, smtp, worker, wall=utc_now)
+        for line in result.claims_said() + result.refused_said():
             print(f"{utc_now():%Y-%m-%dT%H:%M:%SZ} reminders: {line}", file=sys.stderr, flush=True)
         send_digests(ctx, now, smtp, worker, wall=utc_now)
     except DatabaseUnavailable as error:

@@ -11,6 +11,7 @@ it is sent, no longer needed, or replaced by the overdue notice (`unsent`).
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from collections.abc import Iterable
 from enum import StrEnum
 from functools import lru_cache
@@ -42,11 +43,39 @@ class Status(StrEnum):
     SUPERSEDED = "superseded"  # the deadline has passed: the overdue notice goes instead
     SKIPPED = "skipped"  # its moment had passed when govcal learnt of it: never sent
     NO_RECIPIENT = "no recipient"  # no one held the role with an address when it fell due
+    REFUSED = "refused"  # the channel refused it for good (a webhook's 4xx): not tried again
+
+
+EMAIL = "email"  # the channel every body's reminders go by; others (a webhook) where someone has an address
+
+
+class Recipient(NamedTuple):
+    """Someone told of a reminder by one channel: who ("" for a body's own address, such as
+    its Teams channel), the channel's name, the address, and the payload's format where the
+    channel has several (a webhook's "slack" or "teams")."""
+
+    person: str
+    channel: str
+    address: str
+    format: str = ""
+
+    @property
+    def digest(self) -> str:
+        """What the outbox keeps of a recipient a copy reached (`ReminderRow.delivered`): not the address itself."""
+        return hashlib.sha256(self.address.encode()).hexdigest()[:16]
+
+    @property
+    def shown(self) -> str:
+        """How a list shows it: an e-mail address as it is; another (a webhook's URL, the
+        secret that lets anyone post) by whose it is and its format."""
+        if self.channel == EMAIL:
+            return self.address
+        return f"{self.person or 'the body'} ({self.format or self.channel})"
 
 
 class Planned(NamedTuple):
     """A reminder the rules call for: its offset ("working-3at0900", "overdue"), kind and
-    instant (in UTC). With its deadline's id, the offset is its idempotency key."""
+    instant (in UTC). With its deadline's id and a channel, the offset is its idempotency key."""
 
     offset_key: str
     kind: Kind

@@ -261,6 +261,22 @@ def test_members_are_added_and_removed_from_a_body_page(site):
     assert gone.status_code == 200 and people.members(ctx, BOARD) == []
 
 
+def test_a_body_gets_a_teams_webhook_from_its_page_and_the_url_is_never_shown(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    page = client.get("/admin/body", params={"id": BOARD})
+    assert "Reminders go by e-mail only." in page.text
+    url = "https://prod-12.uksouth.logic.azure.com:443/workflows/abc/triggers/manual/paths/invoke?sig=secret"
+    given = client.post("/admin/webhooks", data={"body": BOARD, "url": url, "format": "", "csrf": csrf(page.text)})
+    assert given.status_code == 200 and f"{BOARD}: reminders go to its teams webhook too" in text(given.text)
+    page = client.get("/admin/body", params={"id": BOARD})
+    assert "The body's own channel teams" in text(page.text) and "secret" not in page.text
+    bad = client.post("/admin/webhooks", data={"body": BOARD, "url": "http://x.org/a", "csrf": csrf(page.text)})
+    assert bad.status_code == 400 and "is not a webhook URL" in unescape(bad.text)
+    gone = client.post("/admin/webhooks", data={"body": BOARD, "remove": "1", "csrf": csrf(page.text)})
+    assert gone.status_code == 200 and "Reminders go by e-mail only." in client.get(f"/admin/body?id={BOARD}").text
+
+
 def test_a_meeting_is_added_and_another_cancelled_each_previewed_first(site):
     client, ctx, token, _ = site
     signed_in(client, token)

@@ -236,6 +236,9 @@ GOOD: dict[str, list[Any]] = {  # values that pass, so a request gets past one f
     "state": ["pending", "sent"],
     "page": ["1"],
     "start": ["2026-04"],
+    "url": ["https://hooks.slack.com/services/T0/B0/x", "http://127.0.0.1:9/hook"],
+    "format": ["teams", "slack"],
+    "member": ["Ann"],
 }
 API_ROUTES = {  # each route that takes a body or changes something, and its fields
     ("POST", "/api/plan"): ("year", "bodies"),
@@ -254,6 +257,7 @@ API_ROUTES = {  # each route that takes a body or changes something, and its fie
     ("POST", "/api/members"): ("body", "name", "role", "organisation", "email"),
     ("DELETE", "/api/members"): ("body", "name", "role"),
     ("POST", "/api/members/digest"): ("name", "days"),
+    ("POST", "/api/webhooks"): ("body", "member", "url", "format"),
     ("POST", "/api/attendance"): ("meeting", "present"),
 }
 ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it reads
@@ -264,6 +268,7 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("POST", "/edit"): ("action", "id", "body", "date", "time", "reason"),
     ("GET", "/body"): ("id",),
     ("POST", "/members"): ("body", "name", "role", "organisation", "email", "remove"),
+    ("POST", "/webhooks"): ("body", "member", "url", "format", "remove"),
     ("GET", "/extraordinary"): ("body", "received", "requested_by", "seconded_by", "chair", "confirm"),
     ("POST", "/extraordinary"): ("body", "received", "requested_by", "seconded_by", "chair", "confirm", "reason"),
     ("GET", "/replan"): ("year",),

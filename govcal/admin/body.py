@@ -1,5 +1,6 @@
-"""A body's page and what it starts: its members, their feed links, an extraordinary meeting
-on request (the days the request allows, one previewed, then confirmed)."""
+"""A body's page and what it starts: its members, their feed links, the Teams or Slack
+webhooks its reminders go to, an extraordinary meeting on request (the days the request
+allows, one previewed, then confirmed)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from govcal.admin.common import Pages, reason, to_body, to_meeting
-from govcal.operations import meetings, people
+from govcal.operations import channels, meetings, people
 from govcal.operations.access import (
     TokenKind,
     address,
@@ -42,6 +43,7 @@ def router(pages: Pages) -> APIRouter:
             body=body,
             members=people.members(ctx, body.id),
             links=links,
+            webhooks=channels.webhooks(ctx, body.id),
             roles=body.role_ids,
             today=london_day(pages.clock()),
         )
@@ -66,6 +68,18 @@ def router(pages: Pages) -> APIRouter:
             )
         return pages.render(
             request, "message.html", admin=admin, title="Members", lines=[str(done)], back=to_body(body_id)
+        )
+
+    @family.post("/webhooks")
+    async def webhook_change(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        body_id, member = str(form.get("body", "")), str(form.get("member", "")) or None
+        url = None if form.get("remove") else str(form.get("url", ""))
+        form_name = str(form.get("format", "")) or None
+        whose = {"member": member} if member else {"body": body_id}
+        done = channels.set_webhook(ctx, url, form_name, **whose, actor=admin, now=pages.clock())
+        return pages.render(
+            request, "message.html", admin=admin, title="Webhooks", lines=[str(done)], back=to_body(body_id)
         )
 
     @family.get("/extraordinary")

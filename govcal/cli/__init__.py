@@ -34,12 +34,12 @@ class Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     """Every command's arguments, a module per group (each imports what its commands use
     only when they run, so building this is quick)."""
-    from govcal.cli import access, drafting, meetings, people, plans, reminders, server
+    from govcal.cli import access, channels, drafting, meetings, people, plans, reminders, server
 
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
     main.add_argument("--version", action=Version)
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (plans, drafting, meetings, people, access, reminders, server):
+    for group in (plans, drafting, meetings, people, channels, access, reminders, server):
         group.register(commands)
     return main
 

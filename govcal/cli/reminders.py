@@ -47,7 +47,7 @@ def cmd_reminders(args: argparse.Namespace) -> int:
             f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
-        for line in result.claims_said():
+        for line in result.claims_said() + result.refused_said():
             print(line, file=sys.stderr)
         digests = reminders.send_digests(ctx, now, server, worker, wall=utc_now)
         if digests.sent or digests.empty or digests.failed:

@@ -8,6 +8,7 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - planning: plan, save, plan_if_empty, check_file, check_kept, kept_findings, explain, version
 - meetings: edit_meeting (move, add, cancel, fix), extraordinary (propose, confirm)
 - people: add_member, record_attendance, quorum_at, attendance_report
+- channels: set_webhook, webhooks (a body's or member's Teams or Slack webhook)
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done
 - fields: text, whole_number, cycle_year, choice: the checks every value from outside passes

@@ -1,14 +1,16 @@
 """Reminders: send what is due, exactly once; list the outbox; mark a deadline done.
 
 `send_due(now)` claims due reminders (see `scheduler.store.outbox`), decides each
-(`scheduler.reminders.outcome`), sends it over SMTP with its key as the Message-ID and
-marks it sent: several messages in flight at once on their own connections, but only one
-at a time past the server's acceptance and not yet marked. Each message begins only
+(`scheduler.reminders.outcome`), sends it by its channel (`govcal.channels`: e-mail with
+its key as the Message-ID, a webhook with it as the Idempotency-Key) and marks it sent:
+several messages in flight at once on their own connections, but only one at a time
+past the receiver's acceptance and not yet marked. Each message begins only
 once its claim is renewed (the fencing check); a claim another run took stops the run,
 which gives back what it still holds. A reminder whose time passed
 while govcal was down goes out late, once, marked late; if its deadline has passed too,
 the overdue notice goes instead. A failed send is retried with back-off and reported,
-never dropped.
+never dropped; one a channel refuses for good (a webhook's 4xx) is marked refused and
+reported, so the clerk can correct the address.
 
 `send_digests(now)` sends each clerk who asked for one their morning digest, once a
 working day from 08:00: every open deadline of the bodies they clerk due in their
@@ -27,13 +29,14 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from govcal.mail import Digest, DigestLine, Outgoing, Reminder, Smtp, digest_message, reminder_message
+from govcal.channels import Channel, Failed, Line, channels
+from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message
 from govcal.operations import fields
 from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
-from scheduler.reminders import DigestWindow, Kind, digest_window, is_late, unsent
+from scheduler.reminders import EMAIL, DigestWindow, Kind, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.digests import Subscriber
@@ -53,9 +56,11 @@ class Dispatched:
     superseded: int = 0
     done: int = 0
     no_recipient: dict[str, int] = field(default_factory=dict)  # by body id: no one to tell
+    refused: dict[str, int] = field(default_factory=dict)  # by body id: refused for good (a webhook's 4xx)
+    refusal: str = ""  # why the last of those was refused
     lost: int = 0  # claims another run took before their message began: left to it
     repeated: int = 0  # sent, but found marked by another run: may have gone twice
-    failure: str = ""  # why the mail server did not take the last message it refused
+    failure: str = ""  # why the receiver did not take the last message it did not (tried again)
 
     def claims_said(self) -> list[str]:
         """What an operator must hear of the run's claims: one taken over (the run stopped),
@@ -70,6 +75,15 @@ class Dispatched:
             )
         return said
 
+    def refused_said(self) -> list[str]:
+        """What a clerk must hear of reminders a channel refused for good: which body's, and
+        why, so the address can be put right (they are not tried again)."""
+        return [
+            f"warning: {count} reminders of {body_id} were refused, not to be tried again: {self.refusal};"
+            f" put its address right (govcal webhook set URL --body {body_id}, or --member NAME)"
+            for body_id, count in sorted(self.refused.items())
+        ]
+
 
 SMTP_CONNECTIONS = 3  # messages in flight at once (see send_due)
 
@@ -79,7 +93,7 @@ class Run:
     """One `send_due` run's shared state: its claim token, its clocks and what it has done."""
 
     ctx: Context
-    smtp: Smtp
+    kinds: dict[str, Channel[Any]]  # the channels, by name
     now: dt.datetime
     wall: Callable[[], dt.datetime]
     token: str
@@ -106,13 +120,14 @@ def send_due(
     reminders due together go as one message. `wall` reads the wall clock, which leases are
     held on (`now` may be a moment given by hand); `worker` names the process.
 
-    Messages go over `connections` SMTP connections at once, each begun (envelope and
-    octets) while others are, but only one at a time is ended (the server's 250) and
+    Messages go by `connections` senders at once, each with its own connection on each
+    channel; each message is begun (an e-mail's envelope and octets) while others are, but
+    only one at a time is ended (the SMTP server's 250, a webhook's POST answered) and
     marked sent before the next may end, and none once the run has failed: a dispatcher
     killed, or losing its database, at any moment leaves at most one message delivered and
     unmarked, which goes again, once, after its lease.
     """
-    run = Run(ctx, smtp, now, wall, claim_token(worker))
+    run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
     meetings: dict[str, MeetingRow | None] = {}
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
     senders = [threading.Thread(target=_sender, args=(run, ready), daemon=True) for _ in range(connections)]
@@ -144,9 +159,12 @@ def claim_token(worker: str) -> str:
 
 @dataclass(frozen=True)
 class Ready:
-    """One deadline's message, built, with the reminders it sends (those going late apart)."""
+    """One deadline's message on one channel, built, with the reminders it sends (those
+    going late apart)."""
 
-    mail: Outgoing
+    channel: Channel[Any]
+    message: Any  # the channel's own
+    body_id: str
     on_time: list[int]
     late: list[int]
     late_message: bool  # the message itself says it is late
@@ -157,41 +175,41 @@ class Ready:
 
 
 def _sender(run: Run, ready: queue.Queue[Ready | None]) -> None:
-    """One SMTP connection's loop: begin each message, then end and mark it behind the gate.
-    An error that is not the mail's (the store's), or a lost claim, stops the run; the
-    queue is still drained."""
-    connection: smtplib.SMTP | None = None
+    """One sender's loop, a line (connection) per channel: begin each message, then end and
+    mark it behind the gate. An error that is not the channel's (the store's), or a lost
+    claim, stops the run; the queue is still drained."""
+    lines: dict[str, Line[Any]] = {}
     try:
         while (item := ready.get()) is not None:
             if run.going:
                 try:
-                    connection = _deliver(run, item, connection)
+                    _deliver(run, item, lines)
                 except BaseException as error:  # re-raised by send_due, once every sender has stopped
                     if error not in run.failed:
                         run.failed.append(error)
     finally:
-        if connection is not None:
-            with contextlib.suppress(smtplib.SMTPException, OSError):
-                connection.quit()
+        for line in lines.values():
+            line.close()
 
 
-def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.SMTP | None:
-    """Send one prepared message, marked as soon as it is accepted; the connection to reuse.
-    It begins only if the run still holds its claim (renewed here): else the run stops."""
+def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
+    """Send one prepared message on the sender's line for its channel, marked as soon as it
+    is accepted. It begins only if the run still holds its claim (renewed here): else the
+    run stops."""
     store, result = run.ctx.store, run.result
     if not store.renew(item.ids, run.token, run.wall()):
         with run.gate:
             result.lost += len(item.ids)
         run.stopped.set()
-        return connection
+        return
+    line = lines.get(item.channel.name) or lines.setdefault(item.channel.name, item.channel.line())
     try:
-        connection = connection or run.smtp.connect()
-        item.mail.begin(connection)
+        line.begin(item.message)
         with run.gate:
             if not run.going:  # the run failed or lost a claim while this began: never end it
-                _close(connection)
-                return None
-            item.mail.end(connection)
+                line.drop()
+                return
+            line.end(item.message)
             try:
                 marked = sum(
                     store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
@@ -205,26 +223,23 @@ def _deliver(run: Run, item: Ready, connection: smtplib.SMTP | None) -> smtplib.
             result.repeated += len(item.ids) - marked
             result.messages += 1
             result.late += item.late_message
-    except (OSError, smtplib.SMTPException) as error:
-        store.retry(item.ids, run.token, run.now, str(error))
+    except Failed as failure:
+        line.drop()  # a fresh connection next time
+        if failure.permanent:  # not tried again: the clerk hears why, to put the address right
+            store.finish(item.ids, status=ReminderStatus.REFUSED, last_error=failure.reason[:500])
+            with run.gate:
+                result.refused[item.body_id] = result.refused.get(item.body_id, 0) + len(item.ids)
+                result.refusal = failure.reason
+            return
+        store.retry(item.ids, run.token, run.now, failure.reason, [r.digest for r in failure.reached])
         with run.gate:
             result.retrying += len(item.ids)
-            result.failure = _refusal(error)
-        if connection is not None:
-            _close(connection)
-        return None  # a fresh connection next time
-    return connection
+            result.failure = failure.reason
 
 
 def _refusal(error: BaseException) -> str:
     """What the mail server (or the network) said when it did not take a message, on one line."""
     return " ".join(str(error).split()) or type(error).__name__
-
-
-def _close(connection: smtplib.SMTP) -> None:
-    """Drop a connection, a message begun on it unended: the server keeps nothing of it."""
-    with contextlib.suppress(smtplib.SMTPException, OSError):
-        connection.close()
 
 
 @dataclass(frozen=True)
@@ -280,16 +295,25 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     if decided.latest is None or deadline is None:
         return None
     ids = [reminder.id for reminder in decided.to_send]
+    reached = {digest for row in decided.to_send for digest in row.delivered or ()}  # on an attempt that failed
+    to = [r for r in claimed.recipients if r.digest not in reached]
+    if claimed.recipients and not to:  # every one reached before (a failure then was another's)
+        marked = store.finish(ids, status=ReminderStatus.SENT, sent_at=now)
+        with run.gate:  # the senders count sent messages too
+            result.sent += marked
+        return None
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
-        result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
+        if claimed.channel == EMAIL:  # warned of: another channel is extra (its copy kept, said why)
+            result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return None
     late = decided.late(now)
     said = _reminder(ctx, decided.latest, deadline, late, meetings)
-    mail = reminder_message(said, claimed.recipients, _sender_address(ctx, run.smtp), now)
+    channel = run.kinds[claimed.channel]
+    message = channel.compose(said, to, now)
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
-    return Ready(mail, on_time, late_ones, late)
+    return Ready(channel, message, deadline.body_id, on_time, late_ones, late)
 
 
 @dataclass(frozen=True)
@@ -298,6 +322,7 @@ class WouldSend:
 
     deadline: str
     body: str
+    channel: str
     reminders: int
     outcome: str  # send, send late, no one to tell, or why not sent (done, cancelled, superseded)
     to: list[str]
@@ -307,6 +332,7 @@ class WouldSend:
         return {
             "deadline": self.deadline,
             "body": self.body,
+            "channel": self.channel,
             "reminders": self.reminders,
             "outcome": self.outcome,
             "to": self.to,
@@ -323,20 +349,22 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
         body = deadline.body_id if deadline is not None else ""
         for reason in sorted({str(status) for _, status in decided.closed}):
             count = sum(str(status) == reason for _, status in decided.closed)
-            said.append(WouldSend(claimed.reminders[0].deadline_id, body, count, f"not sent: {reason}", [], ""))
+            deadline_id, channel = claimed.reminders[0].deadline_id, claimed.channel
+            said.append(WouldSend(deadline_id, body, channel, count, f"not sent: {reason}", [], ""))
         if decided.latest is None or deadline is None:
             continue
         late = decided.late(now)
         outcome = ("send late" if late else "send") if claimed.recipients else "no one to tell"
         subject = _reminder(ctx, decided.latest, deadline, late, {}).subject
-        said.append(WouldSend(deadline.id, body, len(decided.to_send), outcome, claimed.recipients, subject))
+        to = [r.shown for r in claimed.recipients]
+        said.append(WouldSend(deadline.id, body, claimed.channel, len(decided.to_send), outcome, to, subject))
     return said
 
 
 def _reminder(
     ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool, meetings: dict[str, MeetingRow | None]
 ) -> Reminder:
-    """What the e-mail says of a reminder: the deadline, its body, the meeting it is for
+    """What a reminder says (by any channel): the deadline, its body, the meeting it is for
     (read once per run into `meetings`: many deadlines hang on one meeting)."""
     body = ctx.rules.bodies.get(deadline.body_id)
     meeting = None
@@ -377,6 +405,7 @@ def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> 
         {
             "key": r.key,
             "deadline": r.deadline_id,
+            "channel": r.channel,
             "kind": r.kind,
             "due": r.due_at.isoformat(),
             "state": said,

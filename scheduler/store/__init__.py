@@ -3,13 +3,15 @@
 SQLite file by default (`govcal.db`), PostgreSQL by URL for several instances sharing
 one database. One `Store` reads and writes it all, each public method one transaction,
 its parts in modules of their own: `plans` (saving plans, keeping edits, reading the
-year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once), `people`
-(members and attendance), `tokens` (admin and feed tokens), `digests` (clerks'
-morning digests, once a day), `audit`.
+year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once, by
+channel), `people` (members and attendance), `channels` (addresses on channels other
+than e-mail), `tokens` (admin and feed tokens), `digests` (clerks' morning digests,
+once a day), `audit`.
 """
 
 from __future__ import annotations
 
+from scheduler.store.channels import ChannelStore
 from scheduler.store.database import checked_url, engine_for, upgrade
 from scheduler.store.digests import DigestStore
 from scheduler.store.outbox import OutboxStore
@@ -18,7 +20,7 @@ from scheduler.store.plans import PlanStore
 from scheduler.store.tokens import TokenStore
 
 
-class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore):
+class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, ChannelStore):
     """Reads and writes the kept year."""
 
 

@@ -1,9 +1,11 @@
-"""The reminder outbox: one row per (deadline, reminder offset), sent exactly once.
+"""The reminder outbox: one row per (deadline, reminder offset, channel), sent exactly once.
 
 The rows are upserted whenever a cycle's deadlines are saved: a moved deadline moves
 its pending reminders, a cancelled or done one cancels them, a sent one is never
 touched again. A reminder whose moment has passed when govcal learns of it is kept as
-skipped, never sent.
+skipped, never sent. Each reminder goes by e-mail, and by each other channel (a
+webhook) someone on the body, or the body itself, has an address for: a copy per
+channel, each sent once (`open_channel` adds the copies when an address is first given).
 
 Workers `claim` due rows atomically (`UPDATE ... RETURNING`, with `FOR UPDATE SKIP
 LOCKED` on PostgreSQL) under a token of their run, with a lease on the wall clock: what
@@ -23,16 +25,16 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, or_, select, update
+from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, insert, literal, or_, select, update
 from sqlalchemy.orm import Session
 
 from rules.model import Body
 from scheduler.occurrences import Status
-from scheduler.reminders import BodyReminders, first_status, recipient_roles
+from scheduler.reminders import EMAIL, BodyReminders, Recipient, first_status, recipient_roles
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import DriverStatement, select_in
 from scheduler.store.database import Database, stored_instant, unavailable
-from scheduler.store.tables import DeadlineRow, MemberRow, MembershipRow, ReminderRow
+from scheduler.store.tables import AddressRow, DeadlineRow, MemberRow, MembershipRow, ReminderRow
 
 LEASE = dt.timedelta(minutes=5)
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -50,27 +52,49 @@ class DeadlineState(NamedTuple):
     done: bool = False
 
 
-def kept_reminders(session: Session, deadline_ids: Iterable[str]) -> dict[str, dict[str, ReminderRow]]:
-    """The kept reminders of these deadlines, by deadline id, then by offset."""
-    found: dict[str, dict[str, ReminderRow]] = {}
+Kept = dict[str, dict[tuple[str, str], ReminderRow]]  # by deadline id, then by (offset, channel)
+
+
+def kept_reminders(session: Session, deadline_ids: Iterable[str]) -> Kept:
+    """The kept reminders of these deadlines, by deadline id, then by (offset, channel)."""
+    found: Kept = {}
     for row in select_in(session, ReminderRow, ReminderRow.deadline_id, deadline_ids):
-        found.setdefault(row.deadline_id, {})[row.offset_key] = row
+        found.setdefault(row.deadline_id, {})[row.offset_key, row.channel] = row
     return found
 
 
+def body_channels(session: Session, body_ids: Iterable[str]) -> dict[str, frozenset[str]]:
+    """The channels each body's reminders go by: e-mail, and every channel the body or
+    someone on it has an address for."""
+    ids = list(body_ids)
+    found = {body_id: {EMAIL} for body_id in ids}
+    own = select(AddressRow.body_id, AddressRow.channel).where(AddressRow.body_id.in_(ids))
+    members = (
+        select(MembershipRow.body_id, AddressRow.channel)
+        .join(AddressRow, AddressRow.member_id == MembershipRow.member_id)
+        .where(MembershipRow.body_id.in_(ids))
+    )
+    for query in (own, members):
+        for body_id, channel in session.execute(query):
+            found[str(body_id)].add(channel)
+    return {body_id: frozenset(channels) for body_id, channels in found.items()}
+
+
 def sync_reminders(
-    body: Body, deadlines: Iterable[DeadlineState], kept: dict[str, dict[str, ReminderRow]], now: dt.datetime
+    body: Body, deadlines: Iterable[DeadlineState], kept: Kept, now: dt.datetime, channels: Iterable[str]
 ) -> list[dict[str, object]]:
     """Bring the outbox in line with these deadlines at `now`: move pending reminders,
     cancel those of cancelled or done deadlines, revive those of a deadline that came
-    back, and return the new ones as rows to insert. A reminder that comes to be at a
-    moment already past is skipped (`scheduler.reminders.first_status`).
+    back, and return the new ones as rows to insert, a copy for each of `channels` (the
+    body's: `body_channels`). A reminder that comes to be at a moment already past is
+    skipped (`scheduler.reminders.first_status`).
 
-    `kept` holds the stored reminders by deadline id, then by offset.
+    `kept` holds the stored reminders by deadline id, then by (offset, channel).
     """
     new: list[dict[str, object]] = []
     fresh = {"body_id": body.id, "attempts": 0, "late": False, "last_error": ""}
     reminders_of = BodyReminders(body)
+    channels = sorted(channels)
     for deadline in deadlines:
         stored = kept.get(deadline.id, {})
         wanted = (
@@ -78,14 +102,15 @@ def sync_reminders(
             if deadline.status != Status.CANCELLED and not deadline.done
             else ()
         )
-        for plan in wanted:
+        for plan, channel in ((plan, channel) for plan in wanted for channel in channels):
             due_at = plan.due_at
-            row = stored.get(plan.offset_key)
+            row = stored.get((plan.offset_key, channel))
             if row is None:
                 new.append(
                     dict(
                         fresh,
                         offset_key=plan.offset_key,
+                        channel=channel,
                         deadline_id=deadline.id,
                         kind=plan.kind,
                         status=first_status(due_at, now),
@@ -107,15 +132,56 @@ def sync_reminders(
     return new
 
 
+def open_channel(session: Session, body_ids: Iterable[str], channel: str, now: dt.datetime) -> int:
+    """An address on `channel` was given for these bodies (their own, or a member's): a copy
+    on that channel of each of their pending e-mail reminders that has none, pending if
+    still to come at `now` (skipped otherwise, as `sync_reminders` would have it); how many."""
+    ids = list(body_ids)
+    if channel == EMAIL or not ids:
+        return 0
+    query = select(ReminderRow).where(
+        ReminderRow.body_id.in_(ids), ReminderRow.channel == EMAIL, ReminderRow.status == ReminderStatus.PENDING
+    )
+    pending = list(session.scalars(query))
+    there = select(ReminderRow.deadline_id, ReminderRow.offset_key).where(
+        ReminderRow.body_id.in_(ids), ReminderRow.channel == channel
+    )
+    have = {(deadline_id, offset_key) for deadline_id, offset_key in session.execute(there)}
+    copies = [
+        dict(
+            deadline_id=row.deadline_id,
+            offset_key=row.offset_key,
+            channel=channel,
+            body_id=row.body_id,
+            kind=row.kind,
+            status=first_status(stored_instant(row.due_at), now),
+            due_at=row.due_at,
+            next_attempt_at=row.due_at,
+            attempts=0,
+            late=False,
+            last_error="",
+        )
+        for row in pending
+        if (row.deadline_id, row.offset_key) not in have
+    ]
+    if copies:
+        session.execute(insert(ReminderRow), copies)
+    return len(copies)
+
+
 @dataclass(frozen=True)
 class Claimed:
-    """A deadline's claimed reminders with what deciding and sending them needs: the
-    deadline, and the e-mail addresses of those to tell (empty when no one with an
-    address holds the role)."""
+    """A deadline's claimed reminders on one channel with what deciding and sending them
+    needs: the deadline, and those to tell on that channel (empty when no one with an
+    address there holds the role)."""
 
     reminders: list[ReminderRow]
     deadline: DeadlineRow | None
-    recipients: list[str]
+    recipients: list[Recipient]
+
+    @property
+    def channel(self) -> str:
+        return self.reminders[0].channel
 
 
 class OutboxStore(Database):
@@ -229,12 +295,18 @@ class OutboxStore(Database):
                 .execution_options(synchronize_session=False)
             )
 
-    def retry(self, reminder_ids: Iterable[int], token: str, now: dt.datetime, error: str) -> None:
-        """A send failed: try again after a back-off that doubles up to an hour, never dropped."""
+    def retry(
+        self, reminder_ids: Iterable[int], token: str, now: dt.datetime, error: str, delivered: Iterable[str] = ()
+    ) -> None:
+        """A send failed: try again after a back-off that doubles up to an hour, never dropped;
+        `delivered`: the recipients (digests) it reached all the same, not to be sent it again."""
+        reached = set(delivered)
         with self.session() as session, session.begin():
             for row in select_in_ids(session, reminder_ids):
                 if row.claimed_by != token or row.status != ReminderStatus.PENDING:
                     continue
+                if reached:
+                    row.delivered = sorted(reached.union(row.delivered or ()))
                 row.attempts += 1
                 row.next_attempt_at = now + min(dt.timedelta(minutes=2 ** min(row.attempts, 10)), MAX_BACKOFF)
                 row.claimed_until = None
@@ -263,7 +335,7 @@ STATE: ColumnElement[str] = case(
     (and_(ReminderRow.status == ReminderStatus.SENT, ReminderRow.late.is_(True)), "late"),
     else_=ReminderRow.status,
 )
-STATES = ("pending", "failed", "no recipient", "sent", "late", "cancelled", "superseded", "skipped")
+STATES = ("pending", "failed", "no recipient", "refused", "sent", "late", "cancelled", "superseded", "skipped")
 
 
 @cache
@@ -310,22 +382,23 @@ def _due(now: dt.datetime, wall: dt.datetime, token: str | None = None) -> tuple
 
 
 def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]:
-    """Reminders grouped by deadline, soonest first, each with its deadline and recipients:
-    the deadlines read in one query, each body's recipients for a rule's roles once."""
-    by_deadline: dict[str, list[ReminderRow]] = {}
+    """Reminders grouped by deadline and channel, soonest first, each with its deadline and
+    recipients: the deadlines read in one query, each body's recipients for a rule's roles
+    on a channel once."""
+    by_deadline: dict[tuple[str, str], list[ReminderRow]] = {}
     for row in rows:
-        by_deadline.setdefault(row.deadline_id, []).append(row)
-    deadlines = {d.id: d for d in select_in(session, DeadlineRow, DeadlineRow.id, by_deadline)}
-    recipients: dict[tuple[str, tuple[str, ...]], list[str]] = {}
+        by_deadline.setdefault((row.deadline_id, row.channel), []).append(row)
+    deadlines = {d.id: d for d in select_in(session, DeadlineRow, DeadlineRow.id, {d for d, _ in by_deadline})}
+    recipients: dict[tuple[str, tuple[str, ...], str], list[Recipient]] = {}
     found = []
-    for deadline_id, grouped in by_deadline.items():
+    for (deadline_id, channel), grouped in by_deadline.items():
         deadline = deadlines.get(deadline_id)
-        to: list[str] = []
+        to: list[Recipient] = []
         if deadline is not None:
             roles = recipient_roles(deadline.who or ())
-            key = (deadline.body_id, tuple(sorted(roles)))
+            key = (deadline.body_id, tuple(sorted(roles)), channel)
             if key not in recipients:
-                recipients[key] = _recipients(session, deadline.body_id, roles)
+                recipients[key] = _recipients(session, deadline.body_id, roles, channel)
             to = recipients[key]
         found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
     return found
@@ -336,17 +409,30 @@ def select_in_ids(session: Session, reminder_ids: Iterable[int]) -> list[Reminde
     return list(select_in(session, ReminderRow, ReminderRow.id, reminder_ids))
 
 
-def _recipients(session: Session, body_id: str, roles: Iterable[str]) -> list[str]:
-    """The addresses of those on the body in these roles (a deadline's rule names them:
-    `scheduler.reminders.recipient_roles`)."""
-    query = (
-        select(MemberRow.email)
-        .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-        .where(
-            MembershipRow.body_id == body_id,
-            MembershipRow.role.in_(list(roles)),
-            MembershipRow.ended.is_(None),
-            MemberRow.email != "",
+def _recipients(session: Session, body_id: str, roles: Iterable[str], channel: str) -> list[Recipient]:
+    """Those on the body in these roles (a deadline's rule names them:
+    `scheduler.reminders.recipient_roles`) with an address on `channel`, each address once;
+    on a channel other than e-mail, the body's own address too."""
+    on_body = and_(MembershipRow.body_id == body_id, MembershipRow.role.in_(list(roles)), MembershipRow.ended.is_(None))
+    if channel == EMAIL:
+        query = (
+            select(MemberRow.name, MemberRow.email, literal(""))
+            .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+            .where(on_body, MemberRow.email != "")
         )
-    )
-    return sorted(set(session.scalars(query)))
+        found = session.execute(query)
+    else:
+        members = (
+            select(MemberRow.name, AddressRow.address, AddressRow.format)
+            .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+            .join(AddressRow, AddressRow.member_id == MemberRow.id)
+            .where(on_body, AddressRow.channel == channel)
+        )
+        own = select(literal(""), AddressRow.address, AddressRow.format).where(
+            AddressRow.body_id == body_id, AddressRow.channel == channel
+        )
+        found = session.execute(own.union(members))
+    first: dict[str, Recipient] = {}
+    for person, address, form in sorted(found):
+        first.setdefault(address, Recipient(person, channel, address, form))
+    return sorted(first.values(), key=lambda r: r.address)

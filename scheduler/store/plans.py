@@ -27,7 +27,7 @@ from scheduler.store.audit import Audit, history
 from scheduler.store.bodies import record_bodies
 from scheduler.store.bulk import IN_CHUNK, insert_many, select_in
 from scheduler.store.database import UTC, Database, stored_instant
-from scheduler.store.outbox import DeadlineState, kept_reminders, sync_reminders
+from scheduler.store.outbox import DeadlineState, body_channels, kept_reminders, sync_reminders
 from scheduler.store.replan import (
     Changes,
     History,
@@ -238,7 +238,8 @@ class PlanStore(Database):
             row.updated_at = audit.at
             kept = kept_reminders(year.session, [deadline_id])
             state = DeadlineState(row.id, row.rule, row.date, row.due, row.status, done)
-            insert_many(year.session, ReminderRow, sync_reminders(body, [state], kept, audit.at))
+            channels = body_channels(year.session, [body.id])[body.id]
+            insert_many(year.session, ReminderRow, sync_reminders(body, [state], kept, audit.at, channels))
             year.audit(audit)
         return True
 
@@ -357,6 +358,7 @@ def save_cycles(
     kept_deadlines = kept_rows(session, DeadlineRow, plans)
     kept_items = kept_rows(session, ItemRow, plans)
     reminders = kept_reminders(session, [i for rows in kept_deadlines.values() for i in rows])
+    channels = body_channels(session, {plan.body.id for plan in plans})
     new: dict[type[Base], list[dict[str, Any]]] = {MeetingRow: [], DeadlineRow: [], ItemRow: [], ReminderRow: []}
     for plan in plans:
         key = (plan.body.id, plan.label)
@@ -372,7 +374,7 @@ def save_cycles(
             DeadlineState(r.id, r.rule, r.date, r.due, r.status, r.done_at is not None) for r in deadlines.values()
         ]
         states += [DeadlineState(d.id, d.rule, d.date, d.due, Status.PLANNED) for d in plan.deadlines if d.id in fresh]
-        new[ReminderRow] += sync_reminders(plan.body, states, reminders, now)
+        new[ReminderRow] += sync_reminders(plan.body, states, reminders, now, channels[plan.body.id])
         new[ItemRow] += sync_rows(plan, plan.items, item_values, dict(kept_items.get(key, {})), changes, history)
     for table, rows in new.items():
         insert_many(session, table, rows)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column
 from sqlalchemy.types import TypeDecorator
 
 from scheduler.occurrences import Status
+from scheduler.reminders import EMAIL
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.workdays import LONDON
 
@@ -120,6 +121,24 @@ class MembershipRow(Base):
     ended: Mapped[dt.date | None]
 
 
+class AddressRow(Base):
+    """Where a member or a body is told by a channel other than e-mail (a member's e-mail is
+    `MemberRow.email`): one address per channel each, with the payload's format the channel
+    reads (a webhook's "slack" or "teams"). Exactly one of `member_id` and `body_id` is set."""
+
+    __tablename__ = "address"
+    __table_args__ = (
+        UniqueConstraint("channel", "member_id", name="uq_address_channel_member"),
+        UniqueConstraint("channel", "body_id", name="uq_address_channel_body"),
+    )
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    channel: Mapped[str] = mapped_column(String(20))  # scheduler.reminders.Recipient.channel
+    address: Mapped[str] = mapped_column(String(2000))
+    format: Mapped[str] = mapped_column(String(20), default="")
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    body_id: Mapped[str | None] = mapped_column(ForeignKey("body.id"))
+
+
 class OccurrenceColumns:
     """What meetings, deadlines and items share: identity, date, version, explanation."""
 
@@ -195,21 +214,22 @@ class AttendanceRow(Base):
 
 
 class ReminderRow(Base):
-    """The outbox: one row per (deadline, reminder offset), keyed for exactly-once sending.
+    """The outbox: one row per (deadline, reminder offset, channel), keyed for exactly-once sending.
 
     Upserted on every re-plan; a worker claims due rows (a lease), sends, marks sent.
     """
 
     __tablename__ = "reminder"
     __table_args__ = (
-        # One reminder per (deadline, offset): the idempotency key, and the index that
-        # finds a deadline's reminders when re-planning.
-        UniqueConstraint("deadline_id", "offset_key", name="uq_reminder_deadline_offset"),
+        # One reminder per (deadline, offset, channel): the idempotency key, and the index
+        # that finds a deadline's reminders when re-planning.
+        UniqueConstraint("deadline_id", "offset_key", "channel", name="uq_reminder_deadline_offset_channel"),
         Index("ix_reminder_due", "status", "due_at"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
     deadline_id: Mapped[str] = mapped_column(String(300))
     offset_key: Mapped[str] = mapped_column(String(100))  # "working-3at0900", "overdue"
+    channel: Mapped[str] = mapped_column(String(20), default=EMAIL, server_default=EMAIL)  # "email", "webhook"
     body_id: Mapped[str] = mapped_column(String(100))
     kind: Mapped[str] = mapped_column(String(10))  # scheduler.reminders.Kind
     due_at: Mapped[dt.datetime] = mapped_column(Instant())
@@ -221,11 +241,16 @@ class ReminderRow(Base):
     sent_at: Mapped[dt.datetime | None] = mapped_column(Instant())
     late: Mapped[bool] = mapped_column(Boolean, default=False)
     last_error: Mapped[str] = mapped_column(Text, default="")
+    # the recipients (digests of their addresses) a copy already reached on an attempt that
+    # failed for others: a webhook per recipient, so a retry goes only to those it did not reach
+    delivered: Mapped[list[Any] | None] = mapped_column()
 
     @property
     def key(self) -> str:
-        """The reminder's idempotency key, also its Message-ID: "{deadline id}#{offset}"."""
-        return f"{self.deadline_id}#{self.offset_key}"
+        """The reminder's idempotency key, also its Message-ID: "{deadline id}#{offset}" by
+        e-mail (as it was before there were channels), "{deadline id}#{offset}#{channel}" by another."""
+        key = f"{self.deadline_id}#{self.offset_key}"
+        return key if self.channel == EMAIL else f"{key}#{self.channel}"
 
 
 class AccessTokenRow(Base):
