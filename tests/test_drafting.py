@@ -528,3 +528,21 @@ def test_business_at_a_named_meeting_and_a_budget_the_body_itself_prepares():
     assert found["item-at:business"] == ["first meeting in october"]
     assert found["item:dated"] == ["Prepare the draft budget for the next financial year"]
     assert found["item-by:dated"] == ["15 February"]
+
+
+def test_the_name_the_document_defines_is_the_bodys_full_name():
+    """A title gives the short name; the text defines the full one with its short form."""
+    document = Document(
+        "t.txt",
+        "text",
+        (
+            Block("Adoption Panel"),
+            Block("Terms of Reference"),
+            Block("Approved by\tCorporate Parenting Committee, 2 June 2025"),
+            Block(
+                '1. Eastmoor Borough Council has set up the Eastmoor Regional Adoption Panel ("the Panel") under'
+                " the Adoption Agencies Regulations 2005. The Panel meets monthly."
+            ),
+        ),
+    )
+    assert draft_rules(document).name == "Eastmoor Regional Adoption Panel"

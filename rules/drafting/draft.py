@@ -171,7 +171,10 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
         source = blocks[at]
         fuller = [other for _, other in titles if other != name and other.endswith(name)]
         hosts = [other for n, other in titles if at < n <= at + 3 and other != name and not other.endswith(name)]
-        if fuller:
+        defined = _defined(found, name)
+        if defined:
+            name = defined
+        elif fuller:
             name = fuller[0]
         elif hosts and hosts[0].split()[0] != name.split()[0]:
             name = _joined(hosts[0], name)  # "Planning Committee" of "Little Hinton Parish Council"
@@ -253,6 +256,17 @@ def _only_a_name(line: str) -> str | None:
     return None
 
 
+def _defined(found: list[Clause], name: str) -> str | None:
+    """The body's full name where the document defines it ("has established the Marchshire
+    Pension Fund Local Pension Board ("the Board")"), if it ends with the title's name."""
+    text = " ".join(clause.text for clause in found[:40])
+    for match in re.finditer(rf"(?P<full>{_NAME.pattern})\s*\(\s*(?:the\s+)?[\"“‘']", text):
+        full = re.sub(r"^(?:The|THE|the)\s+", "", match["full"])
+        if full.lower() != name.lower() and full.lower().endswith(name.lower()):
+            return full
+    return None
+
+
 def _names_us(alias: str, name: str) -> bool:
     """Whether a short name the document defines is this body's: "the Board" for a Board,
     "HWB" for a Health and Wellbeing Board, not "the Council" that hosts it."""
@@ -267,6 +281,8 @@ def _names_us(alias: str, name: str) -> bool:
 def _bodies_in(line: str) -> list[str]:
     """The bodies a title line names ("PART 3: AUDIT AND GOVERNANCE COMMITTEE" -> the committee)."""
     found = []
+    if re.match(r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", line, re.I):
+        return found  # "Approved by<TAB>Pensions Committee": a record of who approved it names another body
     for part in re.split(r"\s+[-–—|]\s+|:\s+|\s{2,}|\t", line):
         if re.match(
             r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", part, re.I
