@@ -280,7 +280,7 @@ def _names_us(alias: str, name: str) -> bool:
 
 def _bodies_in(line: str) -> list[str]:
     """The bodies a title line names ("PART 3: AUDIT AND GOVERNANCE COMMITTEE" -> the committee)."""
-    found = []
+    found: list[str] = []
     if re.match(r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", line, re.I):
         return found  # "Approved by<TAB>Pensions Committee": a record of who approved it names another body
     for part in re.split(r"\s+[-–—|]\s+|:\s+|\s{2,}|\t", line):
