@@ -175,6 +175,8 @@ def replan(
                 for each in range(cycle_containing(start, first), cycle_containing(start, last) + 1):
                     if (other, cycle_label(start, each)) in kept_cycles:
                         wanted.add((other, each))
+    if not wanted:
+        return Replanned([], kept.save([], now))
     schedule = standing(ctx, kept, wanted, now)
     plans = []
     for body_id in rules.bodies:  # dependency order
@@ -202,7 +204,9 @@ def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.da
 
 def version(ctx: Context) -> object:
     """A value that changes whenever the kept year does (anything a feed or the planner page
-    shows), so what the server rendered is kept until it changes."""
+    shows), so what the server rendered is kept until it changes. The rules are read again
+    first if a version was published since (here or by another instance)."""
+    ctx.refresh()
     return ctx.store.version()
 
 

@@ -5,7 +5,8 @@ one database. One `Store` reads and writes it all, each public method one transa
 its parts in modules of their own: `plans` (saving plans, keeping edits, reading the
 year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once), `people`
 (members and attendance), `tokens` (admin and feed tokens), `digests` (clerks'
-morning digests, once a day), `audit`.
+morning digests, once a day), `versions` (bodies' rules and term calendars, as
+versions), `audit`.
 """
 
 from __future__ import annotations
@@ -16,9 +17,10 @@ from scheduler.store.outbox import OutboxStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
 from scheduler.store.tokens import TokenStore
+from scheduler.store.versions import VersionStore
 
 
-class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore):
+class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, VersionStore):
     """Reads and writes the kept year."""
 
 
