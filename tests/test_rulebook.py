@@ -3,6 +3,7 @@ publishing from a day, and every instance reading the same rules."""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import pytest
 
 from conftest import NOW, PG_URL, _postgres, _unavailable
 from govcal.operations import Context, rulebook
+from govcal.operations.planning import explain, keep_year
 from govcal.schedule_files import plan_dict
 from govcal.settings import Settings
 from rules.loader import load_rules, seeds_dir
@@ -82,3 +84,65 @@ def test_term_calendars_round_trip(database, tmp_path):
     assert written.name == "leeds.ics" and written.read_bytes() == leeds.read_bytes()
     # the kept calendar is the one the Leeds bodies are planned by
     assert ctx.planner.terms["leeds-cluster-partnership"].source == "term calendar 'leeds' (kept)"
+
+
+JCB = "worcestershire-jcb"
+
+
+def jcb_text(pattern: str) -> str:
+    """The shipped JCB rule file (monthly, third Tuesday) with another meeting day."""
+    text = (seeds_dir() / f"{JCB}.yaml").read_text(encoding="utf-8")
+    assert "pattern: third Tuesday" in text
+    return text.replace("pattern: third Tuesday", f"pattern: {pattern}")
+
+
+def meeting_days(ctx: Context) -> dict[str, str]:
+    return {row.id.rpartition("/")[2]: row.date.isoformat() for row in ctx.store.meetings([JCB])}
+
+
+def test_a_version_from_a_future_day_moves_only_the_meetings_of_the_periods_after_it(database):
+    ctx = kept(database)
+    keep_year(ctx, [2026], [JCB], actor="test", now=NOW)
+    before = meeting_days(ctx)
+    # Third Tuesdays: Tue 21 Apr 2026 ... Tue 15 Dec 2026, Tue 19 Jan, Tue 16 Feb, Tue 16 Mar 2027
+    assert (before["meeting-01"], before["meeting-10"], before["meeting-11"]) == (
+        "2026-04-21",
+        "2027-01-19",
+        "2027-02-16",
+    )
+    published = rulebook.publish(
+        ctx, [("jcb.yaml", jcb_text("second Wednesday"))], dt.date(2027, 1, 10), actor="alice", reason="room", now=NOW
+    )
+    after = meeting_days(ctx)
+    # From Sun 10 Jan 2027: January's period began on the 1st, under the old version, so Tue 19 Jan
+    # stays; February and March move to second Wednesdays: Mon 1 Feb 2027 -> Wed 3, Wed 10 Feb;
+    # Mon 1 Mar 2027 -> Wed 3, Wed 10 Mar.
+    assert {k: v for k, v in after.items() if before[k] != v} == {
+        "meeting-11": "2027-02-10",
+        "meeting-12": "2027-03-10",
+    }
+    [version] = published.versions
+    label = f"version {version.id} of {JCB}, applying from Sun 10 Jan 2027"
+    said = "\n".join(published.said())
+    assert f"published {label}" in said and f"(was Tue 16 Feb 2027), by {label}" in said
+    explained = explain(ctx, f"{JCB}/2026-27/meeting-11/papers", now=NOW, kept=True)
+    assert f"rules: {label}" in explained.lines()
+    january = explain(ctx, f"{JCB}/2026-27/meeting-10", now=NOW, kept=True)
+    first = ctx.store.rule_versions(JCB)[0]
+    assert f"rules: version {first.id} of {JCB}, applying from Sat 01 Jan 2000" in january.lines()
+    assert explain(ctx, f"{JCB}/2026-27/meeting-10", now=NOW, kept=True).as_dict()["rules_version"] == first.label
+    # the audit trail has who published it and why
+    assert ctx.store.rule_versions(JCB)[-1].published_by == "alice"
+
+
+def test_a_version_from_a_past_day_changes_only_meetings_not_yet_held(database):
+    ctx = kept(database)
+    keep_year(ctx, [2026], [JCB], actor="test", now=NOW)
+    before = meeting_days(ctx)
+    summer = dt.datetime(2026, 7, 1, 9, 0, tzinfo=dt.UTC)  # Wed 1 Jul 2026: April to June held
+    rulebook.publish(ctx, [("jcb.yaml", jcb_text("second Wednesday"))], dt.date(2026, 4, 1), actor="a", now=summer)
+    after = meeting_days(ctx)
+    # Tue 21 Apr, Tue 19 May, Tue 16 Jun 2026 were held: they stay. Wed 1 Jul 2026 -> second
+    # Wednesday Wed 8 Jul (was Tue 21 Jul); Sat 1 Aug -> Wed 5, Wed 12 Aug (was Tue 18 Aug).
+    assert [after[f"meeting-0{n}"] for n in (1, 2, 3)] == [before[f"meeting-0{n}"] for n in (1, 2, 3)]
+    assert (after["meeting-04"], after["meeting-05"]) == ("2026-07-08", "2026-08-12")

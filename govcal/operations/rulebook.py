@@ -42,10 +42,7 @@ class Published:
     def said(self) -> list[str]:
         """What was published and what it moved, a line each, naming the version that moved it."""
         lines = [f"{'would publish' if self.preview else 'published'} {v.label}" for v in self.versions]
-        by_body = {v.body_id: v.label for v in self.versions}
-        for changed in self.replanned.listed():
-            lines.append(f"  {changed.said()}  [{by_body.get(changed.body, 'knock-on')}]")
-        return lines
+        return lines + [f"  {changed.said()}" for changed in self.replanned.listed()]
 
 
 def publish(
