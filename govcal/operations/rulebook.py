@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,7 +22,8 @@ from govcal.operations.planning import Replanned, replan
 from govcal.terms import kept_calendar, term_format
 from rules.errors import RuleError
 from rules.loader import RuleSet, Source, load_versions, read_source, rule_files
-from scheduler.occurrences import cycle_bounds, cycle_containing
+from scheduler.checker import Finding
+from scheduler.occurrences import BodyPlan, cycle_bounds, cycle_containing
 from scheduler.workdays import london_day
 
 if TYPE_CHECKING:
@@ -38,6 +39,11 @@ class Published:
     versions: list[RuleVersion]
     replanned: Replanned
     preview: bool
+    findings: list[Finding] = field(default_factory=list)  # the published bodies' re-planned cycles, checked
+
+    def plans_of(self, body_id: str) -> list[BodyPlan]:
+        """A body's cycles as the re-plan left them."""
+        return [plan for plan in self.replanned.plans if plan.body.id == body_id]
 
     def said(self) -> list[str]:
         """What was published and what it moved, a line each, naming the version that moved it."""
@@ -75,15 +81,19 @@ def publish(
         versions = kept.publish_rules(new, actor=actor, reason=reason, now=now)
         published = ctx.with_rules(_rule_set(ctx, [*kept_versions, *versions], now), calendars)
         bodies = {v.body_id for v in versions}
-        targets = _cycles_from(published.rules, kept.cycles(bodies), applies_from)
+        from_day = max(applies_from, london_day(now))
+        current = {(b, cycle_containing(published.rules[b].cycle_start, from_day)) for b in bodies}
+        targets = sorted(set(_cycles_from(published.rules, kept.cycles(bodies), applies_from)) | current)
         replanned = replan(published, kept, targets, now=now)
+        meetings = [m for plan in replanned.plans if plan.body.id in bodies for m in plan.meetings]
+        findings = [f for f in published.checker.check(meetings) if f.body in bodies]
         if preview:
             kept.discard()
         else:
             kept.audit_changes(replanned.changes, actor, now)
     if not preview:
         ctx.refresh()
-    return Published(versions, replanned, preview)
+    return Published(versions, replanned, preview, findings)
 
 
 def _unchanged(kept: Sequence[RuleVersion], new: NewRules) -> bool:
