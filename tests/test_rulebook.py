@@ -4,6 +4,7 @@ publishing from a day, and every instance reading the same rules."""
 from __future__ import annotations
 
 import datetime as dt
+import time
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -146,3 +147,46 @@ def test_a_version_from_a_past_day_changes_only_meetings_not_yet_held(database):
     # Wednesday Wed 8 Jul (was Tue 21 Jul); Sat 1 Aug -> Wed 5, Wed 12 Aug (was Tue 18 Aug).
     assert [after[f"meeting-0{n}"] for n in (1, 2, 3)] == [before[f"meeting-0{n}"] for n in (1, 2, 3)]
     assert (after["meeting-04"], after["meeting-05"]) == ("2026-07-08", "2026-08-12")
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_two_servers_on_one_postgresql_both_show_a_version_published_through_one(database, tmp_path, capsys):
+    import httpx
+
+    from conftest import serving
+    from govcal.cli import main
+    from test_admin import signed_in
+    from test_admin_rules import posted
+
+    body = "leeds-area-partnership"  # every 2 months, third Wednesdays, from September; public
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    with (
+        serving(tmp_path / "a", database=database) as (first, _),
+        serving(tmp_path / "b", database=database) as (
+            second,
+            _,
+        ),
+    ):
+        assert main(["admin", "token", "create", "alice", "--database", database]) == 0
+        token = capsys.readouterr().out.split()[-1]
+        with httpx.Client(base_url=first, timeout=60) as a, httpx.Client(base_url=second, timeout=60) as b:
+            signed_in(a, token)
+            signed_in(b, token)
+            assert 'value="third Wednesday"' in b.get(f"/admin/rules?body={body}").text
+            page = a.get(f"/admin/rules?body={body}").text
+            form = posted(page) | {"meetings.pattern": "second Wednesday", "applies_from": "2027-01-01"}
+            preview = a.post("/admin/rules/preview", data=form)
+            assert preview.status_code == 200, preview.text
+            assert a.post("/admin/rules/publish", data=posted(preview.text)).status_code == 200
+            # the other instance reads the new version (its next admin request asks the database)
+            other = b.get(f"/admin/rules?body={body}").text
+            assert 'value="second Wednesday"' in other and "Fri 01 Jan 2027" in other
+            # and its feed follows within its one-second check: Fri 1 Jan 2027 -> Wed 6, Wed 13 Jan;
+            # Mon 1 Mar 2027 -> Wed 3, Wed 10 Mar (were Wed 20 Jan and Wed 17 Mar, third Wednesdays)
+            deadline = time.monotonic() + 30
+            while "DTSTART;TZID=Europe/London:20270113T100000" not in (feed := b.get(f"/feeds/bodies/{body}.ics").text):
+                assert time.monotonic() < deadline, feed
+                time.sleep(0.5)
+            assert "DTSTART;TZID=Europe/London:20270310T100000" in feed
+            assert "DTSTART;TZID=Europe/London:20270120T100000" not in feed
