@@ -155,7 +155,7 @@ class Planner:
         start = self.rules.in_force(body_id, first)
         if start is None:
             return []
-        later = [v for v in self.rules.versions[body_id] if first < v.applies_from <= last]
+        later = [v for v in self.rules.versions[body_id] if first < v.applies_from <= last and v is not start]
         spans = [start, *later]
         ends = [v.applies_from - dt.timedelta(days=1) for v in later] + [last]
         return [

@@ -190,3 +190,59 @@ def test_two_servers_on_one_postgresql_both_show_a_version_published_through_one
                 time.sleep(0.5)
             assert "DTSTART;TZID=Europe/London:20270310T100000" in feed
             assert "DTSTART;TZID=Europe/London:20270120T100000" not in feed
+
+
+def test_the_commands_import_export_and_preview(tmp_path, capsys, monkeypatch):
+    from govcal.cli import main
+
+    monkeypatch.setattr("govcal.clock.utc_now", lambda: NOW)
+    monkeypatch.setattr("govcal.cli.plans.utc_now", lambda: NOW)
+    monkeypatch.setattr("govcal.cli.rulebook.utc_now", lambda: NOW)
+    database = ["--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+    assert main(["rules", "export", str(tmp_path / "out"), *database]) == 0  # the seeds, kept on first use
+    assert len(list((tmp_path / "out").glob("*.yaml"))) == 15
+    changed = tmp_path / "changed"
+    changed.mkdir()
+    (changed / f"{JCB}.yaml").write_text(jcb_text("second Wednesday"))
+    capsys.readouterr()
+    # a preview from files leaves the database alone: Mon 1 Feb 2027 -> Wed 3, Wed 10 Feb
+    assert main(["plan", "2026", "--rules", str(changed), "--json", *database]) == 0
+    assert f"{JCB}/2026-27/meeting-11" in capsys.readouterr().out
+    assert len(kept(database[1]).store.rule_versions(JCB)) == 1
+    # a bad file is one line, exit 2, and nothing kept
+    (tmp_path / "bad").mkdir()
+    (tmp_path / "bad" / "jcb.yaml").write_text(jcb_text("every other Tuesday"))
+    assert main(["rules", "import", str(tmp_path / "bad"), *database]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "meetings.pattern" in err and "Traceback" not in err
+    assert len(kept(database[1]).store.rule_versions(JCB)) == 1
+    # plan --save --rules publishes the files, from the day given, then keeps the year
+    assert main(["plan", "2026", "--save", "--rules", str(changed), "--from", "2027-01-10", *database]) == 0
+    err = capsys.readouterr().err
+    assert f"published version 16 of {JCB}, applying from Sun 10 Jan 2027" in err
+    days = meeting_days(kept(database[1]))
+    assert (days["meeting-10"], days["meeting-11"]) == ("2027-01-19", "2027-02-10")  # Tue 19 Jan stays
+    assert main(["explain", f"{JCB}/2026-27/meeting-11", *database]) == 0
+    assert f"rules: version 16 of {JCB}, applying from Sun 10 Jan 2027" in capsys.readouterr().out
+    assert main(["rules", "export", str(tmp_path / "after"), *database]) == 0
+    assert (tmp_path / "after" / f"{JCB}.yaml").read_text() == jcb_text("second Wednesday")
+    # an empty database told not to take the seeds has none
+    empty = ["--database", f"sqlite:///{tmp_path / 'empty.db'}", "--no-seeds"]
+    assert main(["rules", "export", str(tmp_path / "none"), *empty]) == 0
+    assert list((tmp_path / "none").glob("*.yaml")) == []
+    assert main(["terms", "import", str(Path(__file__).parent / "data" / "terms" / "leeds.ics"), *database]) == 0
+    assert main(["terms", "export", str(tmp_path / "terms"), *database]) == 0
+    assert [p.name for p in (tmp_path / "terms").iterdir()] == ["leeds.ics"]
+
+
+def test_a_bodys_first_version_governs_the_days_before_it_too(database, tmp_path):
+    from conftest import planner_for
+
+    ctx = kept(database, no_seeds=True)
+    december = dt.datetime(2026, 12, 6, 12, 0, tzinfo=dt.UTC)  # Sun 6 Dec 2026, inside the 2026-27 cycle
+    rulebook.import_rules(ctx, [seeds_dir() / f"{JCB}.yaml"], None, actor="test", now=december)
+    plan = ctx.planner.body_plan(JCB, 2026)
+    assert len({d.id for d in plan.deadlines}) == len(plan.deadlines)  # one version: each date once
+    shipped = planner_for(load_rules([seeds_dir() / f"{JCB}.yaml"])).body_plan(JCB, 2026)
+    assert plan_dict([plan]) == plan_dict([shipped])
+    assert len(ctx.store.meetings([JCB])) == 12  # the cycle planned and kept as it was published

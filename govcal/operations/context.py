@@ -131,6 +131,12 @@ class Context:
         other._planner = self._planner_of(rules, calendars)
         return other
 
+    def rule_versions(self, body_id: str | None = None) -> list[RuleVersion]:
+        """The kept versions of every body's rules (or one body's), oldest first; the seeds
+        kept first into an empty database, as on any first use."""
+        self._from_database()
+        return self.store.rule_versions(body_id)
+
     def refresh(self) -> None:
         """Read the database's rules again if a version was published since they were read
         (through this instance or another sharing the database)."""

@@ -150,7 +150,7 @@ def import_rules(
 def in_force(ctx: Context, body_id: str | None = None) -> list[RuleVersion]:
     """The newest version of each body's rules (or of one body's), by body id."""
     newest: dict[str, RuleVersion] = {}
-    for version in ctx.store.rule_versions(body_id):
+    for version in ctx.rule_versions(body_id):
         if version.body_id not in newest or version.applies_from >= newest[version.body_id].applies_from:
             newest[version.body_id] = version
     return [newest[each] for each in sorted(newest)]
@@ -158,7 +158,7 @@ def in_force(ctx: Context, body_id: str | None = None) -> list[RuleVersion]:
 
 def history(ctx: Context, body_id: str) -> list[RuleVersion]:
     """Every version of a body's rules, oldest first."""
-    return ctx.store.rule_versions(fields.text(body_id, "body", fields.BODY_ID))
+    return ctx.rule_versions(fields.text(body_id, "body", fields.BODY_ID))
 
 
 def export_rules(ctx: Context, folder: Path) -> list[Path]:
