@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from dateutil.relativedelta import relativedelta
@@ -119,23 +119,55 @@ class Checker:
         schedule: Mapping[str, Sequence[Meeting]],
         given: Mapping[str, Given] | None = None,
     ) -> list[Finding]:
-        """All findings for one body's cycle year."""
+        """All findings for one body's cycle year. Where versions of the body's rules cut the
+        cycle, each period is judged by the version in force at its start, and each meeting's
+        day by the version that placed it; the cycle's items and reports by the first."""
+        spans = self.planner.versions_in(body.id, year)
+        if len(spans) <= 1:
+            judged = spans[0][0].body if spans else body
+            return self._check(judged, year, meetings, schedule, given or {}, None, whole=True)
+        findings = []
+        for n, (version, start, end) in enumerate(spans):
+            findings += self._check(version.body, year, meetings, schedule, given or {}, (start, end), whole=n == 0)
+        return findings
+
+    def _check(
+        self,
+        body: Body,
+        year: int,
+        meetings: Sequence[Meeting],
+        schedule: Mapping[str, Sequence[Meeting]],
+        given: Mapping[str, Given],
+        governs: tuple[dt.date, dt.date] | None,
+        *,
+        whole: bool,
+    ) -> list[Finding]:
+        """One version's findings: the periods starting in `governs` (None: all), the meetings it placed."""
         first, last = cycle_bounds(body.cycle_start, year)
         label = cycle_label(body.cycle_start, year)
         active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
         derived = self.planner.derive(body.id, year, active).deadlines
-        context = _Context(body, label, first, last, active, derived, given or {}, schedule)
+        context = _Context(body, label, first, last, active, derived, given, schedule, governs)
+        own = context
+        if governs is not None:  # the meetings this version placed (a kept one: the version in force on its day)
+            placed = [m for m in active if self._placed_by_this(body, year, m)]
+            own = replace(context, active=placed)
         findings = self._frequency(context, year)
         for relation in body.meetings.relations:
             others = [m for m in schedule.get(relation.body, ()) if m.active] or self.planner.meetings_between(
                 relation.body, first - relation.reach, last + relation.reach
             )
-            findings += self._relation(context, relation, others)
-        findings += self._days(context)
-        findings += self._items(context)
-        findings += self._reports(context, year)
-        findings += self._preferences(context, year)
+            findings += self._relation(own, relation, others)
+        findings += self._days(own)
+        if whole:
+            findings += self._items(context)
+            findings += self._reports(context, year)
+        findings += self._preferences(own, year)
         return findings
+
+    def _placed_by_this(self, body: Body, year: int, meeting: Meeting) -> bool:
+        version = self.planner.version_of(body.id, year, meeting.id, meeting.date)
+        return version is not None and version.body is body
 
     # -- frequency -----------------------------------------------------------------
 
@@ -149,12 +181,16 @@ class Checker:
             return [
                 self._need_one(c, p.first, p.last, f"{p.first:%B %Y}", days, rule, cite)
                 for p in even_periods(c.first, c.last, 12)
+                if c.judges(p.first)
             ]
         if frequency.every is Every.QUARTERLY:
             return [
                 self._need_one(c, p.first, p.last, f"quarter {p.index} ({p.label})", days, rule, cite)
                 for p in even_periods(c.first, c.last, 4)
+                if c.judges(p.first)
             ]
+        if frequency.every is not Every.TERMLY and not c.judges(c.first):
+            return []  # a count over the whole cycle: the version in force at its start judges it
         if frequency.every is Every.TWICE_YEARLY:
             ok = len(days) == 2
             message = f"{len(days)} meetings in the cycle year {c.label}" + ("" if ok else "; it must have exactly 2")
@@ -211,6 +247,8 @@ class Checker:
         source = Path(self.planner.terms[c.body.id].source).name
         findings = []
         for period in periods:
+            if not c.judges(period.first):
+                continue
             if period.term is None:
                 message = f"cannot check {period.label}: its term dates are not published in {source}"
                 findings.append(c.finding(rule, cite, None, message))
@@ -382,6 +420,11 @@ class _Context:
     derived: list[Deadline]
     given: Mapping[str, Given]
     schedule: Mapping[str, Sequence[Meeting]]
+    governs: tuple[dt.date, dt.date] | None = None  # a version's days: the periods starting in them are its
+
+    def judges(self, day: dt.date) -> bool:
+        """Whether a period starting on `day` is judged by this context's version of the rules."""
+        return self.governs is None or self.governs[0] <= day <= self.governs[1]
 
     def due(self, deadline_id: str, day: dt.date, time: dt.time) -> dt.datetime:
         """A deadline's instant as the schedule gives it, else as derived (`day` at `time`)."""

@@ -246,3 +246,26 @@ def test_a_bodys_first_version_governs_the_days_before_it_too(database, tmp_path
     shipped = planner_for(load_rules([seeds_dir() / f"{JCB}.yaml"])).body_plan(JCB, 2026)
     assert plan_dict([plan]) == plan_dict([shipped])
     assert len(ctx.store.meetings([JCB])) == 12  # the cycle planned and kept as it was published
+
+
+def test_each_period_is_judged_by_the_version_in_force_at_its_start(database):
+    from govcal.operations.planning import check_kept
+
+    ctx = kept(database)
+    keep_year(ctx, [2026], [JCB], actor="test", now=NOW)
+    quarterly = jcb_text("third Tuesday").replace("frequency: not less than monthly", "frequency: quarterly")
+    assert "frequency: quarterly" in quarterly
+    rulebook.publish(ctx, [("jcb.yaml", quarterly)], dt.date(2027, 1, 1), actor="test", now=NOW)
+    days = sorted(meeting_days(ctx).values())
+    # Monthly, third Tuesdays, from Tue 21 Apr to Tue 15 Dec 2026; then the quarter Jan-Mar 2027 once,
+    # its first month's third Tuesday: Fri 1 Jan 2027 -> Tue 5, 12, 19 Jan. February's and March's
+    # meetings (Tue 16 Feb, Tue 16 Mar) are cancelled, kept as such.
+    active = sorted(row.date.isoformat() for row in ctx.store.meetings([JCB]) if row.status != "cancelled")
+    assert active[-2:] == ["2026-12-15", "2027-01-19"] and len(active) == 10 and len(days) == 12
+    findings = check_kept(ctx, JCB, 2026)
+    failed = [str(f) for f in findings if f.ok is False]
+    assert failed == []  # not "no meeting in February 2027": that month is the quarterly version's
+    judged = [f.message for f in findings if f.rule in ("not less than monthly", "quarterly")]
+    assert "meeting in December 2026 on Tue 15 Dec 2026" in judged
+    assert any(m.startswith("meeting in quarter 4") for m in judged)
+    assert not any("January 2027" in m or "February 2027" in m for m in judged)
