@@ -34,7 +34,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin import body, grid, meeting, reminders, replan, rules, signing
+from govcal.admin import body, drafting, grid, meeting, reminders, replan, rules, signing
 from govcal.admin.common import SIGNING_IN, Forged, Pages, SignInFirst
 from govcal.admin.meeting import month_grid, picker_months
 from govcal.clock import utc_now
@@ -43,7 +43,7 @@ from rules.errors import DatabaseUnavailable, GovcalError
 
 __all__ = ["SIGNING_IN", "admin_pages", "month_grid", "picker_months"]
 
-FAMILIES = (signing, grid, meeting, body, rules, replan, reminders)
+FAMILIES = (signing, grid, meeting, body, rules, drafting, replan, reminders)
 
 
 def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
