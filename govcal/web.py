@@ -312,7 +312,7 @@ def feed_server(
         if key == "all":
             return feeds.feed("all", lambda: all_feed(ctx, now(), base_url))
         body_id = key.removeprefix("body:")
-        if body_id not in ctx.rules.bodies:  # as kept now: a body published since the start has its feed
+        if body_id not in ctx.rules.bodies:  # as the rules stand now: another instance may have published a body
             return None
         return feeds.feed(key, lambda: body_feed(ctx, body_id, now(), base_url))
 

@@ -11,6 +11,7 @@ are YAML, each in its own box, so nothing the rule language says is out of reach
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -70,6 +71,7 @@ FIELDS = (
     Field("notices", "Notices", "yaml"),
 )
 BY_NAME = {each.name: each for each in FIELDS}
+LENGTH = 100_000  # characters in one field (a body's deadlines as YAML are a few thousand)
 
 
 @dataclass
@@ -116,7 +118,9 @@ def text_from_form(posted: Mapping[str, str]) -> RuleForm:
     mistake beside the field it is about (`yaml` for one no field holds)."""
     values = {each.name: str(posted.get(each.name, "")).strip() for each in FIELDS}
     values = {name: value for name, value in values.items() if value}
-    messages: dict[str, str] = {}
+    messages = {name: said for name, value in values.items() if (said := refused(value, LENGTH))}
+    if messages:
+        return RuleForm(values, messages, "")
     data: dict[str, Any] = {}
     for each in FIELDS:
         value = values.get(each.name)
@@ -141,6 +145,19 @@ def text_from_form(posted: Mapping[str, str]) -> RuleForm:
     except RuleError as error:
         messages[_field_of(error.field)] = error.message
     return RuleForm(values, messages, text)
+
+
+def refused(value: str, limit: int) -> str:
+    """What is wrong with a posted value of the form (or a rule file's text posted back), or
+    '' if nothing: too long, or a character no rule file holds (a control character other
+    than a line break or tab, a lone surrogate)."""
+    if len(value) > limit:
+        return f"at most {limit} characters, not {len(value)}"
+    bad = next((c for c in value if unicodedata.category(c) in ("Cc", "Cs") and c not in "\n\r\t"), None)
+    if bad is None:
+        return ""
+    kind = "a lone surrogate" if unicodedata.category(bad) == "Cs" else "a control character"
+    return f"{kind} (U+{ord(bad):04X}) is not allowed"
 
 
 def _at(data: Mapping[str, Any], name: str) -> Any:

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Pages, reason
-from govcal.admin.ruleform import RuleForm, form_from_text, text_from_form
+from govcal.admin.ruleform import RuleForm, form_from_text, refused, text_from_form
 from govcal.operations import fields, rulebook
 from rules.dates import parse_date
 from rules.errors import NotFound, RuleError
@@ -65,8 +65,8 @@ def router(pages: Pages) -> APIRouter:
     async def publish(request: Request) -> Response:
         admin, posted = await pages.posted(request)
         text = str(posted.get("text", ""))
-        if len(text) > RULES_LENGTH:
-            raise RuleError(f"at most {RULES_LENGTH} characters, not {len(text)}", field="rules")
+        if said := refused(text, RULES_LENGTH):
+            raise RuleError(said, field="rules")
         applies = parse_date(fields.text(str(posted.get("applies_from", "")), "applies from", 40))
         shown = rulebook.publish(
             ctx, [("the form", text)], applies, actor=admin, reason=reason(posted), now=pages.clock()

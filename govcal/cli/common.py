@@ -97,8 +97,7 @@ def context(args: argparse.Namespace, *, kept: bool = False) -> Context:
     from govcal.operations import Context
 
     paths = None if kept else getattr(args, "rules", None)
-    peek = hasattr(args, "rules") and not kept
-    return Context.load(settings(args), paths or None, peek=peek, now=utc_now())
+    return Context.load(settings(args), paths or None, now=utc_now())
 
 
 # -- argument types ------------------------------------------------------------------

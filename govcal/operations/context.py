@@ -41,8 +41,8 @@ class Context:
     `given` holds rules read from files (a preview: nothing is kept from them) or handed in
     whole; without them the rules are the database's, read when first asked for and read
     again when `refresh` finds a version published since (by this instance or another).
-    With `peek` (a command that writes nothing) and no database to read, the built-in seed
-    bodies are read from their files, so no database is created by looking.
+    While there is no database, the built-in seed bodies are read from their files (what the
+    database will be given when it is made), so no database is created by looking.
 
     The store is opened on first use, so what needs no database (planning to the
     screen, the calculator, checking a file) never creates one. `outage` is shared by
@@ -54,10 +54,10 @@ class Context:
     settings: Settings = field(default_factory=Settings)
     _store: Store | None = None
     outage: Outage = field(default_factory=Outage)
-    peek: bool = False
     now: dt.datetime | None = None  # when the face started: each body as in force then, the seeds kept then
     _kept: tuple[object, RuleSet, Planner] | None = None  # the database's rules, as of a stamp
     _planner: Planner | None = None  # of `given`
+    _unkept: tuple[RuleSet, Planner] | None = None  # the seeds from their files, while there is no database
 
     @classmethod
     def load(
@@ -66,31 +66,37 @@ class Context:
         rule_paths: Iterable[Path] | None = None,
         store: Store | None = None,
         *,
-        peek: bool = False,
         now: dt.datetime | None = None,
     ) -> Context:
         """The rule files given, read and checked together (a preview); without them, the
         database's rules."""
         paths = list(rule_paths or ())
-        return cls(load_rules(paths) if paths else None, settings, store, peek=peek, now=now)
+        return cls(load_rules(paths) if paths else None, settings, store, now=now)
 
     @property
     def rules(self) -> RuleSet:
-        if self.given is None and self.peek and not self.has_store():
-            self.given = load_rules([seeds_dir()]) if not self.settings.no_seeds else RuleSet({}, {})
         if self.given is not None:
             return self.given
+        if not self.has_store():  # no database yet: the seeds it would be given, and none is made by asking
+            return self._seeds()[0]
         return self._from_database()[1]
 
     @property
     def planner(self) -> Planner:
-        if self.given is None:
-            self.rules  # noqa: B018 - decides where the rules come from
         if self.given is not None:
             if self._planner is None:
                 self._planner = Planner(self.given, term_calendars(self.given, self.settings.terms_dirs))
             return self._planner
+        if not self.has_store():
+            return self._seeds()[1]
         return self._from_database()[2]
+
+    def _seeds(self) -> tuple[RuleSet, Planner]:
+        """The built-in seed bodies read from their files (none, told not to take them)."""
+        if self._unkept is None:
+            rules = load_rules([seeds_dir()]) if not self.settings.no_seeds else RuleSet({}, {})
+            self._unkept = (rules, Planner(rules, term_calendars(rules, self.settings.terms_dirs)))
+        return self._unkept
 
     @property
     def checker(self) -> Checker:
@@ -101,13 +107,14 @@ class Context:
         """Whether the rules are the database's (not files read for a preview)."""
         return self.given is None
 
-    def _from_database(self) -> tuple[object, RuleSet, Planner]:
-        """The kept versions as a rule set (the seeds kept first, into an empty database)."""
+    def _from_database(self, seeding: bool = True) -> tuple[object, RuleSet, Planner]:
+        """The kept versions as a rule set (the seeds kept first, into an empty database, unless
+        told not to or `seeding` is False: rules about to be imported stand instead)."""
         kept = self._kept
         if kept is None:
-            store = self.store
+            store = self.open(seed=seeding)
             stamp = store.rules_stamp()
-            if stamp[0] is None and not self.settings.no_seeds:
+            if stamp[0] is None and seeding and not self.settings.no_seeds:
                 seed(self)
                 stamp = store.rules_stamp()
             day = london_day(self.now) if self.now else dt.date.max
@@ -150,10 +157,17 @@ class Context:
 
     @property
     def store(self) -> Store:
+        return self.open()
+
+    def open(self, *, seed: bool = True) -> Store:
+        """The store, opened (made, migrated) on first use and its rules read at once, before any
+        change's transaction holds the database; `seed` False leaves an empty one without the seeds."""
         if self._store is None:
             from scheduler.store import open_store
 
             self._store = open_store(self.settings.database_url)
+            if self.given is None:
+                self._from_database(seed)
         return self._store
 
     def body(self, body_id: str) -> Body:

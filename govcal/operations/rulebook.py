@@ -68,7 +68,12 @@ def publish(
     from scheduler.store.versions import NewRules, RuleVersion
 
     reason = fields.text(reason, "reason", REASON_LENGTH)
-    kept_versions = ctx.store.rule_versions()
+    if not fields.FIRST_CYCLE < applies_from.year < fields.LAST_CYCLE:
+        raise RuleError(
+            f"{applies_from} is outside the years govcal plans ({fields.FIRST_CYCLE + 1} to {fields.LAST_CYCLE - 1})",
+            field="applies from",
+        )
+    kept_versions = ctx.open(seed=False).rule_versions()  # into an empty database, these rules instead of the seeds
     read = [read_source(Source(name, text.encode("utf-8"), applies_from)) for name, text in texts]
     new = [NewRules(body.id, text, applies_from) for (body, _), (_, text) in zip(read, texts, strict=True)]
     if len({each.body_id for each in new}) != len(new):
