@@ -19,6 +19,7 @@ SMTP_VARIABLE = "GOVCAL_SMTP_URL"
 PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
 MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic.services@example.gov.uk>"
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
+NO_SEEDS_VARIABLE = "GOVCAL_NO_SEEDS"  # set (1, yes, true): an empty database is not given the seed bodies
 TERMS_VARIABLE = "GOVCAL_TERMS"  # directories of term calendars, separated like PATH (":" on Linux)
 DEFAULT_FILE = "govcal.db"  # in the current directory, created on first use
 DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
@@ -29,7 +30,8 @@ class Settings:
     """The database (`sqlite:///govcal.db` unless named), the SMTP server reminders go
     through (none: reminders are not sent), the public address for links in feeds and
     pages, the host names the server answers to (besides the public address's), and the
-    directories searched for term calendars before the built-in ones."""
+    directories searched for term calendars before the built-in ones; and whether an empty
+    database is given the built-in seed bodies on first use."""
 
     database_url: str = DEFAULT_URL
     database_named: bool = False  # named by an option or the environment, not the default
@@ -38,6 +40,7 @@ class Settings:
     allowed_hosts: tuple[str, ...] = ()
     mail_from: str | None = None  # the From of reminders (else the SMTP URL's ?from=, else govcal@localhost)
     terms_dirs: tuple[Path, ...] = ()
+    no_seeds: bool = False
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -51,6 +54,7 @@ class Settings:
             mail_from=environ.get(MAIL_FROM_VARIABLE) or None,
             allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
             terms_dirs=tuple(Path(p) for p in environ.get(TERMS_VARIABLE, "").split(os.pathsep) if p),
+            no_seeds=environ.get(NO_SEEDS_VARIABLE, "").strip().lower() in ("1", "yes", "true"),
         )
 
     def with_options(
@@ -60,6 +64,7 @@ class Settings:
         public_url: str | None = None,
         allowed_hosts: Sequence[str] = (),
         terms: Sequence[Path] = (),
+        no_seeds: bool = False,
     ) -> Settings:
         """These settings with what the command line names in place of the environment's."""
         return dataclasses.replace(
@@ -69,6 +74,7 @@ class Settings:
             public_url=public_url or self.public_url,
             allowed_hosts=tuple(allowed_hosts) or self.allowed_hosts,
             terms_dirs=tuple(terms) or self.terms_dirs,
+            no_seeds=self.no_seeds or no_seeds,
         )
 
     def hosts(self, bind: str) -> tuple[str, ...]:

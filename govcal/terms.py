@@ -62,12 +62,36 @@ def term_calendar(reference: str, relative_to: str = "", directories: tuple[Path
     )
 
 
-def term_calendars(rules: RuleSet, directories: Sequence[Path] = ()) -> Mapping[str, TermCalendar]:
-    """The term calendar of each body that names one, by body id; a bad one located at
-    the rule file's `terms` line (or, for a calendar's own mistake, in its file)."""
+def kept_calendar(name: str, kind: str, text: str) -> TermCalendar:
+    """A term calendar kept in the database (its YAML or .ics text), read once per text."""
+    return _kept_calendar(name, kind, text)
+
+
+@lru_cache(maxsize=256)
+def _kept_calendar(name: str, kind: str, text: str) -> TermCalendar:
+    source = f"term calendar '{name}' (kept)"
+    return read_term_ics(text, source) if kind == "ics" else read_term_calendar(text, source)
+
+
+def term_format(path: Path) -> str:
+    """A term calendar file's format by its suffix: ics, else yaml."""
+    return "ics" if path.suffix.lower() == ".ics" else "yaml"
+
+
+def term_calendars(
+    rules: RuleSet, directories: Sequence[Path] = (), kept: Mapping[str, TermCalendar] | None = None
+) -> Mapping[str, TermCalendar]:
+    """The term calendar of each body that names one, by body id: a `kept` one of that name
+    (a path's by its file's stem) first, else a file; a bad one located at the rule file's
+    `terms` line (or, for a calendar's own mistake, in its file)."""
     found = {}
+    kept = kept or {}
     for body in rules:
         if body.terms:
+            name = Path(body.terms).stem if Path(body.terms).suffix else body.terms
+            if name in kept:
+                found[body.id] = kept[name]
+                continue
             try:
                 found[body.id] = term_calendar(body.terms, body.source_file, tuple(directories))
             except RuleError as error:

@@ -302,7 +302,6 @@ def feed_server(
     `base_url` is the address links in feeds and pages use (else the request's, from one of
     the `allowed_hosts`, the only Host headers answered).
     """
-    rules = ctx.rules
     feeds = RenderCache(partial(version, ctx), ctx.outage, check_every, max_entries=100_000, max_bytes=1 << 29)
     pages = RenderCache(partial(version, ctx), ctx.outage, check_every, max_entries=64, max_bytes=1 << 23)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
@@ -313,7 +312,7 @@ def feed_server(
         if key == "all":
             return feeds.feed("all", lambda: all_feed(ctx, now(), base_url))
         body_id = key.removeprefix("body:")
-        if body_id not in rules.bodies:
+        if body_id not in ctx.rules.bodies:  # as the rules stand now: another instance may have published a body
             return None
         return feeds.feed(key, lambda: body_feed(ctx, body_id, now(), base_url))
 

@@ -13,7 +13,7 @@ import hashlib
 import heapq
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from graphlib import CycleError, TopologicalSorter
 from importlib import resources
@@ -595,11 +595,33 @@ def _nation(value: str) -> str:
 
 
 @dataclass(frozen=True)
+class Version:
+    """One kept version of a body's rules: the body as it reads, and the day it applies from."""
+
+    body: Body
+    applies_from: dt.date
+    label: str
+
+
+@dataclass(frozen=True)
 class RuleSet:
     """Bodies loaded together, in an order where each comes after those it depends on."""
 
     bodies: Mapping[str, Body]
     lines: Mapping[str, Mapping[str, int]]
+    versions: Mapping[str, tuple[Version, ...]] = field(default_factory=dict)  # kept rules: each body's, by day
+
+    def in_force(self, body_id: str, day: dt.date) -> Version | None:
+        """The version of a body's rules in force on `day` (its first, before any applies);
+        None for rules read from files, which have one version."""
+        kept = self.versions.get(body_id)
+        if not kept:
+            return None
+        return next((version for version in reversed(kept) if version.applies_from <= day), kept[0])
+
+    def changes_between(self, body_id: str, first: dt.date, last: dt.date) -> bool:
+        """Whether a version of the body's rules other than the first in force applies in these days."""
+        return any(first < version.applies_from <= last for version in self.versions.get(body_id, ()))
 
     def __iter__(self) -> Iterator[Body]:
         return iter(self.bodies.values())
@@ -653,17 +675,26 @@ def _compose(path: Path) -> tuple[Node, str]:
     """A rule file's one YAML document, and the SHA-256 of its bytes."""
     try:
         data = path.read_bytes()
-        source = data.decode("utf-8")
-    except (OSError, UnicodeDecodeError) as error:
+    except OSError as error:
         raise RuleError(f"cannot read: {error}", file=str(path)) from None
+    return compose(data, str(path))
+
+
+def compose(data: bytes, name: str) -> tuple[Node, str]:
+    """A rule file's text (read from `name`: a file, or a version kept in the database) as
+    its one YAML document, and the SHA-256 of its bytes."""
+    try:
+        source = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise RuleError(f"cannot read: {error}", file=name) from None
     try:
         nodes = list(yaml.compose_all(source, Loader=COMPOSER))
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         problem = getattr(error, "problem", None) or str(error)
-        raise RuleError(f"not valid YAML: {problem}", file=str(path), line=mark.line + 1 if mark else None) from None
+        raise RuleError(f"not valid YAML: {problem}", file=name, line=mark.line + 1 if mark else None) from None
     if len(nodes) != 1:
-        raise RuleError(f"holds {len(nodes)} YAML documents; a rule file describes one body", file=str(path))
+        raise RuleError(f"holds {len(nodes)} YAML documents; a rule file describes one body", file=name)
     return nodes[0], hashlib.sha256(data).hexdigest()
 
 
@@ -690,18 +721,70 @@ def load_rules(paths: Iterable[Path] | None = None) -> RuleSet:
     for path in files:
         node, digest = _compose(path)
         body, body_lines = read_body(node, str(path))
-        body = replace(body, digest=digest)
-        if body.id in bodies:
-            raise RuleError(
-                f"body '{body.id}' is already defined in {bodies[body.id].source_file}",
-                file=str(path),
-                line=body_lines["id"],
-                field="id",
-            )
-        bodies[body.id] = body
-        lines[body.id] = body_lines
+        _add(bodies, lines, replace(body, digest=digest), body_lines)
     rules = RuleSet(bodies, lines)
     return RuleSet(_dependency_order(rules), lines)
+
+
+def _add(bodies: dict[str, Body], lines: dict[str, dict[str, int]], body: Body, body_lines: dict[str, int]) -> None:
+    """A body read, refused if another file already gave its id."""
+    if body.id in bodies:
+        raise RuleError(
+            f"body '{body.id}' is already defined in {bodies[body.id].source_file}",
+            file=body.source_file,
+            line=body_lines["id"],
+            field="id",
+        )
+    bodies[body.id] = body
+    lines[body.id] = body_lines
+
+
+@dataclass(frozen=True)
+class Source:
+    """A rule file's text as kept: the version of a body's rules that applies from a day."""
+
+    name: str  # where errors point: "worcestershire-jcb, version 3"
+    data: bytes
+    applies_from: dt.date
+    label: str = ""  # how `explain` names it: "version 3, applying from Fri 1 Jan 2027"
+
+
+def read_source(source: Source) -> tuple[Body, dict[str, int]]:
+    """One kept version of a body's rules, read and checked as a rule file is."""
+    node, digest = compose(source.data, source.name)
+    body, body_lines = read_body(node, source.name)
+    return replace(body, digest=digest), body_lines
+
+
+def load_versions(sources: Iterable[Source], today: dt.date) -> RuleSet:
+    """Kept versions of bodies' rules as one rule set: each body as in force `today` (its
+    first version, if none is yet), with every version and the day it applies from, so the
+    planner places each period by the version in force at its start. Checked as a directory
+    of rule files is, and the bodies each version names must be in the set."""
+    by_body: dict[str, list[tuple[Source, Body, dict[str, int]]]] = {}
+    for source in sources:
+        body, body_lines = read_source(source)
+        by_body.setdefault(body.id, []).append((source, body, body_lines))
+    bodies: dict[str, Body] = {}
+    lines: dict[str, dict[str, int]] = {}
+    versions: dict[str, tuple[Version, ...]] = {}
+    for body_id, kept in by_body.items():
+        kept.sort(key=lambda each: each[0].applies_from)
+        in_force = [each for each in kept if each[0].applies_from <= today] or kept[:1]
+        _, body, body_lines = in_force[-1]
+        _add(bodies, lines, body, body_lines)
+        versions[body_id] = tuple(Version(each, source.applies_from, source.label) for source, each, _ in kept)
+    for each in versions.values():
+        for version in each:
+            for other in version.body.depends_on:
+                if other not in bodies:
+                    raise RuleError(
+                        f"unknown body '{other}'; known bodies: {', '.join(sorted(bodies))}",
+                        file=version.body.source_file,
+                        field="body",
+                    )
+    rules = RuleSet(bodies, lines)
+    return RuleSet(_dependency_order(rules), lines, versions)
 
 
 def _dependency_order(rules: RuleSet) -> dict[str, Body]:

@@ -122,23 +122,59 @@ class Checker:
         given: Mapping[str, Given] | None = None,
         now: dt.datetime | None = None,
     ) -> list[Finding]:
-        """All findings for one body's cycle year; a kept year's as of `now` (its past is history)."""
+        """All findings for one body's cycle year; a kept year's as of `now` (its past is history).
+        Where versions of the body's rules cut the cycle, each period is judged by the version in
+        force at its start, and each meeting's day by the version that placed it; the cycle's
+        items and reports by the first."""
+        spans = self.planner.versions_in(body.id, year)
+        if len(spans) <= 1:
+            judged = spans[0][0].body if spans else body
+            return self._check(judged, year, meetings, schedule, given or {}, now, None, whole=True)
+        findings = []
+        for n, (version, start, end) in enumerate(spans):
+            findings += self._check(
+                version.body, year, meetings, schedule, given or {}, now, (start, end), whole=n == 0
+            )
+        return findings
+
+    def _check(
+        self,
+        body: Body,
+        year: int,
+        meetings: Sequence[Meeting],
+        schedule: Mapping[str, Sequence[Meeting]],
+        given: Mapping[str, Given],
+        now: dt.datetime | None,
+        governs: tuple[dt.date, dt.date] | None,
+        *,
+        whole: bool,
+    ) -> list[Finding]:
+        """One version's findings: the periods starting in `governs` (None: all), the meetings it placed."""
         first, last = cycle_bounds(body.cycle_start, year)
         label = cycle_label(body.cycle_start, year)
         active = sorted((m for m in meetings if m.active and first <= m.date <= last), key=lambda m: m.date)
         derived = self.planner.derive(body.id, year, active).deadlines
-        context = _Context(body, label, first, last, active, derived, given or {}, schedule)
+        context = _Context(body, label, first, last, active, derived, given, schedule, governs)
+        own = context
+        if governs is not None:  # the meetings this version placed (a kept one: the version in force on its day)
+            placed = [m for m in active if self._placed_by_this(body, year, m)]
+            own = replace(context, active=placed)
         findings = self._frequency(context)
         for relation in body.meetings.relations:
             others = [m for m in schedule.get(relation.body, ()) if m.active] or self.planner.meetings_between(
                 relation.body, first - relation.reach, last + relation.reach
             )
-            findings += self._relation(context, relation, others)
-        findings += self._days(context)
-        findings += self._items(context)
-        findings += self._reports(context, year, now)
-        findings += self._preferences(context, year)
+            findings += self._relation(own, relation, others)
+        findings += self._days(own)
+        if whole:
+            findings += self._items(context)
+            findings += self._reports(context, year, now)
+        findings += self._preferences(own, year)
         return findings
+
+    def _placed_by_this(self, body: Body, year: int, meeting: Meeting) -> bool:
+        version = self.planner.version_of(body.id, year, meeting.id, meeting.date)
+        return version is not None and version.body is body
 
     # -- frequency -----------------------------------------------------------------
 
@@ -152,6 +188,8 @@ class Checker:
         days = [m.date for m in c.active]
         if kind.test is Compliance.EACH_PERIOD:
             return self._each_period(c, frequency, cite, days)
+        if not c.judges(c.first):
+            return []  # a count over the whole cycle: the version in force at its start judges it
         if kind.test is Compliance.NO_GAP:
             return self._gaps(c, frequency.count, rule, cite, days)
         exactly = kind.test is Compliance.EXACTLY
@@ -169,6 +207,8 @@ class Checker:
         termly = kind.cut(frequency, ()).shape is Shape.TERMS
         findings = []
         for period in periods:
+            if not c.judges(period.first):
+                continue  # another version's period
             if terms is not None and termly and period.term is None:
                 source = Path(terms.source).name
                 message = f"cannot check {period.label}: its term dates are not published in {source}"
@@ -189,7 +229,7 @@ class Checker:
                 findings.append(c.finding(rule, cite, False, message))
         if kind.only_in_periods:
             for meeting in c.active:
-                outside = not any(p.first <= meeting.date <= p.last for p in periods)
+                outside = c.judges(meeting.date) and not any(p.first <= meeting.date <= p.last for p in periods)
                 if outside and meeting.status != Status.EXTRAORDINARY:  # the status may be read back as its word
                     message = f"meeting on {day_text(meeting.date)}, in {meeting.date:%B}, a month the rule leaves out"
                     findings.append(c.finding(rule, cite, False, message))
@@ -388,6 +428,11 @@ class _Context:
     derived: list[Deadline]
     given: Mapping[str, Given]
     schedule: Mapping[str, Sequence[Meeting]]
+    governs: tuple[dt.date, dt.date] | None = None  # a version's days: the periods starting in them are its
+
+    def judges(self, day: dt.date) -> bool:
+        """Whether a period starting on `day` is judged by this context's version of the rules."""
+        return self.governs is None or self.governs[0] <= day <= self.governs[1]
 
     def due(self, deadline_id: str, day: dt.date, time: dt.time) -> dt.datetime:
         """A deadline's instant as the schedule gives it, else as derived (`day` at `time`)."""

@@ -222,6 +222,12 @@ class OccurrenceId(NamedTuple):
         """What the name numbers: "meeting", "added", "extraordinary", "before", "after"."""
         return self.name.rpartition("-")[0] or self.name
 
+    @property
+    def number(self) -> int:
+        """Which of its kind it is: 5 for "meeting-05" (0 where the name has no number)."""
+        tail = self.name.rpartition("-")[2]
+        return int(tail) if tail.isdigit() else 0
+
     @classmethod
     def parse(cls, text: str) -> OccurrenceId:
         """The parts of an id, or a `RuleError` saying what ids look like."""

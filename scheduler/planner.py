@@ -18,13 +18,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from rules.errors import NotFound
-from rules.loader import RuleSet
+from rules.loader import RuleSet, Version
 from rules.model import Body
 from scheduler.derived import ReportDue, derive, report_dues
 from scheduler.occurrences import (
     BodyPlan,
     Explanation,
     Meeting,
+    OccurrenceId,
     Problem,
     cycle_bounds,
     cycle_collector_paused,
@@ -93,7 +94,8 @@ class Planner:
         self.now = now
         self._meetings: dict[tuple[str, int], Planned] = {}
         self._dues: dict[tuple[str, int], tuple[ReportDue, ...]] = {}
-        self._days: dict[str, tuple[WorkingCalendar, Avoided]] = {}
+        self._days: dict[tuple[str, str], tuple[WorkingCalendar, Avoided]] = {}
+        self._versions: dict[tuple[str, int], dict[str, Version]] = {}  # meeting id: the version that placed it
 
     def calendar(self, body: Body) -> WorkingCalendar:
         return self._of(body)[0]
@@ -103,10 +105,11 @@ class Planner:
         return self._of(body)[1]
 
     def _of(self, body: Body) -> tuple[WorkingCalendar, Avoided]:
-        """A body's working days and avoided days, worked out once per planner."""
-        if body.id not in self._days:
-            self._days[body.id] = (body_calendar(body), avoided(body, self.terms.get(body.id)))
-        return self._days[body.id]
+        """A body's working days and avoided days (of a version of its rules), worked out once per planner."""
+        key = (body.id, body.digest)
+        if key not in self._days:
+            self._days[key] = (body_calendar(body), avoided(body, self.terms.get(body.id)))
+        return self._days[key]
 
     def body(self, body_id: str) -> Body:
         """A body of the rule set, or `NotFound` naming the known ones."""
@@ -153,6 +156,32 @@ class Planner:
         planned = self.planned(body_id, year)
         return self.derive(body_id, year, planned.standing, planned.problems, planned.notes, planned.meetings)
 
+    # -- versions of a body's rules ------------------------------------------------------
+
+    def versions_in(self, body_id: str, year: int) -> list[tuple[Version, dt.date, dt.date]]:
+        """The versions of a body's rules that govern some of a cycle year, each with the days
+        it is in force in the cycle; none for rules with one version (read from files)."""
+        body = self.rules[body_id]
+        first, last = cycle_bounds(body.cycle_start, year)
+        start = self.rules.in_force(body_id, first)
+        if start is None:
+            return []
+        later = [v for v in self.rules.versions[body_id] if first < v.applies_from <= last and v is not start]
+        spans = [start, *later]
+        ends = [v.applies_from - dt.timedelta(days=1) for v in later] + [last]
+        return [
+            (v, first if i == 0 else v.applies_from, end) for i, (v, end) in enumerate(zip(spans, ends, strict=True))
+        ]
+
+    def version_of(self, body_id: str, year: int, meeting_id: str | None, day: dt.date) -> Version | None:
+        """The version of a body's rules a meeting was placed by (a date with no meeting of the
+        rules: the version in force on its day); None for rules with one version."""
+        self.planned(body_id, year)
+        placed = self._versions.get((body_id, year), {})
+        if meeting_id is not None and meeting_id in placed:
+            return placed[meeting_id]
+        return self.rules.in_force(body_id, day)
+
     def derive(
         self,
         body_id: str,
@@ -165,7 +194,27 @@ class Planner:
         """A cycle year from given meetings (planned, or as they stand with the kept
         changes): their deadlines, the annual items and the reports (`scheduler.derived`)."""
         body = self.rules[body_id]
-        return derive(body, year, meetings, self.calendar(body), self, problems, notes, planned)
+        spans = self.versions_in(body_id, year)
+        if len(spans) <= 1:
+            governing = spans[0][0].body if spans else body
+            plan = derive(governing, year, meetings, self.calendar(governing), self, problems, notes, planned)
+            return replace(plan, body=body) if governing is not body else plan
+        meetings, planned = list(meetings), list(planned) if planned is not None else None
+        whole = BodyPlan(body, year, cycle_label(body.cycle_start, year), *cycle_bounds(body.cycle_start, year))
+        whole.meetings = sorted(meetings, key=lambda m: (m.date, m.id))
+        whole.planned = planned if planned is not None else list(whole.meetings)
+        whole.problems, whole.notes = list(problems), list(notes)
+        for version, first, last in spans:  # each meeting's deadlines by the version that placed it
+            by = version.body
+            part = derive(by, year, meetings, self.calendar(by), self, (), (), planned)
+            mine = {m.id for m in meetings if self.version_of(body_id, year, m.id, m.date) is version}
+            whole.deadlines += [
+                d for d in part.deadlines if (d.meeting in mine if d.meeting else first <= d.date <= last)
+            ]
+            whole.items += [i for i in part.items if (i.meeting in mine if i.meeting else first <= i.date <= last)]
+        whole.deadlines.sort(key=lambda d: (d.due, d.id))
+        whole.items.sort(key=lambda i: (i.date, i.id))
+        return whole
 
     # -- meetings --------------------------------------------------------------------
 
@@ -174,7 +223,7 @@ class Planner:
         key = (body_id, year)
         if key not in self._meetings:
             body = self.rules[body_id]
-            meetings, problems, notes = self._plan_meetings(body, year)
+            meetings, problems, notes = self._by_versions(body, year)
             kept = self.kept.get((body_id, cycle_label(body.cycle_start, year)))
             standing = overlay(meetings, kept, self.now) if kept and self.now is not None else meetings
             self._meetings[key] = Planned(meetings, standing, problems, notes)
@@ -212,6 +261,46 @@ class Planner:
             return (), ()
         first, last = cycle_bounds(body.cycle_start, year)
         return planning_periods(body.meetings, self.terms.get(body.id), first, last)
+
+    def _by_versions(self, body: Body, year: int) -> tuple[list[Meeting], list[Problem], list[str]]:
+        """A cycle's meetings, each period placed by the version of the rules in force at its
+        start (a version applying from a day inside a period governs from the next period);
+        the meetings numbered in date order where versions cut the cycle into periods of
+        different lengths."""
+        spans = self.versions_in(body.id, year)
+        if len(spans) <= 1:
+            version = spans[0][0] if spans else None
+            planned = self._plan_meetings(version.body if version else body, year)
+            if version is not None:
+                self._versions[(body.id, year)] = {m.id: version for m in planned[0]}
+            return planned
+        chosen: list[tuple[Meeting, Version]] = []
+        problems: list[Problem] = []
+        notes: list[str] = []
+        placed_by: dict[str, Version] = {}
+        for version, first, last in spans:
+            own, own_problems, own_notes = self._plan_meetings(version.body, year)
+            periods = {p.index: p for p in self.periods(version.body, year)[0]}
+            for meeting in own:
+                parts = OccurrenceId.parse(meeting.id)
+                period = periods.get(parts.number) if parts.kind == "meeting" else None
+                start = period.first if period is not None else meeting.date
+                if first <= start <= last:
+                    chosen.append((meeting, version))
+            problems += [p for p in own_problems if p not in problems]
+            notes += [n for n in own_notes if n not in notes]
+        chosen.sort(key=lambda each: (each[0].date, each[0].id))
+        label = cycle_label(body.cycle_start, year)
+        numbered_meetings: list[Meeting] = []
+        count = 0
+        for meeting, version in chosen:
+            if OccurrenceId.parse(meeting.id).kind == "meeting":
+                count += 1
+                meeting = replace(meeting, id=numbered(body.id, label, "meeting", count))
+            numbered_meetings.append(meeting)
+            placed_by[meeting.id] = version
+        self._versions[(body.id, year)] = placed_by
+        return numbered_meetings, problems, notes
 
     def _plan_meetings(self, body: Body, year: int) -> tuple[list[Meeting], list[Problem], list[str]]:
         rules = body.meetings

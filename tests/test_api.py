@@ -291,7 +291,8 @@ def test_each_kind_of_error_has_its_status_over_the_api_and_the_cli(api, databas
         AUGUST: (409, 1, "was cancelled: no one attended it"),
         "board/2026-27/meeting-99": (404, 2, "no meeting 'board/2026-27/meeting-99'"),
     }
-    rules = ["--rules", str(tmp_path / "rules")]  # where write_rules put the board's file
+    assert main(["rules", "import", str(tmp_path / "rules"), "--database", database]) == 0  # the board's file, kept
+    rules: list[str] = []
     for meeting, (status, exit_status, said) in asked.items():
         answer = client.post("/api/attendance", json={"meeting": meeting, "present": [{"name": "Ali"}]})
         assert (answer.status_code, said in answer.json()["detail"]) == (status, True)

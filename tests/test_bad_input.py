@@ -277,6 +277,9 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("GET", "/reminders"): ("state",),
     ("POST", "/deadlines"): ("id", "done"),
     ("POST", "/attendance"): ("meeting", "present", "substitute", "for"),
+    ("GET", "/rules"): ("body",),
+    ("POST", "/rules/preview"): ("body_id", "applies_from", "reason", "id", "name", "meetings.pattern", "deadlines"),
+    ("POST", "/rules/publish"): ("text", "applies_from", "reason"),
 }
 UNFUZZED = {("GET", "/login"), ("GET", ""), ("GET", "/feed-links"), ("POST", "/logout")}  # no field a change reads
 

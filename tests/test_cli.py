@@ -321,8 +321,8 @@ def saved(capsys, rules_dir, tmp_path, monkeypatch):
     """The test board's 2026-27 cycle kept in a SQLite file, on 2 Mar 2026; the options to reach it."""
     monkeypatch.setattr("govcal.cli.meetings.utc_now", lambda: NOW)
     monkeypatch.setattr("govcal.cli.plans.utc_now", lambda: NOW)
-    options = ["--rules", rules_dir, "--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
-    assert run(capsys, "plan", "2026", "--save", *options)[0] == 0
+    options = ["--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+    assert run(capsys, "plan", "2026", "--save", "--rules", rules_dir, *options)[0] == 0  # published, then planned
     return options
 
 

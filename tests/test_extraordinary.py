@@ -115,7 +115,10 @@ def test_cli_refuses_an_unreadable_receipt_time(capsys):
 
 def test_confirming_a_proposal_puts_it_in_the_kept_schedule(capsys, board_with_extraordinary, tmp_path):
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
-    base = ["extraordinary", "board", "--rules", str(board_with_extraordinary), "--database", database]
+    assert (
+        main(["rules", "import", str(board_with_extraordinary), "--database", database]) == 0
+    )  # the board's rules kept
+    base = ["extraordinary", "board", "--database", database]
     request = [*base, "--received", "2026-03-03 10:15", "--chair"]
     # (11 Mar 2026 is in the board's 2025-26 cycle, which runs April to March)
     # Tue 10 Mar would need papers by Mon 2 Mar, before the request: refused without --force

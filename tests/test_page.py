@@ -17,6 +17,7 @@ from fastapi.testclient import TestClient
 from browser_driver import HEADLESS
 from conftest import body, context, edit_meeting, keep, serving
 from govcal.api import create_app
+from govcal.cli import main
 from govcal.web import feed_server
 from rules.loader import load_rules
 
@@ -30,7 +31,9 @@ SEEDS = Path(load_rules().bodies["leeds-cluster-partnership"].source_file).paren
 
 @pytest.fixture
 def server(tmp_path):
-    with serving(tmp_path, "--rules", str(SEEDS), "--rules", str(HIGHLAND)) as (url, _):
+    database = ["--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+    assert main(["rules", "import", str(SEEDS), str(HIGHLAND), *database]) == 0  # the seeds and one in Scotland, kept
+    with serving(tmp_path) as (url, _):
         yield url
 
 

@@ -17,10 +17,11 @@ trail. Every action is the same operation the CLI and the API call.
 
 The pages come in families, a module and a router each: `signing` (in and out), `grid` (the
 year), `meeting` (a panel, an edit's preview and commit, attendance), `body` (a body's page,
-members, feed links, extraordinary meetings), `replan` and `reminders` (the outbox, deadlines
-done). Each takes `common.Pages`: the session, CSRF and origin checks, rendering and the
-clock, written once. A new page goes in its family's module; a new family is a module here,
-in `FAMILIES`, and in pyproject's contract for this package.
+members, feed links, extraordinary meetings), `rules` (a body's rules as a form, previewed,
+published from a day; the form's pieces in `ruleform`, for any page that edits rules), `replan`
+and `reminders` (the outbox, deadlines done). Each takes `common.Pages`: the session, CSRF
+and origin checks, rendering and the clock, written once. A new page goes in its family's
+module; a new family is a module here, in `FAMILIES`, and in pyproject's contract for this package.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin import body, grid, meeting, reminders, replan, signing
+from govcal.admin import body, drafting, grid, meeting, reminders, replan, rules, signing
 from govcal.admin.common import SIGNING_IN, Forged, Pages, SignInFirst
 from govcal.admin.meeting import month_grid, picker_months
 from govcal.clock import utc_now
@@ -42,7 +43,7 @@ from rules.errors import DatabaseUnavailable, GovcalError
 
 __all__ = ["SIGNING_IN", "admin_pages", "month_grid", "picker_months"]
 
-FAMILIES = (signing, grid, meeting, body, replan, reminders)
+FAMILIES = (signing, grid, meeting, body, rules, drafting, replan, reminders)
 
 
 def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:

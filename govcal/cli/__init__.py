@@ -1,5 +1,5 @@
-"""The `govcal` command: plan, check, explain, date, bodies, rules draft, meeting, extraordinary,
-member, attendance, admin and feed tokens, reminders, deadline, serve, export, db.
+"""The `govcal` command: plan, check, explain, date, bodies, rules (draft, import, export), terms,
+meeting, extraordinary, member, attendance, admin and feed tokens, reminders, deadline, serve, export, db.
 
 Each command parses its arguments, calls the operations layer and presents what it
 answers. Exit status: 0 success, 1 compliance failures (or a plan with problems),
@@ -34,12 +34,12 @@ class Parser(argparse.ArgumentParser):
 def parser() -> argparse.ArgumentParser:
     """Every command's arguments, a module per group (each imports what its commands use
     only when they run, so building this is quick)."""
-    from govcal.cli import access, channels, drafting, meetings, people, plans, reminders, server
+    from govcal.cli import access, channels, meetings, people, plans, reminders, rulebook, server
 
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
     main.add_argument("--version", action=Version)
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (plans, drafting, meetings, people, channels, access, reminders, server):
+    for group in (plans, rulebook, meetings, people, channels, access, reminders, server):
         group.register(commands)
     return main
 

@@ -85,14 +85,19 @@ def settings(args: argparse.Namespace) -> Settings:
         public_url=getattr(args, "public_url", None),
         allowed_hosts=getattr(args, "allowed_host", None) or (),
         terms=getattr(args, "terms", None) or (),
+        no_seeds=getattr(args, "no_seeds", False),
     )
 
 
-def context(args: argparse.Namespace) -> Context:
-    """The rules the command names (default: the built-in bodies) and its database."""
+def context(args: argparse.Namespace, *, kept: bool = False) -> Context:
+    """The rules the command names and its database. A command that writes nothing takes
+    `--rules` (a preview; without it, the database's rules where there is a database, else
+    the built-in bodies); one that changes the kept year (or `kept`) reads the database's."""
+    from govcal.clock import utc_now
     from govcal.operations import Context
 
-    return Context.load(settings(args), getattr(args, "rules", None) or None)
+    paths = None if kept else getattr(args, "rules", None)
+    return Context.load(settings(args), paths or None, now=utc_now())
 
 
 # -- argument types ------------------------------------------------------------------
@@ -153,6 +158,11 @@ def with_database(sub: argparse.ArgumentParser, *, actor: bool = True) -> argpar
     sub.add_argument(
         "--database", metavar="URL", help=f"database URL (default: $GOVCAL_DATABASE_URL, else {DEFAULT_URL})"
     )
+    sub.add_argument(
+        "--no-seeds",
+        action="store_true",
+        help="an empty database is not given the built-in seed bodies (also $GOVCAL_NO_SEEDS=1)",
+    )
     if actor:
         sub.add_argument(
             "--by", default=getpass.getuser(), metavar="NAME", help="who is making the change, for the audit trail"
@@ -161,12 +171,14 @@ def with_database(sub: argparse.ArgumentParser, *, actor: bool = True) -> argpar
 
 
 def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """--rules and --terms: files read for a preview (the database is left alone)."""
     sub.add_argument(
         "--rules",
         action="append",
         type=Path,
         metavar="PATH",
-        help="rule file or directory (repeatable; default: the built-in seed bodies)",
+        help="rule file or directory, read instead of the database's rules and nothing kept"
+        " (repeatable; default: the database's rules, or the built-in seed bodies where there is no database)",
     )
     sub.add_argument(
         "--terms",

@@ -33,9 +33,8 @@ def cmd_draft(args: argparse.Namespace) -> int:
     return OK
 
 
-def register(commands: Commands) -> None:
-    rules = commands.add_parser("rules", help="a body's rule file: draft one from its terms of reference")
-    rules_commands = rules.add_subparsers(dest="rules_command", required=True, metavar="COMMAND")
+def register(rules_commands: Commands) -> None:
+    """`rules draft`, among the `rules` commands (`govcal.cli.rulebook` makes the group)."""
     draft = rules_commands.add_parser(
         "draft",
         help="draft a rule file from a terms of reference (.docx, .pdf with text, .html, .txt)",

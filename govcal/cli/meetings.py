@@ -19,6 +19,7 @@ from govcal.cli.common import (
     with_rules,
 )
 from govcal.clock import utc_now
+from rules.errors import RuleError
 from rules.model import NATIONS
 
 if TYPE_CHECKING:  # imported where used, so the command line starts quickly
@@ -81,10 +82,12 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
     from govcal.operations.meetings import StandIns
     from scheduler.extraordinary import Request
 
+    if args.confirm and args.rules:
+        raise RuleError("--rules previews the days only; to confirm one, publish the rules first (govcal rules import)")
     request = Request(args.received, args.requested_by, args.seconded_by, args.chair)
     stand_ins = StandIns(args.notice, args.window_days, args.nation)
     answer = meetings.extraordinary(
-        context(args),
+        context(args, kept=bool(args.confirm)),
         args.body,
         request,
         stand_ins=stand_ins,
@@ -127,19 +130,17 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
 def register(commands: Commands) -> None:
     meeting = commands.add_parser("meeting", help="move, add, cancel or fix a kept meeting")
     actions = meeting.add_subparsers(dest="action", required=True, metavar="ACTION")
-    move = with_database(with_rules(actions.add_parser("move", help="move a meeting to another date and/or time")))
+    move = with_database(actions.add_parser("move", help="move a meeting to another date and/or time"))
     move.add_argument("id")
     move.add_argument("date", nargs="?", type=date_arg)
     move.add_argument("--time", type=time_arg)
-    add = with_database(with_rules(actions.add_parser("add", help="add a meeting")))
+    add = with_database(actions.add_parser("add", help="add a meeting"))
     add.add_argument("body")
     add.add_argument("date", type=date_arg)
     add.add_argument("--time", type=time_arg)
-    cancel = with_database(with_rules(actions.add_parser("cancel", help="cancel a meeting (kept, marked cancelled)")))
+    cancel = with_database(actions.add_parser("cancel", help="cancel a meeting (kept, marked cancelled)"))
     cancel.add_argument("id")
-    fix = with_database(
-        with_rules(actions.add_parser("fix", help="pin a meeting's date so re-planning never moves it"))
-    )
+    fix = with_database(actions.add_parser("fix", help="pin a meeting's date so re-planning never moves it"))
     fix.add_argument("id")
     for sub in (move, add, cancel):
         sub.add_argument("--force", action="store_true", help="commit even if the change breaks a rule")

@@ -15,7 +15,6 @@ from govcal.cli.common import (
     date_arg,
     how_many,
     with_database,
-    with_rules,
 )
 from govcal.clock import utc_now
 from rules.model import ROLES
@@ -155,7 +154,7 @@ PERSON = "their address, or their name where no one else has it"
 def register(commands: Commands) -> None:
     member = commands.add_parser("member", help="the people on a body")
     member_commands = member.add_subparsers(dest="member_command", required=True, metavar="COMMAND")
-    member_add = with_database(with_rules(member_commands.add_parser("add", help="give someone a role on a body")))
+    member_add = with_database(member_commands.add_parser("add", help="give someone a role on a body"))
     member_add.add_argument("body")
     member_add.add_argument(
         "name",
@@ -169,17 +168,15 @@ def register(commands: Commands) -> None:
     member_add.add_argument("--email", default="", help="their address: one person's, naming them from then on")
     member_add.set_defaults(run=cmd_member_add)
     member_remove = with_database(
-        with_rules(
-            member_commands.add_parser(
-                "remove", help="end someone's places on a body (kept, dated, with their attendance)"
-            )
+        member_commands.add_parser(
+            "remove", help="end someone's places on a body (kept, dated, with their attendance)"
         )
     )
     member_remove.add_argument("body")
     member_remove.add_argument("name", metavar="PERSON", help=PERSON)
     member_remove.add_argument("--role", help="only this role (default: every role they hold there)")
     member_remove.set_defaults(run=cmd_member_remove)
-    member_list = with_database(with_rules(member_commands.add_parser("list", help="who is on a body")))
+    member_list = with_database(member_commands.add_parser("list", help="who is on a body"))
     member_list.add_argument("body")
     member_list.add_argument("--json", action="store_true")
     member_list.set_defaults(run=cmd_member_list)
@@ -194,17 +191,15 @@ def register(commands: Commands) -> None:
 
     attendance = commands.add_parser("attendance", help="who came: record it, check quorum, report the year")
     attendance_commands = attendance.add_subparsers(dest="attendance_action", required=True, metavar="COMMAND")
-    record = with_database(with_rules(attendance_commands.add_parser("record", help="record who was at a meeting")))
+    record = with_database(attendance_commands.add_parser("record", help="record who was at a meeting"))
     record.add_argument("meeting")
     record.add_argument("present", nargs="+", type=_presence, help="PERSON, or 'Substitute=Member' (each a PERSON)")
     record.set_defaults(run=cmd_attendance_record)
-    quorum = with_database(with_rules(attendance_commands.add_parser("quorum", help="was a meeting quorate?")))
+    quorum = with_database(attendance_commands.add_parser("quorum", help="was a meeting quorate?"))
     quorum.add_argument("meeting")
     quorum.set_defaults(run=cmd_attendance_quorum)
     report = with_database(
-        with_rules(
-            attendance_commands.add_parser("report", help="the attendance record (A11) and absences to follow up (A7)")
-        )
+        attendance_commands.add_parser("report", help="the attendance record (A11) and absences to follow up (A7)")
     )
     report.add_argument("body")
     report.add_argument("--cycle", help="only this cycle, e.g. 2026-27")

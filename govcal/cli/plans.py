@@ -80,10 +80,18 @@ def cmd_plan(args: argparse.Namespace) -> int:
         raise RuleError(f"{args.years} cycle years from {args.year} run past {LAST_YEAR - 1}, the last govcal plans")
     if args.years > 1 and not args.year:
         raise RuleError("--years needs the first cycle year, e.g. `govcal plan 2026 --years 3`")
-    ctx = context(args)
+    if args.applies_from and not (args.save and args.rules):
+        raise RuleError("--from is the day rules published with `plan --save --rules` apply from: give both")
+    ctx = context(args, kept=args.save)
     years = range(args.year, args.year + args.years) if args.year else None
     quiet = args.json or args.csv
     now = utc_now()
+    if args.save and args.rules:  # the files published as new versions first, then the year kept by them
+        from govcal.operations import rulebook
+
+        published = rulebook.import_rules(ctx, args.rules, args.applies_from, actor=args.by, now=now)
+        for line in published.said():
+            print(line, file=sys.stderr)
     bodies = len(args.body or ctx.rules.bodies)
     if args.save:  # planned from the year as it stands, and kept, in one transaction
         with (
@@ -211,6 +219,13 @@ def register(commands: Commands) -> None:
         "--save", action="store_true", help="keep the plan in the database (idempotent; manual changes kept)"
     )
     plan.add_argument("--show", action="store_true", help="with --save: print the tables too, not just what changed")
+    plan.add_argument(
+        "--from",
+        dest="applies_from",
+        type=date_arg,
+        metavar="DATE",
+        help="with --save --rules: the day the rules published apply from (default: today)",
+    )
     with_database(plan)
     output = plan.add_mutually_exclusive_group()
     output.add_argument("--json", action="store_true", help="print JSON (a schedule `check` reads)")

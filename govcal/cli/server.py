@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from govcal.cli.common import OK, Commands, context, progress, settings, with_database, with_rules
+from govcal.cli.common import OK, Commands, context, progress, settings, with_database
 from govcal.cli.reminders import smtp
 from govcal.clock import utc_now
 
@@ -32,7 +32,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from govcal.operations import database, planning
     from govcal.settings import SMTP_VARIABLE
 
-    ctx = context(args)
+    ctx = context(args, kept=True)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
     if changes is not None:  # a fresh database: there is a year to see at once
         where = database.where(ctx)
@@ -117,9 +117,7 @@ def cmd_db_upgrade(args: argparse.Namespace) -> int:
 
 
 def register(commands: Commands) -> None:
-    serve = with_rules(
-        commands.add_parser("serve", help="serve the admin API (plans the bodies into a fresh database first)")
-    )
+    serve = commands.add_parser("serve", help="serve the admin API (plans the bodies into a fresh database first)")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=8000)
     with_database(serve, actor=False)
@@ -137,9 +135,7 @@ def register(commands: Commands) -> None:
     )
     serve.set_defaults(run=cmd_serve)
 
-    export = with_rules(
-        commands.add_parser("export", help="write the public feeds and the planner page as static files")
-    )
+    export = commands.add_parser("export", help="write the public feeds and the planner page as static files")
     export.add_argument("folder")
     with_database(export, actor=False)
     export.add_argument("--public-url", metavar="URL", help="https:// address of the planner page, for links in feeds")

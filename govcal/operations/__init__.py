@@ -13,6 +13,8 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - reminders: send_due, outbox, mark_done
 - fields: text, whole_number, cycle_year, choice: the checks every value from outside passes
 - drafting: draft (a rule file from a terms of reference), keep
+- rulebook: publish (versions of bodies' rules from a day, previewed or kept), import_rules,
+  export_rules, import_terms, export_terms, history, in_force
 - feeds: public_feeds, all_feed, body_feed, member_feed, clerk_feed, private_feed
 """
 

@@ -77,6 +77,7 @@ def admin_of(ctx: Context, authorization: str | None) -> str:
     name = ctx.store.holder_of(TokenKind.ADMIN, token.strip())
     if name is None:
         raise Unauthorised("this token is not a live admin token", known=True)
+    ctx.refresh()  # rules another instance published since are read before the admin's request
     return name
 
 
@@ -100,8 +101,12 @@ def sign_in(ctx: Context, token: str, *, now: dt.datetime) -> Session:
 
 
 def admin_of_session(ctx: Context, secret: str, *, now: dt.datetime) -> str | None:
-    """The admin a session's secret signs in, or None for an unknown, ended or expired one alike."""
-    return ctx.store.holder_of(TokenKind.SESSION, secret, issued_after=now - SESSION_LENGTH) if secret else None
+    """The admin a session's secret signs in, or None for an unknown, ended or expired one alike
+    (the rules read again first if another instance published a version since)."""
+    if not secret:
+        return None
+    ctx.refresh()
+    return ctx.store.holder_of(TokenKind.SESSION, secret, issued_after=now - SESSION_LENGTH)
 
 
 def sign_out(ctx: Context, secret: str, *, actor: str, now: dt.datetime) -> None:

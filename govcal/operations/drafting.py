@@ -25,6 +25,34 @@ def draft(document: Path, body_id: str | None = None, body_name: str | None = No
     return draft_rules(read_document(document), body_id, body_name)
 
 
+UPLOAD = 20 * 1024 * 1024  # a terms of reference, however long, with its pictures
+SUFFIXES = (".docx", ".pdf", ".html", ".htm", ".txt", ".text", ".md")
+
+
+def draft_upload(file_name: str, content: bytes, body_id: str | None = None, body_name: str | None = None) -> Draft:
+    """The rule file drafted from a document sent from a browser: kept on disk only while it is
+    read (the readers take a file), under its own name, since a text file is told by its suffix."""
+    name = Path(file_name or "").name
+    if not name or Path(name).suffix.lower() not in SUFFIXES:
+        raise RuleError(
+            "choose a terms of reference to read: a Word file (.docx), a PDF, a web page (.html) or text (.txt)",
+            field="document",
+        )
+    if len(content) > UPLOAD:
+        raise RuleError(f"is {len(content) // 1024 // 1024} MB; a document up to 20 MB can be read", file=name)
+    if not content:
+        raise RuleError("is empty", file=name)
+    with tempfile.TemporaryDirectory(prefix="govcal-draft-") as folder:
+        path = Path(folder) / name
+        path.write_bytes(content)
+        try:
+            return draft(path, body_id, body_name)
+        except RuleError as error:  # said of the file as the user named it, not of where it was read
+            message = error.message.replace(str(path), name).replace(folder, "")
+            where = name if error.file == str(path) else error.file
+            raise RuleError(message, file=where, field=error.field) from None
+
+
 def keep(drafted: Draft, path: Path) -> None:
     """Write a draft to a new file, whole or not at all (a file already there is left as it is)."""
     if path.exists():

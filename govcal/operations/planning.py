@@ -10,7 +10,7 @@ date comes from, so re-planning an edited year changes nothing.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -71,17 +71,19 @@ class Changed:
     was: dt.date | None  # the day it was on (moved, cancelled)
     now: dt.date | dt.datetime | None  # the day, or a meeting's start or a deadline's instant, it is on now
     because: str = ""  # the rule that asked for a meeting the rules added
+    version: str = ""  # the version of the body's rules it is placed by now, where they are kept as versions
 
     def said(self, home: str = "") -> str:
         """The change in a line: what, and its day now and before; the body named unless `home`;
-        for a meeting the rules added, the rule that asked for it."""
+        for a meeting the rules added, the rule that asked for it; the version of the rules that placed it."""
         was = f" (was {self.was:%a %d %b %Y})" if self.was else ""
         if self.now is None:
             return f"cancelled: {self.id}{was}"
         on = f"{self.now:%a %d %b %Y %H:%M}" if isinstance(self.now, dt.datetime) else f"{self.now:%a %d %b %Y}"
         whose = "" if self.body == home else f" ({self.body})"
         because = f": {self.because}" if self.because else ""
-        return f"{self.kind}: {self.what}{whose}: {on}{was}{because}"
+        by = f", by {self.version}" if self.version else ""
+        return f"{self.kind}: {self.what}{whose}: {on}{was}{by}{because}"
 
 
 @dataclass(frozen=True)
@@ -90,6 +92,7 @@ class Replanned:
 
     plans: list[BodyPlan]
     changes: Changes
+    placed_by: Mapping[str, str] = field(default_factory=dict)  # a changed date's id: the version that placed it
 
     def listed(self) -> list[Changed]:
         """Every date added, moved, updated or cancelled, with its days before and after."""
@@ -102,12 +105,14 @@ class Replanned:
                 if o is None or kind == "cancelled":
                     listed.append(Changed("cancelled", each, OccurrenceId.body_of(each), "", was, None))
                 elif isinstance(o, Deadline):
-                    listed.append(Changed(kind, each, o.body, o.name, was, o.due))
+                    listed.append(Changed(kind, each, o.body, o.name, was, o.due, self.placed_by.get(each, "")))
                 elif isinstance(o, Meeting):
                     because = self.changes.because.get(each, "")
-                    listed.append(Changed(kind, each, o.body, o.title, was, o.start, because))
+                    listed.append(
+                        Changed(kind, each, o.body, o.title, was, o.start, because, self.placed_by.get(each, ""))
+                    )
                 else:
-                    listed.append(Changed(kind, each, o.body, o.name, was, o.date))
+                    listed.append(Changed(kind, each, o.body, o.name, was, o.date, self.placed_by.get(each, "")))
         return listed
 
 
@@ -179,6 +184,8 @@ def replan(
                 for each in range(cycle_containing(start, first), cycle_containing(start, last) + 1):
                     if (other, cycle_label(start, each)) in kept_cycles:
                         wanted.add((other, each))
+    if not wanted:
+        return Replanned([], kept.save([], now))
     schedule = standing(ctx, kept, wanted, now)
     plans = []
     for body_id in rules.bodies:  # dependency order
@@ -186,7 +193,26 @@ def replan(
         plans += [schedule.body_plan(body_id, year) for year in years]
         if planned is not None and years:
             planned(1)
-    return Replanned(plans, kept.save(plans, now, saved, touched))
+    changes = kept.save(plans, now, saved, touched)
+    return Replanned(plans, changes, _placed_by(schedule, plans, changes))
+
+
+def _placed_by(schedule: Planner, plans: Sequence[BodyPlan], changes: Changes) -> dict[str, str]:
+    """The version of the rules that placed each date a re-plan changed, for the bodies whose
+    rules have more than one version (where which one did it is worth saying)."""
+    changed = {each for ids in changes.by_kind().values() for each in ids}
+    versions = schedule.rules.versions
+    bodies = {OccurrenceId.body_of(each) for each in changed} & {b for b, kept in versions.items() if len(kept) > 1}
+    found = {}
+    for plan in plans:
+        if plan.body.id not in bodies:
+            continue
+        for o in plan.occurrences():
+            if o.id in changed:
+                version = schedule.version_of(plan.body.id, plan.year, _meeting_of(o), o.date)
+                if version is not None:
+                    found[o.id] = version.label
+    return found
 
 
 def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.datetime) -> Planner:
@@ -206,7 +232,9 @@ def standing(ctx: Context, kept: KeptYear, cycles: Collection[Cycle], now: dt.da
 
 def version(ctx: Context) -> object:
     """A value that changes whenever the kept year does (anything a feed or the planner page
-    shows), so what the server rendered is kept until it changes."""
+    shows), so what the server rendered is kept until it changes. The rules are read again
+    first if a version was published since (here or by another instance)."""
+    ctx.refresh()
     return ctx.store.version()
 
 
@@ -388,6 +416,9 @@ class Explained:
             "adjusted": list(self.why.steps),
             "skipped": [{"date": day.date.isoformat(), "reason": day.reason} for day in self.why.skipped],
             "history": self.kept.history if self.kept else [],
+            "rules_version": next(
+                (note.removeprefix("rules: ") for note in self.notes if note.startswith("rules: ")), None
+            ),
         }
 
 
@@ -410,17 +441,21 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
     cycle = (parts.body, parts.year)
     if kept:
         with ctx.store.replanning() as year:
-            plan = standing(ctx, year, [cycle], now).body_plan(*cycle)
+            planner = standing(ctx, year, [cycle], now)
+            plan = planner.body_plan(*cycle)
             year.discard()  # a reading, not a change
         stored = ctx.store.kept(occurrence_id)
     else:
-        plan, stored = ctx.planner.body_plan(*cycle), None
+        planner = ctx.planner
+        plan, stored = planner.body_plan(*cycle), None
     found: dict[str, Meeting | Deadline | Item] = {o.id: o for o in plan.occurrences()}
     occurrence = found.get(occurrence_id)
     if occurrence is None:
         examples = ", ".join(list(found)[:3])
         raise NotFound(f"no date with id '{occurrence_id}' in {parts.body}/{plan.label}/; ids there include {examples}")
     day = stored.date if stored is not None else occurrence.date
+    placed_by = planner.version_of(parts.body, parts.year, _meeting_of(occurrence), occurrence.date)
+    versions = [f"rules: {placed_by.label}"] if placed_by is not None else []
     if isinstance(occurrence, Meeting):
         rules_gave = next((m for m in plan.planned if m.id == occurrence.id), None)
         return Explained(
@@ -432,7 +467,7 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
             rules_gave.explanation if rules_gave is not None else occurrence.explanation,
             planned_date=rules_gave.date if rules_gave is not None and rules_gave.date != day else None,
             kept=stored,
-            notes=[] if rules_gave is not None else ["not planned by the rules: kept as an admin set it"],
+            notes=versions + ([] if rules_gave is not None else ["not planned by the rules: kept as an admin set it"]),
         )
     meetings = {m.id: m for m in plan.meetings}
     counted_from = occurrence.counted_from if isinstance(occurrence, Deadline) else occurrence.meeting
@@ -448,4 +483,10 @@ def explain(ctx: Context, occurrence_id: str, *, now: dt.datetime, kept: bool) -
         meetings.get(counted_from or ""),
         planned_date=occurrence.date if occurrence.date != day else None,
         kept=stored,
+        notes=versions,
     )
+
+
+def _meeting_of(occurrence: Meeting | Deadline | Item) -> str | None:
+    """The meeting a date is, or is for (None for an item or report of the cycle)."""
+    return occurrence.id if isinstance(occurrence, Meeting) else occurrence.meeting

@@ -75,6 +75,31 @@ class Draft:
         """The rule file: a header saying what to decide, then the rules, each cited."""
         return render(self)
 
+    def filled(self) -> dict[int, list[str]]:
+        """The rule file's fields each clause filled, by the clause's block: what a reviewer
+        follows from the document's words to the value they gave."""
+        by_block: dict[int, list[str]] = {}
+        for each in self.used:
+            fields = by_block.setdefault(each.source.index, [])
+            if rule_field(each.field) not in fields:
+                fields.append(rule_field(each.field))
+        return by_block
+
+
+# A finding's field ("pattern", "deadline:papers", "quorum:fraction") as the rule file's key path.
+_RULE_FIELDS = {
+    "frequency": "meetings.frequency", "months": "meetings.months", "pattern": "meetings.pattern",
+    "weekday": "meetings.pattern", "time": "meetings.time", "duration": "meetings.duration",
+    "location": "meetings.location", "public": "meetings.public", "deadline": "deadlines",
+    "deadline-time": "deadlines", "extraordinary": "extraordinary", "item": "items", "item-at": "items",
+    "item-by": "items", "quorum": "quorum", "cycle_start": "cycle_start", "nation": "nation",
+}  # fmt: skip
+
+
+def rule_field(found: str) -> str:
+    """The rule file's field a finding fills: "deadline:papers" -> "deadlines"."""
+    return _RULE_FIELDS.get(found.split(":", 1)[0], found)
+
 
 def draft_rules(document: Document, body_id: str | None = None, body_name: str | None = None) -> Draft:
     """Draft the rule file of the body a document is the terms of reference of, or of the one

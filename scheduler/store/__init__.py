@@ -6,7 +6,7 @@ its parts in modules of their own: `plans` (saving plans, keeping edits, reading
 year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once, by
 channel), `people` (members and attendance), `channels` (addresses on channels other
 than e-mail), `tokens` (admin and feed tokens), `digests` (clerks' morning digests,
-once a day), `audit`.
+once a day), `versions` (bodies' rules and term calendars, as versions), `audit`.
 """
 
 from __future__ import annotations
@@ -18,9 +18,10 @@ from scheduler.store.outbox import OutboxStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
 from scheduler.store.tokens import TokenStore
+from scheduler.store.versions import VersionStore
 
 
-class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, ChannelStore):
+class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, ChannelStore, VersionStore):
     """Reads and writes the kept year."""
 
 

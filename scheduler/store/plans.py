@@ -39,6 +39,7 @@ from scheduler.store.replan import (
     sync_rows,
 )
 from scheduler.store.tables import AuditRow, Base, BodyRow, DeadlineRow, ItemRow, MeetingRow, ReminderRow
+from scheduler.store.versions import NewRules, RuleVersion, hold_versions, publish_rules
 
 PLAN_CHUNK = 500  # bodies whose kept rows are read with one query per table
 
@@ -188,6 +189,13 @@ class KeptYear:
             for target in ids
         ]
         insert_many(self.session, AuditRow, rows)
+
+    def publish_rules(
+        self, versions: Sequence[NewRules], *, actor: str, reason: str, now: dt.datetime
+    ) -> list[RuleVersion]:
+        """Keep new versions of bodies' rules in this change's transaction (see `versions`)."""
+        hold_versions(self.session)
+        return publish_rules(self.session, versions, actor=actor, reason=reason, now=now)
 
     def discard(self) -> None:
         """Change nothing after all: the change is refused."""

@@ -277,3 +277,35 @@ class DigestRow(Base):
     claimed_at: Mapped[dt.datetime] = mapped_column(Instant())
     sent_at: Mapped[dt.datetime | None] = mapped_column(Instant())
     deadlines: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RuleVersionRow(Base):
+    """One version of a body's rules: the rule file's text, the day it applies from, who
+    published it, when and why. Never updated: a change is a new version."""
+
+    __tablename__ = "rule_version"
+    __table_args__ = (Index("ix_rule_version_body", "body_id", "applies_from"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    body_id: Mapped[str] = mapped_column(String(100))
+    applies_from: Mapped[dt.date]
+    text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))  # SHA-256 of the text's UTF-8 bytes
+    published_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[dt.datetime] = mapped_column(Instant())
+
+
+class TermVersionRow(Base):
+    """One version of a local authority's term calendar (its YAML or .ics text), by the name
+    rule files give it (`terms: leeds`); the newest of a name is the one read."""
+
+    __tablename__ = "term_version"
+    __table_args__ = (Index("ix_term_version_name", "name"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    name: Mapped[str] = mapped_column(String(100))
+    format: Mapped[str] = mapped_column(String(10))  # yaml or ics
+    text: Mapped[str] = mapped_column(Text)
+    digest: Mapped[str] = mapped_column(String(64))
+    published_by: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(Text, default="")
+    published_at: Mapped[dt.datetime] = mapped_column(Instant())
