@@ -168,9 +168,7 @@ def register(commands: Commands) -> None:
     member_add.add_argument("--email", default="", help="their address: one person's, naming them from then on")
     member_add.set_defaults(run=cmd_member_add)
     member_remove = with_database(
-        member_commands.add_parser(
-            "remove", help="end someone's places on a body (kept, dated, with their attendance)"
-        )
+        member_commands.add_parser("remove", help="end someone's places on a body (kept, dated, with their attendance)")
     )
     member_remove.add_argument("body")
     member_remove.add_argument("name", metavar="PERSON", help=PERSON)
