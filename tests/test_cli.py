@@ -237,7 +237,7 @@ def test_date_lists_skipped_days_with_reasons(capsys):
     assert result["skipped"] == [
         {"date": "2026-05-23", "reason": "Saturday"},
         {"date": "2026-05-24", "reason": "Sunday"},
-        {"date": "2026-05-25", "reason": "Spring Bank Holiday"},
+        {"date": "2026-05-25", "reason": "Spring bank holiday"},
     ]
 
 
@@ -245,7 +245,7 @@ def test_date_lists_skipped_days_with_reasons(capsys):
     ("argv", "message"),
     [
         (["date", "5 working days before 2026-12-25"], "Fri 25 Dec 2026 is not a working day (Christmas Day)"),
-        (["date", "5 working days before 2026-08-03", "--nation", "scotland"], "(Summer Bank Holiday) in scotland"),
+        (["date", "5 working days before 2026-08-03", "--nation", "scotland"], "(Summer bank holiday) in scotland"),
         (["date", "5 working days before 2026-07-13", "--nation", "northern-ireland"], "Battle of the Boyne"),
         (["date", "5 working days before 2026-05-30"], "Sat 30 May 2026 is not a working day (Saturday)"),
         (["date", "5 clear days before 2026-05-28"], "say 'clear working days'"),
