@@ -36,7 +36,7 @@ from scheduler.occurrences import (
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, planning_periods
 from scheduler.placement import Day, Placed, placements
-from scheduler.preferences import Avoided, avoided
+from scheduler.preferences import Avoided, avoided, toward_anchor
 from scheduler.reporting import (
     Window,
     added_meetings,
@@ -317,15 +317,18 @@ class Planner:
             anchors = self.meetings_between(other.id, first - RELATED_MARGIN, last + RELATED_MARGIN)
             days = calendar.shift_many([a.date for a in anchors], relation.offset)
             count = 0
-            for anchor, day in zip(anchors, days, strict=True):
-                if not first <= day <= last:
+            for anchor, by_rule in zip(anchors, days, strict=True):
+                if not first <= by_rule <= last:
                     continue
                 count += 1
+                # the body's own preferences: a day it avoids gives way to one nearer the anchor
+                day, steps = toward_anchor(by_rule, anchor.date, calendar, self.avoided(body), other.name)
                 why = Explanation(
                     rule=f"meets {relation.kind} each {other.name} meeting: {relation.offset}",
                     cite=relation.cite,
                     anchor=f"{other.name} meeting on {day_text(anchor.date)}",
-                    skipped=calendar.skipped(anchor.date, day, relation.offset),
+                    steps=steps,
+                    skipped=calendar.skipped(anchor.date, by_rule, relation.offset),
                 )
                 meetings.append(meeting_on(body, numbered(body.id, label, relation.kind, count), day, why))
             if count == 0:

@@ -73,3 +73,30 @@ def off_closures(
             f"{day_text(day)} is {why}, which the body avoids; due the working day before, {day_text(earlier)}",
         )
     return day, (f"{day_text(day)} is {why}; no working day between the meeting and it: the preference gave way",)
+
+
+def toward_anchor(
+    day: dt.date, anchor_day: dt.date, calendar: WorkingCalendar, avoided: Avoided, other: str
+) -> tuple[dt.date, tuple[str, ...]]:
+    """A meeting set from another body's, moved off a day the body avoids to the nearest
+    working day towards the other body's meeting that avoids nothing (still within the
+    rule's offset, still on its side of that meeting); otherwise kept, saying the preference
+    gave way. The steps say which."""
+    why = avoided.why(day) if avoided else None
+    if why is None:
+        return day, ()
+    after = day > anchor_day
+    step = dt.timedelta(days=-1 if after else 1)
+    nearer = day + step
+    while nearer != anchor_day:
+        if calendar.reason(nearer) is None and avoided.why(nearer) is None:
+            return nearer, (
+                f"{day_text(day)} is {why}, which the body avoids; moved to the nearest"
+                f" {'earlier' if after else 'later'} working day that avoids nothing, {day_text(nearer)}"
+                f" (still {'after' if after else 'before'} the {other} meeting)",
+            )
+        nearer += step
+    return day, (
+        f"{day_text(day)} is {why}; no working day between the {other} meeting and it avoids it:"
+        " that preference gave way",
+    )

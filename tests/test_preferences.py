@@ -15,7 +15,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import NOW, body, context, edit_meeting, keep, planner_for
+from conftest import NOW, STRATEGIC, body, context, edit_meeting, keep, planner_for
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.clock import utc_now
@@ -100,6 +100,54 @@ def test_work_after_a_meeting_stays_after_it_and_says_the_preference_gave_way():
     assert off_closures(D(2026, 12, 22), D(2026, 12, 23), calendar, closures) == (D(2026, 12, 22), ())
 
 
+def test_a_body_planned_from_another_moves_off_a_day_it_avoids_towards_the_other_meeting():
+    """The WDAG follows the Strategic Board (F5, within 15 working days after) and avoids school
+    holidays itself: the Board's Tue 14 Jul 2026 meeting gives Tue 4 Aug (15, 16, 17, 20-24,
+    27-31 Jul are 13 working days, then 3, 4 Aug), in August; the nearest earlier working day
+    that avoids nothing is Fri 31 Jul (Mon 3 Aug is August too, Sat 1 and Sun 2 the weekend)."""
+    wdag = {m.id: m for m in SEED_PLANNER.body_plan("suffolk-wdag", 2026).meetings}
+    moved = wdag["suffolk-wdag/2026-27/following-02"]
+    assert moved.date == D(2026, 7, 31)
+    assert moved.explanation.steps == (
+        "Tue 04 Aug 2026 is in August, the school summer holiday (the year's term dates are not published),"
+        " which the body avoids; moved to the nearest earlier working day that avoids nothing, Fri 31 Jul 2026"
+        " (still after the Suffolk Children's Trust Strategic Board meeting)",
+    )
+    # Tue 12 May -> Wed 3 Jun, in term: not moved, nothing said
+    assert wdag["suffolk-wdag/2026-27/following-01"].date == D(2026, 6, 3)
+    assert wdag["suffolk-wdag/2026-27/following-01"].explanation.steps == ()
+
+
+def test_a_body_planned_before_another_keeps_the_day_when_no_nearer_day_avoids_nothing(write_rules):
+    """Three working days before the Board's Tue 12 Jan 2027 (second Tuesday: 5, 12) are 11, 8, 7 Jan
+    -> Thu 7 Jan; with a closure 4-8 Jan the body avoids, the days nearer the Board are Fri 8
+    (closed), Sat 9, Sun 10, Mon 11: Mon 11 Jan."""
+    closure = {"from": "4 January", "to": "8 January", "every_year": True, "reason": "office move"}
+    prep = body(
+        id="prep",
+        closures=[closure],
+        avoid=["closures"],
+        meetings={
+            "frequency": None,
+            "pattern": None,
+            "before_and_after": {
+                "body": "strategic",
+                "before": "3 working days before",
+                "after": "within 2 working days after",
+                "ref": "F4",
+                "clause": "1",
+            },
+        },
+    )
+    plan = planner_for(write_rules(STRATEGIC, prep)).body_plan("prep", 2026)
+    january = next(m for m in plan.meetings if m.date.month == 1 and m.date.day < 12)
+    assert january.date == D(2027, 1, 11)
+    assert january.explanation.steps == (
+        "Thu 07 Jan 2027 is in the office move, which the body avoids; moved to the nearest later working day"
+        " that avoids nothing, Mon 11 Jan 2027 (still before the Test Board meeting)",
+    )
+
+
 def test_avoid_needs_what_it_avoids_and_says_so_with_file_line_and_field(write_rules):
     with pytest.raises(RuleError) as raised:
         write_rules(body(avoid=["school holidays"]))
@@ -138,6 +186,7 @@ def test_school_member_bodies_meet_outside_the_school_holidays_where_the_terms_a
         "leeds-cluster-partnership",
         "suffolk-community-cluster-steering-groups",
         "suffolk-strategic-board",
+        "suffolk-wdag",  # its members include schools, governors and colleges (3.2.3)
     ]
     for body_id in avoiding:
         terms = SEED_PLANNER.terms[body_id]

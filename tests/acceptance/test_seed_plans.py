@@ -76,9 +76,11 @@ MEETINGS = [
     ),
     # F5 within 15 working days after each Strategic Board meeting:
     #   12 May -> 13, 14, 15, 18, 19, 20, 21, 22, (25) 26, 27, 28, 29, 1, 2, 3 Jun -> Wed 3 Jun
-    #   14 Jul -> 15, 16, 17, 20-24, 27-31 Jul (13 days), 3, 4 Aug -> Tue 4 Aug
+    #   14 Jul -> 15, 16, 17, 20-24, 27-31 Jul (13 days), 3, 4 Aug -> Tue 4 Aug; the WDAG's members
+    #   include schools (3.2.3) and it avoids school holidays: August is every English school's summer
+    #   holiday, so back towards the Board's meeting: Mon 3 Aug (August), Sun 2, Sat 1 -> Fri 31 Jul
     #   10 Nov -> Tue 1 Dec; 9 Feb 2027 -> Tue 2 Mar 2027
-    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 8, 4), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
+    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 7, 31), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
     # F6 quarterly, first Wednesday: 1 Apr, 1 Jul, 7 Oct 2026, 6 Jan 2027
     pytest.param(
         "suffolk-outcome-partnership-groups", [D(2026, 4, 1), D(2026, 7, 1), D(2026, 10, 7), D(2027, 1, 6)], id="F6"
