@@ -25,7 +25,7 @@ from rules.model import MONTHS, Body, Citation, Frequency, Relation
 from scheduler.occurrences import Deadline, Meeting, Status, cycle_bounds, cycle_containing, cycle_label
 from scheduler.periods import cut_periods
 from scheduler.planner import Planner
-from scheduler.reporting import weeks
+from scheduler.reporting import report_span
 from scheduler.terms import academic_label
 from scheduler.workdays import at_time, body_calendar, day_text
 
@@ -317,7 +317,7 @@ class Checker:
                 message += f" and comes before the one it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, True, message, rule.to))
             else:
-                message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
+                message = f"{name} follows no meeting of the body in the {report_span(rule)} before it"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
             if now is not None and at <= now and findings[-1].ok is False:
                 past = f"{findings[-1].message}: past, kept as it was (history; nothing can be moved for it now)"

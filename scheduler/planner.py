@@ -43,11 +43,11 @@ from scheduler.reporting import (
     before_reports,
     held_slots,
     kept_slots,
+    report_span,
     slot_meetings,
     slots_of,
     still_to_come,
     to_add,
-    weeks,
 )
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, body_calendar, day_text, london_day
@@ -232,7 +232,7 @@ class Planner:
         if rules.relations:
             meetings += self._related_meetings(body, year, label, calendar, problems)
         meetings.sort(key=lambda m: (m.date, m.id))
-        return meetings, problems, list(notes)
+        return meetings, problems, [*notes, *self.avoided(body).notes(*cycle_bounds(body.cycle_start, year))]
 
     def _standing(self, body: Body, years: Iterable[int]) -> dict[str, KeptMeeting]:
         """The kept meetings of these cycle years that the rules no longer move: held, or set by hand."""
@@ -280,7 +280,7 @@ class Planner:
             reason = dues[number]
             step = (
                 f"{preferred}, {day_text(day)}, instead: the {reason.name} due {day_text(reason.day)} must follow"
-                f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
+                f" a meeting held at most {report_span(reason.rule)} before it ({reason.rule.cite})"
             )
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
         uncovered, added = list(chosen.uncovered), []
@@ -300,7 +300,7 @@ class Planner:
                 problems.append(
                     Problem(
                         f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"
-                        f" {weeks(due.rule.within)} before it on a day its rules allow",
+                        f" {report_span(due.rule)} before it on a day its rules allow",
                         due.rule.cite,
                     )
                 )

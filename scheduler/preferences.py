@@ -12,7 +12,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from rules.model import Avoid, Body, Closure
-from scheduler.terms import TermCalendar
+from scheduler.terms import TermCalendar, academic_label
 from scheduler.workdays import WorkingCalendar, day_text
 
 SUMMER = 8  # August: a summer holiday month for every school in England and Wales
@@ -39,6 +39,25 @@ class Avoided:
     def closed(self, day: dt.date) -> str | None:
         """Why work should not fall due on `day`: a closure (school holidays do not stop papers)."""
         return next((f"in the {c.reason}" for c in self.closures if c.covers(day)), None)
+
+    def notes(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
+        """What the plan of `first`-`last` could not tell: each school year it touches whose
+        term dates are not published, and what is assumed instead."""
+        if self.terms is None:
+            return ()
+        assumed = (
+            "only August is taken as the school holidays (every school in England and Wales is off then)"
+            if self.england_and_wales
+            else "no school holiday is assumed"
+        )
+        return tuple(
+            f"term dates for {academic_label(year)} are not published in {self.terms.source}; the body avoids"
+            f" school holidays, and {assumed}: add the dates when they are published"
+            for year in range(first.year - 1, last.year + 1)
+            if dt.date(year, 9, 1) <= last
+            and dt.date(year + 1, 8, 31) >= first
+            and not ((published := self.terms.year(year)) is not None and published.published)
+        )
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.closures)
@@ -70,7 +89,7 @@ def off_closures(
         earlier -= dt.timedelta(days=1)
     if day < anchor_day or earlier > anchor_day:
         return earlier, (
-            f"{day_text(day)} is {why}, which the body avoids; due the working day before, {day_text(earlier)}",
+            f"{day_text(day)} is {why}, which the body avoids; due the last working day before it, {day_text(earlier)}",
         )
     return day, (f"{day_text(day)} is {why}; no working day between the meeting and it: the preference gave way",)
 

@@ -166,7 +166,7 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     assert "It would break these rules" in preview
     assert (
         "Quarterly report to Worcestershire Partnership Advisory Body due Fri 26 Jun 2026 follows no meeting of the"
-        " body in the 6 weeks before it (rule 'reports follow a meeting', F10, clause 13.3, App. 2)"
+        " body in the 6 weeks (local practice) before it (rule 'reports follow a meeting', F10, clause 13.3, App. 2)"
     ) in preview
     assert "What changes with it The meeting: Thu 07 May 2026 10:00, moved." in preview
     accessible(browser)

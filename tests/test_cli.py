@@ -113,7 +113,7 @@ def test_check_reads_the_report_dates_the_file_gives(capsys, tmp_path, monkeypat
         (
             "worcestershire-programme-board",
             "Quarterly report to Worcestershire Joint Commissioning Board due Fri 01 May 2026"
-            " follows no meeting of the body in the 6 weeks before it",
+            " follows no meeting of the body in the 6 weeks (local practice) before it",
         ),
         # Fri 30 Oct 2026 is ten days after the JCB's third-Tuesday meeting, Tue 20 Oct 2026
         (

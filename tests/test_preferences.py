@@ -77,8 +77,8 @@ def test_a_deadline_in_an_avoided_closure_is_due_the_working_day_before(write_ru
     papers = due["meeting-10/papers"]
     assert papers.date == D(2026, 12, 23)
     assert papers.explanation.steps == (
-        "Tue 29 Dec 2026 is in the council Christmas closure, which the body avoids; due the working day before,"
-        " Wed 23 Dec 2026",
+        "Tue 29 Dec 2026 is in the council Christmas closure, which the body avoids; due the last working day"
+        " before it, Wed 23 Dec 2026",
     )
     # Mon 7 Dec: 15 working days after are 8-11, 14-18, 21-24, 29, 30 Dec -> Wed 30 Dec -> Wed 23 Dec
     assert due["meeting-09/minutes"].date == D(2026, 12, 23)
@@ -176,6 +176,41 @@ def test_no_seed_deadline_falls_in_a_closure_its_body_declares(year):
     # the Programme Board's report due Thu 31 Dec 2026 is due before the closure, Wed 23 Dec
     report = SEED_PLANNER.body_plan("worcestershire-programme-board", 2026).deadlines
     assert {d.id.rsplit("/", 1)[1]: d.date for d in report}["report-worcestershire-pab-4"] == D(2026, 12, 23)
+
+
+def test_explanations_say_what_was_done_and_what_is_local_practice():
+    """Issue 27, point 2: each explanation true as a clerk would read it against the source."""
+    board = {o.id: o for o in SEED_PLANNER.body_plan("worcestershire-programme-board", 2026).occurrences()}
+    # The PAB meets Wed 13 Jan 2027 (Wednesdays 6, 13): 8 working days back are 12, 11, 8, 7, 6, 5, 4 Jan,
+    # (1 Jan New Year's Day) 31 Dec -> Thu 31 Dec, in the closure (24 Dec-1 Jan). The working day before
+    # it, Wed 30 Dec, is closed too: the last working day before the closure is Wed 23 Dec.
+    pab = board["worcestershire-programme-board/2026-27/report-worcestershire-pab-4"]
+    assert pab.date == D(2026, 12, 23)
+    assert pab.explanation.steps == (
+        "Thu 31 Dec 2026 is in the County Council Christmas closure, which the body avoids; due the last working"
+        " day before it, Wed 23 Dec 2026",
+    )
+    # The six weeks between a report and the meeting it reflects are the rule file's, not clause 13.5's
+    # (JCB Tue 21 Jul 2026, third Tuesday: 8 working days back 20, 17, 16, 15, 14, 13, 10, 9 -> Thu 9 Jul;
+    # the JCGs' second Monday of April, 13 Apr, is 12 weeks before it, of June, 8 Jun, 31 days)
+    jcgs = SEED_PLANNER.body_plan("worcestershire-jcgs", 2026).meetings[0]
+    assert jcgs.date == D(2026, 6, 8)
+    assert jcgs.explanation.steps[-1].endswith(
+        "due Thu 09 Jul 2026 must follow a meeting held at most 6 weeks (local practice) before it (F11, clause 13.5)"
+    )
+    # D5: the clause says "eight working days"; the clear reading is the file's, and `explain` marks it
+    partnership = {o.id: o for o in SEED_PLANNER.body_plan("leeds-cluster-partnership", 2026).occurrences()}
+    lines = partnership["leeds-cluster-partnership/2026-27/meeting-01/reports"].explanation.lines()
+    assert any(line.startswith("  local practice: 8 clear working days: the clause says 'eight") for line in lines)
+    # The Suffolk bodies that avoid school holidays say what is assumed while Suffolk's dates for
+    # 2025-26 and 2026-27 (the cycle Apr 2026-Mar 2027 touches both) are not published
+    for body_id in ("suffolk-strategic-board", "suffolk-community-cluster-steering-groups", "suffolk-wdag"):
+        notes = SEED_PLANNER.body_plan(body_id, 2026).notes
+        assert [note.split(" are not published")[0] for note in notes] == [
+            "term dates for 2025-26",
+            "term dates for 2026-27",
+        ], body_id
+        assert all("only August is taken as the school holidays" in note for note in notes)
 
 
 def test_school_member_bodies_meet_outside_the_school_holidays_where_the_terms_are_known():

@@ -179,7 +179,7 @@ DEADLINES = [
         "cambridgeshire-executive-partnership/2026-27/meeting-01/substitute-notice", D(2026, 6, 11), "14:00", id="D3"
     ),
     # D4 within 10 working days after Thu 10 Dec: 11, 14-18, 21-24 -> Thu 24 Dec, in the County Council's
-    # Christmas closure (24 Dec-1 Jan) the body avoids: the working day before, Wed 23 Dec
+    # Christmas closure (24 Dec-1 Jan) the body avoids: the last working day before it, Wed 23 Dec
     pytest.param(
         "cambridgeshire-executive-partnership/2026-27/meeting-02/minutes-published", D(2026, 12, 23), "17:00", id="D4"
     ),
