@@ -340,9 +340,10 @@ class Checker:
                 unknown.append(academic_label(meeting.date.year - (meeting.date.month < SEPTEMBER)))
         if unknown and avoided.terms is not None:
             source = Path(avoided.terms.source).name
+            estimated = "; its holidays are estimated from the authority's pattern" if avoided.terms.estimate else ""
             warnings.append(
                 f"cannot tell whether its meetings are in the school holidays: {source} has no term dates"
-                f" for {' or '.join(sorted(set(unknown)))}"
+                f" for {' or '.join(sorted(set(unknown)))}{estimated}"
             )
         for deadline in c.derived:
             day = c.due(deadline.id, deadline.date, deadline.due.time()).date()

@@ -32,6 +32,11 @@ class Avoided:
             holiday = self.terms.is_school_holiday(day)
             if holiday:
                 return "in the school holidays"
+            if holiday is None and (estimated := self.terms.estimated(day)) is not None:
+                return (
+                    f"in the {estimated.name}, estimated ({estimated.dates} {estimated.end.year}: the year's"
+                    " term dates are not published)"
+                )
             if holiday is None and self.england_and_wales and day.month == SUMMER:
                 return "in August, the school summer holiday (the year's term dates are not published)"
         return self.closed(day)
@@ -42,22 +47,26 @@ class Avoided:
 
     def notes(self, first: dt.date, last: dt.date) -> tuple[str, ...]:
         """What the plan of `first`-`last` could not tell: each school year it touches whose
-        term dates are not published, and what is assumed instead."""
+        term dates are not published, and what is assumed or estimated instead."""
         if self.terms is None:
             return ()
-        assumed = (
-            "only August is taken as the school holidays (every school in England and Wales is off then)"
-            if self.england_and_wales
-            else "no school holiday is assumed"
-        )
         return tuple(
             f"term dates for {academic_label(year)} are not published in {self.terms.source}; the body avoids"
-            f" school holidays, and {assumed}: add the dates when they are published"
+            f" school holidays, and {self._assumed(year, first, last)}: add the dates when they are published"
             for year in range(first.year - 1, last.year + 1)
             if dt.date(year, 9, 1) <= last
             and dt.date(year + 1, 8, 31) >= first
             and not ((published := self.terms.year(year)) is not None and published.published)
         )
+
+    def _assumed(self, year: int, first: dt.date, last: dt.date) -> str:
+        """What stands for an unpublished school year's holidays: August, and the estimates."""
+        august = "August is taken as the summer holiday (every school in England and Wales is off then)"
+        if self.terms is None or self.terms.estimate is None:
+            return f"only {august}" if self.england_and_wales else "no school holiday is assumed"
+        estimated = [str(h) for h in self.terms.estimate.holidays(year) if h.start <= last and first <= h.end]
+        said = "holidays are estimated from the authority's pattern and Easter: " + ", ".join(estimated)
+        return f"{august}; its other {said}" if self.england_and_wales else f"its {said}"
 
     def __bool__(self) -> bool:
         return self.terms is not None or bool(self.closures)

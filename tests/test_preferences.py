@@ -210,7 +210,7 @@ def test_explanations_say_what_was_done_and_what_is_local_practice():
             "term dates for 2025-26",
             "term dates for 2026-27",
         ], body_id
-        assert all("only August is taken as the school holidays" in note for note in notes)
+        assert all("August is taken as the summer holiday" in note for note in notes)
 
 
 def test_school_member_bodies_meet_outside_the_school_holidays_where_the_terms_are_known():
