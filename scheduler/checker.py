@@ -264,7 +264,7 @@ class Checker:
         calendar = body_calendar(c.body)
         terms = self.planner.terms.get(c.body.id)
         cite = c.body.meetings.cite
-        findings = []
+        findings, warnings = [], []
         for meeting in c.active:
             reason = calendar.reason(meeting.date)
             if reason:
@@ -285,11 +285,17 @@ class Checker:
                         f"meeting on {day_text(meeting.date)} is in the school holidays",
                     )
                 )
+            elif (
+                c.body.meetings.avoid_school_holidays and terms is not None and (held := terms.estimated(meeting.date))
+            ):
+                said = f"{held.name}, estimated ({held.dates} {held.end.year})"
+                message = f"meeting on {day_text(meeting.date)} is in the {said}"
+                warnings.append(Finding(c.body.id, c.label, "avoid school holidays", cite, True, message, warning=True))
         if not findings and c.active:
             findings.append(
                 c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days")
             )
-        return findings
+        return findings + warnings  # an estimated holiday is a warning at most, never a failure
 
     def _reports(self, c: _Context, year: int, now: dt.datetime | None = None) -> list[Finding]:
         """Each report follows a meeting of the body held at most `within` before it is due,

@@ -16,7 +16,7 @@ import datetime as dt
 
 import pytest
 
-from conftest import planner_for
+from conftest import body, planner_for
 from govcal.admin.meeting import month_grid
 from govcal.cli import main
 from govcal.terms import builtin_terms_dir, read_term_file, term_calendars
@@ -146,3 +146,35 @@ def test_the_admin_picker_marks_an_estimated_holiday_as_estimated():
     assert days[D(2026, 4, 9)].avoided.startswith("in the Easter holiday, estimated (Mon 30 Mar to Fri 10 Apr 2026")
     assert days[D(2026, 4, 13)].avoided == ""
     assert days[D(2026, 4, 3)].closed == "Good Friday"
+
+
+def test_a_termly_body_that_avoids_school_holidays_moves_off_an_estimated_half_term(write_rules):
+    """Leeds 2026-27 is unpublished: a termly group meeting on the last Monday of October 2026
+    (26 Oct, the estimated autumn half-term 26-30 Oct) moves to the next same weekday, Mon 2 Nov;
+    a check of the plan as first written warns of the half-term and still passes."""
+    group = body(
+        id="chairs",
+        cycle_start="september",
+        terms="leeds",
+        meetings={
+            "frequency": "each term",
+            "pattern": "last Monday",
+            "months": ["october", "february", "april"],
+            "avoid_school_holidays": True,
+        },
+    )
+    planner = planner_for(write_rules(group))
+    plan = planner.body_plan("chairs", 2026)
+    # last Mondays: 22 Feb 2027 (after the half-term 15-19 Feb), 26 Apr 2027 (after Easter, 5-16 Apr)
+    assert [m.date for m in plan.meetings] == [D(2026, 11, 2), D(2027, 2, 22), D(2027, 4, 26)]
+    assert plan.meetings[0].explanation.steps == (
+        "Mon 26 Oct 2026 is in the Autumn half-term, estimated (Mon 26 Oct to Fri 30 Oct 2026); moved to the next"
+        " same weekday, Mon 02 Nov 2026",
+    )
+    assert "the school holidays estimated from the council's pattern kept clear" in plan.notes[0]
+    as_written = [dataclasses.replace(plan.meetings[0], date=D(2026, 10, 26)), *plan.meetings[1:]]
+    findings = Checker(planner).check(as_written)
+    assert not any(f.ok is False for f in findings)
+    assert "meeting on Mon 26 Oct 2026 is in the Autumn half-term, estimated (Mon 26 Oct to Fri 30 Oct 2026)" in [
+        f.message for f in findings if f.warning
+    ]
