@@ -178,3 +178,16 @@ def test_a_termly_body_that_avoids_school_holidays_moves_off_an_estimated_half_t
     assert "meeting on Mon 26 Oct 2026 is in the Autumn half-term, estimated (Mon 26 Oct to Fri 30 Oct 2026)" in [
         f.message for f in findings if f.warning
     ]
+
+
+def test_a_body_planned_from_another_keeps_clear_of_an_estimated_half_term():
+    """The Strategic Board meets Tue 11 May 2027 (1 May a Saturday: Tuesdays 4, 11). Within 15 working
+    days after: 12, 13, 14, 17-21, 24-28 May (13), Mon 31 May the Spring bank holiday, 1, 2 Jun -> Wed
+    2 Jun, in the estimated summer half-term (the bank holiday's week, 31 May-4 Jun 2027). Nearer the
+    Board: Tue 1 Jun (half-term), Mon 31 May (bank holiday), the weekend -> Fri 28 May."""
+    wdag = {m.id: m for m in planner_for(SEEDS).body_plan("suffolk-wdag", 2027).meetings}
+    assert wdag["suffolk-wdag/2027-28/following-01"].date == D(2027, 5, 28)
+    assert (
+        "Summer half-term, estimated (Mon 31 May to Fri 4 Jun 2027"
+        in (wdag["suffolk-wdag/2027-28/following-01"].explanation.steps[0])
+    )
