@@ -346,7 +346,8 @@ def _holiday_row(nation: str, months: list[dt.date], last: dt.date) -> Row:
 
 def _school_rows(calendars: Sequence[TermCalendar], months: list[dt.date], last: dt.date) -> list[Row]:
     """A row per term calendar: each holiday and half-term by name and dates, in every month it
-    touches; "dates not published" where the authority has not published that year."""
+    touches; "dates not published" where the authority has not published that year, with the
+    holidays estimated from its pattern (marked so) where its file declares one."""
     rows = []
     for calendar in {c.source: c for c in calendars}.values():  # one row per calendar, however many bodies use it
         holidays = calendar.holidays_between(months[0], last)
@@ -354,7 +355,17 @@ def _school_rows(calendars: Sequence[TermCalendar], months: list[dt.date], last:
         for m in months:
             end = m + relativedelta(months=1) - dt.timedelta(days=1)
             if all(calendar.is_school_holiday(m + dt.timedelta(days=i)) is None for i in range(end.day)):
-                cells.append([Mark("school", "dates not published")])
+                estimated = calendar.estimate.holidays(m.year - (m.month < 9)) if calendar.estimate else ()
+                cells.append(
+                    [
+                        Mark("school", "dates not published"),
+                        *(
+                            Mark("school", f"{h.name} {h.dates} (estimated)")
+                            for h in estimated
+                            if h.start <= end and m <= h.end
+                        ),
+                    ]
+                )
                 continue
             cells.append([Mark("school", f"{h.name} {h.dates}") for h in holidays if h.start <= end and m <= h.end])
         rows.append(Row(f"School holidays ({calendar.authority})", cells))

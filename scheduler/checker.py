@@ -25,7 +25,7 @@ from rules.model import MONTHS, Body, Citation, Frequency, Relation
 from scheduler.occurrences import Deadline, Meeting, Status, cycle_bounds, cycle_containing, cycle_label
 from scheduler.periods import cut_periods
 from scheduler.planner import Planner
-from scheduler.reporting import weeks
+from scheduler.reporting import report_span
 from scheduler.terms import academic_label
 from scheduler.workdays import at_time, body_calendar, day_text
 
@@ -304,7 +304,7 @@ class Checker:
         calendar = body_calendar(c.body)
         terms = self.planner.terms.get(c.body.id)
         cite = c.body.meetings.cite
-        findings = []
+        findings, warnings = [], []
         for meeting in c.active:
             reason = calendar.reason(meeting.date)
             if reason:
@@ -325,11 +325,17 @@ class Checker:
                         f"meeting on {day_text(meeting.date)} is in the school holidays",
                     )
                 )
+            elif (
+                c.body.meetings.avoid_school_holidays and terms is not None and (held := terms.estimated(meeting.date))
+            ):
+                said = f"{held.name}, estimated ({held.dates} {held.end.year})"
+                message = f"meeting on {day_text(meeting.date)} is in the {said}"
+                warnings.append(Finding(c.body.id, c.label, "avoid school holidays", cite, True, message, warning=True))
         if not findings and c.active:
             findings.append(
                 c.finding("meetings on working days", cite, True, f"all {len(c.active)} meetings on working days")
             )
-        return findings
+        return findings + warnings  # an estimated holiday is a warning at most, never a failure
 
     def _reports(self, c: _Context, year: int, now: dt.datetime | None = None) -> list[Finding]:
         """Each report follows a meeting of the body held at most `within` before it is due,
@@ -357,7 +363,7 @@ class Checker:
                 message += f" and comes before the one it goes to, {day_text(to.date)}"
                 findings.append(c.finding("reports follow a meeting", rule.cite, True, message, rule.to))
             else:
-                message = f"{name} follows no meeting of the body in the {weeks(rule.within)} before it"
+                message = f"{name} follows no meeting of the body in the {report_span(rule)} before it"
                 findings.append(c.finding("reports follow a meeting", rule.cite, False, message))
             if now is not None and at <= now and findings[-1].ok is False:
                 past = f"{findings[-1].message}: past, kept as it was (history; nothing can be moved for it now)"
@@ -380,9 +386,10 @@ class Checker:
                 unknown.append(academic_label(meeting.date.year - (meeting.date.month < SEPTEMBER)))
         if unknown and avoided.terms is not None:
             source = Path(avoided.terms.source).name
+            estimated = "; its holidays are estimated from the authority's pattern" if avoided.terms.estimate else ""
             warnings.append(
                 f"cannot tell whether its meetings are in the school holidays: {source} has no term dates"
-                f" for {' or '.join(sorted(set(unknown)))}"
+                f" for {' or '.join(sorted(set(unknown)))}{estimated}"
             )
         for deadline in c.derived:
             day = c.due(deadline.id, deadline.date, deadline.due.time()).date()

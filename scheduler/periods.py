@@ -163,10 +163,16 @@ def term_periods(terms: TermCalendar, first: dt.date, last: dt.date) -> tuple[tu
             end = dt.date(start_year, end_month, 1) + relativedelta(day=31)
             if first <= start <= last:
                 periods.append(Period(0, start, end, f"{name} term {start_year} (by month)"))
+                holidays = (
+                    "the school holidays estimated from the council's pattern kept clear where the body avoids"
+                    ' them (said "estimated")'
+                    if terms.estimate is not None
+                    else "not checked against school holidays"
+                )
                 note = (
                     f"term dates for {academic_label(year)} are not published in {terms.source}; "
                     "termly meetings placed by month (autumn Sep-Dec, spring Jan-Mar, summer Apr-Jul) "
-                    "and not checked against school holidays: add the dates when they are published"
+                    f"and {holidays}: add the dates when they are published"
                 )
                 if note not in notes:
                     notes.append(note)

@@ -206,4 +206,6 @@ def unavailable(
         return f"is in the {period.term.name} half-term"
     if school_holidays is not None and school_holidays.is_school_holiday(day):
         return "is in the school holidays"
+    if school_holidays is not None and (estimated := school_holidays.estimated(day)) is not None:
+        return f"is in the {estimated.name}, estimated ({estimated.dates} {estimated.end.year})"
     return None

@@ -37,18 +37,18 @@ from scheduler.occurrences import (
 from scheduler.overlay import KeptMeeting, overlay
 from scheduler.periods import Period, planning_periods
 from scheduler.placement import Day, Placed, placements
-from scheduler.preferences import Avoided, avoided
+from scheduler.preferences import Avoided, avoided, toward_anchor
 from scheduler.reporting import (
     Window,
     added_meetings,
     before_reports,
     held_slots,
     kept_slots,
+    report_span,
     slot_meetings,
     slots_of,
     still_to_come,
     to_add,
-    weeks,
 )
 from scheduler.terms import TermCalendar
 from scheduler.workdays import WorkingCalendar, body_calendar, day_text, london_day
@@ -321,7 +321,7 @@ class Planner:
         if rules.relations:
             meetings += self._related_meetings(body, year, label, calendar, problems)
         meetings.sort(key=lambda m: (m.date, m.id))
-        return meetings, problems, list(notes)
+        return meetings, problems, [*notes, *self.avoided(body).notes(*cycle_bounds(body.cycle_start, year))]
 
     def _standing(self, body: Body, years: Iterable[int]) -> dict[str, KeptMeeting]:
         """The kept meetings of these cycle years that the rules no longer move: held, or set by hand."""
@@ -369,7 +369,7 @@ class Planner:
             reason = dues[number]
             step = (
                 f"{preferred}, {day_text(day)}, instead: the {reason.name} due {day_text(reason.day)} must follow"
-                f" a meeting held at most {weeks(reason.rule.within)} before it ({reason.rule.cite})"
+                f" a meeting held at most {report_span(reason.rule)} before it ({reason.rule.cite})"
             )
             moved.append((slots[index].period, day, replace(default[2], steps=(*steps, step))))
         uncovered, added = list(chosen.uncovered), []
@@ -389,7 +389,7 @@ class Planner:
                 problems.append(
                     Problem(
                         f"{due.name} due {day_text(due.day)}: no meeting of the {body.name} can be held in the"
-                        f" {weeks(due.rule.within)} before it on a day its rules allow",
+                        f" {report_span(due.rule)} before it on a day its rules allow",
                         due.rule.cite,
                     )
                 )
@@ -406,15 +406,18 @@ class Planner:
             anchors = self.meetings_between(other.id, first - RELATED_MARGIN, last + RELATED_MARGIN)
             days = calendar.shift_many([a.date for a in anchors], relation.offset)
             count = 0
-            for anchor, day in zip(anchors, days, strict=True):
-                if not first <= day <= last:
+            for anchor, by_rule in zip(anchors, days, strict=True):
+                if not first <= by_rule <= last:
                     continue
                 count += 1
+                # the body's own preferences: a day it avoids gives way to one nearer the anchor
+                day, steps = toward_anchor(by_rule, anchor.date, calendar, self.avoided(body), other.name)
                 why = Explanation(
                     rule=f"meets {relation.kind} each {other.name} meeting: {relation.offset}",
                     cite=relation.cite,
                     anchor=f"{other.name} meeting on {day_text(anchor.date)}",
-                    skipped=calendar.skipped(anchor.date, day, relation.offset),
+                    steps=steps,
+                    skipped=calendar.skipped(anchor.date, by_rule, relation.offset),
                 )
                 meetings.append(meeting_on(body, numbered(body.id, label, relation.kind, count), day, why))
             if count == 0:

@@ -23,7 +23,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
-from rules.model import Body, Meetings
+from rules.model import Body, Meetings, ReportRule
 from scheduler.derived import ReportDue
 from scheduler.occurrences import Explanation, Meeting, Status, cycle_label, meeting_on, numbered
 from scheduler.overlay import KeptMeeting
@@ -239,7 +239,7 @@ def added_meetings(
         held = standing[slot_meetings(body, [slot])[0]]
         reports = " and the ".join(f"{due.name} due {day_text(due.day)}" for due in dues)
         why = Explanation(
-            f"a meeting added: the {reports} must follow a meeting held at most {weeks(dues[0].rule.within)}"
+            f"a meeting added: the {reports} must follow a meeting held at most {report_span(dues[0].rule)}"
             f" before {'it' if len(dues) == 1 else 'them'}",
             dues[0].rule.cite,
             f"{slot.period.label}: its meeting was held on {day_text(held.meeting.date)}, and cannot move;"
@@ -261,3 +261,9 @@ def weeks(span: dt.timedelta) -> str:
     if span.days % 7 == 0:
         return f"{span.days // 7} week{'s' if span.days != 7 else ''}"
     return f"{span.days} days"
+
+
+def report_span(rule: ReportRule) -> str:
+    """How long before a report its meeting may be, "6 weeks", marked "(local practice)" where
+    the rule file says the span is its own (`local`), not the source's."""
+    return f"{weeks(rule.within)} (local practice)" if rule.cite.local else weeks(rule.within)

@@ -1,7 +1,11 @@
 """School term calendars: a local authority's school years, as published.
 
-A year whose dates were not found is kept as "not published", never guessed: a
-termly body planned into such a year is told so plainly. A published year runs from
+A year whose dates were not found is kept as "not published": a termly body planned
+into such a year is told so plainly. Where the file declares the authority's pattern
+(`estimate`, with the published years that support it), that year's holidays are
+estimated from it and Easter, and marked so wherever they show: they move meetings a
+body would rather not hold in a holiday, but never fail a check, and published dates
+replace them as soon as they are given. A published year runs from
 1 September (or its first term, if earlier) to 31 August (or the end of its last
 named holiday, if later); every day in it outside its terms is a school holiday. The
 holidays are named as the authority names them where it does, and otherwise by
@@ -19,9 +23,11 @@ import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import yaml
+from dateutil.easter import easter
 
 from rules.errors import RuleError
 from rules.loader import Fields, date, identifier, text
@@ -124,6 +130,62 @@ def _weekdays(start: dt.date, end: dt.date) -> tuple[dt.date, dt.date] | None:
     return (start, end) if start <= end else None
 
 
+# How an authority sets its Easter holiday, as a term file's `estimate` names it.
+EASTER_PATTERNS = ("week of Good Friday and the week after", "first two full weeks of April")
+
+
+@dataclass(frozen=True, slots=True)
+class Estimate:
+    """An authority's holiday pattern, to estimate a year it has not published: its Easter
+    (`EASTER_PATTERNS`), and what every English authority shares, as the built-in files
+    show it: autumn half-term the week of the last Monday of October, two weeks at
+    Christmas from the Monday of the week holding 24 December, spring half-term the
+    week of the third Monday of February, summer half-term the Spring bank holiday's
+    week (the last Monday of May). The summer holiday is August, as without an estimate."""
+
+    easter: str
+    supported_by: tuple[str, ...]  # the published years that follow the pattern, for people
+
+    def holidays(self, start_year: int) -> tuple[Holiday, ...]:
+        """The estimated holidays of the school year starting in September of `start_year`."""
+        return _estimated(self.easter, start_year)
+
+
+@lru_cache(maxsize=256)
+def _estimated(easter_pattern: str, start_year: int) -> tuple[Holiday, ...]:
+    """`Estimate.holidays`, memoised: placement asks about many days of few years."""
+    year = start_year + 1
+    christmas = dt.date(start_year, 12, 24)
+    christmas -= dt.timedelta(days=christmas.weekday())
+    if easter_pattern == EASTER_PATTERNS[0]:
+        good_friday = easter(year) - dt.timedelta(days=2)
+        easter_start = good_friday - dt.timedelta(days=good_friday.weekday())
+    else:
+        first = dt.date(year, 4, 1)
+        easter_start = first + dt.timedelta(days=(7 - first.weekday()) % 7)
+    return (
+        _week("Autumn half-term", _last_monday(start_year, 10)),
+        Holiday("Christmas holiday", christmas, christmas + dt.timedelta(days=11)),
+        _week("Spring half-term", _nth_monday(year, 2, 3)),
+        Holiday("Easter holiday", easter_start, easter_start + dt.timedelta(days=11)),
+        _week("Summer half-term", _last_monday(year, 5)),
+    )
+
+
+def _week(name: str, monday: dt.date) -> Holiday:
+    return Holiday(name, monday, monday + dt.timedelta(days=4))
+
+
+def _nth_monday(year: int, month: int, nth: int) -> dt.date:
+    first = dt.date(year, month, 1)
+    return first + dt.timedelta(days=(7 - first.weekday()) % 7 + 7 * (nth - 1))
+
+
+def _last_monday(year: int, month: int) -> dt.date:
+    last = dt.date(year + month // 12, month % 12 + 1, 1) - dt.timedelta(days=1)
+    return last - dt.timedelta(days=last.weekday())
+
+
 @dataclass(frozen=True, eq=False)
 class TermCalendar:
     """A local authority's school years, by label (one object per file, so compared by identity)."""
@@ -131,6 +193,16 @@ class TermCalendar:
     authority: str
     source: str
     years: dict[str, TermYear]
+    estimate: Estimate | None = None
+
+    def estimated(self, day: dt.date) -> Holiday | None:
+        """The estimated holiday `day` falls in, where its school year is not published and the
+        file declares the authority's pattern; else None."""
+        start_year = day.year - (day.month < 9)
+        published = self.year(start_year)
+        if self.estimate is None or (published is not None and published.published):
+            return None
+        return next((h for h in self.estimate.holidays(start_year) if h.start <= day <= h.end), None)
 
     def year(self, start_year: int) -> TermYear | None:
         """The academic year starting in September of `start_year`."""
@@ -225,8 +297,26 @@ def read_term_calendar(yaml_text: str, source: str) -> TermCalendar:
         if terms and not each.has("sources"):
             raise each.fail("published terms need their 'sources'", None)
         years[label] = checked_year(TermYear(label, status, terms, named), each.fail)
+    estimate = _estimate(fields.nested("estimate"))
     fields.done()
-    return TermCalendar(authority, source, years)
+    return TermCalendar(authority, source, years, estimate)
+
+
+def _estimate(fields: Fields | None) -> Estimate | None:
+    """The authority's holiday pattern, with the published years that support it; or None."""
+    if fields is None:
+        return None
+    pattern = fields.take("easter", text)
+    if pattern not in EASTER_PATTERNS:
+        raise fields.fail(f"'{pattern}': expected one of {', '.join(repr(p) for p in EASTER_PATTERNS)}", "easter")
+    supported = fields.nested("supported_by")
+    if supported is None or not supported.items:
+        raise fields.fail("name the published years that follow the pattern, with their dates", "supported_by")
+    years = tuple(str(label) for label in supported.items)
+    supported.taken.update(years)
+    supported.done()
+    fields.done()
+    return Estimate(pattern, years)
 
 
 def checked_year(year: TermYear, fail: Callable[[str], RuleError]) -> TermYear:

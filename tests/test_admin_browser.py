@@ -145,11 +145,11 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     assert heading(browser) == "Worcestershire Programme Board, Thu 04 Jun 2026"
     panel = words(browser)
     assert "Why this date" in panel and "Quarterly report to Worcestershire Partnership Advisory Body" in panel
-    assert "25 Spring Bank Holiday" in panel  # the picker says why Mon 25 May is not offered
+    assert "25 Spring bank holiday" in panel  # the picker says why Mon 25 May is not offered
     accessible(browser)
     browser.execute_script("document.getElementById('date').value = '2026-05-25'")
     click(browser, "Preview the move")
-    assert "It would break these rules" in words(browser) and "Spring Bank Holiday" in words(browser)
+    assert "It would break these rules" in words(browser) and "Spring bank holiday" in words(browser)
     assert browser.switch_to.active_element.get_attribute("id") == "reason"  # admin.js: where to type next
     accessible(browser)
     browser.find_element(By.XPATH, "//button[normalize-space()='Go ahead, breaking the rule']").send_keys(Keys.ENTER)
@@ -166,7 +166,7 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     assert "It would break these rules" in preview
     assert (
         "Quarterly report to Worcestershire Partnership Advisory Body due Fri 26 Jun 2026 follows no meeting of the"
-        " body in the 6 weeks before it (rule 'reports follow a meeting', F10, clause 13.3, App. 2)"
+        " body in the 6 weeks (local practice) before it (rule 'reports follow a meeting', F10, clause 13.3, App. 2)"
     ) in preview
     assert "What changes with it The meeting: Thu 07 May 2026 10:00, moved." in preview
     accessible(browser)

@@ -70,7 +70,7 @@ def test_an_edit_that_breaks_a_rule_is_409_until_forced(api):
     refused = client.post("/api/meeting-edits", json=move)
     assert refused.status_code == 409
     assert refused.json()["breaks"] == [
-        "FAIL: meeting on Mon 31 Aug 2026 is not a working day (Late Summer Bank Holiday):"
+        "FAIL: meeting on Mon 31 Aug 2026 is not a working day (Summer bank holiday):"
         " rule 'meetings on working days' (F8, clause 8.1)"
     ]
     assert store.meeting(AUGUST).sequence == 0

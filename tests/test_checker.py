@@ -48,7 +48,7 @@ def test_moving_onto_a_bank_holiday_is_named(write_rules):
     checker, meetings = planned(write_rules(body()))
     edited = [move(m, D(2026, 8, 31)) if m.date == D(2026, 8, 3) else m for m in meetings]
     assert failures(checker.check(edited)) == [
-        "FAIL: meeting on Mon 31 Aug 2026 is not a working day (Late Summer Bank Holiday): "
+        "FAIL: meeting on Mon 31 Aug 2026 is not a working day (Summer bank holiday): "
         "rule 'meetings on working days' (F8, clause 8.1)"
     ]
 

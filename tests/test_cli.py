@@ -113,7 +113,7 @@ def test_check_reads_the_report_dates_the_file_gives(capsys, tmp_path, monkeypat
         (
             "worcestershire-programme-board",
             "Quarterly report to Worcestershire Joint Commissioning Board due Fri 01 May 2026"
-            " follows no meeting of the body in the 6 weeks before it",
+            " follows no meeting of the body in the 6 weeks (local practice) before it",
         ),
         # Fri 30 Oct 2026 is ten days after the JCB's third-Tuesday meeting, Tue 20 Oct 2026
         (
@@ -237,7 +237,7 @@ def test_date_lists_skipped_days_with_reasons(capsys):
     assert result["skipped"] == [
         {"date": "2026-05-23", "reason": "Saturday"},
         {"date": "2026-05-24", "reason": "Sunday"},
-        {"date": "2026-05-25", "reason": "Spring Bank Holiday"},
+        {"date": "2026-05-25", "reason": "Spring bank holiday"},
     ]
 
 
@@ -245,7 +245,7 @@ def test_date_lists_skipped_days_with_reasons(capsys):
     ("argv", "message"),
     [
         (["date", "5 working days before 2026-12-25"], "Fri 25 Dec 2026 is not a working day (Christmas Day)"),
-        (["date", "5 working days before 2026-08-03", "--nation", "scotland"], "(Summer Bank Holiday) in scotland"),
+        (["date", "5 working days before 2026-08-03", "--nation", "scotland"], "(Summer bank holiday) in scotland"),
         (["date", "5 working days before 2026-07-13", "--nation", "northern-ireland"], "Battle of the Boyne"),
         (["date", "5 working days before 2026-05-30"], "Sat 30 May 2026 is not a working day (Saturday)"),
         (["date", "5 clear days before 2026-05-28"], "say 'clear working days'"),

@@ -52,7 +52,7 @@ def test_moving_onto_a_bank_holiday_is_refused_and_changes_nothing(kept):
     result = edit_meeting(ctx, "move", actor="clerk", meeting_id=AUGUST, day=D(2026, 8, 31))
     assert not result.committed
     assert [f.message for f in result.new_failures] == [
-        "meeting on Mon 31 Aug 2026 is not a working day (Late Summer Bank Holiday)"
+        "meeting on Mon 31 Aug 2026 is not a working day (Summer bank holiday)"
     ]
     unchanged = meeting(store, AUGUST)
     assert (unchanged.date, unchanged.sequence, unchanged.manual) == (D(2026, 8, 3), 0, False)

@@ -201,8 +201,10 @@ def test_termly_meeting_avoids_half_term(write_rules):
 
 def test_unpublished_terms_are_planned_by_month_and_said_so(write_rules):
     plan = planner_for(write_rules(termly())).body_plan("cluster", 2026)
-    # Leeds 2026-27 dates are not published: autumn from Sep, spring from Jan, summer from Apr
-    assert [m.date for m in plan.meetings] == [D(2026, 9, 9), D(2027, 1, 13), D(2027, 4, 14)]
+    # Leeds 2026-27 dates are not published: autumn from Sep, spring from Jan, summer from Apr. Second
+    # Wednesdays 9 Sep 2026 (2, 9), 13 Jan 2027 (6, 13), 14 Apr 2027 (7, 14); 14 Apr is in the estimated
+    # Easter holiday (the first two full weeks of April, 5-16 Apr 2027): next same weekday, Wed 21 Apr
+    assert [m.date for m in plan.meetings] == [D(2026, 9, 9), D(2027, 1, 13), D(2027, 4, 21)]
     assert "2026-27 are not published" in plan.notes[0]
 
 

@@ -15,7 +15,7 @@ import json
 import pytest
 from fastapi.testclient import TestClient
 
-from conftest import NOW, body, context, edit_meeting, keep, planner_for
+from conftest import NOW, STRATEGIC, body, context, edit_meeting, keep, planner_for
 from govcal.api import create_app
 from govcal.cli import main
 from govcal.clock import utc_now
@@ -77,8 +77,8 @@ def test_a_deadline_in_an_avoided_closure_is_due_the_working_day_before(write_ru
     papers = due["meeting-10/papers"]
     assert papers.date == D(2026, 12, 23)
     assert papers.explanation.steps == (
-        "Tue 29 Dec 2026 is in the council Christmas closure, which the body avoids; due the working day before,"
-        " Wed 23 Dec 2026",
+        "Tue 29 Dec 2026 is in the council Christmas closure, which the body avoids; due the last working day"
+        " before it, Wed 23 Dec 2026",
     )
     # Mon 7 Dec: 15 working days after are 8-11, 14-18, 21-24, 29, 30 Dec -> Wed 30 Dec -> Wed 23 Dec
     assert due["meeting-09/minutes"].date == D(2026, 12, 23)
@@ -98,6 +98,54 @@ def test_work_after_a_meeting_stays_after_it_and_says_the_preference_gave_way():
         " the preference gave way",
     )
     assert off_closures(D(2026, 12, 22), D(2026, 12, 23), calendar, closures) == (D(2026, 12, 22), ())
+
+
+def test_a_body_planned_from_another_moves_off_a_day_it_avoids_towards_the_other_meeting():
+    """The WDAG follows the Strategic Board (F5, within 15 working days after) and avoids school
+    holidays itself: the Board's Tue 14 Jul 2026 meeting gives Tue 4 Aug (15, 16, 17, 20-24,
+    27-31 Jul are 13 working days, then 3, 4 Aug), in August; the nearest earlier working day
+    that avoids nothing is Fri 31 Jul (Mon 3 Aug is August too, Sat 1 and Sun 2 the weekend)."""
+    wdag = {m.id: m for m in SEED_PLANNER.body_plan("suffolk-wdag", 2026).meetings}
+    moved = wdag["suffolk-wdag/2026-27/following-02"]
+    assert moved.date == D(2026, 7, 31)
+    assert moved.explanation.steps == (
+        "Tue 04 Aug 2026 is in August, the school summer holiday (the year's term dates are not published),"
+        " which the body avoids; moved to the nearest earlier working day that avoids nothing, Fri 31 Jul 2026"
+        " (still after the Suffolk Children's Trust Strategic Board meeting)",
+    )
+    # Tue 12 May -> Wed 3 Jun, in term: not moved, nothing said
+    assert wdag["suffolk-wdag/2026-27/following-01"].date == D(2026, 6, 3)
+    assert wdag["suffolk-wdag/2026-27/following-01"].explanation.steps == ()
+
+
+def test_a_body_planned_before_another_keeps_the_day_when_no_nearer_day_avoids_nothing(write_rules):
+    """Three working days before the Board's Tue 12 Jan 2027 (second Tuesday: 5, 12) are 11, 8, 7 Jan
+    -> Thu 7 Jan; with a closure 4-8 Jan the body avoids, the days nearer the Board are Fri 8
+    (closed), Sat 9, Sun 10, Mon 11: Mon 11 Jan."""
+    closure = {"from": "4 January", "to": "8 January", "every_year": True, "reason": "office move"}
+    prep = body(
+        id="prep",
+        closures=[closure],
+        avoid=["closures"],
+        meetings={
+            "frequency": None,
+            "pattern": None,
+            "before_and_after": {
+                "body": "strategic",
+                "before": "3 working days before",
+                "after": "within 2 working days after",
+                "ref": "F4",
+                "clause": "1",
+            },
+        },
+    )
+    plan = planner_for(write_rules(STRATEGIC, prep)).body_plan("prep", 2026)
+    january = next(m for m in plan.meetings if m.date.month == 1 and m.date.day < 12)
+    assert january.date == D(2027, 1, 11)
+    assert january.explanation.steps == (
+        "Thu 07 Jan 2027 is in the office move, which the body avoids; moved to the nearest later working day"
+        " that avoids nothing, Mon 11 Jan 2027 (still before the Test Board meeting)",
+    )
 
 
 def test_avoid_needs_what_it_avoids_and_says_so_with_file_line_and_field(write_rules):
@@ -130,6 +178,41 @@ def test_no_seed_deadline_falls_in_a_closure_its_body_declares(year):
     assert {d.id.rsplit("/", 1)[1]: d.date for d in report}["report-worcestershire-pab-4"] == D(2026, 12, 23)
 
 
+def test_explanations_say_what_was_done_and_what_is_local_practice():
+    """Issue 27, point 2: each explanation true as a clerk would read it against the source."""
+    board = {o.id: o for o in SEED_PLANNER.body_plan("worcestershire-programme-board", 2026).occurrences()}
+    # The PAB meets Wed 13 Jan 2027 (Wednesdays 6, 13): 8 working days back are 12, 11, 8, 7, 6, 5, 4 Jan,
+    # (1 Jan New Year's Day) 31 Dec -> Thu 31 Dec, in the closure (24 Dec-1 Jan). The working day before
+    # it, Wed 30 Dec, is closed too: the last working day before the closure is Wed 23 Dec.
+    pab = board["worcestershire-programme-board/2026-27/report-worcestershire-pab-4"]
+    assert pab.date == D(2026, 12, 23)
+    assert pab.explanation.steps == (
+        "Thu 31 Dec 2026 is in the County Council Christmas closure, which the body avoids; due the last working"
+        " day before it, Wed 23 Dec 2026",
+    )
+    # The six weeks between a report and the meeting it reflects are the rule file's, not clause 13.5's
+    # (JCB Tue 21 Jul 2026, third Tuesday: 8 working days back 20, 17, 16, 15, 14, 13, 10, 9 -> Thu 9 Jul;
+    # the JCGs' second Monday of April, 13 Apr, is 12 weeks before it, of June, 8 Jun, 31 days)
+    jcgs = SEED_PLANNER.body_plan("worcestershire-jcgs", 2026).meetings[0]
+    assert jcgs.date == D(2026, 6, 8)
+    assert jcgs.explanation.steps[-1].endswith(
+        "due Thu 09 Jul 2026 must follow a meeting held at most 6 weeks (local practice) before it (F11, clause 13.5)"
+    )
+    # D5: the clause says "eight working days"; the clear reading is the file's, and `explain` marks it
+    partnership = {o.id: o for o in SEED_PLANNER.body_plan("leeds-cluster-partnership", 2026).occurrences()}
+    lines = partnership["leeds-cluster-partnership/2026-27/meeting-01/reports"].explanation.lines()
+    assert any(line.startswith("  local practice: 8 clear working days: the clause says 'eight") for line in lines)
+    # The Suffolk bodies that avoid school holidays say what is assumed while Suffolk's dates for
+    # 2025-26 and 2026-27 (the cycle Apr 2026-Mar 2027 touches both) are not published
+    for body_id in ("suffolk-strategic-board", "suffolk-community-cluster-steering-groups", "suffolk-wdag"):
+        notes = SEED_PLANNER.body_plan(body_id, 2026).notes
+        assert [note.split(" are not published")[0] for note in notes] == [
+            "term dates for 2025-26",
+            "term dates for 2026-27",
+        ], body_id
+        assert all("August is taken as the summer holiday" in note for note in notes)
+
+
 def test_school_member_bodies_meet_outside_the_school_holidays_where_the_terms_are_known():
     # Suffolk's 2024-25 dates are published (autumn 2 Sep-20 Dec, spring 6 Jan-4 Apr, summer 22 Apr-22 Jul 2025)
     avoiding = [b.id for b in SEEDS if "school holidays" in b.avoid or b.meetings.avoid_school_holidays]
@@ -138,6 +221,7 @@ def test_school_member_bodies_meet_outside_the_school_holidays_where_the_terms_a
         "leeds-cluster-partnership",
         "suffolk-community-cluster-steering-groups",
         "suffolk-strategic-board",
+        "suffolk-wdag",  # its members include schools, governors and colleges (3.2.3)
     ]
     for body_id in avoiding:
         terms = SEED_PLANNER.terms[body_id]

@@ -130,12 +130,13 @@ def test_a_replan_after_a_rule_change_adds_the_meeting_the_reports_need_and_the_
     said = {change.id: change.said() for change in result.listed()}
     assert said[ADDED_BOARD] == (
         f"added: Worcestershire Programme Board ({BOARD}): Thu 10 Dec 2026 10:00: a meeting added: the {pab} due"
-        f" Wed 23 Dec 2026 and the {jcb} due Thu 07 Jan 2027 must follow a meeting held at most 6 weeks before"
-        " them (F10, clause 13.3, App. 2)"
+        f" Wed 23 Dec 2026 and the {jcb} due Thu 07 Jan 2027 must follow a meeting held at most 6 weeks"
+        " (local practice) before them (F10, clause 13.3, App. 2)"
     )
     assert said[ADDED_JCGS] == (
         f"added: Worcestershire Joint Commissioning Groups ({JCGS}): Mon 14 Dec 2026 14:00: a meeting added: the"
-        f" {jcb} due Thu 07 Jan 2027 must follow a meeting held at most 6 weeks before it (F11, clause 13.5)"
+        f" {jcb} due Thu 07 Jan 2027 must follow a meeting held at most 6 weeks (local practice) before it"
+        " (F11, clause 13.5)"
     )
     # so does `explain`, with the held meeting that could not move and the day that had passed
     lines = planning.explain(ctx, ADDED_BOARD, now=DECEMBER, kept=True).lines()
@@ -215,9 +216,9 @@ def test_a_meeting_an_admin_cancelled_stays_cancelled_and_the_check_says_what_it
     failed = sorted(f.message for f in report_findings(ctx, BOARD) if f.ok is False)
     assert failed == [
         "Quarterly report to Worcestershire Joint Commissioning Board due Thu 07 Jan 2027 follows no meeting of"
-        " the body in the 6 weeks before it",
+        " the body in the 6 weeks (local practice) before it",
         "Quarterly report to Worcestershire Partnership Advisory Body due Wed 23 Dec 2026 follows no meeting of"
-        " the body in the 6 weeks before it",
+        " the body in the 6 weeks (local practice) before it",
     ]
     with ctx.store.session() as session:
         assert session.get(MeetingRow, ADDED_BOARD).status == "cancelled"

@@ -63,8 +63,8 @@ def test_the_programme_board_meets_in_each_quarters_last_month_and_says_why():
     # 26 Jun -> Fri 26 Jun; the first Thursday of April (2 Apr) is 12 weeks before it, of June 22 days.
     assert june.explanation.steps == (
         "first Thursday of June 2026, Thu 04 Jun 2026, instead: the Quarterly report to Worcestershire"
-        " Partnership Advisory Body due Fri 26 Jun 2026 must follow a meeting held at most 6 weeks before"
-        " it (F10, clause 13.3, App. 2)",
+        " Partnership Advisory Body due Fri 26 Jun 2026 must follow a meeting held at most 6 weeks (local"
+        " practice) before it (F10, clause 13.3, App. 2)",
     )
     assert june.explanation.anchor == "period Apr 2026 to Jun 2026; preferred day first Thursday of April 2026"
 
@@ -99,7 +99,8 @@ def test_the_checker_fails_a_schedule_whose_meetings_come_after_the_reports():
     failed = [str(f) for f in findings if f.ok is False]
     assert (
         "FAIL: Quarterly report to Worcestershire Partnership Advisory Body due Fri 26 Jun 2026 follows no meeting"
-        " of the body in the 6 weeks before it: rule 'reports follow a meeting' (F10, clause 13.3, App. 2)"
+        " of the body in the 6 weeks (local practice) before it: rule 'reports follow a meeting'"
+        " (F10, clause 13.3, App. 2)"
     ) in failed
     assert any("due Wed 23 Dec 2026 follows no meeting" in f for f in failed)
     # Thu 1 Oct precedes the reports due Fri 2 Oct and Thu 8 Oct: those pass.
@@ -184,9 +185,9 @@ def test_moving_the_boards_meeting_away_from_its_reports_is_refused_until_forced
     assert not refused.committed
     expected = [
         "Quarterly report to Worcestershire Partnership Advisory Body due Fri 26 Jun 2026 follows no meeting"
-        " of the body in the 6 weeks before it",
+        " of the body in the 6 weeks (local practice) before it",
         "Quarterly report to Worcestershire Joint Commissioning Board due Thu 09 Jul 2026 follows no meeting"
-        " of the body in the 6 weeks before it",
+        " of the body in the 6 weeks (local practice) before it",
     ]
     assert [f.message for f in refused.new_failures] == expected
     assert {str(f.cite) for f in refused.new_failures} == {"F10, clause 13.3, App. 2"}

@@ -17,7 +17,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bank_holiday_table import from_holidays
+from bank_holiday_table import from_holidays, govuk_name, govuk_published, package_holidays
 from rules.errors import RuleError
 from rules.model import NATIONS, Closure
 from rules.offsets import parse_offset
@@ -147,8 +147,8 @@ def test_reasons_name_the_day():
     england = cal()
     assert england.reason(D(2026, 12, 25)) == "Christmas Day"
     assert england.reason(D(2026, 12, 26)) == "Saturday"
-    assert england.reason(D(2026, 12, 28)) == "Boxing Day (observed)"
-    assert england.reason(D(2023, 5, 8)).startswith("Coronation")
+    assert england.reason(D(2026, 12, 28)) == "Boxing Day (substitute day)"  # 26 Dec 2026 is a Saturday
+    assert england.reason(D(2023, 5, 8)) == "Bank holiday for the coronation of King Charles III"
     assert england.reason(D(2026, 12, 24)) is None
 
 
@@ -158,7 +158,7 @@ def test_skipped_days_are_listed_with_reasons():
     assert [(d.date, d.reason) for d in england.skipped(D(2026, 5, 28), D(2026, 5, 19), offset)] == [
         (D(2026, 5, 23), "Saturday"),
         (D(2026, 5, 24), "Sunday"),
-        (D(2026, 5, 25), "Spring Bank Holiday"),
+        (D(2026, 5, 25), "Spring bank holiday"),
     ]
     week = parse_offset("within 7 days after")
     assert [d.date.day for d in england.skipped(D(2026, 12, 21), D(2026, 12, 24), week)] == [25, 26, 27, 28]
@@ -205,9 +205,42 @@ def test_holidays_match_govuk_for_2012_to_2028(nation):
 
 @pytest.mark.parametrize("nation", sorted(NATIONS))
 def test_the_holiday_table_is_what_the_holidays_package_gives(nation):
-    """Every day and name of the kept table, for every year a calendar covers, is the
-    `holidays` package's (if this fails after upgrading it: `python tests/bank_holiday_table.py`)."""
+    """Every day of the kept table, for every year a calendar covers, is the `holidays` package's,
+    named as GOV.UK names it (if this fails after upgrading it: `python tests/bank_holiday_table.py`)."""
     assert bank_holidays(nation, range(FIRST_YEAR, LAST_YEAR + 1)) == from_holidays(nation)
+
+
+def test_holidays_are_named_as_gov_uk_names_them_in_every_year():
+    """GOV.UK's own words in the years it publishes, and the same words in the years it does not."""
+    england, scotland = bank_holidays(ENG, [2026, 2030]), bank_holidays(SCT, [2026, 2031])
+    # 2026 (published): Mon 4 May, Mon 25 May, Mon 31 Aug; Sat 26 Dec, so Boxing Day is Mon 28 Dec
+    assert [england[D(2026, 5, 4)], england[D(2026, 5, 25)], england[D(2026, 8, 31)]] == [
+        "Early May bank holiday",
+        "Spring bank holiday",
+        "Summer bank holiday",
+    ]
+    assert england[D(2026, 12, 28)] == "Boxing Day (substitute day)"
+    assert scotland[D(2026, 6, 15)] == "World Cup bank holiday"  # Mon 15 Jun 2026, Scotland only
+    # 2030 (not published): first Monday of May is 6 May (1 May is a Wednesday)
+    assert england[D(2030, 5, 6)] == "Early May bank holiday"
+    # 2031: St Andrew's Day, Sun 30 Nov, is taken on Mon 1 Dec
+    assert scotland[D(2031, 12, 1)] == "St Andrew’s Day (substitute day)"
+
+
+@pytest.mark.parametrize("nation", sorted(NATIONS))
+def test_the_package_names_in_gov_uk_words_are_gov_uk_names_where_both_are_known(nation):
+    """The mapping used for unpublished years gives GOV.UK's name for every day it publishes,
+    but for the days GOV.UK names for a reason no rule can know."""
+    odd = {
+        D(2012, 6, 4),  # the Spring bank holiday moved for the Diamond Jubilee: "(substitute day)"
+        D(2020, 5, 8),  # moved to Friday for VE day: "Early May bank holiday (VE day)"
+        # Scotland, 1 Jan a Sunday: GOV.UK names Mon 2 Jan "2nd January" and Tue 3 Jan "New Year's
+        # Day (substitute day)" in 2012 and 2017, the other way round in 2023 (as the mapping does)
+        *(D(year, 1, day) for year in (2012, 2017) for day in (2, 3)),
+    }
+    package = package_holidays(nation)
+    differ = {day for day, name in govuk_published(nation).items() if govuk_name(package[day]) != name}
+    assert differ <= odd
 
 
 def test_holidays_are_refused_outside_the_table_and_for_an_unknown_nation():

@@ -76,19 +76,24 @@ MEETINGS = [
     ),
     # F5 within 15 working days after each Strategic Board meeting:
     #   12 May -> 13, 14, 15, 18, 19, 20, 21, 22, (25) 26, 27, 28, 29, 1, 2, 3 Jun -> Wed 3 Jun
-    #   14 Jul -> 15, 16, 17, 20-24, 27-31 Jul (13 days), 3, 4 Aug -> Tue 4 Aug
+    #   14 Jul -> 15, 16, 17, 20-24, 27-31 Jul (13 days), 3, 4 Aug -> Tue 4 Aug; the WDAG's members
+    #   include schools (3.2.3) and it avoids school holidays: August is every English school's summer
+    #   holiday, so back towards the Board's meeting: Mon 3 Aug (August), Sun 2, Sat 1 -> Fri 31 Jul
     #   10 Nov -> Tue 1 Dec; 9 Feb 2027 -> Tue 2 Mar 2027
-    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 8, 4), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
+    pytest.param("suffolk-wdag", [D(2026, 6, 3), D(2026, 7, 31), D(2026, 12, 1), D(2027, 3, 2)], id="F5"),
     # F6 quarterly, first Wednesday: 1 Apr, 1 Jul, 7 Oct 2026, 6 Jan 2027
     pytest.param(
         "suffolk-outcome-partnership-groups", [D(2026, 4, 1), D(2026, 7, 1), D(2026, 10, 7), D(2027, 1, 6)], id="F6"
     ),
     # F7 six two-month periods, second Thursday: 9 Apr, 11 Jun, 13 Aug, 8 Oct, 10 Dec, 11 Feb. Young people,
     # parents and schools are members and the groups avoid school holidays: Thu 13 Aug is in August, so the
-    # period's other month, September: second Thursday (3, 10) -> Thu 10 Sep
+    # period's other month, September: second Thursday (3, 10) -> Thu 10 Sep. Thu 9 Apr (Thursdays 2, 9)
+    # is in Suffolk's Easter holiday, estimated (2025-26 is unpublished) as the week of Good Friday (3 Apr)
+    # and the week after, Mon 30 Mar-Fri 10 Apr, as in 2015: May's second Thursday (7, 14) -> Thu 14 May.
+    # Thu 11 Feb 2027 is before the estimated spring half-term, the week of the third Monday, 15-19 Feb.
     pytest.param(
         "suffolk-community-cluster-steering-groups",
-        [D(2026, 4, 9), D(2026, 6, 11), D(2026, 9, 10), D(2026, 10, 8), D(2026, 12, 10), D(2027, 2, 11)],
+        [D(2026, 5, 14), D(2026, 6, 11), D(2026, 9, 10), D(2026, 10, 8), D(2026, 12, 10), D(2027, 2, 11)],
         id="F7",
     ),
     # F8 monthly, third Tuesday: 7, 14, 21 Apr; 5, 12, 19 May; 2, 9, 16 Jun; ... 2, 9, 16 Mar 2027
@@ -177,7 +182,7 @@ DEADLINES = [
         "cambridgeshire-executive-partnership/2026-27/meeting-01/substitute-notice", D(2026, 6, 11), "14:00", id="D3"
     ),
     # D4 within 10 working days after Thu 10 Dec: 11, 14-18, 21-24 -> Thu 24 Dec, in the County Council's
-    # Christmas closure (24 Dec-1 Jan) the body avoids: the working day before, Wed 23 Dec
+    # Christmas closure (24 Dec-1 Jan) the body avoids: the last working day before it, Wed 23 Dec
     pytest.param(
         "cambridgeshire-executive-partnership/2026-27/meeting-02/minutes-published", D(2026, 12, 23), "17:00", id="D4"
     ),
@@ -191,9 +196,9 @@ DEADLINES = [
     pytest.param(
         "leeds-cluster-partnership/2026-27/meeting-02/minutes-comments", D(2027, 4, 2), "17:00", id="D7-comments"
     ),
-    # D8 within one week after Thu 9 Apr 2026 -> Thu 16 Apr (a working day)
+    # D8 within one week after Thu 14 May 2026 -> Thu 21 May (a working day)
     pytest.param(
-        "suffolk-community-cluster-steering-groups/2026-27/meeting-01/minutes", D(2026, 4, 16), "17:00", id="D8"
+        "suffolk-community-cluster-steering-groups/2026-27/meeting-01/minutes", D(2026, 5, 21), "17:00", id="D8"
     ),
     # D9 at the next meeting: Tue 15 Dec 2026 -> Tue 19 Jan 2027 14:00; the cycle's last (16 Mar 2027)
     # -> the next cycle's first, third Tuesday of April 2027 (6, 13, 20) -> 20 Apr 2027
@@ -234,7 +239,7 @@ ITEMS = [
     pytest.param("leeds-area-partnership/2026-27/annual-report", D(2027, 7, 21), id="A4"),
     pytest.param("suffolk-strategic-board/2026-27/scb-annual-report", D(2026, 11, 10), id="A6"),
     pytest.param("suffolk-wdag/2026-27/annual-report", D(2027, 3, 2), id="A8"),
-    pytest.param("suffolk-community-cluster-steering-groups/2026-27/officers-elected", D(2026, 4, 9), id="A9"),
+    pytest.param("suffolk-community-cluster-steering-groups/2026-27/officers-elected", D(2026, 5, 14), id="A9"),
     pytest.param("suffolk-strategic-board/2026-27/dates-published", D(2027, 2, 9), id="A10"),
     # A11 the annual report for July: the first July meeting, Tue 21 Jul 2026
     pytest.param("worcestershire-jcb/2026-27/annual-report", D(2026, 7, 21), id="A11"),
