@@ -280,8 +280,10 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("GET", "/rules"): ("body",),
     ("POST", "/rules/preview"): ("body_id", "applies_from", "reason", "id", "name", "meetings.pattern", "deadlines"),
     ("POST", "/rules/publish"): ("text", "applies_from", "reason"),
+    ("POST", "/draft"): ("document", "body_name", "body_id"),
 }
-UNFUZZED = {("GET", "/login"), ("GET", ""), ("GET", "/feed-links"), ("POST", "/logout")}  # no field a change reads
+# no field a change reads
+UNFUZZED = {("GET", "/login"), ("GET", ""), ("GET", "/feed-links"), ("POST", "/logout"), ("GET", "/draft")}
 
 
 def routes(app: Any) -> set[tuple[str, str]]:
