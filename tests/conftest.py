@@ -24,6 +24,7 @@ import random
 import socket
 import subprocess
 import sys
+import textwrap
 import threading
 import time
 import urllib.request
@@ -198,8 +199,13 @@ def _engines_closed() -> Iterator[None]:
 def database(request, tmp_path) -> Iterator[str]:
     """A fresh database URL: a SQLite file, or a schema of its own on the PostgreSQL server
     (so test runs sharing one server, a developer's and CI's, never meet)."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'govcal.db'}"
+    yield from fresh_database(request.param, tmp_path / "govcal.db")
+
+
+def fresh_database(backend: str, file: Path) -> Iterator[str]:
+    """A fresh database on `backend` ("sqlite": at `file`), dropped afterwards on PostgreSQL."""
+    if backend == "sqlite":
+        yield f"sqlite:///{file}"
         return
     schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
     reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
@@ -346,3 +352,55 @@ def inbox():
     handler.restart = restart
     yield handler
     handler.controller.stop()
+
+
+# A dispatcher in a process of its own, to be killed mid-send: database URL, SMTP URL, its
+# name, the moment it sends as of, and how many minutes on its wall clock runs.
+KILLABLE = textwrap.dedent(
+    """
+    import datetime as dt, sys
+    from govcal.clock import utc_now
+    from govcal.mail import Smtp
+    from govcal.operations import Context
+    from govcal.operations.reminders import send_due
+    from govcal.settings import Settings
+    url, smtp, name, now, ahead = sys.argv[1:6]
+    def wall():  # the wall clock, as far on as the test has moved time since the first run
+        return utc_now() + dt.timedelta(minutes=int(ahead))
+    ctx = Context.load(Settings(database_url=url))
+    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=wall)
+    """
+)
+
+
+def kill_while_sending(
+    store: Any, database: str, smtp: str, due: dt.datetime, sent: Callable[[], int], kills: int, seed: int, most: int
+) -> int:
+    """Run dispatchers one after another until no reminder is pending, SIGKILLing each of the
+    first `kills` after a random 3 to `most` more messages have gone (`sent` counts them), the
+    clock moved past the lease each time; how many were killed."""
+    import random
+    import signal
+
+    from scheduler.store.tables import ReminderRow
+
+    rng = random.Random(seed)
+    killed, now = 0, due
+    while True:
+        with store.session() as session:
+            if session.query(ReminderRow).filter(ReminderRow.status == "pending").count() == 0:
+                return killed
+        ahead = str((now - due) // dt.timedelta(minutes=1))
+        worker = subprocess.Popen(
+            [sys.executable, "-c", KILLABLE, database, smtp, f"run-{killed}", now.isoformat(), ahead],
+            stderr=subprocess.PIPE,
+        )
+        if killed < kills:  # kill mid-dispatch, after a random few sends; the last run finishes
+            target = sent() + rng.randint(3, most)
+            while sent() < target and worker.poll() is None:
+                time.sleep(0.001)
+            if worker.poll() is None:
+                worker.send_signal(signal.SIGKILL)
+                killed += 1
+        worker.wait(timeout=120)
+        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time (the wall clock too) would be

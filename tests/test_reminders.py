@@ -24,7 +24,7 @@ import icalendar
 import pytest
 
 from calendars.feed import render
-from conftest import NOW, body, context, edit_meeting, free_port, keep
+from conftest import NOW, body, context, edit_meeting, free_port, keep, kill_while_sending
 from govcal.cli import main
 from govcal.clock import dispatch, utc_now
 from govcal.mail import Smtp
@@ -328,62 +328,14 @@ def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
     assert len(overdue) >= 12 and len(set(inbox.ids)) == len(inbox.ids)
 
 
-KILLABLE = textwrap.dedent(
-    """
-    import datetime as dt, sys
-    from govcal.clock import utc_now
-    from govcal.mail import Smtp
-    from govcal.operations import Context
-    from govcal.operations.reminders import send_due
-    from govcal.settings import Settings
-    url, smtp, name, now, ahead = sys.argv[1:6]
-    def wall():  # the wall clock, as far on as the test has moved time since the first run
-        return utc_now() + dt.timedelta(minutes=int(ahead))
-    ctx = Context.load(Settings(database_url=url))
-    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=wall)
-    """
-)
-
-
 def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_one_per_kill(kept, inbox, database):
-    import random
-    import signal
-
     ctx = kept
     store = ctx.store
     due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
     total = 600
     load(store, "crash", total, due)
     smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
-    rng = random.Random(20261124)
-    kills, now = 0, due
-    while True:
-        with store.session() as session:
-            left = session.query(ReminderRow).filter(ReminderRow.status == "pending").count()
-        if left == 0:
-            break
-        worker = subprocess.Popen(
-            [
-                sys.executable,
-                "-c",
-                KILLABLE,
-                database,
-                smtp,
-                f"run-{kills}",
-                now.isoformat(),
-                str((now - due) // dt.timedelta(minutes=1)),
-            ],
-            stderr=subprocess.PIPE,
-        )
-        if kills < 25:  # kill the first 25 runs mid-dispatch, after a random few sends; then let one finish
-            target = len(inbox.ids) + rng.randint(3, 20)
-            while len(inbox.ids) < target and worker.poll() is None:
-                time.sleep(0.001)
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGKILL)
-                kills += 1
-        worker.wait(timeout=120)
-        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time (the wall clock too) would be
+    kills = kill_while_sending(store, database, smtp, due, lambda: len(inbox.ids), kills=25, seed=20261124, most=20)
     assert kills >= 20
     delivered = set(inbox.ids)
     duplicates = len(inbox.ids) - len(delivered)

@@ -5,13 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from conftest import NOW, PG_URL, _postgres, _unavailable
+from conftest import NOW, fresh_database
 from govcal.operations import Context, rulebook
 from govcal.operations.planning import explain, keep_year
 from govcal.schedule_files import plan_dict
@@ -22,16 +21,7 @@ from rules.loader import load_rules, seeds_dir
 @pytest.fixture
 def other_database(database, tmp_path) -> Iterator[str]:
     """A second fresh database on the same backend as `database`."""
-    if database.startswith("sqlite"):
-        yield f"sqlite:///{tmp_path / 'other.db'}"
-        return
-    schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
-    reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
-    if reason:
-        _unavailable(reason)
-    separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+    yield from fresh_database("sqlite" if database.startswith("sqlite") else "postgresql", tmp_path / "other.db")
 
 
 def kept(url: str, *, no_seeds: bool = False) -> Context:

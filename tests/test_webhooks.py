@@ -10,19 +10,13 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import random
-import signal
-import subprocess
-import sys
-import textwrap
 import threading
-import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
 
-from conftest import NOW, context, free_port, keep
+from conftest import NOW, context, free_port, keep, kill_while_sending
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.operations import channels, people
@@ -286,23 +280,6 @@ def test_webhook_commands_and_the_api(database, inbox, hooks, capsys, monkeypatc
     assert refused.status_code == 400 and "is not a webhook URL" in refused.text
 
 
-KILLABLE = textwrap.dedent(
-    """
-    import datetime as dt, sys
-    from govcal.clock import utc_now
-    from govcal.mail import Smtp
-    from govcal.operations import Context
-    from govcal.operations.reminders import send_due
-    from govcal.settings import Settings
-    url, smtp, name, now, ahead = sys.argv[1:6]
-    def wall():  # the wall clock, as far on as the test has moved time since the first run
-        return utc_now() + dt.timedelta(minutes=int(ahead))
-    ctx = Context.load(Settings(database_url=url))
-    send_due(ctx, dt.datetime.fromisoformat(now), Smtp.from_url(smtp), name, wall=wall)
-    """
-)
-
-
 def test_a_webhook_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_one_per_kill(
     kept, inbox, hooks, database
 ):
@@ -332,27 +309,9 @@ def test_a_webhook_dispatcher_killed_at_random_points_loses_nothing_and_repeats_
                 )
             )
     smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
-    rng = random.Random(20261206)
-    kills, now = 0, due
-    while True:
-        with ctx.store.session() as session:
-            left = session.query(ReminderRow).filter(ReminderRow.status == "pending").count()
-        if left == 0:
-            break
-        ahead = str((now - due) // dt.timedelta(minutes=1))
-        worker = subprocess.Popen(
-            [sys.executable, "-c", KILLABLE, database, smtp, f"run-{kills}", now.isoformat(), ahead],
-            stderr=subprocess.PIPE,
-        )
-        if kills < 15:  # kill the first 15 runs mid-dispatch, after a random few posts; then let one finish
-            target = len(hooks.taken) + rng.randint(3, 15)
-            while len(hooks.taken) < target and worker.poll() is None:
-                time.sleep(0.001)
-            if worker.poll() is None:
-                worker.send_signal(signal.SIGKILL)
-                kills += 1
-        worker.wait(timeout=120)
-        now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time (the wall clock too) would be
+    kills = kill_while_sending(
+        ctx.store, database, smtp, due, lambda: len(hooks.taken), kills=15, seed=20261206, most=15
+    )
     assert kills >= 10
     delivered = set(hooks.keys)
     duplicates = len(hooks.keys) - len(delivered)
