@@ -10,11 +10,12 @@ morning digests, once a day), `audit`.
 
 from __future__ import annotations
 
-from scheduler.store.database import checked_url, engine_for, upgrade
+from scheduler.store.database import checked_url, engine_for
 from scheduler.store.digests import DigestStore
 from scheduler.store.outbox import OutboxStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
+from scheduler.store.schema import ensure_current
 from scheduler.store.tokens import TokenStore
 
 
@@ -23,8 +24,9 @@ class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore):
 
 
 def open_store(url: str) -> Store:
-    """A store on an up-to-date database (migrated first, or created if new); a URL that
-    names no database govcal can use is a `RuleError` saying what would be right."""
+    """A store on a database at the newest schema (created if new); one at an older revision
+    is an `OutOfDate` saying to run `govcal db upgrade`, never migrated unasked, and a URL
+    that names no database govcal can use a `RuleError` saying what would be right."""
     url = checked_url(url)
-    upgrade(url)
+    ensure_current(url)
     return Store(engine_for(url))

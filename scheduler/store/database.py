@@ -1,6 +1,6 @@
 """Engines and migrations: SQLite by default, PostgreSQL by URL, the schema Alembic's.
 
-`open_store` in `scheduler.store` brings a database up to date before use; the
+`scheduler.store.schema` keeps the schema's revision (Alembic's migrations); the
 engine here sets SQLite up for one writer at a time (WAL, a busy timeout, write
 locks taken up front) and PostgreSQL for several instances sharing it. Either way a
 database that cannot be reached is a `DatabaseUnavailable`, said here once for every
@@ -131,21 +131,6 @@ def checked_url(url: str) -> str:
         if not folder.is_dir():
             raise RuleError(f"no folder {folder} for the SQLite database {parsed.database}; make it, or check the path")
     return url
-
-
-def upgrade(url: str) -> None:
-    """Bring the database schema to the newest revision (creating it if new); a database
-    that cannot be reached is a `DatabaseUnavailable`, and one that cannot be opened for
-    another reason a `RuleError`, each naming it and why."""
-    from alembic import command
-
-    try:
-        command.upgrade(alembic_config(url), "head")
-    except DatabaseUnavailable as error:  # on `engine_for`'s engine
-        raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
-    except (OperationalError, InterfaceError) as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
 def redacted(url: str) -> str:

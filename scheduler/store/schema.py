@@ -1,0 +1,363 @@
+"""The schema's revision: which one a database claims, whether its tables are that one's,
+and bringing it to the newest in one transaction.
+
+A new database is created at the newest revision when first opened; one at an older
+revision is refused by `ensure_current` until someone runs `govcal db upgrade`
+(`upgrade`), which first checks the tables against the revision the database claims.
+Revisions 0002, 0003 and 0005 meant other migrations at earlier commits: databases made
+then are recognised by their tables (`OLD_SHAPES`) and repaired to what the revision
+means now; a shape govcal does not know is refused, naming what was found. Everything
+`upgrade` does is one transaction (SQLite's foreign keys checked once, before the
+commit), so a failure leaves the database as it was.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import inspect, text
+from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
+
+from rules.errors import DatabaseUnavailable, RuleError
+from scheduler.store.database import alembic_config, engine_for, redacted
+
+if TYPE_CHECKING:
+    from alembic.script import ScriptDirectory
+
+VERSION_TABLE = "alembic_version"
+# Tables and their columns: what tells one revision's schema from another's on either database.
+Fingerprint = dict[str, frozenset[str]]
+
+
+class OutOfDate(RuleError):
+    """A database at an older revision than this govcal's: `govcal db upgrade` first."""
+
+
+@cache
+def scripts() -> ScriptDirectory:
+    """The migrations shipped with govcal (read once)."""
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(alembic_config("sqlite://"))
+
+
+def revisions() -> list[str]:
+    """Every shipped revision, oldest first."""
+    return [script.revision for script in reversed(list(scripts().walk_revisions()))]
+
+
+def head() -> str:
+    """The newest revision: the schema this govcal reads and writes."""
+    newest = scripts().get_current_head()
+    assert newest is not None, "the migrations have a head"
+    return newest
+
+
+def claimed(connection: Connection) -> str | None:
+    """The revision the database says it is at; None for a database with no govcal tables."""
+    if not inspect(connection).has_table(VERSION_TABLE):
+        return None
+    return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
+
+
+def fingerprint(connection: Connection) -> Fingerprint:
+    """The database's tables and their columns (Alembic's own table left out)."""
+    inspector = inspect(connection)
+    return {
+        table: frozenset(column["name"] for column in inspector.get_columns(table))
+        for table in inspector.get_table_names()
+        if table != VERSION_TABLE
+    }
+
+
+def ensure_current(url: str) -> None:
+    """Create a new database at the newest revision; pass one already there; refuse any other,
+    saying what to run (an older one) or why not (a newer govcal's, or not govcal's)."""
+    engine = engine_for(url)
+    try:
+        with engine.connect() as connection:
+            found, tables = claimed(connection), inspect(connection).get_table_names()
+    except DBAPIError as error:
+        raise _unopenable(url, error) from None
+    finally:
+        engine.dispose()
+    newest = head()
+    if found == newest:
+        return
+    if found is None and not tables:
+        upgrade(url)
+        return
+    raise _not_current(url, found, newest)
+
+
+def _not_current(url: str, found: str | None, newest: str) -> RuleError:
+    """Why a database at revision `found` cannot be used by this govcal, and what to do."""
+    where = redacted(url)
+    if found is None:
+        return RuleError(f"{where} holds tables but no govcal schema revision: it is not a govcal database")
+    if found not in revisions():
+        return RuleError(
+            f"{where} is at schema revision {found}, which this govcal does not know (its newest is"
+            f" {newest}): it was written by a newer govcal; install that version or newer"
+        )
+    return OutOfDate(
+        f"{where} is at schema revision {found}, older than this govcal's {newest}: back it up"
+        f" (govcal db backup FILE) and run `govcal db upgrade --database {where}`"
+    )
+
+
+def _unopenable(url: str, error: DBAPIError) -> RuleError:
+    reason = str(error.orig or error).strip().splitlines()[0]
+    return RuleError(f"cannot open the database {redacted(url)}: {reason}")
+
+
+@dataclass(frozen=True)
+class Upgraded:
+    """What `upgrade` did: the revision found (None: a new database), any old shape repaired,
+    and the revision it is at now."""
+
+    found: str | None
+    repaired: str | None
+    now: str
+
+
+def upgrade(url: str, to: str | None = None) -> Upgraded:
+    """Check the tables against the revision the database claims (repairing a known old shape),
+    then migrate it to `to` (default: the newest revision), all in one transaction."""
+    target = to or head()
+    engine = engine_for(url)
+    try:
+        with migrating(engine) as connection:
+            found = claimed(connection)
+            repaired = check_and_repair(connection, found)
+            run_migrations(connection, target)
+            return Upgraded(found, repaired, target)
+    except DatabaseUnavailable as error:
+        raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
+    except DBAPIError as error:
+        reason = str(error.orig or error).strip().splitlines()[0]
+        raise RuleError(f"cannot upgrade the database {redacted(url)}, left as it was: {reason}") from None
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def migrating(engine: Any) -> Iterator[Connection]:
+    """One connection in one transaction, committed only if all of it succeeds. On SQLite,
+    foreign keys are off while tables are rebuilt (as SQLite's documentation says to change a
+    schema) and checked, all of them, before the commit."""
+    connection = engine.connect()
+    sqlite = engine.dialect.name == "sqlite"
+    try:
+        if sqlite:  # before the transaction begins: inside one, SQLite ignores it
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        with connection.begin():
+            yield connection
+            if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
+                raise RuleError("the upgraded tables would break a foreign key; nothing was changed")
+    finally:
+        connection.invalidate() if sqlite else connection.close()  # never pooled with its keys off
+
+
+def run_migrations(connection: Connection, target: str) -> None:
+    """Alembic's migrations up to `target`, on `connection` and in its transaction."""
+    from alembic import command
+
+    config = alembic_config(str(connection.engine.url))
+    config.attributes["connection"] = connection
+    command.upgrade(config, target)
+
+
+def stamp(connection: Connection, revision: str | None) -> None:
+    """Set the revision the database claims (None: no revision, as before the first)."""
+    connection.execute(text(f"DELETE FROM {VERSION_TABLE}"))
+    if revision is not None:
+        connection.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:r)"), {"r": revision})
+
+
+# -- what each revision's tables are, and the old shapes ------------------------------------------
+
+
+@cache
+def reference(revision: str) -> Fingerprint:
+    """The tables and columns `revision` has, built by migrating a scratch SQLite file to it."""
+    with tempfile.TemporaryDirectory() as folder:
+        url = f"sqlite:///{Path(folder) / 'reference.db'}"
+        engine = engine_for(url)
+        try:
+            with engine.connect() as connection, connection.begin():
+                run_migrations(connection, revision)
+                return fingerprint(connection)
+        finally:
+            engine.dispose()
+
+
+@dataclass(frozen=True)
+class OldShape:
+    """A schema a revision number meant at an earlier commit: how to know it, how to repair it."""
+
+    revision: str
+    made_at: str  # the commit whose migrations made it
+    means: str  # what was found, in words
+    matches: Callable[[Fingerprint], bool]
+    repair: Callable[[Connection], None]
+
+
+def _admin_tokens_shape(found: Fingerprint, *, attendance: bool) -> bool:
+    """0001's tables plus 16690da's `admin_token` (and, at 83d36f7, its attendance)."""
+    expected = dict(reference("0001"))
+    expected["admin_token"] = frozenset({"id", "name", "digest", "created_at", "revoked_at"})
+    if attendance:
+        expected["attendance"] = reference("0002")["attendance"]
+    return found == expected
+
+
+def _carry_admin_tokens(connection: Connection) -> None:
+    """16690da's and 83d36f7's 0002/0003 to today's 0002: admin tokens become `access_token`
+    rows of kind admin (their name the holder), attendance is kept, both re-made by 0002."""
+    tables = inspect(connection).get_table_names()
+    tokens = connection.execute(text("SELECT id, name, digest, created_at, revoked_at FROM admin_token")).all()
+    attended = (
+        connection.execute(text("SELECT id, meeting_id, member_id, for_member_id FROM attendance")).all()
+        if "attendance" in tables
+        else []
+    )
+    if "attendance" in tables:
+        connection.execute(text("DROP TABLE attendance"))
+    connection.execute(text("DROP TABLE admin_token"))
+    stamp(connection, "0001")
+    run_migrations(connection, "0002")
+    for token in tokens:
+        connection.execute(
+            text(
+                "INSERT INTO access_token (id, kind, holder, digest, created_at, revoked_at)"
+                " VALUES (:id, 'admin', :name, :digest, :created_at, :revoked_at)"
+            ),
+            token._asdict(),
+        )
+    for row in attended:
+        connection.execute(
+            text(
+                "INSERT INTO attendance (id, meeting_id, member_id, for_member_id)"
+                " VALUES (:id, :meeting_id, :member_id, :for_member_id)"
+            ),
+            row._asdict(),
+        )
+    follow_sequences(connection, ("access_token", "attendance"))
+
+
+def _reminder_keyed_per_deadline(found: Fingerprint) -> bool:
+    """7984a53's 0005: the outbox still keyed by "deadline#offset", unique with its deadline."""
+    return found == dict(reference("0004"))
+
+
+def _back_to_0004(connection: Connection) -> None:
+    """7984a53's 0005 undone as its own downgrade did: the unique key and the deadline index back."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    sqlite = connection.dialect.name == "sqlite"
+    op = Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
+    with op.batch_alter_table("reminder", naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"}) as batch:
+        batch.drop_constraint("uq_reminder_deadline_key", type_="unique")
+        batch.create_index("ix_reminder_deadline_id", ["deadline_id"], unique=False)
+        batch.create_unique_constraint("uq_reminder_key" if sqlite else "reminder_key_key", ["key"])
+    stamp(connection, "0004")
+
+
+def _unique_sets(connection: Connection, table: str) -> set[tuple[str, ...]]:
+    """The column lists `table` is unique on, by constraint or by unique index."""
+    inspector = inspect(connection)
+    found = {tuple(c["column_names"]) for c in inspector.get_unique_constraints(table)}
+    return found | {tuple(str(c) for c in i["column_names"]) for i in inspector.get_indexes(table) if i["unique"]}
+
+
+OLD_SHAPES = (
+    OldShape(
+        "0002",
+        "16690da",
+        "16690da's 0002 (an admin_token table, no access_token or attendance)",
+        lambda found: _admin_tokens_shape(found, attendance=False),
+        _carry_admin_tokens,
+    ),
+    OldShape(
+        "0003",
+        "83d36f7",
+        "83d36f7's 0003 (admin_token and attendance tables, no access_token or reminder outbox)",
+        lambda found: _admin_tokens_shape(found, attendance=True),
+        _carry_admin_tokens,
+    ),
+    OldShape(
+        "0005",
+        "7984a53",
+        "7984a53's 0005 (the reminder outbox still keyed by key, unique with deadline_id; no offset_key)",
+        _reminder_keyed_per_deadline,
+        _back_to_0004,
+    ),
+)
+
+
+def check_and_repair(connection: Connection, found: str | None) -> str | None:
+    """Refuse a database whose tables are not those of the revision it claims, unless they are
+    a known old shape of it, which is repaired (returned, in words); None if nothing was."""
+    tables = fingerprint(connection)
+    if found is None:
+        if tables:
+            raise RuleError("the database holds tables but no govcal schema revision: it is not a govcal database")
+        return None
+    if found not in revisions():
+        raise RuleError(
+            f"the database is at schema revision {found}, which this govcal does not know (its newest is"
+            f" {head()}): it was written by a newer govcal"
+        )
+    if tables == reference(found):
+        return None
+    for shape in OLD_SHAPES:
+        if shape.revision == found and shape.matches(tables) and _shape_constraints(connection, shape):
+            shape.repair(connection)
+            return shape.means
+    raise RuleError(
+        f"the database claims schema revision {found} but its tables are not that revision's:"
+        f" {differences(reference(found), tables)}; govcal does not know this shape, so it changed"
+        " nothing (restore a backup made by govcal db backup, or ask for help with this file)"
+    )
+
+
+def _shape_constraints(connection: Connection, shape: OldShape) -> bool:
+    """The constraints that go with a shape's tables: 7984a53's outbox is unique on (deadline_id, key)."""
+    if shape.made_at != "7984a53":
+        return True
+    return ("deadline_id", "key") in _unique_sets(connection, "reminder")
+
+
+def differences(expected: Fingerprint, found: Fingerprint) -> str:
+    """What `found` has that `expected` lacks and the other way round, table by table, in words."""
+    said = [f"no table {name}" for name in sorted(expected.keys() - found.keys())]
+    said += [f"a table {name} it should not have" for name in sorted(found.keys() - expected.keys())]
+    for name in sorted(expected.keys() & found.keys()):
+        missing, extra = sorted(expected[name] - found[name]), sorted(found[name] - expected[name])
+        if missing:
+            said.append(f"{name} lacks {', '.join(missing)}")
+        if extra:
+            said.append(f"{name} has {', '.join(extra)}, which it should not")
+    return "; ".join(said)
+
+
+def follow_sequences(connection: Connection, tables: tuple[str, ...]) -> None:
+    """On PostgreSQL, set each table's id sequence (where its id has one) past the ids written
+    into it by hand, so the next row govcal adds takes the next id."""
+    if connection.dialect.name != "postgresql":
+        return
+    for table in tables:
+        sequence = connection.execute(text("SELECT pg_get_serial_sequence(:t, 'id')"), {"t": table}).scalar()
+        if sequence is not None:
+            connection.execute(
+                text(f"SELECT setval(:s, COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)"), {"s": sequence}
+            )
