@@ -3,9 +3,13 @@ hidden, brought to the newest schema when asked, backed up and restored."""
 
 from __future__ import annotations
 
+import gzip
+import os
 from pathlib import Path
+from typing import IO
 
 from govcal.operations.context import Context
+from rules.errors import RuleError
 
 
 def where(ctx: Context) -> str:
@@ -36,12 +40,21 @@ def bring_up_to_date(url: str) -> str:
 
 def backup(url: str, path: Path) -> str:
     """Write the whole kept year at `url` to `path` (JSON lines, the schema revision stamped;
-    .gz compresses it); what was written, in one line."""
+    gzip-compressed if it ends in .gz), first to a file beside it renamed into place, so a
+    failed backup never replaces a good one; what was written, in one line."""
     from scheduler.store.backup import backup as write
     from scheduler.store.database import checked_url, redacted
 
     checked = checked_url(url)
-    copied = write(checked, path)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        with _opened(partial, "wt", compressed=path.name.endswith(".gz")) as out:
+            copied = write(checked, out.write)
+        os.replace(partial, path)
+    except OSError as error:
+        raise RuleError(f"cannot write the backup {path}: {error.strerror or error}") from None
+    finally:
+        partial.unlink(missing_ok=True)
     return f"backed up {redacted(checked)} to {path}: {copied.summary()}, schema revision {copied.revision}"
 
 
@@ -52,9 +65,22 @@ def restore(url: str, path: Path, replace: bool) -> str:
     from scheduler.store.database import checked_url, redacted
 
     checked = checked_url(url)
-    copied = load(checked, path, replace)
+    try:
+        with _opened(path, "rt", compressed=path.name.endswith(".gz")) as lines:
+            copied = load(checked, iter(lines), str(path), replace)
+    except FileNotFoundError:
+        raise RuleError(f"no backup file {path}") from None
+    except (OSError, EOFError, UnicodeDecodeError) as error:
+        raise RuleError(f"{path}: cannot read it as a govcal backup ({error})") from None
     upgraded = f", upgraded to {copied.now}" if copied.now != copied.revision else ""
     return (
         f"restored {path} into {redacted(checked)}: {copied.summary()},"
         f" written at schema revision {copied.revision}{upgraded}"
     )
+
+
+def _opened(path: Path, mode: str, *, compressed: bool) -> IO[str]:
+    """A backup file as text, through gzip where its name says so."""
+    if compressed:
+        return gzip.open(path, mode, encoding="utf-8")  # type: ignore[return-value]
+    return open(path, mode, encoding="utf-8")  # noqa: SIM115 - the caller's with closes it

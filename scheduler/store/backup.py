@@ -6,22 +6,21 @@ every row of every table, parents before children (each line `{"table": ..., "ro
 refused. A SQLite database is first copied with SQLite's online backup API (a consistent
 snapshot while govcal keeps writing); PostgreSQL is read in one repeatable-read
 transaction. A restore builds the file's revision, loads its rows and migrates them to
-the newest, all in one transaction: a failure leaves the database as it was.
+the newest, all in one transaction: a failure leaves the database as it was. The file
+itself is the edge's to open (govcal/operations/database.py): here, lines in and out.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import gzip
 import json
-import os
 import sqlite3
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from sqlalchemy import Boolean, Date, DateTime, MetaData, Table, func, insert, select
 from sqlalchemy.engine import Connection, make_url
@@ -47,38 +46,34 @@ class Copied:
         return f"{sum(self.rows.values()):,} rows in {len(self.rows)} tables"
 
 
-def backup(url: str, path: Path) -> Copied:
-    """Write the database at `url` to `path` (gzip-compressed if it ends in .gz), written to a
-    file beside it first and renamed into place, so a failed backup never replaces a good one."""
-    partial = path.with_name(path.name + ".partial")
+def backup(url: str, write: Callable[[str], object]) -> Copied:
+    """Write the database at `url` as lines (each ending in a newline) through `write`."""
     with _snapshot(url) as connection:
         revision = claimed(connection)
         if revision is None:
             raise RuleError(f"{redacted(url)} holds no govcal schema: nothing to back up")
-        tables = _tables(connection)
         counts: dict[str, int] = {}
-        with _open(partial, "wt") as out:
-            out.write(json.dumps({"format": FORMAT, "version": VERSION, "revision": revision}) + "\n")
-            for table in tables:
-                counts[table.name] = 0
-                for row in connection.execute(select(table).order_by(*table.primary_key.columns)).mappings():
-                    out.write(json.dumps({"table": table.name, "row": _encoded(table, row)}) + "\n")
-                    counts[table.name] += 1
-            out.write(json.dumps({"end": True, "rows": counts}) + "\n")
-    os.replace(partial, path)
+        write(json.dumps({"format": FORMAT, "version": VERSION, "revision": revision}) + "\n")
+        for table in _tables(connection):
+            counts[table.name] = 0
+            for row in connection.execute(select(table).order_by(*table.primary_key.columns)).mappings():
+                write(json.dumps({"table": table.name, "row": _encoded(table, row)}) + "\n")
+                counts[table.name] += 1
+        write(json.dumps({"end": True, "rows": counts}) + "\n")
     return Copied(counts, revision, revision)
 
 
-def restore(url: str, path: Path, replace: bool) -> Copied:
-    """Load a backup into the database at `url` and migrate it to the newest revision.
+def restore(url: str, lines: Iterator[str], source: str, replace: bool) -> Copied:
+    """Load a backup's `lines` (read from `source`, named in errors) into the database at `url`
+    and migrate it to the newest revision.
 
     A database that holds any row is refused unless `replace`; a file written by a newer
     govcal (a revision this one does not know) is refused, naming both revisions.
     """
-    revision = _header(path)
+    revision = _header(next(lines, ""), source)
     if revision not in revisions():
         raise RuleError(
-            f"{path} was written by a newer govcal: its schema revision is {revision} and this govcal's newest"
+            f"{source} was written by a newer govcal: its schema revision is {revision} and this govcal's newest"
             f" is {head()}; restore it with that version of govcal or a newer one"
         )
     engine = engine_for(url)
@@ -94,7 +89,7 @@ def restore(url: str, path: Path, replace: bool) -> Copied:
             existing.reflect(connection)
             existing.drop_all(connection)
             run_migrations(connection, revision)
-            counts = _load(connection, path)
+            counts = _load(connection, lines, source)
             run_migrations(connection, head())
     finally:
         engine.dispose()
@@ -166,44 +161,39 @@ def _encoded(table: Table, row: Any) -> dict[str, Any]:
 # -- writing -----------------------------------------------------------------------------------
 
 
-def _header(path: Path) -> str:
-    """The schema revision a backup file was written at, or a `RuleError` saying what it is not."""
+def _header(line: str, source: str) -> str:
+    """The schema revision a backup's first line says it was written at, or a `RuleError`."""
     try:
-        with _open(path, "rt") as lines:
-            first = json.loads(lines.readline() or "null")
-    except FileNotFoundError:
-        raise RuleError(f"no backup file {path}") from None
-    except (OSError, ValueError, UnicodeDecodeError) as error:
-        raise RuleError(f"{path}:1: not a govcal backup ({error})") from None
+        first = json.loads(line or "null")
+    except ValueError as error:
+        raise RuleError(f"{source}:1: not a govcal backup ({error})") from None
     if not isinstance(first, dict) or first.get("format") != FORMAT or not isinstance(first.get("revision"), str):
-        raise RuleError(f"{path}:1: not a govcal backup (no '{FORMAT}' header line)")
+        raise RuleError(f"{source}:1: not a govcal backup (no '{FORMAT}' header line)")
     if first.get("version") != VERSION:
-        raise RuleError(f"{path}:1: a govcal backup in format {first.get('version')}; this govcal reads {VERSION}")
+        raise RuleError(f"{source}:1: a govcal backup in format {first.get('version')}; this govcal reads {VERSION}")
     return str(first["revision"])
 
 
-def _load(connection: Connection, path: Path) -> dict[str, int]:
+def _load(connection: Connection, lines: Iterator[str], path: str) -> dict[str, int]:
     """Insert every row of the file into the tables the migrations just built, in batches."""
     tables = {table.name: table for table in _tables(connection)}
     counts: dict[str, int] = dict.fromkeys(tables, 0)
     pending: list[dict[str, Any]] = []
     current: Table | None = None
     ended = None
-    with _open(path, "rt") as lines:
-        lines.readline()
-        for number, line in enumerate(lines, 2):
-            entry = _entry(path, number, line)
-            if "end" in entry:
-                ended = entry.get("rows")
-                break
-            table = tables.get(entry.get("table", ""))
-            if table is None or not isinstance(entry.get("row"), dict):
-                raise RuleError(f"{path}:{number}: table: no table '{entry.get('table')}' at this revision")
-            if table is not current or len(pending) >= BATCH:
-                _flush(connection, current, pending)
-                current, pending = table, []
-            pending.append(_decoded(table, entry["row"], connection.dialect.name, f"{path}:{number}"))
-            counts[table.name] += 1
+    for number, line in enumerate(lines, 2):
+        entry = _entry(path, number, line)
+        if "end" in entry:
+            ended = entry.get("rows")
+            break
+        table = tables.get(entry.get("table", ""))
+        if table is None or not isinstance(entry.get("row"), dict):
+            raise RuleError(f"{path}:{number}: table: no table '{entry.get('table')}' at this revision")
+        if table is not current or len(pending) >= BATCH:
+            _flush(connection, current, pending)
+            current, pending = table, []
+        pending.append(_decoded(table, entry["row"], connection.dialect.name, f"{path}:{number}"))
+        counts[table.name] += 1
     _flush(connection, current, pending)
     if ended != counts:
         raise RuleError(f"{path}: the file is cut off or altered: its last line does not count the rows it holds")
@@ -211,7 +201,7 @@ def _load(connection: Connection, path: Path) -> dict[str, int]:
     return counts
 
 
-def _entry(path: Path, number: int, line: str) -> dict[str, Any]:
+def _entry(path: str, number: int, line: str) -> dict[str, Any]:
     try:
         entry = json.loads(line)
     except ValueError as error:
@@ -242,11 +232,3 @@ def _decoded(table: Table, row: dict[str, Any], dialect: str, where: str) -> dic
             value = bool(value)
         decoded[name] = value
     return decoded
-
-
-def _open(path: Path, mode: str) -> IO[str]:
-    """A text file, gzip-compressed if its name ends in .gz (`.partial` set aside)."""
-    name = path.name.removesuffix(".partial")
-    if name.endswith(".gz"):
-        return gzip.open(path, mode, encoding="utf-8")  # type: ignore[return-value]
-    return open(path, mode, encoding="utf-8")  # noqa: SIM115 - returned to a with
