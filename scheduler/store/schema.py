@@ -4,9 +4,9 @@ and bringing it to the newest in one transaction.
 A new database is created at the newest revision when first opened; one at an older
 revision is refused by `ensure_current` until someone runs `govcal db upgrade`
 (`upgrade`), which first checks the tables against the revision the database claims.
-Revisions 0002, 0003 and 0005 meant other migrations at earlier commits: databases made
-then are recognised by their tables (`OLD_SHAPES`) and repaired to what the revision
-means now; a shape govcal does not know is refused, naming what was found. Everything
+Revisions 0002, 0003, 0004 and 0005 meant other migrations at earlier commits: databases
+made then are recognised by their tables and indexes (`OLD_SHAPES`) and repaired to what
+the revision means now; a shape govcal does not know is refused, naming what was found. Everything
 `upgrade` does is one transaction (SQLite's foreign keys checked once, before the
 commit), so a failure leaves the database as it was.
 """
@@ -199,12 +199,12 @@ def reference(revision: str) -> Fingerprint:
 
 @dataclass(frozen=True)
 class OldShape:
-    """A schema a revision number meant at an earlier commit: how to know it, how to repair it."""
+    """A schema a revision number meant at an earlier commit: how to know it (from the revision
+    claimed, the tables and columns, and the connection for indexes), how to repair it."""
 
-    revision: str
     made_at: str  # the commit whose migrations made it
     means: str  # what was found, in words
-    matches: Callable[[Fingerprint], bool]
+    found_in: Callable[[Connection, str, Fingerprint], bool]
     repair: Callable[[Connection], None]
 
 
@@ -251,23 +251,47 @@ def _carry_admin_tokens(connection: Connection) -> None:
     follow_sequences(connection, ("access_token", "attendance"))
 
 
-def _reminder_keyed_per_deadline(found: Fingerprint) -> bool:
-    """7984a53's 0005: the outbox still keyed by "deadline#offset", unique with its deadline."""
-    return found == dict(reference("0004"))
+def _outbox_keyed_per_deadline(connection: Connection, found: str, tables: Fingerprint) -> bool:
+    """7984a53's 0005: the outbox still keyed by "deadline#offset", unique with its deadline
+    (its tables 0004's: the key kept, no offset_key)."""
+    return (
+        found == "0005"
+        and tables == reference("0004")
+        and ("deadline_id", "key") in _unique_sets(connection, "reminder")
+    )
 
 
 def _back_to_0004(connection: Connection) -> None:
     """7984a53's 0005 undone as its own downgrade did: the unique key and the deadline index back."""
-    from alembic.migration import MigrationContext
-    from alembic.operations import Operations
-
     sqlite = connection.dialect.name == "sqlite"
-    op = Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
+    op = _operations(connection)
     with op.batch_alter_table("reminder", naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"}) as batch:
         batch.drop_constraint("uq_reminder_deadline_key", type_="unique")
         batch.create_index("ix_reminder_deadline_id", ["deadline_id"], unique=False)
         batch.create_unique_constraint("uq_reminder_key" if sqlite else "reminder_key_key", ["key"])
     stamp(connection, "0004")
+
+
+def _deadline_meeting_index(connection: Connection, found: str, tables: Fingerprint) -> bool:
+    """e8af316's 0004 left the index on deadline.meeting_id, which 0004 now drops: a database
+    made then keeps it at every revision since."""
+    return (
+        revisions().index(found) >= revisions().index("0004")
+        and "deadline" in tables
+        and "ix_deadline_meeting_id" in {index["name"] for index in inspect(connection).get_indexes("deadline")}
+    )
+
+
+def _drop_deadline_meeting_index(connection: Connection) -> None:
+    _operations(connection).drop_index("ix_deadline_meeting_id", table_name="deadline")
+
+
+def _operations(connection: Connection) -> Any:
+    """Alembic's operations (batch mode, as the migrations use) on `connection`."""
+    from alembic.migration import MigrationContext
+    from alembic.operations import Operations
+
+    return Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
 
 
 def _unique_sets(connection: Connection, table: str) -> set[tuple[str, ...]]:
@@ -279,24 +303,27 @@ def _unique_sets(connection: Connection, table: str) -> set[tuple[str, ...]]:
 
 OLD_SHAPES = (
     OldShape(
-        "0002",
         "16690da",
         "16690da's 0002 (an admin_token table, no access_token or attendance)",
-        lambda found: _admin_tokens_shape(found, attendance=False),
+        lambda connection, found, tables: found == "0002" and _admin_tokens_shape(tables, attendance=False),
         _carry_admin_tokens,
     ),
     OldShape(
-        "0003",
         "83d36f7",
         "83d36f7's 0003 (admin_token and attendance tables, no access_token or reminder outbox)",
-        lambda found: _admin_tokens_shape(found, attendance=True),
+        lambda connection, found, tables: found == "0003" and _admin_tokens_shape(tables, attendance=True),
         _carry_admin_tokens,
     ),
     OldShape(
-        "0005",
+        "e8af316",
+        "e8af316's 0004 (an index on deadline.meeting_id that 0004 now drops)",
+        _deadline_meeting_index,
+        _drop_deadline_meeting_index,
+    ),
+    OldShape(
         "7984a53",
         "7984a53's 0005 (the reminder outbox still keyed by key, unique with deadline_id; no offset_key)",
-        _reminder_keyed_per_deadline,
+        _outbox_keyed_per_deadline,
         _back_to_0004,
     ),
 )
@@ -304,7 +331,7 @@ OLD_SHAPES = (
 
 def check_and_repair(connection: Connection, found: str | None) -> str | None:
     """Refuse a database whose tables are not those of the revision it claims, unless they are
-    a known old shape of it, which is repaired (returned, in words); None if nothing was."""
+    known old shapes of it, which are repaired (returned, in words); None if nothing was."""
     tables = fingerprint(connection)
     if found is None:
         if tables:
@@ -315,24 +342,19 @@ def check_and_repair(connection: Connection, found: str | None) -> str | None:
             f"the database is at schema revision {found}, which this govcal does not know (its newest is"
             f" {head()}): it was written by a newer govcal"
         )
-    if tables == reference(found):
-        return None
+    repaired = []
     for shape in OLD_SHAPES:
-        if shape.revision == found and shape.matches(tables) and _shape_constraints(connection, shape):
+        if shape.found_in(connection, found, tables):
             shape.repair(connection)
-            return shape.means
-    raise RuleError(
-        f"the database claims schema revision {found} but its tables are not that revision's:"
-        f" {differences(reference(found), tables)}; govcal does not know this shape, so it changed"
-        " nothing (restore a backup made by govcal db backup, or ask for help with this file)"
-    )
-
-
-def _shape_constraints(connection: Connection, shape: OldShape) -> bool:
-    """The constraints that go with a shape's tables: 7984a53's outbox is unique on (deadline_id, key)."""
-    if shape.made_at != "7984a53":
-        return True
-    return ("deadline_id", "key") in _unique_sets(connection, "reminder")
+            repaired.append(shape.means)
+            found, tables = claimed(connection) or found, fingerprint(connection)
+    if tables != reference(found):
+        raise RuleError(
+            f"the database claims schema revision {found} but its tables are not that revision's:"
+            f" {differences(reference(found), tables)}; govcal does not know this shape, so it changed"
+            " nothing (restore a backup made by govcal db backup, or ask for help with this file)"
+        )
+    return "; ".join(repaired) or None
 
 
 def differences(expected: Fingerprint, found: Fingerprint) -> str:
