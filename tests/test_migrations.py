@@ -358,6 +358,18 @@ def old_body_cycle_index(op: Operations) -> None:
             batch_op.create_index(f"ix_{table}_body_cycle", ["body_id", "cycle"], unique=False)
 
 
+def real(revision: str):
+    """Today's `revision`, as a govcal of the time ran it on an old database without noticing."""
+
+    def step(op: Operations) -> None:
+        with Operations.context(op.migration_context):
+            schema.scripts().get_revision(revision).module.upgrade()
+
+    return step
+
+
+LATER = [real(r) for r in REVISIONS[REVISIONS.index("0003") :]]  # today's 0003 to the newest
+
 # a database made at: (today's revision it starts from, the old migrations it then ran, the
 # revision it claimed, what `govcal db upgrade` says it repaired)
 OLD = {
@@ -365,6 +377,15 @@ OLD = {
     "83d36f7": ("0001", [old_admin_tokens, old_attendance], "0003", ["83d36f7's 0003"]),
     "e8af316": ("0003", [old_body_cycle_index], "0004", ["e8af316's 0004"]),
     "7984a53": ("0004", [old_reminder_key], "0005", ["7984a53's 0005"]),
+    # made at 16690da, then upgraded to the newest by later govcals (0002 skipped: it claimed it)
+    "16690da-then-upgraded": ("0001", [old_admin_tokens, *LATER], REVISIONS[-1], ["16690da's 0002"]),
+    # made at 83d36f7, then upgraded by 8f32ac7's govcal to 7984a53's: 0004 ran, 0005 failed, SQLite left at 0004
+    "83d36f7-then-stuck-at-0004": (
+        "0001",
+        [old_admin_tokens, old_attendance, real("0004")],
+        "0004",
+        ["83d36f7's 0003", "no reminder outbox"],
+    ),
     # made at e8af316, then upgraded by the govcal of 7984a53: both shapes at once
     "e8af316-then-7984a53": (
         "0003",

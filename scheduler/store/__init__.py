@@ -28,5 +28,10 @@ def open_store(url: str) -> Store:
     is an `OutOfDate` saying to run `govcal db upgrade`, never migrated unasked, and a URL
     that names no database govcal can use a `RuleError` saying what would be right."""
     url = checked_url(url)
-    ensure_current(url)
-    return Store(engine_for(url))
+    engine = engine_for(url)
+    try:
+        ensure_current(url, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
-from sqlalchemy.engine import Connection
+from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
 from rules.errors import DatabaseUnavailable, RuleError
@@ -60,35 +60,68 @@ def head() -> str:
 
 def claimed(connection: Connection) -> str | None:
     """The revision the database says it is at; None for a database with no govcal tables."""
-    if not inspect(connection).has_table(VERSION_TABLE):
-        return None
+    return _stamped(connection) if inspect(connection).has_table(VERSION_TABLE) else None
+
+
+def _stamped(connection: Connection) -> str | None:
+    """The revision in Alembic's table, which must be there."""
     return connection.execute(text(f"SELECT version_num FROM {VERSION_TABLE}")).scalar()
 
 
 def fingerprint(connection: Connection) -> Fingerprint:
     """The database's tables and their columns (Alembic's own table left out)."""
-    inspector = inspect(connection)
-    return {
-        table: frozenset(column["name"] for column in inspector.get_columns(table))
-        for table in inspector.get_table_names()
-        if table != VERSION_TABLE
-    }
+    return {table: columns for table, columns in _columns(connection).items() if table != VERSION_TABLE}
 
 
-def ensure_current(url: str) -> None:
+def _columns(connection: Connection) -> Fingerprint:
+    """Every table's columns, Alembic's own included: on PostgreSQL in one catalogue query
+    (reflection takes several, and information_schema is slow), as every command checks it."""
+    if connection.dialect.name == "postgresql":
+        rows = connection.execute(
+            text(
+                "SELECT c.relname, a.attname FROM pg_catalog.pg_attribute a"
+                " JOIN pg_catalog.pg_class c ON c.oid = a.attrelid"
+                " WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind IN ('r', 'p')"
+                " AND a.attnum > 0 AND NOT a.attisdropped"
+            )
+        )
+        pairs = [(str(table), str(column)) for table, column in rows]
+    else:
+        columns = inspect(connection).get_multi_columns()
+        pairs = [(table, column["name"]) for (_, table), found in columns.items() for column in found]
+    found: dict[str, set[str]] = {}
+    for table, column in pairs:
+        found.setdefault(table, set()).add(column)
+    return {table: frozenset(columns) for table, columns in found.items()}
+
+
+def modelled() -> Fingerprint:
+    """The newest revision's tables and columns, as the models declare them (a test holds the
+    two equal), known without building a database."""
+    from scheduler.store.tables import Base
+
+    return {table.name: frozenset(table.columns.keys()) for table in Base.metadata.sorted_tables}
+
+
+def ensure_current(url: str, engine: Engine) -> None:
     """Create a new database at the newest revision; pass one already there; refuse any other,
-    saying what to run (an older one) or why not (a newer govcal's, or not govcal's)."""
-    engine = engine_for(url)
+    saying what to run (an older one) or why not (a newer govcal's, or not govcal's). `engine`
+    is the store's, on `url`: the connection checked with is the one it goes on to use."""
     try:
         with engine.connect() as connection:
-            found, tables = claimed(connection), inspect(connection).get_table_names()
+            tables = _columns(connection)
+            found = _stamped(connection) if VERSION_TABLE in tables else None
+            tables.pop(VERSION_TABLE, None)
     except DBAPIError as error:
         raise _unopenable(url, error) from None
-    finally:
-        engine.dispose()
     newest = head()
-    if found == newest:
+    if found == newest and tables == modelled():
         return
+    if found == newest:  # a shape an older govcal left, carried up to the newest revision unnoticed
+        raise RuleError(
+            f"{redacted(url)} claims schema revision {found} but its tables are not that revision's:"
+            f" {differences(modelled(), tables)}; run `govcal db upgrade` on it, which repairs a shape it knows"
+        )
     if found is None and not tables:
         upgrade(url)
         return
@@ -107,7 +140,7 @@ def _not_current(url: str, found: str | None, newest: str) -> RuleError:
         )
     return OutOfDate(
         f"{where} is at schema revision {found}, older than this govcal's {newest}: back it up"
-        f" (govcal db backup FILE) and run `govcal db upgrade --database {where}`"
+        " (govcal db backup FILE) and run `govcal db upgrade` on it"
     )
 
 
@@ -147,7 +180,7 @@ def upgrade(url: str, to: str | None = None) -> Upgraded:
 
 
 @contextmanager
-def migrating(engine: Any) -> Iterator[Connection]:
+def migrating(engine: Engine) -> Iterator[Connection]:
     """One connection in one transaction, committed only if all of it succeeds. On SQLite,
     foreign keys are off while tables are rebuilt (as SQLite's documentation says to change a
     schema) and checked, all of them, before the commit."""
@@ -155,7 +188,7 @@ def migrating(engine: Any) -> Iterator[Connection]:
     sqlite = engine.dialect.name == "sqlite"
     try:
         if sqlite:  # before the transaction begins: inside one, SQLite ignores it
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         with connection.begin():
             yield connection
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
@@ -208,18 +241,21 @@ class OldShape:
     repair: Callable[[Connection], None]
 
 
-def _admin_tokens_shape(found: Fingerprint, *, attendance: bool) -> bool:
-    """0001's tables plus 16690da's `admin_token` (and, at 83d36f7, its attendance)."""
-    expected = dict(reference("0001"))
-    expected["admin_token"] = frozenset({"id", "name", "digest", "created_at", "revoked_at"})
-    if attendance:
-        expected["attendance"] = reference("0002")["attendance"]
-    return found == expected
+ADMIN_TOKEN = frozenset({"id", "name", "digest", "created_at", "revoked_at"})  # 16690da's admin_token
+
+
+def _admin_tokens(tables: Fingerprint, *, attendance: bool) -> bool:
+    """16690da's `admin_token` in place of today's `access_token` (and, from 83d36f7, attendance
+    made by its 0003): at the revision it claimed then, or any later one a govcal of the time
+    upgraded it to without noticing."""
+    if tables.get("admin_token") != ADMIN_TOKEN or "access_token" in tables:
+        return False
+    return ("attendance" in tables) == attendance
 
 
 def _carry_admin_tokens(connection: Connection) -> None:
-    """16690da's and 83d36f7's 0002/0003 to today's 0002: admin tokens become `access_token`
-    rows of kind admin (their name the holder), attendance is kept, both re-made by 0002."""
+    """Today's 0002 in place of 16690da's and 83d36f7's: admin tokens become `access_token` rows
+    of kind admin (their name the holder), attendance is kept, both tables made by 0002 itself."""
     tables = inspect(connection).get_table_names()
     tokens = connection.execute(text("SELECT id, name, digest, created_at, revoked_at FROM admin_token")).all()
     attended = (
@@ -230,8 +266,7 @@ def _carry_admin_tokens(connection: Connection) -> None:
     if "attendance" in tables:
         connection.execute(text("DROP TABLE attendance"))
     connection.execute(text("DROP TABLE admin_token"))
-    stamp(connection, "0001")
-    run_migrations(connection, "0002")
+    _apply(connection, "0002")
     for token in tokens:
         connection.execute(
             text(
@@ -249,6 +284,24 @@ def _carry_admin_tokens(connection: Connection) -> None:
             row._asdict(),
         )
     follow_sequences(connection, ("access_token", "attendance"))
+
+
+def _outbox_never_made(connection: Connection, found: str, tables: Fingerprint) -> bool:
+    """A database claiming 0003 or 0004 with no outbox: 83d36f7's, whose 0003 was attendance, so
+    a later govcal skipped today's 0003, ran 0004 and stopped at 0005 ("no such table: reminder")."""
+    return found in ("0003", "0004") and "reminder" not in tables and "access_token" in tables
+
+
+def _apply(connection: Connection, revision: str) -> None:
+    """One shipped revision's own upgrade operations, run on `connection`; the revision the
+    database claims is left as it is."""
+    from alembic.operations import Operations
+
+    script = scripts().get_revision(revision)
+    if script is None:
+        raise LookupError(f"no shipped revision {revision}")
+    with Operations.context(_operations(connection).migration_context):
+        script.module.upgrade()
 
 
 def _outbox_keyed_per_deadline(connection: Connection, found: str, tables: Fingerprint) -> bool:
@@ -305,14 +358,20 @@ OLD_SHAPES = (
     OldShape(
         "16690da",
         "16690da's 0002 (an admin_token table, no access_token or attendance)",
-        lambda connection, found, tables: found == "0002" and _admin_tokens_shape(tables, attendance=False),
+        lambda connection, found, tables: _admin_tokens(tables, attendance=False),
         _carry_admin_tokens,
     ),
     OldShape(
         "83d36f7",
-        "83d36f7's 0003 (admin_token and attendance tables, no access_token or reminder outbox)",
-        lambda connection, found, tables: found == "0003" and _admin_tokens_shape(tables, attendance=True),
+        "83d36f7's 0003 (admin_token and attendance tables, no access_token)",
+        lambda connection, found, tables: _admin_tokens(tables, attendance=True),
         _carry_admin_tokens,
+    ),
+    OldShape(
+        "83d36f7",
+        "no reminder outbox (83d36f7's 0003 was attendance, so today's 0003 never ran): made now",
+        _outbox_never_made,
+        lambda connection: _apply(connection, "0003"),
     ),
     OldShape(
         "e8af316",
