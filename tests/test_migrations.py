@@ -303,6 +303,11 @@ def test_a_year_kept_at_any_revision_upgrades_to_the_schema_a_fresh_database_has
 # -- the shapes 0002, 0003 and 0005 had at earlier commits ------------------------------------
 
 
+def stamp(connection: sa.Connection, revision: str) -> None:
+    """Make the database claim `revision`, as Alembic's table says it."""
+    connection.execute(sa.text("UPDATE alembic_version SET version_num = :r"), {"r": revision})
+
+
 def _operations(connection: sa.Connection) -> Operations:
     return Operations(MigrationContext.configure(connection, opts={"render_as_batch": True}))
 
@@ -386,6 +391,14 @@ OLD = {
         "0004",
         ["83d36f7's 0003", "no reminder outbox"],
     ),
+    # made at 7984a53, then "upgraded" to the newest by 668a106's govcal, which said so and then
+    # failed on the missing reminder.offset_key (the issue's second case)
+    "7984a53-then-upgraded": (
+        "0004",
+        [old_reminder_key, *[real(r) for r in REVISIONS[REVISIONS.index("0006") :]]],
+        REVISIONS[-1],
+        ["7984a53's 0005"],
+    ),
     # made at e8af316, then upgraded by the govcal of 7984a53: both shapes at once
     "e8af316-then-7984a53": (
         "0003",
@@ -406,7 +419,7 @@ def old_database(url: str, commit: str) -> None:
         op = _operations(connection)
         for step in steps:
             step(op)
-        schema.stamp(connection, claimed)
+        stamp(connection, claimed)
     engine.dispose()
 
 
@@ -430,7 +443,7 @@ def test_a_shape_govcal_does_not_know_is_refused_naming_what_was_found_and_left_
     schema.upgrade(url, to="0006")
     engine = store_database.engine_for(url)
     with engine.begin() as connection:
-        schema.stamp(connection, "0005")  # claims 0005 but has 0006's deadline.counted_from
+        stamp(connection, "0005")  # claims 0005 but has 0006's deadline.counted_from
     engine.dispose()
     before = (tmp_path / "govcal.db").read_bytes()
     assert main(["db", "upgrade", "--database", url]) == 2
@@ -471,7 +484,7 @@ def test_a_new_database_is_created_an_older_one_refused_and_a_newer_ones_named(t
     capsys.readouterr()
     engine = store_database.engine_for(url)
     with engine.begin() as connection:
-        schema.stamp(connection, "0099")
+        stamp(connection, "0099")
     engine.dispose()
     assert main(["plan", "2026", "--save", "--database", url]) == 2
     err = capsys.readouterr().err

@@ -206,13 +206,6 @@ def run_migrations(connection: Connection, target: str) -> None:
     command.upgrade(config, target)
 
 
-def stamp(connection: Connection, revision: str | None) -> None:
-    """Set the revision the database claims (None: no revision, as before the first)."""
-    connection.execute(text(f"DELETE FROM {VERSION_TABLE}"))
-    if revision is not None:
-        connection.execute(text(f"INSERT INTO {VERSION_TABLE} (version_num) VALUES (:r)"), {"r": revision})
-
-
 # -- what each revision's tables are, and the old shapes ------------------------------------------
 
 
@@ -305,31 +298,36 @@ def _apply(connection: Connection, revision: str) -> None:
 
 
 def _outbox_keyed_per_deadline(connection: Connection, found: str, tables: Fingerprint) -> bool:
-    """7984a53's 0005: the outbox still keyed by "deadline#offset", unique with its deadline
-    (its tables 0004's: the key kept, no offset_key)."""
+    """7984a53's 0005: the outbox still keyed by "deadline#offset", unique with its deadline (the
+    key kept, no offset_key), at 0005 or any later revision a govcal of the time ran unnoticed."""
     return (
-        found == "0005"
-        and tables == reference("0004")
+        _at_or_after(found, "0005")
+        and tables.get("reminder") == reference("0004")["reminder"]
         and ("deadline_id", "key") in _unique_sets(connection, "reminder")
     )
 
 
-def _back_to_0004(connection: Connection) -> None:
-    """7984a53's 0005 undone as its own downgrade did: the unique key and the deadline index back."""
+def _rekey_outbox(connection: Connection) -> None:
+    """7984a53's 0005 undone as its own downgrade did (the unique key and the deadline index
+    back), then today's 0005 run: each reminder's offset taken from its key, kept once."""
     sqlite = connection.dialect.name == "sqlite"
     op = _operations(connection)
     with op.batch_alter_table("reminder", naming_convention={"uq": "uq_%(table_name)s_%(column_0_name)s"}) as batch:
         batch.drop_constraint("uq_reminder_deadline_key", type_="unique")
         batch.create_index("ix_reminder_deadline_id", ["deadline_id"], unique=False)
         batch.create_unique_constraint("uq_reminder_key" if sqlite else "reminder_key_key", ["key"])
-    stamp(connection, "0004")
+    _apply(connection, "0005")
+
+
+def _at_or_after(found: str, revision: str) -> bool:
+    return revisions().index(found) >= revisions().index(revision)
 
 
 def _deadline_meeting_index(connection: Connection, found: str, tables: Fingerprint) -> bool:
     """e8af316's 0004 left the index on deadline.meeting_id, which 0004 now drops: a database
     made then keeps it at every revision since."""
     return (
-        revisions().index(found) >= revisions().index("0004")
+        _at_or_after(found, "0004")
         and "deadline" in tables
         and "ix_deadline_meeting_id" in {index["name"] for index in inspect(connection).get_indexes("deadline")}
     )
@@ -383,7 +381,7 @@ OLD_SHAPES = (
         "7984a53",
         "7984a53's 0005 (the reminder outbox still keyed by key, unique with deadline_id; no offset_key)",
         _outbox_keyed_per_deadline,
-        _back_to_0004,
+        _rekey_outbox,
     ),
 )
 
