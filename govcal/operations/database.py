@@ -33,9 +33,11 @@ def bring_up_to_date(url: str) -> str:
     if done.found is None:
         return f"created {shown} at schema revision {done.now}"
     repaired = f"; repaired {done.repaired}" if done.repaired else ""
-    if done.found == done.now and not done.repaired:
-        return f"{shown} is at the newest schema, revision {done.now}, and its tables match it"
-    return f"upgraded {shown} from schema revision {done.found} to {done.now}{repaired}"
+    if done.found != done.now:
+        return f"upgraded {shown} from schema revision {done.found} to {done.now}{repaired}"
+    if done.repaired:
+        return f"{shown} is at schema revision {done.now}, the newest{repaired}"
+    return f"{shown} is at the newest schema, revision {done.now}, and its tables match it"
 
 
 def backup(url: str, path: Path) -> str:
