@@ -137,3 +137,15 @@ def test_a_backup_of_an_older_revision_is_restored_and_brought_up_to_date(tmp_pa
     new = f"sqlite:///{tmp_path / 'new.db'}"
     status, out, _ = run(capsys, "db", "restore", str(backup), "--database", new)
     assert status == 0 and f"written at schema revision 0004, upgraded to {schema.head()}" in out
+
+
+def test_a_database_away_is_one_line_naming_it_and_exit_3(tmp_path, capsys):
+    away = "postgresql://nobody@127.0.0.1:1/x"  # nothing listens on port 1
+    status, _, err = run(capsys, "db", "backup", str(tmp_path / "year.jsonl"), "--database", away)
+    assert status == 3 and err.startswith(f"govcal: cannot reach the database {away}:") and err.count("\n") == 1
+    assert list(tmp_path.iterdir()) == []  # no file, not even a partial one
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert run(capsys, "db", "upgrade", "--database", fresh)[0] == 0
+    assert run(capsys, "db", "backup", str(tmp_path / "year.jsonl"), "--database", fresh)[0] == 0
+    status, _, err = run(capsys, "db", "restore", str(tmp_path / "year.jsonl"), "--database", away)
+    assert status == 3 and err.startswith(f"govcal: cannot reach the database {away}:") and err.count("\n") == 1

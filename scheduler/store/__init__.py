@@ -25,7 +25,7 @@ class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore):
 
 def open_store(url: str) -> Store:
     """A store on a database at the newest schema (created if new); one at an older revision
-    is an `OutOfDate` saying to run `govcal db upgrade`, never migrated unasked, and a URL
+    is a `RuleError` saying to run `govcal db upgrade`, never migrated unasked, and a URL
     that names no database govcal can use a `RuleError` saying what would be right."""
     url = checked_url(url)
     engine = engine_for(url)

@@ -26,7 +26,7 @@ from sqlalchemy import Boolean, Date, DateTime, MetaData, Table, func, insert, s
 from sqlalchemy.engine import Connection, make_url
 
 from rules.errors import RuleError
-from scheduler.store.database import engine_for, redacted
+from scheduler.store.database import engine_for, reaching, redacted
 from scheduler.store.schema import VERSION_TABLE, claimed, follow_sequences, head, migrating, revisions, run_migrations
 
 FORMAT = "govcal backup"
@@ -48,7 +48,7 @@ class Copied:
 
 def backup(url: str, write: Callable[[str], object]) -> Copied:
     """Write the database at `url` as lines (each ending in a newline) through `write`."""
-    with _snapshot(url) as connection:
+    with reaching(url), _snapshot(url) as connection:
         revision = claimed(connection)
         if revision is None:
             raise RuleError(f"{redacted(url)} holds no govcal schema: nothing to back up")
@@ -78,7 +78,7 @@ def restore(url: str, lines: Iterator[str], source: str, replace: bool) -> Copie
         )
     engine = engine_for(url)
     try:
-        with migrating(engine) as connection:
+        with reaching(url), migrating(engine) as connection:
             held = _rows_held(connection)
             if held and not replace:
                 raise RuleError(

@@ -10,6 +10,8 @@ statement, connection and commit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -131,6 +133,15 @@ def checked_url(url: str) -> str:
         if not folder.is_dir():
             raise RuleError(f"no folder {folder} for the SQLite database {parsed.database}; make it, or check the path")
     return url
+
+
+@contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Inside it, a database that cannot be reached is said naming it (any password hidden)."""
+    try:
+        yield
+    except DatabaseUnavailable as error:
+        raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
 
 
 def redacted(url: str) -> str:

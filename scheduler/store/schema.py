@@ -25,8 +25,8 @@ from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DBAPIError
 
-from rules.errors import DatabaseUnavailable, RuleError
-from scheduler.store.database import alembic_config, engine_for, redacted
+from rules.errors import RuleError
+from scheduler.store.database import alembic_config, engine_for, reaching, redacted
 
 if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
@@ -34,10 +34,6 @@ if TYPE_CHECKING:
 VERSION_TABLE = "alembic_version"
 # Tables and their columns: what tells one revision's schema from another's on either database.
 Fingerprint = dict[str, frozenset[str]]
-
-
-class OutOfDate(RuleError):
-    """A database at an older revision than this govcal's: `govcal db upgrade` first."""
 
 
 @cache
@@ -108,7 +104,7 @@ def ensure_current(url: str, engine: Engine) -> None:
     saying what to run (an older one) or why not (a newer govcal's, or not govcal's). `engine`
     is the store's, on `url`: the connection checked with is the one it goes on to use."""
     try:
-        with engine.connect() as connection:
+        with reaching(url), engine.connect() as connection:
             tables = _columns(connection)
             found = _stamped(connection) if VERSION_TABLE in tables else None
             tables.pop(VERSION_TABLE, None)
@@ -138,7 +134,7 @@ def _not_current(url: str, found: str | None, newest: str) -> RuleError:
             f"{where} is at schema revision {found}, which this govcal does not know (its newest is"
             f" {newest}): it was written by a newer govcal; install that version or newer"
         )
-    return OutOfDate(
+    return RuleError(
         f"{where} is at schema revision {found}, older than this govcal's {newest}: back it up"
         " (govcal db backup FILE) and run `govcal db upgrade` on it"
     )
@@ -165,13 +161,11 @@ def upgrade(url: str, to: str | None = None) -> Upgraded:
     target = to or head()
     engine = engine_for(url)
     try:
-        with migrating(engine) as connection:
+        with reaching(url), migrating(engine) as connection:
             found = claimed(connection)
             repaired = check_and_repair(connection, found)
             run_migrations(connection, target)
             return Upgraded(found, repaired, target)
-    except DatabaseUnavailable as error:
-        raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
     except DBAPIError as error:
         reason = str(error.orig or error).strip().splitlines()[0]
         raise RuleError(f"cannot upgrade the database {redacted(url)}, left as it was: {reason}") from None
