@@ -498,3 +498,26 @@ def test_serve_refuses_an_older_database_without_upgrade(tmp_path, capsys):
     assert main(["serve", "--database", url, "--port", "1"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "revision 0006, older than this govcal's" in err and "govcal db upgrade" in err
+
+
+def test_instances_starting_at_once_on_a_new_database_create_it_once(database):
+    """Several `govcal serve` on one new PostgreSQL (or SQLite file) start together: each finds it
+    new and creates it; one does, the others wait for it and find it made."""
+    import threading
+
+    said: list[BaseException | None] = []
+
+    def start() -> None:
+        try:
+            open_store(database).engine.dispose()
+            said.append(None)
+        except BaseException as error:  # noqa: BLE001 - reported below, as the instance would
+            said.append(error)
+
+    threads = [threading.Thread(target=start) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert said == [None] * 4
+    assert described(database)  # and it is there, once

@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from alembic.script import ScriptDirectory
 
 VERSION_TABLE = "alembic_version"
+SCHEMA_LOCK = 0x676F7663616C  # "govcal": PostgreSQL's advisory lock for changing the schema
 # Tables and their columns: what tells one revision's schema from another's on either database.
 Fingerprint = dict[str, frozenset[str]]
 
@@ -175,15 +176,19 @@ def upgrade(url: str, to: str | None = None) -> Upgraded:
 
 @contextmanager
 def migrating(engine: Engine) -> Iterator[Connection]:
-    """One connection in one transaction, committed only if all of it succeeds. On SQLite,
-    foreign keys are off while tables are rebuilt (as SQLite's documentation says to change a
-    schema) and checked, all of them, before the commit."""
+    """One connection in one transaction, committed only if all of it succeeds, and one at a
+    time: SQLite's write lock is taken as it begins; on PostgreSQL an advisory lock, so several
+    instances starting at once on a new database create it once, the others waiting, then
+    finding it made. On SQLite, foreign keys are off while tables are rebuilt (as SQLite's
+    documentation says to change a schema) and checked, all of them, before the commit."""
     connection = engine.connect()
     sqlite = engine.dialect.name == "sqlite"
     try:
         if sqlite:  # before the transaction begins: inside one, SQLite ignores it
             connection.connection.driver_connection.execute("PRAGMA foreign_keys=OFF")  # type: ignore[union-attr]
         with connection.begin():
+            if not sqlite:
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": SCHEMA_LOCK})
             yield connection
             if sqlite and connection.exec_driver_sql("PRAGMA foreign_key_check").first() is not None:
                 raise RuleError("the upgraded tables would break a foreign key; nothing was changed")
