@@ -216,6 +216,24 @@ def fresh_database(backend: str, file: Path) -> Iterator[str]:
     _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
 
 
+@contextmanager
+def another_database(kind: str, folder: Path, name: str = "other") -> Iterator[str]:
+    """A second fresh database of `kind` ("sqlite" or "postgresql"), as `database` makes them:
+    a file in `folder`, or a schema of its own, dropped afterwards."""
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / f'{name}.db'}"
+        return
+    schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
+    reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
+    if reason:
+        _unavailable(reason)
+    separator = "&" if "?" in PG_URL else "?"
+    try:
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+
+
 def free_port() -> int:
     """A TCP port on 127.0.0.1 that nothing listens on, for servers the tests start."""
     with socket.socket() as s:

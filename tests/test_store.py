@@ -11,7 +11,7 @@ from conftest import NOW, body, planner_for
 from rules.loader import RuleSet, load_rules
 from rules.model import Pattern
 from scheduler.store import database as store_database
-from scheduler.store import open_store
+from scheduler.store import open_store, schema
 from scheduler.store import plans as store_plans
 from scheduler.store.tables import Base, MeetingRow, ReminderRow
 
@@ -144,7 +144,8 @@ def test_upgrading_keeps_the_outbox_and_its_exactly_once_key(database):
             " late, last_error) VALUES ('b/2026-27/meeting-01/papers#working-3at0900', 'b/2026-27/meeting-01/papers',"
             " 'b', 'reminder', '2026-03-27 09:00:00+00', 'pending', 0, '2026-03-27 09:00:00+00', false, '')"
         )
-    store = open_store(database)  # upgrades to the newest revision
+    schema.upgrade(database)  # what `govcal db upgrade` does: open_store refuses an older revision
+    store = open_store(database)
     with store.session() as session:
         (row,) = session.query(ReminderRow).all()
     assert (row.offset_key, row.key) == ("working-3at0900", "b/2026-27/meeting-01/papers#working-3at0900")

@@ -1,4 +1,4 @@
-"""Commands that serve and publish: serve, export, db upgrade."""
+"""Commands that serve and publish: serve, export; and the database's: db upgrade, backup, restore."""
 
 from __future__ import annotations
 
@@ -33,6 +33,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from govcal.settings import SMTP_VARIABLE
 
     ctx = context(args, kept=True)
+    if args.upgrade:  # asked for: a database at an older revision is migrated before serving
+        print(database.bring_up_to_date(ctx.settings.database_url), file=sys.stderr)
     changes = planning.plan_if_empty(ctx, actor="govcal serve", now=utc_now())
     if changes is not None:  # a fresh database: there is a year to see at once
         where = database.where(ctx)
@@ -112,7 +114,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 def cmd_db_upgrade(args: argparse.Namespace) -> int:
     from govcal.operations import database
 
-    print(f"{database.bring_up_to_date(settings(args).database_url)} is at the newest schema")
+    print(database.bring_up_to_date(settings(args).database_url))
+    return OK
+
+
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    from govcal.operations import database
+
+    print(database.backup(settings(args).database_url, Path(args.file)))
+    return OK
+
+
+def cmd_db_restore(args: argparse.Namespace) -> int:
+    from govcal.operations import database
+
+    print(database.restore(settings(args).database_url, Path(args.file), args.replace))
     return OK
 
 
@@ -131,6 +147,11 @@ def register(commands: Commands) -> None:
         help="a host name the server answers to (repeatable; also $GOVCAL_ALLOWED_HOSTS); others get 400",
     )
     serve.add_argument(
+        "--upgrade",
+        action="store_true",
+        help="migrate a database at an older schema revision first (as govcal db upgrade does)",
+    )
+    serve.add_argument(
         "--no-access-log", action="store_true", help="do not log each request (e.g. behind a proxy that logs)"
     )
     serve.set_defaults(run=cmd_serve)
@@ -141,8 +162,25 @@ def register(commands: Commands) -> None:
     export.add_argument("--public-url", metavar="URL", help="https:// address of the planner page, for links in feeds")
     export.set_defaults(run=cmd_export)
 
-    db = commands.add_parser("db", help="database schema")
+    db = commands.add_parser("db", help="the database: its schema, backups and restores")
     db_commands = db.add_subparsers(dest="db_command", required=True, metavar="COMMAND")
-    db_upgrade = db_commands.add_parser("upgrade", help="create or migrate the database to the newest schema")
+    db_upgrade = db_commands.add_parser(
+        "upgrade", help="check the schema against its revision and create or migrate it to the newest"
+    )
     with_database(db_upgrade, actor=False)
     db_upgrade.set_defaults(run=cmd_db_upgrade)
+    db_backup = db_commands.add_parser(
+        "backup", help="write the whole kept year to FILE (JSON lines; .gz compresses), for any database"
+    )
+    db_backup.add_argument("file", metavar="FILE")
+    with_database(db_backup, actor=False)
+    db_backup.set_defaults(run=cmd_db_backup)
+    db_restore = db_commands.add_parser(
+        "restore", help="load a backup FILE into the database (SQLite or PostgreSQL) and bring it up to date"
+    )
+    db_restore.add_argument("file", metavar="FILE")
+    db_restore.add_argument(
+        "--replace", action="store_true", help="replace a kept year already in the database (refused without)"
+    )
+    with_database(db_restore, actor=False)
+    db_restore.set_defaults(run=cmd_db_restore)

@@ -12,11 +12,12 @@ once a day), `versions` (bodies' rules and term calendars, as versions), `audit`
 from __future__ import annotations
 
 from scheduler.store.channels import ChannelStore
-from scheduler.store.database import checked_url, engine_for, upgrade
+from scheduler.store.database import checked_url, engine_for
 from scheduler.store.digests import DigestStore
 from scheduler.store.outbox import OutboxStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
+from scheduler.store.schema import ensure_current
 from scheduler.store.tokens import TokenStore
 from scheduler.store.versions import VersionStore
 
@@ -26,8 +27,14 @@ class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, Channe
 
 
 def open_store(url: str) -> Store:
-    """A store on an up-to-date database (migrated first, or created if new); a URL that
-    names no database govcal can use is a `RuleError` saying what would be right."""
+    """A store on a database at the newest schema (created if new); one at an older revision
+    is a `RuleError` saying to run `govcal db upgrade`, never migrated unasked, and a URL
+    that names no database govcal can use a `RuleError` saying what would be right."""
     url = checked_url(url)
-    upgrade(url)
-    return Store(engine_for(url))
+    engine = engine_for(url)
+    try:
+        ensure_current(url, engine)
+    except BaseException:
+        engine.dispose()
+        raise
+    return Store(engine)

@@ -1,6 +1,6 @@
 """Engines and migrations: SQLite by default, PostgreSQL by URL, the schema Alembic's.
 
-`open_store` in `scheduler.store` brings a database up to date before use; the
+`scheduler.store.schema` keeps the schema's revision (Alembic's migrations); the
 engine here sets SQLite up for one writer at a time (WAL, a busy timeout, write
 locks taken up front) and PostgreSQL for several instances sharing it. Either way a
 database that cannot be reached is a `DatabaseUnavailable`, said here once for every
@@ -10,6 +10,8 @@ statement, connection and commit.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -133,19 +135,13 @@ def checked_url(url: str) -> str:
     return url
 
 
-def upgrade(url: str) -> None:
-    """Bring the database schema to the newest revision (creating it if new); a database
-    that cannot be reached is a `DatabaseUnavailable`, and one that cannot be opened for
-    another reason a `RuleError`, each naming it and why."""
-    from alembic import command
-
+@contextmanager
+def reaching(url: str) -> Iterator[None]:
+    """Inside it, a database that cannot be reached is said naming it (any password hidden)."""
     try:
-        command.upgrade(alembic_config(url), "head")
-    except DatabaseUnavailable as error:  # on `engine_for`'s engine
+        yield
+    except DatabaseUnavailable as error:
         raise DatabaseUnavailable(f"cannot reach the database {redacted(url)}: {error}") from None
-    except (OperationalError, InterfaceError) as error:
-        reason = str(error.orig or error).strip().splitlines()[0]
-        raise RuleError(f"cannot open the database {redacted(url)}: {reason}") from None
 
 
 def redacted(url: str) -> str:
