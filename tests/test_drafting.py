@@ -418,6 +418,9 @@ def test_one_body_of_several_is_drafted_from_its_own_part():
     assert rules["meetings"]["frequency"] == "quarterly" and rules["meetings"]["clause"] == "Frequency"
     assert "extraordinary" not in rules and "deadlines" not in rules
     assert "8.1: in the terms of the Joint Commissioning Board, not this body's" in passed
+    # the other parts are other bodies' terms; the partnership's own opening clauses are no body's part
+    others = draft_rules(read_document(DOCS / "003_bc3c57a8d9e7b769.txt"), None, "Programme Board").others
+    assert others == ("Joint Commissioning Board", "Partnership Advisory Body")
 
 
 def test_a_body_named_by_its_initials_takes_the_clauses_that_name_it():

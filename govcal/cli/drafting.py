@@ -19,8 +19,9 @@ def cmd_draft(args: argparse.Namespace) -> int:
         sys.stdout.write(drafted.text)
     where = args.output or "the draft"
     print(
-        f"Drafted {drafted.name} ({drafted.body_id}) from {drafted.document.name}: {len(drafted.used)} values "
-        f"from its clauses, {len(drafted.decisions)} to decide, {len(drafted.passed_over)} passed over "
+        f"Drafted {drafted.name} ({drafted.body_id}) from {drafted.document.name}: {len(drafted.used)} "
+        f"value{'' if len(drafted.used) == 1 else 's'} from its clauses, {len(drafted.decisions)} to decide, "
+        f"{len(drafted.passed_over)} passed over "
         f"as not this body's rules. Read {where}'s header, then plan it: govcal plan --rules {args.output or 'FILE'}",
         file=sys.stderr,
     )

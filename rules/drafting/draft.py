@@ -105,12 +105,13 @@ def draft_rules(document: Document, body_id: str | None = None, body_name: str |
     """Draft the rule file of the body a document is the terms of reference of, or of the one
     named by `body_name` where a document holds several bodies' terms."""
     found_clauses = clauses(document.blocks)
-    owners = sections(document.blocks)
+    parts = sections(document.blocks)
+    owners = parts
     name, aliases, name_source = _name(document.blocks, found_clauses, document.name)
     if body_name:
         host = name
-        name, aliases, name_source = _chosen(body_name, document, owners)
-        owners = [owner or host for owner in owners]  # what comes before any part is its host's
+        name, aliases, name_source = _chosen(body_name, document, parts)
+        owners = [owner or host for owner in parts]  # what comes before any part is its host's
     body = Body(name, aliases)
     findings = find(found_clauses, body, {clause.index: owners[clause.index] for clause in found_clauses})
     builder = _Builder(findings.found)
@@ -161,7 +162,7 @@ def draft_rules(document: Document, body_id: str | None = None, body_name: str |
         used=builder.used,
         decisions=builder.decisions,
         passed_over=findings.passed_over,
-        others=tuple(other for other in dict.fromkeys(owners) if other and not body.is_ours(other)),
+        others=tuple(other for other in dict.fromkeys(parts) if other and not body.is_ours(other)),
         not_expressed=[each for each in findings.found if each.field.startswith(("unsupported:", "vague:"))],
     )
     node = yaml.compose(drafted.text, Loader=COMPOSER)
