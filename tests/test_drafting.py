@@ -549,3 +549,31 @@ def test_the_name_the_document_defines_is_the_bodys_full_name():
         ),
     )
     assert draft_rules(document).name == "Eastmoor Regional Adoption Panel"
+
+
+def test_more_of_how_councils_write():
+    """A meeting's length from its start to the time it must end by; further meetings at the
+    Chair's discretion as special meetings; a council asked by members 'to call one'; updates
+    to a named team as reports; a quorum of constituencies; a venue that rotates is no venue."""
+    found = findings_of(
+        "The Board meets at 6pm. No meeting shall continue beyond 8.45pm unless the Board agrees.",
+        "Further meetings may be held at the discretion of the Chair.",
+        "Partners send their performance updates to the Health Improvement Team at least six working days"
+        " before each meeting.",
+        "The quorum is four, including at least one employer representative and one scheme member representative.",
+        "Meetings rotate between the partners' offices in Eastbury, Westbury and Northbury.",
+    )
+    assert found["time"] == ["18:00"] and found["end"] == ["20:45"]
+    assert found["extraordinary:chair_may_call"] == [True]
+    assert found["deadline:reports"] == ["6 working days before"]
+    assert found["quorum:organisation"] == ["employer", "scheme member"]
+    assert "location" not in found
+    document = Document(
+        "t.txt",
+        "text",
+        (
+            Block("Barset Health and Wellbeing Board"),
+            Block("The Board meets monthly at 6pm. No meeting shall continue beyond 8.45pm."),
+        ),
+    )
+    assert draft_rules(document).rules["meetings"]["duration"] == "2 hours 45 minutes"

@@ -204,6 +204,8 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
             name = fuller[0]
         elif hosts and hosts[0].split()[0] != name.split()[0]:
             name = _joined(hosts[0], name)  # "Planning Committee" of "Little Hinton Parish Council"
+    if not name:  # no title names it: the name the text defines ('The ... Committee ("the Committee")')
+        name = _defined(found, "") or ""
     if not name:
         stem = re.sub(r"[-_]+", " ", file_name.rsplit(".", 1)[0]).strip()
         name = stem.title() or "New body"
@@ -288,7 +290,13 @@ def _defined(found: list[Clause], name: str) -> str | None:
     text = " ".join(clause.text for clause in found[:40])
     for match in re.finditer(rf"(?P<full>{_NAME.pattern})\s*\(\s*(?:the\s+)?[\"“‘']", text):
         full = re.sub(r"^(?:The|THE|the)\s+", "", match["full"])
-        if full.lower() != name.lower() and full.lower().endswith(name.lower()):
+        hosting = not name and full.endswith("Council")  # with no title: a council defined first hosts the body
+        if (
+            full.lower() != name.lower()
+            and full.lower().endswith(name.lower())
+            and len(full.split()) >= 2
+            and not hosting
+        ):
             return full
     return None
 
@@ -426,9 +434,13 @@ class _Builder:
             section["pattern"] = DEFAULTS["pattern"]
             local.append(f"{DEFAULTS['pattern']}: the meeting day is {CHOOSE}")
             self.decide("meetings.pattern", DEFAULTS["pattern"])
+        given: dict[str, str] = {}  # what the document gave, not the defaults
         for key in ("time", "duration"):
             found = self.take(key)
+            if found is None and key == "duration":
+                found = self._until_the_end(given.get("time"))
             if found is not None:
+                given[key] = found.value
                 section[key] = found.value
                 sources.append(found)
             else:
@@ -452,6 +464,22 @@ class _Builder:
         section["if_unavailable"] = "next working day"
         local.append("if the day is not a working day, the next working day: " + CHOOSE)
         return {**_cite(sources, local), **section}
+
+    def _until_the_end(self, start: str | None) -> Found | None:
+        """A meeting's length from the time it starts to the time it must end by ("at 7pm",
+        "No meeting shall continue beyond 9.30pm": 2 hours 30 minutes)."""
+        end = self.first("end")
+        if start is None or end is None or end.value <= start:
+            return None
+        self.used.append(end)
+        minutes = (int(end.value[:2]) * 60 + int(end.value[3:])) - (int(start[:2]) * 60 + int(start[3:]))
+        hours, rest = divmod(minutes, 60)
+        words = " ".join(
+            part
+            for part in (f"{hours} hour{'s' if hours != 1 else ''}" if hours else "", f"{rest} minutes" if rest else "")
+            if part
+        )
+        return Found("duration", words, end.source, "from its start to the time it must end by")
 
     def deadlines(self) -> list[dict[str, Any]]:
         found: list[dict[str, Any]] = []

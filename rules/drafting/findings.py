@@ -225,7 +225,7 @@ _MEETS = re.compile(
     r"\b(meet|meets|meeting|meetings|convene|convenes|convened|sits|sit|held|hold|holds|take place|takes place|gather)\b"
 )
 _SPECIAL = re.compile(
-    r"\b(extraordinary|special|additional|emergency|urgent|ad[- ]hoc)\s+(?:general\s+)?meetings?\b|\brequisition"
+    r"\b(extraordinary|special|additional|further|emergency|urgent|ad[- ]hoc)\s+(?:general\s+)?meetings?\b|\brequisition"
 )
 _MIN = (
     r"(?P<min>at least|not less than|no less than|a minimum of|minimum of|no fewer than|not fewer than|as a minimum)\s+"
@@ -435,9 +435,15 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         if match and re.search(rf"\bon\s+(?:a\s+)?{match['day']}|{match['day']}s\b", text):
             yield Found("weekday", match["day"].title(), source)
     for time, _, at in times_in(sentence):
-        if not re.search(
-            r"\b(by|before|until|no later than|not later than|end by|finish(?:ing)? by|close)\s*$",
-            sentence[:at].lower(),
+        before = sentence[:at].lower()
+        if re.search(
+            r"\b(?:continue|go on|run|sit|last)\s+(?:beyond|after|past|later than)\s*$|\b(?:end|finish|close|conclude)\s+(?:by|at)\s*$",
+            before,
+        ):
+            yield Found("end", f"{time:%H:%M}", source)  # "No meeting shall continue beyond 9.30pm"
+        elif not re.search(
+            r"\b(by|before|until|no later than|not later than|end by|finish(?:ing)? by|close|beyond|after|past)\s*$",
+            before,
         ):
             yield Found("time", f"{time:%H:%M}", source)
             break
@@ -458,6 +464,8 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         else:
             yield Found("duration", words, source)
     places = [*_VENUE.finditer(sentence), *_AT_PLACE.finditer(sentence)]  # "in August ... in the Village Hall"
+    if re.search(r"\b(?:alternat\w*|rotat\w*|in turn|each partner hosts?)\b", text):
+        places = []  # no one place: the clerk sets each meeting's
     match = next((each for each in places if re.search(rf"\b({_VENUE_NOUNS})\b", each["place"])), None)
     if match:
         yield Found("location", re.sub(r"^the\s+", "", match["place"].rstrip(".,;")), source)
@@ -503,7 +511,10 @@ def deadlines(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
         return
     found = offsets_in(sentence)
     next_meeting = re.search(r"\b(next|following|subsequent)\s+(?:\w+\s+){0,2}meeting", text)
-    if _MINUTES.search(text) and next_meeting and _APPROVED.search(text[max(0, next_meeting.start() - 60) :]):
+    minutes = _MINUTES.search(text) or _MINUTES.search(
+        plain(clause.heading)
+    )  # "Minutes | ... approved at the next meeting"
+    if minutes and next_meeting and _APPROVED.search(text[max(0, next_meeting.start() - 60) :]):
         yield Found("deadline:minutes-approved", "at the next meeting", source)
     if not found:
         if re.search(r"\bsubstitut", text) and re.search(
@@ -567,7 +578,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
     sends = r"\b(sends?|sent|circulat\w*|despatch\w*|dispatch\w*|publish\w*|distribut\w*|made available|issu\w*|given|give|served|posted|uploaded)\b"
     if (
         re.search(r"\b(reports?|papers?|documents?|submissions?|updates?|data|returns?)\b", text)
-        and re.search(rf"\b(?:to|by|with|reach\w*)\s+(?:the\s+)?(?:[\w-]+\s+)?{_TO_CLERK}\b", text)
+        and re.search(rf"\b(?:to|by|with|reach\w*)\s+(?:the\s+)?(?:[\w-]+\s+){{0,3}}{_TO_CLERK}\b", text)
         and re.search(r"\b(submit\w*|receiv\w*|provid\w*|sen[dt]|deliver\w*|lodg\w*|reach)\b", text)
         and not re.search(r"\bto (?:all )?(?:the )?members\b", text)
     ):
@@ -596,7 +607,7 @@ def extraordinary(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     if not special and _SPECIAL.search(
         plain(clause.text)
     ):  # "The Chair may call a special meeting. The Chair must do so on ..."
-        special = re.search(r"\bdo so\b|\bsuch (?:a )?meetings?\b|\bthe meeting will then\b", text)
+        special = re.search(r"\bdo so\b|\bsuch (?:a )?meetings?\b|\bthe meeting will then\b|\bcall (?:one|it)\b", text)
     under_heading = re.search(r"extraordinary|special", plain(clause.heading))
     if not (special or (under_heading and re.search(r"\bmeeting|\brequest", text))):
         return
@@ -887,7 +898,7 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b|\bincluding\b|\bto include\b", "", rest
     )
     organisations = [
-        re.sub(r"^the\s+|(?:\s+(?:of|and|for))+$", "", match["org"] or match["org2"] or match["org3"])
+        re.sub(r"^the\s+|(?:\s+(?:of|and|for))+$", "", match["org"] or match["org2"] or match["org3"] or match["org4"])
         for match in _ORGANISATION.finditer(sentence)
     ]
     organisations = [each for each in organisations if not body.is_ours(each) and each.lower() not in _ROLE_WORDS]
@@ -906,6 +917,7 @@ _ORGANISATION = re.compile(
     rf"\b(?:one|a|an|1)\s+(?:\w+\s+)?(?:member|representative|councillor|officer|delegate)s?\s+(?:from|of)\s+(?P<org>{_ORG_NAME})"
     rf"|\b(?:one|a|an|1)\s+(?:(?:a|an)\s+)?(?P<org2>{_ORG_NAME})\s+(?:elected\s+|voting\s+)?(?:member|representative|councillor)s?\b"
     rf"|\b(?:one|1)\s+(?:from|of)\s+(?P<org3>{_ORG_NAME})"
+    r"|\b(?:one|an?|1)\s+(?P<org4>(?!other\b|voting\b|elected\b)[a-z][\w-]*(?:\s+[a-z][\w-]*)?)\s+representatives?\b"
 )
 
 
