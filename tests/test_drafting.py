@@ -577,3 +577,31 @@ def test_more_of_how_councils_write():
         ),
     )
     assert draft_rules(document).rules["meetings"]["duration"] == "2 hours 45 minutes"
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("The Board will meet at least 3 times annually.", {"frequency": ["at least 3 times a year"]}),
+        (
+            "The Board will normally meet on a monthly basis, with no meeting in August.",
+            {"frequency": ["monthly except August"]},
+        ),
+        ("Meetings are held six-weekly.", {"frequency": ["9 times a year"]}),
+        ("Meetings are not open to members of the public.", {"public": [False]}),
+        ("The Board will meet between 10am and 12 noon.", {"time": ["10:00"], "end": ["12:00"]}),
+        ("Meetings run from 2pm to 4.30pm.", {"time": ["14:00"], "end": ["16:30"]}),
+        (
+            "Draft minutes will be circulated within ten working days.",
+            {"deadline:minutes": ["within 10 working days after"]},
+        ),
+        # a yearly item's sentence says nothing of how often the body meets
+        (
+            "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",
+            {"frequency": None},
+        ),
+    ],
+)
+def test_wordings_councils_use(sentence, expected):
+    found = findings_of(sentence)
+    assert {key: found.get(key) for key in expected} == expected

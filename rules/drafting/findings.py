@@ -235,8 +235,8 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     for kind, pattern in (
         (
             "except",
-            rf"(?:{_MIN})?(?:monthly|every month|each month|once a month)\s*,?\s*\(?\s*(?:except|apart from|other than|excluding|"
-            rf"with the exception of|but not(?: in)?|save for|save in)\s+(?:in\s+|for\s+|during\s+)?(?:the\s+)?(?:months? of\s+)?"
+            rf"(?:{_MIN})?(?:monthly|every month|each month|once a month)(?:\s+basis)?\s*,?\s*\(?\s*(?:except|apart from|other than|excluding|"
+            rf"with the exception of|but not(?: in)?|save for|save in|with no meetings?(?: held)?)\s+(?:in\s+|for\s+|during\s+)?(?:the\s+)?(?:months? of\s+)?"
             rf"(?P<months>{MONTH_LIST})",
         ),
         (
@@ -247,12 +247,13 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         (
             "times",
             rf"(?:{_MIN})?(?P<n>{NUM})\s+(?:times|(?:ordinary\s+|formal\s+|scheduled\s+|full\s+|public\s+)?meetings|occasions)\s+"
-            rf"(?:(?:a|per|each|every|in\s+(?:a|each|every|any|the))\s+)(?:calendar\s+|municipal\s+|financial\s+|academic\s+|school\s+|council\s+|civic\s+)?(?:year|annum)",
+            rf"(?:(?:(?:a|per|each|every|in\s+(?:a|each|every|any|the))\s+)(?:calendar\s+|municipal\s+|financial\s+|academic\s+|school\s+|council\s+|civic\s+)?(?:year|annum)|annually\b|yearly\b)",
         ),
         (
             "every",
             rf"(?:{_MIN})?(?:once\s+)?every\s+(?P<n>{NUM}|other|second|third|fourth|sixth)\s+(?P<unit>weeks?|months?)",
         ),
+        ("every", rf"(?:{_MIN})?\b(?P<n>{NUM})[- ](?P<unit>week|month)ly\b"),  # "six-weekly", "two-monthly"
         (
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
@@ -283,6 +284,8 @@ def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
         cue = _MEETS.search(text)
     if cue is None or _SPECIAL.search(text):
         return
+    if _item_kind(text) and not re.search(r"\b(?:meet|meets|convene|convenes)\b", text):
+        return  # "reviewed annually, at the Board's first meeting": a yearly item, not how often it meets
     source = Source(clause.label, sentence, clause.index)
     best: tuple[int, str, list[int], str] | None = None  # (rank, phrase, months, reading)
     for rank, (kind, pattern) in enumerate(_FREQUENCIES):
@@ -409,10 +412,10 @@ _ONLINE = re.compile(
     r"\b(online|virtually|remotely|by video ?conference|via (?:microsoft )?teams|via zoom|on (?:microsoft )?teams)\b"
 )
 _PRIVATE = re.compile(
-    r"(?:no right|not entitled|not permitted|not allowed) to attend|not\s+(?:be\s+)?open\s+to\s+the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
+    r"(?:no right|not entitled|not permitted|not allowed) to attend|not\s+(?:be\s+)?open\s+to\s+(?:members\s+of\s+)?the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
 )
 _PUBLIC = re.compile(
-    r"open\s+to\s+(?:the\s+)?(?:press\s+and\s+)?public|held\s+in\s+public|\bin\s+public\b|\bpublic\s+meetings?\b|members\s+of\s+the\s+public\s+(?:may|are welcome to|can|are entitled to)\s+attend"
+    r"open\s+to\s+(?:members\s+of\s+)?(?:the\s+)?(?:press\s+and\s+)?public|held\s+in\s+public|\bin\s+public\b|\bpublic\s+meetings?\b|members\s+of\s+the\s+public\s+(?:may|are welcome to|can|are entitled to)\s+attend"
 )
 
 
@@ -434,19 +437,21 @@ def arrangements(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         match = re.search(rf"\b(?:on\s+(?:a\s+)?|usually\s+)?{_WEEKDAYS}s?\b", text)
         if match and re.search(rf"\bon\s+(?:a\s+)?{match['day']}|{match['day']}s\b", text):
             yield Found("weekday", match["day"].title(), source)
+    started = False  # the first time a meeting starts at, then any it must end by
     for time, _, at in times_in(sentence):
         before = sentence[:at].lower()
         if re.search(
-            r"\b(?:continue|go on|run|sit|last)\s+(?:beyond|after|past|later than)\s*$|\b(?:end|finish|close|conclude)\s+(?:by|at)\s*$",
+            r"\b(?:continue|go on|run|sit|last)\s+(?:beyond|after|past|later than)\s*$|\b(?:end|finish|close|conclude)\s+(?:by|at)\s*$"
+            r"|\bbetween\s+\S+\s+and\s*(?:12\s*)?$|\bfrom\s+\S+\s+(?:to|until|till|-|–)\s*(?:12\s*)?$",  # "between 10am and 12 noon"
             before,
         ):
             yield Found("end", f"{time:%H:%M}", source)  # "No meeting shall continue beyond 9.30pm"
-        elif not re.search(
+        elif not started and not re.search(
             r"\b(by|before|until|no later than|not later than|end by|finish(?:ing)? by|close|beyond|after|past)\s*$",
             before,
         ):
             yield Found("time", f"{time:%H:%M}", source)
-            break
+            started = True
     match = _DURATION.search(text)
     if match:
         amount = match["n"] or match["n2"]
@@ -559,7 +564,8 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
             return "minutes-comments"
         if re.search(r"\bcomments?\b", head[-60:]) and minutes_before:
             return "minutes-comments"
-        if _MINUTES.search(text) and re.search(r"\bmeeting\b", tail[:60] + " " + head[-60:]):
+        last = not tail[len(found.said) :].strip(" .;")  # "Draft minutes will be circulated within ten working days."
+        if _MINUTES.search(text) and (re.search(r"\bmeeting\b", tail[:60] + " " + head[-60:]) or last):
             return (
                 "minutes-to-chair"
                 if re.search(r"\bto the chair|chair(?:'s)? (?:for|approval)|\bchair to (?:check|approve|agree)", text)
