@@ -595,6 +595,27 @@ def test_more_of_how_councils_write():
             "Draft minutes will be circulated within ten working days.",
             {"deadline:minutes": ["within 10 working days after"]},
         ),
+        (
+            "The Board will meet quarterly, with additional meetings arranged as required.",
+            {"frequency": ["quarterly"], "extraordinary": [True]},
+        ),
+        ("The Board will meet on the second Wednesday of alternate months.", {"frequency": ["every 2 months"]}),
+        (
+            "Agendas will be published at least 5 clear working days before each meeting.",
+            {"deadline:papers": ["5 clear working days before"]},
+        ),
+        (
+            "The draft minutes will be sent to the Chair within 5 working days and to all members within 10 working"
+            " days of the meeting.",
+            {
+                "deadline:minutes-to-chair": ["within 5 working days after"],
+                "deadline:minutes": ["within 10 working days after"],
+            },
+        ),
+        (
+            "The quorum shall be three members, one of whom must be the Chair or Vice-Chair.",
+            {"quorum:min_present": [3], "quorum:requires": ["chair or vice-chair"], "quorum:also": None},
+        ),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

@@ -258,7 +258,7 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
             rf"twice\s+(?:a|per|each|every|in\s+(?:a|each|every|the))\s+(?:municipal\s+|financial\s+|calendar\s+|council\s+|academic\s+|school\s+)?year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
-            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting)\b",
+            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting|alternate\s+months)\b",
         ),
     )
 )
@@ -267,7 +267,7 @@ _WORDS = {
     "bi-monthly": "every 2 months", "quarterly": "quarterly", "annually": "annually", "yearly": "annually",
     "biannually": "twice a year", "bi-annually": "twice a year", "half-yearly": "twice a year",
     "six-monthly": "twice a year", "twice yearly": "twice a year", "twice-yearly": "twice a year",
-    "an annual meeting": "annually", "one annual meeting": "annually",
+    "an annual meeting": "annually", "one annual meeting": "annually", "alternate months": "every 2 months",
 }  # fmt: skip
 _VAGUE = re.compile(
     r"\b(as (?:and when )?(?:required|necessary|needed)|when (?:required|necessary|needed)|from time to time|as the (?:chair|business) (?:requires|determines))\b"
@@ -282,8 +282,11 @@ def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     if cue is None and re.search(r"\bmeet|frequency", heading) and len(text) <= 120:
         text = f"{heading}: {text}"  # a table's row: "Frequency of meetings | Every two months"
         cue = _MEETS.search(text)
-    if cue is None or _SPECIAL.search(text):
+    special = _SPECIAL.search(text)
+    if cue is None or (special and special.start() <= cue.start()):
         return
+    if special:  # "The Board will meet quarterly, with additional meetings arranged as required"
+        text = text[: special.start()]
     if _item_kind(text) and not re.search(r"\b(?:meet|meets|convene|convenes)\b", text):
         return  # "reviewed annually, at the Board's first meeting": a yearly item, not how often it meets
     source = Source(clause.label, sentence, clause.index)
@@ -565,7 +568,11 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
         if re.search(r"\bcomments?\b", head[-60:]) and minutes_before:
             return "minutes-comments"
         last = not tail[len(found.said) :].strip(" .;")  # "Draft minutes will be circulated within ten working days."
-        if _MINUTES.search(text) and (re.search(r"\bmeeting\b", tail[:60] + " " + head[-60:]) or last):
+        if _MINUTES.search(text) and (re.search(r"\bmeeting\b", text) or last):
+            # whom these go to, said nearest before the count: "to the Chair within 5 ... and to all members within 10"
+            near = list(re.finditer(r"\bchair\b|\bmembers\b", head))
+            if near:
+                return "minutes-to-chair" if near[-1][0] == "chair" else "minutes"
             return (
                 "minutes-to-chair"
                 if re.search(r"\bto the chair|chair(?:'s)? (?:for|approval)|\bchair to (?:check|approve|agree)", text)
@@ -595,7 +602,7 @@ def _deadline_kind(text: str, found: FoundOffset, minutes_before: str | None) ->
     ):
         return "reports"
     if re.search(
-        r"\b(agenda|papers|summons|notice of (?:the |each |all |every |a )?meetings?|documents|reports)\b", text
+        r"\b(agendas?|papers|summons|notice of (?:the |each |all |every |a )?meetings?|documents|reports)\b", text
     ) and re.search(sends, text):
         return "papers"
     if re.search(r"\bapolog", text):
@@ -901,7 +908,10 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     elif re.search(r"\bthe chair(?:man|person)?\b", rest):
         yield Found("quorum:requires", "chair", source)
     besides_chairs = re.sub(
-        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b|\bincluding\b|\bto include\b", "", rest
+        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b|\bincluding\b|\bto include\b|\b(?:one\s+)?of whom\b"
+        r"|\bmust be\b|\bat least one\b",
+        "",
+        rest,
     )
     organisations = [
         re.sub(r"^the\s+|(?:\s+(?:of|and|for))+$", "", match["org"] or match["org2"] or match["org3"] or match["org4"])
