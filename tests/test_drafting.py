@@ -616,6 +616,14 @@ def test_more_of_how_councils_write():
             "The quorum shall be three members, one of whom must be the Chair or Vice-Chair.",
             {"quorum:min_present": [3], "quorum:requires": ["chair or vice-chair"], "quorum:also": None},
         ),
+        (
+            "The Independent Reviewing Officer's annual report will be considered by the Board each autumn.",
+            {"item:annual-report-received": ["Received: Independent Reviewing Officer's annual report"]},
+        ),
+        (
+            "The Board will present an annual report to full Council each July.",
+            {"item:annual-report": ["Annual report to full Council"]},
+        ),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

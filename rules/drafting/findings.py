@@ -777,7 +777,12 @@ def _item_kind(text: str) -> str | None:
         and not re.search(r"\bfor (?:the|that) meeting\b|\bin the absence\b", text)
     ):
         return "chair-election"
-    if re.search(r"\breceive\w*\b[^.;]{0,60}\bannual\b[^.;]{0,40}\breport\b", text):
+    if re.search(
+        r"\b(?:receive|consider|note|scrutini[sz]e)\w*\b[^.;]{0,60}\bannual\b[^.;]{0,40}\breport\b"
+        r"|\bannual\b[^.;]{0,40}\breport\b[^.;]{0,60}\b(?:received|considered|noted|scrutini[sz]ed)\b"
+        r"|\w['’]s annual report\b",  # another's report, this body receives it
+        text,
+    ):
         return "annual-report-received"
     if re.search(
         r"\bannual (?:progress |activity |performance )?report\b|\breport\w* annual(?:ly| progress)\b"
@@ -807,14 +812,17 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
         return _NAMES[kind]
     if kind == "annual-report":
         to = re.search(
-            r"\b(?:to|for)\s+(?:the\s+)?(?P<to>(?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|and|of|the|&))*)",
+            r"\b(?:to|for)\s+(?:the\s+)?(?P<full>full\s+)?(?P<to>(?:[A-Z][\w'’&-]*)(?:\s+(?:[A-Z][\w'’&-]*|and|of|the|&))*)",
             sentence[sentence.lower().find("report") :],
         )
         if to and re.search(rf"({BODY_NOUNS})$", to["to"]):
-            return f"Annual report to the {to['to']}"
+            return f"Annual report to {'full ' if to['full'] else 'the '}{to['to']}"
         return "Annual report"
     if kind == "annual-report-received":
-        match = re.search(r"\breceive\w*\s+(?P<what>[^.;]*?\breport\b)", sentence, re.I)
+        match = re.search(r"\b(?:receive|consider|note|scrutini[sz]e)\w*\s+(?P<what>[^.;]*?\breport\b)", sentence, re.I)
+        match = match or re.search(
+            r"^(?:the\s+)?(?P<what>[^.;]*?\breport\b)", sentence, re.I
+        )  # "X's annual report will be considered"
         return f"Received: {match['what']}" if match else "Annual report received"
     if kind not in ("dated", "business"):
         return None
