@@ -498,6 +498,20 @@ def test_values_councils_write_in_other_ways():
     assert found["item-by:dated"] == ["31 March", "30 November"]
 
 
+def test_a_frequency_row_needs_no_word_for_meeting():
+    """A table's 'Frequency | At least five times a year, aligned to the accounts timetable'."""
+    found = find(
+        clauses(
+            [
+                Block("Frequency", heading=True),
+                Block("At least five times a year, aligned to the accounts timetable", cell=True),
+            ]
+        ),
+        BOARD,
+    ).found
+    assert [each.value for each in found if each.field == "frequency"] == ["at least 5 times a year"]
+
+
 def test_a_table_rows_short_text_is_its_value_not_a_heading():
     """'Frequency of meetings | Quarterly' in a Word table, a web page or tab-separated text."""
     found = find(
@@ -624,6 +638,11 @@ def test_more_of_how_councils_write():
             "The Board will present an annual report to full Council each July.",
             {"item:annual-report": ["Annual report to full Council"]},
         ),
+        (
+            "Two members, one of whom must be the Chair or the Deputy Chair, form a quorum.",
+            {"quorum:min_present": [2], "quorum:requires": ["chair or vice-chair"]},
+        ),
+        ("approve the internal audit plan by 31 March each year;", {"item:dated": ["Approve the internal audit plan"]}),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

@@ -281,7 +281,7 @@ def frequency(clause: Clause, sentence: str, body: Body) -> Iterator[Found | Pas
     heading = plain(clause.heading)
     if cue is None and re.search(r"\bmeet|frequency", heading) and len(text) <= 120:
         text = f"{heading}: {text}"  # a table's row: "Frequency of meetings | Every two months"
-        cue = _MEETS.search(text)
+        cue = _MEETS.search(text) or re.search(r"frequency", text)  # "Frequency | At least five times a year"
     special = _SPECIAL.search(text)
     if cue is None or (special and special.start() <= cue.start()):
         return
@@ -832,6 +832,8 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
         before,
         re.I,
     ) or re.search(r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", before)
+    if match is None and _listed_duty(sentence):  # "approve the internal audit plan by 31 March", in its list
+        match = re.match(r"\W*(?:to\s+)?(?P<what>.+?)\s*$", before)
     if match is None:
         return None
     # the duty itself: "reviews the unaudited annual accounts", not what follows it
@@ -910,13 +912,13 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
         if count:
             yield Found("quorum:min_present", number(count["n"] or count["q"]), source)
     rest = text[len(main) :]
-    chairs = re.search(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair", rest)
+    chairs = re.search(r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?(?:vice|deputy)[- ]chair", rest)
     if chairs:
         yield Found("quorum:requires", "chair or vice-chair", source)
     elif re.search(r"\bthe chair(?:man|person)?\b", rest):
         yield Found("quorum:requires", "chair", source)
     besides_chairs = re.sub(
-        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?vice[- ]chair\b|\bincluding\b|\bto include\b|\b(?:one\s+)?of whom\b"
+        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?(?:vice|deputy)[- ]chair\b|\bincluding\b|\bto include\b|\b(?:one\s+)?of whom\b"
         r"|\bmust be\b|\bat least one\b",
         "",
         rest,
@@ -991,7 +993,8 @@ def find(document_clauses: list[Clause], body: Body, owners: Mapping[int, str] |
             for finder in FINDERS:
                 for each in finder(clause, sentence, body):
                     if isinstance(each, PassedOver):
-                        findings.passed_over.append(each)
+                        if all(said.source != each.source for said in findings.passed_over):  # once a sentence
+                            findings.passed_over.append(each)
                     else:
                         findings.found.append(each)
     return findings
