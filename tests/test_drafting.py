@@ -653,3 +653,36 @@ def test_more_of_how_councils_write():
 def test_wordings_councils_use(sentence, expected):
     found = findings_of(sentence)
     assert {key: found.get(key) for key in expected} == expected
+
+
+def test_a_parish_committee_as_its_clerk_types_it():
+    """A council's letterhead over the committee's title, hard up against the next line; a list
+    of duties with dates; the press and public kept out."""
+    document = read_document_text(
+        "Oakley Parish Council\n"
+        "Staffing Committee – Terms of Reference\n"
+        "Adopted at the Annual Meeting of the Parish Council, 19 May 2025\n\n"
+        "3 Meetings\n"
+        "3.1 The Committee shall meet at least three times a year.\n"
+        "3.5 Meetings will be closed to the press and public owing to the confidential nature of the business.\n\n"
+        "4 Responsibilities\n"
+        "The Committee shall:\n"
+        "(a) undertake the annual appraisal of the Clerk, to be completed by 30 April each year;\n"
+        "(c) recommend the staffing budget to the Finance Committee by 30 November.\n"
+    )
+    drafted = draft_rules(document)
+    assert drafted.name == "Oakley Parish Council Staffing Committee"
+    assert drafted.rules["meetings"]["public"] is False
+    assert [(i["name"], i["by"]) for i in drafted.rules["items"]] == [
+        ("Undertake the annual appraisal of the Clerk", "30 April"),
+        ("Recommend the staffing budget to the Finance Committee", "30 November"),
+    ]
+
+
+def read_document_text(text: str) -> Document:
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "terms.txt"
+        path.write_text(text)
+        return read_document(path)

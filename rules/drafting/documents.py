@@ -429,8 +429,14 @@ def _ends_paragraph(line: str, longest: int) -> bool:
 
 
 def _is_title(line: str) -> bool:
-    """A short line with no sentence in it: a heading on a line of its own."""
-    return len(line) <= 60 and not line.endswith((".", ",", ";", "and", "or")) and (line.isupper() or line.istitle())
+    """A short line with no sentence in it: a heading on a line of its own ("Staffing Committee –
+    Terms of Reference": its words capitalised but the small ones)."""
+    words = [w for w in re.findall(r"[^\W\d_][\w'’-]*", line) if w.lower() not in _SMALL_WORDS]
+    capitalised = bool(words) and all(w[0].isupper() for w in words)
+    return len(line) <= 60 and not line.endswith((".", ",", ";", "and", "or")) and (line.isupper() or capitalised)
+
+
+_SMALL_WORDS = {"of", "and", "the", "for", "to", "in", "on", "at", "a", "an", "by", "with"}
 
 
 def _join(lines: list[str]) -> str:

@@ -186,7 +186,10 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
     host named in the lines just after it goes before it ("Little Hinton Parish Council
     Planning Committee")."""
     titles = [
-        (n, name) for n, block in enumerate(blocks[:12]) if len(block.text) <= 90 for name in _bodies_in(block.text)
+        (n, name)
+        for n, block in enumerate(blocks[:12])
+        if len(block.text) <= 90 and not _SENTENCE.search(block.text)  # a title, not "3.1 The Committee shall meet"
+        for name in _bodies_in(block.text)
     ]
     meeting = [(n, name) for n, name in titles if not name.endswith("Council")]
     direct = [(n, name) for n, name in meeting if _titles_itself(blocks[n].text, name)]  # "X Terms of Reference"
@@ -197,6 +200,7 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
         source = blocks[at]
         fuller = [other for _, other in titles if other != name and other.endswith(name)]
         hosts = [other for n, other in titles if at < n <= at + 3 and other != name and not other.endswith(name)]
+        hosts += [other for n, other in titles if at - 3 <= n < at and other.endswith("Council")]  # a letterhead
         defined = _defined(found, name)
         if defined:
             name = defined
@@ -299,6 +303,9 @@ def _defined(found: list[Clause], name: str) -> str | None:
         ):
             return full
     return None
+
+
+_SENTENCE = re.compile(r"\b(?:shall|will|must|may|is|are)\b.*[.;:]\s*$|^\s*\d{1,2}(?:\.\d{1,2})+\s")
 
 
 def _names_us(alias: str, name: str) -> bool:

@@ -415,7 +415,7 @@ _ONLINE = re.compile(
     r"\b(online|virtually|remotely|by video ?conference|via (?:microsoft )?teams|via zoom|on (?:microsoft )?teams)\b"
 )
 _PRIVATE = re.compile(
-    r"(?:no right|not entitled|not permitted|not allowed) to attend|not\s+(?:be\s+)?open\s+to\s+(?:members\s+of\s+)?the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
+    r"(?:no right|not entitled|not permitted|not allowed) to attend|not\s+(?:be\s+)?open\s+to\s+(?:members\s+of\s+)?the\s+(?:press\s+and\s+)?public|not\s+(?:be\s+)?held\s+in\s+public|\bin\s+private\b|closed\s+to\s+the\s+(?:press\s+and\s+)?public|\bprivate\s+meetings?\b|not\s+(?:be\s+)?public"
 )
 _PUBLIC = re.compile(
     r"open\s+to\s+(?:members\s+of\s+)?(?:the\s+)?(?:press\s+and\s+)?public|held\s+in\s+public|\bin\s+public\b|\bpublic\s+meetings?\b|members\s+of\s+the\s+public\s+(?:may|are welcome to|can|are entitled to)\s+attend"
@@ -827,13 +827,16 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
     if kind not in ("dated", "business"):
         return None
     before = sentence[: sentence.find(by[1])] if by else sentence
-    match = re.search(
-        rf"\b(?:the\s+)?(?:{re.escape(body.noun)}|{BODY_NOUNS})\s+(?:will|shall|must|should|is to|are to)?\s*(?P<what>[a-z].+?)\s*$",
-        before,
-        re.I,
-    ) or re.search(r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", before)
-    if match is None and _listed_duty(sentence):  # "approve the internal audit plan by 31 March", in its list
-        match = re.match(r"\W*(?:to\s+)?(?P<what>.+?)\s*$", before)
+    listed = re.match(r"\W*(?:to\s+)?(?P<what>.+?)\s*$", before) if _listed_duty(sentence) else None
+    match = (
+        listed
+        or re.search(
+            rf"\b(?:the\s+)?(?:{re.escape(body.noun)}|{BODY_NOUNS})\s+(?:will|shall|must|should|is to|are to)?\s*(?P<what>[a-z].+?)\s*$",
+            before,
+            re.I,
+        )
+        or re.search(r"\b(?:will|shall|must|should|is to|are to|to)\s+(?P<what>.+?)\s*$", before)
+    )
     if match is None:
         return None
     # the duty itself: "reviews the unaudited annual accounts", not what follows it
