@@ -827,7 +827,8 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
     if kind not in ("dated", "business"):
         return None
     before = sentence[: sentence.find(by[1])] if by else sentence
-    listed = re.match(r"\W*(?:to\s+)?(?P<what>.+?)\s*$", before) if _listed_duty(sentence) else None
+    duty = r"\W*(?:at\s+(?:its|the)\s+\w+\s+meeting,?\s*)?(?:to\s+)?(?P<what>.+?)\s*$"  # "(d) at its April meeting, to review"
+    listed = re.match(duty, before) if _listed_duty(sentence) else None
     match = (
         listed
         or re.search(
