@@ -643,6 +643,10 @@ def test_more_of_how_councils_write():
             {"quorum:min_present": [2], "quorum:requires": ["chair or vice-chair"]},
         ),
         ("approve the internal audit plan by 31 March each year;", {"item:dated": ["Approve the internal audit plan"]}),
+        (
+            "The Board elects its Chair at its first meeting of the municipal year in May.",
+            {"item-at:chair-election": ["first meeting"]},
+        ),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

@@ -854,6 +854,10 @@ def _item_name(kind: str, sentence: str, text: str, by: tuple[tuple[int, int], s
 def _item_when(sentence: str, kind: str) -> str | None:
     """The meeting a yearly item falls at, as the sentence says it (its capitals tell May from may)."""
     text = plain(sentence)
+    if re.search(r"\bfirst meeting (?:of|in) (?:the|each|every) (?:\w+ )?year\b", text):
+        return (
+            "first meeting"  # "at its first meeting of the Council year in May": the year's first, whenever it begins
+        )
     month = re.search(
         rf"\b(?:in|for|at (?:the|its)|during|each|every)\s+(?P<m>{MONTH})\b(?:\s+meeting)?", sentence, re.I
     )
