@@ -647,6 +647,20 @@ def test_more_of_how_councils_write():
             "The Board elects its Chair at its first meeting of the municipal year in May.",
             {"item-at:chair-election": ["first meeting"]},
         ),
+        (
+            "The Board will meet not less than four times in any twelve-month period.",
+            {"frequency": ["not less than 4 times a year"]},
+        ),
+        ("The Board will meet every quarter.", {"frequency": ["quarterly"]}),
+        ("The Board will meet four times during the year.", {"frequency": ["4 times a year"]}),
+        (
+            "The Board will meet twice per term.",
+            {"frequency": None, "unsupported:frequency": ["more than once a term"]},
+        ),
+        (
+            "Ordinary meetings will take place on the first Thursday of March, June, September and December.",
+            {"frequency": ["in March, June, September and December"], "pattern": ["first Thursday"]},
+        ),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

@@ -243,11 +243,14 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "termly",
             rf"(?:{_MIN})?(?:(?:once\s+|one meeting\s+)?(?:a|per|each|every|in each|in every|during each)\s+(?:school\s+|academic\s+)?term\b|\btermly\b)",
         ),
-        ("named", rf"\b(?:in|during)\s+(?:the\s+months\s+of\s+)?(?P<months>{MONTH_LIST})"),
+        (
+            "named",
+            rf"\b(?:in|during|of)\s+(?:the\s+months\s+of\s+)?(?P<months>{MONTH_LIST})",
+        ),  # "the first Thursday of March, June, ..."
         (
             "times",
             rf"(?:{_MIN})?(?P<n>{NUM})\s+(?:times|(?:ordinary\s+|formal\s+|scheduled\s+|full\s+|public\s+)?meetings|occasions)\s+"
-            rf"(?:(?:(?:a|per|each|every|in\s+(?:a|each|every|any|the))\s+)(?:calendar\s+|municipal\s+|financial\s+|academic\s+|school\s+|council\s+|civic\s+)?(?:year|annum)|annually\b|yearly\b)",
+            rf"(?:(?:(?:a|per|each|every|(?:in|during)\s+(?:a|each|every|any|the))\s+)(?:calendar\s+|municipal\s+|financial\s+|academic\s+|school\s+|council\s+|civic\s+)?(?:year|annum|(?:twelve|12)[- ]month\s+period)|annually\b|yearly\b)",
         ),
         (
             "every",
@@ -258,7 +261,7 @@ _FREQUENCIES: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
             "word",
             rf"(?:{_MIN})?(?:on\s+an?\s+)?(?P<word>bi-?monthly|monthly|quarterly|annually|yearly|bi-?annually|half-yearly|six-monthly|"
             rf"twice\s+(?:a|per|each|every|in\s+(?:a|each|every|the))\s+(?:municipal\s+|financial\s+|calendar\s+|council\s+|academic\s+|school\s+)?year|twice\s+yearly|twice-yearly|once\s+(?:a|per|each|every|in\s+each|in\s+every)\s+(?P<per>month|quarter|year)|"
-            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting|alternate\s+months)\b",
+            rf"weekly|fortnightly|every\s+(?:week|fortnight)|every\s+month|each\s+month|(?:an|one)\s+annual\s+meeting|alternate\s+months|every\s+quarter|each\s+quarter)\b",
         ),
     )
 )
@@ -267,6 +270,7 @@ _WORDS = {
     "bi-monthly": "every 2 months", "quarterly": "quarterly", "annually": "annually", "yearly": "annually",
     "biannually": "twice a year", "bi-annually": "twice a year", "half-yearly": "twice a year",
     "six-monthly": "twice a year", "twice yearly": "twice a year", "twice-yearly": "twice a year",
+    "every quarter": "quarterly", "each quarter": "quarterly",
     "an annual meeting": "annually", "one annual meeting": "annually", "alternate months": "every 2 months",
 }  # fmt: skip
 _VAGUE = re.compile(
@@ -357,6 +361,8 @@ def _frequency(kind: str, match: re.Match[str], text: str) -> tuple[str, list[in
     if kind == "except":
         return f"{minimum}monthly except {_listed(months_in(match['months']))}", [], ""
     if kind == "termly":
+        if re.search(rf"\b(?:twice|(?:{NUM})\s+times)\s+(?:a|per|each|every|in each)\s+(?:school\s+)?term", text):
+            return "unsupported:more than once a term", [], "govcal plans termly bodies once a term"
         return f"{minimum}termly", [], ""
     if kind == "times":
         n = number(match["n"])
