@@ -661,6 +661,10 @@ def test_more_of_how_councils_write():
             "Ordinary meetings will take place on the first Thursday of March, June, September and December.",
             {"frequency": ["in March, June, September and December"], "pattern": ["first Thursday"]},
         ),
+        (
+            "The quorum will be a third of the membership, with at least one representative from each partner.",
+            {"quorum:fraction": [0.3333], "quorum:also": ["with at least one representative from each partner"]},
+        ),
         # a yearly item's sentence says nothing of how often the body meets
         (
             "The terms of reference will be reviewed annually, at the Board's first meeting in the municipal year.",

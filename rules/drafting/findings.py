@@ -893,9 +893,10 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     if not said or re.search(r"\binquorate\b", text) and "if" in text:
         return
     source = Source(clause.label, sentence, clause.index)
-    main = re.split(r"\bincluding\b|\bof whom\b|\bprovided that\b|\b(?:which|and) must include\b|\bto include\b", text)[
-        0
-    ]
+    main = re.split(
+        r"\bincluding\b|\bof whom\b|\bprovided that\b|\b(?:which|and) must include\b|\bto include\b|\bwith at least\b",
+        text,
+    )[0]
     fraction = re.search(
         r"\b(?P<f>"
         + "|".join(FRACTIONS)
@@ -932,7 +933,7 @@ def quorum(clause: Clause, sentence: str, body: Body) -> Iterator[Found]:
     elif re.search(r"\bthe chair(?:man|person)?\b", rest):
         yield Found("quorum:requires", "chair", source)
     besides_chairs = re.sub(
-        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?(?:vice|deputy)[- ]chair\b|\bincluding\b|\bto include\b|\b(?:one\s+)?of whom\b"
+        r"\b(?:the\s+)?chair(?:man|person)?\s+or\s+(?:the\s+)?(?:vice|deputy)[- ]chair\b|\bincluding\b|\bto include\b|\b(?:one\s+)?of whom\b|\bwith\b"
         r"|\bmust be\b|\bat least one\b",
         "",
         rest,
