@@ -131,8 +131,8 @@ _IMPERATIVE = re.compile(
 
 
 def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
-    """The other body a sentence is about, judged by the bodies named before its verb ("The
-    Cabinet meets") or whose meetings it names ("meetings of the Steering Group"), or None."""
+    """The other body a sentence is about, judged by its subject ("The Cabinet meets"), the bodies
+    named before its verb, or whose meetings it names ("meetings of the Steering Group"), or None."""
     meetings_of = re.search(r"\bmeetings?\s+of\s+(?:the\s+)?", sentence, re.I)
     # not "at its first meeting after the Annual Meeting of the Council": a time, after the verb
     if meetings_of and meetings_of.start() <= cue_at:
@@ -141,20 +141,9 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
             return named_after[0]
     if _IMPERATIVE.match(sentence):  # "Report annual progress of the Area Partnerships to ...": a duty of ours
         return None
-    unnamed = _UNNAMED_OTHERS.match(sentence)  # "The full governing board reviews ..." in its committee's terms
-    if unnamed and not body.is_ours(unnamed[0].strip()):
-        return unnamed[0].strip()
-    subject = _NAMED_BODY.match(sentence.lstrip(" •*-–"))  # "The Pensions Committee agrees the Board's budget"
-    whose = re.sub(
-        r"^(?:the\s+)?(?:meetings?|members?|minutes|papers|agendas?|chair)\s+of\s+",
-        "",
-        subject[0] if subject else "",
-        flags=re.I,
-    )
-    if subject and not _each_is_ours(whose, body):
-        after = sentence.lstrip(" •*-–")[subject.end() :]
-        if not re.match(r"['’]s\b|\s+(?:officers?|staff|team|services|clerk|secretariat|members?)\b", after, re.I):
-            return subject[0]
+    subject = _other_subject(sentence, body)
+    if subject:
+        return subject
     before = sentence[:cue_at]
     if _SUBGROUPS.search(before.lower()) and not _SUBGROUPS.search(body.name.lower()):
         return _SUBGROUPS.search(before.lower())[0]  # type: ignore[index]
@@ -169,6 +158,26 @@ def other_body(sentence: str, cue_at: int, body: Body) -> str | None:
     if theirs and not mine:
         return theirs[0]
     return None
+
+
+def _other_subject(sentence: str, body: Body) -> str | None:
+    """Another body a sentence begins with as its subject: "The Pensions Committee agrees the
+    Board's budget", "The full governing board reviews ..."; not "Meetings of the Group", nor
+    "The County Council's officers" (who serve this body)."""
+    unnamed = _UNNAMED_OTHERS.match(sentence)
+    if unnamed and not body.is_ours(unnamed[0].strip()):
+        return unnamed[0].strip()
+    start = sentence.lstrip(" •*-–")
+    subject = _NAMED_BODY.match(start)
+    if subject is None:
+        return None
+    whose = re.sub(
+        r"^(?:the\s+)?(?:meetings?|members?|minutes|papers|agendas?|chair)\s+of\s+", "", subject[0], flags=re.I
+    )
+    serving = re.match(
+        r"['’]s\b|\s+(?:officers?|staff|team|services|clerk|secretariat|members?)\b", start[subject.end() :], re.I
+    )
+    return None if _each_is_ours(whose, body) or serving else subject[0]
 
 
 def _each_is_ours(named: str, body: Body) -> bool:
