@@ -212,26 +212,17 @@ def fresh_database(backend: str, file: Path) -> Iterator[str]:
     if reason:
         _unavailable(reason)
     separator = "&" if "?" in PG_URL else "?"
-    yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+    try:
+        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
+    finally:
+        _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
 
 
 @contextmanager
 def another_database(kind: str, folder: Path, name: str = "other") -> Iterator[str]:
     """A second fresh database of `kind` ("sqlite" or "postgresql"), as `database` makes them:
     a file in `folder`, or a schema of its own, dropped afterwards."""
-    if kind == "sqlite":
-        yield f"sqlite:///{folder / f'{name}.db'}"
-        return
-    schema = f"govcal_test_{uuid.uuid4().hex[:12]}"
-    reason = _postgres(PG_URL, f"CREATE SCHEMA {schema}")
-    if reason:
-        _unavailable(reason)
-    separator = "&" if "?" in PG_URL else "?"
-    try:
-        yield f"{PG_URL}{separator}options=-csearch_path%3D{schema}"
-    finally:
-        _postgres(PG_URL, f"DROP SCHEMA {schema} CASCADE")
+    yield from fresh_database(kind, folder / f"{name}.db")
 
 
 def free_port() -> int:
