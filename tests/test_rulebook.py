@@ -15,6 +15,7 @@ from govcal.operations import Context, rulebook
 from govcal.operations.planning import explain, keep_year
 from govcal.schedule_files import plan_dict
 from govcal.settings import Settings
+from rules.errors import RuleError
 from rules.loader import load_rules, seeds_dir
 
 
@@ -65,6 +66,36 @@ def test_the_first_rules_imported_into_an_empty_database_stand_instead_of_the_se
     ctx = kept(database)
     rulebook.import_rules(ctx, [tmp_path / "rules"], None, actor="test", now=NOW)
     assert list(ctx.rules.bodies) == ["board"]
+
+
+def test_a_year_kept_from_rule_files_before_rules_were_kept_is_not_given_the_seeds(database, write_rules, tmp_path):
+    """A database upgraded from a govcal that read rule files has a kept year and no kept rules:
+    a council's own bodies are not mixed with the fifteen demo bodies; it is told to import its
+    files, and once it has, they stand. A year kept of the seed bodies alone gets them back."""
+    from conftest import BASE
+    from scheduler.store.tables import RuleVersionRow
+
+    write_rules(BASE)
+    ctx = kept(database)
+    rulebook.import_rules(ctx, [tmp_path / "rules"], None, actor="test", now=NOW)
+    keep_year(ctx, [2026], actor="test", now=NOW)
+    with ctx.store.session() as session, session.begin():
+        session.query(RuleVersionRow).delete()  # as a database made before rules were kept there
+    upgraded = kept(database)
+    with pytest.raises(RuleError, match=r"planned from rule files \(board\).*govcal rules import DIR"):
+        upgraded.rules  # noqa: B018 - reading them is what refuses
+    rulebook.import_rules(upgraded, [tmp_path / "rules"], None, actor="test", now=NOW)
+    assert list(kept(database).rules.bodies) == ["board"]
+
+
+def test_a_year_kept_of_the_seed_bodies_before_rules_were_kept_gets_them_as_versions(database):
+    from scheduler.store.tables import RuleVersionRow
+
+    ctx = kept(database)
+    keep_year(ctx, [2026], ["worcestershire-jcb"], actor="test", now=NOW)
+    with ctx.store.session() as session, session.begin():
+        session.query(RuleVersionRow).delete()
+    assert len(kept(database).rules.bodies) == len(list(seeds_dir().glob("*.yaml")))
 
 
 def test_term_calendars_round_trip(database, tmp_path):

@@ -17,7 +17,7 @@ from govcal.operations import fields
 from govcal.outage import Outage
 from govcal.settings import DEFAULT_FILE, Settings
 from govcal.terms import kept_calendar, term_calendars
-from rules.errors import NotFound
+from rules.errors import NotFound, RuleError
 from rules.loader import RuleSet, Source, load_rules, load_versions, seeds_dir
 from rules.model import Body
 from scheduler.checker import Checker
@@ -115,6 +115,13 @@ class Context:
             store = self.open(seed=seeding)
             stamp = store.rules_stamp()
             if stamp[0] is None and seeding and not self.settings.no_seeds:
+                own = [body for body in store.unversioned_bodies() if not (seeds_dir() / f"{body}.yaml").exists()]
+                if own:  # a year kept from a council's own rule files, before rules were kept here
+                    raise RuleError(
+                        f"this database keeps the year of bodies planned from rule files ({', '.join(own[:5])}"
+                        f"{', ...' if len(own) > 5 else ''}); rules are now kept in the database: import the files"
+                        " once with `govcal rules import DIR --from DATE`"
+                    )
                 seed(self)
                 stamp = store.rules_stamp()
             day = london_day(self.now) if self.now else dt.date.max

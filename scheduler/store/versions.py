@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from scheduler.store.audit import Audit
 from scheduler.store.database import Database
-from scheduler.store.tables import RuleVersionRow, TermVersionRow
+from scheduler.store.tables import BodyRow, RuleVersionRow, TermVersionRow
 
 
 @dataclass(frozen=True)
@@ -156,6 +156,13 @@ class VersionStore(Database):
                 return []
             publish_terms(session, terms, actor=actor, reason=reason, now=now)
             return publish_rules(session, rules, actor=actor, reason=reason, now=now)
+
+    def unversioned_bodies(self) -> list[str]:
+        """The bodies with a kept year and no kept rules: planned from rule files before rules
+        were kept in the database."""
+        with self.session() as session:
+            versioned = select(RuleVersionRow.body_id)
+            return list(session.scalars(select(BodyRow.id).where(BodyRow.id.not_in(versioned)).order_by(BodyRow.id)))
 
     def rules_stamp(self) -> tuple[object, ...]:
         """Changes whenever a version of rules or of a term calendar is published."""
