@@ -160,8 +160,7 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     assert reports.description.splitlines() == [
         "Due Thu 05 Nov 2026 17:00.",
         "It is for the meeting on Wednesday 18 November 2026 at 15:45, Cluster lead school, Leeds.",
-        "When it is done, mark it so and the reminders stop:"
-        " govcal deadline done leeds-cluster-partnership/2026-27/meeting-01/reports",
+        "When it is done, mark it so on govcal's reminders page and the reminders stop.",  # no command
         "Why this date: Reports to the Secretariat: 8 clear working days before (D5, clause 6.8);"
         " meeting on Wed 18 Nov 2026",
     ]

@@ -80,7 +80,7 @@ def _deadline_event(
         lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
         summary = f"Done: {summary}"
     else:
-        lines.append(marking_done(row.id))
+        lines.append(marking_done())
     lines.append(f"Why this date: {row.explanation}")
     description = "\n".join(lines)
     return EventData(

@@ -367,11 +367,9 @@ def _reminder(
     """What a reminder says (by any channel): the deadline, its body, the meeting it is for
     (read once per run into `meetings`: many deadlines hang on one meeting)."""
     body = ctx.rules.bodies.get(deadline.body_id)
-    meeting = None
-    if deadline.meeting_id:
-        if deadline.meeting_id not in meetings:
-            meetings[deadline.meeting_id] = ctx.store.meeting(deadline.meeting_id)
-        meeting = meetings[deadline.meeting_id]
+    meeting, due_at = (_meeting(ctx, mid, meetings) for mid in (deadline.meeting_id, deadline.counted_from))
+    if due_at is not None and (meeting is None or due_at.id == meeting.id):
+        due_at = None  # due for the meeting it is about: said once
     other = ctx.rules.bodies.get(meeting.body_id) if meeting is not None else None
     base = (ctx.settings.public_url or "").rstrip("/")
     public = meeting is not None and other is not None and other.meetings.public
@@ -388,9 +386,21 @@ def _reminder(
         meeting_body=other.name
         if other is not None and meeting is not None and meeting.body_id != deadline.body_id
         else "",
+        due_at_start=due_at.start if due_at is not None else None,
+        due_at_where=due_at.location if due_at is not None else "",
+        late_because=(reminder.last_error or "") if late else "",
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
     )
+
+
+def _meeting(ctx: Context, meeting_id: str | None, meetings: dict[str, MeetingRow | None]) -> MeetingRow | None:
+    """A meeting a deadline hangs on, read once per run into `meetings`."""
+    if not meeting_id:
+        return None
+    if meeting_id not in meetings:
+        meetings[meeting_id] = ctx.store.meeting(meeting_id)
+    return meetings[meeting_id]
 
 
 def _sender_address(ctx: Context, smtp: Smtp) -> str:
@@ -520,13 +530,14 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
         listed = due if window.due(when) else overdue if window.overdue(when) else None
         if listed is None:
             continue
-        meeting = meetings.get(row.meeting_id or "")
+        meeting, due_at = meetings.get(row.meeting_id or ""), meetings.get(row.counted_from or "")
         line = DigestLine(
             due=when,
             deadline_id=row.id,
             deadline_name=row.name,
             body_name=ctx.rules.bodies[row.body_id].name,
             meeting_start=meeting.start if meeting is not None else None,
+            due_at_start=due_at.start if due_at is not None and meeting is not None and due_at is not meeting else None,
         )
         listed.append(line)
     return sorted(due, key=lambda d: d.due), sorted(overdue, key=lambda d: d.due)
