@@ -99,6 +99,7 @@ class Reminder:
     due_at_where: str = ""
     late_because: str = ""  # why it comes late: what the mail server said, or "" (govcal was not sending)
     link: str | None = None
+    actions: tuple[tuple[str, str], ...] = ()  # (label, URL): the signed action links (govcal.operations.links)
     why: str = ""
 
     @property
@@ -133,6 +134,8 @@ class Reminder:
         if self.link:
             lines.append(f"On the year planner: {self.link}")
         lines.append(marking_done())
+        if self.actions:
+            lines.append("\n".join(f"{label}: {url}" for label, url in self.actions))
         if self.why:
             lines.append(f"-- \nWhy this date: {self.why}")
         return lines
@@ -148,6 +151,7 @@ class DigestLine:
     body_name: str
     meeting_start: dt.datetime | None = None
     due_at_start: dt.datetime | None = None  # the meeting it is due at, where not the one it is about
+    link: str = ""  # its signed link: open it, mark it done
 
     def __str__(self) -> str:
         meeting = f" (for the meeting of {self.meeting_start:%a %d %b %H:%M})" if self.meeting_start else ""
@@ -156,7 +160,8 @@ class DigestLine:
                 f" (due at the meeting of {self.due_at_start:%a %d %b %H:%M},"
                 f" about the meeting of {self.meeting_start:%a %d %b %H:%M})"
             )
-        return f"{self.due:%a %d %b %H:%M}  {self.deadline_name}, {self.body_name}{meeting}"
+        said = f"{self.due:%a %d %b %H:%M}  {self.deadline_name}, {self.body_name}{meeting}"
+        return said + (f"\n    Open: {self.link}" if self.link else "")
 
 
 @dataclass(frozen=True)
@@ -329,4 +334,4 @@ def _part(subtype: str, content: str) -> str:
 def _html(text: str) -> str:
     """A paragraph as HTML: escaped, its link a link, its line breaks kept."""
     escaped = escape(text).replace("\n", "<br>")
-    return re.sub(r"(https://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+    return re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
