@@ -119,7 +119,8 @@ def test_a_clerk_marks_a_deadline_done_from_the_reminder_and_undoes_it(browser, 
 
 
 def test_a_link_expires_when_the_meeting_it_is_due_at_begins(database, inbox):
-    """The papers are due at the meeting of Tue 21 Apr 2026 14:00 BST: from then the link is refused."""
+    """The papers (due Mon 13 Apr 17:00) are for the meeting of Tue 21 Apr 2026 14:00 BST,
+    more than a week later: from then the link is refused."""
     port = free_port()
     ctx = public_context(database, port)
     send_due(ctx, SENT, inbox.smtp, "worker", wall=utc_now)
@@ -129,6 +130,22 @@ def test_a_link_expires_when_the_meeting_it_is_due_at_begins(database, inbox):
     with served(ctx, dt.datetime(2026, 4, 21, 14, 0, tzinfo=LONDON), port):
         assert status(found["Mark done"]) == 403
     assert not done(ctx)
+
+
+def test_the_overdue_notice_of_minutes_due_at_a_meeting_links_while_it_is_a_week_past(database, inbox):
+    """The minutes of Tue 21 Apr 2026 are due at the next meeting, Tue 19 May 2026 14:00 BST;
+    the overdue notice goes Wed 20 May 09:00, and its link works until Tue 26 May 14:00."""
+    port = free_port()
+    ctx = public_context(database, port)
+    minutes = "worcestershire-jcb/2026-27/meeting-01/minutes-approved"
+    overdue = dt.datetime(2026, 5, 20, 9, 0, tzinfo=LONDON)
+    send_due(ctx, overdue, inbox.smtp, "worker", wall=utc_now)
+    [mail] = [m for m in inbox.messages if m["Message-ID"] == f"<{minutes}#overdue@govcal>"]
+    found = links_in(mail.get_body(("plain",)).get_content())
+    with served(ctx, overdue, port):
+        assert status(found["Mark done"]) == 200
+    with served(ctx, dt.datetime(2026, 5, 26, 14, 0, tzinfo=LONDON), port):
+        assert status(found["Mark done"]) == 403
 
 
 def test_a_digest_links_each_deadline(database, inbox):

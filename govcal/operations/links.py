@@ -2,8 +2,9 @@
 
 A link is signed (HMAC-SHA256 with the server's key, `scheduler.store.tokens` keeps it)
 for one person, one action and one deadline, and carries when it expires: once the
-meeting the deadline is due at has begun (a deadline of no meeting: four weeks after it
-is due). It works without signing in. Opening one changes nothing (mail scanners open
+meeting the deadline is due at has begun and the deadline is a week past (so the overdue
+notice of minutes due at a meeting still works; a deadline of no meeting: four weeks after
+it is due). It works without signing in. Opening one changes nothing (mail scanners open
 every link); the page it opens has the button that acts (`govcal.admin.links`).
 """
 
@@ -24,6 +25,9 @@ from rules.errors import NotAllowed, NotFound
 PATH = "/admin/act"  # where a link opens its page
 ACTIONS = {"open": "Open", "done": "Mark done", "undo": "Undo: open again"}
 NO_MEETING = dt.timedelta(weeks=4)  # how long a link to a deadline of no meeting lasts after it is due
+OVERDUE = dt.timedelta(
+    weeks=1
+)  # how long any link lasts after its deadline: its overdue notice goes the next working day
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,9 @@ def key(ctx: Context, now: dt.datetime) -> bytes:
 
 
 def expiry(due: dt.datetime, due_at_meeting: dt.datetime | None) -> dt.datetime:
-    """When a deadline's links stop working: the meeting it is due at begins, else four weeks after it is due."""
-    return due_at_meeting if due_at_meeting is not None else due + NO_MEETING
+    """When a deadline's links stop working: the meeting it is due at has begun and it is a
+    week past due; a deadline of no meeting, four weeks after it is due."""
+    return max(due_at_meeting, due + OVERDUE) if due_at_meeting is not None else due + NO_MEETING
 
 
 def links_for(
@@ -89,7 +94,7 @@ def opened(ctx: Context, query: Mapping[str, str], now: dt.datetime) -> Link:
     if not hmac.compare_digest(link.signature, given):
         raise NotAllowed("this link is not one govcal sent: open the newest e-mail's link")
     if now >= expires:
-        raise NotAllowed("this link has expired: the meeting it was for has begun")
+        raise NotAllowed("this link has expired: the meeting it was for has begun and the deadline is past")
     return link
 
 
