@@ -96,6 +96,7 @@ def test_a_clerk_marks_a_deadline_done_from_the_reminder_and_undoes_it(browser, 
         button.click()
         wait_for(browser, gone(button))
         assert "Marked done: its reminders stop." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
+        assert "Opening this page changed nothing" not in browser.find_element(By.TAG_NAME, "main").text
         assert done(ctx) and audited(ctx) == [("ann@example.org (e-mail link)", "deadline:done")]
         assert not axe_violations(browser)
         screenshot(browser, "action-link-done", tmp_path)
