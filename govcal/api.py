@@ -28,7 +28,7 @@ from govcal.clock import utc_now
 from govcal.operations import Context, channels, kept, meetings, people, planning, reminders
 from govcal.operations.access import admin_of
 from govcal.operations.channels import URL
-from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME
+from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME, REASON
 from govcal.operations.reminders import MAX_DIGEST_DAYS
 from govcal.page import ShownMeeting
 from rules.errors import DatabaseUnavailable, GovcalError
@@ -54,6 +54,9 @@ class EditRequest(BaseModel):
     date: dt.date | None = None
     time: str | None = Field(default=None, pattern=TIME)
     force: bool = False
+    reason: str = Field(
+        default="", max_length=REASON, description="why (cancel: required, published to members; with force: audited)"
+    )
 
 
 class ExtraordinaryBody(BaseModel):
@@ -363,6 +366,7 @@ def create_app(ctx: Context) -> FastAPI:
             day=request.date,
             time=parse_time(request.time) if request.time else None,
             force=request.force,
+            reason=request.reason,
         )
         return _committed(result.as_dict(), result.committed)
 

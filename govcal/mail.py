@@ -24,7 +24,7 @@ from functools import cache
 from html import escape
 from urllib.parse import unquote, urlsplit
 
-from govcal.wording import for_the_meeting, marking_done
+from govcal.wording import due_at_the_meeting, for_the_meeting, marking_done
 from rules.errors import RuleError
 from scheduler.workdays import LONDON
 
@@ -95,7 +95,11 @@ class Reminder:
     meeting_start: dt.datetime | None = None
     meeting_where: str = ""
     meeting_body: str = ""  # the meeting's body where it is another's (a report)
+    due_at_start: dt.datetime | None = None  # the meeting it is due at, where not the one it is about (minutes)
+    due_at_where: str = ""
+    late_because: str = ""  # why it comes late: what the mail server said, or "" (govcal was not sending)
     link: str | None = None
+    actions: tuple[tuple[str, str], ...] = ()  # (label, URL): the signed action links (govcal.operations.links)
     why: str = ""
 
     @property
@@ -114,14 +118,24 @@ class Reminder:
             if self.overdue
             else f"{self.deadline_name} for the {self.body_name} is due {when}."
         ]
-        if self.meeting_start is not None:
+        if self.due_at_start is not None and self.meeting_start is not None:
+            said = due_at_the_meeting(self.meeting_start, self.due_at_start, self.due_at_where, self.meeting_body)
+            lines.append(said)
+        elif self.meeting_start is not None:
             lines.append(for_the_meeting(self.meeting_start, self.meeting_where, self.meeting_body))
         if self.late_since is not None:
             fell = f"{self.late_since:%a %d %b %H:%M}"
-            lines.append(f"This reminder comes late: it fell due {fell}, when reminders were not being sent.")
+            why = (
+                f"the mail server refused it then ({self.late_because}), and it has been tried again since"
+                if self.late_because
+                else "when govcal was not sending reminders"
+            )
+            lines.append(f"This reminder comes late: it fell due {fell}; {why}.")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
-        lines.append(marking_done(self.deadline_id))
+        lines.append(marking_done())
+        if self.actions:
+            lines.append("\n".join(f"{label}: {url}" for label, url in self.actions))
         if self.why:
             lines.append(f"-- \nWhy this date: {self.why}")
         return lines
@@ -136,10 +150,18 @@ class DigestLine:
     deadline_name: str
     body_name: str
     meeting_start: dt.datetime | None = None
+    due_at_start: dt.datetime | None = None  # the meeting it is due at, where not the one it is about
+    link: str = ""  # its signed link: open it, mark it done
 
     def __str__(self) -> str:
         meeting = f" (for the meeting of {self.meeting_start:%a %d %b %H:%M})" if self.meeting_start else ""
-        return f"{self.due:%a %d %b %H:%M}  {self.deadline_name}, {self.body_name}{meeting}\n    {self.deadline_id}"
+        if self.meeting_start and self.due_at_start:
+            meeting = (
+                f" (due at the meeting of {self.due_at_start:%a %d %b %H:%M},"
+                f" about the meeting of {self.meeting_start:%a %d %b %H:%M})"
+            )
+        said = f"{self.due:%a %d %b %H:%M}  {self.deadline_name}, {self.body_name}{meeting}"
+        return said + (f"\n    Open: {self.link}" if self.link else "")
 
 
 @dataclass(frozen=True)
@@ -174,8 +196,8 @@ class Digest:
         if self.link:
             lines.append(f"The year planner: {self.link}")
         lines.append(
-            "Mark a deadline done and its reminders stop: govcal deadline done ID\n"
-            f'You asked for this digest; to stop it: govcal member digest "{self.clerk}" --off'
+            "Mark a deadline done on govcal's reminders page and its reminders stop.\n"
+            "You asked for this digest; your govcal administrator can stop it."
         )
         return lines
 
@@ -255,6 +277,8 @@ def message(
         f"From: {header}",
         f"To: {', '.join(to)}",
         f"Subject: {_header(subject)}",
+        "Auto-Submitted: auto-generated",  # RFC 3834: no out-of-office reply comes back
+        "X-Auto-Response-Suppress: All",  # Exchange's and Outlook's own word for the same
         "MIME-Version: 1.0",
         f'Content-Type: multipart/alternative; boundary="{boundary}"',
         "",
@@ -310,4 +334,4 @@ def _part(subtype: str, content: str) -> str:
 def _html(text: str) -> str:
     """A paragraph as HTML: escaped, its link a link, its line breaks kept."""
     escaped = escape(text).replace("\n", "<br>")
-    return re.sub(r"(https://[^\s<]+)", r'<a href="\1">\1</a>', escaped)
+    return re.sub(r"(https?://[^\s<]+)", r'<a href="\1">\1</a>', escaped)

@@ -36,6 +36,7 @@ from rules.errors import RuleError
 from rules.loader import RuleSet
 from rules.model import DEFAULT_NATION, NATION_NAMES, NATIONS, Body
 from scheduler.checker import Finding
+from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
 from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
@@ -308,7 +309,9 @@ def _body_rows(
     for m in meetings:
         if first <= m.date <= last:
             cancelled = m.status == Status.CANCELLED
+            why = cancellation_reason(m.explanation) if cancelled else ""
             label = f"{_day(m.date)} cancelled" if cancelled else f"{_day(m.date)} {m.start:%H:%M}"
+            label += f": {why}" if why else ""
             by_cell[(m.body, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation))
     for d in deadlines:
         if first <= d.date <= last and d.status != Status.CANCELLED:

@@ -15,6 +15,17 @@ def for_the_meeting(start: dt.datetime, where: str = "", body: str = "") -> str:
     return f"It is for the meeting{whose} on {start:%A %d %B %Y at %H:%M}{place}."
 
 
-def marking_done(deadline_id: str) -> str:
-    """How a deadline's reminders stop, as a sentence."""
-    return f"When it is done, mark it so and the reminders stop: govcal deadline done {deadline_id}"
+def due_at_the_meeting(about: dt.datetime, due_at: dt.datetime, where: str = "", body: str = "") -> str:
+    """The two meetings of a deadline due at a later one than it is about, as a sentence:
+    the minutes of the 17 November meeting are due at (approved at) the 15 December one."""
+    whose = f" of the {body}" if body else ""
+    place = f", {where}" if where else ""
+    return (
+        f"It is due at the meeting{whose} on {due_at:%A %d %B %Y at %H:%M}{place},"
+        f" and is about the meeting on {about:%A %d %B %Y}."
+    )
+
+
+def marking_done() -> str:
+    """How a deadline's reminders stop, as a sentence: no command (clerks never open a terminal)."""
+    return "When it is done, mark it so on govcal's reminders page and the reminders stop."

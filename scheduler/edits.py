@@ -19,6 +19,13 @@ from scheduler.checker import Checker, Finding
 from scheduler.occurrences import Explanation, Meeting, Status, cycle_containing, cycle_label, meeting_on, numbered
 from scheduler.workdays import at_time
 
+CANCELLED_BECAUSE = "Cancelled: "  # a cancelled meeting's explanation, before the reason given
+
+
+def cancellation_reason(explanation: str) -> str:
+    """The reason a meeting was cancelled, from its kept explanation ("" if none was given)."""
+    return explanation.removeprefix(CANCELLED_BECAUSE) if explanation.startswith(CANCELLED_BECAUSE) else ""
+
 
 class EditAction(StrEnum):
     """The edits an admin can make; each leaves the meeting in its own status."""
@@ -78,7 +85,8 @@ def apply_edit(
     if action is EditAction.CANCEL:
         if current.status == Status.CANCELLED:
             raise RuleError(f"meeting '{current.id}' is already cancelled")
-        changed = dataclasses.replace(current, status=Status.CANCELLED)
+        why = Explanation(f"{CANCELLED_BECAUSE}{note}", current.explanation.cite) if note else current.explanation
+        changed = dataclasses.replace(current, status=Status.CANCELLED, explanation=why)
     elif action is EditAction.FIX:
         changed = dataclasses.replace(current, status=Status.FIXED)
     else:

@@ -413,3 +413,28 @@ def kill_while_sending(
                 killed += 1
         worker.wait(timeout=120)
         now += dt.timedelta(minutes=6)  # past the 5-minute lease, as real time (the wall clock too) would be
+
+
+@contextmanager
+def served(ctx: Context, now: dt.datetime, port: int | None = None) -> Iterator[str]:
+    """govcal's app (as `govcal serve` composes it) under uvicorn on a free port (or `port`,
+    where the context's public URL names it), its clock at `now`."""
+    import uvicorn  # noqa: PLC0415 - only the tests that serve need it
+
+    from govcal.cli.server import application  # noqa: PLC0415
+
+    port = port or free_port()
+    server = uvicorn.Server(
+        uvicorn.Config(application(ctx, ["127.0.0.1"], lambda: now), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 30
+    while not server.started:
+        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)

@@ -3,6 +3,7 @@
 python tests/feed_reader.py PARSER FILE, where PARSER is icalendar, ical, vobject or
 recurring_ical_events. Each event is [UID, start in UTC, end in UTC or null, STATUS,
 SEQUENCE]; an event that ends as it starts is an instant (end null) for every parser.
+With a third argument, `description`, each event's DESCRIPTION follows, as the parser reads it.
 """
 
 import datetime as dt
@@ -11,6 +12,7 @@ import sys
 from pathlib import Path
 
 parser, path = sys.argv[1], sys.argv[2]
+described = sys.argv[3:] == ["description"]
 text = Path(path).read_text(encoding="utf-8")
 UTC = dt.UTC
 
@@ -42,6 +44,7 @@ if parser in ("icalendar", "recurring_ical_events"):
                 str(e.get("STATUS")),
                 int(e.get("SEQUENCE", 0)),
             ]
+            + ([str(e.get("DESCRIPTION", ""))] if described else [])
         )
 elif parser == "ical":
     from ical.calendar_stream import IcsCalendarStream
@@ -50,6 +53,7 @@ elif parser == "ical":
     for e in calendar.events:
         events.append(
             [e.uid, instant(e.dtstart), instant(e.end), e.status.value if e.status else None, e.sequence or 0]
+            + ([e.description or ""] if described else [])
         )
 elif parser == "vobject":
     import vobject
@@ -65,6 +69,7 @@ elif parser == "vobject":
                 e.status.value,
                 int(e.sequence.value),
             ]
+            + ([e.description.value if hasattr(e, "description") else ""] if described else [])
         )
 for row in events:  # an event that ends as it starts is an instant, however a parser says it
     if row[2] == row[1]:

@@ -74,7 +74,8 @@ def text(html: str) -> str:
 
 def test_every_admin_url_needs_a_session(site):
     client, ctx, _, _ = site
-    routes = [r for r in admin_pages(ctx).routes if isinstance(r, APIRoute) and r.path != "/login"]
+    # /act is an e-mail's action link: its signature stands in for a session (tests/test_action_links.py)
+    routes = [r for r in admin_pages(ctx).routes if isinstance(r, APIRoute) and r.path not in ("/login", "/act")]
     asked = {"id": MARCH, "body": BOARD, "action": "move", "date": "2027-03-11", "received": "2027-03-01T10:00"}
     for route in routes:  # every page and form the admin app has, found from the app itself
         path = f"/admin{route.path or '/'}"  # the mount answers /admin itself with a redirect to /admin/
@@ -84,6 +85,9 @@ def test_every_admin_url_needs_a_session(site):
         else:
             assert client.post(path, data={"csrf": "x", **asked}).status_code == 401, path
     assert len(routes) >= 14
+    unsigned = {"d": f"{BOARD}/2026-27/meeting-01/papers", "a": "done", "p": "x@example.org", "e": "4102444800"}
+    for method in (client.get, client.post):  # without its signature, an action link opens nothing
+        assert method("/admin/act", params=unsigned | {"s": "0" * 32}).status_code == 403
 
 
 def test_signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_is_refused(site):

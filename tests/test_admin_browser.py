@@ -11,26 +11,21 @@ and the re-plan diff are saved (GOVCAL_SCREENSHOTS=folder keeps them).
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 import shutil
-import threading
-import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import uvicorn
 from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.remote.webdriver import WebDriver
 from selenium.webdriver.remote.webelement import WebElement
 
 from browser_driver import axe_violations, browser, describe, gone, needs_axe, needs_browser, screenshot, wait_for
-from conftest import NOW, context, edit_meeting, free_port, keep
-from govcal.cli.server import application
+from conftest import NOW, context, edit_meeting, keep, served
 from govcal.operations import Context, access, people
 from rules.loader import load_rules
 from scheduler.store.tables import TokenKind
@@ -41,26 +36,6 @@ SEEDS = Path(load_rules().bodies["leeds-area-partnership"].source_file).parent
 BOARD = "worcestershire-programme-board"
 JUNE = f"{BOARD}/2026-27/meeting-01"  # Thu 4 Jun 2026 10:00, the first Thursday of June, before its reports
 LEEDS = "leeds-area-partnership"
-
-
-@contextlib.contextmanager
-def served(ctx: Context, now: dt.datetime) -> Iterator[str]:
-    """govcal's app (as `govcal serve` composes it) under uvicorn on a free port, its clock at `now`."""
-    port = free_port()
-    server = uvicorn.Server(
-        uvicorn.Config(application(ctx, ["127.0.0.1"], lambda: now), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert time.monotonic() < deadline and thread.is_alive(), "the server did not start"
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=10)
 
 
 @pytest.fixture

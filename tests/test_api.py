@@ -285,6 +285,9 @@ def test_each_kind_of_error_has_its_status_over_the_api_and_the_cli(api, databas
     client, _, _ = api
     client.post("/api/plan", json={"year": 2026})
     assert client.post("/api/members", json={"body": "board", "name": "Ali", "role": "chair"}).status_code == 200
+    unsaid = {"action": "cancel", "id": AUGUST, "force": True}  # a cancellation says why: members are told
+    refused = client.post("/api/meeting-edits", json=unsaid)
+    assert refused.status_code == 400 and "say why the meeting is cancelled" in refused.json()["detail"]
     cancel = {"action": "cancel", "id": AUGUST, "force": True, "reason": "no business"}
     assert client.post("/api/meeting-edits", json=cancel).json()["committed"] is True
     asked = {

@@ -281,6 +281,8 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("POST", "/rules/preview"): ("body_id", "applies_from", "reason", "id", "name", "meetings.pattern", "deadlines"),
     ("POST", "/rules/publish"): ("text", "applies_from", "reason"),
     ("POST", "/draft"): ("document", "body_name", "body_id"),
+    ("GET", "/act"): ("d", "a", "p", "e", "s"),  # an e-mail's action link: read from the query
+    ("POST", "/act"): ("csrf",),
 }
 # no field a change reads
 UNFUZZED = {("GET", "/login"), ("GET", ""), ("GET", "/feed-links"), ("POST", "/logout"), ("GET", "/draft")}

@@ -71,12 +71,12 @@ def test_force_accepts_a_breaking_change_knowingly(kept):
 def test_cancelling_the_only_august_meeting_needs_force_and_cancels_its_deadlines(kept):
     ctx = kept
     store = ctx.store
-    refused = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST)
+    refused = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST, reason="no business")
     assert not refused.committed and "no meeting in August 2026" in str(refused.new_failures[0])
     added = edit_meeting(ctx, "add", actor="clerk", body_id="board", day=D(2026, 8, 17))
     assert added.committed and added.meeting_id == "board/2026-27/added-01"
     assert deadline(store, "board/2026-27/added-01/papers").date == D(2026, 8, 7)  # 14, 13, 12, 11, 10 Aug clear
-    cancelled = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST)
+    cancelled = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=AUGUST, reason="no business")
     assert cancelled.committed and cancelled.new_failures == []
     assert meeting(store, AUGUST).status == "cancelled"
     assert deadline(store, f"{AUGUST}/papers").status == "cancelled"

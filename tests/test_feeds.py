@@ -10,6 +10,7 @@ import datetime as dt
 import json
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -21,24 +22,26 @@ from calendars.event import EventData, _utc_stamp, local_stamp, utc_stamp, veven
 from calendars.feed import Feed, render
 from calendars.fold import fold
 from calendars.text import clean, safe_link
-from conftest import context, edit_meeting, keep
+from conftest import context, edit_meeting, keep, served
+from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.operations import people
 from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
+from scheduler.store.tables import AuditRow
 from scheduler.workdays import LONDON
 
 PARSERS = ("icalendar", "ical", "vobject", "recurring_ical_events")
 READER = Path(__file__).parent / "feed_reader.py"
 
 
-def parse_everywhere(path: Path) -> dict[str, list]:
-    """Each parser's reading of the feed, from a fresh interpreter."""
+def parse_everywhere(path: Path, *more: str) -> dict[str, list]:
+    """Each parser's reading of the feed, from a fresh interpreter (`more`: "description" adds it)."""
     readings = {}
     for parser in PARSERS:
         done = subprocess.run(
-            [sys.executable, str(READER), parser, str(path)], capture_output=True, text=True, check=False
+            [sys.executable, str(READER), parser, str(path), *more], capture_output=True, text=True, check=False
         )
         assert done.returncode == 0, f"{parser} could not read {path.name}: {done.stderr[-2000:]}"
         readings[parser] = json.loads(done.stdout)
@@ -160,8 +163,7 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     assert reports.description.splitlines() == [
         "Due Thu 05 Nov 2026 17:00.",
         "It is for the meeting on Wednesday 18 November 2026 at 15:45, Cluster lead school, Leeds.",
-        "When it is done, mark it so and the reminders stop:"
-        " govcal deadline done leeds-cluster-partnership/2026-27/meeting-01/reports",
+        "When it is done, mark it so on govcal's reminders page and the reminders stop.",  # no command
         "Why this date: Reports to the Secretariat: 8 clear working days before (D5, clause 6.8);"
         " meeting on Wed 18 Nov 2026",
     ]
@@ -184,7 +186,12 @@ def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_on
     before_path.write_bytes(render(member_feed(ctx, "Cllr Ali", NOW)))
     assert edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19)).committed
     assert edit_meeting(
-        ctx, "cancel", actor="clerk", meeting_id="worcestershire-jcb/2026-27/meeting-06", force=True
+        ctx,
+        "cancel",
+        actor="clerk",
+        meeting_id="worcestershire-jcb/2026-27/meeting-06",
+        force=True,
+        reason="No business; the September meeting takes the budget",
     ).committed
     after_path = tmp_path / "after.ics"
     after_path.write_bytes(render(member_feed(ctx, "Cllr Ali", NOW)))
@@ -200,7 +207,38 @@ def test_a_moved_meeting_keeps_its_uid_with_a_higher_sequence_and_a_cancelled_on
         assert (cancelled[3], cancelled[4]) == ("CANCELLED", 1), parser
     events = {e.uid: e for e in member_feed(ctx, "Cllr Ali", NOW).events}
     assert events[august].description.splitlines()[0] == "Moved from Tue 18 Aug 2026 to Wed 19 Aug 2026."
-    assert events["worcestershire-jcb/2026-27/meeting-06"].description.splitlines()[0] == "This meeting is cancelled."
+    said = "This meeting is cancelled: No business; the September meeting takes the budget"
+    assert events["worcestershire-jcb/2026-27/meeting-06"].description.splitlines()[0] == said
+    for parser, rows in parse_everywhere(after_path, "description").items():  # the reason, as each parser reads it
+        [row] = [row for row in rows if row[0] == "worcestershire-jcb/2026-27/meeting-06@govcal"]
+        assert row[3] == "CANCELLED" and row[5].splitlines()[0] == said, parser
+
+
+def test_a_cancellation_by_the_cli_publishes_its_reason_in_the_public_feed_and_the_audit(tmp_path, capsys):
+    """The Leeds Area Partnership (public) meets Wed 16 Sep 2026 (its third Wednesday in
+    September); cancelled with a reason, its event in the public feed says why."""
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    ctx = context(load_rules(), database)
+    keep(ctx, bodies=["leeds-area-partnership"])
+    [september] = [m.id for m in ctx.store.meetings(["leeds-area-partnership"]) if m.date == dt.date(2026, 9, 16)]
+    db = ["--database", database]
+    with pytest.raises(SystemExit) as refused:  # no reason: refused, nothing changed
+        main(["meeting", "cancel", september, *db])
+    assert refused.value.code == 2 and ctx.store.meeting(september).status != "cancelled"
+    assert "--reason" in capsys.readouterr().err
+    why = "The venue is closed for repairs"
+    assert main(["meeting", "cancel", september, "--reason", why, "--force", *db]) == 0
+    assert f"({why})" in capsys.readouterr().out
+    path = tmp_path / "public.ics"
+    path.write_bytes(render(all_feed(ctx, NOW)))
+    for parser, rows in parse_everywhere(path, "description").items():
+        [row] = [row for row in rows if row[0] == f"{september}@govcal"]
+        assert row[3] == "CANCELLED" and row[5].splitlines()[0] == f"This meeting is cancelled: {why}", parser
+    with served(ctx, NOW) as url, urllib.request.urlopen(f"{url}/planner?start=2026-09", timeout=10) as page:
+        assert f"Wed 16 cancelled: {why}" in page.read().decode()  # and on the planner page
+    with ctx.store.session() as session:
+        [entry] = session.query(AuditRow).filter(AuditRow.action == "meeting:cancel").all()
+    assert entry.target == september and entry.detail["reason"] == why and entry.detail["note"] == why
 
 
 def test_user_text_is_cleaned_and_only_safe_links_survive():

@@ -253,7 +253,7 @@ def test_attendance_counts_only_recorded_meetings_and_refuses_a_future_or_cancel
         "Dr Brown": (1, 1),
         "Ms Chen": (1, 1),
     }
-    edit_meeting(ctx, "cancel", actor="clerk", meeting_id=f"{CYCLE}/meeting-04", force=True, now=held)
+    edit_meeting(ctx, "cancel", actor="clerk", meeting_id=f"{CYCLE}/meeting-04", force=True, now=held, reason="x")
     with pytest.raises(Conflict, match="was cancelled"):
         people.record_attendance(
             ctx, f"{CYCLE}/meeting-04", [Presence("Cllr Ali")], actor="clerk", now=SUMMER + dt.timedelta(days=60)
@@ -347,7 +347,7 @@ def test_after_any_edits_a_replan_changes_nothing(tmp_path_factory, edits):
         target = {"meeting_id": f"{CYCLE}/meeting-{which:02d}"} if action != "add" else {"body_id": JCB}
         days = {"day": on} if action in ("move", "add") else {}
         with contextlib.suppress(RuleError):  # a refused edit changes nothing
-            edit_meeting(ctx, action, actor="clerk", force=True, now=last, **target, **days)
+            edit_meeting(ctx, action, actor="clerk", force=True, now=last, reason="by hand", **target, **days)
     before = (
         render(member_feed(ctx, "Ann Clerk", last)),
         render(clerk_feed(ctx, "Ann Clerk", last)),

@@ -207,7 +207,9 @@ def test_a_replan_straight_after_an_admins_edits_changes_nothing(replanned):
 def test_a_meeting_an_admin_cancelled_stays_cancelled_and_the_check_says_what_it_breaks(replanned):
     ctx, _ = replanned
     when = DECEMBER + dt.timedelta(hours=1)
-    cancelled = edit_meeting(ctx, "cancel", actor="clerk", meeting_id=ADDED_BOARD, force=True, now=when)
+    cancelled = edit_meeting(
+        ctx, "cancel", actor="clerk", meeting_id=ADDED_BOARD, force=True, now=when, reason="no business"
+    )
     assert cancelled.committed
     again = keep(ctx, [2026], BODIES, now=when + dt.timedelta(minutes=1))
     assert not again.changed and again.added == []

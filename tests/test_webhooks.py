@@ -133,7 +133,7 @@ def test_an_email_and_two_webhook_formats_each_get_a_reminder_once(kept, inbox, 
         "Agenda and papers to members for the Worcestershire Joint Commissioning Board is due Monday 13 April 2026"
         " at 17:00.",
         "It is for the meeting on Tuesday 21 April 2026 at 14:00, County Hall, Worcester.",
-        f"When it is done, mark it so and the reminders stop: govcal deadline done {PAPERS}",
+        "When it is done, mark it so on govcal's reminders page and the reminders stop.",
         "Why this date: Agenda and papers to members: 5 clear working days before (local practice);"
         " meeting on Tue 21 Apr 2026",
     ]

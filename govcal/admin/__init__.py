@@ -19,7 +19,8 @@ The pages come in families, a module and a router each: `signing` (in and out), 
 year), `meeting` (a panel, an edit's preview and commit, attendance), `body` (a body's page,
 members, feed links, extraordinary meetings), `rules` (a body's rules as a form, previewed,
 published from a day; the form's pieces in `ruleform`, for any page that edits rules), `replan`
-and `reminders` (the outbox, deadlines done). Each takes `common.Pages`: the session, CSRF
+and `reminders` (the outbox, deadlines done), `actions` (the pages e-mails' action links open,
+without signing in). Each takes `common.Pages`: the session, CSRF
 and origin checks, rendering and the clock, written once. A new page goes in its family's
 module; a new family is a module here, in `FAMILIES`, and in pyproject's contract for this package.
 """
@@ -34,7 +35,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin import body, drafting, grid, meeting, reminders, replan, rules, signing
+from govcal.admin import actions, body, drafting, grid, meeting, reminders, replan, rules, signing
 from govcal.admin.common import SIGNING_IN, Forged, Pages, SignInFirst
 from govcal.admin.meeting import month_grid, picker_months
 from govcal.clock import utc_now
@@ -43,7 +44,7 @@ from rules.errors import DatabaseUnavailable, GovcalError
 
 __all__ = ["SIGNING_IN", "admin_pages", "month_grid", "picker_months"]
 
-FAMILIES = (signing, grid, meeting, body, rules, drafting, replan, reminders)
+FAMILIES = (signing, grid, meeting, body, rules, drafting, replan, reminders, actions)
 
 
 def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:

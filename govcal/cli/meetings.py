@@ -39,12 +39,14 @@ def cmd_meeting(args: argparse.Namespace) -> int:
         day=getattr(args, "date", None),
         time=getattr(args, "time", None),
         force=getattr(args, "force", False),
+        reason=getattr(args, "reason", None) or "",
     )
     return _report_edit(result)
 
 
 def _said(result: EditResult) -> str:
     """The meeting as it now stands, then what followed it, a line each."""
+    from scheduler.edits import cancellation_reason
     from scheduler.occurrences import Status
 
     meeting = result.meeting
@@ -55,6 +57,8 @@ def _said(result: EditResult) -> str:
         said = f"confirmed {result.meeting_id} on {when}"
     else:
         said = f"{result.meeting_id} is now {meeting.status}, {when}"
+        if meeting.status == Status.CANCELLED and (why := cancellation_reason(meeting.explanation.rule)):
+            said += f" ({why})"
     if not result.followed:
         return said + "; nothing else changed"
     return said + "; with it:" + "".join(f"\n  {each}" for each in result.followed)
@@ -144,6 +148,11 @@ def register(commands: Commands) -> None:
     fix.add_argument("id")
     for sub in (move, add, cancel):
         sub.add_argument("--force", action="store_true", help="commit even if the change breaks a rule")
+    for sub in (move, add):
+        sub.add_argument("--reason", metavar="TEXT", help="why, with --force: kept in the audit trail")
+    cancel.add_argument(
+        "--reason", metavar="TEXT", required=True, help="why it is cancelled: published to members, kept in the audit"
+    )
     for sub in (move, add, cancel, fix):
         sub.set_defaults(run=cmd_meeting)
 

@@ -11,6 +11,7 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - channels: set_webhook, webhooks (a body's or member's Teams or Slack webhook)
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done
+- links: an e-mail's action links, signed (links_for), checked (opened), shown
 - fields: text, whole_number, cycle_year, choice: the checks every value from outside passes
 - drafting: draft (a rule file from a terms of reference), keep
 - rulebook: publish (versions of bodies' rules from a day, previewed or kept), import_rules,

@@ -21,6 +21,7 @@ from calendars.feed import Feed
 from govcal.operations.context import Context
 from govcal.wording import for_the_meeting, marking_done
 from rules.model import Body, Role
+from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
 from scheduler.reminders import BodyReminders, alarms
 from scheduler.store.plans import FeedDeadline, FeedMeeting
@@ -38,7 +39,8 @@ def _meeting_event(
     changed; no rules."""
     lines = []
     if row.status == Status.CANCELLED:
-        lines.append("This meeting is cancelled.")
+        why = cancellation_reason(row.explanation)
+        lines.append(f"This meeting is cancelled: {why}" if why else "This meeting is cancelled.")
     elif row.status == Status.MOVED and row.planned_date and row.planned_date != row.date:
         lines.append(f"Moved from {row.planned_date:%a %d %b %Y} to {row.date:%a %d %b %Y}.")
     elif row.status == Status.EXTRAORDINARY:
@@ -80,7 +82,7 @@ def _deadline_event(
         lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
         summary = f"Done: {summary}"
     else:
-        lines.append(marking_done(row.id))
+        lines.append(marking_done())
     lines.append(f"Why this date: {row.explanation}")
     description = "\n".join(lines)
     return EventData(

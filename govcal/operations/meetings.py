@@ -78,9 +78,14 @@ def edit_meeting(
     preview: bool = False,
 ) -> EditResult:
     """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing.
-    `reason` is why a rule was forced, kept in the audit trail; `preview` keeps nothing."""
+    `reason` is why a rule was forced, kept in the audit trail, and for a cancellation why
+    it is cancelled, published in the feeds and on the page too; `preview` keeps nothing."""
     action = EditAction(fields.choice(action, "action", EditAction))
     note, reason = fields.text(note, "note", fields.REASON), fields.text(reason, "reason", fields.REASON)
+    if action is EditAction.CANCEL:
+        note = note or " ".join(reason.split())  # the reason is published: in every feed, the page, the audit
+        if not note and not preview:
+            raise RuleError("say why the meeting is cancelled (--reason): members are told the reason", field="reason")
     if action.adds:
         if not body_id:
             raise RuleError("say which body the new meeting is for")

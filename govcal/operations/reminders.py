@@ -31,12 +31,12 @@ from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
 from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message
-from govcal.operations import fields
+from govcal.operations import fields, links
 from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
-from scheduler.reminders import EMAIL, DigestWindow, Kind, digest_window, is_late, unsent
+from scheduler.reminders import EMAIL, DigestWindow, Kind, Recipient, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.digests import Subscriber
@@ -97,6 +97,7 @@ class Run:
     now: dt.datetime
     wall: Callable[[], dt.datetime]
     token: str
+    key: bytes | None = None  # the action links' key, where GOVCAL_PUBLIC_URL is set
     result: Dispatched = field(default_factory=Dispatched)
     gate: threading.Lock = field(default_factory=threading.Lock)
     failed: list[BaseException] = field(default_factory=list)
@@ -128,6 +129,7 @@ def send_due(
     unmarked, which goes again, once, after its lease.
     """
     run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
+    run.key = links.key(ctx, now) if ctx.settings.public_url else None
     meetings: dict[str, MeetingRow | None] = {}
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
     senders = [threading.Thread(target=_sender, args=(run, ready), daemon=True) for _ in range(connections)]
@@ -308,7 +310,7 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
             result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return None
     late = decided.late(now)
-    said = _reminder(ctx, decided.latest, deadline, late, meetings)
+    said = _reminder(ctx, decided.latest, deadline, late, meetings, run.key, _whom(to))
     channel = run.kinds[claimed.channel]
     message = channel.compose(said, to, now)
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
@@ -361,17 +363,28 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
     return said
 
 
+def _whom(to: list[Recipient]) -> str:
+    """Whom a message's action links are signed for: its e-mail addresses (a webhook's
+    person or channel, never its URL, a secret)."""
+    return ", ".join(sorted({r.address if r.channel == EMAIL else (r.person or r.channel) for r in to}))
+
+
 def _reminder(
-    ctx: Context, reminder: ReminderRow, deadline: DeadlineRow, late: bool, meetings: dict[str, MeetingRow | None]
+    ctx: Context,
+    reminder: ReminderRow,
+    deadline: DeadlineRow,
+    late: bool,
+    meetings: dict[str, MeetingRow | None],
+    key: bytes | None = None,
+    whom: str = "",
 ) -> Reminder:
     """What a reminder says (by any channel): the deadline, its body, the meeting it is for
-    (read once per run into `meetings`: many deadlines hang on one meeting)."""
+    (read once per run into `meetings`: many deadlines hang on one meeting), and the action
+    links signed for `whom` with `key` (none without a key)."""
     body = ctx.rules.bodies.get(deadline.body_id)
-    meeting = None
-    if deadline.meeting_id:
-        if deadline.meeting_id not in meetings:
-            meetings[deadline.meeting_id] = ctx.store.meeting(deadline.meeting_id)
-        meeting = meetings[deadline.meeting_id]
+    meeting, due_at = (_meeting(ctx, mid, meetings) for mid in (deadline.meeting_id, deadline.counted_from))
+    if due_at is not None and (meeting is None or due_at.id == meeting.id):
+        due_at = None  # due for the meeting it is about: said once
     other = ctx.rules.bodies.get(meeting.body_id) if meeting is not None else None
     base = (ctx.settings.public_url or "").rstrip("/")
     public = meeting is not None and other is not None and other.meetings.public
@@ -388,9 +401,30 @@ def _reminder(
         meeting_body=other.name
         if other is not None and meeting is not None and meeting.body_id != deadline.body_id
         else "",
+        due_at_start=due_at.start if due_at is not None else None,
+        due_at_where=due_at.location if due_at is not None else "",
+        late_because=(reminder.last_error or "") if late else "",
+        actions=tuple(
+            links.links_for(key, base, whom, deadline.id, _expiry(deadline, due_at, meeting)) if key and base else ()
+        ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
     )
+
+
+def _expiry(deadline: DeadlineRow, due_at: MeetingRow | None, meeting: MeetingRow | None) -> dt.datetime:
+    """When a deadline's links expire: the meeting it is due at (or is for) begins."""
+    at = due_at or meeting
+    return links.expiry(deadline.due, at.start if at is not None else None)
+
+
+def _meeting(ctx: Context, meeting_id: str | None, meetings: dict[str, MeetingRow | None]) -> MeetingRow | None:
+    """A meeting a deadline hangs on, read once per run into `meetings`."""
+    if not meeting_id:
+        return None
+    if meeting_id not in meetings:
+        meetings[meeting_id] = ctx.store.meeting(meeting_id)
+    return meetings[meeting_id]
 
 
 def _sender_address(ctx: Context, smtp: Smtp) -> str:
@@ -494,8 +528,9 @@ def _digest(ctx: Context, subscriber: Subscriber, now: dt.datetime) -> Digest | 
     window = digest_window([body_calendar(b) for b in bodies], now, subscriber.days)
     if window is None:
         return None
-    due, overdue = _listed(ctx, [b.id for b in bodies], window)
     base = (ctx.settings.public_url or "").rstrip("/")
+    key = links.key(ctx, now) if base else None
+    due, overdue = _listed(ctx, [b.id for b in bodies], window, key, base, subscriber.email)
     return Digest(
         key=f"digest-{subscriber.member_id}-{window.day.isoformat()}",
         clerk=subscriber.name,
@@ -508,8 +543,11 @@ def _digest(ctx: Context, subscriber: Subscriber, now: dt.datetime) -> Digest | 
     )
 
 
-def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[list[DigestLine], list[DigestLine]]:
-    """The open deadlines of these bodies in the window: those due, and those overdue."""
+def _listed(
+    ctx: Context, body_ids: list[str], window: DigestWindow, key: bytes | None, base: str, whom: str
+) -> tuple[list[DigestLine], list[DigestLine]]:
+    """The open deadlines of these bodies in the window: those due, and those overdue, each
+    with its link signed for `whom` (where there is a key)."""
     due: list[DigestLine] = []
     overdue: list[DigestLine] = []
     meetings = {m.id: m for m in ctx.store.meetings(body_ids)}
@@ -520,13 +558,17 @@ def _listed(ctx: Context, body_ids: list[str], window: DigestWindow) -> tuple[li
         listed = due if window.due(when) else overdue if window.overdue(when) else None
         if listed is None:
             continue
-        meeting = meetings.get(row.meeting_id or "")
+        meeting, due_at = meetings.get(row.meeting_id or ""), meetings.get(row.counted_from or "")
         line = DigestLine(
             due=when,
             deadline_id=row.id,
             deadline_name=row.name,
             body_name=ctx.rules.bodies[row.body_id].name,
             meeting_start=meeting.start if meeting is not None else None,
+            due_at_start=due_at.start if due_at is not None and meeting is not None and due_at is not meeting else None,
+            link=links.links_for(key, base, whom, row.id, _expiry(row, due_at, meeting), ("open",))[0][1]
+            if key
+            else "",
         )
         listed.append(line)
     return sorted(due, key=lambda d: d.due), sorted(overdue, key=lambda d: d.due)

@@ -151,6 +151,8 @@ class KeptYear:
             self.session.add(row)
         elif new_version:
             row.sequence += 1
+        if meeting.explanation.kept is False and meeting.status == Status.CANCELLED:
+            row.explanation = meeting.explanation.rule  # the reason it was cancelled, as the edit gave it
         row.date, row.status, row.manual, row.updated_at = meeting.date, meeting.status, True, now
         row.start, row.end = meeting.start.astimezone(UTC), meeting.end.astimezone(UTC)
 

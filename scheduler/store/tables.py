@@ -64,12 +64,14 @@ def _in_london(moment: dt.datetime, fold: int) -> dt.datetime:
 class TokenKind(StrEnum):
     """What a token opens: the admin API, one member's private feed, an admin's view of
     the year planner page with every body on it (read only), or an admin's signed-in
-    session on the admin pages (its cookie)."""
+    session on the admin pages (its cookie); and the key e-mails' action links are signed
+    with (`LINKS`: the one row whose `digest` is a secret itself, never a token's digest)."""
 
     ADMIN = "admin"
     FEED = "feed"
     PAGE = "page"
     SESSION = "session"
+    LINKS = "links"
 
 
 class Base(DeclarativeBase):

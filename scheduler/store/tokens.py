@@ -77,6 +77,21 @@ class TokenStore(Database):
             _record(session, audit)
             return _revoke(session, kind, holder, now)
 
+    def link_key(self, now: dt.datetime) -> bytes:
+        """The server's secret that action links are signed with (HMAC): made at first use,
+        kept in the database so every instance signs alike. Instances making it at once each
+        add one; all then take the first."""
+        with self.session() as session, session.begin():
+            first = (
+                select(AccessTokenRow.digest).where(AccessTokenRow.kind == TokenKind.LINKS).order_by(AccessTokenRow.id)
+            )
+            if session.scalars(first.limit(1)).first() is None:
+                session.add(
+                    AccessTokenRow(kind=TokenKind.LINKS, holder="govcal", digest=secrets.token_hex(32), created_at=now)
+                )
+        with self.session() as session:
+            return bytes.fromhex(session.scalars(first.limit(1)).one())
+
     def rotate_token(self, kind: TokenKind, holder: str, now: dt.datetime, audit: Audit | None = None) -> str:
         """Revoke `holder`'s tokens and issue a new one, in one transaction."""
         token = secrets.token_urlsafe(32)

@@ -1,0 +1,57 @@
+"""The pages an e-mail's action links open, without signing in: the deadline, and the
+button that marks it done or undoes it. Opening one (GET) changes nothing, as mail scanners
+open every link; only the button's POST acts, its form carrying a CSRF token derived from
+the link's signature (`common.csrf_of`), from the same origin."""
+
+from __future__ import annotations
+
+import hmac
+
+from fastapi import APIRouter, Request
+from fastapi.responses import Response
+
+from govcal.admin.common import Forged, Pages, csrf_of, same_origin
+from govcal.operations import links, reminders
+
+
+def router(pages: Pages) -> APIRouter:
+    """The link's page (GET) and its button (POST)."""
+    family = APIRouter()
+    ctx = pages.ctx
+
+    @family.get("/act")
+    def link_page(request: Request) -> Response:
+        link = links.opened(ctx, dict(request.query_params), pages.clock())
+        return _page(pages, request, link, said="")
+
+    @family.post("/act")
+    async def link_acts(request: Request) -> Response:
+        form = await request.form()
+        same_origin(request)
+        now = pages.clock()
+        link = links.opened(ctx, dict(request.query_params), now)
+        if link.action == "open" or not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
+            raise Forged
+        done = link.action == "done"
+        changed = reminders.mark_done(ctx, link.deadline, actor=links.actor(link), now=now, done=done)
+        said = ("Marked done: its reminders stop." if done else "Open again: its reminders go on.") + (
+            "" if changed else " (It already was.)"
+        )
+        return _page(pages, request, links.other(ctx, link, "undo" if done else "done", now), said=said)
+
+    return family
+
+
+def _page(pages: Pages, request: Request, link: links.Link, said: str) -> Response:
+    """A link's page: the deadline and its meetings, and the button for the link's action."""
+    opened = links.shown(pages.ctx, link)
+    return pages.render(
+        request,
+        "act.html",
+        admin=None,
+        link=link,
+        label=links.ACTIONS[link.action],
+        csrf=csrf_of(link.signature),
+        shown=opened,
+        said=said,
+    )

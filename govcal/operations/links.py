@@ -1,0 +1,129 @@
+"""Action links in reminders and digests: open a deadline, mark it done, undo that.
+
+A link is signed (HMAC-SHA256 with the server's key, `scheduler.store.tokens` keeps it)
+for one person, one action and one deadline, and carries when it expires: once the
+meeting the deadline is due at has begun and the deadline is a week past (so the overdue
+notice of minutes due at a meeting still works; a deadline of no meeting: four weeks after
+it is due). It works without signing in. Opening one changes nothing (mail scanners open
+every link); the page it opens has the button that acts (`govcal.admin.links`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from govcal.operations import fields, kept
+from govcal.operations.context import Context
+from govcal.page import ShownDeadline, ShownMeeting
+from rules.errors import NotAllowed, NotFound
+
+PATH = "/admin/act"  # where a link opens its page
+ACTIONS = {"open": "Open", "done": "Mark done", "undo": "Undo: open again"}
+NO_MEETING = dt.timedelta(weeks=4)  # how long a link to a deadline of no meeting lasts after it is due
+OVERDUE = dt.timedelta(
+    weeks=1
+)  # how long any link lasts after its deadline: its overdue notice goes the next working day
+
+
+@dataclass(frozen=True)
+class Link:
+    """One signed link's parts: for whom, what to do, to which deadline, until when."""
+
+    person: str
+    action: str
+    deadline: str
+    expires: dt.datetime
+    signature: str = ""
+
+    def signed(self, key: bytes) -> Link:
+        said = f"{self.person}\n{self.action}\n{self.deadline}\n{int(self.expires.timestamp())}"
+        return Link(self.person, self.action, self.deadline, self.expires, _sign(key, said))
+
+    def address(self, base: str) -> str:
+        """The link's URL under `base` (GOVCAL_PUBLIC_URL)."""
+        query = {"d": self.deadline, "a": self.action, "p": self.person, "e": int(self.expires.timestamp())}
+        return f"{base.rstrip('/')}{PATH}?{urlencode(query | {'s': self.signature})}"
+
+    def as_action(self, action: str, key: bytes) -> Link:
+        """The same person's link to another action on the same deadline."""
+        return Link(self.person, action, self.deadline, self.expires).signed(key)
+
+    @property
+    def path(self) -> str:
+        """The link's path and query, as a form on its page posts to."""
+        return self.address("")
+
+
+def _sign(key: bytes, said: str) -> str:
+    return hmac.new(key, said.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def key(ctx: Context, now: dt.datetime) -> bytes:
+    """The server's link key (made at first use)."""
+    return ctx.store.link_key(now)
+
+
+def expiry(due: dt.datetime, due_at_meeting: dt.datetime | None) -> dt.datetime:
+    """When a deadline's links stop working: the meeting it is due at has begun and it is a
+    week past due; a deadline of no meeting, four weeks after it is due."""
+    return max(due_at_meeting, due + OVERDUE) if due_at_meeting is not None else due + NO_MEETING
+
+
+def links_for(
+    key: bytes, base: str, person: str, deadline: str, expires: dt.datetime, actions: tuple[str, ...] = ("open", "done")
+) -> list[tuple[str, str]]:
+    """A deadline's action links for one person, as (label, URL)."""
+    return [(ACTIONS[a], Link(person, a, deadline, expires).signed(key).address(base)) for a in actions]
+
+
+def opened(ctx: Context, query: Mapping[str, str], now: dt.datetime) -> Link:
+    """The link a request carries, checked: its signature, then its expiry (`NotAllowed`);
+    a malformed one is a `RuleError` naming the field."""
+    deadline = fields.text(query.get("d", ""), "deadline", fields.ID)
+    action = fields.choice(query.get("a", ""), "action", tuple(ACTIONS))
+    person = fields.text(query.get("p", ""), "person", 1000)
+    stamp = fields.whole_number(query.get("e", ""), "expiry", 0, 10**11, "a moment")
+    given = fields.text(query.get("s", ""), "signature", 64)
+    expires = dt.datetime.fromtimestamp(stamp, dt.UTC)
+    link = Link(person, action, deadline, expires).signed(key(ctx, now))
+    if not hmac.compare_digest(link.signature, given):
+        raise NotAllowed("this link is not one govcal sent: open the newest e-mail's link")
+    if now >= expires:
+        raise NotAllowed("this link has expired: the meeting it was for has begun and the deadline is past")
+    return link
+
+
+@dataclass(frozen=True)
+class Opened:
+    """What a link's page shows: the deadline, the meeting it is about, the one it is due at."""
+
+    deadline: ShownDeadline
+    about: ShownMeeting | None
+    due_at: ShownMeeting | None
+    body: str
+
+
+def shown(ctx: Context, link: Link) -> Opened:
+    """The deadline a link is about, with its meetings, as its page shows them."""
+    found = kept.deadlines_named(ctx, [link.deadline]).get(link.deadline)
+    if found is None:
+        raise NotFound(f"no deadline '{link.deadline}': it was removed from the plan")
+    about = kept.meeting(ctx, found.meeting) if found.meeting else None
+    due_at = kept.meeting(ctx, found.counted_from) if found.counted_from else None
+    body = ctx.rules.bodies[found.body].name if found.body in ctx.rules.bodies else found.body
+    return Opened(found, about, due_at if due_at != about else None, body)
+
+
+def actor(link: Link) -> str:
+    """Who acted by a link, as the audit trail names them: the person it was signed for."""
+    return f"{link.person} (e-mail link)"[:200]
+
+
+def other(ctx: Context, link: Link, action: str, now: dt.datetime) -> Link:
+    """The same person's link to another action on the same deadline (undo, once done)."""
+    return link.as_action(action, key(ctx, now))
