@@ -126,11 +126,11 @@ class Reminder:
         if self.late_since is not None:
             fell = f"{self.late_since:%a %d %b %H:%M}"
             why = (
-                f"the mail server refused it then ({self.late_because}), and it has been tried again since"
+                f"; the mail server refused it then ({self.late_because}), and it has been tried again since"
                 if self.late_because
-                else "when govcal was not sending reminders"
+                else ", when govcal was not sending reminders"
             )
-            lines.append(f"This reminder comes late: it fell due {fell}; {why}.")
+            lines.append(f"This reminder comes late: it fell due {fell}{why}.")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
         lines.append(marking_done())

@@ -138,7 +138,7 @@ def test_a_late_notice_says_why_it_is_late(kept, inbox):
     ctx = kept
     send_due(ctx, london(2026, 4, 8, 11, 0), inbox.smtp, "worker", wall=utc_now)  # two hours late: govcal was down
     text = inbox.messages[-1].get_body(("plain",)).get_content()
-    assert "it fell due Wed 08 Apr 09:00; when govcal was not sending reminders." in text
+    assert "it fell due Wed 08 Apr 09:00, when govcal was not sending reminders." in text
     assert inbox.messages[-1]["Auto-Submitted"] == "auto-generated"
     assert inbox.messages[-1]["X-Auto-Response-Suppress"] == "All"
     assert "govcal deadline" not in text and "When it is done, mark it so" in text  # no command
