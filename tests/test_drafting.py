@@ -708,3 +708,18 @@ def read_document_text(text: str) -> Document:
         path = Path(folder) / "terms.txt"
         path.write_text(text)
         return read_document(path)
+
+
+def test_a_bilingual_title_line_lends_no_second_name():
+    """'Cwm Taf Regional Partnership Board – Terms of Reference' over 'Bwrdd Partneriaeth
+    Rhanbarthol / Regional Partnership Board': the short name again is no host."""
+    document = Document(
+        "rpb.html",
+        "web page",
+        (
+            Block("Cwm Taf Regional Partnership Board – Terms of Reference", heading=True),
+            Block("Bwrdd Partneriaeth Rhanbarthol / Regional Partnership Board"),
+            Block("The Regional Partnership Board (RPB) will meet at least quarterly, as the Act requires of it."),
+        ),
+    )
+    assert draft_rules(document).name == "Cwm Taf Regional Partnership Board"

@@ -199,7 +199,11 @@ def _name(blocks: Sequence[Block], found: list[Clause], file_name: str) -> tuple
         at, name = (meeting or titles)[0]
         source = blocks[at]
         fuller = [other for _, other in titles if other != name and other.endswith(name)]
-        hosts = [other for n, other in titles if at < n <= at + 3 and other != name and not other.endswith(name)]
+        hosts = [
+            other
+            for n, other in titles
+            if at < n <= at + 3 and other not in name and not other.endswith(name)  # not its own short name again
+        ]
         hosts += [other for n, other in titles if at - 3 <= n < at and other.endswith("Council")]  # a letterhead
         defined = _defined(found, name)
         if defined:
@@ -324,7 +328,7 @@ def _bodies_in(line: str) -> list[str]:
     found: list[str] = []
     if re.match(r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", line, re.I):
         return found  # "Approved by<TAB>Pensions Committee": a record of who approved it names another body
-    for part in re.split(r"\s+[-–—|]\s+|:\s+|\s{2,}|\t", line):
+    for part in re.split(r"\s+[-–—|/]\s+|:\s+|\s{2,}|\t", line):  # "Bwrdd ... / Regional Partnership Board"
         if re.match(
             r"\s*(approved|agreed|adopted|endorsed|owner|document owner|prepared|author|replaces)\b", part, re.I
         ):
