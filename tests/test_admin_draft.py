@@ -22,7 +22,7 @@ from govcal.operations import Context, access
 from govcal.operations.planning import keep_year
 from govcal.settings import Settings
 from scheduler.store.tables import TokenKind
-from test_admin import Clock, signed_in, text
+from test_admin import Clock, csrf, signed_in, text
 from test_admin_browser import accessible, browser, click, fetch, heading, press, served, words
 from test_admin_rules import posted
 
@@ -43,10 +43,6 @@ def site(database):
     token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="setup", now=DECEMBER)
     client = TestClient(application(ctx, ["testserver"], Clock(DECEMBER)), base_url="http://testserver")
     return signed_in(client, token), ctx
-
-
-def csrf(page: str) -> str:
-    return re.search(r'name=csrf value="([^"]+)"', page).group(1)
 
 
 def test_the_draft_stands_beside_its_document_clause_by_clause(site):

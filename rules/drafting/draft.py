@@ -231,24 +231,27 @@ def _chosen(wanted: str, document: Document, owners: Sequence[str]) -> tuple[str
     reference ("Programme Board" -> "Appendix 2 – Programme Board – Terms of Reference"), or a
     body the text names; the name as given is kept as a short name for it ("JCB")."""
     asked = Body(" ".join(wanted.split()))
-    for at, owner in enumerate(owners):
-        acronym = asked.name.isupper() and _names_us(asked.name, owner)
-        if owner and (asked.is_ours(owner) or Body(owner).is_ours(asked.name) or acronym):
-            return owner, (asked.name, *_acronyms(document, owner)), document.blocks[at]
     text = " ".join(block.text for block in document.blocks)
+    starts: dict[str, int] = {}  # each part, in document order, by its first block
+    for at, owner in enumerate(owners):
+        if owner:
+            starts.setdefault(owner, at)
+    for owner, at in starts.items():
+        acronym = asked.name.isupper() and _names_us(asked.name, owner)
+        if asked.is_ours(owner) or Body(owner).is_ours(asked.name) or acronym:
+            return owner, (asked.name, *_acronyms(text, owner)), document.blocks[at]
     loose = r"\s+".join(re.escape(word.rstrip("'’").rstrip("s")) + r"[’']?s?[’']?" for word in asked.name.split())
     if re.search(rf"\b{loose}(?!\w)", text, re.I):
-        return asked.name, (asked.name, *_acronyms(document, asked.name)), None
-    parts = ", ".join(dict.fromkeys(owner for owner in owners if owner)) or "none"
+        return asked.name, (asked.name, *_acronyms(text, asked.name)), None
+    parts = ", ".join(starts) or "none"
     raise RuleError(
         f"names no body '{wanted}' (the bodies whose terms it holds: {parts})", file=document.name, field="--body"
     )
 
 
-def _acronyms(document: Document, name: str) -> tuple[str, ...]:
-    """The initials a document calls a body by ("JCB" for the Joint Commissioning Board)."""
+def _acronyms(text: str, name: str) -> tuple[str, ...]:
+    """The initials a document's text calls a body by ("JCB" for the Joint Commissioning Board)."""
     initials = "".join(word[0] for word in name.split() if word[0].isupper())
-    text = " ".join(block.text for block in document.blocks)
     return (initials,) if len(initials) >= 2 and re.search(rf"\b{initials}\b", text) else ()
 
 
