@@ -67,7 +67,7 @@ def router(pages: Pages) -> APIRouter:
 def field_id(rule_field: str) -> str:
     """The form's element for a rule file's field: "items.annual-report" is in the items box."""
     name = rule_field if rule_field in BY_NAME else rule_field.split(".", 1)[0]
-    return "f-" + name.replace(".", "-") if name in BY_NAME else ""
+    return BY_NAME[name].element if name in BY_NAME else ""
 
 
 def field_label(rule_field: str) -> str:

@@ -33,6 +33,11 @@ class Field:
     choices: tuple[str, ...] = ()
     hint: str = ""
 
+    @property
+    def element(self) -> str:
+        """Its element's id on the page ("f-meetings-pattern"), which other pages link to."""
+        return "f-" + self.name.replace(".", "-")
+
 
 FIELDS = (
     Field("id", "Id", hint="lowercase letters, digits and hyphens: worcestershire-jcb"),
