@@ -14,6 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from rules.errors import RuleError
+from rules.phrases import parse_month
+
 DATABASE_VARIABLE = "GOVCAL_DATABASE_URL"
 SMTP_VARIABLE = "GOVCAL_SMTP_URL"
 PUBLIC_URL_VARIABLE = "GOVCAL_PUBLIC_URL"
@@ -21,6 +24,8 @@ MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
 NO_SEEDS_VARIABLE = "GOVCAL_NO_SEEDS"  # set (1, yes, true): an empty database is not given the seed bodies
 TERMS_VARIABLE = "GOVCAL_TERMS"  # directories of term calendars, separated like PATH (":" on Linux)
+COUNCIL_VARIABLE = "GOVCAL_COUNCIL_NAME"
+YEAR_START_VARIABLE = "GOVCAL_YEAR_START"  # the council's year's first month: 1-12 or its name (default May)
 DEFAULT_FILE = "govcal.db"  # in the current directory, created on first use
 DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 
@@ -41,6 +46,8 @@ class Settings:
     mail_from: str | None = None  # the From of reminders (else the SMTP URL's ?from=, else govcal@localhost)
     terms_dirs: tuple[Path, ...] = ()
     no_seeds: bool = False
+    council_name: str | None = None
+    year_start: int = 5
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -55,6 +62,8 @@ class Settings:
             allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
             terms_dirs=tuple(Path(p) for p in environ.get(TERMS_VARIABLE, "").split(os.pathsep) if p),
             no_seeds=environ.get(NO_SEEDS_VARIABLE, "").strip().lower() in ("1", "yes", "true"),
+            council_name=" ".join(environ.get(COUNCIL_VARIABLE, "").split()) or None,
+            year_start=year_start(environ.get(YEAR_START_VARIABLE, "")),
         )
 
     def with_options(
@@ -83,3 +92,19 @@ class Settings:
         public = urlsplit(self.public_url).hostname if self.public_url else None
         local = ("127.0.0.1", "localhost") if bind in ("0.0.0.0", "::") else (bind, "127.0.0.1", "localhost")
         return tuple(dict.fromkeys(h for h in (public, *self.allowed_hosts, *local) if h))
+
+
+def year_start(typed: str) -> int:
+    """The month the council's year starts in, from GOVCAL_YEAR_START: 1-12 or an English month's
+    name ("May", "april", "Sept"); May, the municipal year's, when it is not set."""
+    word = typed.strip()
+    if not word:
+        return 5
+    if word.isdigit() and 1 <= int(word) <= 12:
+        return int(word)
+    try:
+        return parse_month(word)
+    except RuleError:
+        raise RuleError(
+            f"{YEAR_START_VARIABLE}={typed!r} is not a month: give its number (1 to 12) or its name, e.g. 5 or May"
+        ) from None

@@ -71,8 +71,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(said_version())
         return OK
     args = parser().parse_args(argv)
-    args.settings = Settings.from_environ(os.environ)  # the environment, read once
     try:
+        args.settings = Settings.from_environ(os.environ)  # the environment, read once; a bad value said in a line
         return int(args.run(args))
     except GovcalError as error:
         print(f"govcal: {error}", file=sys.stderr)
