@@ -205,6 +205,38 @@ def cmd_date(args: argparse.Namespace) -> int:
     return OK
 
 
+def cmd_calendar(args: argparse.Namespace) -> int:
+    """The calendar of meetings of a council's year, written as a PDF and/or HTML file: both made
+    before either is written, so a mistake writes nothing."""
+    from govcal.operations.calendar import calendar_of_meetings
+    from govcal.printed import calendar_html, calendar_pdf
+
+    if args.pdf is None and args.html is None:
+        raise RuleError(
+            f"give --pdf FILE or --html FILE (or both), e.g. `govcal calendar {args.year} --pdf calendar.pdf`"
+        )
+    if args.pdf is not None and args.pdf == args.html:
+        raise RuleError(f"--pdf and --html both name {args.pdf}: give each its own file")
+    ctx = context(args)
+    try:
+        calendar = calendar_of_meetings(ctx, args.year, args.body or (), private=args.private, now=utc_now())
+    except RuleError as error:
+        if error.field != "body":
+            raise
+        raise type(error)(error.message, field="--body") from None
+    made = {path: content for path, content in ((args.html, calendar_html), (args.pdf, calendar_pdf)) if path}
+    files = {path: make(calendar) for path, make in made.items()}
+    for path, content in files.items():
+        try:
+            path.write_bytes(content.encode() if isinstance(content, str) else content)
+        except OSError as error:
+            raise RuleError(f"cannot write {path}: {error.strerror}") from None
+        print(f"wrote {path}", file=sys.stderr)
+    months = f"{calendar.months[0]:%B %Y} to {calendar.months[-1]:%B %Y}"
+    print(f"{calendar.title}: {len(calendar.rows)} bodies, {months}", file=sys.stderr)
+    return OK
+
+
 def register(commands: Commands) -> None:
     plan = with_rules(commands.add_parser("plan", help="plan cycle years for every body"))
     plan.add_argument(
@@ -257,6 +289,25 @@ def register(commands: Commands) -> None:
     )
     date.add_argument("--json", action="store_true")
     date.set_defaults(run=cmd_date)
+
+    calendar = with_rules(
+        commands.add_parser("calendar", help="the calendar of meetings of a council's year, as a PDF or HTML file")
+    )
+    calendar.add_argument(
+        "year",
+        metavar="YEAR",
+        type=cycle_year,
+        help="the council's year, by the calendar year it starts in: 2027 is May 2027 to April 2028"
+        " (the month it starts: $GOVCAL_YEAR_START, May by default)",
+    )
+    calendar.add_argument("--pdf", type=Path, metavar="FILE", help="write it as a PDF, A4 landscape")
+    calendar.add_argument("--html", type=Path, metavar="FILE", help="write it as a web page")
+    calendar.add_argument(
+        "--body", action="extend", nargs="+", metavar="ID", help="only these bodies (default: all of them)"
+    )
+    calendar.add_argument("--private", action="store_true", help="bodies that meet in private too")
+    with_database(calendar, actor=False)
+    calendar.set_defaults(run=cmd_calendar)
 
     bodies = with_rules(commands.add_parser("bodies", help="list the bodies in the rules"))
     bodies.add_argument("--json", action="store_true")

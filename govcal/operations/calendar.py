@@ -81,7 +81,7 @@ def _chosen(ctx: Context, body_ids: Sequence[str], private: bool) -> list[Body]:
             raise NotFound(error.message, field="body") from None
         if not (private or body.meetings.public):
             raise RuleError(
-                f"'{body.id}' meets in private: its meetings are on the calendar only with private bodies", field="body"
+                f"'{body.id}' meets in private: include private bodies to put it on the calendar", field="body"
             )
         chosen.append(body)
     return chosen
