@@ -12,6 +12,7 @@ style); the file written by `govcal calendar --html` and the PDF carry it inline
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,15 +86,21 @@ class Calendar:
         return f"calendar-of-meetings-{self.label}"
 
 
-def calendar_html(calendar: Calendar, *, static: str | None = None) -> str:
-    """The calendar as an HTML page: linking `static`/calendar.css where given (a page served
-    under a Content-Security-Policy), else with the style sheet inline (a file, or the PDF)."""
-    style = None if static else STYLE.read_text(encoding="utf-8")
-    return (
-        templates()
-        .get_template("calendar.html")
-        .render(calendar=calendar, static=static, style=style, marks=[MARKS[s] for s in MARKS])
-    )
+def calendar_html(calendar: Calendar) -> str:
+    """The calendar as a page of its own, its style sheet inline: the file `--html` writes, and the PDF's source."""
+    return _render("calendar.html", calendar, style=STYLE.read_text(encoding="utf-8"))
+
+
+def calendar_page(calendar: Calendar, static: str, planner: str, neighbours: Sequence[tuple[str, str] | None]) -> str:
+    """The calendar as the public planner serves it: its style sheet linked from `static` (the
+    page's Content-Security-Policy allows no inline style), and links (not printed) back to the
+    planner and to the years before and after (`neighbours`: an address and a label, or None)."""
+    earlier, later = neighbours
+    return _render("calendar_page.html", calendar, static=static, planner=planner, earlier=earlier, later=later)
+
+
+def _render(template: str, calendar: Calendar, **values: object) -> str:
+    return templates().get_template(template).render(calendar=calendar, marks=list(MARKS.values()), **values)
 
 
 def calendar_pdf(calendar: Calendar) -> bytes:

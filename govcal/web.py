@@ -39,9 +39,11 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from calendars.feed import Feed, render
 from govcal.clock import utc_now
 from govcal.file_writer import FileWriter
-from govcal.operations import Context
+from govcal.operations import Context, fields
 from govcal.operations.access import admin_of_page, member_of_feed
+from govcal.operations.calendar import calendar_of_meetings, council_year
 from govcal.operations.feeds import all_feed, body_feed, private_feed, public_feeds
+from govcal.operations.fields import FIRST_CYCLE, LAST_CYCLE
 from govcal.operations.planning import shown, version
 from govcal.outage import Outage
 from govcal.page import (
@@ -53,7 +55,9 @@ from govcal.page import (
     planner_html,
     planner_view,
 )
+from govcal.printed import calendar_page
 from rules.errors import DatabaseUnavailable, RuleError
+from scheduler.occurrences import cycle_label
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, london_day
 
 T = TypeVar("T")
@@ -360,6 +364,21 @@ def feed_server(
             return Response("no such page\n", status_code=404, media_type="text/plain")  # unknown and revoked alike
         return page(request, start, True, q, page_number)
 
+    @app.get("/planner/calendar", include_in_schema=False, response_class=HTMLResponse)
+    def calendar_of_meetings_page(request: Request, year: str | None = None) -> HTMLResponse:
+        """The calendar of meetings of the public bodies, to print: ?year=2027 is the council's
+        year starting in 2027 (default: the one today is in)."""
+        today = london_day(now())
+        try:
+            chosen = fields.cycle_year(year) if year else council_year(ctx, today)
+        except RuleError as error:
+            return HTMLResponse(f"{error}\n", status_code=400)
+        feed_base = (base_url or f"{request.url.scheme}://{request.url.netloc}").rstrip("/")
+        html = pages.get(f"calendar:{chosen}:{feed_base}:{today}", lambda: _calendar(ctx, chosen, feed_base, now()))
+        headers = {"Content-Security-Policy": PAGE_POLICY, "X-Content-Type-Options": "nosniff"}
+        headers |= {"Cache-Control": "no-cache", "Referrer-Policy": "strict-origin-when-cross-origin"}
+        return HTMLResponse(html, headers=headers)
+
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:
         return RedirectResponse("/planner")
@@ -394,6 +413,18 @@ def _page(
             link=link,
         )
     )
+
+
+def _calendar(ctx: Context, year: int, feed_base: str, now: dt.datetime) -> str:
+    """The public bodies' calendar of meetings of a council's year, linked to the planner and the years beside it."""
+    calendar = calendar_of_meetings(ctx, year, private=False, now=now)
+    neighbours = [
+        (f"{feed_base}/planner/calendar?year={each}", cycle_label(ctx.settings.year_start, each))
+        if FIRST_CYCLE <= each <= LAST_CYCLE
+        else None
+        for each in (year - 1, year + 1)
+    ]
+    return calendar_page(calendar, f"{feed_base}/static", f"{feed_base}/planner", neighbours)
 
 
 def export(

@@ -90,8 +90,8 @@ def _chosen(ctx: Context, body_ids: Sequence[str], private: bool) -> list[Body]:
 def _meetings(
     ctx: Context, bodies: Sequence[Body], first: dt.date, last: dt.date, now: dt.datetime
 ) -> dict[str, list[Meeting]]:
-    """Each body's meetings from `first` to `last`, as the year stands at `now` (the rules alone
-    where nothing is kept: rules read from files, or no database yet)."""
+    """Each body's meetings from `first` to `last`, as the year stands at `now`: the rules' plan
+    with the kept meetings laid over it (the rules alone while there is no database)."""
     cycles = [
         (body.id, each)
         for body in bodies
@@ -103,7 +103,7 @@ def _meetings(
     found: dict[str, list[Meeting]] = {body.id: [] for body in bodies}
     if not cycles:
         return found
-    if ctx.from_database and ctx.has_store():
+    if ctx.has_store():
         with ctx.store.replanning() as kept:
             planner: Planner = standing(ctx, kept, cycles, now)
             plans = [planner.body_plan(*cycle) for cycle in cycles]
