@@ -108,6 +108,5 @@ def calendar_pdf(calendar: Calendar) -> bytes:
     slow to import, and only this needs it)."""
     from weasyprint import HTML
 
-    pdf = HTML(string=calendar_html(calendar)).write_pdf()
-    assert pdf is not None  # write_pdf with no target returns the bytes
+    pdf: bytes = HTML(string=calendar_html(calendar)).write_pdf()  # no target: the bytes
     return pdf
