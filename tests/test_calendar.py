@@ -139,6 +139,20 @@ def test_public_bodies_only_unless_private_is_asked_for(capsys, tmp_path, seeded
     assert "Bodies that meet in public" in shown and "Includes bodies that meet in private" in all_shown
 
 
+def test_with_no_database_the_calendar_is_the_seed_bodies_year_by_the_rules_and_none_is_made(
+    capsys, tmp_path, monkeypatch
+):
+    monkeypatch.chdir(tmp_path)
+    assert govcal(capsys, "calendar", "2027", "--html", "calendar.html")[0] == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["calendar.html"]  # no govcal.db made by looking
+    html = unescape((tmp_path / "calendar.html").read_text())
+    board = planned_meetings(
+        make_context(SEEDS, f"sqlite:///{tmp_path / 'other.db'}"), "worcestershire-programme-board"
+    )
+    row = html.split("Worcestershire Programme Board")[1].split("</tr>")[0]
+    assert re.findall(r"(\w{3}) (\d+)</span>", row) == [(f"{d:%a}", str(d.day)) for d in sorted(board)]
+
+
 def test_the_bank_holidays_of_2027_28_are_marked_in_their_months_and_listed(capsys, tmp_path, seeded):
     url, _ = seeded
     pdf = tmp_path / "calendar.pdf"

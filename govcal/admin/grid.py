@@ -49,11 +49,11 @@ def router(pages: Pages) -> APIRouter:
     @family.get("/calendar.pdf")
     def calendar_download(request: Request, year: str = "", private: str = "") -> Response:
         """The calendar of meetings of a council's year (default: this one) as a PDF to save: the
-        public bodies, or every body with `private`. A GET: it only reads."""
+        public bodies, or every body with `private=1` (the form's checkbox). A GET: it only reads."""
         pages.signed_in(request)
         now = pages.clock()
         chosen = year or council_year(pages.ctx, london_day(now))
-        calendar = calendar_of_meetings(pages.ctx, chosen, private=bool(private), now=now)
+        calendar = calendar_of_meetings(pages.ctx, chosen, private=private == "1", now=now)
         headers = {
             "Content-Disposition": f'attachment; filename="{calendar.file_name}.pdf"',
             "Cache-Control": "no-store",
