@@ -290,8 +290,8 @@ def register(commands: Commands) -> None:
     date.add_argument("--json", action="store_true")
     date.set_defaults(run=cmd_date)
 
-    calendar = with_rules(
-        commands.add_parser("calendar", help="the calendar of meetings of a council's year, as a PDF or HTML file")
+    calendar = commands.add_parser(
+        "calendar", help="the calendar of meetings of a council's year, as a PDF or HTML file"
     )
     calendar.add_argument(
         "year",
