@@ -39,12 +39,24 @@ def meeting_title(body: str, *, extraordinary: bool = False, cancelled: bool = F
 
 
 def deadline_title(
-    name: str, body: str, meeting: dt.datetime | None, *, done: bool = False, cancelled: bool = False
+    name: str,
+    body: str,
+    meeting: dt.datetime | None,
+    due_at: dt.datetime | None = None,
+    *,
+    done: bool = False,
+    cancelled: bool = False,
 ) -> str:
     """A deadline as a calendar's event title names it: its own label, then the body and the
-    meeting it is for: "Papers due: Worcestershire JCB meeting Tue 17 Nov"; "Done: ..." once
+    meeting it is for: "Papers due: Worcestershire JCB meeting Tue 17 Nov"; where it is due at
+    a later meeting than the one it is about (`due_at`: minutes), both: "Minutes approved due:
+    Worcestershire JCB meeting Tue 15 Dec, of the Tue 17 Nov meeting". "Done: ..." once
     marked done, "Cancelled: ..." once its meeting is."""
-    title = f"{name} due: {body}" + (f" meeting {meeting:%a %d %b}" if meeting is not None else "")
+    title = f"{name} due: {body}"
+    if meeting is not None and due_at is not None:
+        title += f" meeting {due_at:%a %d %b}, of the {meeting:%a %d %b} meeting"
+    elif meeting is not None:
+        title += f" meeting {meeting:%a %d %b}"
     return f"Cancelled: {title}" if cancelled else f"Done: {title}" if done else title
 
 

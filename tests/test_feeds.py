@@ -375,12 +375,21 @@ def test_a_members_calendar_says_what_each_event_is_and_whose_calendar_it_is(tmp
         "worcestershire-jcb/2026-27/meeting-09/papers": (
             "Agenda and papers to members due: Worcestershire JCB meeting Tue 15 Dec"
         ),
+        # due at the next meeting, about this one: both said
+        "worcestershire-jcb/2026-27/extraordinary-01/minutes-approved": (
+            "Minutes submitted for approval due: Worcestershire JCB meeting Tue 15 Dec, of the Thu 03 Dec meeting"
+        ),
     }
     for parser, rows in parse_everywhere(path, "summary").items():
         said = {row[0].removesuffix("@govcal"): row[5] for row in rows}
         assert {uid: said[uid] for uid in titles} == titles, parser
         [cancelled] = [row for row in rows if row[0] == f"{november}@govcal"]
         assert cancelled[3] == "CANCELLED", parser
+    minutes = next(e for e in clerks.events if e.uid.endswith("extraordinary-01/minutes-approved"))
+    assert minutes.description.splitlines()[1] == (
+        "It is due at the meeting on Tuesday 15 December 2026 at 14:00, County Hall, Worcester,"
+        " and is about the meeting on Thursday 03 December 2026."
+    )
     # the deadline is a half-hour of free time from the instant it is due, so agenda views list it
     papers = next(e for e in clerks.events if e.uid.endswith("meeting-09/papers"))
     head = render(Feed("x", (papers,))).split(b"BEGIN:VEVENT")[1]

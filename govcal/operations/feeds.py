@@ -18,7 +18,14 @@ from functools import cache
 from calendars.event import EventData
 from calendars.feed import Feed
 from govcal.operations.context import Context
-from govcal.wording import calendar_name, deadline_title, for_the_meeting, marking_done, meeting_title
+from govcal.wording import (
+    calendar_name,
+    deadline_title,
+    due_at_the_meeting,
+    for_the_meeting,
+    marking_done,
+    meeting_title,
+)
 from rules.model import Body, Role
 from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
@@ -70,19 +77,28 @@ def _deadline_event(
     row: DeadlineRow,
     body_name: str,
     meeting: MeetingRow | None,
+    due_at: MeetingRow | None,
     alarms: tuple[dt.datetime, ...],
     base_url: str | None,
 ) -> EventData:
     """A deadline in a clerk's calendar: what, for which body (`body_name`, the name members
     know it by) and meeting, with its alarms until it is done, then marked done; how the
-    date was found at the end."""
+    date was found at the end. `due_at`: the meeting it is due at, where a later one than
+    the meeting it is about (minutes approved at the next meeting)."""
     due = row.due
     cancelled = row.status == Status.CANCELLED
     summary = deadline_title(
-        row.name, body_name, meeting.start if meeting else None, done=row.done_at is not None, cancelled=cancelled
+        row.name,
+        body_name,
+        meeting.start if meeting else None,
+        due_at.start if due_at else None,
+        done=row.done_at is not None,
+        cancelled=cancelled,
     )
     lines = [f"Due {due:%a %d %b %Y %H:%M}."]
-    if meeting is not None:
+    if meeting is not None and due_at is not None:
+        lines.append(due_at_the_meeting(meeting.start, due_at.start, due_at.location))
+    elif meeting is not None:
         lines.append(for_the_meeting(meeting.start, meeting.location))
     if row.done_at is not None:
         lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
@@ -183,7 +199,11 @@ def clerk_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None
             continue
         planned = reminders_of[row.body_id](row.rule, row.date, row.due)
         meeting = meetings.get(row.meeting_id or "")
-        events.append(_deadline_event(row, rules[row.body_id].called, meeting, alarms(planned), base_url))
+        due_at = meetings.get(row.counted_from or "")
+        if due_at is not None and (meeting is None or due_at.id == meeting.id):
+            due_at = None  # due for the meeting it is about: said once
+        called = rules[row.body_id].called
+        events.append(_deadline_event(row, called, meeting, due_at, alarms(planned), base_url))
     return Feed(f"{member}: deadlines", tuple(events), f"Deadlines of {_names(ctx, bodies)}" if bodies else "")
 
 
