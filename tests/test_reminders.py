@@ -742,7 +742,7 @@ def test_a_mail_server_that_does_not_take_the_reminders_is_exit_3_with_its_reaso
     inbox.refuse = True
     assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 3
     said = capsys.readouterr().err
-    assert "the mail server did not take 1 message(s): (451, b'try again later');" in said and inbox.ids == []
+    assert "the mail server did not take 1 message(s): 451 try again later;" in said and inbox.ids == []
     inbox.refuse = False
     assert main(["reminders", "send", "--now", "2026-04-08 09:05", *db]) == 0  # after the 2-minute back-off
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]
