@@ -3,7 +3,9 @@
 Names follow RFC 5545. UID is the occurrence's stable id, so a moved meeting is the
 same event with a higher SEQUENCE; a cancelled one stays, STATUS:CANCELLED, so
 calendar clients remove it. DTSTAMP is the time the information last changed, so an
-unchanged event renders to the same bytes (and the feed keeps its ETag).
+unchanged event renders to the same bytes (and the feed keeps its ETag). A deadline
+is shown as a short free event starting at the instant it is due (`DEADLINE_SPAN`):
+some calendars' agenda views leave out an event that ends as it starts.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, sa
 from calendars.timezone import LONDON, TZID
 
 UID_DOMAIN = "govcal"
+DEADLINE_SPAN = dt.timedelta(minutes=30)  # a deadline's event: long enough for every agenda view
 STAMPS = 8192  # instants whose DATE-TIME is remembered: a country's feeds repeat a few thousand
 
 
 @dataclass(frozen=True, slots=True)
 class EventData:
-    """What a feed says about one occurrence. `end` is None for a deadline (an instant)."""
+    """What a feed says about one occurrence. `end` is None for a deadline (an instant,
+    shown as `DEADLINE_SPAN` from it, free time)."""
 
     uid: str
     sequence: int
@@ -61,8 +65,7 @@ def vevent(data: EventData) -> bytes:
         fold_text(f"SUMMARY:{text(clean(data.summary, SUMMARY_MAX))}"),
         f"DTSTART;TZID={TZID}:{local_stamp(data.start)}",
     ]
-    if data.end is not None:
-        lines.append(f"DTEND;TZID={TZID}:{local_stamp(data.end)}")
+    lines.append(f"DTEND;TZID={TZID}:{local_stamp(shown_end(data))}")
     lines += [
         f"DTSTAMP:{stamp}",
         fold_text(f"UID:{text(uid_for(data.uid))}"),
@@ -88,6 +91,12 @@ def vevent(data: EventData) -> bytes:
             ]
     lines.append("END:VEVENT\r\n")
     return "\r\n".join(lines).encode()
+
+
+def shown_end(data: EventData) -> dt.datetime:
+    """When the event ends in a calendar: a meeting's end, or a deadline's instant plus
+    `DEADLINE_SPAN` (added in UTC, so a deadline before a clock change ends 30 minutes later)."""
+    return data.end if data.end is not None else data.start.astimezone(dt.UTC) + DEADLINE_SPAN
 
 
 @lru_cache(maxsize=STAMPS)

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from calendars.event import EventData, vevent
 from calendars.fold import fold
-from calendars.text import SUMMARY_MAX, clean
+from calendars.text import SUMMARY_MAX, clean, text
 from calendars.timezone import TZID, london
 
 PRODID = "-//govcal//govcal feeds//EN"
@@ -26,7 +26,8 @@ def webcal(address: str) -> str:
 
 @dataclass(frozen=True)
 class Feed:
-    """A named calendar and its events; REFRESH-INTERVAL tells clients how often to look."""
+    """A named calendar and its events; REFRESH-INTERVAL tells clients how often to look.
+    The name is written twice: RFC 7986's NAME and the X-WR-CALNAME most clients read."""
 
     name: str
     events: tuple[EventData, ...]
@@ -36,12 +37,14 @@ class Feed:
 
 def _header(feed: Feed) -> bytes:
     """VCALENDAR's opening lines, in the order icalendar writes them (its canonical order,
-    then by name) and escaped as it escapes them (X-WR- names not at all): a test checks."""
+    then by name) and escaped as it escapes them (X-WR- names not at all; NAME as the TEXT
+    RFC 7986 makes it): a test checks."""
     lines = ["BEGIN:VCALENDAR", "VERSION:2.0", f"PRODID:{PRODID}", "CALSCALE:GREGORIAN"]
     if feed.description:
         lines.append(f"X-WR-CALDESC:{clean(feed.description, 1000)}")
     refresh = duration(feed.refresh)
     lines += [
+        f"NAME:{text(clean(feed.name, SUMMARY_MAX))}",
         f"X-WR-CALNAME:{clean(feed.name, SUMMARY_MAX)}",
         f"REFRESH-INTERVAL;VALUE=DURATION:{refresh}",
         f"X-PUBLISHED-TTL:{refresh}",  # an X- name: clients read it as a DURATION

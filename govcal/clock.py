@@ -33,9 +33,14 @@ def dispatch(ctx: Context, now: dt.datetime, smtp: Smtp, worker: str) -> None:
 
     try:
         result = send_due(ctx, now, smtp, worker, wall=utc_now)
-        for line in result.claims_said() + result.refused_said():
+        said = result.claims_said() + result.refused_said()
+        if result.retrying:  # the operator hears why, not only how many
+            said.append(f"{result.retrying} to retry with back-off: {result.failure}")
+        digests = send_digests(ctx, now, smtp, worker, wall=utc_now)
+        if digests.failed:
+            said.append(f"{digests.failed} morning digests to retry: {digests.failure}")
+        for line in said:
             print(f"{utc_now():%Y-%m-%dT%H:%M:%SZ} reminders: {line}", file=sys.stderr, flush=True)
-        send_digests(ctx, now, smtp, worker, wall=utc_now)
     except DatabaseUnavailable as error:
         ctx.outage.lost(error)
     else:

@@ -24,6 +24,8 @@ from functools import cache
 from html import escape
 from urllib.parse import unquote, urlsplit
 
+from email_validator import EmailNotValidError, validate_email
+
 from govcal.wording import due_at_the_meeting, for_the_meeting, marking_done
 from rules.errors import RuleError
 from scheduler.workdays import LONDON
@@ -45,21 +47,28 @@ class Smtp:
 
     @classmethod
     def from_url(cls, url: str) -> Smtp:
+        """The server an SMTP URL names, or a `RuleError` quoting the URL as typed (its
+        password starred) and saying how to write one."""
         parts = urlsplit(url)
-        if parts.scheme not in ("smtp", "smtps") or not parts.hostname:
+        try:
+            port = parts.port
+        except ValueError:  # a port that is not a number
+            port = -1
+        if parts.scheme not in ("smtp", "smtps") or not parts.hostname or port == -1:
+            shown = re.sub(r":[^:@/]*@", ":***@", url)
             raise RuleError(
-                f"'{parts.scheme}://{parts.hostname or ''}...' is not an SMTP URL;"
-                " write smtp://host:port or smtps://user:pass@host:465"
+                f"'{shown}' is not an SMTP URL: write smtp://host:port or smtps://user:pass@host:465"
+                " (?starttls=1 and ?from=ADDRESS may follow)"
             )
         query = dict(pair.split("=", 1) for pair in parts.query.split("&") if "=" in pair)
         return cls(
             host=parts.hostname,
-            port=parts.port or (465 if parts.scheme == "smtps" else 25),
+            port=port or (465 if parts.scheme == "smtps" else 25),
             tls=parts.scheme == "smtps",
             starttls=query.get("starttls") in ("1", "true", "yes"),
             user=unquote(parts.username) if parts.username else None,
             password=unquote(parts.password) if parts.password else None,
-            sender=unquote(query.get("from", DEFAULT_SENDER)),
+            sender=checked_sender(unquote(query["from"])) if "from" in query else DEFAULT_SENDER,
         )
 
     def connect(self) -> smtplib.SMTP:
@@ -78,6 +87,40 @@ class Smtp:
         if self.user:
             connection.login(self.user, self.password or "")
         return connection
+
+
+def checked_sender(sender: str) -> str:
+    """A From as configured ("Democratic Services <ds@example.gov.uk>" or an address alone),
+    or a `RuleError` quoting it: an address email-validator accepts (ASCII, as every header
+    here is sent), not whatever word `parseaddr` makes of a phrase."""
+    address, typed = parseaddr(sender)[1], sender.strip()
+    try:
+        if not address or not (typed == address or typed.endswith(f"<{address}>")):
+            raise EmailNotValidError("write an address, or a name and <address>")
+        if not address.isascii():
+            raise EmailNotValidError("write the address in ASCII (a domain's xn-- form)")
+        validate_email(address, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError as error:
+        raise RuleError(
+            f"'{sender}' is not an e-mail address to send from: {error} (e.g. Democratic Services <ds@example.gov.uk>)"
+        ) from None
+    return sender
+
+
+def refusal(error: BaseException) -> str:
+    """What the mail server (or the network) said when it did not take a message, on one
+    line as a person reads it: "550 5.7.1 Relaying denied", not Python's tuple of bytes."""
+    if isinstance(error, smtplib.SMTPRecipientsRefused):
+        said = "; ".join(f"{to}: {code} {_decoded(reply)}" for to, (code, reply) in error.recipients.items())
+    elif isinstance(error, smtplib.SMTPResponseException):
+        said = f"{error.smtp_code} {_decoded(error.smtp_error)}"
+    else:
+        said = str(error)
+    return " ".join(said.split()) or type(error).__name__
+
+
+def _decoded(reply: bytes | str) -> str:
+    return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
 @dataclass(frozen=True)

@@ -3,10 +3,11 @@
 Routes: /feeds/all.ics, /feeds/bodies/{id}.ics (public bodies only) and
 /feeds/private/{token}.ics (a member's own feed: their bodies' meetings, private
 ones included, and the deadlines of bodies they clerk, with alarms); /planner (the
-public bodies) and /planner/private/{token} (an admin's page link: every body). An
-unknown and a revoked token get the same 404. Private answers are sent with
-`Cache-Control: private` and `Referrer-Policy: no-referrer`, and their tokens are
-replaced by [redacted] in the access log.
+public bodies) and /planner/private/{token} (an admin's page link: every body). Every
+feed answers HEAD as GET, without the body. An unknown and a revoked token get the
+same 404. Private answers are sent with `Cache-Control: private, no-store` (never kept
+by a cache) and `Referrer-Policy: no-referrer`, and their tokens are replaced by
+[redacted] in the access log.
 
 Only the hosts the server is told of are answered (400 for any other Host header), so
 nothing a client sends decides what is cached; each cache is bounded in entries and
@@ -140,7 +141,7 @@ def revalidated(
     headers = [
         ("etag", feed.etag),
         ("last-modified", feed.last_modified_http),
-        ("cache-control", "private, max-age=300" if private else "public, max-age=300"),
+        ("cache-control", "private, no-store" if private else "public, max-age=300"),
     ]
     if private:
         headers.append(("referrer-policy", "no-referrer"))
@@ -320,7 +321,7 @@ def feed_server(
             return None
         return feeds.feed(key, lambda: body_feed(ctx, body_id, now(), base_url))
 
-    @app.get("/feeds/private/{name}", include_in_schema=False)
+    @app.api_route("/feeds/private/{name}", methods=["GET", "HEAD"], include_in_schema=False)
     def feed_private(name: str, request: Request) -> Response:
         member = member_of_feed(ctx, name.removesuffix(".ics")) if name.endswith(".ics") else None
         if member is None:
@@ -328,7 +329,8 @@ def feed_server(
         feed = feeds.feed(f"member:{member}", lambda: private_feed(ctx, member, now(), base_url))
         if feed is None:
             return NOT_FOUND
-        status, headers, body = revalidated(feed, request.headers.get("if-none-match", ""), private=True)
+        asked = request.headers.get("if-none-match", "")
+        status, headers, body = revalidated(feed, asked, private=True, head=request.method == "HEAD")
         return Response(body, status_code=status, headers=dict(headers))
 
     def page(request: Request, start: str | None, private: bool, q: str, number: int) -> HTMLResponse:

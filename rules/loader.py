@@ -528,6 +528,7 @@ def read_body(node: Node, file: str) -> tuple[Body, dict[str, int]]:
     body = Body(
         id=body_id,
         name=fields.take("name", text),
+        short_name=fields.take("short_name", text, ""),
         document=fields.take("document", text, ""),
         nation=fields.take("nation", phrase(_nation), DEFAULT_NATION),
         cycle_start=fields.take("cycle_start", phrase(parse_month)),

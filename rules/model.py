@@ -318,11 +318,17 @@ class Body:
     closures: tuple[Closure, ...] = ()
     terms: str | None = None  # a term calendar id or path
     established: dt.date | None = None
+    short_name: str = ""  # what members call it ("Worcestershire JCB"): calendars' event titles
     avoid: tuple[Avoid, ...] = ()  # soft preferences (scheduler.preferences)
     roles: tuple[tuple[str, str], ...] = ()  # the body's own roles beyond the built-in ones: (id, name)
     source_file: str = field(default="", compare=False)
     # SHA-256 of the rule file as read: which version of the rules a kept plan came from.
     digest: str = field(default="", compare=False)
+
+    @property
+    def called(self) -> str:
+        """The name members know it by: its short name where the rules give one, else its name."""
+        return self.short_name or self.name
 
     @property
     def role_ids(self) -> tuple[str, ...]:

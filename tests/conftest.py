@@ -338,8 +338,8 @@ class Inbox:
         self.refuse = False
 
     async def handle_DATA(self, server, session, envelope):  # noqa: N802 - aiosmtpd's hook name
-        if self.refuse:
-            return "451 try again later"
+        if self.refuse:  # True, or the reply to refuse with ("550 5.7.1 ...")
+            return self.refuse if isinstance(self.refuse, str) else "451 try again later"
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
         self.messages.append(message)
         self.ids.append(message["Message-ID"].strip())

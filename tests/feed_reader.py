@@ -3,7 +3,8 @@
 python tests/feed_reader.py PARSER FILE, where PARSER is icalendar, ical, vobject or
 recurring_ical_events. Each event is [UID, start in UTC, end in UTC or null, STATUS,
 SEQUENCE]; an event that ends as it starts is an instant (end null) for every parser.
-With a third argument, `description`, each event's DESCRIPTION follows, as the parser reads it.
+Further arguments, `description` and `summary`, add each event's DESCRIPTION and SUMMARY,
+in the order asked, as the parser reads them.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ import sys
 from pathlib import Path
 
 parser, path = sys.argv[1], sys.argv[2]
-described = sys.argv[3:] == ["description"]
+more = sys.argv[3:]
 text = Path(path).read_text(encoding="utf-8")
 UTC = dt.UTC
 
@@ -44,7 +45,7 @@ if parser in ("icalendar", "recurring_ical_events"):
                 str(e.get("STATUS")),
                 int(e.get("SEQUENCE", 0)),
             ]
-            + ([str(e.get("DESCRIPTION", ""))] if described else [])
+            + [str(e.get(name.upper(), "")) for name in more]
         )
 elif parser == "ical":
     from ical.calendar_stream import IcsCalendarStream
@@ -53,7 +54,7 @@ elif parser == "ical":
     for e in calendar.events:
         events.append(
             [e.uid, instant(e.dtstart), instant(e.end), e.status.value if e.status else None, e.sequence or 0]
-            + ([e.description or ""] if described else [])
+            + [getattr(e, name) or "" for name in more]
         )
 elif parser == "vobject":
     import vobject
@@ -69,7 +70,7 @@ elif parser == "vobject":
                 e.status.value,
                 int(e.sequence.value),
             ]
-            + ([e.description.value if hasattr(e, "description") else ""] if described else [])
+            + [getattr(e, name).value if hasattr(e, name) else "" for name in more]
         )
 for row in events:  # an event that ends as it starts is an instant, however a parser says it
     if row[2] == row[1]:

@@ -7,12 +7,12 @@ from __future__ import annotations
 import datetime as dt
 
 from icalendar import Alarm, Calendar, Event
-from icalendar.prop import vDuration
+from icalendar.prop import vDuration, vText
 
-from calendars.event import EventData, uid_for
+from calendars.event import EventData, shown_end, uid_for
 from calendars.feed import PRODID, Feed
 from calendars.text import DESCRIPTION_MAX, LOCATION_MAX, SUMMARY_MAX, clean, safe_link
-from calendars.timezone import TZID, london
+from calendars.timezone import LONDON, TZID, london
 
 
 def reference_vevent(data: EventData) -> bytes:
@@ -23,8 +23,7 @@ def reference_vevent(data: EventData) -> bytes:
     event.add("DTSTAMP", data.last_modified.astimezone(dt.UTC))
     event.add("LAST-MODIFIED", data.last_modified.astimezone(dt.UTC))
     event.add("DTSTART", data.start)
-    if data.end is not None:
-        event.add("DTEND", data.end)
+    event.add("DTEND", shown_end(data).astimezone(LONDON))
     event.add("SUMMARY", clean(data.summary, SUMMARY_MAX))
     if data.location:
         event.add("LOCATION", clean(data.location, LOCATION_MAX))
@@ -50,6 +49,7 @@ def reference_header(feed: Feed) -> bytes:
     calendar.add("PRODID", PRODID)
     calendar.add("VERSION", "2.0")
     calendar.add("CALSCALE", "GREGORIAN")
+    calendar.add("NAME", vText(clean(feed.name, SUMMARY_MAX)))  # RFC 7986 TEXT: icalendar does not type it
     calendar.add("X-WR-CALNAME", clean(feed.name, SUMMARY_MAX))
     calendar.add("X-WR-TIMEZONE", TZID)
     if feed.description:

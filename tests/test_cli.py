@@ -9,6 +9,7 @@ import os
 import pty
 import re
 import shutil
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -452,3 +453,56 @@ def test_commands_that_keep_no_year_start_without_the_store_or_the_server(argv, 
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _govcal(tmp_path: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:
+    """The installed command in a fresh process, run in `tmp_path` (where its default database
+    would be made), with these environment variables (and no database named)."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("GOVCAL_")} | env
+    govcal = str(Path(sys.executable).parent / "govcal")
+    return subprocess.run([govcal, *argv], cwd=tmp_path, env=environ, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize("command", [["reminders", "send"], ["serve", "--port", "0"]], ids=lambda c: c[0])
+@pytest.mark.parametrize(
+    ("env", "said"),
+    [
+        (
+            {"GOVCAL_SMTP_URL": "smtp//host"},
+            "govcal: GOVCAL_SMTP_URL 'smtp//host' is not an SMTP URL: write smtp://host:port"
+            " or smtps://user:pass@host:465 (?starttls=1 and ?from=ADDRESS may follow)",
+        ),
+        (
+            {"GOVCAL_SMTP_URL": "smtps//ann:s3cret@mail.example.org"},  # what was typed, its password starred
+            "govcal: GOVCAL_SMTP_URL 'smtps//ann:***@mail.example.org' is not an SMTP URL:",
+        ),
+        (
+            {"GOVCAL_SMTP_URL": "smtp://127.0.0.1:25", "GOVCAL_MAIL_FROM": "not an address"},  # it sent "From: not"
+            "govcal: GOVCAL_MAIL_FROM 'not an address' is not an e-mail address to send from:",
+        ),
+        (
+            {"GOVCAL_SMTP_URL": "smtp://127.0.0.1:25?from=clerk"},
+            "govcal: GOVCAL_SMTP_URL 'clerk' is not an e-mail address to send from:",
+        ),
+    ],
+    ids=["url", "password", "from", "url-from"],
+)
+def test_mail_settings_are_refused_at_start_quoting_what_was_typed(tmp_path, command, env, said):
+    """Checked before anything is done: one line, exit status 2, nothing made (no govcal.db)."""
+    done = _govcal(tmp_path, *command, **env)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.startswith(said) and len(done.stderr.splitlines()) == 1, done.stderr
+    assert "s3cret" not in done.stderr and not (tmp_path / "govcal.db").exists()
+
+
+def test_serve_on_a_port_in_use_says_so_before_it_makes_or_prints_anything(tmp_path):
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        done = _govcal(tmp_path, "serve", "--port", str(port))
+    assert (done.returncode, done.stdout) == (2, "")
+    assert done.stderr == (
+        f"govcal: 127.0.0.1:{port} is in use (another govcal serve?): stop what listens there or give --port\n"
+    )
+    assert not (tmp_path / "govcal.db").exists()  # not made, not planned

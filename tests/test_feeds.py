@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from icalendar import Event
+from icalendar import Calendar, Event
 
 from calendars.event import EventData, _utc_stamp, local_stamp, utc_stamp, vevent
 from calendars.feed import Feed, render
@@ -26,7 +26,7 @@ from conftest import context, edit_meeting, keep, served
 from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.operations import people
-from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed
+from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed, private_feed
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
 from scheduler.store.tables import AuditRow
@@ -49,11 +49,16 @@ def parse_everywhere(path: Path, *more: str) -> dict[str, list]:
 
 
 def expected(feed: Feed) -> list:
+    """Each event as every parser must read it; a deadline (no end) lasts 30 minutes from its instant."""
+
     def utc(moment):
-        return None if moment is None else moment.astimezone(dt.UTC).isoformat()
+        return moment.astimezone(dt.UTC).isoformat()
+
+    def end(e):
+        return utc(e.end) if e.end is not None else utc(e.start.astimezone(dt.UTC) + dt.timedelta(minutes=30))
 
     return sorted(
-        [f"{e.uid}@govcal", utc(e.start), utc(e.end), "CANCELLED" if e.cancelled else "CONFIRMED", e.sequence]
+        [f"{e.uid}@govcal", utc(e.start), end(e), "CANCELLED" if e.cancelled else "CONFIRMED", e.sequence]
         for e in feed.events
     )
 
@@ -76,12 +81,18 @@ def test_events_both_sides_of_both_2026_clock_changes(tmp_path):
             event("autumn-after", dt.datetime(2026, 10, 26, 12, 0, tzinfo=LONDON)),  # Mon, GMT: 12:00Z
             event("deadline-winter", dt.datetime(2026, 12, 24, 17, 0, tzinfo=LONDON), hours=None),  # an instant, 17:00Z
             event("deadline-summer", dt.datetime(2026, 5, 19, 17, 0, tzinfo=LONDON), hours=None),  # 16:00Z
+            # due 00:45 GMT Sun 29 Mar 2026, as the clocks go forward at 01:00: ends 02:15 BST, 01:15Z
+            event("deadline-spring-night", dt.datetime(2026, 3, 29, 0, 45, tzinfo=LONDON), hours=None),
         ),
     )
     path = tmp_path / "dst.ics"
     path.write_bytes(render(feed))
+    assert b"DTSTART;TZID=Europe/London:20260329T004500\r\nDTEND;TZID=Europe/London:20260329T021500" in render(feed)
     want = expected(feed)
     starts = {row[0]: row[1] for row in want}
+    ends = {row[0]: row[2] for row in want}
+    assert ends["deadline-winter@govcal"] == "2026-12-24T17:30:00+00:00"  # a deadline is a 30-minute event
+    assert ends["deadline-spring-night@govcal"] == "2026-03-29T01:15:00+00:00"
     assert starts["spring-before@govcal"] == "2026-03-28T12:00:00+00:00"
     assert starts["spring-after@govcal"] == "2026-03-30T11:00:00+00:00"
     assert starts["autumn-before@govcal"] == "2026-10-24T11:00:00+00:00"
@@ -143,7 +154,7 @@ def test_events_say_first_what_members_and_clerks_need(kept):
     feed = body_feed(ctx, "leeds-cluster-partnership", NOW)
     first = next(e for e in feed.events if e.uid == "leeds-cluster-partnership/2026-27/meeting-01")
     # a member's event: the body, where, what is due for it; no rule language, nothing twice
-    assert first.summary == "Leeds Cluster Partnership"
+    assert first.summary == "Leeds Cluster Partnership meeting"  # no short name in its rules: its name
     lines = first.description.splitlines()
     assert lines[:4] == [
         "Where: Cluster lead school, Leeds",
@@ -159,7 +170,7 @@ def test_events_say_first_what_members_and_clerks_need(kept):
         for e in clerk_feed(ctx, "Ann Clerk", NOW).events
         if e.uid == "leeds-cluster-partnership/2026-27/meeting-01/reports"
     )
-    assert reports.summary == "Reports to the Secretariat due: Leeds Cluster Partnership, meeting 18 Nov"
+    assert reports.summary == "Reports to the Secretariat due: Leeds Cluster Partnership meeting Wed 18 Nov"
     assert reports.description.splitlines() == [
         "Due Thu 05 Nov 2026 17:00.",
         "It is for the meeting on Wednesday 18 November 2026 at 15:45, Cluster lead school, Leeds.",
@@ -339,3 +350,60 @@ def test_every_seed_feed_is_byte_for_byte_the_reference_renderers(kept):
     assert sum(len(f.events) for f in feeds) > 120 and any(e.alarms for e in feeds[-1].events)
     for feed in feeds:
         assert render(feed) == reference_render(feed), feed.name
+
+
+def test_a_members_calendar_says_what_each_event_is_and_whose_calendar_it_is(tmp_path, capsys):
+    """The JCB (short name "Worcestershire JCB" in its rules) with a clerk: its meetings, an
+    extraordinary one, a cancelled one and the deadlines, as each of the four parsers reads them."""
+    database = f"sqlite:///{tmp_path / 'govcal.db'}"
+    ctx = context(load_rules(), database)
+    keep(ctx, bodies=["worcestershire-jcb"])
+    people.add_member(ctx, "worcestershire-jcb", "Ann Clerk", "clerk", actor="t", now=utc_now())
+    people.add_member(ctx, "worcestershire-jcb", "Cllr Ali", "member", actor="t", now=utc_now())
+    request = ["--received", "2026-11-25 10:00", "--chair", "--database", database]
+    assert main(["extraordinary", "worcestershire-jcb", *request, "--confirm", "2026-12-03"]) == 0, capsys.readouterr()
+    why = "No business"
+    november = "worcestershire-jcb/2026-27/meeting-08"  # Tue 17 Nov 2026 (the third Tuesday)
+    assert edit_meeting(ctx, "cancel", actor="clerk", meeting_id=november, force=True, reason=why).committed
+    clerks = private_feed(ctx, "Ann Clerk", NOW)
+    path = tmp_path / "clerk.ics"
+    path.write_bytes(render(clerks))
+    titles = {
+        "worcestershire-jcb/2026-27/meeting-09": "Worcestershire JCB meeting",  # Tue 15 Dec
+        november: "Cancelled: Worcestershire JCB meeting",
+        "worcestershire-jcb/2026-27/extraordinary-01": "Worcestershire JCB extraordinary meeting",
+        "worcestershire-jcb/2026-27/meeting-09/papers": (
+            "Agenda and papers to members due: Worcestershire JCB meeting Tue 15 Dec"
+        ),
+        # due at the next meeting, about this one: both said
+        "worcestershire-jcb/2026-27/extraordinary-01/minutes-approved": (
+            "Minutes submitted for approval due: Worcestershire JCB meeting Tue 15 Dec, of the Thu 03 Dec meeting"
+        ),
+    }
+    for parser, rows in parse_everywhere(path, "summary").items():
+        said = {row[0].removesuffix("@govcal"): row[5] for row in rows}
+        assert {uid: said[uid] for uid in titles} == titles, parser
+        [cancelled] = [row for row in rows if row[0] == f"{november}@govcal"]
+        assert cancelled[3] == "CANCELLED", parser
+    minutes = next(e for e in clerks.events if e.uid.endswith("extraordinary-01/minutes-approved"))
+    assert minutes.description.splitlines()[1] == (
+        "It is due at the meeting on Tuesday 15 December 2026 at 14:00, County Hall, Worcester,"
+        " and is about the meeting on Thursday 03 December 2026."
+    )
+    # the deadline is a half-hour of free time from the instant it is due, so agenda views list it
+    papers = next(e for e in clerks.events if e.uid.endswith("meeting-09/papers"))
+    head = render(Feed("x", (papers,))).split(b"BEGIN:VEVENT")[1]
+    assert f"DTSTART;TZID=Europe/London:{papers.start:%Y%m%dT%H%M%S}".encode() in head
+    assert f"DTEND;TZID=Europe/London:{papers.start + dt.timedelta(minutes=30):%Y%m%dT%H%M%S}".encode() in head
+    assert b"TRANSP:TRANSPARENT" in head
+    # the calendars' names: the person, what it holds; the bodies by name, never by id
+    calendar = Calendar.from_ical(render(clerks))
+    assert calendar["NAME"] == calendar["X-WR-CALNAME"] == "Ann Clerk: meetings and deadlines"
+    assert calendar["X-WR-CALDESC"] == (
+        "Meetings of the Worcestershire Joint Commissioning Board;"
+        " Deadlines of the Worcestershire Joint Commissioning Board"
+    )
+    members = Calendar.from_ical(render(private_feed(ctx, "Cllr Ali", NOW)))
+    assert members["NAME"] == members["X-WR-CALNAME"] == "Cllr Ali: meetings"
+    assert members["X-WR-CALDESC"] == "Meetings of the Worcestershire Joint Commissioning Board"
+    assert b"worcestershire-jcb" not in render(Feed(members["NAME"], (), members["X-WR-CALDESC"]))

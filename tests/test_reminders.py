@@ -334,6 +334,26 @@ def test_reminder_commands_list_send_and_done(kept, inbox, database, capsys, mon
     assert "set GOVCAL_SMTP_URL" in capsys.readouterr().err
 
 
+def test_a_refused_send_says_what_the_mail_server_said(kept, inbox, database, capsys, monkeypatch):
+    """The server answers 550: the run's summary, its error line, the reminders list and the
+    served clock's log each say why, in the server's words (not Python's tuple of bytes)."""
+    monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
+    said = "550 5.7.1 Sender address rejected: not owned by user"
+    inbox.refuse = said
+    db = ["--database", database]
+    assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 3  # unavailable: tried again later
+    out, err = capsys.readouterr()
+    assert f"1 to retry ({said})," in out
+    assert err.strip().splitlines()[-1] == (
+        f"govcal: the mail server did not take 1 message(s): {said}; they are tried again with back-off"
+    )
+    assert main(["reminders", "--json", *db]) == 0
+    [failed] = [row for row in json.loads(capsys.readouterr().out) if row["state"] == "failed"]
+    assert failed["last_error"] == said  # as the reminders page shows it
+    dispatch(kept, dt.datetime(2026, 4, 8, 12, 0, tzinfo=dt.UTC), inbox.smtp, "serve-test")  # the served clock
+    assert f"reminders: 1 to retry with back-off: {said}" in capsys.readouterr().err
+
+
 def test_govcal_serve_runs_the_reminder_clock(inbox, tmp_path):
     govcal = str(Path(sys.executable).parent / "govcal")
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
@@ -722,7 +742,7 @@ def test_a_mail_server_that_does_not_take_the_reminders_is_exit_3_with_its_reaso
     inbox.refuse = True
     assert main(["reminders", "send", "--now", "2026-04-08 09:00", *db]) == 3
     said = capsys.readouterr().err
-    assert "the mail server did not take 1 message(s): (451, b'try again later');" in said and inbox.ids == []
+    assert "the mail server did not take 1 message(s): 451 try again later;" in said and inbox.ids == []
     inbox.refuse = False
     assert main(["reminders", "send", "--now", "2026-04-08 09:05", *db]) == 0  # after the 2-minute back-off
     assert inbox.ids == [f"<{PAPERS}#working-3at0900@govcal>"]

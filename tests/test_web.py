@@ -79,7 +79,7 @@ def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served)
     token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=utc_now())
     mine = client.get(f"/feeds/private/{token}.ics")
     assert mine.status_code == 200
-    assert mine.headers["referrer-policy"] == "no-referrer" and mine.headers["cache-control"].startswith("private")
+    assert mine.headers["referrer-policy"] == "no-referrer" and mine.headers["cache-control"] == "private, no-store"
     assert b"cambridgeshire-executive-partnership/2026-27/meeting-01@govcal" in mine.content  # a private body
     assert b"leeds-cluster-partnership/2026-27/meeting-01/reports@govcal" in mine.content  # the clerk's deadlines
     assert b"BEGIN:VALARM" in mine.content
@@ -88,6 +88,22 @@ def test_a_private_feed_is_private_and_a_revoked_token_is_just_not_found(served)
     revoked = client.get(f"/feeds/private/{token}.ics")
     assert (unknown.status_code, revoked.status_code) == (404, 404)
     assert unknown.content == revoked.content and unknown.headers.keys() == revoked.headers.keys()
+
+
+def test_every_feed_answers_head_as_get_without_the_body(served):
+    """HEAD (a calendar app or a link checker asking whether the feed is there) is answered
+    on the public and the private feeds alike: 200, the headers of GET, no body."""
+    client, ctx = served
+    token = access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="clerk", now=utc_now())
+    for url in ("/feeds/all.ics", "/feeds/bodies/leeds-area-partnership.ics", f"/feeds/private/{token}.ics"):
+        got, head = client.get(url), client.head(url)
+        assert (got.status_code, head.status_code, head.content) == (200, 200, b""), url
+        assert dict(head.headers) == dict(got.headers), url
+        assert int(head.headers["content-length"]) == len(got.content) > 0, url
+        revalidated = client.head(url, headers={"If-None-Match": got.headers["etag"]})
+        assert (revalidated.status_code, revalidated.content) == (304, b""), url
+    assert client.head(f"/feeds/private/{token}.ics").headers["cache-control"] == "private, no-store"
+    assert client.head("/feeds/private/never-issued.ics").status_code == 404
 
 
 def test_export_writes_the_public_feeds(served, tmp_path):

@@ -42,6 +42,7 @@ class Field:
 FIELDS = (
     Field("id", "Id", hint="lowercase letters, digits and hyphens: worcestershire-jcb"),
     Field("name", "Name"),
+    Field("short_name", "Short name", hint="what members call it, in calendars: Worcestershire JCB (optional)"),
     Field("document", "Source document"),
     Field("nation", "Nation", "choice", tuple(NATIONS)),
     Field("cycle_start", "Cycle year starts in", "choice", tuple(m.lower() for m in MONTHS)),

@@ -11,7 +11,7 @@ import smtplib
 from collections.abc import Sequence
 
 from govcal.channels.kind import Channel, Failed, Line
-from govcal.mail import Outgoing, Reminder, Smtp, reminder_message
+from govcal.mail import Outgoing, Reminder, Smtp, refusal, reminder_message
 from scheduler.reminders import EMAIL, Recipient
 
 
@@ -42,7 +42,7 @@ class SmtpLine(Line[Outgoing]):
             self.connection = self.connection or self.smtp.connect()
             message.begin(self.connection)
         except (OSError, smtplib.SMTPException) as error:
-            raise Failed(str(error) or type(error).__name__) from error
+            raise Failed(refusal(error)) from error
 
     def end(self, message: Outgoing) -> None:
         if self.connection is None:
@@ -50,7 +50,7 @@ class SmtpLine(Line[Outgoing]):
         try:
             message.end(self.connection)
         except (OSError, smtplib.SMTPException) as error:
-            raise Failed(str(error) or type(error).__name__) from error
+            raise Failed(refusal(error)) from error
 
     def drop(self) -> None:
         if self.connection is not None:

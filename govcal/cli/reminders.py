@@ -24,12 +24,31 @@ SHOWN_PENDING = 20
 
 def smtp(config: Settings) -> Smtp:
     """The mail server reminders go through, or a `RuleError` saying how to name one."""
-    from govcal.mail import Smtp
     from govcal.settings import SMTP_VARIABLE
 
-    if not config.smtp_url:
+    server = mail_settings(config)
+    if server is None:
         raise RuleError(f"set {SMTP_VARIABLE}, e.g. smtp://127.0.0.1:25 or smtps://user:pass@host:465")
-    return Smtp.from_url(config.smtp_url)
+    return server
+
+
+def mail_settings(config: Settings) -> Smtp | None:
+    """The mail server and sender the settings name (None: no server), checked at the start of
+    a command that sends, before it does anything: a `RuleError` naming the variable and
+    quoting what it holds when either is not right."""
+    from govcal.mail import Smtp, checked_sender
+    from govcal.settings import MAIL_FROM_VARIABLE, SMTP_VARIABLE
+
+    try:
+        server = Smtp.from_url(config.smtp_url) if config.smtp_url else None
+    except RuleError as error:
+        raise RuleError(f"{SMTP_VARIABLE} {error.message}") from None
+    try:
+        if config.mail_from:
+            checked_sender(config.mail_from)
+    except RuleError as error:
+        raise RuleError(f"{MAIL_FROM_VARIABLE} {error.message}") from None
+    return server
 
 
 def cmd_reminders(args: argparse.Namespace) -> int:
@@ -37,21 +56,24 @@ def cmd_reminders(args: argparse.Namespace) -> int:
 
     from govcal.operations import reminders
 
+    server = smtp(settings(args)) if args.reminders_action == "send" and not args.dry_run else None
     ctx = context(args)
     if args.reminders_action == "send" and args.dry_run:
         return _print_dry_run(reminders.dry_run(ctx, args.now or utc_now(), utc_now()), args.json)
-    if args.reminders_action == "send":
-        now, server, worker = args.now or utc_now(), smtp(settings(args)), f"cli-{os.getpid()}"
+    if server is not None:
+        now, worker = args.now or utc_now(), f"cli-{os.getpid()}"
         result = reminders.send_due(ctx, now, server, worker, wall=utc_now)
+        retry = f"{result.retrying} to retry" + (f" ({result.failure})" if result.retrying else "")
         print(
-            f"sent {result.sent} ({result.late} late) in {result.messages} messages, {result.retrying} to retry,"
+            f"sent {result.sent} ({result.late} late) in {result.messages} messages, {retry},"
             f" {result.superseded} superseded by overdue notices, {result.done} done"
         )
         for line in result.claims_said() + result.refused_said():
             print(line, file=sys.stderr)
         digests = reminders.send_digests(ctx, now, server, worker, wall=utc_now)
         if digests.sent or digests.empty or digests.failed:
-            print(f"morning digests: {digests.sent} sent, {digests.empty} with nothing due, {digests.failed} to retry")
+            retry = f"{digests.failed} to retry" + (f" ({digests.failure})" if digests.failed else "")
+            print(f"morning digests: {digests.sent} sent, {digests.empty} with nothing due, {retry}")
         for body_id, count in sorted(result.no_recipient.items()):
             print(
                 f"warning: {count} reminders of {body_id} had no one to go to; add a clerk with an address:"

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import errno
 import os
 import socket
 import sys
@@ -12,8 +14,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from govcal.cli.common import OK, Commands, context, progress, settings, with_database
-from govcal.cli.reminders import smtp
+from govcal.cli.reminders import mail_settings
 from govcal.clock import utc_now
+from rules.errors import RuleError
 
 if TYPE_CHECKING:  # the operations and the server are imported where used, so the command line starts quickly
     from starlette.types import ASGIApp
@@ -32,6 +35,8 @@ def cmd_serve(args: argparse.Namespace) -> int:
     from govcal.operations import database, planning
     from govcal.settings import SMTP_VARIABLE
 
+    mail = mail_settings(settings(args))  # checked before anything is written or said
+    free_to_listen(args.host, args.port)
     ctx = context(args, kept=True)
     if args.upgrade:  # asked for: a database at an older revision is migrated before serving
         print(database.bring_up_to_date(ctx.settings.database_url), file=sys.stderr)
@@ -42,9 +47,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     hosts = ctx.settings.hosts(args.host)
     server = application(ctx, hosts)
     clock = None
-    if ctx.settings.smtp_url:
+    if mail is not None:
         worker = f"serve-{socket.gethostname()}-{os.getpid()}"
-        clock = start_reminder_clock(ctx, smtp(ctx.settings), worker)
+        clock = start_reminder_clock(ctx, mail, worker)
         print(f"reminders: dispatching every minute as {worker}", file=sys.stderr)
     else:
         print(f"reminders: not sending (set {SMTP_VARIABLE} to send them)", file=sys.stderr)
@@ -58,6 +63,23 @@ def cmd_serve(args: argparse.Namespace) -> int:
         if clock is not None:
             clock.shutdown(wait=False)
     return OK
+
+
+def free_to_listen(host: str, port: int) -> None:
+    """A `RuleError` naming HOST:PORT unless the server could listen there now: bound and let go
+    at once (as uvicorn binds, reusing an address in TIME_WAIT), so a port in use is said
+    before the database is made or the addresses are printed."""
+    where = f"{_shown(host)}:{port}"
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host or None, port, type=socket.SOCK_STREAM)[0]
+        with contextlib.closing(socket.socket(family, kind, proto)) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as error:
+        if error.errno == errno.EADDRINUSE:
+            said = f"{where} is in use (another govcal serve?): stop what listens there or give --port"
+            raise RuleError(said) from None
+        raise RuleError(f"cannot listen on {where}: {error.strerror or error}") from None
 
 
 def application(ctx: Context, hosts: Sequence[str], clock: Callable[[], dt.datetime] | None = None) -> ASGIApp:

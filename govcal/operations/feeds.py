@@ -10,7 +10,6 @@ the e-mail reminders go (`scheduler.reminders`), so calendar and inbox agree.
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection
@@ -19,7 +18,14 @@ from functools import cache
 from calendars.event import EventData
 from calendars.feed import Feed
 from govcal.operations.context import Context
-from govcal.wording import for_the_meeting, marking_done
+from govcal.wording import (
+    calendar_name,
+    deadline_title,
+    due_at_the_meeting,
+    for_the_meeting,
+    marking_done,
+    meeting_title,
+)
 from rules.model import Body, Role
 from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
@@ -32,11 +38,12 @@ KEEP_CANCELLED = dt.timedelta(days=366)
 
 def _meeting_event(
     row: FeedMeeting,
+    body: str,
     due: list[str],
     base_url: str | None,
 ) -> EventData:
-    """A meeting as a member reads it: where, what is due for it (`due`, a line each), what
-    changed; no rules."""
+    """A meeting as a member reads it: titled by what it is and whose (`body`, the name
+    members know it by), where, what is due for it (`due`, a line each), what changed; no rules."""
     lines = []
     if row.status == Status.CANCELLED:
         why = cancellation_reason(row.explanation)
@@ -55,7 +62,9 @@ def _meeting_event(
         sequence=row.sequence,
         start=row.start,
         end=row.end,
-        summary=row.title + (" (extraordinary)" if row.status == Status.EXTRAORDINARY else ""),
+        summary=meeting_title(
+            body, extraordinary=row.status == Status.EXTRAORDINARY, cancelled=row.status == Status.CANCELLED
+        ),
         location=row.location,
         description="\n".join(lines),
         cancelled=row.status == Status.CANCELLED,
@@ -68,19 +77,31 @@ def _deadline_event(
     row: DeadlineRow,
     body_name: str,
     meeting: MeetingRow | None,
+    due_at: MeetingRow | None,
     alarms: tuple[dt.datetime, ...],
     base_url: str | None,
 ) -> EventData:
-    """A deadline in a clerk's calendar: what, for which body and meeting, with its alarms
-    until it is done, then marked done; how the date was found at the end."""
+    """A deadline in a clerk's calendar: what, for which body (`body_name`, the name members
+    know it by) and meeting, with its alarms until it is done, then marked done; how the
+    date was found at the end. `due_at`: the meeting it is due at, where a later one than
+    the meeting it is about (minutes approved at the next meeting)."""
     due = row.due
-    summary = f"{row.name} due: {body_name}" + (f", meeting {meeting.date:%d %b}" if meeting is not None else "")
+    cancelled = row.status == Status.CANCELLED
+    summary = deadline_title(
+        row.name,
+        body_name,
+        meeting.start if meeting else None,
+        due_at.start if due_at else None,
+        done=row.done_at is not None,
+        cancelled=cancelled,
+    )
     lines = [f"Due {due:%a %d %b %Y %H:%M}."]
-    if meeting is not None:
+    if meeting is not None and due_at is not None:
+        lines.append(due_at_the_meeting(meeting.start, due_at.start, due_at.location))
+    elif meeting is not None:
         lines.append(for_the_meeting(meeting.start, meeting.location))
     if row.done_at is not None:
         lines.insert(0, f"Done {row.done_at:%a %d %b %Y %H:%M}.")
-        summary = f"Done: {summary}"
     else:
         lines.append(marking_done())
     lines.append(f"Why this date: {row.explanation}")
@@ -93,7 +114,7 @@ def _deadline_event(
         summary=summary,
         location="",
         description=description,
-        cancelled=row.status == Status.CANCELLED,
+        cancelled=cancelled,
         last_modified=row.updated_at,
         url=f"{base_url.rstrip('/')}/planner#{row.meeting_id}" if base_url and row.meeting_id else None,
         alarms=() if row.done_at is not None else alarms,
@@ -116,7 +137,7 @@ def _meeting_events(
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
         due = [f"{d.name}: {when(d.due)}" for d in sorted(by_meeting[m.id], key=lambda d: d.due)]
-        events[m.body_id].append(_meeting_event(m, due, base_url))
+        events[m.body_id].append(_meeting_event(m, ctx.rules[m.body_id].called, due, base_url))
     return events
 
 
@@ -149,14 +170,20 @@ def public_feeds(ctx: Context, now: dt.datetime, base_url: str | None = None) ->
     return everything, {body.id: _body_feed(body, by_body[body.id]) for body in public}
 
 
+def _names(ctx: Context, bodies: Collection[str]) -> str:
+    """The bodies' names as a calendar's description lists them: "the A, the B and the C"."""
+    names = [f"the {ctx.rules[body_id].name}" for body_id in bodies]
+    return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 1 else names)
+
+
 def member_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
     """A member's own feed: every body they sit on, private ones included."""
     bodies = [b for b in ctx.store.bodies_of(member) if b in ctx.rules.bodies]
     by_body = _meeting_events(ctx, bodies, now, base_url)
     return Feed(
-        f"{member}: meetings (govcal)",
+        calendar_name(member, deadlines=False),
         tuple(event for body_id in bodies for event in by_body[body_id]),
-        f"Meetings of {', '.join(bodies)}",
+        f"Meetings of {_names(ctx, bodies)}" if bodies else "",
     )
 
 
@@ -172,12 +199,19 @@ def clerk_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None
             continue
         planned = reminders_of[row.body_id](row.rule, row.date, row.due)
         meeting = meetings.get(row.meeting_id or "")
-        events.append(_deadline_event(row, rules[row.body_id].name, meeting, alarms(planned), base_url))
-    return Feed(f"{member}: deadlines (govcal)", tuple(events), f"Deadlines of {', '.join(bodies)}")
+        due_at = meetings.get(row.counted_from or "")
+        if due_at is not None and (meeting is None or due_at.id == meeting.id):
+            due_at = None  # due for the meeting it is about: said once
+        called = rules[row.body_id].called
+        events.append(_deadline_event(row, called, meeting, due_at, alarms(planned), base_url))
+    return Feed(f"{member}: deadlines", tuple(events), f"Deadlines of {_names(ctx, bodies)}" if bodies else "")
 
 
 def private_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | None = None) -> Feed:
     """A member's meetings and, for a clerk, their bodies' deadlines with alarms: one URL per person."""
     meetings = member_feed(ctx, member, now, base_url)
     deadlines = clerk_feed(ctx, member, now, base_url)
-    return dataclasses.replace(meetings, events=meetings.events + deadlines.events)
+    if not deadlines.events:
+        return meetings
+    said = "; ".join(d for d in (meetings.description, deadlines.description) if d)
+    return Feed(calendar_name(member, deadlines=True), meetings.events + deadlines.events, said, meetings.refresh)

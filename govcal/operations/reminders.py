@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
-from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message
+from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, refusal
 from govcal.operations import fields, links
 from govcal.operations.context import Context
 from govcal.operations.people import person
@@ -237,11 +237,6 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
         with run.gate:
             result.retrying += len(item.ids)
             result.failure = failure.reason
-
-
-def _refusal(error: BaseException) -> str:
-    """What the mail server (or the network) said when it did not take a message, on one line."""
-    return " ".join(str(error).split()) or type(error).__name__
 
 
 @dataclass(frozen=True)
@@ -515,7 +510,7 @@ def send_digests(
         except (OSError, smtplib.SMTPException) as error:
             ctx.store.release_digest(subscriber.member_id, digest.day)
             result.failed += 1
-            result.failure = _refusal(error)
+            result.failure = refusal(error)
             continue
         ctx.store.finish_digest(subscriber.member_id, digest.day, listed, now)
         result.sent += 1
