@@ -22,6 +22,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from html import escape
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from govcal.wording import due_at_the_meeting, for_the_meeting, marking_done
@@ -78,6 +79,22 @@ class Smtp:
         if self.user:
             connection.login(self.user, self.password or "")
         return connection
+
+
+class Said(Protocol):
+    """What a channel sends: a reminder (`Reminder`) or a meeting's notice
+    (`govcal.notice.Notice`): its key, subject, paragraphs and a link."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def link(self) -> str | None: ...
+
+    def paragraphs(self) -> list[str]: ...
 
 
 @dataclass(frozen=True)
@@ -247,8 +264,8 @@ class Outgoing:
             raise smtplib.SMTPDataError(code, reply)
 
 
-def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
-    """The e-mail for one reminder (or overdue notice): plain text, and the same as HTML."""
+def reminder_message(reminder: Said, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
+    """The e-mail for one reminder (or overdue notice, or a meeting's notice): plain text, and the same as HTML."""
     return message(f"<{reminder.key}@govcal>", reminder.subject, reminder.paragraphs(), to, sender, now)
 
 
