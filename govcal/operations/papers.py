@@ -28,6 +28,11 @@ class Papers:
     links: list[MeetingLink]
     changed: bool = False
 
+    @property
+    def kinds(self) -> list[LinkKind]:
+        """The kinds a link can be, in order (a form offers them)."""
+        return list(LinkKind)
+
     def as_dict(self) -> dict[str, Any]:
         return {
             "meeting": self.meeting_id,
