@@ -29,9 +29,9 @@ from conftest import another_database, context
 from govcal.cli import main
 from govcal.operations import access
 from rules.loader import load_rules
+from scheduler.papers import LinkKind, MeetingLink
 from scheduler.store import database as store_database
 from scheduler.store import open_store, schema
-from scheduler.papers import LinkKind, MeetingLink
 from scheduler.store.tables import AccessTokenRow, AttendanceRow, MeetingRow, ReminderRow
 
 # Every released revision's file, by its SHA-256: a released migration is never edited again.
