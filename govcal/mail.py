@@ -118,6 +118,7 @@ class Reminder:
     link: str | None = None
     actions: tuple[tuple[str, str], ...] = ()  # (label, URL): the signed action links (govcal.operations.links)
     why: str = ""
+    papers: str = ""  # the meeting's links, one a line ("Agenda: URL": scheduler.papers.listed)
 
     @property
     def subject(self) -> str:
@@ -148,6 +149,8 @@ class Reminder:
                 else ", when govcal was not sending reminders"
             )
             lines.append(f"This reminder comes late: it fell due {fell}{why}.")
+        if self.papers:
+            lines.append(f"The meeting's papers:\n{self.papers}")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
         lines.append(marking_done())

@@ -36,6 +36,7 @@ from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
+from scheduler.papers import listed
 from scheduler.reminders import EMAIL, DigestWindow, Kind, NoticeKind, Recipient, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
@@ -446,6 +447,7 @@ def _reminder(
         ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
+        papers=listed(ctx.store.meeting_links([meeting.id]).get(meeting.id, [])) if meeting is not None else "",
     )
 
 
