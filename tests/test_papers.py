@@ -180,3 +180,19 @@ def test_the_public_planner_links_a_meetings_papers(site):
     assert page.status_code == 200
     assert f'<a href="{AGENDA}">Agenda<span class=visually-hidden> of the meeting Thu 4 10:00</span></a>' in page.text
     assert f'<a href="{PAPERS}">Papers' in page.text
+
+
+def test_the_cli_and_the_api_send_a_meetings_notice_to_the_members_not_yet_sent_it(kept, database, capsys):
+    ctx = kept
+    people.add_member(ctx, BOARD, "Cllr Ali", "member", email="ali@example.org", actor="t", now=TODAY)
+    assert main(["meeting", "summons", MARCH, "--database", database]) == 0
+    assert capsys.readouterr().out.strip() == f"the notice of {MARCH} goes to 1 member"
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="t", now=utc_now())
+    client = TestClient(create_app(ctx), headers={"Authorization": f"Bearer {token}"})
+    again = client.post("/api/meeting-summons", json={"id": MARCH})
+    assert again.status_code == 200 and again.json() == {"id": MARCH, "queued": 0}
+    held = client.post("/api/meeting-summons", json={"id": JUNE})  # Thu 4 Jun 2026 has been held
+    assert held.status_code == 409 and "too late to summon anyone" in held.json()["detail"]
+    with ctx.store.session() as session:
+        (entry,) = session.query(AuditRow).filter(AuditRow.action == "meeting:summons").all()
+    assert (entry.target, entry.detail) == (MARCH, {"members": 1})

@@ -68,7 +68,7 @@ def cmd_summons(args: argparse.Namespace) -> int:
 
     queued = notices.send_summons(context(args), args.id, actor=args.by, now=utc_now())
     print(
-        f"the notice of {args.id} goes to {queued} members"
+        f"the notice of {args.id} goes to {queued} member{'' if queued == 1 else 's'}"
         if queued
         else f"every member of {args.id} with an address was sent its notice already"
     )

@@ -16,7 +16,7 @@ from typing import Any
 from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import RuleError
-from scheduler.papers import LinkKind, MeetingLink, in_order
+from scheduler.papers import LinkKind, MeetingLink
 from scheduler.store.audit import Audit
 
 
@@ -69,11 +69,6 @@ def set_papers(
             raise RuleError(f"the meeting has no link '{missing[0]}' to remove", field="remove")
     links, changed = ctx.store.set_meeting_links(row.id, adding, removing, Audit(now, actor, "meeting:papers", row.id))
     return Papers(row.id, links, changed)
-
-
-def links_of(ctx: Context, meeting_ids: Iterable[str]) -> dict[str, list[MeetingLink]]:
-    """The links of these meetings, by meeting id, in order (a meeting with none left out)."""
-    return {meeting_id: in_order(links) for meeting_id, links in ctx.store.meeting_links(meeting_ids).items()}
 
 
 def _link(kind: str, url: str) -> MeetingLink:
