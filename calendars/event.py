@@ -23,6 +23,9 @@ DEADLINE_SPAN = dt.timedelta(minutes=30)  # a deadline's event: long enough for 
 STAMPS = 8192  # instants whose DATE-TIME is remembered: a country's feeds repeat a few thousand
 
 
+ON_THE_PLANNER = "On the year planner"  # what an event's URL is, said in its DESCRIPTION (clients ignore URL)
+
+
 @dataclass(frozen=True, slots=True)
 class EventData:
     """What a feed says about one occurrence. `end` is None for a deadline (an instant,
@@ -39,6 +42,7 @@ class EventData:
     last_modified: dt.datetime
     url: str | None = None
     alarms: tuple[dt.datetime, ...] = ()
+    url_said: str = ON_THE_PLANNER  # how DESCRIPTION repeats the URL; "" where it lists it already
 
 
 def uid_for(occurrence_id: str) -> str:
@@ -58,8 +62,8 @@ def vevent(data: EventData) -> bytes:
     stamp = utc_stamp(data.last_modified)
     link = safe_link(data.url)
     description = clean(data.description, DESCRIPTION_MAX - 300, multiline=True)
-    if link:
-        description += f"\n\nOn the year planner: {link}"  # clients ignore URL (decidim#11994)
+    if link and data.url_said:
+        description += f"\n\n{data.url_said}: {link}"  # clients ignore URL (decidim#11994)
     lines = [
         "BEGIN:VEVENT",
         fold_text(f"SUMMARY:{text(clean(data.summary, SUMMARY_MAX))}"),

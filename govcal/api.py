@@ -25,7 +25,7 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
-from govcal.operations import Context, channels, kept, meetings, people, planning, reminders
+from govcal.operations import Context, channels, kept, meetings, notices, papers, people, planning, reminders
 from govcal.operations.access import admin_of
 from govcal.operations.channels import URL
 from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME, REASON
@@ -73,6 +73,23 @@ class DoneBody(BaseModel):
     id: str = Field(
         min_length=1, max_length=ID, description="the deadline, e.g. worcestershire-jcb/2026-27/meeting-05/papers"
     )
+
+
+class LinkBody(BaseModel):
+    kind: Literal["agenda", "papers", "minutes", "video"]
+    url: str = Field(max_length=URL, description="an http(s) address")
+
+
+class PapersBody(BaseModel):
+    id: str = Field(min_length=1, max_length=ID, description="the meeting, e.g. worcestershire-jcb/2026-27/meeting-05")
+    add: list[LinkBody] = Field(default=[], max_length=50, description="links to add")
+    remove: list[Annotated[str, Field(max_length=URL)]] = Field(
+        default=[], max_length=50, description="the addresses of links to remove"
+    )
+
+
+class MeetingBody(BaseModel):
+    id: str = Field(min_length=1, max_length=ID, description="the meeting, e.g. worcestershire-jcb/2026-27/meeting-05")
 
 
 class MemberBody(BaseModel):
@@ -202,6 +219,22 @@ class ExtraordinaryAnswer(BaseModel):
     verdict: str
     proposals: list[ProposalAnswer]
     confirmed: EditAnswer | None = None
+
+
+class LinkAnswer(BaseModel):
+    kind: str
+    url: str
+
+
+class PapersAnswer(BaseModel):
+    meeting: str
+    links: list[LinkAnswer]
+    changed: bool
+
+
+class SummonsAnswer(BaseModel):
+    id: str
+    queued: int = Field(description="members it goes to now: each member is sent the notice once")
 
 
 class DeadlineAnswer(BaseModel):
@@ -400,6 +433,22 @@ def create_app(ctx: Context) -> FastAPI:
         """Reopen a deadline marked done: its reminders still to come go again."""
         reminders.mark_done(ctx, request.id, actor=actor, now=utc_now(), done=False)
         return {"id": request.id, "status": "open"}
+
+    @app.get("/api/meeting-papers", response_model=PapersAnswer)
+    def get_papers(_: Admin, id: Annotated[str, Query(min_length=1, max_length=ID)]) -> dict[str, Any]:  # noqa: A002
+        """A meeting's links: its agenda, papers, minutes and video."""
+        return papers.meeting_papers(ctx, id).as_dict()
+
+    @app.post("/api/meeting-papers", response_model=PapersAnswer)
+    def set_papers(request: PapersBody, actor: Admin) -> dict[str, Any]:
+        """Add links to a meeting and remove others (by address); a bad address is a 400 naming its kind."""
+        added = [(link.kind, link.url) for link in request.add]
+        return papers.set_papers(ctx, request.id, added, request.remove, actor=actor, now=utc_now()).as_dict()
+
+    @app.post("/api/meeting-summons", response_model=SummonsAnswer, responses={409: _problem("cancelled or begun")})
+    def summons(request: MeetingBody, actor: Admin) -> dict[str, Any]:
+        """Send the meeting's notice (its papers out) to each member not yet sent it."""
+        return {"id": request.id, "queued": notices.send_summons(ctx, request.id, actor=actor, now=utc_now())}
 
     @app.post("/api/members", response_model=MembershipAnswer)
     def add_member(request: MemberBody, actor: Admin) -> dict[str, Any]:

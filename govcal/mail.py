@@ -22,6 +22,7 @@ from email.header import Header
 from email.utils import format_datetime, formataddr, parseaddr
 from functools import cache
 from html import escape
+from typing import Protocol
 from urllib.parse import unquote, urlsplit
 
 from email_validator import EmailNotValidError, validate_email
@@ -123,6 +124,22 @@ def _decoded(reply: bytes | str) -> str:
     return reply.decode("utf-8", "replace") if isinstance(reply, bytes) else reply
 
 
+class Said(Protocol):
+    """What a channel sends: a reminder (`Reminder`) or a meeting's notice
+    (`govcal.notice.Notice`): its key, subject, paragraphs and a link."""
+
+    @property
+    def key(self) -> str: ...
+
+    @property
+    def subject(self) -> str: ...
+
+    @property
+    def link(self) -> str | None: ...
+
+    def paragraphs(self) -> list[str]: ...
+
+
 @dataclass(frozen=True)
 class Reminder:
     """What a reminder e-mail says, in plain values: the deadline, the body and meeting it
@@ -144,6 +161,7 @@ class Reminder:
     link: str | None = None
     actions: tuple[tuple[str, str], ...] = ()  # (label, URL): the signed action links (govcal.operations.links)
     why: str = ""
+    papers: str = ""  # the meeting's links, one a line ("Agenda: URL": scheduler.papers.listed)
 
     @property
     def subject(self) -> str:
@@ -174,6 +192,8 @@ class Reminder:
                 else ", when govcal was not sending reminders"
             )
             lines.append(f"This reminder comes late: it fell due {fell}{why}.")
+        if self.papers:
+            lines.append(f"The meeting's papers:\n{self.papers}")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
         lines.append(marking_done())
@@ -290,8 +310,8 @@ class Outgoing:
             raise smtplib.SMTPDataError(code, reply)
 
 
-def reminder_message(reminder: Reminder, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
-    """The e-mail for one reminder (or overdue notice): plain text, and the same as HTML."""
+def reminder_message(reminder: Said, to: list[str], sender: str, now: dt.datetime) -> Outgoing:
+    """The e-mail for one reminder (or overdue notice, or a meeting's notice): plain text, and the same as HTML."""
     return message(f"<{reminder.key}@govcal>", reminder.subject, reminder.paragraphs(), to, sender, now)
 
 

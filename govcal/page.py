@@ -38,6 +38,7 @@ from rules.model import DEFAULT_NATION, NATION_NAMES, NATIONS, Body
 from scheduler.checker import Finding
 from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
+from scheduler.papers import MeetingLink
 from scheduler.terms import TermCalendar
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR, working_calendar
 
@@ -68,6 +69,7 @@ class Mark:
     id: str = ""
     status: str = ""
     title: str = ""
+    links: tuple[MeetingLink, ...] = ()  # a meeting's papers (templates/meeting_links.html)
 
     @property
     def flag(self) -> tuple[str, str] | None:
@@ -135,6 +137,7 @@ class ShownMeeting:
     manual: bool  # set by an admin: a re-plan never moves it
     sequence: int
     explanation: str
+    papers: tuple[MeetingLink, ...] = ()  # its agenda, papers, minutes, video
 
 
 @dataclass(frozen=True, slots=True)
@@ -312,7 +315,7 @@ def _body_rows(
             why = cancellation_reason(m.explanation) if cancelled else ""
             label = f"{_day(m.date)} cancelled" if cancelled else f"{_day(m.date)} {m.start:%H:%M}"
             label += f": {why}" if why else ""
-            by_cell[(m.body, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation))
+            by_cell[(m.body, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation, m.papers))
     for d in deadlines:
         if first <= d.date <= last and d.status != Status.CANCELLED:
             by_cell[(d.body, _month(d.date))].append(Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation))

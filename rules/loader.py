@@ -445,6 +445,7 @@ def _extraordinary(fields: Fields, deadlines: Sequence[DeadlineRule]) -> Extraor
         seconder_required=fields.take("seconder_required", boolean, True),
         window=_offset(fields, "window", sign=+1, default=parse_offset("within 14 days")),
         notice=fields.take("notice", identifier),
+        takes_ordinary_business=fields.take("takes_ordinary_business", boolean, False),
     )
     if rule.notice not in {deadline.id for deadline in deadlines}:
         raise fields.fail(f"'{rule.notice}' is not one of this body's deadlines", "notice")

@@ -263,6 +263,9 @@ class ExtraordinaryRule:
     seconder_required: bool
     window: Offset
     notice: str  # the deadline id whose offset is the paper notice
+    # An extraordinary meeting deals only with the business it was called for: "at the next
+    # meeting" passes over it, unless the terms of reference let it take ordinary business.
+    takes_ordinary_business: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -26,6 +26,7 @@ from scheduler.occurrences import (
     Item,
     Meeting,
     Problem,
+    Status,
     cycle_bounds,
     cycle_label,
     hanging,
@@ -165,7 +166,7 @@ class _Derivation:
             if due is None:
                 day, steps = off_closures(day, anchor_day, self.calendar, self.avoided)
             if next_meeting is not None:
-                anchor_text, counted_from = f"the next meeting, on {day_text(next_meeting.date)}", next_meeting.id
+                anchor_text, counted_from = self._next_meeting_said(meeting, next_meeting), next_meeting.id
             found[rule.id] = self._deadline(
                 hanging(meeting.id, rule.id),
                 rule.id,
@@ -188,13 +189,32 @@ class _Derivation:
             return meeting.date, meeting.start, (), None
         if offset.count is Count.NEXT_MEETING:
             later = [m for m in self.plan.meetings if m.date > meeting.date and m.active]
-            if not later:
-                later = [m for m in self.source.meetings_of_cycle(self.body.id, self.plan.year + 1) if m.active]
-            if not later:
+            if not any(self._ordinary(m) for m in later):
+                later += [m for m in self.source.meetings_of_cycle(self.body.id, self.plan.year + 1) if m.active]
+            nxt = next((m for m in later if self._ordinary(m)), None)
+            if nxt is None:
                 return "no next meeting is planned"
-            return later[0].date, later[0].start, (), later[0]
+            return nxt.date, nxt.start, (), nxt
         day = self.calendar.shift(anchor_day, offset)
         return day, None, self._skipped(anchor_day, day, offset), None
+
+    def _next_meeting_said(self, meeting: Meeting, next_meeting: Meeting) -> str:
+        """The anchor "the next meeting", with the extraordinary meetings passed over on the way."""
+        passed = [
+            day_text(m.date)
+            for m in self.plan.meetings
+            if meeting.date < m.date < next_meeting.date and m.active and not self._ordinary(m)
+        ]
+        said = f"the next meeting, on {day_text(next_meeting.date)}"
+        if passed:
+            said += f" (not the extraordinary meeting on {', '.join(passed)}: it takes only its own business)"
+        return said
+
+    def _ordinary(self, meeting: Meeting) -> bool:
+        """Whether a meeting takes ordinary business ("at the next meeting"): an extraordinary
+        one deals only with what it was called for, unless the rules say it takes the rest too."""
+        rule = self.body.extraordinary
+        return meeting.status != Status.EXTRAORDINARY or (rule is not None and rule.takes_ordinary_business)
 
     # -- annual items ----------------------------------------------------------------------
 

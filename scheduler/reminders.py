@@ -34,6 +34,18 @@ class Kind(StrEnum):
     OVERDUE = "overdue"
 
 
+class NoticeKind(StrEnum):
+    """A notice of a meeting to each of its body's members, kept in the outbox beside the
+    reminders (its row keyed by the meeting and the member) and sent once each: the notice
+    of the meeting (the summons, when its papers go out) or of its cancellation."""
+
+    SUMMONS = "summons"
+    CANCELLATION = "cancelled"
+
+
+NOTICE_KINDS = frozenset(NoticeKind)
+
+
 class Status(StrEnum):
     """A reminder's state in the outbox: waiting, sent, or not to be sent, and why."""
 

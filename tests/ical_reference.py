@@ -30,7 +30,8 @@ def reference_vevent(data: EventData) -> bytes:
     link = safe_link(data.url)
     description = clean(data.description, DESCRIPTION_MAX - 300, multiline=True)
     if link:
-        description += f"\n\nOn the year planner: {link}"
+        if data.url_said:
+            description += f"\n\n{data.url_said}: {link}"
         event.add("URL", link)
     event.add("DESCRIPTION", description)
     event.add("STATUS", "CANCELLED" if data.cancelled else "CONFIRMED")

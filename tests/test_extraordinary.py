@@ -6,11 +6,13 @@ import datetime as dt
 import json
 
 import pytest
+import yaml
 
-from conftest import body, planner_for
+from conftest import body, context, keep, planner_for
 from govcal.cli import main
+from govcal.operations.meetings import extraordinary
 from rules.errors import RuleError
-from rules.loader import load_rules
+from rules.loader import load_rules, seeds_dir
 from rules.offsets import parse_offset
 from scheduler.extraordinary import Request, propose, validate
 from scheduler.store import open_store
@@ -162,3 +164,43 @@ def test_days_in_a_closure_the_body_avoids_are_proposed_after_the_others_and_say
         (24, False, closure),
     ]
     assert result.earliest_meeting_with_notice == dt.date(2026, 12, 30)  # the verdict is the rule's
+
+
+# The JCB meets on the third Tuesday: Tue 15 Dec 2026, then Tue 19 Jan 2027. An extraordinary
+# meeting confirmed for Wed 30 Dec 2026 (asked for Fri 18 Dec) deals only with its own business:
+# the 15 Dec meeting's minutes are still approved at the next ordinary meeting, 19 Jan 2027.
+JCB_DECEMBER = "worcestershire-jcb/2026-27/meeting-09"
+RECEIVED = dt.datetime(2026, 12, 18, 10, 0, tzinfo=LONDON)
+
+
+def _confirm_the_extraordinary_meeting(ctx):
+    keep(ctx)
+    request = Request(RECEIVED, "Cllr Ali", "Cllr Brown")
+    done = extraordinary(ctx, "worcestershire-jcb", request, confirm=dt.date(2026, 12, 30), actor="clerk", now=RECEIVED)
+    assert done.confirmed is not None and done.confirmed.committed
+    with ctx.store.session() as session:
+        return session.get(DeadlineRow, f"{JCB_DECEMBER}/minutes-approved")
+
+
+def test_an_extraordinary_meeting_is_not_the_next_meeting_that_approves_the_minutes(database):
+    ctx = context(load_rules(), database)
+    minutes = _confirm_the_extraordinary_meeting(ctx)
+    assert minutes.date == dt.date(2027, 1, 19)  # not Wed 30 Dec, in the Christmas closure
+    assert minutes.counted_from == "worcestershire-jcb/2026-27/meeting-10"
+    assert "not the extraordinary meeting on Wed 30 Dec 2026" in minutes.explanation
+
+
+def test_a_rule_file_may_let_extraordinary_meetings_take_ordinary_business(database, write_rules):
+    jcb = yaml.safe_load((seeds_dir() / "worcestershire-jcb.yaml").read_text())
+    jcb["extraordinary"]["takes_ordinary_business"] = True
+    rules = write_rules(jcb)
+    assert rules["worcestershire-jcb"].extraordinary.takes_ordinary_business
+    minutes = _confirm_the_extraordinary_meeting(context(rules, database))
+    assert minutes.date == dt.date(2026, 12, 30)
+
+
+def test_takes_ordinary_business_must_be_yes_or_no(write_rules):
+    jcb = yaml.safe_load((seeds_dir() / "worcestershire-jcb.yaml").read_text())
+    jcb["extraordinary"]["takes_ordinary_business"] = "sometimes"
+    with pytest.raises(RuleError, match="takes_ordinary_business"):
+        write_rules(jcb)

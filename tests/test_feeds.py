@@ -27,6 +27,7 @@ from govcal.cli import main
 from govcal.clock import utc_now
 from govcal.operations import people
 from govcal.operations.feeds import all_feed, body_feed, clerk_feed, member_feed, private_feed
+from govcal.operations.papers import set_papers
 from ical_reference import reference_render, reference_vevent
 from rules.loader import load_rules
 from scheduler.store.tables import AuditRow
@@ -293,6 +294,7 @@ EVENTS = st.builds(
     last_modified=st.datetimes(dt.datetime(2000, 1, 1), dt.datetime(2059, 12, 31), timezones=st.just(dt.UTC)),
     url=st.none() | st.sampled_from(["https://govcal.example/planner#a,b;c", "javascript:x", "mailto:a@b.c"]),
     alarms=st.lists(MOMENTS, max_size=3).map(tuple),
+    url_said=st.sampled_from(["On the year planner", ""]),
 )
 
 
@@ -407,3 +409,31 @@ def test_a_members_calendar_says_what_each_event_is_and_whose_calendar_it_is(tmp
     assert members["NAME"] == members["X-WR-CALNAME"] == "Cllr Ali: meetings"
     assert members["X-WR-CALDESC"] == "Meetings of the Worcestershire Joint Commissioning Board"
     assert b"worcestershire-jcb" not in render(Feed(members["NAME"], (), members["X-WR-CALDESC"]))
+
+
+JCB_APRIL, JCB_MAY = "worcestershire-jcb/2026-27/meeting-01", "worcestershire-jcb/2026-27/meeting-02"
+AGENDA = "https://worcestershire.example/jcb/2026-04-21/agenda.pdf"
+PACK = ("https://worcestershire.example/jcb/2026-04-21/papers-1.pdf", "https://worcestershire.example/jcb/papers-2.pdf")
+VIDEO = "https://video.example/jcb-april"
+
+
+def test_a_meetings_papers_are_its_events_url_and_listed_in_its_description(tmp_path):
+    ctx = context(load_rules(), f"sqlite:///{tmp_path / 'govcal.db'}")
+    keep(ctx, bodies=["worcestershire-jcb"])
+    people.add_member(ctx, "worcestershire-jcb", "Cllr Ali", "member", actor="t", now=utc_now())
+    set_papers(ctx, JCB_APRIL, {"video": [VIDEO], "papers": list(PACK), "agenda": [AGENDA]}, actor="clerk", now=NOW)
+    set_papers(ctx, JCB_MAY, [("agenda", AGENDA)], actor="clerk", now=NOW)
+    feed = member_feed(ctx, "Cllr Ali", NOW)
+    events = {e.uid: e for e in feed.events}
+    assert events[JCB_APRIL].url == PACK[0]  # the papers, else the agenda
+    assert events[JCB_MAY].url == AGENDA
+    path = tmp_path / "member.ics"
+    path.write_bytes(render(feed))
+    listed = [f"Agenda: {AGENDA}", f"Papers: {PACK[0]}", f"Papers: {PACK[1]}", f"Video: {VIDEO}"]
+    for parser, reading in parse_everywhere(path, "description").items():
+        described = {row[0]: row[-1] for row in reading}
+        assert described[f"{JCB_APRIL}@govcal"].splitlines()[-4:] == listed, parser
+        assert described[f"{JCB_MAY}@govcal"].splitlines()[-1] == f"Agenda: {AGENDA}", parser
+        assert "year planner" not in described[f"{JCB_APRIL}@govcal"], parser  # the URL is not said twice
+    read = {str(e["UID"]): str(e["URL"]) for e in Calendar.from_ical(path.read_bytes()).walk("VEVENT") if "URL" in e}
+    assert read[f"{JCB_APRIL}@govcal"] == PACK[0] and read[f"{JCB_MAY}@govcal"] == AGENDA

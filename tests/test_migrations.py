@@ -29,6 +29,7 @@ from conftest import another_database, context
 from govcal.cli import main
 from govcal.operations import access
 from rules.loader import load_rules
+from scheduler.papers import LinkKind, MeetingLink
 from scheduler.store import database as store_database
 from scheduler.store import open_store, schema
 from scheduler.store.tables import AccessTokenRow, AttendanceRow, MeetingRow, ReminderRow
@@ -45,6 +46,7 @@ RELEASED = {
     "0008": "586188e11557b45af0cb6acd065132d3b4a8fe8dba3399090780c6680056ff83",
     "0009": "170eaee0839b524e86af4a5c25f356e371a0173f7f26169b896e37d400b0dd00",
     "0010": "2ba833d1ceafe72faf41cacb2d49af2dde4a1b8874b4236045a47b88abb9e905",
+    "0011": "f6cbab0accb0694ca759e869aa9f0113316a62d94bd4ca856cd95f2af8b966bd",
 }
 REVISIONS = schema.revisions()  # walked from the migrations folder: a new revision is tested as it lands
 MEETING = "worcestershire-jcb/2026-27/meeting-01"
@@ -130,6 +132,15 @@ ROWS: dict[str, list[dict[str, Any]]] = {
         {"id": 1, "at": LONDON_APRIL, "actor": "clerk", "action": "edit:move", "target": MEETING, "detail": {"to": 1}}
     ],
     "attendance": [{"id": 1, "meeting_id": MEETING, "member_id": 3, "for_member_id": 2}],
+    "meeting_link": [  # from 0011
+        {
+            "id": 1,
+            "meeting_id": MEETING,
+            "kind": "agenda",
+            "url": "https://example.org/agenda.pdf",
+            "added_at": LONDON_APRIL,
+        }
+    ],
     "access_token": [
         {
             "id": 1,
@@ -284,6 +295,10 @@ def assert_the_year_survived(url: str, written: dict[str, int]) -> None:
             assert sent.sent_at == dt.datetime(2026, 4, 9, 8, 5, tzinfo=dt.UTC)
         if "access_token" in written or "admin_token" in written:
             assert session.query(AccessTokenRow).one().kind == "admin"
+    if "meeting_link" in written:
+        assert ctx.store.meeting_links([MEETING]) == {
+            MEETING: [MeetingLink(LinkKind.AGENDA, "https://example.org/agenda.pdf")]
+        }
     if "access_token" in written or "admin_token" in written:
         assert access.admin_of(ctx, f"Bearer {TOKEN}") == "alice"
         # a token made after the upgrade takes the next id, on PostgreSQL's sequence too

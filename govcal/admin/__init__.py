@@ -16,7 +16,8 @@ the preview's form commits it, and forcing past a rule needs a reason, kept in t
 trail. Every action is the same operation the CLI and the API call.
 
 The pages come in families, a module and a router each: `signing` (in and out), `grid` (the
-year), `meeting` (a panel, an edit's preview and commit, attendance), `body` (a body's page,
+year), `meeting` (a panel, an edit's preview and commit, attendance), `papers` (a meeting's
+links and its notice to members, from the panel), `body` (a body's page,
 members, feed links, extraordinary meetings), `rules` (a body's rules as a form, previewed,
 published from a day; the form's pieces in `ruleform`, for any page that edits rules), `replan`
 and `reminders` (the outbox, deadlines done), `actions` (the pages e-mails' action links open,
@@ -35,7 +36,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin import actions, body, drafting, grid, meeting, reminders, replan, rules, signing
+from govcal.admin import actions, body, drafting, grid, meeting, papers, reminders, replan, rules, signing
 from govcal.admin.common import SIGNING_IN, Forged, Pages, SignInFirst
 from govcal.admin.meeting import month_grid, picker_months
 from govcal.clock import utc_now
@@ -44,7 +45,7 @@ from rules.errors import DatabaseUnavailable, GovcalError
 
 __all__ = ["SIGNING_IN", "admin_pages", "month_grid", "picker_months"]
 
-FAMILIES = (signing, grid, meeting, body, rules, drafting, replan, reminders, actions)
+FAMILIES = (signing, grid, meeting, papers, body, rules, drafting, replan, reminders, actions)
 
 
 def admin_pages(ctx: Context, public_url: str | None = None, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:

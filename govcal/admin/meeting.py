@@ -12,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
 from govcal.admin.common import Pages, reason, to_body, to_meeting
-from govcal.operations import Context, kept, meetings, people, planning
+from govcal.operations import Context, kept, meetings, notices, papers, people, planning
 from rules.dates import parse_date
 from rules.model import Body
 from rules.phrases import parse_time
@@ -22,6 +22,7 @@ from scheduler.preferences import Avoided
 from scheduler.workdays import WorkingCalendar, body_calendar, london_day
 
 DONE = {"move": "moved", "cancel": "cancelled", "fix": "fixed", "add": "added", "attendance": "attendance recorded"}
+DONE |= {"papers": "its papers", "summons": "its notice, for the members not yet sent it"}  # admin/papers.py
 
 
 @dataclass(frozen=True)
@@ -88,6 +89,8 @@ def router(pages: Pages) -> APIRouter:
             members=people.members(ctx, body.id) if held else [],
             present=shown.present if held else frozenset(),
             quorum=people.quorum_at(ctx, id) if held else None,
+            papers=papers.meeting_papers(ctx, id),  # admin/meeting_papers.html
+            notices=notices.notices_sent(ctx, id),
         )
 
     @family.get("/preview")

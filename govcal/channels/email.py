@@ -11,7 +11,7 @@ import smtplib
 from collections.abc import Sequence
 
 from govcal.channels.kind import Channel, Failed, Line
-from govcal.mail import Outgoing, Reminder, Smtp, refusal, reminder_message
+from govcal.mail import Outgoing, Said, Smtp, refusal, reminder_message
 from scheduler.reminders import EMAIL, Recipient
 
 
@@ -23,7 +23,7 @@ class Email(Channel[Outgoing]):
     def __init__(self, smtp: Smtp, sender: str) -> None:
         self.smtp, self.sender = smtp, sender
 
-    def compose(self, reminder: Reminder, to: Sequence[Recipient], now: dt.datetime) -> Outgoing:
+    def compose(self, reminder: Said, to: Sequence[Recipient], now: dt.datetime) -> Outgoing:
         return reminder_message(reminder, [r.address for r in to], self.sender, now)
 
     def line(self) -> SmtpLine:

@@ -10,7 +10,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from typing import ClassVar, Generic, TypeVar
 
-from govcal.mail import Reminder
+from govcal.mail import Said
 from scheduler.reminders import Recipient
 
 M = TypeVar("M")  # a kind's message
@@ -56,8 +56,9 @@ class Channel(ABC, Generic[M]):
     name: ClassVar[str]
 
     @abstractmethod
-    def compose(self, reminder: Reminder, to: Sequence[Recipient], now: dt.datetime) -> M:
-        """The message telling `to` (this channel's recipients) of `reminder`; its key is the idempotency key."""
+    def compose(self, reminder: Said, to: Sequence[Recipient], now: dt.datetime) -> M:
+        """The message telling `to` (this channel's recipients) of `reminder` (or a meeting's
+        notice); its key is the idempotency key."""
 
     @abstractmethod
     def line(self) -> Line[M]:

@@ -22,7 +22,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from govcal.channels.kind import Channel, Failed, Line
-from govcal.mail import Reminder
+from govcal.mail import Said
 from rules.errors import RuleError
 from scheduler.reminders import Recipient
 
@@ -50,7 +50,7 @@ class Webhook(Channel[Posting]):
 
     name = WEBHOOK
 
-    def compose(self, reminder: Reminder, to: Sequence[Recipient], now: dt.datetime) -> Posting:
+    def compose(self, reminder: Said, to: Sequence[Recipient], now: dt.datetime) -> Posting:
         posts = tuple((r, json.dumps(payload(reminder, r.format)).encode()) for r in to)
         return Posting(reminder.key, posts)
 
@@ -58,7 +58,7 @@ class Webhook(Channel[Posting]):
         return PostLine()
 
 
-def payload(reminder: Reminder, form: str) -> dict[str, Any]:
+def payload(reminder: Said, form: str) -> dict[str, Any]:
     """What a webhook of format `form` is sent: the subject, then the e-mail's paragraphs
     (its foot without e-mail's signature line, "-- ")."""
     paragraphs = [paragraph.removeprefix("-- \n") for paragraph in reminder.paragraphs()]

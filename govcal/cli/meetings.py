@@ -1,4 +1,4 @@
-"""Commands that change meetings: meeting move/add/cancel/fix, extraordinary."""
+"""Commands that change meetings: meeting move/add/cancel/fix, its papers and summons, extraordinary."""
 
 from __future__ import annotations
 
@@ -21,6 +21,7 @@ from govcal.cli.common import (
 from govcal.clock import utc_now
 from rules.errors import RuleError
 from rules.model import NATIONS
+from scheduler.papers import LinkKind
 
 if TYPE_CHECKING:  # imported where used, so the command line starts quickly
     from govcal.operations.meetings import EditResult
@@ -42,6 +43,36 @@ def cmd_meeting(args: argparse.Namespace) -> int:
         reason=getattr(args, "reason", None) or "",
     )
     return _report_edit(result)
+
+
+def cmd_papers(args: argparse.Namespace) -> int:
+    """A meeting's links: those given added, those named by --remove taken away; then listed."""
+    from govcal.operations import papers
+
+    ctx = context(args)
+    add = {kind.value: getattr(args, kind.value) for kind in LinkKind}
+    if any(add.values()) or args.remove:
+        result = papers.set_papers(ctx, args.id, add, args.remove, actor=args.by, now=utc_now())
+    else:
+        result = papers.meeting_papers(ctx, args.id)
+    if args.json:
+        print(json.dumps(result.as_dict(), indent=2))
+        return OK
+    print("\n".join(map(str, result.links)) if result.links else f"{result.meeting_id} has no papers linked")
+    return OK
+
+
+def cmd_summons(args: argparse.Namespace) -> int:
+    """Send a meeting's notice to its members now (each once; the dispatcher sends it)."""
+    from govcal.operations import notices
+
+    queued = notices.send_summons(context(args), args.id, actor=args.by, now=utc_now())
+    print(
+        f"the notice of {args.id} goes to {queued} member{'' if queued == 1 else 's'}"
+        if queued
+        else f"every member of {args.id} with an address was sent its notice already"
+    )
+    return OK
 
 
 def _said(result: EditResult) -> str:
@@ -155,6 +186,22 @@ def register(commands: Commands) -> None:
     )
     for sub in (move, add, cancel, fix):
         sub.set_defaults(run=cmd_meeting)
+    papers = with_database(
+        actions.add_parser("papers", help="link a meeting's agenda, papers, minutes or video, or remove a link")
+    )
+    papers.add_argument("id")
+    for kind in LinkKind:
+        papers.add_argument(
+            f"--{kind.value}", action="append", default=[], metavar="URL", help=f"add a link to its {kind.value}"
+        )
+    papers.add_argument("--remove", action="append", default=[], metavar="URL", help="remove the link to URL")
+    papers.add_argument("--json", action="store_true")
+    papers.set_defaults(run=cmd_papers)
+    summons = with_database(
+        actions.add_parser("summons", help="send the meeting's notice to its members now (each is sent it once)")
+    )
+    summons.add_argument("id")
+    summons.set_defaults(run=cmd_summons)
 
     extra = with_rules(
         commands.add_parser("extraordinary", help="dates for an extraordinary meeting on request (E1-E3)")

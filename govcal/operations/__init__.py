@@ -7,6 +7,8 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 
 - planning: plan, save, plan_if_empty, check_file, check_kept, kept_findings, explain, version
 - meetings: edit_meeting (move, add, cancel, fix), extraordinary (propose, confirm)
+- papers: set_papers, meeting_papers (a meeting's agenda, papers, minutes and video links)
+- notices: send_summons, summons_with (the meeting's notice and its cancellation, to each member once)
 - people: add_member, record_attendance, quorum_at, attendance_report
 - channels: set_webhook, webhooks (a body's or member's Teams or Slack webhook)
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed

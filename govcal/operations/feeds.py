@@ -12,10 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from functools import cache
 
-from calendars.event import EventData
+from calendars.event import ON_THE_PLANNER, EventData
 from calendars.feed import Feed
 from govcal.operations.context import Context
 from govcal.wording import (
@@ -29,6 +29,7 @@ from govcal.wording import (
 from rules.model import Body, Role
 from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
+from scheduler.papers import MeetingLink, event_url, listed
 from scheduler.reminders import BodyReminders, alarms
 from scheduler.store.plans import FeedDeadline, FeedMeeting
 from scheduler.store.tables import DeadlineRow, MeetingRow
@@ -41,9 +42,11 @@ def _meeting_event(
     body: str,
     due: list[str],
     base_url: str | None,
+    papers: Sequence[MeetingLink] = (),
 ) -> EventData:
     """A meeting as a member reads it: titled by what it is and whose (`body`, the name
-    members know it by), where, what is due for it (`due`, a line each), what changed; no rules."""
+    members know it by), where, what is due for it (`due`, a line each), what changed, its
+    papers; no rules. Its URL is its papers (else its agenda), where linked."""
     lines = []
     if row.status == Status.CANCELLED:
         why = cancellation_reason(row.explanation)
@@ -57,6 +60,9 @@ def _meeting_event(
     if row.location:
         lines.append(f"Where: {row.location}")
     lines += due
+    if papers:
+        lines.append(listed(papers))
+    paper_url = event_url(papers)
     return EventData(
         uid=row.id,
         sequence=row.sequence,
@@ -69,7 +75,8 @@ def _meeting_event(
         description="\n".join(lines),
         cancelled=row.status == Status.CANCELLED,
         last_modified=row.updated_at,
-        url=f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None,
+        url=paper_url or (f"{base_url.rstrip('/')}/planner#{row.id}" if base_url else None),
+        url_said="" if paper_url else ON_THE_PLANNER,  # the papers are listed above
     )
 
 
@@ -134,10 +141,11 @@ def _meeting_events(
     by_meeting: dict[str, list[FeedDeadline]] = defaultdict(list)
     for deadline in ctx.store.feed_deadlines(body_ids):
         by_meeting[deadline.meeting_id].append(deadline)
+    papers = ctx.store.meeting_links(m.id for m in rows)
     events: dict[str, list[EventData]] = defaultdict(list)
     for m in rows:
         due = [f"{d.name}: {when(d.due)}" for d in sorted(by_meeting[m.id], key=lambda d: d.due)]
-        events[m.body_id].append(_meeting_event(m, ctx.rules[m.body_id].called, due, base_url))
+        events[m.body_id].append(_meeting_event(m, ctx.rules[m.body_id].called, due, base_url, papers.get(m.id, ())))
     return events
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
+from urllib.parse import urlsplit
 
 from rules.errors import RuleError
 from scheduler.workdays import FIRST_YEAR, LAST_YEAR
@@ -21,6 +22,7 @@ ID = 300  # a meeting's or deadline's id
 BODY_ID = 100  # a body's id, a role's
 EMAIL = 320  # RFC 5321's longest address
 REASON = 500  # why an admin forced past a rule, or what an edit notes
+URL = 2000  # a link a person gives (a meeting's papers)
 
 FIRST_CYCLE, LAST_CYCLE = FIRST_YEAR, LAST_YEAR - 1  # a cycle starting in the last year would run past the calendars
 DIGITS = re.compile(r"[0-9]+")  # ASCII digits only: '²'.isdigit() is True, int('²') fails
@@ -78,3 +80,17 @@ def choice(value: object, field: str, words: Iterable[str]) -> str:
     if word not in known:
         raise RuleError(f"'{word}' is not one of {', '.join(known)}", field=field)
     return word
+
+
+def web_url(value: object, field: str) -> str:
+    """A web address people can open: http or https, with a host, and no spaces (trimmed)."""
+    url = text(value, field, URL).strip()
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:  # a malformed host or port ("http://[x")
+        host = None
+    if parts.scheme.lower() not in ("http", "https") or not host or any(c.isspace() for c in url):
+        shown = url if len(url) <= 80 else url[:77] + "..."
+        raise RuleError(f"'{shown}' is not a web address: give one starting https:// (or http://)", field=field)
+    return url

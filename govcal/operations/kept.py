@@ -5,7 +5,7 @@ panel for the admin's pages."""
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from govcal.operations.context import Context
@@ -55,8 +55,10 @@ def meeting(ctx: Context, meeting_id: str) -> ShownMeeting:
 
 
 def meetings(ctx: Context, body_ids: Collection[str] | None = None) -> list[ShownMeeting]:
-    """The kept meetings of these bodies (None: of every body), in date order."""
-    return [shown_meeting(row) for row in ctx.store.meetings(body_ids)]
+    """The kept meetings of these bodies (None: of every body), in date order, with their papers."""
+    rows = ctx.store.meetings(body_ids)
+    papers = ctx.store.meeting_links(row.id for row in rows)
+    return [replace(shown_meeting(row), papers=tuple(papers.get(row.id, ()))) for row in rows]
 
 
 def deadlines(ctx: Context, body_ids: Collection[str] | None = None) -> list[ShownDeadline]:

@@ -27,6 +27,7 @@ from scheduler.edits import EditAction, apply_edit, new_findings
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import Meeting, cycle_containing, cycle_label
 from scheduler.preferences import NOTHING
+from scheduler.reminders import NoticeKind
 from scheduler.store.audit import Audit
 from scheduler.store.replan import Changes
 from scheduler.workdays import body_calendar, working_calendar
@@ -125,6 +126,8 @@ def edit_meeting(
             } | ({"reason": reason} if reason else {})
             kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
             kept.audit_changes(replanned.changes, actor, now)
+            if action is EditAction.CANCEL:  # its members are told, and why (`notices`)
+                kept.queue_notices(body.id, meeting.id, NoticeKind.CANCELLATION, now)
     followed = [change.said(body.id) for change in replanned.listed()]
     return EditResult(
         meeting.id, not preview, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings

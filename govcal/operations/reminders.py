@@ -31,12 +31,13 @@ from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
 from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, refusal
-from govcal.operations import fields, links
+from govcal.operations import fields, links, notices
 from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
-from scheduler.reminders import EMAIL, DigestWindow, Kind, Recipient, digest_window, is_late, unsent
+from scheduler.papers import listed
+from scheduler.reminders import EMAIL, DigestWindow, Kind, NoticeKind, Recipient, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.digests import Subscriber
@@ -283,6 +284,8 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
 def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
     """Decide one deadline's claimed reminders: close those that do not go (marked at once),
     and build the message for those that do; None when nothing goes."""
+    if claimed.notice:
+        return _prepare_notice(run, claimed, meetings)
     ctx, now, result = run.ctx, run.now, run.result
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:  # the senders count other fields: no lock needed
@@ -311,6 +314,24 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
     return Ready(channel, message, deadline.body_id, on_time, late_ones, late)
+
+
+def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
+    """A meeting's notice to one member (`govcal.operations.notices`): closed if no longer
+    needed, else its message built; None when nothing goes."""
+    ctx, row, result = run.ctx, claimed.reminders[0], run.result
+    meeting = _meeting(ctx, row.deadline_id, meetings)
+    decision = notices.unsent(row, meeting, run.now)
+    if decision is not None or meeting is None:
+        ctx.store.finish([row.id], status=decision or ReminderStatus.CANCELLED)
+        result.done += 1
+        return None
+    if not claimed.recipients:  # the member's address was taken away meanwhile
+        ctx.store.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
+        return None
+    channel = run.kinds[claimed.channel]
+    message = channel.compose(notices.notice(ctx, row, meeting, claimed.recipients[0]), claimed.recipients, run.now)
+    return Ready(channel, message, row.body_id, [row.id], [], False)
 
 
 @dataclass(frozen=True)
@@ -342,6 +363,9 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
     `wall` is the wall clock's time, at which leases are judged."""
     said = []
     for claimed in ctx.store.due(now, wall):
+        if claimed.notice:
+            said.append(_would_send_notice(ctx, claimed, now))
+            continue
         decided, deadline = decide(claimed, now), claimed.deadline
         body = deadline.body_id if deadline is not None else ""
         for reason in sorted({str(status) for _, status in decided.closed}):
@@ -356,6 +380,20 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
         to = [r.shown for r in claimed.recipients]
         said.append(WouldSend(deadline.id, body, claimed.channel, len(decided.to_send), outcome, to, subject))
     return said
+
+
+def _would_send_notice(ctx: Context, claimed: Claimed, now: dt.datetime) -> WouldSend:
+    """What a send would do with a meeting's notice to one member (a dry run)."""
+    row = claimed.reminders[0]
+    meeting = ctx.store.meeting(row.deadline_id)
+    decision = notices.unsent(row, meeting, now)
+    to = [r.shown for r in claimed.recipients]
+    if decision is not None or meeting is None:
+        return WouldSend(row.deadline_id, row.body_id, row.channel, 1, f"not sent: {decision}", [], "")
+    if not claimed.recipients:
+        return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "no one to tell", [], "")
+    subject = notices.notice(ctx, row, meeting, claimed.recipients[0]).subject
+    return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "send", to, subject)
 
 
 def _whom(to: list[Recipient]) -> str:
@@ -404,6 +442,7 @@ def _reminder(
         ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
+        papers=listed(ctx.store.meeting_links([meeting.id]).get(meeting.id, [])) if meeting is not None else "",
     )
 
 
@@ -459,7 +498,9 @@ def mark_done(ctx: Context, deadline_id: str, *, actor: str, now: dt.datetime, d
     if row is None:
         raise NotFound(f"no deadline '{deadline_id}' in the store")
     action = "deadline:done" if done else "deadline:undo"
-    return ctx.store.mark_done(ctx.body(row.body_id), deadline_id, done, Audit(now, actor, action, deadline_id))
+    body = ctx.body(row.body_id)
+    summons = NoticeKind.SUMMONS if notices.summons_with(body, row.rule) else None  # its papers are out
+    return ctx.store.mark_done(body, deadline_id, done, Audit(now, actor, action, deadline_id), summons)
 
 
 # -- morning digests ---------------------------------------------------------------

@@ -6,7 +6,8 @@ its parts in modules of their own: `plans` (saving plans, keeping edits, reading
 year, with the re-plan diff in `replan`), `outbox` (reminders, exactly once, by
 channel), `people` (members and attendance), `channels` (addresses on channels other
 than e-mail), `tokens` (admin and feed tokens), `digests` (clerks' morning digests,
-once a day), `versions` (bodies' rules and term calendars, as versions), `audit`.
+once a day), `versions` (bodies' rules and term calendars, as versions), `papers`
+(meetings' links), `audit`.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from scheduler.store.channels import ChannelStore
 from scheduler.store.database import checked_url, engine_for
 from scheduler.store.digests import DigestStore
 from scheduler.store.outbox import OutboxStore
+from scheduler.store.papers import PapersStore
 from scheduler.store.people import PeopleStore
 from scheduler.store.plans import PlanStore
 from scheduler.store.schema import ensure_current
@@ -22,7 +24,7 @@ from scheduler.store.tokens import TokenStore
 from scheduler.store.versions import VersionStore
 
 
-class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, ChannelStore, VersionStore):
+class Store(PlanStore, OutboxStore, PeopleStore, TokenStore, DigestStore, ChannelStore, VersionStore, PapersStore):
     """Reads and writes the kept year."""
 
 

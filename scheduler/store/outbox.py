@@ -29,8 +29,17 @@ from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, inse
 from sqlalchemy.orm import Session
 
 from rules.model import Body
+from scheduler.attendance import VOTING_ROLES
 from scheduler.occurrences import Status
-from scheduler.reminders import EMAIL, BodyReminders, Recipient, first_status, recipient_roles
+from scheduler.reminders import (
+    EMAIL,
+    NOTICE_KINDS,
+    BodyReminders,
+    NoticeKind,
+    Recipient,
+    first_status,
+    recipient_roles,
+)
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import DriverStatement, select_in
 from scheduler.store.database import Database, stored_instant, unavailable
@@ -140,7 +149,10 @@ def open_channel(session: Session, body_ids: Iterable[str], channel: str, now: d
     if channel == EMAIL or not ids:
         return 0
     query = select(ReminderRow).where(
-        ReminderRow.body_id.in_(ids), ReminderRow.channel == EMAIL, ReminderRow.status == ReminderStatus.PENDING
+        ReminderRow.body_id.in_(ids),
+        ReminderRow.channel == EMAIL,
+        ReminderRow.status == ReminderStatus.PENDING,
+        ReminderRow.kind.not_in(NOTICE_KINDS),  # a meeting's notice goes to each member's own address
     )
     pending = list(session.scalars(query))
     there = select(ReminderRow.deadline_id, ReminderRow.offset_key).where(
@@ -169,6 +181,51 @@ def open_channel(session: Session, body_ids: Iterable[str], channel: str, now: d
     return len(copies)
 
 
+def queue_notices(session: Session, body_id: str, meeting_id: str, kind: NoticeKind, now: dt.datetime) -> int:
+    """A notice of `kind` of a meeting for each of the body's members (its voting places,
+    held now) with an e-mail address, due at once: a row each, keyed by the meeting and the
+    member ("{meeting id}#summons-{member id}"), so each member is sent it once however often
+    it is asked for (one who joins later gets theirs the next time). How many were queued."""
+    members = select(MemberRow.id).join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+    members = members.where(
+        MembershipRow.body_id == body_id,
+        MembershipRow.role.in_([role.value for role in VOTING_ROLES]),
+        MembershipRow.ended.is_(None),
+        MemberRow.email != "",
+    )
+    have = select(ReminderRow.offset_key).where(ReminderRow.deadline_id == meeting_id, ReminderRow.channel == EMAIL)
+    queued = set(session.scalars(have))
+    rows = [
+        dict(
+            deadline_id=meeting_id,
+            offset_key=key,
+            channel=EMAIL,
+            body_id=body_id,
+            kind=kind.value,
+            status=ReminderStatus.PENDING,
+            due_at=now,
+            next_attempt_at=now,
+            attempts=0,
+            late=False,
+            last_error="",
+        )
+        for key in sorted({notice_key(kind, member_id) for member_id in session.scalars(members.distinct())} - queued)
+    ]
+    if rows:
+        session.execute(insert(ReminderRow), rows)
+    return len(rows)
+
+
+def notice_key(kind: NoticeKind, member_id: int) -> str:
+    """A member's notice's offset key in the outbox: "summons-12"."""
+    return f"{kind.value}-{member_id}"
+
+
+def _notice_member(row: ReminderRow) -> int:
+    """The member a notice's row is for (see `notice_key`)."""
+    return int(row.offset_key.rpartition("-")[2])
+
+
 @dataclass(frozen=True)
 class Claimed:
     """A deadline's claimed reminders on one channel with what deciding and sending them
@@ -182,6 +239,11 @@ class Claimed:
     @property
     def channel(self) -> str:
         return self.reminders[0].channel
+
+    @property
+    def notice(self) -> bool:
+        """A meeting's notice to one member (`queue_notices`), not a deadline's reminders."""
+        return self.reminders[0].kind in NOTICE_KINDS
 
 
 class OutboxStore(Database):
@@ -386,8 +448,13 @@ def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]
     recipients: the deadlines read in one query, each body's recipients for a rule's roles
     on a channel once."""
     by_deadline: dict[tuple[str, str], list[ReminderRow]] = {}
+    notices = []
     for row in rows:
-        by_deadline.setdefault((row.deadline_id, row.channel), []).append(row)
+        if row.kind in NOTICE_KINDS:  # each a message of its own, to its member
+            notices.append(row)
+        else:
+            by_deadline.setdefault((row.deadline_id, row.channel), []).append(row)
+    members = {m.id: m for m in select_in(session, MemberRow, MemberRow.id, {_notice_member(r) for r in notices})}
     deadlines = {d.id: d for d in select_in(session, DeadlineRow, DeadlineRow.id, {d for d, _ in by_deadline})}
     recipients: dict[tuple[str, tuple[str, ...], str], list[Recipient]] = {}
     found = []
@@ -401,6 +468,10 @@ def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]
                 recipients[key] = _recipients(session, deadline.body_id, roles, channel)
             to = recipients[key]
         found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
+    for row in notices:
+        member = members.get(_notice_member(row))
+        to = [Recipient(member.name, EMAIL, member.email)] if member is not None and member.email else []
+        found.append(Claimed([row], None, to))
     return found
 
 

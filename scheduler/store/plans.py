@@ -23,11 +23,12 @@ from rules.errors import NotFound
 from rules.model import Body
 from scheduler.occurrences import BodyPlan, Explanation, Meeting, Status, cycle_collector_paused
 from scheduler.overlay import KeptMeeting
+from scheduler.reminders import NOTICE_KINDS, NoticeKind
 from scheduler.store.audit import Audit, history
 from scheduler.store.bodies import record_bodies
 from scheduler.store.bulk import IN_CHUNK, insert_many, select_in
 from scheduler.store.database import UTC, Database, stored_instant
-from scheduler.store.outbox import DeadlineState, body_channels, kept_reminders, sync_reminders
+from scheduler.store.outbox import DeadlineState, body_channels, kept_reminders, queue_notices, sync_reminders
 from scheduler.store.replan import (
     Changes,
     History,
@@ -177,6 +178,10 @@ class KeptYear:
     def audit(self, entry: Audit) -> None:
         self.session.add(entry.row())
 
+    def queue_notices(self, body_id: str, meeting_id: str, kind: NoticeKind, now: dt.datetime) -> int:
+        """A meeting's notice for each of its body's members, in this change's transaction (`queue_notices`)."""
+        return queue_notices(self.session, body_id, meeting_id, kind, now)
+
     def audit_changes(self, changes: Changes, actor: str, now: dt.datetime) -> None:
         """One audit entry for each occurrence a re-plan added, moved, updated or cancelled."""
         rows = [
@@ -234,9 +239,13 @@ class PlanStore(Database):
         with self.session() as session:
             return session.get(DeadlineRow, deadline_id)
 
-    def mark_done(self, body: Body, deadline_id: str, done: bool, audit: Audit) -> bool:
+    def mark_done(
+        self, body: Body, deadline_id: str, done: bool, audit: Audit, notice: NoticeKind | None = None
+    ) -> bool:
         """A clerk marks a body's deadline done (its later reminders stop) or reopens it (they
-        start again, those still to come); False if it already was so."""
+        start again, those still to come); False if it already was so. Marked done, with a
+        `notice`, the meeting it is for has that notice queued for its members in the same
+        transaction (`queue_notices`)."""
         with self.replanning() as year:
             row = year.session.get(DeadlineRow, deadline_id, with_for_update=True)
             if row is None or row.body_id != body.id:
@@ -251,7 +260,30 @@ class PlanStore(Database):
             channels = body_channels(year.session, [body.id])[body.id]
             insert_many(year.session, ReminderRow, sync_reminders(body, [state], kept, audit.at, channels))
             year.audit(audit)
+            if done and notice is not None and row.meeting_id:
+                year.queue_notices(body.id, row.meeting_id, notice, audit.at)
         return True
+
+    def queue_meeting_notices(self, body_id: str, meeting_id: str, kind: NoticeKind, audit: Audit) -> int:
+        """A meeting's notice for each of its body's members not yet sent it, with `audit`
+        (its detail saying how many) if any was: how many were queued."""
+        with self.replanning() as year:
+            queued = year.queue_notices(body_id, meeting_id, kind, audit.at)
+            if queued:
+                year.audit(
+                    Audit(audit.at, audit.actor, audit.action, audit.target, {**audit.detail, "members": queued})
+                )
+        return queued
+
+    def meeting_notices(self, meeting_id: str) -> dict[tuple[str, str], int]:
+        """How many of a meeting's notices are in each (kind, status)."""
+        with self.session() as session:
+            query = (
+                select(ReminderRow.kind, ReminderRow.status, func.count())
+                .where(ReminderRow.deadline_id == meeting_id, ReminderRow.kind.in_(NOTICE_KINDS))
+                .group_by(ReminderRow.kind, ReminderRow.status)
+            )
+            return {(kind, status): count for kind, status, count in session.execute(query)}
 
     # -- reading ------------------------------------------------------------------------
 

@@ -215,6 +215,19 @@ class AttendanceRow(Base):
     for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
 
 
+class MeetingLinkRow(Base):
+    """One of a meeting's links, set by the clerk: its agenda, papers, minutes or video
+    (`scheduler.occurrences.LINK_KINDS`), several of a kind where there are, in the order given."""
+
+    __tablename__ = "meeting_link"
+    __table_args__ = (UniqueConstraint("meeting_id", "kind", "url", name="uq_meeting_link"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
+    kind: Mapped[str] = mapped_column(String(10))
+    url: Mapped[str] = mapped_column(String(2000))
+    added_at: Mapped[dt.datetime] = mapped_column(Instant())
+
+
 class ReminderRow(Base):
     """The outbox: one row per (deadline, reminder offset, channel), keyed for exactly-once sending.
 
