@@ -21,6 +21,7 @@ MAIL_FROM_VARIABLE = "GOVCAL_MAIL_FROM"  # e.g. "Democratic Services <democratic
 HOSTS_VARIABLE = "GOVCAL_ALLOWED_HOSTS"  # comma-separated
 NO_SEEDS_VARIABLE = "GOVCAL_NO_SEEDS"  # set (1, yes, true): an empty database is not given the seed bodies
 TERMS_VARIABLE = "GOVCAL_TERMS"  # directories of term calendars, separated like PATH (":" on Linux)
+COUNCIL_VARIABLE = "GOVCAL_COUNCIL_NAME"
 DEFAULT_FILE = "govcal.db"  # in the current directory, created on first use
 DEFAULT_URL = f"sqlite:///{DEFAULT_FILE}"
 
@@ -41,6 +42,7 @@ class Settings:
     mail_from: str | None = None  # the From of reminders (else the SMTP URL's ?from=, else govcal@localhost)
     terms_dirs: tuple[Path, ...] = ()
     no_seeds: bool = False
+    council_name: str | None = None
 
     @classmethod
     def from_environ(cls, environ: Mapping[str, str]) -> Settings:
@@ -55,6 +57,7 @@ class Settings:
             allowed_hosts=tuple(host.strip() for host in hosts.split(",") if host.strip()),
             terms_dirs=tuple(Path(p) for p in environ.get(TERMS_VARIABLE, "").split(os.pathsep) if p),
             no_seeds=environ.get(NO_SEEDS_VARIABLE, "").strip().lower() in ("1", "yes", "true"),
+            council_name=environ.get(COUNCIL_VARIABLE) or None,
         )
 
     def with_options(

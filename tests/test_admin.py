@@ -14,8 +14,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from conftest import NOW, keep
 from conftest import context as make_context
-from conftest import keep
 from govcal.admin import admin_pages, month_grid, picker_months
 from govcal.cli.server import application
 from govcal.operations import access, people
@@ -163,17 +163,26 @@ def test_a_meeting_panel_explains_it_and_offers_the_days_it_can_move_to(site):
 
 
 def test_a_panel_lists_the_reports_a_meeting_answers_for_and_those_made_to_it(site):
-    client, _, token, _ = site
+    client, ctx, token, _ = site
     signed_in(client, token)
     # the Board's Thu 4 Jun 2026 meeting comes before its quarterly reports to the PAB (Fri 26 Jun) and the JCB
     # (Thu 9 Jul), each due within six weeks after it
     june = text(client.get("/admin/meeting", params={"id": f"{BOARD}/2026-27/meeting-01"}).text)
+    # each row says which meeting the report is for and whose it is, by name, never by id
     assert "Reports this meeting answers for" in june
-    assert f"Quarterly report to Worcestershire Partnership Advisory Body {BOARD} Fri 26 Jun 2026" in june
-    assert f"Quarterly report to Worcestershire Joint Commissioning Board {BOARD} Thu 09 Jul 2026" in june
-    # and the PAB's meeting it goes to lists it among the reports made to it
+    pab_meeting = "Worcestershire Partnership Advisory Body, Wed 08 Jul 2026"
+    jcb_meeting = "Worcestershire Joint Commissioning Board, Tue 21 Jul 2026"
+    no_clerk = "the clerk or Head of Commissioning and Quality (no one recorded)"
+    assert (
+        f"Quarterly report to Worcestershire Partnership Advisory Body {pab_meeting} {no_clerk} Fri 26 Jun 2026" in june
+    )
+    assert (
+        f"Quarterly report to Worcestershire Joint Commissioning Board {jcb_meeting} {no_clerk} Thu 09 Jul 2026" in june
+    )
+    # and the PAB's meeting it goes to lists it among the reports made to it, whose by the Board's clerk's name
+    people.add_member(ctx, BOARD, "Ann Clerk", "clerk", email="ann@example.org", actor="t", now=NOW)
     pab = text(client.get("/admin/meeting", params={"id": "worcestershire-pab/2026-27/meeting-04"}).text)
-    assert f"Quarterly report to Worcestershire Partnership Advisory Body {BOARD} Fri 26 Jun 2026" in pab
+    assert "Quarterly report to Worcestershire Partnership Advisory Body this meeting Ann Clerk Fri 26 Jun 2026" in pab
 
 
 def test_moving_to_a_bank_holiday_is_refused_with_its_name(site):

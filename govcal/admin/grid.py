@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Pages, to_body, to_meeting
-from govcal.operations import planning
+from govcal.operations import people, planning
 from govcal.page import Selection, default_first_month, first_month, planner_view
 from rules.errors import NotFound
 from scheduler.workdays import london_day
@@ -38,6 +38,9 @@ def router(pages: Pages) -> APIRouter:
             total=shown.total,
             meeting_link=to_meeting,
             body_link=lambda body_id: to_body(body_id)[0],
+            today=london_day(pages.clock()),
+            condensed=True,
+            flags={b: ["no clerk"] for b in people.without_clerk(pages.ctx, [body.id for body in shown.bodies])},
         )
         return pages.render(request, "grid.html", admin=admin, **view)
 
