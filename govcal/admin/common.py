@@ -123,14 +123,14 @@ def day_asked(asked: Mapping[str, str], name: str) -> str:
         return ""
     if not all(p.isdigit() for p in parts):
         missing = [part for part, p in zip(("day", "month", "year"), parts, strict=True) if not p.isdigit()]
-        raise RuleError(f"the date must include a {' and a '.join(missing)}, in figures")
+        raise RuleError(f"The date must include a {' and a '.join(missing)}, in figures")
     day, month, year = (int(p) for p in parts)
     if year < 1000:
-        raise RuleError("the year must have 4 figures, like 2027")
+        raise RuleError("The year must have 4 figures, like 2027")
     try:
         return dt.date(year, month, day).isoformat()
     except ValueError:
-        raise RuleError(f"{day} {month} {year} is not a real date") from None
+        raise RuleError(f"The date must be a real date: {day} {month} {year} is not one") from None
 
 
 def page_numbers(page: int, last: int, address: Callable[[int], str]) -> list[tuple[int, str | None]]:

@@ -3,13 +3,11 @@
 // from its vendored module; copy buttons beside a feed link's addresses, shown only where the
 // browser can copy; and the reason field focused when a preview needs one, so a keyboard user
 // lands where to type.
-import { initAll, isSupported } from "./govuk/govuk-frontend.min.js";
+// (A browser that runs a module supports GOV.UK Frontend: the class its own snippet would set.)
+import { initAll } from "./govuk/govuk-frontend.min.js";
 
-document.body.classList.add("js-enabled");
-if (isSupported()) {
-  document.body.classList.add("govuk-frontend-supported");
-  initAll();
-}
+document.body.classList.add("js-enabled", "govuk-frontend-supported");
+initAll();
 for (const button of document.querySelectorAll("button.copy")) {
   if (!navigator.clipboard) continue;
   button.hidden = false;
