@@ -166,7 +166,7 @@ class Row:
     warnings: list[str] = field(default_factory=list)  # rules broken
     preferences: list[str] = field(default_factory=list)  # preferences that gave way, or cannot be told
     href: str = ""  # where the body's name leads (the admin's page of the body), if anywhere
-    flags: list[str] = field(default_factory=list)  # what an admin must see beside the name ("no clerk")
+    body_id: str = ""  # the body's id, for a body's row
 
 
 @cache
@@ -215,7 +215,6 @@ def planner_view(
     body_link: Callable[[str], str] | None = None,
     today: dt.date | None = None,
     condensed: bool = False,
-    flags: Mapping[str, list[str]] | None = None,
 ) -> dict[str, Any]:
     """What the grid templates show for twelve months from `first_month` for `bodies`.
 
@@ -225,8 +224,7 @@ def planner_view(
     or None where there is none (a static export holds only some years); by default the
     server's, the search kept. `meeting_link` gives a meeting's address (the admin's panel;
     by default its place on the page). `today` marks the day in its month; `condensed` (the
-    admin's grid, whose panels list them) gives a month's deadlines as a count; `flags` are
-    words beside a body's name.
+    admin's grid, whose panels list them) gives a month's deadlines as a count.
     """
     shown = [body for body in bodies if private or body.meetings.public]
     ids = {body.id for body in shown}
@@ -245,7 +243,7 @@ def planner_view(
             [f for f in findings if f.body in ids],
             feed_base,
             body_link,
-            Shape(today, condensed, flags or {}),
+            Shape(today, condensed),
         ),
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
@@ -305,12 +303,10 @@ def _neighbour(first_month: dt.date, months: int, link: Callable[[str], str | No
 
 @dataclass(frozen=True)
 class Shape:
-    """How a grid's body rows are drawn: today marked (if given), deadlines counted rather
-    than listed, and flags beside bodies' names."""
+    """How a grid's body rows are drawn: today marked (if given), deadlines counted rather than listed."""
 
     today: dt.date | None = None
     condensed: bool = False
-    flags: Mapping[str, list[str]] = field(default_factory=dict)
 
 
 def _body_rows(
@@ -370,7 +366,7 @@ def _body_rows(
                 warnings[body.id],
                 preferences[body.id],
                 href,
-                shape.flags.get(body.id, []),
+                body.id,
             )
         )
     return rows
