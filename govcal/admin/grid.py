@@ -21,7 +21,7 @@ VIEWS_KEPT = 64  # grid pages kept laid out, the least recently asked for droppe
 def router(pages: Pages) -> APIRouter:
     """The grid, at /admin and /admin/: a search, a page of bodies, twelve months from `start`.
 
-    A page laid out is kept until the kept year changes (`planning.version`, one small query),
+    A page laid out is kept until the kept year changes (`planning.last_change`, two small queries),
     so admins asking for the same page at once cost one reading of the store and one check of
     the rules between them; who has a clerk is read on every request (a membership is no
     change to the year)."""
@@ -29,7 +29,7 @@ def router(pages: Pages) -> APIRouter:
     kept: OrderedDict[tuple[object, ...], dict[str, Any]] = OrderedDict()
 
     def view(request: Request, first: dt.date, selection: Selection, today: dt.date) -> dict[str, Any]:
-        key = (planning.version(pages.ctx), first, selection, today, pages.base(request))
+        key = (planning.last_change(pages.ctx), first, selection, today, pages.base(request))
         if key in kept:
             kept.move_to_end(key)
             return kept[key]
