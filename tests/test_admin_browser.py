@@ -284,6 +284,9 @@ def test_every_admin_page_passes_axe(browser, tmp_path):
             "/admin/feed-links",
             "/admin/reminders",
             "/admin/reminders?state=cancelled",
+            f"/admin/reminders?state=pending&body={BOARD}",  # filtered by a body
+            f"/admin/preview?action=move&id={BOARD}/2026-27/meeting-04&date-day=31&date-month=2&date-year=2027",  # 400
+            "/admin/rules",  # the rules form, its date as day, month and year
             "/admin/meeting?id=no/such/meeting",  # an error page
         ]
         for page in pages:
