@@ -95,6 +95,9 @@ def test_signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_is_refused(
     page = client.get("/admin/login")
     wrong = client.post("/admin/login", data={"token": "nope", "csrf": csrf(page.text)})
     assert wrong.status_code == 401 and "That is not a live admin token." in wrong.text
+    # said in the error summary, linked to the field, and beside the field, which points to it
+    assert '<a href="#token">That is not a live admin token.</a>' in wrong.text
+    assert "id=token-error" in wrong.text and "aria-describedby=token-error" in wrong.text
     page = client.get("/admin/login")
     answer = client.post("/admin/login", data={"token": token, "csrf": csrf(page.text)}, follow_redirects=False)
     cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("govcal_session="))
