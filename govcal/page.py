@@ -64,7 +64,7 @@ FLAGS = {
 class Mark:
     """One line in a cell: a meeting, a deadline, a bank holiday or a school holiday."""
 
-    kind: str  # "meeting", "deadline", "holiday" or "school"
+    kind: str  # "meeting", "deadline", "deadlines" (a month's, counted), "today", "holiday" or "school"
     text: str
     id: str = ""
     status: str = ""
@@ -169,6 +169,7 @@ class Row:
     warnings: list[str] = field(default_factory=list)  # rules broken
     preferences: list[str] = field(default_factory=list)  # preferences that gave way, or cannot be told
     href: str = ""  # where the body's name leads (the admin's page of the body), if anywhere
+    body_id: str = ""  # the body's id, for a body's row
 
 
 @cache
@@ -215,6 +216,8 @@ def planner_view(
     link: Callable[[str], str | None] | None = None,
     meeting_link: Callable[[str], str] = _anchor,
     body_link: Callable[[str], str] | None = None,
+    today: dt.date | None = None,
+    condensed: bool = False,
 ) -> dict[str, Any]:
     """What the grid templates show for twelve months from `first_month` for `bodies`.
 
@@ -223,7 +226,8 @@ def planner_view(
     caller passed in. `link` gives the address of the page starting at a month ("2027-04"),
     or None where there is none (a static export holds only some years); by default the
     server's, the search kept. `meeting_link` gives a meeting's address (the admin's panel;
-    by default its place on the page).
+    by default its place on the page). `today` marks the day in its month; `condensed` (the
+    admin's grid, whose panels list them) gives a month's deadlines as a count.
     """
     shown = [body for body in bodies if private or body.meetings.public]
     ids = {body.id for body in shown}
@@ -242,6 +246,7 @@ def planner_view(
             [f for f in findings if f.body in ids],
             feed_base,
             body_link,
+            Shape(today, condensed),
         ),
     ]
     title = f"Year planner, {months[0]:%B %Y} to {months[-1]:%B %Y}"
@@ -254,6 +259,9 @@ def planner_view(
         title=title,
         meeting_link=meeting_link,
         months=months,
+        now_month=today.replace(day=1) if today else None,
+        today=today,
+        condensed=condensed,
         rows=rows,
         feed_base=feed_base,
         static=f"{feed_base}/static",
@@ -296,6 +304,14 @@ def _neighbour(first_month: dt.date, months: int, link: Callable[[str], str | No
     return address, f"{start:%B %Y} to {end:%B %Y}"
 
 
+@dataclass(frozen=True)
+class Shape:
+    """How a grid's body rows are drawn: today marked (if given), deadlines counted rather than listed."""
+
+    today: dt.date | None = None
+    condensed: bool = False
+
+
 def _body_rows(
     bodies: Sequence[Body],
     months: list[dt.date],
@@ -305,6 +321,7 @@ def _body_rows(
     findings: Sequence[Finding],
     feed_base: str,
     body_link: Callable[[str], str] | None,
+    shape: Shape = Shape(),
 ) -> list[Row]:
     """A row per body: its meetings and deadlines by month, its subscribe link, what it breaks."""
     first = months[0]
@@ -316,9 +333,18 @@ def _body_rows(
             label = f"{_day(m.date)} cancelled" if cancelled else f"{_day(m.date)} {m.start:%H:%M}"
             label += f": {why}" if why else ""
             by_cell[(m.body, _month(m.date))].append(Mark("meeting", label, m.id, m.status, m.explanation, m.papers))
+    if shape.today is not None and first <= shape.today <= last:
+        _mark_today(by_cell, meetings, shape.today)
+    due: dict[tuple[str, str], list[ShownDeadline]] = defaultdict(list)
     for d in deadlines:
         if first <= d.date <= last and d.status != Status.CANCELLED:
-            by_cell[(d.body, _month(d.date))].append(Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation))
+            due[(d.body, _month(d.date))].append(d)
+    for cell, listed in due.items():
+        if shape.condensed:
+            said = f"{len(listed)} deadline{'' if len(listed) == 1 else 's'}"
+            by_cell[cell].append(Mark("deadlines", said, title="; ".join(f"{_day(d.date)}: {d.name}" for d in listed)))
+        else:
+            by_cell[cell].extend(Mark("deadline", f"{_day(d.date)}: {d.name}", title=d.explanation) for d in listed)
     warnings: dict[str, list[str]] = defaultdict(list)
     preferences: dict[str, list[str]] = defaultdict(list)
     for finding in findings:
@@ -335,9 +361,31 @@ def _body_rows(
         cells = [by_cell[(body.id, _month(m))] for m in months]
         href = body_link(body.id) if body_link else ""
         rows.append(
-            Row(body.name, cells, subscribe, not body.meetings.public, warnings[body.id], preferences[body.id], href)
+            Row(
+                body.name,
+                cells,
+                subscribe,
+                not body.meetings.public,
+                warnings[body.id],
+                preferences[body.id],
+                href,
+                body.id,
+            )
         )
     return rows
+
+
+def _mark_today(by_cell: dict[tuple[str, str], list[Mark]], meetings: Sequence[ShownMeeting], today: dt.date) -> None:
+    """A line for today among the meetings of today's month, where a body has any: those
+    above it are past. (`by_cell` holds the meetings in date order; deadlines come later.)"""
+    month = _month(today)
+    before: dict[str, int] = defaultdict(int)
+    for m in meetings:
+        if _month(m.date) == month and m.date < today:
+            before[m.body] += 1
+    for (body_id, cell_month), cell in by_cell.items():
+        if cell_month == month:
+            cell.insert(before[body_id], Mark("today", f"Today, {_day(today)}"))
 
 
 def _holiday_row(nation: str, months: list[dt.date], last: dt.date) -> Row:

@@ -14,8 +14,8 @@ import pytest
 from fastapi.routing import APIRoute
 from fastapi.testclient import TestClient
 
+from conftest import NOW, keep
 from conftest import context as make_context
-from conftest import keep
 from govcal.admin import admin_pages, month_grid, picker_months
 from govcal.cli.server import application
 from govcal.operations import access, people
@@ -95,6 +95,9 @@ def test_signing_in_sets_a_strict_http_only_cookie_and_a_wrong_token_is_refused(
     page = client.get("/admin/login")
     wrong = client.post("/admin/login", data={"token": "nope", "csrf": csrf(page.text)})
     assert wrong.status_code == 401 and "That is not a live admin token." in wrong.text
+    # said in the error summary, linked to the field, and beside the field, which points to it
+    assert '<a href="#token">That is not a live admin token.</a>' in wrong.text
+    assert "id=token-error" in wrong.text and "aria-describedby=token-error" in wrong.text
     page = client.get("/admin/login")
     answer = client.post("/admin/login", data={"token": token, "csrf": csrf(page.text)}, follow_redirects=False)
     cookie = next(v for k, v in answer.headers.multi_items() if k == "set-cookie" and v.startswith("govcal_session="))
@@ -163,17 +166,26 @@ def test_a_meeting_panel_explains_it_and_offers_the_days_it_can_move_to(site):
 
 
 def test_a_panel_lists_the_reports_a_meeting_answers_for_and_those_made_to_it(site):
-    client, _, token, _ = site
+    client, ctx, token, _ = site
     signed_in(client, token)
     # the Board's Thu 4 Jun 2026 meeting comes before its quarterly reports to the PAB (Fri 26 Jun) and the JCB
     # (Thu 9 Jul), each due within six weeks after it
     june = text(client.get("/admin/meeting", params={"id": f"{BOARD}/2026-27/meeting-01"}).text)
+    # each row says which meeting the report is for and whose it is, by name, never by id
     assert "Reports this meeting answers for" in june
-    assert f"Quarterly report to Worcestershire Partnership Advisory Body {BOARD} Fri 26 Jun 2026" in june
-    assert f"Quarterly report to Worcestershire Joint Commissioning Board {BOARD} Thu 09 Jul 2026" in june
-    # and the PAB's meeting it goes to lists it among the reports made to it
+    pab_meeting = "Worcestershire Partnership Advisory Body, Wed 08 Jul 2026"
+    jcb_meeting = "Worcestershire Joint Commissioning Board, Tue 21 Jul 2026"
+    no_clerk = "the clerk or Head of Commissioning and Quality (no one recorded)"
+    assert (
+        f"Quarterly report to Worcestershire Partnership Advisory Body {pab_meeting} {no_clerk} Fri 26 Jun 2026" in june
+    )
+    assert (
+        f"Quarterly report to Worcestershire Joint Commissioning Board {jcb_meeting} {no_clerk} Thu 09 Jul 2026" in june
+    )
+    # and the PAB's meeting it goes to lists it among the reports made to it, whose by the Board's clerk's name
+    people.add_member(ctx, BOARD, "Ann Clerk", "clerk", email="ann@example.org", actor="t", now=NOW)
     pab = text(client.get("/admin/meeting", params={"id": "worcestershire-pab/2026-27/meeting-04"}).text)
-    assert f"Quarterly report to Worcestershire Partnership Advisory Body {BOARD} Fri 26 Jun 2026" in pab
+    assert "Quarterly report to Worcestershire Partnership Advisory Body this meeting Ann Clerk Fri 26 Jun 2026" in pab
 
 
 def test_moving_to_a_bank_holiday_is_refused_with_its_name(site):
@@ -377,3 +389,90 @@ def test_an_extraordinary_request_is_read_as_the_cli_reads_it(site):
     assert "18 Dec 2026" in text(words.text)
     wrong = client.get(asked + "next Tuesday")
     assert wrong.status_code == 400 and "received: 'next Tuesday' is not a date and time" in text(wrong.text)
+
+
+def test_the_grid_counts_each_months_deadlines_marks_today_and_flags_a_body_without_a_clerk(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    people.add_member(ctx, BOARD, "Ann Clerk", "clerk", email="ann@example.org", actor="t", now=NOW)
+    grid = client.get("/admin/", params={"start": "2026-04"})
+    words = text(grid.text)
+    # Wed 2 Dec 2026: its month's heading says so, and the Board's Thu 3 Dec meeting is below today's line
+    assert "Dec 2026 Today: Wed 2" in words
+    assert "Today, Wed 2 Thu 3 10:00" in words
+    # a month's deadlines are counted, their names kept for the panel (and the count's tooltip)
+    board = words[words.index("Worcestershire Programme Board") :]
+    assert "deadline" in board and "Quarterly report to" not in board
+    assert re.search(r'<span class="deadlines" title="[^"]*Quarterly report to Worcestershire', grid.text)
+    # the JCB has no clerk: flagged on the grid and on its page; the Board, with Ann Clerk, is not
+    assert "Worcestershire Joint Commissioning Board no clerk" in words
+    assert "Worcestershire Programme Board no clerk" not in words
+    assert "No clerk recorded" in text(client.get("/admin/body", params={"id": "worcestershire-jcb"}).text)
+    assert "No clerk recorded" not in text(client.get("/admin/body", params={"id": BOARD}).text)
+
+
+def test_a_date_is_typed_as_day_month_and_year_and_a_wrong_one_is_said_beside_its_fields(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    moved = client.get(
+        "/admin/preview",
+        params={"action": "move", "id": MARCH, "date-day": "11", "date-month": "3", "date-year": "2027"},
+    )
+    assert moved.status_code == 200 and "The meeting: Thu 11 Mar 2027 10:00, moved." in text(moved.text)
+    for day, month, year, said in (
+        ("31", "2", "2027", "The date must be a real date: 31 2 2027 is not one"),
+        ("", "3", "2027", "The date must include a day, in figures"),
+        ("4", "3", "27", "The year must have 4 figures"),
+    ):
+        asked = {"date-day": day, "date-month": month, "date-year": year}
+        refused = client.get("/admin/preview", params={"action": "move", "id": MARCH} | asked)
+        assert refused.status_code == 400 and said in text(refused.text)
+        assert '<a href="#date-day">' in refused.text and 'id="date-error"' in refused.text  # summary and field
+        assert f'name="date-month" type=text inputmode=numeric required value="{month}"' in refused.text
+    # a new meeting on the body's page: its day, month and year lead to the preview, or back with the reason
+    added = client.get(
+        "/admin/add-meeting",
+        params={"body": BOARD, "date-day": "4", "date-month": "2", "date-year": "2027", "time": ""},
+        follow_redirects=False,
+    )
+    assert added.status_code == 303 and "action=add" in added.headers["location"]
+    assert "date=2027-02-04" in added.headers["location"]
+    empty = client.get("/admin/add-meeting", params={"body": BOARD})
+    assert empty.status_code == 400 and "Enter the date of the meeting" in text(empty.text)
+    assert ctx.store.meeting(MARCH).date == dt.date(2027, 3, 4)  # nothing changed by any of it
+
+
+def test_the_reminders_page_filters_by_body_and_pages_past_its_first_rows(site, monkeypatch):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    monkeypatch.setattr("govcal.admin.reminders.REMINDERS_SHOWN", 5)
+    pending = sorted((r for r, said in ctx.store.outbox_rows() if said == "pending"), key=lambda r: (r.due_at, r.id))
+    of_board = [r for r in pending if r.body_id == BOARD]
+    assert len(of_board) > 10 and len(pending) > len(of_board)
+    second = client.get("/admin/reminders", params={"state": "pending", "body": BOARD, "page": "2"})
+    words = text(second.text)
+    assert second.status_code == 200 and f"6 to 10 of {len(of_board)}" in words
+    listed = re.findall(r"<span class=id>([^<]+)</span>", second.text)
+    assert listed == [r.deadline_id for r in of_board[5:10]]
+    assert "rel=prev" in second.text and "rel=next" in second.text and "aria-current=page>2<" in second.text
+    everyone = client.get("/admin/reminders", params={"state": "pending"})
+    assert f"1 to 5 of {len(pending)}" in text(everyone.text) and f"pending ({len(pending)})" in text(everyone.text)
+    assert client.get("/admin/reminders", params={"body": "no-such-body"}).status_code == 404
+
+
+def test_a_members_morning_digest_is_shown_and_set_from_the_body_page(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    people.add_member(ctx, BOARD, "Ann Clerk", "clerk", email="ann@example.org", actor="t", now=NOW)
+    page = client.get("/admin/body", params={"id": BOARD})
+    assert '<option value="" selected>none</option>' in page.text
+    fields = {"body": BOARD, "name": "ann@example.org", "days": "3", "csrf": csrf(page.text)}
+    assert client.post("/admin/digests", data=fields | {"csrf": "forged"}).status_code == 403
+    done = client.post("/admin/digests", data=fields)
+    assert done.status_code == 200 and "Ann Clerk gets a morning digest of 3 working days ahead." in text(done.text)
+    assert people.digests(ctx, people.members(ctx, BOARD)) == {"ann@example.org": 3}
+    assert '<option value="3" selected>' in client.get("/admin/body", params={"id": BOARD}).text
+    assert client.post("/admin/digests", data=fields | {"days": "99"}).status_code == 400
+    stopped = client.post("/admin/digests", data=fields | {"days": ""})
+    assert "Ann Clerk gets no morning digest." in text(stopped.text)
+    assert people.digests(ctx, people.members(ctx, BOARD)) == {}

@@ -122,7 +122,10 @@ def test_an_admin_plans_the_year_in_the_browser(browser, site, tmp_path):
     assert "Why this date" in panel and "Quarterly report to Worcestershire Partnership Advisory Body" in panel
     assert "25 Spring bank holiday" in panel  # the picker says why Mon 25 May is not offered
     accessible(browser)
-    browser.execute_script("document.getElementById('date').value = '2026-05-25'")
+    for part, typed in (("day", "25"), ("month", "5"), ("year", "2026")):  # day, month and year, whatever the locale
+        field = browser.find_element(By.ID, f"date-{part}")
+        field.clear()
+        field.send_keys(typed)
     click(browser, "Preview the move")
     assert "It would break these rules" in words(browser) and "Spring bank holiday" in words(browser)
     assert browser.switch_to.active_element.get_attribute("id") == "reason"  # admin.js: where to type next
@@ -281,6 +284,9 @@ def test_every_admin_page_passes_axe(browser, tmp_path):
             "/admin/feed-links",
             "/admin/reminders",
             "/admin/reminders?state=cancelled",
+            f"/admin/reminders?state=pending&body={BOARD}",  # filtered by a body
+            f"/admin/preview?action=move&id={BOARD}/2026-27/meeting-04&date-day=31&date-month=2&date-year=2027",  # 400
+            "/admin/rules",  # the rules form, its date as day, month and year
             "/admin/meeting?id=no/such/meeting",  # an error page
         ]
         for page in pages:

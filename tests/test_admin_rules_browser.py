@@ -24,6 +24,14 @@ LEEDS = "leeds-area-partnership"  # every 2 months from September, third Wednesd
 DECEMBER = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)  # Wed 2 Dec 2026
 
 
+def applying_from(browser, day: str, month: str, year: str) -> None:
+    """Type the day the rules apply from into its day, month and year fields."""
+    for part, typed in (("day", day), ("month", month), ("year", year)):
+        field = browser.find_element(By.ID, f"applies-{part}")
+        field.clear()
+        field.send_keys(typed)
+
+
 @needs_browser
 @needs_axe
 def test_an_admin_changes_a_bodys_meeting_day_from_a_date_in_the_browser(browser, tmp_path):
@@ -46,7 +54,7 @@ def test_an_admin_changes_a_bodys_meeting_day_from_a_date_in_the_browser(browser
         assert pattern.get_attribute("value") == "third Wednesday"
         pattern.clear()
         pattern.send_keys("every other Wednesday")
-        browser.execute_script("arguments[0].value = '2027-01-01'", browser.find_element(By.ID, "applies"))
+        applying_from(browser, "1", "1", "2027")
         click(browser, "Show the year with these rules")
         pattern = browser.find_element(By.ID, "f-meetings-pattern")
         assert pattern.get_attribute("aria-invalid") == "true"
@@ -57,7 +65,7 @@ def test_an_admin_changes_a_bodys_meeting_day_from_a_date_in_the_browser(browser
         # second Wednesdays from Fri 1 Jan 2027: the year before publishing
         pattern.clear()
         pattern.send_keys("second Wednesday")
-        browser.execute_script("arguments[0].value = '2027-01-01'", browser.find_element(By.ID, "applies"))
+        applying_from(browser, "1", "1", "2027")
         browser.find_element(By.ID, "why").send_keys("the Civic Hall is booked on third Wednesdays")
         click(browser, "Show the year with these rules")
         assert heading(browser) == "The year with these rules"

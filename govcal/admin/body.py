@@ -4,13 +4,14 @@ allows, one previewed, then confirmed)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import urlencode
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin.common import Pages, reason, to_body, to_meeting
-from govcal.operations import channels, meetings, people
+from govcal.admin.common import Pages, day_asked, reason, to_body, to_meeting
+from govcal.operations import channels, meetings, people, reminders
 from govcal.operations.access import (
     TokenKind,
     address,
@@ -32,21 +33,8 @@ def router(pages: Pages) -> APIRouter:
     ctx = pages.ctx
 
     @family.get("/body")
-    def body_page(request: Request, id: str) -> Response:
-        admin = pages.signed_in(request)
-        body = ctx.body(id)
-        links = feed_token_holders(ctx)
-        return pages.render(
-            request,
-            "body.html",
-            admin=admin,
-            body=body,
-            members=people.members(ctx, body.id),
-            links=links,
-            webhooks=channels.webhooks(ctx, body.id),
-            roles=body.role_ids,
-            today=london_day(pages.clock()),
-        )
+    def body_of(request: Request, id: str) -> Response:
+        return body_page(pages, request, pages.signed_in(request), id)
 
     @family.post("/members")
     async def member_change(request: Request) -> Response:
@@ -80,6 +68,38 @@ def router(pages: Pages) -> APIRouter:
         done = channels.set_webhook(ctx, url, form_name, **whose, actor=admin, now=pages.clock())
         return pages.render(
             request, "message.html", admin=admin, title="Webhooks", lines=[str(done)], back=to_body(body_id)
+        )
+
+    @family.get("/add-meeting")
+    def add_meeting(request: Request, body: str, time: str = "") -> Response:
+        """The body page's new meeting, its date read from day, month and year, to its preview."""
+        admin = pages.signed_in(request)
+        asked = dict(request.query_params)
+        try:
+            day = day_asked(asked, "date")
+        except RuleError as error:
+            return body_page(pages, request, admin, body, asked, str(error))
+        if not day:
+            return body_page(pages, request, admin, body, asked, "Enter the date of the meeting")
+        return RedirectResponse(
+            "/admin/preview?" + urlencode({"action": "add", "body": body, "date": day, "time": time}), 303
+        )
+
+    @family.post("/digests")
+    async def digest_change(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        body_id, name, days = str(form.get("body", "")), str(form.get("name", "")), str(form.get("days", ""))
+        if days and not days.isdigit():
+            raise RuleError("days: choose how many working days the digest looks ahead, or none")
+        reminders.set_digest(ctx, name, int(days) if days else None, actor=admin, now=pages.clock())
+        shown = people.name_of(ctx, name)
+        said = (
+            f"{shown} gets a morning digest of {days} working day{'' if days == '1' else 's'} ahead."
+            if days
+            else f"{shown} gets no morning digest."
+        )
+        return pages.render(
+            request, "message.html", admin=admin, title="Morning digest", lines=[said], back=to_body(body_id)
         )
 
     @family.get("/extraordinary")
@@ -155,6 +175,33 @@ def router(pages: Pages) -> APIRouter:
     return family
 
 
+def body_page(
+    pages: Pages, request: Request, admin: str, body_id: str, asked: Mapping[str, str] = {}, problem: str = ""
+) -> Response:
+    """A body's page; with `problem` (400), the new meeting's form as it was typed and what is wrong with its date."""
+    ctx = pages.ctx
+    body = ctx.body(body_id)
+    members = people.members(ctx, body.id)
+    return pages.render(
+        request,
+        "body.html",
+        400 if problem else 200,
+        admin=admin,
+        body=body,
+        members=members,
+        clerked=any("clerk" in m.roles for m in members),
+        digests=people.digests(ctx, members),
+        links=feed_token_holders(ctx),
+        webhooks=channels.webhooks(ctx, body.id),
+        roles=body.role_ids,
+        today=london_day(pages.clock()),
+        asked=asked,
+        problem=problem,
+        problem_field="date-day" if problem else "",
+        date_error=problem,
+    )
+
+
 def _extraordinary_page(pages: Pages, request: Request, admin: str, fields: dict[str, str], problem: str) -> Response:
     """The days a request allows, each a link to its preview; or, with one chosen, that preview."""
     ctx = pages.ctx
@@ -188,6 +235,7 @@ def _extraordinary_page(pages: Pages, request: Request, admin: str, fields: dict
         post="/admin/extraordinary",
         what=f"Confirm an extraordinary meeting of {ctx.body(fields['body']).name} on {confirm:%a %d %b %Y}",
         problem=problem,
+        problem_field="reason",
         back=to_body(fields["body"]),
     )
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -21,6 +21,7 @@ from starlette.datastructures import FormData
 from govcal.operations import Context
 from govcal.operations.access import admin_of_session
 from govcal.page import PAGE_POLICY, templates
+from rules.errors import RuleError
 
 SESSION = "govcal_session"
 SIGNING_IN = "govcal_signin"  # the sign-in form's own CSRF cookie, before there is a session
@@ -56,9 +57,15 @@ class Pages:
     clock: Callable[[], dt.datetime]
 
     def render(self, request: Request, template: str, status: int = 200, **values: Any) -> HTMLResponse:
-        """A page from `templates/admin/`, with this session's CSRF token for its forms."""
+        """A page from `templates/admin/`, with this session's CSRF token for its forms, the council's
+        name for its header and its own path (the menu marks it)."""
         secret = request.cookies.get(SESSION, "")
-        shared = {"csrf": csrf_of(secret) if secret else "", "static": f"{self.base(request)}/static"}
+        shared = {
+            "csrf": csrf_of(secret) if secret else "",
+            "static": f"{self.base(request)}/static",
+            "council": self.ctx.settings.council_name,
+            "here": request.url.path,
+        }
         html = templates().get_template(f"admin/{template}").render(shared | values)
         return HTMLResponse(html, status_code=status, headers=HEADERS)
 
@@ -106,6 +113,38 @@ def set_cookie(response: Response, name: str, value: str, *, max_age: int, path:
 def reason(form: FormData) -> str:
     """Why an admin forces past a rule, on one line (the operation holds it to `fields.REASON` characters)."""
     return " ".join(str(form.get("reason", "")).split())
+
+
+def day_asked(asked: Mapping[str, str], name: str) -> str:
+    """The date a form's day, month and year fields (GOV.UK's date input: `name-day`, ...) give,
+    as 2026-05-07; "" when all three are empty; a `RuleError` saying what is wrong otherwise."""
+    parts = [asked.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")]
+    if not any(parts):
+        return ""
+    if not all(p.isdigit() for p in parts):
+        missing = [part for part, p in zip(("day", "month", "year"), parts, strict=True) if not p.isdigit()]
+        raise RuleError(f"The date must include a {' and a '.join(missing)}, in figures")
+    day, month, year = (int(p) for p in parts)
+    if year < 1000:
+        raise RuleError("The year must have 4 figures, like 2027")
+    try:
+        return dt.date(year, month, day).isoformat()
+    except ValueError:
+        raise RuleError(f"The date must be a real date: {day} {month} {year} is not one") from None
+
+
+def page_numbers(page: int, last: int, address: Callable[[int], str]) -> list[tuple[int, str | None]]:
+    """The numbered links of GOV.UK's pagination: the first, the last, and those beside
+    `page`, with None where pages are left out (shown as an ellipsis)."""
+    if last <= 1:
+        return []
+    shown = sorted({1, last, page - 1, page, page + 1} & set(range(1, last + 1)))
+    numbers: list[tuple[int, str | None]] = []
+    for n in shown:
+        if numbers and n - numbers[-1][0] > 1:
+            numbers.append((n - 1, None))
+        numbers.append((n, address(n)))
+    return numbers
 
 
 def to_meeting(meeting_id: str, done: str = "") -> str:

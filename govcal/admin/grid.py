@@ -3,11 +3,15 @@ the calendar of meetings of a council's year, downloaded from it as a PDF."""
 
 from __future__ import annotations
 
+import datetime as dt
+from collections import OrderedDict
+from typing import Any
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Pages, to_body, to_meeting
-from govcal.operations import planning
+from govcal.operations import people, planning
 from govcal.operations.calendar import calendar_of_meetings, council_year
 from govcal.operations.fields import FIRST_CYCLE, LAST_CYCLE
 from govcal.page import Selection, default_first_month, first_month, planner_view
@@ -16,21 +20,28 @@ from rules.errors import NotFound
 from scheduler.occurrences import cycle_label
 from scheduler.workdays import london_day
 
+VIEWS_KEPT = 64  # grid pages kept laid out, the least recently asked for dropped first
+
 
 def router(pages: Pages) -> APIRouter:
-    """The grid, at /admin and /admin/: a search, a page of bodies, twelve months from `start`."""
-    family = APIRouter()
+    """The grid, at /admin and /admin/: a search, a page of bodies, twelve months from `start`.
 
-    @family.get("")
-    @family.get("/")
-    def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
-        admin = pages.signed_in(request)
-        first = first_month(start) if start else default_first_month(london_day(pages.clock()))
-        selection = Selection(" ".join(q[:200].split()), max(1, page))
+    A page laid out is kept until the kept year changes (`planning.last_change`, two small queries),
+    so admins asking for the same page at once cost one reading of the store and one check of
+    the rules between them; who has a clerk is read on every request (a membership is no
+    change to the year)."""
+    family = APIRouter()
+    kept: OrderedDict[tuple[object, ...], dict[str, Any]] = OrderedDict()
+
+    def view(request: Request, first: dt.date, selection: Selection, today: dt.date) -> dict[str, Any]:
+        key = (planning.last_change(pages.ctx), first, selection, today, pages.base(request))
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
         shown = planning.shown(pages.ctx, selection, private=True)
         if shown is None:
-            raise NotFound(f"there is no page {page} of bodies for that search")
-        view = planner_view(
+            raise NotFound(f"there is no page {selection.page} of bodies for that search")
+        laid_out = planner_view(
             shown.bodies,
             first,
             shown.meetings,
@@ -43,8 +54,25 @@ def router(pages: Pages) -> APIRouter:
             total=shown.total,
             meeting_link=to_meeting,
             body_link=lambda body_id: to_body(body_id)[0],
+            today=today,
+            condensed=True,
         )
-        return pages.render(request, "grid.html", admin=admin, calendar_years=calendar_years(pages), **view)
+        kept[key] = laid_out
+        while len(kept) > VIEWS_KEPT:
+            kept.popitem(last=False)
+        return laid_out
+
+    @family.get("")
+    @family.get("/")
+    def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
+        admin = pages.signed_in(request)
+        today = london_day(pages.clock())
+        first = first_month(start) if start else default_first_month(today)
+        laid_out = view(request, first, Selection(" ".join(q[:200].split()), max(1, page)), today)
+        unclerked = people.without_clerk(pages.ctx, [row.body_id for row in laid_out["rows"] if row.body_id])
+        return pages.render(
+            request, "grid.html", admin=admin, unclerked=unclerked, calendar_years=calendar_years(pages), **laid_out
+        )
 
     @family.get("/calendar.pdf")
     def calendar_download(request: Request, year: str = "", private: str = "") -> Response:

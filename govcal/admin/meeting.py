@@ -5,18 +5,21 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
-from govcal.admin.common import Pages, reason, to_body, to_meeting
+from govcal.admin.common import Pages, day_asked, reason, to_body, to_meeting
 from govcal.operations import Context, kept, meetings, notices, papers, people, planning
+from govcal.page import ShownMeeting
 from rules.dates import parse_date
+from rules.errors import NotFound, RuleError
 from rules.model import Body
 from rules.phrases import parse_time
-from scheduler.attendance import Presence
+from scheduler.attendance import Member, Presence
 from scheduler.occurrences import cycle_bounds, cycle_containing
 from scheduler.preferences import Avoided
 from scheduler.workdays import WorkingCalendar, body_calendar, london_day
@@ -61,43 +64,20 @@ def router(pages: Pages) -> APIRouter:
     @family.get("/meeting")
     def meeting(request: Request, id: str, done: str = "") -> Response:
         admin = pages.signed_in(request)
-        now = pages.clock()
-        shown = kept.panel(ctx, id)
-        row = shown.meeting
-        body = ctx.body(row.body)
-        year = cycle_containing(body.cycle_start, row.date)
-        explained = planning.explain(ctx, id, now=now, kept=True)
-        findings = [f for f in planning.check_kept(ctx, body.id, year, now=now) if f.ok is False or f.warning]
-        working, avoided = body_calendar(body), ctx.planner.avoided(body)
-        months = [(m, month_grid(m, working, avoided)) for m in picker_months(row.date, body)]
-        held = london_day(now) >= row.date
-        return pages.render(
-            request,
-            "meeting.html",
-            title=f"{row.title}, {row.date:%a %d %b %Y}",
-            done=DONE.get(done, ""),
-            admin=admin,
-            row=row,
-            body=body,
-            start=explained.due,
-            explained=explained,
-            deadlines=shown.deadlines,
-            reports=shown.reports,
-            findings=findings,
-            months=months,
-            held=held,
-            members=people.members(ctx, body.id) if held else [],
-            present=shown.present if held else frozenset(),
-            quorum=people.quorum_at(ctx, id) if held else None,
-            papers=papers.meeting_papers(ctx, id),  # admin/meeting_papers.html
-            notices=notices.notices_sent(ctx, id),
-        )
+        return _panel(pages, request, admin, id, DONE.get(done, ""))
 
     @family.get("/preview")
     def preview(
         request: Request, action: str, id: str = "", body: str = "", date: str = "", time: str = ""
     ) -> Response:
         admin = pages.signed_in(request)
+        asked = dict(request.query_params)
+        try:
+            date = date or day_asked(asked, "date")
+        except RuleError as error:
+            if not id:
+                raise
+            return _panel(pages, request, admin, id, "", asked, str(error))
         fields = {"action": action, "id": id, "body": body, "date": date, "time": time}
         return _edit_preview(pages, request, admin, fields, problem="")
 
@@ -129,6 +109,85 @@ def router(pages: Pages) -> APIRouter:
     return family
 
 
+def _panel(
+    pages: Pages,
+    request: Request,
+    admin: str,
+    meeting_id: str,
+    done: str,
+    asked: Mapping[str, str] = {},
+    problem: str = "",
+) -> Response:
+    """A meeting's panel; with `problem` (400), the move form as it was typed and what is wrong with its date."""
+    ctx, now = pages.ctx, pages.clock()
+    shown = kept.panel(ctx, meeting_id)
+    row = shown.meeting
+    body = ctx.body(row.body)
+    year = cycle_containing(body.cycle_start, row.date)
+    explained = planning.explain(ctx, meeting_id, now=now, kept=True)
+    findings = [f for f in planning.check_kept(ctx, body.id, year, now=now) if f.ok is False or f.warning]
+    working, avoided = body_calendar(body), ctx.planner.avoided(body)
+    months = [(m, month_grid(m, working, avoided)) for m in picker_months(row.date, body)]
+    held = london_day(now) >= row.date
+    listed = [*shown.deadlines, *shown.reports]
+    members = {b: people.members(ctx, b) for b in {row.body} | {d.body for d in listed}}
+    return pages.render(
+        request,
+        "meeting.html",
+        400 if problem else 200,
+        title=f"{row.title}, {row.date:%a %d %b %Y}",
+        done=done,
+        admin=admin,
+        row=row,
+        body=body,
+        start=explained.due,
+        explained=explained,
+        deadlines=shown.deadlines,
+        reports=shown.reports,
+        about=_meetings_named(ctx, {d.meeting for d in listed if d.meeting}),
+        whose=lambda d: whose(_who(ctx.body(d.body), d.rule), members[d.body], dict(ctx.body(d.body).roles)),
+        findings=findings,
+        months=months,
+        held=held,
+        members=members[row.body] if held else [],
+        present=shown.present if held else frozenset(),
+        quorum=people.quorum_at(ctx, meeting_id) if held else None,
+        asked=asked,
+        problem=problem,
+        problem_field="date-day" if problem else "",
+        date_error=problem,
+        papers=papers.meeting_papers(ctx, meeting_id),  # admin/meeting_papers.html
+        notices=notices.notices_sent(ctx, meeting_id),
+    )
+
+
+def whose(roles: Sequence[str], members: Sequence[Member], role_names: Mapping[str, str]) -> str:
+    """Who a deadline falls to, by name: the body's members holding its roles, else the roles
+    in words ("the clerk or Head of Commissioning (no one recorded)"), so the panel shows no id."""
+    named = [m.name for m in members if m.roles & set(roles)]
+    if named:
+        return ", ".join(named)
+    said = " or ".join(role_names.get(r, r.replace("-", " ")) for r in roles) or "body"
+    return f"the {said} (no one recorded)"
+
+
+def _who(body: Body, rule_id: str) -> tuple[str, ...]:
+    """The roles a deadline rule of a body names (a report's: the clerk, unless it says)."""
+    rules = {r.id: r.who for r in body.deadlines} | {r.id: r.who for r in body.reports}
+    return rules.get(rule_id, ())
+
+
+def _meetings_named(ctx: Context, meeting_ids: set[str]) -> dict[str, ShownMeeting]:
+    """The kept meetings deadlines hang on, by id (one no longer kept left out)."""
+    found = {}
+    for meeting_id in meeting_ids:
+        try:
+            found[meeting_id] = kept.meeting(ctx, meeting_id)
+        except NotFound:
+            continue
+    return found
+
+
 def _edit_preview(pages: Pages, request: Request, admin: str, fields: dict[str, str], problem: str) -> Response:
     """An edit made and discarded, shown with its form to commit it (400 with `problem` when refused)."""
     result = meetings.edit_meeting(
@@ -144,6 +203,7 @@ def _edit_preview(pages: Pages, request: Request, admin: str, fields: dict[str, 
         post="/admin/edit",
         what=_said(pages.ctx, fields),
         problem=problem,
+        problem_field="reason",
         back=_back(fields),
     )
 

@@ -4,10 +4,12 @@ shown first; a new body is the same form, empty."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from govcal.admin.common import Pages, reason
+from govcal.admin.common import Pages, day_asked, reason
 from govcal.admin.ruleform import RuleForm, form_from_text, refused, text_from_form
 from govcal.operations import fields, rulebook
 from rules.dates import parse_date
@@ -50,10 +52,15 @@ def router(pages: Pages) -> APIRouter:
         admin, posted = await pages.posted(request)
         values = {key: str(value) for key, value in posted.items() if isinstance(value, str)}
         form = text_from_form(values)
-        applies = parse_date(fields.text(values.get("applies_from", ""), "applies from", 40))
         body_id = values.get("body_id", "")
+        try:
+            applies = parse_date(
+                fields.text(day_asked(values, "applies") or values.get("applies_from", ""), "applies from", 40)
+            )
+        except RuleError as error:
+            return _form_again(request, admin, form, body_id, None, 400, values, str(error))
         if not form.ok:
-            return _form_again(request, admin, form, body_id, applies, 400)
+            return _form_again(request, admin, form, body_id, applies, 400, values)
         shown = rulebook.publish(
             ctx, [("the form", form.text)], applies, actor=admin, reason=reason(posted), now=pages.clock(), preview=True
         )
@@ -74,8 +81,16 @@ def router(pages: Pages) -> APIRouter:
         return pages.render(request, "rules_published.html", admin=admin, shown=shown, applies=applies)
 
     def _form_again(
-        request: Request, admin: str, form: RuleForm, body_id: str, applies: object, status: int
+        request: Request,
+        admin: str,
+        form: RuleForm,
+        body_id: str,
+        applies: object,
+        status: int,
+        asked: Mapping[str, str],
+        date_error: str = "",
     ) -> Response:
+        """The form again as it was posted, saying what is wrong: its date, or the rules beside their fields."""
         history = rulebook.history(ctx, body_id) if body_id else []
         return pages.render(
             request,
@@ -86,7 +101,10 @@ def router(pages: Pages) -> APIRouter:
             body_id=body_id,
             versions=history,
             applies=applies,
-            problem="The rules do not load yet: see the messages beside the fields.",
+            asked=asked,
+            date_error=date_error,
+            problem=date_error or "The rules do not load yet: see the messages beside the fields.",
+            problem_field="applies-day" if date_error else "",
         )
 
     return family

@@ -57,7 +57,14 @@ def _login_page(pages: Pages, request: Request, next_page: str, problem: str, st
     """The sign-in form with a fresh nonce, in the form and in its cookie."""
     nonce = secrets.token_urlsafe(32)
     response = pages.render(
-        request, "login.html", status, title="Sign in", nonce=nonce, next=_local(next_page), problem=problem
+        request,
+        "login.html",
+        status,
+        title="Sign in",
+        nonce=nonce,
+        next=_local(next_page),
+        problem=problem,
+        problem_field="token",
     )
     set_cookie(response, SIGNING_IN, nonce, max_age=3600, path="/admin/login", secure=pages.secure(request))
     return response

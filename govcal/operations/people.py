@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -106,6 +106,17 @@ def remove_member(
 def members(ctx: Context, body_id: str) -> list[Member]:
     """Who is on a body, with their roles, organisation and address."""
     return ctx.store.members(ctx.body(body_id).id)
+
+
+def without_clerk(ctx: Context, body_ids: Collection[str]) -> set[str]:
+    """Those of these bodies with no clerk now: no one is reminded of their deadlines."""
+    return set(body_ids) - ctx.store.bodies_with_role(body_ids, "clerk")
+
+
+def digests(ctx: Context, members: Sequence[Member]) -> dict[str, int]:
+    """The morning digest each of these members asked for, in working days, by `named` (those who asked)."""
+    asked = ctx.store.digest_days(m.person for m in members if m.person is not None)
+    return {m.named: asked[m.person] for m in members if m.person in asked}
 
 
 def checked_email(address: str) -> str:

@@ -238,6 +238,13 @@ def version(ctx: Context) -> object:
     return ctx.store.version()
 
 
+def last_change(ctx: Context) -> object:
+    """A value that changes whenever the kept year or the rules do, read from indexes alone
+    (the admin's grid asks on every request, at any size of year)."""
+    ctx.refresh()
+    return ctx.store.last_change(), ctx.store.rules_stamp()
+
+
 # -- checking ------------------------------------------------------------------------------
 
 

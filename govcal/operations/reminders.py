@@ -465,10 +465,15 @@ def _sender_address(ctx: Context, smtp: Smtp) -> str:
     return ctx.settings.mail_from or smtp.sender
 
 
-def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> list[dict[str, Any]]:
-    """The reminders, soonest first, as scripts read them: all, or those in one state (at most `limit`)."""
+def outbox(
+    ctx: Context, state: str | None = None, limit: int | None = None, *, body: str | None = None, offset: int = 0
+) -> list[dict[str, Any]]:
+    """The reminders, soonest first, as scripts read them: all, or those in one state (of one
+    body), at most `limit` from the `offset`th."""
     if state is not None:
         fields.choice(state, "state", STATES)
+    if body is not None:
+        body = ctx.body(body).id
     return [
         {
             "key": r.key,
@@ -481,13 +486,13 @@ def outbox(ctx: Context, state: str | None = None, limit: int | None = None) -> 
             "last_error": r.last_error or None,
             "sent": r.sent_at.isoformat() if r.sent_at else None,
         }
-        for r, said in ctx.store.outbox_rows(state, limit)
+        for r, said in ctx.store.outbox_rows(state, limit, body=body, offset=offset)
     ]
 
 
-def outbox_counts(ctx: Context) -> dict[str, int]:
-    """How many reminders are in each state, every state named (0 where none)."""
-    counted = ctx.store.outbox_counts()
+def outbox_counts(ctx: Context, body: str | None = None) -> dict[str, int]:
+    """How many reminders are in each state (of one body), every state named (0 where none)."""
+    counted = ctx.store.outbox_counts(None if body is None else ctx.body(body).id)
     return {state: counted.get(state, 0) for state in STATES}
 
 

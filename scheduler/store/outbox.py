@@ -374,19 +374,27 @@ class OutboxStore(Database):
                 row.claimed_until = None
                 row.last_error = error[:500]
 
-    def outbox_rows(self, state: str | None = None, limit: int | None = None) -> list[tuple[ReminderRow, str]]:
+    def outbox_rows(
+        self, state: str | None = None, limit: int | None = None, *, body: str | None = None, offset: int = 0
+    ) -> list[tuple[ReminderRow, str]]:
         """Reminders with their state as people read it, soonest first: all, or those in
-        `state`, at most `limit` of them (a country's outbox is hundreds of thousands)."""
+        `state` (of one `body`), at most `limit` of them from the `offset`th (a country's
+        outbox is hundreds of thousands)."""
         query = select(ReminderRow, STATE).order_by(ReminderRow.due_at, ReminderRow.id)
         if state is not None:
             query = query.where(STATE.in_([state]))
+        if body is not None:
+            query = query.where(ReminderRow.body_id == body)
         with self.session() as session:
-            return [(row, said) for row, said in session.execute(query.limit(limit))]
+            return [(row, said) for row, said in session.execute(query.limit(limit).offset(offset or None))]
 
-    def outbox_counts(self) -> dict[str, int]:
-        """How many reminders are in each state, counted by the database."""
+    def outbox_counts(self, body: str | None = None) -> dict[str, int]:
+        """How many reminders are in each state (of one `body`), counted by the database."""
+        query = select(STATE, func.count()).group_by(STATE)
+        if body is not None:
+            query = query.where(ReminderRow.body_id == body)
         with self.session() as session:
-            return {state: count for state, count in session.execute(select(STATE, func.count()).group_by(STATE))}
+            return {state: count for state, count in session.execute(query)}
 
 
 # A reminder's state as people read it: its status, but "failed" while a send is being

@@ -108,6 +108,21 @@ class PeopleStore(Database):
             places.setdefault(person.id, []).append(place)
         return [_member(people[person_id], held) for person_id, held in places.items()]
 
+    def bodies_with_role(self, body_ids: Iterable[str], role: str) -> set[str]:
+        """Those of these bodies where someone holds `role` now (the grid flags those without a clerk)."""
+        query = select(MembershipRow.body_id).distinct()
+        query = query.where(MembershipRow.body_id.in_(list(body_ids)), MembershipRow.role == role)
+        with self.session() as session:
+            return set(session.scalars(query.where(MembershipRow.ended.is_(None))))
+
+    def digest_days(self, person_ids: Iterable[int]) -> dict[int, int]:
+        """The working days of morning digest each of these people asked for (those who asked)."""
+        query = select(MemberRow.id, MemberRow.digest_days).where(
+            MemberRow.id.in_(list(person_ids)), MemberRow.digest_days.is_not(None)
+        )
+        with self.session() as session:
+            return {person: days for person, days in session.execute(query) if days is not None}
+
     def remove_member(self, body: Body, given: str, role: str | None, day: dt.date, audit: Audit) -> Placed:
         """End a person's places on a body on `day`: one role, or every role when `role` is
         None; the roles they still hold there. The places are kept, ended, with the person's

@@ -318,6 +318,13 @@ class PlanStore(Database):
                 session.scalar(select(func.max(DeadlineRow.updated_at))),
             )
 
+    def last_change(self) -> int | None:
+        """The newest audit row's id: every change to the kept year writes one, so it changes
+        when the year does (read by the key's index, however large the year; `version` also
+        reads the newest update, a scan of every meeting and deadline)."""
+        with self.session() as session:
+            return session.scalar(select(func.max(AuditRow.id)))
+
     def meeting(self, meeting_id: str) -> MeetingRow | None:
         with self.session() as session:
             return session.get(MeetingRow, meeting_id)
