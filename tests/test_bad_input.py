@@ -259,6 +259,8 @@ API_ROUTES = {  # each route that takes a body or changes something, and its fie
     ("POST", "/api/members/digest"): ("name", "days"),
     ("POST", "/api/webhooks"): ("body", "member", "url", "format"),
     ("POST", "/api/attendance"): ("meeting", "present"),
+    ("POST", "/api/meeting-papers"): ("id", "add", "remove"),
+    ("POST", "/api/meeting-summons"): ("id",),
 }
 ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it reads
     ("POST", "/login"): ("token", "next"),
@@ -279,6 +281,9 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("POST", "/digests"): ("body", "name", "days"),
     ("POST", "/deadlines"): ("id", "done"),
     ("POST", "/attendance"): ("meeting", "present", "substitute", "for"),
+    ("POST", "/papers"): ("meeting", "kind", "url", "remove"),
+    ("POST", "/summons"): ("meeting",),
+    ("GET", "/calendar.pdf"): ("year", "private"),
     ("GET", "/rules"): ("body",),
     ("POST", "/rules/preview"): (
         "body_id",
