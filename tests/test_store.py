@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+from sqlalchemy import Text, cast, select
 
 from conftest import NOW, body, planner_for
 from rules.loader import RuleSet, load_rules
@@ -13,7 +14,8 @@ from rules.model import Pattern
 from scheduler.store import database as store_database
 from scheduler.store import open_store, schema
 from scheduler.store import plans as store_plans
-from scheduler.store.tables import Base, MeetingRow, ReminderRow
+from scheduler.store.bulk import insert_many
+from scheduler.store.tables import AuditRow, Base, MeetingRow, ReminderRow
 
 D = dt.date
 
@@ -118,6 +120,22 @@ def test_saving_in_chunks_is_the_same_as_saving_at_once(database, monkeypatch):
     changes = save(store, planner_for(edited).plan([2026], touched))
     changed = changes.added + changes.moved + changes.updated + changes.cancelled
     assert changes.moved and {i.split("/")[0] for i in changed} <= set(touched)
+
+
+def test_a_bulk_write_stores_json_as_the_orm_does(database):
+    """COPY on PostgreSQL writes a JSON value's text itself (once per distinct value): the
+    same text as an ORM insert, escapes, quotes and all."""
+    detail = {"because": 'a "quoted" reason,\ta tab, a \\ and a new\nline', "n": [1, 2.5, None], "é": True}
+    store = open_store(database)
+    with store.session() as session, session.begin():
+        rows = [{"at": NOW, "actor": "bulk", "action": "plan:added", "target": "t", "detail": detail}]
+        insert_many(session, AuditRow, rows + [dict(rows[0], actor="bulk, empty", detail={})])
+        session.add(AuditRow(at=NOW, actor="orm", action="plan:added", target="t", detail=detail))
+    with store.session() as session:
+        stored = {actor: text for actor, text in session.execute(select(AuditRow.actor, cast(AuditRow.detail, Text)))}
+        assert session.scalars(select(AuditRow.detail).where(AuditRow.actor == "bulk")).one() == detail
+    assert stored["bulk"] == stored["orm"]
+    assert stored["bulk, empty"] == "{}"
 
 
 def test_the_migrations_build_exactly_the_models_schema(database):
