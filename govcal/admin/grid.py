@@ -6,7 +6,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Pages, to_body, to_meeting
-from govcal.operations import planning
+from govcal.operations import attendance, planning
 from govcal.page import Selection, default_first_month, first_month, planner_view
 from rules.errors import NotFound
 from scheduler.workdays import london_day
@@ -39,6 +39,7 @@ def router(pages: Pages) -> APIRouter:
             meeting_link=to_meeting,
             body_link=lambda body_id: to_body(body_id)[0],
         )
-        return pages.render(request, "grid.html", admin=admin, **view)
+        flagged = attendance.inquorate(pages.ctx, [b.id for b in shown.bodies], pages.clock())
+        return pages.render(request, "grid.html", admin=admin, inquorate=flagged, **view)
 
     return family

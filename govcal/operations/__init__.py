@@ -8,6 +8,8 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - planning: plan, save, plan_if_empty, check_file, check_kept, kept_findings, explain, version
 - meetings: edit_meeting (move, add, cancel, fix), extraordinary (propose, confirm)
 - people: add_member, record_attendance, quorum_at, attendance_report
+- attendance: send_apologies, name_substitute, meeting_forecast, forecasts, inquorate,
+  apologies_link, queue_alerts and alert (a meeting forecast inquorate, told its clerks once)
 - channels: set_webhook, webhooks (a body's or member's Teams or Slack webhook)
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done

@@ -31,7 +31,8 @@ from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
 from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message
-from govcal.operations import fields, links
+from govcal.mail import message as mail_message
+from govcal.operations import attendance, fields, links
 from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
@@ -98,6 +99,7 @@ class Run:
     wall: Callable[[], dt.datetime]
     token: str
     key: bytes | None = None  # the action links' key, where GOVCAL_PUBLIC_URL is set
+    sender: str = ""  # the From of e-mails this run composes itself (a quorum alert)
     result: Dispatched = field(default_factory=Dispatched)
     gate: threading.Lock = field(default_factory=threading.Lock)
     failed: list[BaseException] = field(default_factory=list)
@@ -129,6 +131,8 @@ def send_due(
     unmarked, which goes again, once, after its lease.
     """
     run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
+    run.sender = _sender_address(ctx, smtp)
+    attendance.queue_alerts(ctx, now)
     run.key = links.key(ctx, now) if ctx.settings.public_url else None
     meetings: dict[str, MeetingRow | None] = {}
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
@@ -288,6 +292,8 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
 def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
     """Decide one deadline's claimed reminders: close those that do not go (marked at once),
     and build the message for those that do; None when nothing goes."""
+    if claimed.reminders[0].kind == Kind.QUORUM:
+        return _alert(run, claimed)
     ctx, now, result = run.ctx, run.now, run.result
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:  # the senders count other fields: no lock needed
@@ -316,6 +322,21 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
     return Ready(channel, message, deadline.body_id, on_time, late_ones, late)
+
+
+def _alert(run: Run, claimed: Claimed) -> Ready | None:
+    """A meeting's quorum alert, by e-mail to its body's clerks; closed unsent (cancelled)
+    when it no longer applies, or with no one to tell."""
+    ids = [reminder.id for reminder in claimed.reminders]
+    first = claimed.reminders[0]
+    said = attendance.alert(run.ctx, first.deadline_id, first.key, run.now)
+    if said is None or not claimed.recipients or claimed.channel != EMAIL:
+        no_one = said is not None and not claimed.recipients
+        run.ctx.store.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
+        return None
+    to = [r.address for r in claimed.recipients]
+    message = mail_message(f"<{said.key}@govcal>", said.subject, said.paragraphs, to, run.sender, run.now)
+    return Ready(run.kinds[EMAIL], message, first.body_id, ids, [], False)
 
 
 @dataclass(frozen=True)

@@ -26,11 +26,12 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rules.model import Body
+from rules.model import Body, Role
 from scheduler.occurrences import Status
-from scheduler.reminders import EMAIL, BodyReminders, Recipient, first_status, recipient_roles
+from scheduler.reminders import EMAIL, BodyReminders, Kind, Recipient, first_status, recipient_roles
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import DriverStatement, select_in
 from scheduler.store.database import Database, stored_instant, unavailable
@@ -312,6 +313,32 @@ class OutboxStore(Database):
                 row.claimed_until = None
                 row.last_error = error[:500]
 
+    def queue_alert(self, body_id: str, key: str, now: dt.datetime) -> bool:
+        """Put a quorum alert keyed `key` in the outbox, by e-mail, due at `now`, unless one
+        keyed so is there already (sent or not): each goes once. Whether it was put."""
+        alert = dict(
+            deadline_id=key,
+            offset_key="inquorate",
+            channel=EMAIL,
+            body_id=body_id,
+            kind=Kind.QUORUM,
+            status=ReminderStatus.PENDING,
+            due_at=now,
+            next_attempt_at=now,
+            attempts=0,
+            late=False,
+            last_error="",
+        )
+        there = select(ReminderRow.id).where(ReminderRow.deadline_id == key, ReminderRow.offset_key == "inquorate")
+        try:
+            with self.session() as session, session.begin():
+                if session.scalar(there) is not None:
+                    return False
+                session.execute(insert(ReminderRow).values(alert))
+                return True
+        except IntegrityError:  # another run put it at the same moment: the unique key kept one
+            return False
+
     def outbox_rows(self, state: str | None = None, limit: int | None = None) -> list[tuple[ReminderRow, str]]:
         """Reminders with their state as people read it, soonest first: all, or those in
         `state`, at most `limit` of them (a country's outbox is hundreds of thousands)."""
@@ -400,6 +427,8 @@ def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]
             if key not in recipients:
                 recipients[key] = _recipients(session, deadline.body_id, roles, channel)
             to = recipients[key]
+        elif grouped[0].kind == Kind.QUORUM:  # a meeting's quorum alert: to its clerks
+            to = _recipients(session, grouped[0].body_id, [Role.CLERK], channel)
         found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
     return found
 

@@ -187,7 +187,7 @@ class PeopleStore(Database):
 
     def mark(self, meeting_id: str, given: str, state: State | None, audit: Audit, for_given: str = "") -> str:
         """Mark one person at a meeting (apologies, or a substitute for `for_given`), or take
-        their mark away (`state` None); the person's name. They must be on the body that day."""
+        their apologies back (`state` None); the person's name. They must be on the body that day."""
         with self.session() as session, session.begin():
             meeting, on_body = _on_body(session, meeting_id)
             person = _one_on(on_body, given, meeting.body_id)
@@ -200,7 +200,7 @@ class PeopleStore(Database):
                 )
             )
             if state is None:
-                if row is not None:
+                if row is not None and row.state == State.APOLOGIES:
                     session.delete(row)
             elif row is None:
                 row = AttendanceRow(meeting_id=meeting_id, member_id=person.id, for_member_id=stood_for, state=state)
@@ -214,6 +214,11 @@ class PeopleStore(Database):
         """Who was recorded at a meeting (each the person they are, whatever their name)."""
         with self.session() as session:
             return _attendance(session, [meeting_id])[meeting_id]
+
+    def marks(self, meeting_ids: Sequence[str]) -> dict[str, list[Presence]]:
+        """Each meeting's marks (present, apologies, absent, substitutes), by meeting id."""
+        with self.session() as session:
+            return _attendance(session, meeting_ids)
 
     def attendance_record(self, body_id: str, until: dt.date, cycle: str | None = None) -> list[AttendanceLine]:
         """Each member's attendance at the body's meetings held up to `until` (A11), those no
