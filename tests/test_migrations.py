@@ -45,6 +45,7 @@ RELEASED = {
     "0008": "586188e11557b45af0cb6acd065132d3b4a8fe8dba3399090780c6680056ff83",
     "0009": "170eaee0839b524e86af4a5c25f356e371a0173f7f26169b896e37d400b0dd00",
     "0010": "2ba833d1ceafe72faf41cacb2d49af2dde4a1b8874b4236045a47b88abb9e905",
+    "0013": "8de87ac2041f40adf9d5ddae8c20ae9d6707cbe8a833c210a171604aa12610b0",
 }
 REVISIONS = schema.revisions()  # walked from the migrations folder: a new revision is tested as it lands
 MEETING = "worcestershire-jcb/2026-27/meeting-01"
@@ -129,7 +130,7 @@ ROWS: dict[str, list[dict[str, Any]]] = {
     "audit": [
         {"id": 1, "at": LONDON_APRIL, "actor": "clerk", "action": "edit:move", "target": MEETING, "detail": {"to": 1}}
     ],
-    "attendance": [{"id": 1, "meeting_id": MEETING, "member_id": 3, "for_member_id": 2}],
+    "attendance": [{"id": 1, "meeting_id": MEETING, "member_id": 3, "for_member_id": 2, "state": "substitute"}],
     "access_token": [
         {
             "id": 1,
@@ -278,6 +279,7 @@ def assert_the_year_survived(url: str, written: dict[str, int]) -> None:
         if "attendance" in written:
             (present,) = session.query(AttendanceRow).all()
             assert (present.meeting_id, present.member_id, present.for_member_id) == (MEETING, 3, 2)
+            assert present.state == "substitute"  # from 0013: a row kept before, with whom it stood for
         if "reminder" in written:
             (sent,) = session.query(ReminderRow).all()
             assert (sent.key, sent.status) == (f"{PAPERS}#working-3at0900", "sent")

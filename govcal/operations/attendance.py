@@ -97,8 +97,9 @@ def forecasts(ctx: Context, rows: Sequence[MeetingRow]) -> dict[str, MeetingFore
 
 
 def _on(members: Sequence[Member], day: dt.date) -> list[Member]:
-    """The members holding a place on `day` (see `Member.held_on`)."""
-    return [m for m in members if m.held_on(day) and (m.began is None or m.began <= day)]
+    """The members holding a place on `day`: not yet gone (`Member.held_on` says why the day
+    a place began does not bound it)."""
+    return [m for m in members if m.held_on(day)]
 
 
 def inquorate(ctx: Context, body_ids: Sequence[str], now: dt.datetime) -> frozenset[str]:
