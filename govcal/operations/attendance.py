@@ -249,8 +249,9 @@ def _alternatives(ctx: Context, body: Body, row: MeetingRow, now: dt.datetime) -
     offered = picker_days(row.date, body, body_calendar(body), ctx.planner.avoided(body))
     everyone = ctx.store.members(body.id, ever=True)
     lines = []
-    for day in (d.date for d in offered if d.date > london_day(now)):
-        said = forecast(body.quorum, _on(everyone, day), [])
+    for day in (d for d in offered if d.date > london_day(now)):
+        said = forecast(body.quorum, _on(everyone, day.date), [])
         verdict = "quorate" if said.quorate else "not quorate: " + "; ".join(said.missing)
-        lines.append(f"{day:%a %d %b %Y}: {verdict}")
+        avoid = f" (the body would rather avoid it: {day.avoided})" if day.avoided else ""
+        lines.append(f"{day.date:%a %d %b %Y}: {verdict}{avoid}")
     return lines

@@ -368,6 +368,17 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
     `wall` is the wall clock's time, at which leases are judged."""
     said = []
     for claimed in ctx.store.due(now, wall):
+        first = claimed.reminders[0]
+        if first.kind == Kind.QUORUM:  # a meeting's quorum alert: sent if it still applies
+            alert = attendance.alert(ctx, first.deadline_id, first.key, now)
+            outcome = "not sent: cancelled" if alert is None else "send" if claimed.recipients else "no one to tell"
+            to = [r.shown for r in claimed.recipients]
+            said.append(
+                WouldSend(
+                    first.deadline_id, first.body_id, claimed.channel, 1, outcome, to, alert.subject if alert else ""
+                )
+            )
+            continue
         decided, deadline = decide(claimed, now), claimed.deadline
         body = deadline.body_id if deadline is not None else ""
         for reason in sorted({str(status) for _, status in decided.closed}):
