@@ -36,12 +36,21 @@ ALERT = "quorum"  # an alert's outbox row: the meeting's id and this, its offset
 
 @dataclass(frozen=True)
 class MeetingForecast:
-    """A meeting's quorum forecast: None where the terms of reference set no quorum."""
+    """A meeting's quorum forecast: None where the terms of reference set no quorum, or
+    (`members` False) no voting member of the body is on record to forecast from."""
 
     meeting: str
     body_name: str
     start: dt.datetime
     forecast: Forecast | None
+    members: bool = True
+
+    @property
+    def unknown(self) -> str:
+        """Why there is no forecast, in words."""
+        if not self.members:
+            return "no voting members on record to forecast from: add them to the body"
+        return "the terms of reference set no quorum"
 
     @property
     def inquorate(self) -> bool:
@@ -56,14 +65,14 @@ class MeetingForecast:
             "quorate": said.quorate if said is not None else None,
             "expected": list(said.expected) if said is not None else [],
             "apologies": list(said.apologies) if said is not None else [],
-            "missing": list(said.missing) if said is not None else ["the terms of reference set no quorum"],
+            "missing": list(said.missing) if said is not None else [self.unknown],
         }
 
     def lines(self) -> list[str]:
         """The forecast in words, a line each (the CLI's and the alert's)."""
         said = self.forecast
         if said is None:
-            return [f"{self.body_name}'s terms of reference set no quorum"]
+            return [f"{self.body_name}: {self.unknown}"]
         lines = ["Forecast quorate" if said.quorate else "Forecast NOT quorate"]
         lines += [f"missing: {reason}" for reason in said.missing]
         lines.append(f"apologies: {', '.join(said.apologies) or 'none'}")
@@ -92,6 +101,9 @@ def forecasts(ctx: Context, rows: Sequence[MeetingRow]) -> dict[str, MeetingFore
         if body.id not in everyone:
             everyone[body.id] = ctx.store.members(body.id, ever=True)
         members = _on(everyone[body.id], row.date)
+        if not any(m.votes for m in members):  # no one on record: nothing to forecast from
+            found[row.id] = MeetingForecast(row.id, body.name, row.start, None, members=False)
+            continue
         found[row.id] = MeetingForecast(row.id, body.name, row.start, forecast(body.quorum, members, marks[row.id]))
     return found
 

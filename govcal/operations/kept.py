@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING
 
 from govcal.operations.context import Context
 from govcal.page import ShownDeadline, ShownMeeting
-from scheduler.attendance import State
 from scheduler.occurrences import Status
 
 if TYPE_CHECKING:  # imported where used, so the command line starts quickly
@@ -88,7 +87,7 @@ def panel(ctx: Context, meeting_id: str) -> Panel:
         shown_meeting(row),
         [shown_deadline(d) for d in ctx.store.deadlines_of_meeting(meeting_id)],
         [shown_deadline(d) for d in _reports_answered(ctx, row)],
-        frozenset(p.name for p in ctx.store.attendance(meeting_id) if p.state == State.PRESENT),
+        frozenset(p.name for p in ctx.store.attendance(meeting_id)),
     )
 
 

@@ -146,7 +146,7 @@ def quorum_at(ctx: Context, meeting_id: str) -> Quorum:
     body = ctx.body(meeting.body_id)
     if body.quorum is None:
         return Quorum(meeting_id, body.name, None)
-    marks = ctx.store.attendance(meeting_id)
+    marks = ctx.store.marks([meeting_id])[meeting_id]
     if not any(p.state in RECORDED for p in marks):
         return Quorum(meeting_id, body.name, None, recorded=False)
     on_the_day = ctx.store.members(body.id, meeting.date)

@@ -211,9 +211,10 @@ class PeopleStore(Database):
             return person.name
 
     def attendance(self, meeting_id: str) -> list[Presence]:
-        """Who was recorded at a meeting (each the person they are, whatever their name)."""
+        """Who was recorded at a meeting, there or standing in (each the person they are,
+        whatever their name); `marks` has everyone's mark."""
         with self.session() as session:
-            return _attendance(session, [meeting_id])[meeting_id]
+            return [p for p in _attendance(session, [meeting_id])[meeting_id] if p.came]
 
     def marks(self, meeting_ids: Sequence[str]) -> dict[str, list[Presence]]:
         """Each meeting's marks (present, apologies, absent, substitutes), by meeting id."""
