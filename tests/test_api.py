@@ -333,5 +333,7 @@ def test_apologies_a_substitute_and_the_forecast_over_the_api(database, write_ru
     assert named["quorate"] is True and named["expected"] == ["Brown", "Deputy (for Ali)"]
     withdrawn = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Ali"], "withdraw": True})
     assert withdrawn.json()["apologies"] == []
-    stranger = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Stranger"]})
+    stranger = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Brown", "Stranger"]})
     assert stranger.status_code == 400 and "'Stranger' is not on board" in stranger.json()["detail"]
+    said = client.get("/api/attendance/forecast", params={"meeting": meeting}).json()
+    assert said["apologies"] == []  # all or none: Brown's were not kept either

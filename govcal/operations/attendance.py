@@ -127,14 +127,13 @@ def send_apologies(
     ctx: Context, meeting_id: str, people: Sequence[str], *, actor: str, now: dt.datetime, withdraw: bool = False
 ) -> MeetingForecast:
     """Record apologies for a meeting from each of `people` (PERSONs on its body that day),
-    or withdraw them; answers the meeting's forecast."""
+    or withdraw them, all or none; answers the meeting's forecast."""
     row = _open_meeting(ctx, meeting_id)
     if not people:
         raise RuleError("name at least one person sending apologies", field="person")
     action = "attendance:attend" if withdraw else "attendance:apologies"
-    for given in people:
-        name = person(given, "person")
-        ctx.store.mark(row.id, name, None if withdraw else State.APOLOGIES, Audit(now, actor, action, row.id))
+    named = [person(given, "person") for given in people]
+    ctx.store.mark(row.id, named, None if withdraw else State.APOLOGIES, Audit(now, actor, action, row.id))
     return meeting_forecast(ctx, row.id)
 
 
@@ -146,7 +145,7 @@ def name_substitute(
     row = _open_meeting(ctx, meeting_id)
     name, standing_for = person(substitute, "substitute"), person(for_member, "for")
     audit = Audit(now, actor, "attendance:substitute", row.id, {"for": standing_for})
-    ctx.store.mark(row.id, name, State.SUBSTITUTE, audit, standing_for)
+    ctx.store.mark(row.id, [name], State.SUBSTITUTE, audit, standing_for)
     return meeting_forecast(ctx, row.id)
 
 

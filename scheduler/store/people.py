@@ -185,30 +185,34 @@ class PeopleStore(Database):
             session.add_all(rows + absent)
             session.add(audit.row())
 
-    def mark(self, meeting_id: str, given: str, state: State | None, audit: Audit, for_given: str = "") -> str:
-        """Mark one person at a meeting (apologies, or a substitute for `for_given`), or take
-        their apologies back (`state` None); the person's name. They must be on the body that day."""
+    def mark(
+        self, meeting_id: str, people: Sequence[str], state: State | None, audit: Audit, for_given: str = ""
+    ) -> None:
+        """Mark each of `people` at a meeting (apologies, or a substitute for `for_given`), or
+        take their apologies back (`state` None), all or none. Each must be on the body that day."""
         with self.session() as session, session.begin():
             meeting, on_body = _on_body(session, meeting_id)
-            person = _one_on(on_body, given, meeting.body_id)
             stood_for = _one_on(on_body, for_given, meeting.body_id).id if for_given else None
-            if stood_for == person.id:
-                raise RuleError(f"'{given}' cannot stand in for themselves")
-            row = session.scalar(
-                select(AttendanceRow).where(
-                    AttendanceRow.meeting_id == meeting_id, AttendanceRow.member_id == person.id
+            for given in people:
+                person = _one_on(on_body, given, meeting.body_id)
+                if stood_for == person.id:
+                    raise RuleError(f"'{given}' cannot stand in for themselves")
+                row = session.scalar(
+                    select(AttendanceRow).where(
+                        AttendanceRow.meeting_id == meeting_id, AttendanceRow.member_id == person.id
+                    )
                 )
-            )
-            if state is None:
-                if row is not None and row.state == State.APOLOGIES:
-                    session.delete(row)
-            elif row is None:
-                row = AttendanceRow(meeting_id=meeting_id, member_id=person.id, for_member_id=stood_for, state=state)
-                session.add(row)
-            else:
-                row.state, row.for_member_id = state, stood_for
-            session.add(replace(audit, detail={**audit.detail, "person": person.id}).row())
-            return person.name
+                if state is None:
+                    if row is not None and row.state == State.APOLOGIES:
+                        session.delete(row)
+                elif row is None:
+                    row = AttendanceRow(
+                        meeting_id=meeting_id, member_id=person.id, for_member_id=stood_for, state=state
+                    )
+                    session.add(row)
+                else:
+                    row.state, row.for_member_id = state, stood_for
+                session.add(replace(audit, detail={**audit.detail, "person": person.id}).row())
 
     def attendance(self, meeting_id: str) -> list[Presence]:
         """Who was recorded at a meeting, there or standing in (each the person they are,
