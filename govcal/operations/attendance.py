@@ -23,13 +23,13 @@ from govcal.operations.context import Context
 from govcal.operations.people import person
 from govcal.page import ShownMeeting
 from rules.errors import Conflict, RuleError
-from rules.model import Body
+from rules.model import Body, Quorum
 from scheduler.attendance import Forecast, Member, State, forecast
 from scheduler.occurrences import Status
 from scheduler.placement import picker_days
 from scheduler.store.audit import Audit
 from scheduler.store.tables import MeetingRow
-from scheduler.workdays import body_calendar, london_day
+from scheduler.workdays import WorkingCalendar, body_calendar, london_day
 
 ALERT = "quorum"  # an alert's outbox row: the meeting's id and this, its offset key "inquorate"
 
@@ -202,16 +202,16 @@ def queue_alerts(ctx: Context, now: dt.datetime) -> int:
     """Put in the outbox, once per meeting, an alert for each meeting to come whose body's
     warning day (`warn_before` working days before it) has come, forecast inquorate; how many."""
     today = london_day(now)
-    bodies = {b.id: b for b in ctx.rules if b.quorum is not None}
-    rows = [r for r in ctx.store.meetings(list(bodies)) if r.start > now and r.status != Status.CANCELLED]
-    due = [r for r in rows if _warning_day(bodies[r.body_id], r.date) <= today]
+    warned = {b.id: (body_calendar(b), b.quorum.warn_before) for b in ctx.rules if b.quorum is not None}
+    rows = [r for r in ctx.store.meetings(list(warned)) if r.start > now and r.status != Status.CANCELLED]
+    due = [r for r in rows if _warning_day(*warned[r.body_id], r.date) <= today]
     found = forecasts(ctx, due)
     return sum(ctx.store.queue_alert(r.body_id, f"{r.id}/{ALERT}", now) for r in due if found[r.id].inquorate)
 
 
-def _warning_day(body: Body, day: dt.date) -> dt.date:
-    assert body.quorum is not None
-    return body_calendar(body).working_days_before(day, body.quorum.warn_before)
+def _warning_day(working: WorkingCalendar, days: int, meeting_day: dt.date) -> dt.date:
+    """The day a meeting's clerk is first told it is forecast inquorate: `days` working days before."""
+    return working.working_days_before(meeting_day, days)
 
 
 @dataclass(frozen=True)
@@ -230,11 +230,9 @@ def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert |
     row = ctx.store.meeting(deadline_id.removesuffix(f"/{ALERT}"))
     if row is None or row.status == Status.CANCELLED or row.start <= now:
         return None
-    said = meeting_forecast(ctx, row.id)
-    if said.forecast is None or said.forecast.quorate:
+    said, body = meeting_forecast(ctx, row.id), ctx.body(row.body_id)
+    if said.forecast is None or said.forecast.quorate or body.quorum is None:
         return None
-    body = ctx.body(row.body_id)
-    assert body.quorum is not None
     paragraphs = [
         f"The meeting of the {body.name} on {row.start:%A %d %B %Y at %H:%M}"
         + (f", {row.location}," if row.location else "")
@@ -244,7 +242,7 @@ def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert |
         f" Expected: {', '.join(said.forecast.expected) or 'no one'}.",
         "A substitute named for a member, or apologies withdrawn, may make it quorate; or it could move to one"
         " of these days (each with its forecast, from the members on the day, no apologies yet known):",
-        "\n".join(_alternatives(ctx, body, row, now)),
+        "\n".join(_alternatives(ctx, body, body.quorum, row, now)),
     ]
     base = (ctx.settings.public_url or "").rstrip("/")
     if base:
@@ -253,15 +251,14 @@ def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert |
     return Alert(key, subject, paragraphs)
 
 
-def _alternatives(ctx: Context, body: Body, row: MeetingRow, now: dt.datetime) -> list[str]:
+def _alternatives(ctx: Context, body: Body, rule: Quorum, row: MeetingRow, now: dt.datetime) -> list[str]:
     """The days the meeting's move picker offers that are still to come, each with its
-    forecast from the members on that day (no apologies known for it)."""
-    assert body.quorum is not None
+    forecast by `rule` from the members on that day (no apologies known for it)."""
     offered = picker_days(row.date, body, body_calendar(body), ctx.planner.avoided(body))
     everyone = ctx.store.members(body.id, ever=True)
     lines = []
     for day in (d for d in offered if d.date > london_day(now)):
-        said = forecast(body.quorum, _on(everyone, day.date), [])
+        said = forecast(rule, _on(everyone, day.date), [])
         verdict = "quorate" if said.quorate else "not quorate: " + "; ".join(said.missing)
         avoid = f" (the body would rather avoid it: {day.avoided})" if day.avoided else ""
         lines.append(f"{day.date:%a %d %b %Y}: {verdict}{avoid}")
