@@ -25,7 +25,18 @@ from fastapi_offline import FastAPIOffline
 from pydantic import BaseModel, Field
 
 from govcal.clock import utc_now
-from govcal.operations import Context, channels, kept, meetings, notices, papers, people, planning, reminders
+from govcal.operations import (
+    Context,
+    attendance,
+    channels,
+    kept,
+    meetings,
+    notices,
+    papers,
+    people,
+    planning,
+    reminders,
+)
 from govcal.operations.access import admin_of
 from govcal.operations.channels import URL
 from govcal.operations.fields import BODY_ID, EMAIL, FIRST_CYCLE, ID, LAST_CYCLE, NAME, REASON
@@ -133,6 +144,18 @@ class PresentBody(BaseModel):
 class AttendanceBody(BaseModel):
     meeting: str = Field(max_length=ID)
     present: list[PresentBody] = Field(max_length=500)
+
+
+class ApologiesBody(BaseModel):
+    meeting: str = Field(max_length=ID)
+    people: list[Annotated[str, Field(max_length=NAME)]] = Field(min_length=1, max_length=500)
+    withdraw: bool = Field(default=False, description="take the apologies back: they will attend")
+
+
+class SubstituteBody(BaseModel):
+    meeting: str = Field(max_length=ID)
+    substitute: str = Field(max_length=NAME)
+    for_member: str = Field(max_length=NAME)
 
 
 class Problem(BaseModel):
@@ -281,13 +304,25 @@ class QuorumAnswer(BaseModel):
     reasons: list[str]
 
 
+class ForecastAnswer(BaseModel):
+    meeting: str
+    body: str
+    start: dt.datetime
+    quorate: bool | None = Field(description="null where the terms of reference set no quorum")
+    expected: list[str] = Field(description="who is expected: members without apologies, and named substitutes")
+    apologies: list[str]
+    missing: list[str] = Field(description="what the quorum clause lacks, in words; empty when quorate")
+
+
 class AttendanceLineAnswer(BaseModel):
     member: str
     email: str
     held: int
     attended: int
     substituted: int
+    apologies: int
     absent: int
+    not_recorded: int = Field(description="meetings held whose attendance no one recorded")
     began: dt.date | None = Field(description="when their first place began; null: before the record")
     ended: dt.date | None = Field(description="when their last place ended; null: still on the body")
 
@@ -518,6 +553,25 @@ def create_app(ctx: Context) -> FastAPI:
         """Record who came to a meeting; answers whether it was quorate."""
         present = [Presence(p.name, p.for_member) for p in request.present]
         return people.record_attendance(ctx, request.meeting, present, actor=actor, now=utc_now()).as_dict()
+
+    @app.post("/api/attendance/apologies", response_model=ForecastAnswer)
+    def send_apologies(request: ApologiesBody, actor: Admin) -> dict[str, Any]:
+        """Record apologies for a meeting (or withdraw them); answers the meeting's quorum forecast."""
+        return attendance.send_apologies(
+            ctx, request.meeting, request.people, actor=actor, now=utc_now(), withdraw=request.withdraw
+        ).as_dict()
+
+    @app.post("/api/attendance/substitute", response_model=ForecastAnswer)
+    def name_substitute(request: SubstituteBody, actor: Admin) -> dict[str, Any]:
+        """Name who will stand in for a member at a meeting; answers the meeting's quorum forecast."""
+        return attendance.name_substitute(
+            ctx, request.meeting, request.substitute, request.for_member, actor=actor, now=utc_now()
+        ).as_dict()
+
+    @app.get("/api/attendance/forecast", response_model=ForecastAnswer)
+    def forecast(_: Admin, meeting: Annotated[str, Query(max_length=ID)]) -> dict[str, Any]:
+        """Will a meeting to come be quorate, by its members, their apologies and the substitutes named?"""
+        return attendance.meeting_forecast(ctx, meeting).as_dict()
 
     @app.get("/api/attendance", response_model=AttendanceAnswer)
     def attendance_report(

@@ -464,6 +464,7 @@ def _quorum(fields: Fields) -> Quorum:
         organisations=fields.take("organisations", listing(text), ()),
         substitutes_count=fields.take("substitutes_count", boolean, True),
         in_person=fields.take("in_person", listing(text), ()),
+        warn_before=fields.take("warn_before", integer, 5),
     )
     if not (quorum.min_present or quorum.fraction or quorum.requires or quorum.organisations):
         raise fields.fail("says nothing: give min_present, fraction, requires or organisations")

@@ -281,6 +281,7 @@ class Quorum:
     organisations: tuple[str, ...] = ()  # at least one member from each
     substitutes_count: bool = True
     in_person: tuple[str, ...] = ()  # roles that must attend themselves, not by substitute ("chair or vice-chair")
+    warn_before: int = 5  # working days before a meeting forecast inquorate that its clerk is told
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,20 +1,37 @@
-"""Who came: quorum at a meeting, absences to follow up (A7), the year's record (A11).
+"""Who came: quorum at a meeting, its forecast before it, absences to follow up (A7), the
+year's record (A11).
 
 Pure functions of a body's rules, its membership and recorded attendance. A
 named substitute present for an absent member counts for that member where the
-rule lets substitutes count (the default in every seed body).
+rule lets substitutes count (the default in every seed body). Each person's mark at a
+meeting is one `State`: present, apologies (sent before or after), absent, or substitute
+for someone.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rules.model import Attendance, Quorum, Role
 
 VOTING_ROLES = frozenset({Role.MEMBER, Role.CHAIR, Role.VICE_CHAIR})
+
+
+class State(StrEnum):
+    """A person's mark at a meeting."""
+
+    PRESENT = "present"
+    APOLOGIES = "apologies"
+    ABSENT = "absent"
+    SUBSTITUTE = "substitute"  # there for the member named in `for_member`
+
+
+CAME = frozenset({State.PRESENT, State.SUBSTITUTE})
+RECORDED = frozenset({State.PRESENT, State.ABSENT})  # marks only a record of the meeting held makes
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,13 +68,24 @@ class Member:
 
 @dataclass(frozen=True, slots=True)
 class Presence:
-    """Someone at a meeting: a member in person, or a named substitute standing in for one."""
+    """Someone's mark at a meeting: a member in person (or absent, or with apologies), or a
+    named substitute standing in for one."""
 
     name: str
     for_member: str | None = None  # set when this is a substitute
     organisation: str = ""
     person: int | None = None  # who they are, and who they stood in for, where the store knows it
     for_person: int | None = None
+    state: State = State.PRESENT
+
+    @property
+    def came(self) -> bool:
+        return self.state in CAME
+
+    @property
+    def marked(self) -> State:
+        """The mark as kept: a named substitute's is `SUBSTITUTE` whatever it was given as."""
+        return State.SUBSTITUTE if self.for_member is not None and self.state in CAME else self.state
 
 
 @dataclass(frozen=True)
@@ -90,7 +118,7 @@ def _stood_for(p: Presence) -> int | str | None:
 def quorum(rule: Quorum, members: Sequence[Member], present: Iterable[Presence]) -> QuorumResult:
     """Whether those present make the meeting quorate, and every unmet condition in words."""
     voting = {_member(m): m for m in members if m.votes}
-    present = list(present)
+    present = [p for p in present if p.came]
     standing_for: dict[int | str, Presence] = {}  # voting member -> who is there for them
     for person in present:
         stood_for = _stood_for(person)
@@ -137,10 +165,42 @@ def quorum(rule: Quorum, members: Sequence[Member], present: Iterable[Presence])
     return QuorumResult(not reasons, counted, reasons)
 
 
+@dataclass(frozen=True)
+class Forecast:
+    """Who is expected at a meeting yet to be held, and whether they make it quorate:
+    `missing` is what the quorum clause lacks, in words (empty when quorate)."""
+
+    quorate: bool
+    expected: tuple[str, ...]
+    apologies: tuple[str, ...]
+    missing: tuple[str, ...]
+
+
+def forecast(rule: Quorum, members: Sequence[Member], marks: Iterable[Presence]) -> Forecast:
+    """The quorum a meeting can expect: every voting member but those who sent apologies (or
+    are marked absent), in person, and the substitutes named for anyone."""
+    marks = list(marks)
+    away = {_came(p) for p in marks if p.for_member is None and not p.came}
+    coming = [
+        Presence(m.name, organisation=m.organisation, person=m.person)
+        for m in members
+        if m.votes and _member(m) not in away
+    ]
+    substitutes = [p for p in marks if p.for_member is not None and p.came]
+    result = quorum(rule, members, coming + substitutes)
+    return Forecast(
+        result.quorate,
+        tuple([p.name for p in coming] + [f"{p.name} (for {p.for_member})" for p in substitutes]),
+        tuple(p.name for p in marks if p.state == State.APOLOGIES),
+        tuple(result.reasons),
+    )
+
+
 @dataclass(frozen=True, slots=True)
 class AttendanceLine:
     """One member's year: meetings held while they were a member, attended (or substituted),
-    and when their places began and ended (None: before the record; still held)."""
+    with apologies, absent, and not recorded; and when their places began and ended (None:
+    before the record; still held)."""
 
     member: str
     held: int
@@ -149,36 +209,57 @@ class AttendanceLine:
     began: dt.date | None = None
     ended: dt.date | None = None
     email: str = ""
+    apologies: int = 0
+    not_recorded: int = 0
 
     @property
     def absent(self) -> int:
-        return self.held - self.attended - self.substituted
+        """Meetings recorded with them neither there, nor stood in for, nor apologising."""
+        return self.held - self.attended - self.substituted - self.apologies - self.not_recorded
 
 
 def record(
     members: Sequence[Member], meetings: Mapping[str, Iterable[Presence]], days: Mapping[str, dt.date] | None = None
 ) -> list[AttendanceLine]:
-    """The attendance record over the given meetings (A11: for the body's annual report).
+    """The attendance record over the given meetings held (A11: for the body's annual report).
 
-    With the meetings' `days`, a member whose places have ended is counted over the meetings
-    held until they ended. The day a place began is when it was entered, often after the
-    fact (a board's members entered in December, its year's attendance after them), so it
-    does not bound the count.
+    A meeting whose attendance no one recorded is "not recorded" for each member, unless
+    they sent apologies for it: no record is no absence. With the meetings' `days`, a
+    member whose places have ended is counted over the meetings held until they ended.
+    The day a place began is when it was entered, often after the fact (a board's members
+    entered in December, its year's attendance after them), so it does not bound the count.
     """
-    lines = []
-    attended = {meeting: list(people) for meeting, people in meetings.items()}
-    for member in members:
-        if not member.votes:
-            continue
-        key = _member(member)
-        came = {m for m, people in attended.items() if any(p.for_member is None and _came(p) == key for p in people)}
-        stood_in = {m for m, people in attended.items() if any(_stood_for(p) == key for p in people)} - came
-        held = [meeting for meeting in attended if days is None or member.held_on(days[meeting])]
-        line = AttendanceLine(
-            member.name, len(held), len(came), len(stood_in), member.began, member.ended, member.email
-        )
-        lines.append(line)
-    return lines
+    marks = {meeting: list(people) for meeting, people in meetings.items()}
+    recorded = {m for m, people in marks.items() if any(p.state in RECORDED for p in people)}
+    return [
+        _line(member, marks, {m for m in marks if days is None or member.held_on(days[m])}, recorded)
+        for member in members
+        if member.votes
+    ]
+
+
+def _line(member: Member, marks: Mapping[str, list[Presence]], held: set[str], recorded: set[str]) -> AttendanceLine:
+    """One member's line of the record over the meetings `held` while they were a member."""
+    key = _member(member)
+
+    def where(among: set[str], test: Callable[[Presence], bool]) -> set[str]:
+        return {m for m in among if any(test(p) for p in marks[m])}
+
+    came = where(held & recorded, lambda p: p.state == State.PRESENT and p.for_member is None and _came(p) == key)
+    stood_in = where(held & recorded, lambda p: p.came and _stood_for(p) == key) - came
+    sorry = where(held, lambda p: p.state == State.APOLOGIES and _came(p) == key) - came - stood_in
+    unknown = held - recorded - sorry
+    return AttendanceLine(
+        member.name,
+        len(held),
+        len(came),
+        len(stood_in),
+        member.began,
+        member.ended,
+        member.email,
+        len(sorry),
+        len(unknown),
+    )
 
 
 def to_follow_up(rule: Attendance, lines: Sequence[AttendanceLine]) -> list[str]:

@@ -8,11 +8,13 @@ A rule that says nothing refuses: a meeting is never moved silently.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
+from dataclasses import dataclass
 from functools import lru_cache
 
-from rules.model import MONTHS, Meetings, Move, Position
-from scheduler.occurrences import Explanation, Problem
+from rules.model import MONTHS, Body, Meetings, Move, Position
+from scheduler.occurrences import Explanation, Problem, cycle_bounds, cycle_containing
 from scheduler.periods import Period, month_starts, pattern_day
 from scheduler.preferences import NOTHING, Avoided
 from scheduler.terms import TermCalendar
@@ -209,3 +211,40 @@ def unavailable(
     if school_holidays is not None and (estimated := school_holidays.estimated(day)) is not None:
         return f"is in the {estimated.name}, estimated ({estimated.dates} {estimated.end.year})"
     return None
+
+
+# -- the days a meeting can move to, as its panel's picker offers them --------------------
+
+
+@dataclass(frozen=True)
+class PickerDay:
+    """A day in a panel's date picker: a working day to move to, or why it is not one."""
+
+    date: dt.date
+    closed: str = ""  # why it is not a working day ("Saturday", "Christmas Day")
+    avoided: str = ""  # why the body would rather not meet then (a preference, not a rule)
+
+
+def month_grid(month: dt.date, working: WorkingCalendar, avoided: Avoided) -> list[list[PickerDay | None]]:
+    """A month as weeks Monday to Sunday, each day marked as the picker shows it."""
+    return [
+        [
+            PickerDay(day, working.reason(day) or "", avoided.why(day) or "") if day.month == month.month else None
+            for day in week
+        ]
+        for week in calendar.Calendar().monthdatescalendar(month.year, month.month)
+    ]
+
+
+def picker_days(meeting_day: dt.date, body: Body, working: WorkingCalendar, avoided: Avoided) -> list[PickerDay]:
+    """The days a meeting's move picker offers: the working days of its months but its own."""
+    months = [month_grid(month, working, avoided) for month in picker_months(meeting_day, body)]
+    return [d for weeks in months for week in weeks for d in week if d and not d.closed and d.date != meeting_day]
+
+
+def picker_months(meeting_day: dt.date, body: Body) -> list[dt.date]:
+    """The months a meeting can move to from its panel: its own and those either side, inside its cycle year."""
+    first, last = cycle_bounds(body.cycle_start, cycle_containing(body.cycle_start, meeting_day))
+    month = meeting_day.replace(day=1)
+    around = [(month - dt.timedelta(days=1)).replace(day=1), month, (month + dt.timedelta(days=31)).replace(day=1)]
+    return [m for m in around if first.replace(day=1) <= m <= last]

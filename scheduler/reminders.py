@@ -28,10 +28,12 @@ LATE_AFTER = dt.timedelta(minutes=10)  # sent this long after its time, a remind
 
 
 class Kind(StrEnum):
-    """A reminder before the deadline, or the notice that it has passed."""
+    """A reminder before the deadline, or the notice that it has passed; or a meeting's
+    quorum alert, which goes by the same outbox."""
 
     REMINDER = "reminder"
     OVERDUE = "overdue"
+    QUORUM = "quorum"  # a meeting forecast inquorate: its clerks' one alert (`govcal.operations.attendance`)
 
 
 class NoticeKind(StrEnum):

@@ -74,8 +74,11 @@ def text(html: str) -> str:
 
 def test_every_admin_url_needs_a_session(site):
     client, ctx, _, _ = site
-    # /act is an e-mail's action link: its signature stands in for a session (tests/test_action_links.py)
-    routes = [r for r in admin_pages(ctx).routes if isinstance(r, APIRoute) and r.path not in ("/login", "/act")]
+    # /act and /apologies are e-mail's and feed's links: a signature stands in for a session
+    # (tests/test_action_links.py, tests/test_apologies.py)
+    routes = [
+        r for r in admin_pages(ctx).routes if isinstance(r, APIRoute) and r.path not in ("/login", "/act", "/apologies")
+    ]
     asked = {"id": MARCH, "body": BOARD, "action": "move", "date": "2027-03-11", "received": "2027-03-01T10:00"}
     for route in routes:  # every page and form the admin app has, found from the app itself
         path = f"/admin{route.path or '/'}"  # the mount answers /admin itself with a redirect to /admin/

@@ -305,3 +305,35 @@ def test_each_kind_of_error_has_its_status_over_the_api_and_the_cli(api, databas
     assert stranger.status_code == 400
     assert TestClient(client.app).get("/api/bodies").status_code == 401
     assert client.get("/api/bodies", headers={"Authorization": "Bearer dead"}).status_code == 403
+
+
+def test_apologies_a_substitute_and_the_forecast_over_the_api(database, write_rules):
+    """A board whose quorum is two present: Ali's apologies leave Brown alone (one of two),
+    Deputy named for Ali makes two again."""
+    quorate = body(meetings={"frequency": "not less than monthly"}, quorum={"clause": "q", "min_present": 2})
+    ctx = context(write_rules(quorate), database)
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=utc_now())
+    client = TestClient(create_app(ctx), headers={"Authorization": f"Bearer {token}"})
+    client.post("/api/plan", json={"year": 2027})
+    for name, role in (("Ali", "chair"), ("Brown", "member"), ("Deputy", "substitute")):
+        assert client.post("/api/members", json={"body": "board", "name": name, "role": role}).status_code == 200
+    meeting = "board/2027-28/meeting-01"  # next year's: still to come whenever the test runs
+    assert client.get("/api/attendance/forecast", params={"meeting": meeting}).json()["quorate"] is True
+    sent = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Ali"]}).json()
+    assert (sent["meeting"], sent["quorate"], sent["apologies"], sent["expected"]) == (
+        meeting,
+        False,
+        ["Ali"],
+        ["Brown"],
+    )
+    assert sent["missing"] == ["1 present; at least 2 needed (clause q)"]
+    named = client.post(
+        "/api/attendance/substitute", json={"meeting": meeting, "substitute": "Deputy", "for_member": "Ali"}
+    ).json()
+    assert named["quorate"] is True and named["expected"] == ["Brown", "Deputy (for Ali)"]
+    withdrawn = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Ali"], "withdraw": True})
+    assert withdrawn.json()["apologies"] == []
+    stranger = client.post("/api/attendance/apologies", json={"meeting": meeting, "people": ["Brown", "Stranger"]})
+    assert stranger.status_code == 400 and "'Stranger' is not on board" in stranger.json()["detail"]
+    said = client.get("/api/attendance/forecast", params={"meeting": meeting}).json()
+    assert said["apologies"] == []  # all or none: Brown's were not kept either

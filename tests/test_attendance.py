@@ -5,7 +5,7 @@ from __future__ import annotations
 from govcal.cli import main
 from rules.loader import load_rules
 from rules.model import Attendance, Citation, Quorum
-from scheduler.attendance import Member, Presence, quorum, record, to_follow_up
+from scheduler.attendance import Forecast, Member, Presence, State, forecast, quorum, record, to_follow_up
 
 
 def members(*spec: str, organisation: str = "") -> list[Member]:
@@ -161,7 +161,9 @@ def test_attendance_of_someone_not_on_the_body_is_refused(database, capsys):
     main(["member", "add", "worcestershire-jcb", "Cllr Ali", "--role", "chair", *db])
     assert main(["attendance", "record", JCB_MEETING, "Cllr Ali", "Stranger", *db]) == 2
     assert "'Stranger' is not on worcestershire-jcb" in capsys.readouterr().err
-    assert main(["attendance", "quorum", JCB_MEETING, *db]) == 1  # nothing was recorded
+    capsys.readouterr()
+    assert main(["attendance", "quorum", JCB_MEETING, *db]) == 0  # nothing was recorded: no verdict yet
+    assert "attendance not recorded yet" in capsys.readouterr().out
 
 
 def test_suffolk_board_absences_followed_up_after_two(database, capsys):
@@ -191,3 +193,22 @@ def test_suffolk_board_absences_followed_up_after_two(database, capsys):
     out = capsys.readouterr().out
     assert "follow up: Ali: absent from 2 of 3 meetings; follow up after 2 (A7, clause 7.3)" in out
     assert out.count("follow up:") == 1  # Chen sent a deputy once: one absence, under the threshold
+
+
+def test_a_forecast_counts_the_members_but_those_sending_apologies_and_the_substitutes_named():
+    """The JCB's clause 11: the Chair and the Vice Chair or their substitutes, one of them in
+    person, one other member, someone from the PCT and from the Council."""
+    rule = load_rules().bodies["worcestershire-jcb"].quorum
+    assert rule is not None and rule.warn_before == 5  # the default: the seed says nothing
+    jcb = members("Chair:chair@County Council", "Vice:vice-chair@Worcestershire PCT", "C@Worcestershire PCT")
+    assert forecast(rule, jcb, []) == Forecast(True, ("Chair", "Vice", "C"), (), ())
+    sorry = [Presence("Vice", state=State.APOLOGIES)]
+    assert forecast(rule, jcb, sorry) == Forecast(
+        False, ("Chair", "C"), ("Vice",), ("no vice-chair (or substitute) present (clause 11, 11.1)",)
+    )
+    named = forecast(rule, jcb, [*sorry, Presence("Sub", "Vice", state=State.SUBSTITUTE)])
+    assert named.quorate and named.expected == ("Chair", "C", "Sub (for Vice)")
+    both = [Presence("Chair", state=State.APOLOGIES), *sorry, Presence("Sub", "Vice"), Presence("Dep", "Chair")]
+    assert forecast(rule, jcb, both).missing == (
+        "no chair or vice-chair present in person: a substitute cannot chair (clause 11, 11.1)",
+    )

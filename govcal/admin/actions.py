@@ -1,5 +1,6 @@
 """The pages an e-mail's action links open, without signing in: the deadline, and the
-button that marks it done or undoes it. Opening one (GET) changes nothing, as mail scanners
+button that marks it done or undoes it; a meeting, and the button that sends a member's
+apologies or withdraws them. Opening one (GET) changes nothing, as mail scanners
 open every link; only the button's POST acts, its form carrying a CSRF token derived from
 the link's signature (`common.csrf_of`), from the same origin."""
 
@@ -11,7 +12,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Forged, Pages, csrf_of, same_origin
-from govcal.operations import links, reminders
+from govcal.operations import attendance, links, reminders
 
 
 def router(pages: Pages) -> APIRouter:
@@ -39,7 +40,39 @@ def router(pages: Pages) -> APIRouter:
         )
         return _page(pages, request, links.other(ctx, link, "undo" if done else "done", now), said=said)
 
+    @family.get("/apologies")
+    def apologies_page(request: Request) -> Response:
+        link = links.opened(ctx, dict(request.query_params), pages.clock(), links.MEETING_ACTIONS)
+        return _apologies(pages, request, link, said="")
+
+    @family.post("/apologies")
+    async def apologies_acts(request: Request) -> Response:
+        form = await request.form()
+        same_origin(request)
+        now = pages.clock()
+        link = links.opened(ctx, dict(request.query_params), now, links.MEETING_ACTIONS)
+        if not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
+            raise Forged
+        attendance.by_link(ctx, link, now)
+        sorry = link.action == "apologies"
+        said = "Your apologies are sent: the clerk sees them." if sorry else "Your apologies are withdrawn."
+        return _apologies(pages, request, links.other(ctx, link, "attend" if sorry else "apologies", now), said=said)
+
     return family
+
+
+def _apologies(pages: Pages, request: Request, link: links.Link, said: str) -> Response:
+    """An apologies link's page: the meeting, whether apologies are kept, and the button."""
+    return pages.render(
+        request,
+        "apologies.html",
+        admin=None,
+        link=link,
+        label=links.MEETING_ACTIONS[link.action],
+        csrf=csrf_of(link.signature),
+        shown=attendance.linked(pages.ctx, link),
+        said=said,
+    )
 
 
 def _page(pages: Pages, request: Request, link: links.Link, said: str) -> Response:

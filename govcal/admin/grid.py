@@ -11,7 +11,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
 from govcal.admin.common import Pages, to_body, to_meeting
-from govcal.operations import people, planning
+from govcal.operations import attendance, people, planning
 from govcal.operations.calendar import calendar_of_meetings, council_year
 from govcal.operations.fields import FIRST_CYCLE, LAST_CYCLE
 from govcal.page import Selection, default_first_month, first_month, planner_view
@@ -69,9 +69,18 @@ def router(pages: Pages) -> APIRouter:
         today = london_day(pages.clock())
         first = first_month(start) if start else default_first_month(today)
         laid_out = view(request, first, Selection(" ".join(q[:200].split()), max(1, page)), today)
-        unclerked = people.without_clerk(pages.ctx, [row.body_id for row in laid_out["rows"] if row.body_id])
+        shown = [row.body_id for row in laid_out["rows"] if row.body_id]
+        unclerked = people.without_clerk(pages.ctx, shown)
+        inquorate = attendance.inquorate(pages.ctx, shown, pages.clock())
+        years = calendar_years(pages)
         return pages.render(
-            request, "grid.html", admin=admin, unclerked=unclerked, calendar_years=calendar_years(pages), **laid_out
+            request,
+            "grid.html",
+            admin=admin,
+            unclerked=unclerked,
+            inquorate=inquorate,
+            calendar_years=years,
+            **laid_out,
         )
 
     @family.get("/calendar.pdf")

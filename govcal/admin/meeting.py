@@ -3,10 +3,7 @@ cancel, fix or addition previewed and then committed, and who attended once it i
 
 from __future__ import annotations
 
-import calendar
-import datetime as dt
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import APIRouter, Request
@@ -14,46 +11,28 @@ from fastapi.responses import RedirectResponse, Response
 
 from govcal.admin.common import Pages, day_asked, reason, to_body, to_meeting
 from govcal.operations import Context, kept, meetings, notices, papers, people, planning
+from govcal.operations.attendance import meeting_forecast, name_substitute, send_apologies
 from govcal.page import ShownMeeting
 from rules.dates import parse_date
 from rules.errors import NotFound, RuleError
 from rules.model import Body
 from rules.phrases import parse_time
 from scheduler.attendance import Member, Presence
-from scheduler.occurrences import cycle_bounds, cycle_containing
-from scheduler.preferences import Avoided
-from scheduler.workdays import WorkingCalendar, body_calendar, london_day
+from scheduler.occurrences import cycle_containing
+from scheduler.placement import month_grid, picker_months
+from scheduler.workdays import body_calendar, london_day
 
-DONE = {"move": "moved", "cancel": "cancelled", "fix": "fixed", "add": "added", "attendance": "attendance recorded"}
+DONE = {
+    "move": "moved",
+    "cancel": "cancelled",
+    "fix": "fixed",
+    "add": "added",
+    "attendance": "attendance recorded",
+    "apologies": "apologies recorded",
+    "withdrawn": "apologies withdrawn",
+    "substitute": "substitute named",
+}
 DONE |= {"papers": "its papers", "summons": "its notice, for the members not yet sent it"}  # admin/papers.py
-
-
-@dataclass(frozen=True)
-class Day:
-    """A day in a panel's date picker: a working day to move to, or why it is not one."""
-
-    date: dt.date
-    closed: str = ""  # why it is not a working day ("Saturday", "Christmas Day")
-    avoided: str = ""  # why the body would rather not meet then (a preference, not a rule)
-
-
-def month_grid(month: dt.date, working: WorkingCalendar, avoided: Avoided) -> list[list[Day | None]]:
-    """A month as weeks Monday to Sunday, each day marked as the picker shows it."""
-    return [
-        [
-            Day(day, working.reason(day) or "", avoided.why(day) or "") if day.month == month.month else None
-            for day in week
-        ]
-        for week in calendar.Calendar().monthdatescalendar(month.year, month.month)
-    ]
-
-
-def picker_months(meeting_day: dt.date, body: Body) -> list[dt.date]:
-    """The months a meeting can move to from its panel: its own and those either side, inside its cycle year."""
-    first, last = cycle_bounds(body.cycle_start, cycle_containing(body.cycle_start, meeting_day))
-    month = meeting_day.replace(day=1)
-    around = [(month - dt.timedelta(days=1)).replace(day=1), month, (month + dt.timedelta(days=31)).replace(day=1)]
-    return [m for m in around if first.replace(day=1) <= m <= last]
 
 
 def router(pages: Pages) -> APIRouter:
@@ -106,6 +85,22 @@ def router(pages: Pages) -> APIRouter:
         people.record_attendance(ctx, meeting_id, present, actor=admin, now=pages.clock())
         return RedirectResponse(to_meeting(meeting_id, done="attendance"), 303)
 
+    @family.post("/attendance/apologies")
+    async def apologies(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        meeting_id, who = str(form.get("meeting", "")), str(form.get("person", ""))
+        withdraw = form.get("withdraw") == "1"
+        send_apologies(ctx, meeting_id, [who], actor=admin, now=pages.clock(), withdraw=withdraw)
+        return RedirectResponse(to_meeting(meeting_id, done="withdrawn" if withdraw else "apologies"), 303)
+
+    @family.post("/attendance/substitute")
+    async def substitute(request: Request) -> Response:
+        admin, form = await pages.posted(request)
+        meeting_id = str(form.get("meeting", ""))
+        substitute, standing_for = str(form.get("substitute", "")), str(form.get("for", ""))
+        name_substitute(ctx, meeting_id, substitute, standing_for, actor=admin, now=pages.clock())
+        return RedirectResponse(to_meeting(meeting_id, done="substitute"), 303)
+
     return family
 
 
@@ -149,7 +144,7 @@ def _panel(
         findings=findings,
         months=months,
         held=held,
-        members=members[row.body] if held else [],
+        members=members[row.body],
         present=shown.present if held else frozenset(),
         quorum=people.quorum_at(ctx, meeting_id) if held else None,
         asked=asked,
@@ -158,6 +153,7 @@ def _panel(
         date_error=problem,
         papers=papers.meeting_papers(ctx, meeting_id),  # admin/meeting_papers.html
         notices=notices.notices_sent(ctx, meeting_id),
+        forecast=meeting_forecast(ctx, meeting_id) if row.start > now else None,
     )
 
 

@@ -1,4 +1,5 @@
-"""Commands about people: member add/remove/list/digest, attendance record/quorum/report."""
+"""Commands about people: member add/remove/list/digest, attendance record/quorum/report,
+apologies/substitute/forecast."""
 
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from govcal.clock import utc_now
 from rules.model import ROLES
 
 if TYPE_CHECKING:  # imported where used, so the command line starts quickly
+    from govcal.operations.attendance import MeetingForecast
     from govcal.operations.people import Quorum
     from scheduler.attendance import Presence
 
@@ -108,6 +110,9 @@ def cmd_attendance_quorum(args: argparse.Namespace) -> int:
 
 def _print_quorum(answer: Quorum) -> int:
     out = console()
+    if not answer.recorded:
+        out.print(f"{answer.meeting}: attendance not recorded yet (`govcal attendance record`)")
+        return OK
     if answer.result is None:
         out.print(f"{answer.body_name}'s terms of reference set no quorum")
         return OK
@@ -128,7 +133,8 @@ def cmd_attendance_report(args: argparse.Namespace) -> int:
     table = Table(
         title=f"Attendance at {report.body_name}" + (f", {args.cycle}" if args.cycle else ""), title_justify="left"
     )
-    for column in ("member", "e-mail", "from", "until", "held", "attended", "by substitute", "absent"):
+    columns = ("member", "e-mail", "from", "until", "held", "attended", "by substitute", "apologies", "absent")
+    for column in (*columns, "not recorded"):
         table.add_column(column)
     for line in report.lines:
         table.add_row(
@@ -139,12 +145,51 @@ def cmd_attendance_report(args: argparse.Namespace) -> int:
             str(line.held),
             str(line.attended),
             str(line.substituted),
+            str(line.apologies),
             str(line.absent),
+            str(line.not_recorded),
         )
     out = console()
     out.print(table)
     for follow_up in report.follow_up:
         out.print(f"[yellow]follow up:[/yellow] {follow_up}")
+    return OK
+
+
+def cmd_attendance_apologies(args: argparse.Namespace) -> int:
+    from govcal.operations import attendance
+
+    ctx, now = context(args), utc_now()
+    said = attendance.send_apologies(ctx, args.meeting, args.person, actor=args.by, now=now, withdraw=args.withdraw)
+    print(f"{'withdrawn' if args.withdraw else 'apologies'}: {', '.join(args.person)} ({args.meeting})")
+    return _print_forecast(said, as_json=False)
+
+
+def cmd_attendance_substitute(args: argparse.Namespace) -> int:
+    from govcal.operations import attendance
+
+    said = attendance.name_substitute(
+        context(args), args.meeting, args.substitute, getattr(args, "for"), actor=args.by, now=utc_now()
+    )
+    print(f"{args.substitute} stands in for {getattr(args, 'for')} ({args.meeting})")
+    return _print_forecast(said, as_json=False)
+
+
+def cmd_attendance_forecast(args: argparse.Namespace) -> int:
+    from govcal.operations import attendance
+
+    return _print_forecast(attendance.meeting_forecast(context(args), args.meeting), as_json=args.json)
+
+
+def _print_forecast(said: MeetingForecast, *, as_json: bool) -> int:
+    """A forecast as JSON or a line each; OK whether quorate or not (a forecast is no failure)."""
+    if as_json:
+        print(json.dumps(said.as_dict(), indent=2))
+        return OK
+    out = console()
+    out.print(f"{said.meeting} ({said.start:%a %d %b %Y %H:%M}):")
+    for line in said.lines():
+        out.print(f"  {line}", markup=False, highlight=False)
     return OK
 
 
@@ -203,3 +248,23 @@ def register(commands: Commands) -> None:
     report.add_argument("--cycle", help="only this cycle, e.g. 2026-27")
     report.add_argument("--until", type=date_arg, metavar="DATE", help="up to this day (default: today)")
     report.set_defaults(run=cmd_attendance_report)
+    apologies = with_database(
+        attendance_commands.add_parser("apologies", help="record apologies for a meeting (or withdraw them)")
+    )
+    apologies.add_argument("meeting")
+    apologies.add_argument("person", nargs="+", metavar="PERSON", help=PERSON)
+    apologies.add_argument("--withdraw", action="store_true", help="take the apologies back: they will attend")
+    apologies.set_defaults(run=cmd_attendance_apologies)
+    substitute = with_database(
+        attendance_commands.add_parser("substitute", help="name who will stand in for a member at a meeting")
+    )
+    substitute.add_argument("meeting")
+    substitute.add_argument("substitute", metavar="SUBSTITUTE", help=f"the substitute: {PERSON}")
+    substitute.add_argument("--for", required=True, metavar="PERSON", help=f"the member they stand in for: {PERSON}")
+    substitute.set_defaults(run=cmd_attendance_substitute)
+    forecast = with_database(
+        attendance_commands.add_parser("forecast", help="will a meeting to come be quorate, by the apologies sent?")
+    )
+    forecast.add_argument("meeting")
+    forecast.add_argument("--json", action="store_true", help="as JSON: meeting, quorate, expected, apologies, missing")
+    forecast.set_defaults(run=cmd_attendance_forecast)

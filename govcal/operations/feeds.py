@@ -10,6 +10,7 @@ the e-mail reminders go (`scheduler.reminders`), so calendar and inbox agree.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Collection, Sequence
@@ -17,6 +18,7 @@ from functools import cache
 
 from calendars.event import ON_THE_PLANNER, EventData
 from calendars.feed import Feed
+from govcal.operations import links
 from govcal.operations.context import Context
 from govcal.wording import (
     calendar_name,
@@ -188,10 +190,35 @@ def member_feed(ctx: Context, member: str, now: dt.datetime, base_url: str | Non
     """A member's own feed: every body they sit on, private ones included."""
     bodies = [b for b in ctx.store.bodies_of(member) if b in ctx.rules.bodies]
     by_body = _meeting_events(ctx, bodies, now, base_url)
+    events = tuple(event for body_id in bodies for event in by_body[body_id])
     return Feed(
         calendar_name(member, deadlines=False),
-        tuple(event for body_id in bodies for event in by_body[body_id]),
+        _with_apologies(ctx, events, member, now, base_url) if base_url else events,
         f"Meetings of {_names(ctx, bodies)}" if bodies else "",
+    )
+
+
+def _with_apologies(
+    ctx: Context, events: tuple[EventData, ...], member: str, now: dt.datetime, base_url: str
+) -> tuple[EventData, ...]:
+    """A member's meeting events, each not cancelled with a line carrying their own signed
+    link to send apologies. The link expires as the meeting begins: the same bytes until
+    the meeting changes, whenever the feed is read."""
+    key = links.key(ctx, now)
+
+    def link(event: EventData) -> str:
+        return links.apologies_link(key, base_url, member, event.uid, event.start)
+
+    return tuple(
+        event
+        if event.cancelled
+        else dataclasses.replace(
+            event,
+            description="\n".join(
+                filter(None, [event.description, f"To send apologies (until it begins): {link(event)}"])
+            ),
+        )
+        for event in events
     )
 
 

@@ -1,11 +1,13 @@
-"""Action links in reminders and digests: open a deadline, mark it done, undo that.
+"""Action links in reminders and digests: open a deadline, mark it done, undo that; and a
+member's link to send apologies for a meeting (or withdraw them).
 
 A link is signed (HMAC-SHA256 with the server's key, `scheduler.store.tokens` keeps it)
 for one person, one action and one deadline, and carries when it expires: once the
 meeting the deadline is due at has begun and the deadline is a week past (so the overdue
 notice of minutes due at a meeting still works; a deadline of no meeting: four weeks after
-it is due). It works without signing in. Opening one changes nothing (mail scanners open
-every link); the page it opens has the button that acts (`govcal.admin.links`).
+it is due; an apologies link: once the meeting has begun). It works without signing in.
+Opening one changes nothing (mail scanners open every link); the page it opens has the
+button that acts (`govcal.admin.links`).
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ from rules.errors import NotAllowed, NotFound
 
 PATH = "/admin/act"  # where a link opens its page
 ACTIONS = {"open": "Open", "done": "Mark done", "undo": "Undo: open again"}
+MEETING_PATH = "/admin/apologies"  # where a member's link about a meeting opens its page
+MEETING_ACTIONS = {"apologies": "Send my apologies", "attend": "Withdraw my apologies: I will attend"}
 NO_MEETING = dt.timedelta(weeks=4)  # how long a link to a deadline of no meeting lasts after it is due
 OVERDUE = dt.timedelta(
     weeks=1
@@ -32,7 +36,8 @@ OVERDUE = dt.timedelta(
 
 @dataclass(frozen=True)
 class Link:
-    """One signed link's parts: for whom, what to do, to which deadline, until when."""
+    """One signed link's parts: for whom, what to do, to which deadline (or, for one of
+    `MEETING_ACTIONS`, which meeting), until when."""
 
     person: str
     action: str
@@ -47,7 +52,8 @@ class Link:
     def address(self, base: str) -> str:
         """The link's URL under `base` (GOVCAL_PUBLIC_URL)."""
         query = {"d": self.deadline, "a": self.action, "p": self.person, "e": int(self.expires.timestamp())}
-        return f"{base.rstrip('/')}{PATH}?{urlencode(query | {'s': self.signature})}"
+        path = MEETING_PATH if self.action in MEETING_ACTIONS else PATH
+        return f"{base.rstrip('/')}{path}?{urlencode(query | {'s': self.signature})}"
 
     def as_action(self, action: str, key: bytes) -> Link:
         """The same person's link to another action on the same deadline."""
@@ -81,11 +87,17 @@ def links_for(
     return [(ACTIONS[a], Link(person, a, deadline, expires).signed(key).address(base)) for a in actions]
 
 
-def opened(ctx: Context, query: Mapping[str, str], now: dt.datetime) -> Link:
+def apologies_link(key: bytes, base: str, person: str, meeting: str, start: dt.datetime) -> str:
+    """A member's link to send apologies for a meeting, expiring as it begins: a function of
+    the meeting alone, so a feed carrying it stays the same bytes until the meeting changes."""
+    return Link(person, "apologies", meeting, start).signed(key).address(base)
+
+
+def opened(ctx: Context, query: Mapping[str, str], now: dt.datetime, actions: Mapping[str, str] = ACTIONS) -> Link:
     """The link a request carries, checked: its signature, then its expiry (`NotAllowed`);
-    a malformed one is a `RuleError` naming the field."""
-    deadline = fields.text(query.get("d", ""), "deadline", fields.ID)
-    action = fields.choice(query.get("a", ""), "action", tuple(ACTIONS))
+    a malformed one is a `RuleError` naming the field. `actions`: those the page takes."""
+    deadline = fields.text(query.get("d", ""), "deadline" if actions is ACTIONS else "meeting", fields.ID)
+    action = fields.choice(query.get("a", ""), "action", tuple(actions))
     person = fields.text(query.get("p", ""), "person", 1000)
     stamp = fields.whole_number(query.get("e", ""), "expiry", 0, 10**11, "a moment")
     given = fields.text(query.get("s", ""), "signature", 64)
@@ -93,6 +105,8 @@ def opened(ctx: Context, query: Mapping[str, str], now: dt.datetime) -> Link:
     link = Link(person, action, deadline, expires).signed(key(ctx, now))
     if not hmac.compare_digest(link.signature, given):
         raise NotAllowed("this link is not one govcal sent: open the newest e-mail's link")
+    if now >= expires and action in MEETING_ACTIONS:
+        raise NotAllowed("this link has expired: the meeting has begun; tell its clerk instead")
     if now >= expires:
         raise NotAllowed("this link has expired: the meeting it was for has begun and the deadline is past")
     return link

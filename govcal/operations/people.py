@@ -17,7 +17,7 @@ from govcal.operations import fields
 from govcal.operations.context import Context
 from rules.errors import Conflict, RuleError
 from rules.model import Body
-from scheduler.attendance import AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
+from scheduler.attendance import RECORDED, AttendanceLine, Member, Presence, QuorumResult, quorum, to_follow_up
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.workdays import london_day
@@ -130,13 +130,17 @@ def checked_email(address: str) -> str:
 
 @dataclass(frozen=True)
 class Quorum:
-    """Whether a meeting was quorate: None where the terms of reference set no quorum."""
+    """Whether a meeting was quorate: None where the terms of reference set no quorum, or
+    no one has recorded who came (`recorded` False: nothing said of it yet)."""
 
     meeting: str
     body_name: str
     result: QuorumResult | None
+    recorded: bool = True
 
     def as_dict(self) -> dict[str, Any]:
+        if not self.recorded:
+            return {"meeting": self.meeting, "quorate": None, "reasons": ["attendance not recorded yet"]}
         if self.result is None:
             return {"meeting": self.meeting, "quorate": None, "reasons": ["the terms of reference set no quorum"]}
         return {
@@ -153,8 +157,11 @@ def quorum_at(ctx: Context, meeting_id: str) -> Quorum:
     body = ctx.body(meeting.body_id)
     if body.quorum is None:
         return Quorum(meeting_id, body.name, None)
+    marks = ctx.store.marks([meeting_id])[meeting_id]
+    if not any(p.state in RECORDED for p in marks):
+        return Quorum(meeting_id, body.name, None, recorded=False)
     on_the_day = ctx.store.members(body.id, meeting.date)
-    return Quorum(meeting_id, body.name, quorum(body.quorum, on_the_day, ctx.store.attendance(meeting_id)))
+    return Quorum(meeting_id, body.name, quorum(body.quorum, on_the_day, marks))
 
 
 def record_attendance(
@@ -205,7 +212,9 @@ class AttendanceReport:
                     "held": x.held,
                     "attended": x.attended,
                     "substituted": x.substituted,
+                    "apologies": x.apologies,
                     "absent": x.absent,
+                    "not_recorded": x.not_recorded,
                     "began": x.began,
                     "ended": x.ended,
                 }
@@ -216,8 +225,8 @@ class AttendanceReport:
 
 
 def attendance_report(ctx: Context, body_id: str, until: dt.date, cycle: str | None = None) -> AttendanceReport:
-    """Each member's attendance at the body's meetings up to `until` (in one cycle, or all),
-    counting only the meetings whose attendance was recorded: no record is no absence."""
+    """Each member's attendance at the body's meetings held up to `until` (in one cycle, or
+    all): those no one recorded are not recorded, for no record is no absence."""
     body = ctx.body(body_id)
     if cycle is not None and not CYCLE.fullmatch(fields.text(cycle, "cycle", 7)):
         raise RuleError(f"'{cycle}' is not a cycle; write it like 2026-27, or 2026", field="cycle")

@@ -31,7 +31,8 @@ from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
 from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, refusal
-from govcal.operations import fields, links, notices
+from govcal.mail import message as mail_message
+from govcal.operations import attendance, fields, links, notices
 from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
@@ -99,6 +100,7 @@ class Run:
     wall: Callable[[], dt.datetime]
     token: str
     key: bytes | None = None  # the action links' key, where GOVCAL_PUBLIC_URL is set
+    sender: str = ""  # the From of e-mails this run composes itself (a quorum alert)
     result: Dispatched = field(default_factory=Dispatched)
     gate: threading.Lock = field(default_factory=threading.Lock)
     failed: list[BaseException] = field(default_factory=list)
@@ -130,6 +132,8 @@ def send_due(
     unmarked, which goes again, once, after its lease.
     """
     run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
+    run.sender = _sender_address(ctx, smtp)
+    attendance.queue_alerts(ctx, now)
     run.key = links.key(ctx, now) if ctx.settings.public_url else None
     meetings: dict[str, MeetingRow | None] = {}
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
@@ -286,6 +290,8 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     and build the message for those that do; None when nothing goes."""
     if claimed.notice:
         return _prepare_notice(run, claimed, meetings)
+    if claimed.reminders[0].kind == Kind.QUORUM:
+        return _alert(run, claimed)
     ctx, now, result = run.ctx, run.now, run.result
     store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:  # the senders count other fields: no lock needed
@@ -334,6 +340,21 @@ def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow |
     return Ready(channel, message, row.body_id, [row.id], [], False)
 
 
+def _alert(run: Run, claimed: Claimed) -> Ready | None:
+    """A meeting's quorum alert, by e-mail to its body's clerks; closed unsent (cancelled)
+    when it no longer applies, or with no one to tell."""
+    ids = [reminder.id for reminder in claimed.reminders]
+    first = claimed.reminders[0]
+    said = attendance.alert(run.ctx, first.deadline_id, first.key, run.now)
+    if said is None or not claimed.recipients or claimed.channel != EMAIL:
+        no_one = said is not None and not claimed.recipients
+        run.ctx.store.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
+        return None
+    to = [r.address for r in claimed.recipients]
+    message = mail_message(f"<{said.key}@govcal>", said.subject, said.paragraphs, to, run.sender, run.now)
+    return Ready(run.kinds[EMAIL], message, first.body_id, ids, [], False)
+
+
 @dataclass(frozen=True)
 class WouldSend:
     """What a send at a moment would do with one deadline's due reminders (a dry run)."""
@@ -365,6 +386,17 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
     for claimed in ctx.store.due(now, wall):
         if claimed.notice:
             said.append(_would_send_notice(ctx, claimed, now))
+            continue
+        first = claimed.reminders[0]
+        if first.kind == Kind.QUORUM:  # a meeting's quorum alert: sent if it still applies
+            alert = attendance.alert(ctx, first.deadline_id, first.key, now)
+            outcome = "not sent: cancelled" if alert is None else "send" if claimed.recipients else "no one to tell"
+            to = [r.shown for r in claimed.recipients]
+            said.append(
+                WouldSend(
+                    first.deadline_id, first.body_id, claimed.channel, 1, outcome, to, alert.subject if alert else ""
+                )
+            )
             continue
         decided, deadline = decide(claimed, now), claimed.deadline
         body = deadline.body_id if deadline is not None else ""

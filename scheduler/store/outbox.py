@@ -26,15 +26,17 @@ from functools import cache
 from typing import Any, NamedTuple
 
 from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, insert, literal, or_, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from rules.model import Body
+from rules.model import Body, Role
 from scheduler.attendance import VOTING_ROLES
 from scheduler.occurrences import Status
 from scheduler.reminders import (
     EMAIL,
     NOTICE_KINDS,
     BodyReminders,
+    Kind,
     NoticeKind,
     Recipient,
     first_status,
@@ -382,6 +384,32 @@ class OutboxStore(Database):
                 row.claimed_until = None
                 row.last_error = error[:500]
 
+    def queue_alert(self, body_id: str, key: str, now: dt.datetime) -> bool:
+        """Put a quorum alert keyed `key` in the outbox, by e-mail, due at `now`, unless one
+        keyed so is there already (sent or not): each goes once. Whether it was put."""
+        alert = dict(
+            deadline_id=key,
+            offset_key="inquorate",
+            channel=EMAIL,
+            body_id=body_id,
+            kind=Kind.QUORUM,
+            status=ReminderStatus.PENDING,
+            due_at=now,
+            next_attempt_at=now,
+            attempts=0,
+            late=False,
+            last_error="",
+        )
+        there = select(ReminderRow.id).where(ReminderRow.deadline_id == key, ReminderRow.offset_key == "inquorate")
+        try:
+            with self.session() as session, session.begin():
+                if session.scalar(there) is not None:
+                    return False
+                session.execute(insert(ReminderRow).values(alert))
+                return True
+        except IntegrityError:  # another run put it at the same moment: the unique key kept one
+            return False
+
     def outbox_rows(
         self, state: str | None = None, limit: int | None = None, *, body: str | None = None, offset: int = 0
     ) -> list[tuple[ReminderRow, str]]:
@@ -483,6 +511,8 @@ def _by_deadline(session: Session, rows: Iterable[ReminderRow]) -> list[Claimed]
             if key not in recipients:
                 recipients[key] = _recipients(session, deadline.body_id, roles, channel)
             to = recipients[key]
+        elif grouped[0].kind == Kind.QUORUM:  # a meeting's quorum alert: to its clerks
+            to = _recipients(session, grouped[0].body_id, [Role.CLERK], channel)
         found.append(Claimed(sorted(grouped, key=lambda r: (r.due_at, r.id)), deadline, to))
     for row in notices:
         member = members.get(_notice_member(row))

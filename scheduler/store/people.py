@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from rules.errors import NotFound, RuleError
 from rules.model import Body
-from scheduler.attendance import AttendanceLine, Member, Presence, record
+from scheduler.attendance import VOTING_ROLES, AttendanceLine, Member, Presence, State, record
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.bodies import record_bodies
@@ -161,30 +161,17 @@ class PeopleStore(Database):
 
     def record_attendance(self, meeting_id: str, present: Iterable[Presence], audit: Audit) -> None:
         """Who was at a meeting (replacing any earlier record); everyone must have been on the
-        body that day, each named by address or by a name no one else there has."""
+        body that day, each named by address or by a name no one else there has. Apologies
+        kept for someone not there stay; each other voting member no one came for is absent."""
         present = list(present)
         with self.session() as session, session.begin():
-            meeting = session.get(MeetingRow, meeting_id)
-            if meeting is None:
-                raise NotFound(f"no meeting '{meeting_id}' in the store")
-            places = select(MembershipRow.member_id).where(
-                MembershipRow.body_id == meeting.body_id,
-                or_(MembershipRow.ended.is_(None), MembershipRow.ended >= meeting.date),
-            )
-            on_body = list(session.scalars(select(MemberRow).where(MemberRow.id.in_(places))))
-
-            def member_id(given: str) -> int:
-                try:
-                    return one_of(on_body, given, f"on {meeting.body_id}").id
-                except NotFound:
-                    missing = f"'{given}' is not on {meeting.body_id}; add them with `govcal member add`"
-                    raise RuleError(missing) from None
-
+            meeting, on_body = _on_body(session, meeting_id)
             rows = [
                 AttendanceRow(
                     meeting_id=meeting_id,
-                    member_id=member_id(p.name),
-                    for_member_id=member_id(p.for_member) if p.for_member else None,
+                    member_id=_one_on(on_body, p.name, meeting.body_id).id,
+                    for_member_id=_one_on(on_body, p.for_member, meeting.body_id).id if p.for_member else None,
+                    state=p.marked,
                 )
                 for p in present
             ]
@@ -193,26 +180,75 @@ class PeopleStore(Database):
                 if row.member_id in seen:
                     raise RuleError(f"'{person.name}' is listed twice: give each person once")
                 seen.add(row.member_id)
-            session.query(AttendanceRow).filter(AttendanceRow.meeting_id == meeting_id).delete()
-            session.add_all(rows)
+            kept = session.scalars(select(AttendanceRow).where(AttendanceRow.meeting_id == meeting_id))
+            sorry = {r.member_id for r in kept if r.state == State.APOLOGIES and r.member_id not in seen}
+            session.query(AttendanceRow).filter(
+                AttendanceRow.meeting_id == meeting_id, AttendanceRow.member_id.not_in(sorry)
+            ).delete(synchronize_session=False)
+            covered = seen | sorry | {r.for_member_id for r in rows if r.for_member_id}
+            voting = session.scalars(
+                select(MembershipRow.member_id).where(
+                    MembershipRow.body_id == meeting.body_id,
+                    MembershipRow.role.in_(sorted(VOTING_ROLES)),
+                    or_(MembershipRow.ended.is_(None), MembershipRow.ended >= meeting.date),
+                )
+            )
+            absent = [
+                AttendanceRow(meeting_id=meeting_id, member_id=person_id, state=State.ABSENT)
+                for person_id in sorted(set(voting) - covered)
+            ]
+            session.add_all(rows + absent)
             session.add(audit.row())
 
+    def mark(
+        self, meeting_id: str, people: Sequence[str], state: State | None, audit: Audit, for_given: str = ""
+    ) -> None:
+        """Mark each of `people` at a meeting (apologies, or a substitute for `for_given`), or
+        take their apologies back (`state` None), all or none. Each must be on the body that day."""
+        with self.session() as session, session.begin():
+            meeting, on_body = _on_body(session, meeting_id)
+            stood_for = _one_on(on_body, for_given, meeting.body_id).id if for_given else None
+            for given in people:
+                person = _one_on(on_body, given, meeting.body_id)
+                if stood_for == person.id:
+                    raise RuleError(f"'{given}' cannot stand in for themselves")
+                row = session.scalar(
+                    select(AttendanceRow).where(
+                        AttendanceRow.meeting_id == meeting_id, AttendanceRow.member_id == person.id
+                    )
+                )
+                if state is None:
+                    if row is not None and row.state == State.APOLOGIES:
+                        session.delete(row)
+                elif row is None:
+                    row = AttendanceRow(
+                        meeting_id=meeting_id, member_id=person.id, for_member_id=stood_for, state=state
+                    )
+                    session.add(row)
+                else:
+                    row.state, row.for_member_id = state, stood_for
+                session.add(replace(audit, detail={**audit.detail, "person": person.id}).row())
+
     def attendance(self, meeting_id: str) -> list[Presence]:
-        """Who was recorded at a meeting (each the person they are, whatever their name)."""
+        """Who was recorded at a meeting, there or standing in (each the person they are,
+        whatever their name); `marks` has everyone's mark."""
         with self.session() as session:
-            return _attendance(session, [meeting_id])[meeting_id]
+            return [p for p in _attendance(session, [meeting_id])[meeting_id] if p.came]
+
+    def marks(self, meeting_ids: Sequence[str]) -> dict[str, list[Presence]]:
+        """Each meeting's marks (present, apologies, absent, substitutes), by meeting id."""
+        with self.session() as session:
+            return _attendance(session, meeting_ids)
 
     def attendance_record(self, body_id: str, until: dt.date, cycle: str | None = None) -> list[AttendanceLine]:
-        """Each member's attendance at the body's meetings held up to `until` whose attendance
-        was recorded (A11): a meeting no one recorded says nothing of who was absent. Those
-        whose places have ended are in it too, counted over the days they held them."""
+        """Each member's attendance at the body's meetings held up to `until` (A11), those no
+        one recorded counted as not recorded. Those whose places have ended are in it too,
+        counted over the days they held them."""
         with self.session() as session:
-            recorded = select(AttendanceRow.meeting_id)
             query = select(MeetingRow.id, MeetingRow.date).where(
                 MeetingRow.body_id == body_id,
                 MeetingRow.status != Status.CANCELLED,
                 MeetingRow.date <= until,
-                MeetingRow.id.in_(recorded),
             )
             if cycle is not None:
                 query = query.where(MeetingRow.cycle == cycle)
@@ -276,5 +312,26 @@ def _attendance(session: Session, meeting_ids: Sequence[str]) -> dict[str, list[
     )
     for r in rows:
         stood_for = names[r.for_member_id] if r.for_member_id else None
-        found[r.meeting_id].append(Presence(names[r.member_id], stood_for, "", r.member_id, r.for_member_id))
+        mark = Presence(names[r.member_id], stood_for, "", r.member_id, r.for_member_id, State(r.state))
+        found[r.meeting_id].append(mark)
     return found
+
+
+def _on_body(session: Session, meeting_id: str) -> tuple[MeetingRow, list[MemberRow]]:
+    """A meeting and the people on its body that day (a place ended that day still counts)."""
+    meeting = session.get(MeetingRow, meeting_id)
+    if meeting is None:
+        raise NotFound(f"no meeting '{meeting_id}' in the store")
+    places = select(MembershipRow.member_id).where(
+        MembershipRow.body_id == meeting.body_id,
+        or_(MembershipRow.ended.is_(None), MembershipRow.ended >= meeting.date),
+    )
+    return meeting, list(session.scalars(select(MemberRow).where(MemberRow.id.in_(places))))
+
+
+def _one_on(on_body: list[MemberRow], given: str, body_id: str) -> MemberRow:
+    """The one person on the body `given` names (a PERSON), or a `RuleError` saying how to add them."""
+    try:
+        return one_of(on_body, given, f"on {body_id}")
+    except NotFound:
+        raise RuleError(f"'{given}' is not on {body_id}; add them with `govcal member add`") from None

@@ -205,7 +205,8 @@ class AuditRow(Base):
 
 
 class AttendanceRow(Base):
-    """One person at one meeting: a member, or a named substitute standing in for one."""
+    """One person's mark at one meeting (`scheduler.attendance.State`): a member present,
+    with apologies or absent, or a named substitute standing in for one."""
 
     __tablename__ = "attendance"
     __table_args__ = (UniqueConstraint("meeting_id", "member_id"),)
@@ -213,6 +214,7 @@ class AttendanceRow(Base):
     meeting_id: Mapped[str] = mapped_column(ForeignKey("meeting.id"), index=True)
     member_id: Mapped[int] = mapped_column(ForeignKey("member.id"))
     for_member_id: Mapped[int | None] = mapped_column(ForeignKey("member.id"))
+    state: Mapped[str] = mapped_column(String(12), default="present", server_default="present")
 
 
 class MeetingLinkRow(Base):
