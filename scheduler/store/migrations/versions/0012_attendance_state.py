@@ -4,7 +4,7 @@ A person's mark at a meeting gains its state, so apologies (sent before the meet
 a member's link or by the clerk) and absences are kept beside who came. The rows kept
 before are who came: a member present, or a named substitute (`for_member_id` set).
 
-Revision ID: 0013
+Revision ID: 0012
 Revises: 0011
 Create Date: 2026-12-06 23:30:00
 """
@@ -12,7 +12,7 @@ Create Date: 2026-12-06 23:30:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0013"
+revision = "0012"
 down_revision = "0011"
 branch_labels = None
 depends_on = None
