@@ -137,7 +137,10 @@ def test_each_recipient_has_a_message_of_their_own_with_links_signed_for_them(br
         assert set(found[to]) == {"Open", "Mark done"} and all(person in url for url in found[to].values())
     bobs = found["bob@example.org"]["Mark done"]
     with served(ctx, SENT, port):
+        browser.get(found["ann@example.org"]["Open"])
+        assert "This link is for ann@example.org" in " ".join(browser.find_element(By.TAG_NAME, "main").text.split())
         browser.get(bobs)
+        assert "This link is for bob@example.org" in " ".join(browser.find_element(By.TAG_NAME, "main").text.split())
         assert not done(ctx)
         screenshot(browser, "action-link-bob", tmp_path)
         button = browser.find_element(By.CSS_SELECTOR, "main form button")

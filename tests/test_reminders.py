@@ -35,6 +35,7 @@ from govcal.outage import Outage
 from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
+from scheduler.reminders import EMAIL, Recipient
 from scheduler.store import Store
 from scheduler.store.database import engine_for
 from scheduler.store.outbox import LEASE
@@ -375,6 +376,31 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     assert delivered == {f"<{PAPERS}-crash-{n:04d}#overdue@govcal>" for n in range(total)}  # every one delivered
     assert duplicates <= kills  # only where a kill fell between send and mark
     print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(inbox.ids)} messages for {total} reminders)")
+
+
+def test_two_recipients_killed_at_random_points_each_get_every_message_at_most_one_repeat_per_kill(
+    kept, inbox, database
+):
+    """Ann and Bob both clerk the JCB: each overdue notice goes to each in a message of their
+    own (a Message-ID each: the key, then the recipient's digest); dispatchers killed at random
+    lose none of the 2 x 200, and repeat at most one message per kill."""
+    ctx = kept
+    store = ctx.store
+    people.add_member(ctx, "worcestershire-jcb", "Bob Clerk", "clerk", email="bob@example.org", actor="a", now=NOW)
+    due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
+    total = 200
+    load(store, "pair", total, due)
+    smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
+    kills = kill_while_sending(store, database, smtp, due, lambda: len(inbox.ids), kills=10, seed=20261206, most=20)
+    assert kills >= 8
+    digests = [
+        Recipient(name, EMAIL, address).digest
+        for name, address in (("Ann", "ann@example.org"), ("Bob", "bob@example.org"))
+    ]
+    expected = {f"<{PAPERS}-pair-{n:04d}#overdue#{digest}@govcal>" for n in range(total) for digest in digests}
+    assert set(inbox.ids) == expected  # every one delivered, to each
+    assert len(inbox.ids) - len(expected) <= kills  # only where a kill fell between send and mark
+    assert {m["To"] for m in inbox.messages} == {"ann@example.org", "bob@example.org"}
 
 
 def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(database, write_rules, inbox):

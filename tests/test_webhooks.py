@@ -23,6 +23,7 @@ from govcal.operations import channels, people
 from govcal.operations.reminders import dry_run, outbox, send_due
 from rules.errors import NotFound, RuleError
 from rules.loader import load_rules
+from scheduler.reminders import Recipient
 from scheduler.store.tables import DeadlineRow, ReminderRow
 from scheduler.workdays import LONDON
 
@@ -123,10 +124,12 @@ def test_an_email_and_two_webhook_formats_each_get_a_reminder_once(kept, inbox, 
         ("webhook", ["Ann Clerk (slack)", "the body (teams)"]),  # never the URLs: they are secrets
     ]
     first = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
-    assert (first.sent, first.messages) == (2, 2)  # one reminder, two copies: e-mail, webhook
+    # one reminder, two copies (e-mail, webhook), the webhook's a message to each of its two recipients
+    assert (first.sent, first.messages) == (2, 3)
     assert inbox.ids == [f"<{FIRST}@govcal>"]
     assert sorted(path for path, _, _ in hooks.taken) == ["/slack", "/teams"]
-    assert hooks.keys == [f"{FIRST}#webhook"] * 2  # the idempotency key, one per copy
+    each = {Recipient("", "webhook", hooks.url(name)).digest for name in ("slack", "teams")}
+    assert sorted(hooks.keys) == sorted(f"{FIRST}#webhook#{digest}" for digest in each)  # a key per recipient
     said = {path: data for path, _, data in hooks.taken}
     subject = "Due Mon 13 Apr 17:00: Agenda and papers to members, Worcestershire Joint Commissioning Board"
     paragraphs = [  # as the e-mail says it: Mon 13 Apr 17:00, for the meeting of Tue 21 Apr 14:00

@@ -419,9 +419,9 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
 
 
 def _whom(to: Recipient) -> str:
-    """Whom a message's action links are signed for: its e-mail address (a webhook's
-    person or channel, never its URL, a secret)."""
-    return to.address if to.channel == EMAIL else (to.person or to.channel)
+    """Whom a message's action links are signed for: its e-mail address, a webhook's person
+    (never its URL, a secret); "" for a body's own channel, which no one person acts from."""
+    return to.address if to.channel == EMAIL else to.person
 
 
 def _reminder(
@@ -464,7 +464,9 @@ def _reminder(
         due_at_where=due_at.location if due_at is not None else "",
         late_because=(reminder.last_error or "") if late else "",
         actions=tuple(
-            links.links_for(key, base, whom, deadline.id, _expiry(deadline, due_at, meeting)) if key and base else ()
+            links.links_for(key, base, whom, deadline.id, _expiry(deadline, due_at, meeting))
+            if key and base and whom
+            else ()
         ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
