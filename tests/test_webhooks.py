@@ -361,14 +361,14 @@ def test_upgrading_to_channels_keeps_the_outbox_as_emails_and_keys_each_copy_by_
 
 
 def test_a_copy_to_two_webhooks_one_failing_is_retried_only_to_the_one_it_did_not_reach(kept, inbox, hooks):
-    """The body's Teams and Ann's Slack: Slack (posted first, its URL sorting first) takes the
-    reminder, Teams answers 503; the retry goes to Teams alone, so each channel has it once."""
+    """The body's Teams and Ann's Slack, each a message of its own: the first posted takes the
+    reminder, the other answers 503; the retry goes to that one alone, so each has it once."""
     ctx = kept
     channels.set_webhook(ctx, hooks.url("teams"), "teams", body=BODY, actor="admin", now=NOW)
     channels.set_webhook(ctx, hooks.url("slack"), "slack", member="Ann Clerk", actor="admin", now=NOW)
     hooks.answers = [200, 503]
     half = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
-    assert half.retrying == 1 and [path for path, _, _ in hooks.taken] == ["/slack"]
+    assert half.retrying == 1 and len(hooks.taken) == 1
     row = rows(ctx, PAPERS)["working-3at0900", "webhook"]
     assert row.status == "pending" and len(row.delivered) == 1 and "slack" not in str(row.delivered)  # a digest
     send_due(ctx, london(2026, 4, 8, 9, 5), inbox.smtp, "worker", wall=utc_now)  # after the 2-minute back-off
