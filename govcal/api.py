@@ -3,7 +3,8 @@
 Every request carries `Authorization: Bearer <token>` (401 without one, 403 for an
 unknown or revoked one; `govcal admin token create NAME` makes one). A user's mistake is a 4xx with a reason and changes
 nothing: 400 bad input, 404 unknown body or meeting, 409 an edit that would break
-a rule (send `force: true` to accept it knowingly), 422 a request that does not fit the
+a rule (send `force: true` to accept it knowingly) or change a meeting already held (send
+`force: true` and a `reason`), 422 a request that does not fit the
 schema (each error's place and reason; the value sent is not repeated back). The OpenAPI schema is served
 at /openapi.json, and its pages at /docs and /redoc from govcal's own files (they
 work with no network).
@@ -15,6 +16,7 @@ one the CLI calls) and returns what it answers.
 # No `from __future__ import annotations`: FastAPI reads these annotations at run time,
 # and the `Admin` dependency below is local to `create_app`.
 import datetime as dt
+from collections.abc import Callable
 from typing import Annotated, Any, Literal
 
 from fastapi import Depends, FastAPI, Query, Request, Security
@@ -367,8 +369,8 @@ def _committed(answer: dict[str, Any], committed: bool) -> JSONResponse:
     return JSONResponse(status_code=200 if committed else 409, content=answer)
 
 
-def create_app(ctx: Context) -> FastAPI:
-    """The API over one rule set and one store."""
+def create_app(ctx: Context, clock: Callable[[], dt.datetime] = utc_now) -> FastAPI:
+    """The API over one rule set and one store; `clock` tells the time (the real one but in tests)."""
     app = FastAPIOffline(title="govcal admin API", version="1", description=__doc__, responses=ERRORS)
     bearer = HTTPBearer(auto_error=False, description="an admin token (`govcal admin token create NAME`)")
     app.exception_handler(DatabaseUnavailable)(ctx.outage.handler)
@@ -411,7 +413,7 @@ def create_app(ctx: Context) -> FastAPI:
     @app.post("/api/plan", response_model=PlanAnswer)
     def plan(request: PlanRequest, actor: Admin) -> dict[str, Any]:
         """Plan and keep a cycle year (idempotent; manual changes are kept and reported)."""
-        changes = planning.keep_year(ctx, [request.year], request.bodies, actor=actor, now=utc_now()).changes
+        changes = planning.keep_year(ctx, [request.year], request.bodies, actor=actor, now=clock()).changes
         return {
             "added": len(changes.added),
             "moved": changes.moved,
@@ -428,7 +430,7 @@ def create_app(ctx: Context) -> FastAPI:
             ctx,
             request.action,
             actor=actor,
-            now=utc_now(),
+            now=clock(),
             meeting_id=request.id,
             body_id=request.body,
             day=request.date,
@@ -445,7 +447,7 @@ def create_app(ctx: Context) -> FastAPI:
         year: Annotated[int, Query(ge=FIRST_CYCLE, le=LAST_CYCLE)],
     ) -> dict[str, Any]:
         """Does the kept schedule of a body's cycle year comply?"""
-        return planning.verdict(planning.check_kept(ctx, body, year, now=utc_now()))
+        return planning.verdict(planning.check_kept(ctx, body, year, now=clock()))
 
     @app.post("/api/extraordinary", response_model=ExtraordinaryAnswer, responses=_refused(ExtraordinaryAnswer))
     def extraordinary(request: ExtraordinaryBody, actor: Admin) -> JSONResponse:
@@ -453,20 +455,20 @@ def create_app(ctx: Context) -> FastAPI:
         with `confirm`, the chosen day joins the schedule (409 if it misses the notice rule, unforced)."""
         asked = ExtraordinaryRequest(request.received, request.requested_by, request.seconded_by, request.chair)
         answer = meetings.extraordinary(
-            ctx, request.body, asked, confirm=request.confirm, force=request.force, actor=actor, now=utc_now()
+            ctx, request.body, asked, confirm=request.confirm, force=request.force, actor=actor, now=clock()
         )
         return _committed(answer.as_dict(), answer.confirmed is None or answer.confirmed.committed)
 
     @app.post("/api/deadlines/done", response_model=DeadlineAnswer)
     def deadline_done(request: DoneBody, actor: Admin) -> dict[str, str]:
         """Mark a deadline done: its later reminders and overdue notice stop."""
-        reminders.mark_done(ctx, request.id, actor=actor, now=utc_now())
+        reminders.mark_done(ctx, request.id, actor=actor, now=clock())
         return {"id": request.id, "status": "done"}
 
     @app.post("/api/deadlines/undo", response_model=DeadlineAnswer)
     def deadline_undo(request: DoneBody, actor: Admin) -> dict[str, str]:
         """Reopen a deadline marked done: its reminders still to come go again."""
-        reminders.mark_done(ctx, request.id, actor=actor, now=utc_now(), done=False)
+        reminders.mark_done(ctx, request.id, actor=actor, now=clock(), done=False)
         return {"id": request.id, "status": "open"}
 
     @app.get("/api/meeting-papers", response_model=PapersAnswer)
@@ -496,7 +498,7 @@ def create_app(ctx: Context) -> FastAPI:
             organisation=request.organisation,
             email=request.email,
             actor=actor,
-            now=utc_now(),
+            now=clock(),
         )
         return {
             "body": request.body,
@@ -524,20 +526,20 @@ def create_app(ctx: Context) -> FastAPI:
     ) -> dict[str, Any]:
         """End someone's places on a body today, in one role or all; their attendance stays on
         record, and they stay in the attendance report with the dates their places ended."""
-        membership = people.remove_member(ctx, body, name, role, actor=actor, now=utc_now())
+        membership = people.remove_member(ctx, body, name, role, actor=actor, now=clock())
         return {"body": body, "name": membership.name, "email": membership.email, "roles": membership.roles}
 
     @app.post("/api/members/digest", response_model=DigestAnswer, responses={404: _problem("no one of that name")})
     def member_digest(request: DigestBody, actor: Admin) -> dict[str, Any]:
         """Ask for a clerk's morning digest of `days` working days, or stop it (`days`: null)."""
-        reminders.set_digest(ctx, request.name, request.days, actor=actor, now=utc_now())
+        reminders.set_digest(ctx, request.name, request.days, actor=actor, now=clock())
         return {"name": request.name, "days": request.days}
 
     @app.post("/api/webhooks", response_model=WebhookAnswer, responses={404: _problem("no such body or member")})
     def set_webhook(request: WebhookBody, actor: Admin) -> dict[str, Any]:
         """Give a body or a member a Slack or Teams webhook reminders go to as well as e-mail, or take it away."""
         changed = channels.set_webhook(
-            ctx, request.url, request.format, body=request.body, member=request.member, actor=actor, now=utc_now()
+            ctx, request.url, request.format, body=request.body, member=request.member, actor=actor, now=clock()
         )
         return changed.as_dict()
 
@@ -552,7 +554,7 @@ def create_app(ctx: Context) -> FastAPI:
     def record_attendance(request: AttendanceBody, actor: Admin) -> dict[str, Any]:
         """Record who came to a meeting; answers whether it was quorate."""
         present = [Presence(p.name, p.for_member) for p in request.present]
-        return people.record_attendance(ctx, request.meeting, present, actor=actor, now=utc_now()).as_dict()
+        return people.record_attendance(ctx, request.meeting, present, actor=actor, now=clock()).as_dict()
 
     @app.post("/api/attendance/apologies", response_model=ForecastAnswer)
     def send_apologies(request: ApologiesBody, actor: Admin) -> dict[str, Any]:

@@ -3,7 +3,10 @@
 Move, add, cancel or fix a meeting, or add a confirmed extraordinary one: each takes
 the cycle's meetings as they stand and gives them back with the one change made,
 refusing (with a `RuleError`) an edit that makes no sense. Whether the change breaks
-a rule is the checker's to say (`new_failures`); keeping it is the store's.
+a rule is the checker's to say (`new_failures`); keeping it is the store's. A meeting
+that has started is history: an edit that moves or cancels one, or moves one to a time
+already past, corrects the record (`rewrites_history`), which only a forced edit with a
+reason does.
 """
 
 from __future__ import annotations
@@ -107,6 +110,14 @@ def _moved(body: Body, label: str, current: Meeting, day: dt.date | None, time: 
     return dataclasses.replace(
         current, date=new_day, start=start, end=start + (current.end - current.start), status=Status.MOVED
     )
+
+
+def rewrites_history(action: EditAction, before: Meeting, after: Meeting, now: dt.datetime) -> bool:
+    """The edit changes the past: it moves or cancels a meeting that has started by `now`
+    (was held), or moves one to a start already gone."""
+    if action is EditAction.CANCEL:
+        return before.start <= now
+    return action is EditAction.MOVE and min(before.start, after.start) <= now
 
 
 def new_findings(

@@ -121,6 +121,38 @@ def test_a_clerk_marks_a_deadline_done_from_the_reminder_and_undoes_it(browser, 
     assert len(inbox.messages) == 1
 
 
+def test_each_recipient_has_a_message_of_their_own_with_links_signed_for_them(browser, database, inbox, tmp_path):
+    """Ann and Bob both clerk the JCB: the papers' reminder goes to each in a message of their
+    own (To: them alone, a Message-ID each), its links naming them; Bob's Mark done acts in
+    his name; once Bob leaves the body, his link no longer acts."""
+    port = free_port()
+    ctx = public_context(database, port)
+    people.add_member(ctx, "worcestershire-jcb", "Bob Clerk", "clerk", email="bob@example.org", actor="a", now=NOW)
+    sent = send_due(ctx, SENT, inbox.smtp, "worker", wall=utc_now)
+    assert (sent.sent, sent.messages) == (1, 2)
+    mails = {m["To"]: m for m in inbox.messages}
+    assert sorted(mails) == ["ann@example.org", "bob@example.org"] and len(set(inbox.ids)) == 2
+    found = {to: links_in(m.get_body(("plain",)).get_content()) for to, m in mails.items()}
+    for to, person in (("ann@example.org", "p=ann%40example.org"), ("bob@example.org", "p=bob%40example.org")):
+        assert set(found[to]) == {"Open", "Mark done"} and all(person in url for url in found[to].values())
+    bobs = found["bob@example.org"]["Mark done"]
+    with served(ctx, SENT, port):
+        browser.get(found["ann@example.org"]["Open"])
+        assert "This link is for ann@example.org" in " ".join(browser.find_element(By.TAG_NAME, "main").text.split())
+        browser.get(bobs)
+        assert "This link is for bob@example.org" in " ".join(browser.find_element(By.TAG_NAME, "main").text.split())
+        assert not done(ctx)
+        screenshot(browser, "action-link-bob", tmp_path)
+        button = browser.find_element(By.CSS_SELECTOR, "main form button")
+        button.click()
+        wait_for(browser, gone(button))
+        assert "Marked done" in browser.find_element(By.TAG_NAME, "main").text
+        assert done(ctx) and audited(ctx) == [("bob@example.org (e-mail link)", "deadline:done")]
+    people.remove_member(ctx, "worcestershire-jcb", "Bob Clerk", None, actor="a", now=NOW)
+    with served(ctx, SENT, port):
+        assert status(bobs) == 403 and status(found["ann@example.org"]["Open"]) == 200
+
+
 def test_a_link_expires_when_the_meeting_it_is_due_at_begins(database, inbox):
     """The papers (due Mon 13 Apr 17:00) are for the meeting of Tue 21 Apr 2026 14:00 BST,
     more than a week later: from then the link is refused."""

@@ -333,6 +333,30 @@ def test_attendance_is_recorded_from_a_held_meetings_panel(site):
     assert "Who attended" not in client.get("/admin/meeting", params={"id": MARCH}).text
 
 
+def test_a_held_meeting_is_read_only_but_for_attendance_and_a_post_that_tries_is_refused(site):
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    june = f"{BOARD}/2026-27/meeting-01"  # Thu 4 Jun 2026: held, by the clock of Wed 2 Dec 2026
+    people.add_member(ctx, BOARD, "Cllr Ali", "member", actor="t", now=TODAY)
+    panel = client.get("/admin/meeting", params={"id": june})
+    said = text(panel.text)
+    assert "Held on Thu 04 Jun 2026" in said and "Who attended" in said
+    assert "Preview the move" not in said and "Preview cancelling" not in said and "/admin/preview" not in panel.text
+    nonce = csrf(panel.text)
+    for fields in ({"action": "move", "date": "2026-06-11"}, {"action": "cancel", "reason": "never met"}):
+        posted = {"id": june, "body": "", "date": "", "time": "", "csrf": nonce} | fields | {"reason": "by hand"}
+        refused = client.post("/admin/edit", data=posted, follow_redirects=False)
+        assert refused.status_code == 409 and "was held on Thu 04 Jun 2026" in text(refused.text)
+        assert "read-only here" in text(refused.text)
+    asked = client.get("/admin/preview", params={"action": "move", "id": june, "date": "2026-06-11"})
+    assert asked.status_code == 409
+    assert ctx.store.meeting(june).date == dt.date(2026, 6, 4) and ctx.store.meeting(june).status != "cancelled"
+    # a meeting still to come (Thu 3 Dec 2026) is offered no day already past: Tue 1 Dec is not a link
+    december = client.get("/admin/meeting", params={"id": f"{BOARD}/2026-27/meeting-03"})
+    assert "Preview the move" in december.text
+    assert "date=2026-12-01" not in december.text and "date=2026-12-08" in december.text
+
+
 def test_bad_input_is_a_page_with_a_reason_not_a_traceback(site):
     client, _, token, _ = site
     signed_in(client, token)

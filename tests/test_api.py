@@ -14,7 +14,7 @@ from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, settings
 from schemathesis.specs.openapi.checks import response_schema_conformance
 
-from conftest import body, context
+from conftest import NOW, body, context
 from govcal.api import create_app
 from govcal.clock import utc_now
 from govcal.operations import Context, access
@@ -28,11 +28,17 @@ AUGUST = "board/2026-27/meeting-05"  # Mon 3 Aug 2026
 
 
 @pytest.fixture
-def api(database, write_rules):
+def clock() -> list[dt.datetime]:
+    """The API's clock, as a test moves it on: Mon 2 Mar 2026 to begin, the 2026-27 cycle all to come."""
+    return [NOW]
+
+
+@pytest.fixture
+def api(database, write_rules, clock):
     ctx = context(write_rules(BOARD), database)
     store = ctx.store
     token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=utc_now())
-    client = TestClient(create_app(ctx))
+    client = TestClient(create_app(ctx, clock=lambda: clock[0]))
     client.headers["Authorization"] = f"Bearer {token}"
     return client, token, store
 
@@ -183,9 +189,10 @@ def test_confirming_an_extraordinary_meeting_over_the_api(api):
     assert client.post("/api/extraordinary", json={**request, "confirm": "2026-03-14"}).status_code == 400  # a Saturday
 
 
-def test_members_attendance_and_quorum_over_the_api(api):
+def test_members_attendance_and_quorum_over_the_api(api, clock):
     client, _, _ = api
     client.post("/api/plan", json={"year": 2026})
+    clock[0] = dt.datetime(2026, 4, 30, 9, 0, tzinfo=dt.UTC)  # April's meeting (Mon 6 Apr 2026) held
     for name, role in (("Ali", "chair"), ("Brown", "member"), ("Chen", "member"), ("Deputy", "substitute")):
         assert client.post("/api/members", json={"body": "board", "name": name, "role": role}).status_code == 200
     first = "board/2026-27/meeting-01"
@@ -241,6 +248,31 @@ def test_a_clerks_digest_over_the_api(api):
     assert client.post("/api/members/digest", json={"name": "Bob", "days": 5}).status_code == 404
     assert client.post("/api/members/digest", json={"name": "Ann", "days": None}).status_code == 200
     assert store.subscribers(dt.date(2026, 5, 5), utc_now()) == []
+
+
+def test_a_held_meeting_is_changed_over_the_api_only_forced_with_a_reason(database, write_rules):
+    """By Wed 2 Dec 2026 August's meeting (Mon 3 Aug) was held: moving it to Mon 10 Aug is 409
+    with the day it was held, forced without a reason 409 too; forced with one, moved, its
+    papers (clear days 31, 30, 29, 28, 27 Jul -> Fri 24 Jul: long due) left as they were."""
+    ctx = context(write_rules(BOARD), database)
+    token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="clerk", now=NOW)
+    clock = [NOW]
+    client = TestClient(create_app(ctx, clock=lambda: clock[0]), headers={"Authorization": f"Bearer {token}"})
+    assert client.post("/api/plan", json={"year": 2026}).status_code == 200
+    papers = ctx.store.deadline(f"{AUGUST}/papers").due
+    assert papers.date() == dt.date(2026, 7, 24)
+    clock[0] = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+    move = {"action": "move", "id": AUGUST, "date": "2026-08-10"}
+    for sent in (move, move | {"force": True}, move | {"reason": "it met a week late"}):
+        refused = client.post("/api/meeting-edits", json=sent)
+        assert refused.status_code == 409, sent
+        assert "was held on Mon 03 Aug 2026" in refused.json()["detail"] and "force" in refused.json()["detail"]
+    cancel = {"action": "cancel", "id": AUGUST, "reason": "never met"}
+    assert client.post("/api/meeting-edits", json=cancel).status_code == 409
+    forced = client.post("/api/meeting-edits", json=move | {"force": True, "reason": "it met a week late"})
+    assert forced.status_code == 200 and forced.json()["committed"] is True
+    assert ctx.store.meeting(AUGUST).date == dt.date(2026, 8, 10)
+    assert ctx.store.deadline(f"{AUGUST}/papers").due == papers
 
 
 def test_check_over_the_api_and_check_json_give_one_answer(api, tmp_path, capsys):

@@ -23,8 +23,8 @@ EDITOR = textwrap.dedent(
     ctx.store, ctx.planner  # opened and ready before the race starts
     print("ready", flush=True)
     sys.stdin.readline()  # both start together
+    now = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)  # the tests' clock: June's meeting still to come
     for day in days:
-        now = dt.datetime.now(dt.UTC)
         result = edit_meeting(ctx, "move", actor=name, now=now, meeting_id=meeting, day=dt.date.fromisoformat(day))
         assert result.committed, result.new_failures
     """

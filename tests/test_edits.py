@@ -6,9 +6,10 @@ import datetime as dt
 
 import pytest
 
-from conftest import body, context, edit_meeting, keep
+from conftest import NOW, body, context, edit_meeting, keep
 from govcal.cli import main
 from rules.errors import RuleError
+from rules.loader import load_rules
 from scheduler.store.tables import DeadlineRow
 
 D = dt.date
@@ -119,7 +120,9 @@ def test_bad_requests_are_refused_with_a_reason(kept, action, arguments, message
     assert store.counts() == before
 
 
-def test_explain_shows_the_kept_date_and_who_moved_it(database, capsys):
+def test_explain_shows_the_kept_date_and_who_moved_it(database, capsys, monkeypatch):
+    for face in ("meetings", "plans"):  # Mon 2 Mar 2026: the August meeting is still to come
+        monkeypatch.setattr(f"govcal.cli.{face}.utc_now", lambda: NOW)
     db = ["--database", database]
     assert main(["plan", "2026", "--body", "worcestershire-jcb", "--save", *db]) == 0
     jcb_august = "worcestershire-jcb/2026-27/meeting-05"  # planned Tue 18 Aug 2026
@@ -146,3 +149,38 @@ def test_plan_and_plan_save_choose_the_same_cycle_in_the_first_hour_of_a_bst_day
     kept = planning.keep_year(ctx, None, ["worcestershire-jcb"], actor="test", now=now).changes
     assert [plan.label for plan in shown] == ["2026-27"]
     assert kept.added and all(added.startswith("worcestershire-jcb/2026-27/") for added in kept.added)
+
+
+def test_a_held_meeting_is_moved_only_forced_with_a_reason_and_its_due_deadlines_stay(database, capsys, monkeypatch):
+    """The JCB's year planned in March; by Wed 2 Dec 2026 its Tue 18 Aug meeting was held. The
+    clerk's move to Wed 19 Aug is refused saying so; forced without a reason, refused too; forced
+    with one, the meeting moves, its papers (due Mon 10 Aug: clear days 17, 14, 13, 12, 11 Aug)
+    and July's minutes, due at it (Tue 18 Aug 14:00), stay; the reason is in the audit trail. A re-plan
+    straight after changes nothing and has nothing to say."""
+    clock = [NOW]
+    for face in ("meetings", "plans"):
+        monkeypatch.setattr(f"govcal.cli.{face}.utc_now", lambda: clock[0])
+    db = ["--database", database]
+    assert main(["plan", "2026", "--body", "worcestershire-jcb", "--save", *db]) == 0
+    august = "worcestershire-jcb/2026-27/meeting-05"
+    ctx = context(load_rules(), database)
+    july_minutes = "worcestershire-jcb/2026-27/meeting-04/minutes-approved"
+    due = {d: ctx.store.deadline(d).due for d in (f"{august}/papers", july_minutes)}
+    assert due[f"{august}/papers"].date() == dt.date(2026, 8, 10)
+    clock[0] = dt.datetime(2026, 12, 2, 10, 0, tzinfo=dt.UTC)
+    capsys.readouterr()
+    assert main(["meeting", "move", august, "2026-08-19", "--by", "clerk-ann", *db]) == 1
+    said = " ".join(capsys.readouterr().err.split())
+    assert "was held on Tue 18 Aug 2026" in said and "--force --reason TEXT" in said
+    assert main(["meeting", "move", august, "2026-08-19", "--force", "--by", "clerk-ann", *db]) == 1
+    assert main(["meeting", "cancel", august, "--reason", "never met", "--by", "clerk-ann", *db]) == 1
+    assert ctx.store.meeting(august).date == dt.date(2026, 8, 18)
+    why = "it met a day late: the room was flooded"
+    assert main(["meeting", "move", august, "2026-08-19", "--force", "--reason", why, "--by", "clerk-ann", *db]) == 0
+    assert ctx.store.meeting(august).date == dt.date(2026, 8, 19)
+    assert {d: ctx.store.deadline(d).due for d in due} == due
+    capsys.readouterr()
+    assert main(["explain", august, *db]) == 0
+    assert f"reason {why}" in capsys.readouterr().out
+    again = keep(ctx, [2026], ["worcestershire-jcb"], now=clock[0] + dt.timedelta(days=1))
+    assert not again.changed and again.left_alone == [] and again.conflicts == []

@@ -91,9 +91,12 @@ def jcb(database):
 def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edited_year_changes_nothing(jcb, when):
     ctx = jcb
     # the August meeting moves from Tue 18 to Wed 19 Aug; a meeting is added on Wed 26 Aug at 10:00:
-    # in summer, ahead of them; or in December, recording what happened (what hangs on them follows)
+    # in summer, ahead of them (what hangs on them follows); or in December, correcting the record
+    # of a held meeting, forced with a reason (its deadlines already due stay as they were)
     august = f"{CYCLE}/meeting-05"
-    assert edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19), now=when).committed
+    forced = {} if when is SUMMER else {"force": True, "reason": "it met a day late: the room was flooded"}
+    moved = edit_meeting(ctx, "move", actor="clerk", meeting_id=august, day=dt.date(2026, 8, 19), now=when, **forced)
+    assert moved.committed
     added = edit_meeting(
         ctx, "add", actor="clerk", body_id=JCB, day=dt.date(2026, 8, 26), time=dt.time(10, 0), now=when
     )
@@ -104,10 +107,14 @@ def test_derived_dates_follow_the_meetings_as_they_stand_and_a_replan_of_an_edit
     again = keep(ctx, [2026], [JCB], now=when + dt.timedelta(days=1))
     assert not again.changed and again.conflicts == [] and again.left_alone == []
 
-    # papers of the moved meeting: clear days 18, 17, 14, 13, 12 Aug -> Tue 11 Aug (not the rules' Mon 10 Aug)
-    assert deadline(ctx, f"{CYCLE}/meeting-05/papers").due == london(2026, 8, 11, 17, 0)
-    # July's minutes go to the next meeting as it stands: Wed 19 Aug 14:00, not Tue 18 Aug
-    assert deadline(ctx, f"{CYCLE}/meeting-04/minutes-approved").due == london(2026, 8, 19, 14, 0)
+    # papers of the moved meeting: clear days 18, 17, 14, 13, 12 Aug -> Tue 11 Aug (not the rules' Mon 10 Aug);
+    # July's minutes go to the next meeting as it stands: Wed 19 Aug 14:00, not Tue 18 Aug. In December
+    # both were long due when the record was corrected: history, they stay on Mon 10 and Tue 18 Aug
+    papers, minutes = deadline(ctx, f"{CYCLE}/meeting-05/papers"), deadline(ctx, f"{CYCLE}/meeting-04/minutes-approved")
+    if when is SUMMER:
+        assert (papers.due, minutes.due) == (london(2026, 8, 11, 17, 0), london(2026, 8, 19, 14, 0))
+    else:
+        assert (papers.due, minutes.due) == (london(2026, 8, 10, 17, 0), london(2026, 8, 18, 14, 0))
     # August's minutes go to the added meeting; the added meeting's to September's (Tue 15 Sep)
     assert deadline(ctx, f"{CYCLE}/meeting-05/minutes-approved").due == london(2026, 8, 26, 10, 0)
     assert deadline(ctx, f"{CYCLE}/added-01/minutes-approved").due == london(2026, 9, 15, 14, 0)

@@ -35,6 +35,7 @@ from govcal.outage import Outage
 from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
+from scheduler.reminders import EMAIL, Recipient
 from scheduler.store import Store
 from scheduler.store.database import engine_for
 from scheduler.store.outbox import LEASE
@@ -397,6 +398,31 @@ def test_a_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_
     print(f"\n{kills} kills, {duplicates} duplicate(s) ({len(inbox.ids)} messages for {total} reminders)")
 
 
+def test_two_recipients_killed_at_random_points_each_get_every_message_at_most_one_repeat_per_kill(
+    kept, inbox, database
+):
+    """Ann and Bob both clerk the JCB: each overdue notice goes to each in a message of their
+    own (a Message-ID each: the key, then the recipient's digest); dispatchers killed at random
+    lose none of the 2 x 200, and repeat at most one message per kill."""
+    ctx = kept
+    store = ctx.store
+    people.add_member(ctx, "worcestershire-jcb", "Bob Clerk", "clerk", email="bob@example.org", actor="a", now=NOW)
+    due = dt.datetime(2026, 4, 14, 8, 0, tzinfo=dt.UTC)
+    total = 200
+    load(store, "pair", total, due)
+    smtp = f"smtp://127.0.0.1:{inbox.controller.port}"
+    kills = kill_while_sending(store, database, smtp, due, lambda: len(inbox.ids), kills=10, seed=20261206, most=20)
+    assert kills >= 8
+    digests = [
+        Recipient(name, EMAIL, address).digest
+        for name, address in (("Ann", "ann@example.org"), ("Bob", "bob@example.org"))
+    ]
+    expected = {f"<{PAPERS}-pair-{n:04d}#overdue#{digest}@govcal>" for n in range(total) for digest in digests}
+    assert set(inbox.ids) == expected  # every one delivered, to each
+    assert len(inbox.ids) - len(expected) <= kills  # only where a kill fell between send and mark
+    assert {m["To"] for m in inbox.messages} == {"ann@example.org", "bob@example.org"}
+
+
 def test_feed_alarms_and_emails_agree_for_a_deadline_with_its_own_reminders(database, write_rules, inbox):
     """One source for both: the clerk's calendar alarms at the instants the e-mails go.
 
@@ -569,11 +595,13 @@ def test_a_report_reminder_goes_to_its_owner_as_well_as_the_clerk(database, inbo
     keep(ctx, bodies=[groups])
     # the first quarter's report is due Mon 13 Apr 2026 (10 working days before the Executive Group's
     # Mon 27 Apr); 3 working days before: Fri 10, Thu 9, Wed 8 Apr, 09:00 BST
+    # one reminder, a message to each (their own Message-ID: the key, then the recipient's digest)
     sent = send_due(ctx, london(2026, 4, 8, 9, 0), inbox.smtp, "worker", wall=utc_now)
-    assert sent.sent == 1
-    (message,) = inbox.messages
-    assert message["Message-ID"] == f"<{groups}/2026-27/report-suffolk-executive-group-1#working-3at0900@govcal>"
-    assert sorted(a.strip() for a in message["To"].split(",")) == ["ann@example.org", "owen@example.org"]
+    assert (sent.sent, sent.messages) == (1, 2)
+    key = f"{groups}/2026-27/report-suffolk-executive-group-1#working-3at0900"
+    to = {m["To"]: m["Message-ID"] for m in inbox.messages}
+    each = ("ann@example.org", "owen@example.org")
+    assert to == {a: f"<{key}#{Recipient('', EMAIL, a).digest}@govcal>" for a in each}
 
 
 class SlowInbox:

@@ -33,6 +33,7 @@ def router(pages: Pages) -> APIRouter:
         link = links.opened(ctx, dict(request.query_params), now)
         if link.action == "open" or not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
             raise Forged
+        links.shown(ctx, link)  # its person may act on the deadline: else 403, nothing changed
         done = link.action == "done"
         changed = reminders.mark_done(ctx, link.deadline, actor=links.actor(link), now=now, done=done)
         said = ("Marked done: its reminders stop." if done else "Open again: its reminders go on.") + (

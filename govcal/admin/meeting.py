@@ -66,7 +66,14 @@ def router(pages: Pages) -> APIRouter:
         fields = {name: str(form.get(name, "")) for name in ("action", "id", "body", "date", "time")}
         why = reason(form)
         result = meetings.edit_meeting(
-            ctx, fields["action"], actor=admin, now=pages.clock(), force=bool(why), reason=why, **_edit(fields)
+            ctx,
+            fields["action"],
+            actor=admin,
+            now=pages.clock(),
+            force=bool(why),
+            reason=why,
+            history=False,
+            **_edit(fields),
         )
         if not result.committed:
             return _edit_preview(
@@ -124,6 +131,7 @@ def _panel(
     working, avoided = body_calendar(body), ctx.planner.avoided(body)
     months = [(m, month_grid(m, working, avoided)) for m in picker_months(row.date, body)]
     held = london_day(now) >= row.date
+    started = explained.due is not None and explained.due <= now  # read-only but for attendance, papers
     listed = [*shown.deadlines, *shown.reports]
     members = {b: people.members(ctx, b) for b in {row.body} | {d.body for d in listed}}
     return pages.render(
@@ -144,6 +152,8 @@ def _panel(
         findings=findings,
         months=months,
         held=held,
+        started=started,
+        today=london_day(now),
         members=members[row.body],
         present=shown.present if held else frozenset(),
         quorum=people.quorum_at(ctx, meeting_id) if held else None,
@@ -187,7 +197,7 @@ def _meetings_named(ctx: Context, meeting_ids: set[str]) -> dict[str, ShownMeeti
 def _edit_preview(pages: Pages, request: Request, admin: str, fields: dict[str, str], problem: str) -> Response:
     """An edit made and discarded, shown with its form to commit it (400 with `problem` when refused)."""
     result = meetings.edit_meeting(
-        pages.ctx, fields["action"], actor=admin, now=pages.clock(), preview=True, **_edit(fields)
+        pages.ctx, fields["action"], actor=admin, now=pages.clock(), preview=True, history=False, **_edit(fields)
     )
     return pages.render(
         request,

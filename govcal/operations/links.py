@@ -2,12 +2,14 @@
 member's link to send apologies for a meeting (or withdraw them).
 
 A link is signed (HMAC-SHA256 with the server's key, `scheduler.store.tokens` keeps it)
-for one person, one action and one deadline, and carries when it expires: once the
+for one person (each recipient has a message of their own), one action and one deadline,
+and carries when it expires: once the
 meeting the deadline is due at has begun and the deadline is a week past (so the overdue
 notice of minutes due at a meeting still works; a deadline of no meeting: four weeks after
-it is due; an apologies link: once the meeting has begun). It works without signing in.
-Opening one changes nothing (mail scanners open every link); the page it opens has the
-button that acts (`govcal.admin.links`).
+it is due; an apologies link: once the meeting has begun). It works without signing in, for
+its person while they hold a place on the body. Opening one changes nothing (mail scanners
+open every link); the page it opens has the button that acts (`govcal.admin.actions`), and
+the audit names its person.
 """
 
 from __future__ import annotations
@@ -123,14 +125,28 @@ class Opened:
 
 
 def shown(ctx: Context, link: Link) -> Opened:
-    """The deadline a link is about, with its meetings, as its page shows them."""
+    """The deadline a link is about, with its meetings, as its page shows them; `NotAllowed`
+    unless the link's person may act on it (`may_act`)."""
     found = kept.deadlines_named(ctx, [link.deadline]).get(link.deadline)
     if found is None:
         raise NotFound(f"no deadline '{link.deadline}': it was removed from the plan")
+    body = ctx.rules.bodies[found.body].name if found.body in ctx.rules.bodies else found.body
+    may_act(ctx, link, found.body, body)
     about = kept.meeting(ctx, found.meeting) if found.meeting else None
     due_at = kept.meeting(ctx, found.counted_from) if found.counted_from else None
-    body = ctx.rules.bodies[found.body].name if found.body in ctx.rules.bodies else found.body
     return Opened(found, about, due_at if due_at != about else None, body)
+
+
+def may_act(ctx: Context, link: Link, body_id: str, body_name: str) -> None:
+    """The person a link was signed for holds a place on the deadline's body now (a member,
+    its clerk), by address or name; else `NotAllowed`: a link someone who has left still
+    holds, or one of the older links signed for every recipient at once, does not act."""
+    named = link.person.casefold()
+    if not any(named in (m.email.casefold(), m.name.casefold()) for m in ctx.store.members(body_id)):
+        raise NotAllowed(
+            f"this link was sent to {link.person}, who holds no place on the {body_name} now:"
+            " ask its clerk, or open the newest e-mail's link"
+        )
 
 
 def actor(link: Link) -> str:

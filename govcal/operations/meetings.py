@@ -7,6 +7,12 @@ and the year re-derived through the same path a re-plan takes (its deadlines, it
 the bodies planned from it), with an audit entry. A refused edit changes nothing;
 either way the findings say why. A preview makes the whole edit and discards it: what it
 would break and move, with nothing kept (the admin page shows it before asking).
+
+The past is kept: moving or cancelling a meeting that has started (or moving one to a
+time already gone) corrects the record, so it is refused (`Conflict`, saying the day it
+was held and what to do) unless forced with a reason, which the audit keeps. A held
+meeting's deadlines already due stay as they were; those still ahead follow it. A face
+that keeps held meetings read-only (the admin pages) refuses it however forced.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ from rules.errors import Conflict, RuleError
 from rules.model import DEFAULT_NATION, Body, ExtraordinaryRule
 from rules.offsets import Count, Offset, parse_offset
 from scheduler.checker import Checker, Finding
-from scheduler.edits import EditAction, apply_edit, new_findings
+from scheduler.edits import EditAction, apply_edit, new_findings, rewrites_history
 from scheduler.extraordinary import Proposals, Request, propose, validate
 from scheduler.occurrences import Meeting, cycle_containing, cycle_label
 from scheduler.preferences import NOTHING
@@ -77,10 +83,12 @@ def edit_meeting(
     note: str = "",
     reason: str = "",
     preview: bool = False,
+    history: bool = True,
 ) -> EditResult:
     """Make one edit (see the module docstring); a `RuleError` for a bad request changes nothing.
-    `reason` is why a rule was forced, kept in the audit trail, and for a cancellation why
-    it is cancelled, published in the feeds and on the page too; `preview` keeps nothing."""
+    `reason` is why a rule or the past was forced, kept in the audit trail, and for a
+    cancellation why it is cancelled, published in the feeds and on the page too; `preview`
+    keeps nothing; without `history` the past is not changed even forced (read-only there)."""
     action = EditAction(fields.choice(action, "action", EditAction))
     note, reason = fields.text(note, "note", fields.REASON), fields.text(reason, "reason", fields.REASON)
     if action is EditAction.CANCEL:
@@ -108,22 +116,31 @@ def edit_meeting(
         if meeting_id is not None and not action.adds and all(m.id != meeting_id for m in before):
             raise Conflict(f"meeting '{meeting_id}' was cancelled when the rules stopped planning it; add one instead")
         edited, meeting = apply_edit(body, label, before, action, target=meeting_id, day=day, time=time, note=note)
+        was = next((m for m in before if m.id == meeting.id), meeting)
+        past = rewrites_history(action, was, meeting, now)
+        if past:
+            _history_allowed(was, meeting, now, force=force, reason=reason, here=history)
+        held = not action.adds and was.start <= now  # its deadlines already due stay; those ahead follow it
         failures, warnings = new_findings(Checker(schedule), body, year, before, edited)
         if failures and not force and not preview:
             kept.discard()
             return EditResult(meeting.id, False, failures, warnings=warnings)
         kept.keep_meeting(meeting, label, now, new_version=action is not EditAction.FIX)  # fixing changes nothing seen
-        replanned = replan(ctx, kept, [(body.id, year)], now=now, touched=[meeting.id])
+        replanned = replan(ctx, kept, [(body.id, year)], now=now, touched=[] if held else [meeting.id])
         if preview:
             kept.discard()
         else:
-            detail = {
-                "day": str(day) if day else None,
-                "time": f"{time:%H:%M}" if time else None,
-                "forced": bool(failures),
-                "breaks": [str(f) for f in failures],
-                "note": note,
-            } | ({"reason": reason} if reason else {})
+            detail = (
+                {
+                    "day": str(day) if day else None,
+                    "time": f"{time:%H:%M}" if time else None,
+                    "forced": bool(failures) or past,
+                    "breaks": [str(f) for f in failures],
+                    "note": note,
+                }
+                | ({"reason": reason} if reason else {})
+                | ({"held_on": str(was.date)} if held else {})
+            )
             kept.audit(Audit(now, actor, f"meeting:{action}", meeting.id, detail))
             kept.audit_changes(replanned.changes, actor, now)
             if action is EditAction.CANCEL:  # its members are told, and why (`notices`)
@@ -132,6 +149,23 @@ def edit_meeting(
     return EditResult(
         meeting.id, not preview, failures, replanned.changes, meeting=meeting, followed=followed, warnings=warnings
     )
+
+
+def _history_allowed(was: Meeting, now_is: Meeting, now: dt.datetime, *, force: bool, reason: str, here: bool) -> None:
+    """Refuse an edit that changes the past (`Conflict`, saying when and what to do), unless
+    forced with a reason where the face allows correcting the record (`here`)."""
+    if was.start <= now:
+        what = f"meeting '{was.id}' was held on {was.date:%a %d %b %Y}"
+    else:
+        what = f"meeting '{was.id}' would start {now_is.start:%a %d %b %Y %H:%M}, which is past"
+    if not here:
+        raise Conflict(f"{what}: a held meeting is read-only here, but for its attendance and papers")
+    if not force or not reason.strip():
+        raise Conflict(
+            f"{what}: it is history. To correct the record, force it with a reason (--force --reason TEXT;"
+            " over the API force: true and a reason): its deadlines already due stay as they were,"
+            " and the reason is kept in the audit trail"
+        )
 
 
 # -- extraordinary meetings ------------------------------------------------------------

@@ -1,7 +1,9 @@
 """Reminders: send what is due, exactly once; list the outbox; mark a deadline done.
 
 `send_due(now)` claims due reminders (see `scheduler.store.outbox`), decides each
-(`scheduler.reminders.outcome`), sends it by its channel (`govcal.channels`: e-mail with
+(`scheduler.reminders.outcome`), sends it to each recipient in a message of their own
+(its action links signed for them; whom it has reached kept as it goes, so a recipient
+has it once) by its channel (`govcal.channels`: e-mail with
 its key as the Message-ID, a webhook with it as the Idempotency-Key) and marks it sent:
 several messages in flight at once on their own connections, but only one at a time
 past the receiver's acceptance and not yet marked. Each message begins only
@@ -121,7 +123,7 @@ def send_due(
     connections: int = SMTP_CONNECTIONS,
 ) -> Dispatched:
     """Send every reminder due at `now`, once (see the module docstring): a deadline's
-    reminders due together go as one message. `wall` reads the wall clock, which leases are
+    reminders due together go as one message to each recipient. `wall` reads the wall clock, which leases are
     held on (`now` may be a moment given by hand); `worker` names the process.
 
     Messages go by `connections` senders at once, each with its own connection on each
@@ -143,8 +145,7 @@ def send_due(
     try:
         while run.going and (ids := ctx.store.claim(now, wall(), run.token)):
             for claimed in ctx.store.claimed(ids):
-                prepared = _prepare(run, claimed, meetings) if run.going else None
-                if prepared is not None:
+                for prepared in _prepare(run, claimed, meetings) if run.going else []:
                     ready.put(prepared)
     finally:
         for _ in senders:
@@ -164,10 +165,21 @@ def claim_token(worker: str) -> str:
     return f"{worker[:80]}#{secrets.token_hex(6)}"
 
 
+@dataclass
+class Progress:
+    """One deadline's due reminders on one channel as their messages go, one per recipient:
+    whom they have reached (kept in the outbox's `delivered`, so no later attempt sends them
+    it again) and whom not yet; the reminders are marked once the last is reached."""
+
+    reached: set[str]  # recipients' digests (`Recipient.digest`)
+    waiting: set[str]
+    refusal: str = ""  # why a channel refused one of them for good
+
+
 @dataclass(frozen=True)
 class Ready:
-    """One deadline's message on one channel, built, with the reminders it sends (those
-    going late apart)."""
+    """One recipient's message of a deadline on one channel, built, with the reminders it
+    sends (those going late apart) and their progress, shared with the other recipients'."""
 
     channel: Channel[Any]
     message: Any  # the channel's own
@@ -175,6 +187,8 @@ class Ready:
     on_time: list[int]
     late: list[int]
     late_message: bool  # the message itself says it is late
+    whom: str  # the recipient's digest
+    progress: Progress
 
     @property
     def ids(self) -> list[int]:
@@ -218,30 +232,58 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
                 return
             line.end(item.message)
             try:
-                marked = sum(
-                    store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
-                    for ids, late in ((item.on_time, False), (item.late, True))
-                    if ids
-                )
+                _reached(run, item)
             except BaseException as error:  # said before the gate opens: no other message ends now
                 run.failed.append(error)
                 raise
-            result.sent += len(item.ids)
-            result.repeated += len(item.ids) - marked
             result.messages += 1
             result.late += item.late_message
     except Failed as failure:
         line.drop()  # a fresh connection next time
+        progress = item.progress
         if failure.permanent:  # not tried again: the clerk hears why, to put the address right
-            store.finish(item.ids, status=ReminderStatus.REFUSED, last_error=failure.reason[:500])
             with run.gate:
-                result.refused[item.body_id] = result.refused.get(item.body_id, 0) + len(item.ids)
-                result.refusal = failure.reason
+                progress.waiting.discard(item.whom)
+                progress.refusal = failure.reason
+                if not progress.waiting:
+                    _marked(run, item)
             return
-        store.retry(item.ids, run.token, run.now, failure.reason, [r.digest for r in failure.reached])
+        reached = [r.digest for r in failure.reached] + sorted(progress.reached)
+        store.retry(item.ids, run.token, run.now, failure.reason, reached)
         with run.gate:
             result.retrying += len(item.ids)
             result.failure = failure.reason
+
+
+def _reached(run: Run, item: Ready) -> None:
+    """A recipient has their message (under the gate): with others still waiting, keep whom
+    the reminders have reached; with none, mark them sent (or refused, if one was)."""
+    progress = item.progress
+    progress.waiting.discard(item.whom)
+    progress.reached.add(item.whom)
+    if progress.waiting:
+        kept = run.ctx.store.reached(item.ids, run.token, sorted(progress.reached))
+        run.result.repeated += len(item.ids) - kept
+        return
+    _marked(run, item)
+
+
+def _marked(run: Run, item: Ready) -> None:
+    """Every recipient of these reminders has had their message (under the gate): marked sent,
+    or refused where a channel refused one for good (the clerk hears why)."""
+    store, result, progress = run.ctx.store, run.result, item.progress
+    if progress.refusal:
+        store.finish(item.ids, status=ReminderStatus.REFUSED, last_error=progress.refusal[:500])
+        result.refused[item.body_id] = result.refused.get(item.body_id, 0) + len(item.ids)
+        result.refusal = progress.refusal
+        return
+    marked = sum(
+        store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
+        for ids, late in ((item.on_time, False), (item.late, True))
+        if ids
+    )
+    result.sent += len(item.ids)
+    result.repeated += len(item.ids) - marked
 
 
 @dataclass(frozen=True)
@@ -285,9 +327,10 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
     return Decided(claimed, to_send if deadline is not None else [], closed)
 
 
-def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
+def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> list[Ready]:
     """Decide one deadline's claimed reminders: close those that do not go (marked at once),
-    and build the message for those that do; None when nothing goes."""
+    and build a message for each recipient not yet reached, its action links signed for
+    them; none when nothing goes."""
     if claimed.notice:
         return _prepare_notice(run, claimed, meetings)
     if claimed.reminders[0].kind == Kind.QUORUM:
@@ -299,7 +342,7 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
     if decided.latest is None or deadline is None:
-        return None
+        return []
     ids = [reminder.id for reminder in decided.to_send]
     reached = {digest for row in decided.to_send for digest in row.delivered or ()}  # on an attempt that failed
     to = [r for r in claimed.recipients if r.digest not in reached]
@@ -307,52 +350,64 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
         marked = store.finish(ids, status=ReminderStatus.SENT, sent_at=now)
         with run.gate:  # the senders count sent messages too
             result.sent += marked
-        return None
+        return []
     if not claimed.recipients:  # not retried: nothing will change until someone is added
         store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
         if claimed.channel == EMAIL:  # warned of: another channel is extra (its copy kept, said why)
             result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
-        return None
+        return []
     late = decided.late(now)
-    said = _reminder(ctx, decided.latest, deadline, late, meetings, run.key, _whom(to))
     channel = run.kinds[claimed.channel]
-    message = channel.compose(said, to, now)
     late_ones = [row.id for row in decided.to_send if is_late(now, row.due_at)]
     on_time = [row.id for row in decided.to_send if row.id not in late_ones]
-    return Ready(channel, message, deadline.body_id, on_time, late_ones, late)
+    progress = Progress(reached, {r.digest for r in to})
+    several = len(claimed.recipients) > 1
+    return [
+        Ready(
+            channel,
+            channel.compose(_reminder(ctx, decided.latest, deadline, late, meetings, run.key, r, several), [r], now),
+            deadline.body_id,
+            on_time,
+            late_ones,
+            late,
+            r.digest,
+            progress,
+        )
+        for r in to
+    ]
 
 
-def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> Ready | None:
+def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> list[Ready]:
     """A meeting's notice to one member (`govcal.operations.notices`): closed if no longer
-    needed, else its message built; None when nothing goes."""
+    needed, else its message built; none when nothing goes."""
     ctx, row, result = run.ctx, claimed.reminders[0], run.result
     meeting = _meeting(ctx, row.deadline_id, meetings)
     decision = notices.unsent(row, meeting, run.now)
     if decision is not None or meeting is None:
         ctx.store.finish([row.id], status=decision or ReminderStatus.CANCELLED)
         result.done += 1
-        return None
+        return []
     if not claimed.recipients:  # the member's address was taken away meanwhile
         ctx.store.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
-        return None
-    channel = run.kinds[claimed.channel]
-    message = channel.compose(notices.notice(ctx, row, meeting, claimed.recipients[0]), claimed.recipients, run.now)
-    return Ready(channel, message, row.body_id, [row.id], [], False)
+        return []
+    channel, member = run.kinds[claimed.channel], claimed.recipients[0]
+    message = channel.compose(notices.notice(ctx, row, meeting, member), [member], run.now)
+    return [Ready(channel, message, row.body_id, [row.id], [], False, member.digest, Progress(set(), {member.digest}))]
 
 
-def _alert(run: Run, claimed: Claimed) -> Ready | None:
-    """A meeting's quorum alert, by e-mail to its body's clerks; closed unsent (cancelled)
-    when it no longer applies, or with no one to tell."""
+def _alert(run: Run, claimed: Claimed) -> list[Ready]:
+    """A meeting's quorum alert, by e-mail to its body's clerks (one message: it carries no
+    one's links); closed unsent (cancelled) when it no longer applies, or with no one to tell."""
     ids = [reminder.id for reminder in claimed.reminders]
     first = claimed.reminders[0]
     said = attendance.alert(run.ctx, first.deadline_id, first.key, run.now)
     if said is None or not claimed.recipients or claimed.channel != EMAIL:
         no_one = said is not None and not claimed.recipients
         run.ctx.store.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
-        return None
+        return []
     to = [r.address for r in claimed.recipients]
     message = mail_message(f"<{said.key}@govcal>", said.subject, said.paragraphs, to, run.sender, run.now)
-    return Ready(run.kinds[EMAIL], message, first.body_id, ids, [], False)
+    return [Ready(run.kinds[EMAIL], message, first.body_id, ids, [], False, "", Progress(set(), {""}))]
 
 
 @dataclass(frozen=True)
@@ -428,10 +483,10 @@ def _would_send_notice(ctx: Context, claimed: Claimed, now: dt.datetime) -> Woul
     return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "send", to, subject)
 
 
-def _whom(to: list[Recipient]) -> str:
-    """Whom a message's action links are signed for: its e-mail addresses (a webhook's
-    person or channel, never its URL, a secret)."""
-    return ", ".join(sorted({r.address if r.channel == EMAIL else (r.person or r.channel) for r in to}))
+def _whom(to: Recipient) -> str:
+    """Whom a message's action links are signed for: its e-mail address, a webhook's person
+    (never its URL, a secret); "" for a body's own channel, which no one person acts from."""
+    return to.address if to.channel == EMAIL else to.person
 
 
 def _reminder(
@@ -441,11 +496,15 @@ def _reminder(
     late: bool,
     meetings: dict[str, MeetingRow | None],
     key: bytes | None = None,
-    whom: str = "",
+    to: Recipient | None = None,
+    several: bool = False,
 ) -> Reminder:
     """What a reminder says (by any channel): the deadline, its body, the meeting it is for
     (read once per run into `meetings`: many deadlines hang on one meeting), and the action
-    links signed for `whom` with `key` (none without a key)."""
+    links signed for its recipient `to` with `key` (none without a key). Where the reminder
+    goes to `several`, each recipient's message has a key of its own: the reminder's, then
+    the recipient's digest (one recipient's message keeps the reminder's key)."""
+    whom = _whom(to) if to is not None else ""
     body = ctx.rules.bodies.get(deadline.body_id)
     meeting, due_at = (_meeting(ctx, mid, meetings) for mid in (deadline.meeting_id, deadline.counted_from))
     if due_at is not None and (meeting is None or due_at.id == meeting.id):
@@ -454,7 +513,7 @@ def _reminder(
     base = (ctx.settings.public_url or "").rstrip("/")
     public = meeting is not None and other is not None and other.meetings.public
     return Reminder(
-        key=reminder.key,
+        key=f"{reminder.key}#{to.digest}" if several and to is not None else reminder.key,
         overdue=reminder.kind == Kind.OVERDUE,
         late_since=reminder.due_at if late else None,
         body_name=body.name if body is not None else deadline.body_id,
@@ -470,7 +529,9 @@ def _reminder(
         due_at_where=due_at.location if due_at is not None else "",
         late_because=(reminder.last_error or "") if late else "",
         actions=tuple(
-            links.links_for(key, base, whom, deadline.id, _expiry(deadline, due_at, meeting)) if key and base else ()
+            links.links_for(key, base, whom, deadline.id, _expiry(deadline, due_at, meeting))
+            if key and base and whom
+            else ()
         ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,

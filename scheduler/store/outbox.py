@@ -1,4 +1,6 @@
-"""The reminder outbox: one row per (deadline, reminder offset, channel), sent exactly once.
+"""The reminder outbox: one row per (deadline, reminder offset, channel), sent exactly once
+to each recipient: each has a message of their own, and whom a row has reached is kept on it
+(`delivered`) as they go, so a crash resends at most the one message in flight.
 
 The rows are upserted whenever a cycle's deadlines are saved: a moved deadline moves
 its pending reminders, a cancelled or done one cancels them, a sent one is never
@@ -355,6 +357,24 @@ class OutboxStore(Database):
             raise
         finally:
             connection.close()  # back to the pool
+
+    def reached(self, reminder_ids: Iterable[int], token: str, digests: list[str]) -> int:
+        """A message of these claimed reminders reached one more of their recipients: keep
+        whom they have reached (`delivered`, recipients' digests), so no later attempt sends
+        it them again; how many the run holding `token` still held to keep it on."""
+        with self.session() as session, session.begin():
+            kept = session.execute(
+                update(ReminderRow)
+                .where(
+                    ReminderRow.id.in_(list(reminder_ids)),
+                    ReminderRow.claimed_by == token,
+                    ReminderRow.status == ReminderStatus.PENDING,
+                )
+                .values(delivered=digests)
+                .returning(ReminderRow.id)
+                .execution_options(synchronize_session=False)
+            )
+            return len(kept.all())
 
     def release(self, token: str) -> None:
         """Give up every claim the run holding `token` still has, so another run may send

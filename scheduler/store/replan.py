@@ -5,7 +5,8 @@ the new plan no longer has are marked cancelled, never deleted; a row an admin
 changed by hand is never overwritten: the clash is reported instead. The past is
 history: a meeting that has started, or a deadline or item already due, is never
 moved, cancelled or re-sequenced, and a new one is not added in the past once the
-cycle is kept; what was left alone, and why, is reported.
+cycle is kept; what was left alone, and why, is reported (a past deadline's or item's
+once: its `planned_date` keeps the day last said, so a re-plan straight after says nothing).
 """
 
 from __future__ import annotations
@@ -169,10 +170,12 @@ def sync_rows(
             _differs(getattr(row, key), value) for key, value in new.items() if key not in QUIET
         )
         if history.held(row, occurrence):
-            if differs:
+            if differs and (isinstance(row, MeetingRow) or row.planned_date != occurrence.date):
                 changes.left_alone.append(
                     f"{occurrence.id}: {row.date} is past; the rules now give {occurrence.date}; left as it was"
                 )
+            if not isinstance(row, MeetingRow):  # said once: a re-plan straight after has nothing to say
+                row.planned_date = occurrence.date
             continue
         if row.explanation != new["explanation"]:
             row.explanation = new["explanation"]  # wording only: no new version (RFC 5545 SEQUENCE)
@@ -194,7 +197,10 @@ def sync_rows(
         if row.status == Status.CANCELLED or row.manual:
             continue
         if history.held(row, None):
-            changes.left_alone.append(f"{row.id}: {row.date} is past; the rules no longer plan it; left as it was")
+            if isinstance(row, MeetingRow) or row.planned_date is not None:
+                changes.left_alone.append(f"{row.id}: {row.date} is past; the rules no longer plan it; left as it was")
+            if not isinstance(row, MeetingRow):  # said once, as above
+                row.planned_date = None
             continue
         row.status = Status.CANCELLED
         row.sequence += 1
