@@ -480,12 +480,12 @@ def create_app(ctx: Context, clock: Callable[[], dt.datetime] = utc_now) -> Fast
     def set_papers(request: PapersBody, actor: Admin) -> dict[str, Any]:
         """Add links to a meeting and remove others (by address); a bad address is a 400 naming its kind."""
         added = [(link.kind, link.url) for link in request.add]
-        return papers.set_papers(ctx, request.id, added, request.remove, actor=actor, now=utc_now()).as_dict()
+        return papers.set_papers(ctx, request.id, added, request.remove, actor=actor, now=clock()).as_dict()
 
     @app.post("/api/meeting-summons", response_model=SummonsAnswer, responses={409: _problem("cancelled or begun")})
     def summons(request: MeetingBody, actor: Admin) -> dict[str, Any]:
         """Send the meeting's notice (its papers out) to each member not yet sent it."""
-        return {"id": request.id, "queued": notices.send_summons(ctx, request.id, actor=actor, now=utc_now())}
+        return {"id": request.id, "queued": notices.send_summons(ctx, request.id, actor=actor, now=clock())}
 
     @app.post("/api/members", response_model=MembershipAnswer)
     def add_member(request: MemberBody, actor: Admin) -> dict[str, Any]:
@@ -560,14 +560,14 @@ def create_app(ctx: Context, clock: Callable[[], dt.datetime] = utc_now) -> Fast
     def send_apologies(request: ApologiesBody, actor: Admin) -> dict[str, Any]:
         """Record apologies for a meeting (or withdraw them); answers the meeting's quorum forecast."""
         return attendance.send_apologies(
-            ctx, request.meeting, request.people, actor=actor, now=utc_now(), withdraw=request.withdraw
+            ctx, request.meeting, request.people, actor=actor, now=clock(), withdraw=request.withdraw
         ).as_dict()
 
     @app.post("/api/attendance/substitute", response_model=ForecastAnswer)
     def name_substitute(request: SubstituteBody, actor: Admin) -> dict[str, Any]:
         """Name who will stand in for a member at a meeting; answers the meeting's quorum forecast."""
         return attendance.name_substitute(
-            ctx, request.meeting, request.substitute, request.for_member, actor=actor, now=utc_now()
+            ctx, request.meeting, request.substitute, request.for_member, actor=actor, now=clock()
         ).as_dict()
 
     @app.get("/api/attendance/forecast", response_model=ForecastAnswer)
