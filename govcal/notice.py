@@ -37,6 +37,7 @@ class Notice:
     kind: NoticeKind
     member: str
     meeting: NoticeMeeting
+    apologies: str | None = None  # the member's own signed link to send apologies (a summons)
 
     @property
     def link(self) -> str | None:
@@ -68,13 +69,18 @@ class Notice:
                 if links
                 else "The papers will follow: none are linked yet."
             )
+            if self.apologies:
+                lines.append(f"If you cannot attend, send your apologies (until the meeting begins): {self.apologies}")
         if meeting.page:
             lines.append(f"On the year planner: {meeting.page}")
         lines.append(f"-- \nSent by govcal for the clerk of the {meeting.body_name}.")
         return lines
 
 
-def member_notice(key: str, kind: NoticeKind, meeting: NoticeMeeting, member: Recipient) -> Notice:
-    """The notice for one member: what every member is told of the meeting, addressed to them
-    (the one place to add what is a member's own, a link signed for them)."""
-    return Notice(key, kind, member.person, meeting)
+def member_notice(
+    key: str, kind: NoticeKind, meeting: NoticeMeeting, member: Recipient, apologies: str | None = None
+) -> Notice:
+    """The notice for one member: what every member is told of the meeting, addressed to them,
+    with their own link to send apologies (a summons only: a cancelled meeting takes none)."""
+    said = apologies if kind is NoticeKind.SUMMONS else None
+    return Notice(key, kind, member.person, meeting, said)

@@ -7,13 +7,16 @@ Worcester; its papers (5 clear working days: 20, 17, 16, 15, 14 Apr) are due Mon
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import re
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 
 from conftest import context, edit_meeting, keep, kill_while_sending
 from govcal.clock import utc_now
-from govcal.operations import people
+from govcal.operations import attendance, links, people
 from govcal.operations.notices import send_summons
 from govcal.operations.papers import set_papers
 from govcal.operations.reminders import dry_run, mark_done, send_due
@@ -91,6 +94,32 @@ def test_marking_the_papers_done_summons_each_member_once_with_the_papers(jcb, i
     send_due(ctx, done_at + dt.timedelta(minutes=10), inbox.smtp, "worker", wall=utc_now)
     assert set(notices_in(inbox, "summons")) == {"ali@example.org", "bea@example.org", "dee@example.org"}
     assert len(inbox.ids) == len(set(inbox.ids))
+
+
+def test_each_members_summons_carries_their_own_link_to_send_apologies(jcb, inbox):
+    """With a public address, Cllr Ali's summons links to Ali's own apologies page (signed
+    for Ali, expiring as the meeting begins); the page's button records Ali's apologies and
+    the meeting's forecast shows them. Bea's link is Bea's. A cancellation carries none."""
+    ctx = dataclasses.replace(jcb, settings=dataclasses.replace(jcb.settings, public_url="https://govcal.example"))
+    done_at = london(2026, 4, 13, 16, 0)
+    assert mark_done(ctx, PAPERS, actor="clerk", now=done_at)
+    send_due(ctx, done_at, inbox.smtp, "worker", wall=utc_now)
+    summonses = notices_in(inbox, "summons")
+    found = {}
+    for address, message in summonses.items():
+        said = re.search(r"send your apologies \(until the meeting begins\): (\S+)", text_of(message))
+        assert said, address
+        found[address] = dict(parse_qsl(urlsplit(said[1]).query))
+    assert found["ali@example.org"]["p"] == "Cllr Ali" and found["bea@example.org"]["p"] == "Cllr Bea"
+    assert int(found["ali@example.org"]["e"]) == int(london(2026, 4, 21, 14, 0).timestamp())  # as it begins
+    link = links.opened(ctx, found["ali@example.org"], done_at, links.MEETING_ACTIONS)
+    assert link.action == "apologies" and link.deadline == MEETING
+    forecast = attendance.by_link(ctx, link, done_at).forecast
+    assert forecast is not None and "Cllr Ali" in forecast.apologies
+    edit_meeting(ctx, "cancel", actor="clerk", meeting_id=MEETING, force=True, reason="No business", now=done_at)
+    send_due(ctx, done_at + dt.timedelta(minutes=5), inbox.smtp, "worker", wall=utc_now)
+    for message in notices_in(inbox, "cancelled").values():
+        assert "apologies" not in text_of(message)
 
 
 def test_a_summons_waiting_when_the_meeting_is_cancelled_is_not_sent(jcb, inbox):
