@@ -216,11 +216,16 @@ def _warning_day(working: WorkingCalendar, days: int, meeting_day: dt.date) -> d
 
 @dataclass(frozen=True)
 class Alert:
-    """What the clerk is told of a meeting forecast inquorate."""
+    """What the clerk is told of a meeting forecast inquorate (said by a channel as a
+    reminder is: `govcal.mail.Said`)."""
 
     key: str
     subject: str
-    paragraphs: list[str]
+    said: tuple[str, ...]
+    link: str | None = None  # the meeting's panel, where govcal has an address
+
+    def paragraphs(self) -> list[str]:
+        return list(self.said)
 
 
 def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert | None:
@@ -245,10 +250,11 @@ def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert |
         "\n".join(_alternatives(ctx, body, body.quorum, row, now)),
     ]
     base = (ctx.settings.public_url or "").rstrip("/")
-    if base:
-        paragraphs.append(f"The meeting's page: {base}/admin/meeting?id={row.id}")
+    page = f"{base}/admin/meeting?id={row.id}" if base else None
+    if page:
+        paragraphs.append(f"The meeting's page: {page}")
     subject = f"Forecast inquorate: {body.name}, {row.start:%a %d %b %Y}"
-    return Alert(key, subject, paragraphs)
+    return Alert(key, subject, tuple(paragraphs), page)
 
 
 def _alternatives(ctx: Context, body: Body, rule: Quorum, row: MeetingRow, now: dt.datetime) -> list[str]:

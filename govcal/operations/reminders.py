@@ -33,7 +33,6 @@ from typing import Any
 
 from govcal.channels import Channel, Failed, Line, channels
 from govcal.mail import Digest, DigestLine, Reminder, Smtp, digest_message, refusal
-from govcal.mail import message as mail_message
 from govcal.operations import attendance, fields, links, notices
 from govcal.operations.context import Context
 from govcal.operations.people import person
@@ -102,7 +101,6 @@ class Run:
     wall: Callable[[], dt.datetime]
     token: str
     key: bytes | None = None  # the action links' key, where GOVCAL_PUBLIC_URL is set
-    sender: str = ""  # the From of e-mails this run composes itself (a quorum alert)
     result: Dispatched = field(default_factory=Dispatched)
     gate: threading.Lock = field(default_factory=threading.Lock)
     failed: list[BaseException] = field(default_factory=list)
@@ -134,7 +132,6 @@ def send_due(
     unmarked, which goes again, once, after its lease.
     """
     run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
-    run.sender = _sender_address(ctx, smtp)
     attendance.queue_alerts(ctx, now)
     run.key = links.key(ctx, now) if ctx.settings.public_url else None
     meetings: dict[str, MeetingRow | None] = {}
@@ -405,9 +402,9 @@ def _alert(run: Run, claimed: Claimed) -> list[Ready]:
         no_one = said is not None and not claimed.recipients
         run.ctx.store.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
         return []
-    to = [r.address for r in claimed.recipients]
-    message = mail_message(f"<{said.key}@govcal>", said.subject, said.paragraphs, to, run.sender, run.now)
-    return [Ready(run.kinds[EMAIL], message, first.body_id, ids, [], False, "", Progress(set(), {""}))]
+    channel = run.kinds[EMAIL]
+    message = channel.compose(said, claimed.recipients, run.now)
+    return [Ready(channel, message, first.body_id, ids, [], False, "", Progress(set(), {""}))]
 
 
 @dataclass(frozen=True)
