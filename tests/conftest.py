@@ -42,7 +42,7 @@ import yaml
 from aiosmtpd.controller import Controller
 
 from govcal.mail import Smtp
-from govcal.operations import Context, meetings, planning
+from govcal.operations import Context, meetings, people, planning
 from govcal.operations.meetings import EditResult
 from govcal.settings import Settings
 from govcal.terms import term_calendars
@@ -117,6 +117,22 @@ def planner_for(rules: RuleSet) -> Planner:
 def context(rules: RuleSet, database: str) -> Context:
     """The operations' context over a rule set and a database."""
     return Context(rules, Settings(database_url=database, database_named=True))
+
+
+def add_jcb_people(ctx: Context, now: dt.datetime) -> None:
+    """The JCB's people as the attendance tests know them, each with an address: Carol Chair
+    (County Council), Victor Vice, Mo Member and Sam Sub (substitute; all PCT), Ann Clerk."""
+    for name, role, organisation in (
+        ("Carol Chair", "chair", "Worcestershire County Council"),
+        ("Victor Vice", "vice-chair", "Worcestershire PCT"),
+        ("Mo Member", "member", "Worcestershire PCT"),
+        ("Sam Sub", "substitute", "Worcestershire PCT"),
+        ("Ann Clerk", "clerk", ""),
+    ):
+        email = f"{name.split()[0].lower()}@example.org"
+        people.add_member(
+            ctx, "worcestershire-jcb", name, role, organisation=organisation, email=email, actor="admin", now=now
+        )
 
 
 # The tests' clock, where a test does not say: Mon 2 Mar 2026, before every 2026-27 cycle

@@ -29,10 +29,10 @@ from icalendar import Calendar
 from selenium.webdriver.common.by import By
 
 from browser_driver import axe_violations, browser, describe, gone, screenshot, wait_for
-from conftest import free_port, keep, served
+from conftest import add_jcb_people, free_port, keep, served
 from govcal.cli import main
 from govcal.clock import utc_now
-from govcal.operations import Context, access, attendance, people
+from govcal.operations import Context, access, attendance
 from govcal.operations.feeds import private_feed
 from govcal.operations.reminders import send_due
 from govcal.settings import Settings
@@ -53,15 +53,7 @@ def jcb_context(database: str, port: int) -> Context:
     settings = Settings(database_url=database, database_named=True, public_url=f"http://127.0.0.1:{port}")
     ctx = Context(load_rules(), settings)
     keep(ctx, bodies=[JCB], now=START)
-    for name, role, organisation in (
-        ("Carol Chair", "chair", "Worcestershire County Council"),
-        ("Victor Vice", "vice-chair", "Worcestershire PCT"),
-        ("Mo Member", "member", "Worcestershire PCT"),
-        ("Sam Sub", "substitute", "Worcestershire PCT"),
-        ("Ann Clerk", "clerk", ""),
-    ):
-        email = f"{name.split()[0].lower()}@example.org"
-        people.add_member(ctx, JCB, name, role, organisation=organisation, email=email, actor="admin", now=START)
+    add_jcb_people(ctx, START)
     return ctx
 
 

@@ -14,7 +14,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 
 from browser_driver import axe_violations, browser, describe, gone, wait_for
-from conftest import context, keep, served
+from conftest import add_jcb_people, context, keep, served
 from govcal.cli import main
 from govcal.operations import Context, access, attendance, people
 from rules.loader import load_rules
@@ -36,15 +36,7 @@ def jcb(database: str, since: dt.datetime) -> Context:
     Ann Clerk) added on `since`."""
     ctx = context(load_rules(), database)
     keep(ctx, years=(2025,), bodies=[JCB], now=at(dt.date(2025, 3, 1)))
-    for name, role, organisation in (
-        ("Carol Chair", "chair", "Worcestershire County Council"),
-        ("Victor Vice", "vice-chair", "Worcestershire PCT"),
-        ("Mo Member", "member", "Worcestershire PCT"),
-        ("Sam Sub", "substitute", "Worcestershire PCT"),
-        ("Ann Clerk", "clerk", ""),
-    ):
-        email = f"{name.split()[0].lower()}@example.org"
-        people.add_member(ctx, JCB, name, role, organisation=organisation, email=email, actor="admin", now=since)
+    add_jcb_people(ctx, since)
     return ctx
 
 

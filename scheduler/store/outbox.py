@@ -200,24 +200,30 @@ def queue_notices(session: Session, body_id: str, meeting_id: str, kind: NoticeK
     have = select(ReminderRow.offset_key).where(ReminderRow.deadline_id == meeting_id, ReminderRow.channel == EMAIL)
     queued = set(session.scalars(have))
     rows = [
-        dict(
-            deadline_id=meeting_id,
-            offset_key=key,
-            channel=EMAIL,
-            body_id=body_id,
-            kind=kind.value,
-            status=ReminderStatus.PENDING,
-            due_at=now,
-            next_attempt_at=now,
-            attempts=0,
-            late=False,
-            last_error="",
-        )
+        _to_send_now(meeting_id, key, body_id, kind.value, now)
         for key in sorted({notice_key(kind, member_id) for member_id in session.scalars(members.distinct())} - queued)
     ]
     if rows:
         session.execute(insert(ReminderRow), rows)
     return len(rows)
+
+
+def _to_send_now(key: str, offset_key: str, body_id: str, kind: str, now: dt.datetime) -> dict[str, Any]:
+    """An outbox row of one message by e-mail, due at `now`, not yet tried: a meeting's notice
+    to a member, or a quorum alert."""
+    return dict(
+        deadline_id=key,
+        offset_key=offset_key,
+        channel=EMAIL,
+        body_id=body_id,
+        kind=kind,
+        status=ReminderStatus.PENDING,
+        due_at=now,
+        next_attempt_at=now,
+        attempts=0,
+        late=False,
+        last_error="",
+    )
 
 
 def notice_key(kind: NoticeKind, member_id: int) -> str:
@@ -407,19 +413,7 @@ class OutboxStore(Database):
     def queue_alert(self, body_id: str, key: str, now: dt.datetime) -> bool:
         """Put a quorum alert keyed `key` in the outbox, by e-mail, due at `now`, unless one
         keyed so is there already (sent or not): each goes once. Whether it was put."""
-        alert = dict(
-            deadline_id=key,
-            offset_key="inquorate",
-            channel=EMAIL,
-            body_id=body_id,
-            kind=Kind.QUORUM,
-            status=ReminderStatus.PENDING,
-            due_at=now,
-            next_attempt_at=now,
-            attempts=0,
-            late=False,
-            last_error="",
-        )
+        alert = _to_send_now(key, "inquorate", body_id, Kind.QUORUM, now)
         there = select(ReminderRow.id).where(ReminderRow.deadline_id == key, ReminderRow.offset_key == "inquorate")
         try:
             with self.session() as session, session.begin():
