@@ -27,6 +27,7 @@ from selenium.webdriver.remote.webelement import WebElement
 from browser_driver import axe_violations, browser, describe, gone, needs_axe, needs_browser, screenshot, wait_for
 from conftest import NOW, context, edit_meeting, keep, served
 from govcal.operations import Context, access, people
+from govcal.operations.papers import set_papers
 from rules.loader import load_rules
 from scheduler.store.tables import TokenKind
 
@@ -253,8 +254,9 @@ def test_the_panel_reads_on_a_phone(browser, site, tmp_path):
 @needs_browser
 @needs_axe
 def test_every_admin_page_passes_axe(browser, tmp_path):
-    """Each kind of admin page, in the state that shows the most on it: a held meeting with its
-    attendance form and quorum (the clock at Wed 2 Dec 2026), a body with members and a live feed
+    """Each kind of admin page, in the state that shows the most on it: the grid with meetings'
+    papers under them, a held meeting with its attendance form, quorum and minutes (the clock at
+    Wed 2 Dec 2026), one to come with its papers, a body with members and a live feed
     link, the outbox with every state it has, a message, and an error."""
     database = f"sqlite:///{tmp_path / 'govcal.db'}"
     ctx = context(load_rules(), database)
@@ -265,6 +267,10 @@ def test_every_admin_page_passes_axe(browser, tmp_path):
             ctx, BOARD, name, role, email="ann@example.org" if role == "clerk" else "", actor="t", now=NOW
         )
     access.create_token(ctx, TokenKind.FEED, "Cllr Ali", actor="t", now=NOW)
+    # papers under two meetings in the grid: small links, each a target of 24 by 24 pixels at least
+    set_papers(ctx, JUNE, {"minutes": ["https://worcestershire.example/board/minutes.pdf"]}, actor="t", now=NOW)
+    to_come = {"agenda": ["https://worcestershire.example/board/agenda.pdf"], "papers": ["https://x.example/p.pdf"]}
+    set_papers(ctx, f"{BOARD}/2026-27/meeting-04", to_come, actor="t", now=NOW)
     token = access.create_token(ctx, TokenKind.ADMIN, "alice", actor="setup", now=NOW)
     with served(ctx, december) as url:
         browser.get(f"{url}/admin/login")

@@ -38,7 +38,8 @@ def test_the_grid_offers_the_calendar_and_the_public_page_prints_on_a4_landscape
         form = browser.find_element(By.CSS_SELECTOR, "form.calendar-download")
         assert form.get_attribute("method") == "get" and form.get_attribute("action") == f"{url}/admin/calendar.pdf"
         chosen = form.find_element(By.CSS_SELECTOR, "option[selected]")
-        assert chosen.text == "2026-27" and browser.find_element(By.ID, "calendar-private").is_displayed()
+        private = form.find_element(By.CSS_SELECTOR, "label[for=calendar-private]")  # GOV.UK's box: the input is clear
+        assert chosen.text == "2026-27" and private.is_displayed()
         screenshot(browser, "calendar-admin-grid", tmp_path)  # the grid's own axe check: test_admin_browser.py
 
         browser.get(f"{url}/planner/calendar?year=2027")
