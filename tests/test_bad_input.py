@@ -261,6 +261,8 @@ API_ROUTES = {  # each route that takes a body or changes something, and its fie
     ("POST", "/api/attendance"): ("meeting", "present"),
     ("POST", "/api/meeting-papers"): ("id", "add", "remove"),
     ("POST", "/api/meeting-summons"): ("id",),
+    ("POST", "/api/attendance/apologies"): ("meeting", "people", "withdraw"),
+    ("POST", "/api/attendance/substitute"): ("meeting", "substitute", "for_member"),
 }
 ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it reads
     ("POST", "/login"): ("token", "next"),
@@ -284,6 +286,8 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("POST", "/papers"): ("meeting", "kind", "url", "remove"),
     ("POST", "/summons"): ("meeting",),
     ("GET", "/calendar.pdf"): ("year", "private"),
+    ("POST", "/attendance/apologies"): ("meeting", "person", "withdraw"),
+    ("POST", "/attendance/substitute"): ("meeting", "substitute", "for"),
     ("GET", "/rules"): ("body",),
     ("POST", "/rules/preview"): (
         "body_id",
@@ -301,6 +305,8 @@ ADMIN_ROUTES = {  # every admin page and form but signing out, and the fields it
     ("POST", "/draft"): ("document", "body_name", "body_id"),
     ("GET", "/act"): ("d", "a", "p", "e", "s"),  # an e-mail's action link: read from the query
     ("POST", "/act"): ("csrf",),
+    ("GET", "/apologies"): ("d", "a", "p", "e", "s"),  # a member's apologies link, likewise
+    ("POST", "/apologies"): ("csrf",),
 }
 # no field a change reads
 UNFUZZED = {("GET", "/login"), ("GET", ""), ("GET", "/feed-links"), ("POST", "/logout"), ("GET", "/draft")}

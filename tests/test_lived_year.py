@@ -246,7 +246,10 @@ def test_done_is_done_in_the_clerks_calendar_and_undo_reopens_it(jcb, inbox):
     assert f"<{papers}#working+0at0900@govcal>" in inbox.ids
 
 
-def test_attendance_counts_only_recorded_meetings_and_refuses_a_future_or_cancelled_one(jcb):
+def test_attendance_counts_every_meeting_held_and_refuses_a_future_or_cancelled_one(jcb):
+    """By 30 Sep 2026 the JCB has held six meetings (the third Tuesdays: 21 Apr, 19 May,
+    16 Jun, 21 Jul, 18 Aug, 15 Sep); only May's is recorded, Cllr Ali present. Each member's
+    year counts all six: May attended or absent, the other five not recorded (issue 29)."""
     ctx = jcb
     for name, role in (("Cllr Ali", "chair"), ("Dr Brown", "vice-chair"), ("Ms Chen", "member")):
         people.add_member(ctx, JCB, name, role, actor="admin", now=APRIL)
@@ -255,10 +258,10 @@ def test_attendance_counts_only_recorded_meetings_and_refuses_a_future_or_cancel
         people.record_attendance(ctx, f"{CYCLE}/meeting-03", [], actor="clerk", now=held)  # Tue 16 Jun
     people.record_attendance(ctx, f"{CYCLE}/meeting-02", [Presence("Cllr Ali")], actor="clerk", now=held)
     report = people.attendance_report(ctx, JCB, dt.date(2026, 9, 30))  # April to September held, May recorded
-    assert {line.member: (line.held, line.absent) for line in report.lines} == {
-        "Cllr Ali": (1, 0),
-        "Dr Brown": (1, 1),
-        "Ms Chen": (1, 1),
+    assert {line.member: (line.held, line.attended, line.absent, line.not_recorded) for line in report.lines} == {
+        "Cllr Ali": (6, 1, 0, 5),
+        "Dr Brown": (6, 0, 1, 5),
+        "Ms Chen": (6, 0, 1, 5),
     }
     edit_meeting(ctx, "cancel", actor="clerk", meeting_id=f"{CYCLE}/meeting-04", force=True, now=held, reason="x")
     with pytest.raises(Conflict, match="was cancelled"):
