@@ -45,14 +45,14 @@ def public_context(database: str, port: int) -> Context:
     return ctx
 
 
-def done(ctx: Context) -> bool:
+def done(ctx: Context, deadline: str = PAPERS) -> bool:
     with ctx.store.session() as session:
-        return session.get(DeadlineRow, PAPERS).done_at is not None
+        return session.get(DeadlineRow, deadline).done_at is not None
 
 
-def audited(ctx: Context) -> list[tuple[str, str]]:
+def audited(ctx: Context, deadline: str = PAPERS) -> list[tuple[str, str]]:
     with ctx.store.session() as session:
-        rows = session.query(AuditRow).filter(AuditRow.target == PAPERS).order_by(AuditRow.id).all()
+        rows = session.query(AuditRow).filter(AuditRow.target == deadline).order_by(AuditRow.id).all()
         return [(row.actor, row.action) for row in rows if row.action.startswith("deadline:")]
 
 
