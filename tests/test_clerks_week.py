@@ -25,7 +25,7 @@ from urllib.parse import parse_qsl, urlsplit
 
 from selenium.webdriver.common.by import By
 
-from browser_driver import browser, gone, wait_for
+from browser_driver import browser, screenshot
 from conftest import edit_meeting, free_port, keep, served
 from govcal.cli import parser
 from govcal.clock import utc_now
@@ -36,10 +36,10 @@ from govcal.settings import Settings
 from rules.loader import load_rules
 from scheduler.occurrences import Status
 from scheduler.store.tables import TokenKind
-from scheduler.workdays import LONDON
 from test_action_links import audited, done, links_in
+from test_admin_browser import click
 from test_feeds import parse_everywhere
-from test_notices import notices_in, text_of
+from test_notices import london, notices_in, text_of
 
 __all__ = ["browser"]  # the fixture, asked for by name
 
@@ -50,10 +50,6 @@ PAPERS = f"{NOVEMBER}/papers"
 PAPERS_URL = "https://worcestershire.example/jcb/2026-11-17/papers.pdf"
 MEMBERS = {"ali@example.org": "Cllr Ali", "bea@example.org": "Cllr Bea"}
 REASON = "No business: the December items go to January's meeting"
-
-
-def london(*args: int) -> dt.datetime:
-    return dt.datetime(*args, tzinfo=LONDON)
 
 
 def the_jcb(database: str, port: int, now: dt.datetime) -> Context:
@@ -84,14 +80,6 @@ def sent_on(inbox, before: int) -> list:
     return messages
 
 
-def press(browser, label: str) -> None:
-    """Press the page's one button, `label`, and wait for the page it posts to."""
-    button = browser.find_element(By.CSS_SELECTOR, "main form button")
-    assert button.text == label
-    button.click()
-    wait_for(browser, gone(button))
-
-
 def test_a_clerks_week_from_the_emails_alone(browser, database, inbox, tmp_path):
     port = free_port()
     ctx = the_jcb(database, port, london(2026, 11, 2, 9, 0))
@@ -114,13 +102,15 @@ def test_a_clerks_week_from_the_emails_alone(browser, database, inbox, tmp_path)
         assert "Opening this page changed nothing" in browser.find_element(By.TAG_NAME, "main").text
         assert "Tuesday 17 November 2026 at 14:00" in browser.find_element(By.TAG_NAME, "main").text
         assert not done(ctx, PAPERS) and audited(ctx, PAPERS) == []
-        press(browser, "Mark done")
+        screenshot(browser, "week-opened", tmp_path)
+        click(browser, "Mark done")
         assert "Marked done: its reminders stop." in browser.find_element(By.CSS_SELECTOR, "[role=status]").text
         assert done(ctx, PAPERS)
-        press(browser, "Undo: open again")
+        screenshot(browser, "week-done", tmp_path)
+        click(browser, "Undo: open again")
         assert not done(ctx, PAPERS)
         browser.get(found["Mark done"])
-        press(browser, "Mark done")
+        click(browser, "Mark done")
         assert done(ctx, PAPERS)
     by_link = "ann@example.org (e-mail link)"
     assert audited(ctx, PAPERS) == [(by_link, "deadline:done"), (by_link, "deadline:undo"), (by_link, "deadline:done")]
