@@ -196,7 +196,7 @@ class Reminder:
             lines.append(f"The meeting's papers:\n{self.papers}")
         if self.link:
             lines.append(f"On the year planner: {self.link}")
-        lines.append(marking_done())
+        lines.append(marking_done(linked=bool(self.actions)))
         if self.actions:
             lines.append("\n".join(f"{label}: {url}" for label, url in self.actions))
         if self.why:

@@ -26,8 +26,11 @@ def due_at_the_meeting(about: dt.datetime, due_at: dt.datetime, where: str = "",
     )
 
 
-def marking_done() -> str:
-    """How a deadline's reminders stop, as a sentence: no command (clerks never open a terminal)."""
+def marking_done(linked: bool = False) -> str:
+    """How a deadline's reminders stop, as a sentence: no command (clerks never open a terminal);
+    `linked`: the message's own Mark done link follows."""
+    if linked:
+        return "When it is done, mark it so with the link below and the reminders stop."
     return "When it is done, mark it so on govcal's reminders page and the reminders stop."
 
 

@@ -76,6 +76,7 @@ def test_a_clerk_marks_a_deadline_done_from_the_reminder_and_undoes_it(browser, 
     assert mail["Auto-Submitted"] == "auto-generated"
     text = mail.get_body(("plain",)).get_content()
     assert "govcal deadline" not in text  # no command: the links instead
+    assert "When it is done, mark it so with the link below and the reminders stop." in text
     found = links_in(text)
     assert set(found) == {"Open", "Mark done"}
     assert all(url.startswith(f"http://127.0.0.1:{port}/admin/act?") for url in found.values())
