@@ -74,7 +74,7 @@ def country_grid(authorities: int) -> dict[str, float]:
     folder = Path(tempfile.mkdtemp(prefix="govcal-grid-"))
     try:
         url = f"sqlite:///{folder}/govcal.db"
-        seconds, rows = write(url, Planner(rules, term_calendars(rules)).plan([YEAR]))
+        seconds, rows, _ = write(url, Planner(rules, term_calendars(rules)).plan([YEAR]))
         print(
             f"  {len(rules):,} bodies, one cycle year written to SQLite in {seconds:.0f} s"
             f" ({sum(rows.values()):,} rows)"
@@ -89,18 +89,22 @@ def country_grid(authorities: int) -> dict[str, float]:
             "nothing found (zzz)": "&q=zzz",
         }
         times = {}
-        print(f"  {'page':36} {'first':>9} {'again':>9}  (again: best of three, laid out already)")
+        print(
+            f"  {'page':36} {'first':>9} {'again':>9}  {'CPU: first':>10} {'again':>6}"
+            "  (again: best of three, laid out already)"
+        )
         for name, query in asked.items():
-            seconds = []
+            seconds, cpu = [], []
             for _ in range(4):
-                start = time.perf_counter()
+                start, used = time.perf_counter(), time.process_time()
                 answer = client.get(f"{GRID}{query}")
                 seconds.append(time.perf_counter() - start)
+                cpu.append(time.process_time() - used)  # this process's threads: only the request runs
             assert answer.status_code in (200, 404), (name, answer.status_code)
             times[name] = seconds[0]
             print(
                 f"  {name:36} {seconds[0] * 1000:6.0f} ms {min(seconds[1:]) * 1000:6.0f} ms"
-                f"  {len(answer.content):>9,} bytes"
+                f"  {cpu[0] * 1000:7.0f} ms {min(cpu[1:]) * 1000:3.0f} ms  {len(answer.content):>9,} bytes"
             )
         return times
     finally:
