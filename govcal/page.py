@@ -91,8 +91,8 @@ class Selection:
         words = self.query.lower().split()
         matching = [
             body
-            for body in rules
-            if (private or body.meetings.public) and all(w in f"{body.id} {body.name}".lower() for w in words)
+            for body, text in rules.search_texts
+            if (private or body.meetings.public) and all(map(text.__contains__, words))
         ]
         if self.size is None:
             return matching, len(matching)

@@ -146,6 +146,22 @@ def test_a_removed_member_stays_in_the_attendance_report_with_their_dates(databa
         ]
 
 
+def test_the_members_of_many_bodies_read_at_once_are_each_bodys_own(database):
+    """The grid's forecasts read a page's members in one query (`members_ever`): each body's
+    people as `members(..., ever=True)` gives them, a place ended and one taken again kept."""
+    ctx = context(load_rules(), database)
+    keep(ctx, [2026], [SUFFOLK])
+    for body, name in ((SUFFOLK, "Ali"), (SUFFOLK, "Chen"), (JCB, "Dee"), (JCB, "Bea")):  # Wed 1 Apr 2026
+        people.add_member(ctx, body, name, "member", actor="clerk", now=london_noon(2026, 4, 1))
+    people.remove_member(ctx, SUFFOLK, "Chen", actor="clerk", now=london_noon(2026, 9, 2))  # Wed 2 Sep 2026
+    people.add_member(ctx, SUFFOLK, "Chen", "member", actor="clerk", now=london_noon(2026, 12, 1))  # Tue 1 Dec
+    many = ctx.store.members_ever([SUFFOLK, JCB, PAB])
+    assert many == {body: ctx.store.members(body, ever=True) for body in (SUFFOLK, JCB)}  # PAB: no one, left out
+    assert [m.name for m in many[JCB]] == ["Bea", "Dee"]
+    chen = next(m for m in many[SUFFOLK] if m.name == "Chen")
+    assert (chen.began, chen.ended) == (dt.date(2026, 4, 1), None)  # two places, the second still held
+
+
 def test_the_attendance_report_on_the_command_line_shows_when_a_place_ended(database, capsys):
     ctx = context(load_rules(), database)
     keep(ctx, [2026], [SUFFOLK])

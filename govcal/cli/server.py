@@ -6,6 +6,7 @@ import argparse
 import contextlib
 import datetime as dt
 import errno
+import gc
 import os
 import socket
 import sys
@@ -56,6 +57,9 @@ def cmd_serve(args: argparse.Namespace) -> int:
     for line in addresses(ctx.settings.public_url or f"http://{_shown(args.host)}:{args.port}"):
         print(line, file=sys.stderr)
     print(f"answering the hosts {', '.join(hosts)} (--allowed-host adds one)", file=sys.stderr)
+    # What serving keeps for good (the rules, their planner, the app) left out of the collector's
+    # full passes: at 20,000 bodies each pass walked its 250,000 objects, 0.1 s of some request.
+    gc.freeze()
     try:
         app = server if args.no_access_log else AccessLog(server)  # ours: batched, tokens redacted
         uvicorn.run(app, host=args.host, port=args.port, log_level="info", access_log=False)

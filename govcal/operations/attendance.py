@@ -89,18 +89,16 @@ def meeting_forecast(ctx: Context, meeting_id: str) -> MeetingForecast:
 
 def forecasts(ctx: Context, rows: Sequence[MeetingRow]) -> dict[str, MeetingForecast]:
     """The forecasts of many meetings (the grid's) from one read of the marks and one of
-    each body's members."""
+    their bodies' members."""
     marks = ctx.store.marks([row.id for row in rows])
-    everyone: dict[str, list[Member]] = {}
+    everyone = ctx.store.members_ever({row.body_id for row in rows if ctx.body(row.body_id).quorum is not None})
     found = {}
     for row in rows:
         body = ctx.body(row.body_id)
         if body.quorum is None:
             found[row.id] = MeetingForecast(row.id, body.name, row.start, None)
             continue
-        if body.id not in everyone:
-            everyone[body.id] = ctx.store.members(body.id, ever=True)
-        members = _on(everyone[body.id], row.date)
+        members = _on(everyone.get(body.id, []), row.date)
         if not any(m.votes for m in members):  # no one on record: nothing to forecast from
             found[row.id] = MeetingForecast(row.id, body.name, row.start, None, members=False)
             continue

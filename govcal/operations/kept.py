@@ -4,7 +4,7 @@ panel for the admin's pages."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
@@ -56,7 +56,11 @@ def meeting(ctx: Context, meeting_id: str) -> ShownMeeting:
 
 def meetings(ctx: Context, body_ids: Collection[str] | None = None) -> list[ShownMeeting]:
     """The kept meetings of these bodies (None: of every body), in date order, with their papers."""
-    rows = ctx.store.meetings(body_ids)
+    return shown_meetings(ctx, ctx.store.meetings(body_ids))
+
+
+def shown_meetings(ctx: Context, rows: Sequence[MeetingRow]) -> list[ShownMeeting]:
+    """Kept meetings' rows as values, in their order, with their papers."""
     papers = ctx.store.meeting_links(row.id for row in rows)
     return [replace(shown_meeting(row), papers=tuple(papers.get(row.id, ()))) for row in rows]
 

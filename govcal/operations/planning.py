@@ -40,6 +40,7 @@ from scheduler.workdays import day_text, london_day
 if TYPE_CHECKING:  # imported where used, so the command line starts quickly
     from scheduler.store.plans import Kept, KeptYear
     from scheduler.store.replan import Changes
+    from scheduler.store.tables import MeetingRow
 
 
 Advance = Callable[[int], object]
@@ -277,12 +278,20 @@ def check_kept(ctx: Context, body_id: str, year: int, *, now: dt.datetime | None
 def kept_findings(ctx: Context, body_ids: Collection[str] | None = None) -> list[Finding]:
     """The kept schedules of these bodies (None: every body) checked, for the year planner
     page; the bodies they are planned from are read too, so each is checked as it stands."""
+    wanted = set(ctx.rules.bodies) if body_ids is None else set(body_ids) & set(ctx.rules.bodies)
+    return _findings(ctx, wanted, ctx.store.meetings(None if body_ids is None else _related(ctx.rules, wanted)))
+
+
+def _related(rules: RuleSet, body_ids: Collection[str]) -> set[str]:
+    """These bodies and those their meetings are planned from: what checking them reads."""
+    return set(body_ids) | {relation.body for b in body_ids for relation in rules[b].meetings.relations}
+
+
+def _findings(ctx: Context, wanted: Collection[str], rows: Sequence[MeetingRow]) -> list[Finding]:
+    """The findings of these bodies' kept schedules, from the kept rows of them and their related bodies."""
     from scheduler.store.plans import as_meeting
 
     rules = ctx.rules
-    wanted = set(rules.bodies) if body_ids is None else set(body_ids) & set(rules.bodies)
-    related = wanted | {relation.body for b in wanted for relation in rules[b].meetings.relations}
-    rows = ctx.store.meetings(None if body_ids is None else related)
     kept = [as_meeting(row, rules[row.body_id]) for row in rows if row.body_id in rules.bodies]
     return [finding for finding in ctx.checker.check(kept) if finding.body in wanted]
 
@@ -306,8 +315,10 @@ def shown(ctx: Context, selection: Selection, private: bool) -> Shown | None:
     bodies, total = selection.choose(ctx.rules, private)
     if selection.page > selection.pages(total):
         return None
-    ids = [body.id for body in bodies]
-    page = Shown(bodies, total, kept.meetings(ctx, ids), kept.deadlines(ctx, ids), kept_findings(ctx, ids))
+    ids = {body.id for body in bodies}
+    rows = ctx.store.meetings(_related(ctx.rules, ids))  # read once: the page's meetings, and what checks them
+    meetings = kept.shown_meetings(ctx, [row for row in rows if row.body_id in ids])
+    page = Shown(bodies, total, meetings, kept.deadlines(ctx, ids), _findings(ctx, ids, rows))
     return page if private else for_public(ctx.rules, page)
 
 

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from typing import NamedTuple
 
-from sqlalchemy import or_, select
+from sqlalchemy import Row, Select, or_, select
 from sqlalchemy.orm import Session
 
 from rules.errors import NotFound, RuleError
@@ -17,6 +17,7 @@ from scheduler.attendance import VOTING_ROLES, AttendanceLine, Member, Presence,
 from scheduler.occurrences import Status
 from scheduler.store.audit import Audit
 from scheduler.store.bodies import record_bodies
+from scheduler.store.bulk import IN_CHUNK
 from scheduler.store.database import Database
 from scheduler.store.identity import one_of, person_row
 from scheduler.store.tables import AttendanceRow, MeetingRow, MemberRow, MembershipRow
@@ -89,24 +90,23 @@ class PeopleStore(Database):
         """The body's people with all their roles there, for quorum, attendance and the roll:
         those holding places now, on the day `on` (a place ended that day still counts), or
         `ever` (every place, ended ones too, each person with the days theirs began and ended)."""
-        query = (
-            select(MemberRow, MembershipRow)
-            .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
-            .where(MembershipRow.body_id == body_id)
-            .order_by(MemberRow.name, MemberRow.id)
-        )
+        query = _places([body_id])
         if on is not None:
             query = query.where(or_(MembershipRow.ended.is_(None), MembershipRow.ended >= on))
         elif not ever:
             query = query.where(MembershipRow.ended.is_(None))
         with self.session() as session:
-            rows = session.execute(query).all()
-        places: dict[int, list[MembershipRow]] = {}
-        people: dict[int, MemberRow] = {}
-        for person, place in rows:
-            people[person.id] = person
-            places.setdefault(person.id, []).append(place)
-        return [_member(people[person_id], held) for person_id, held in places.items()]
+            return _members(session.execute(query).all()).get(body_id, [])
+
+    def members_ever(self, body_ids: Iterable[str]) -> dict[str, list[Member]]:
+        """Each of these bodies' people who ever held a place there (`members(..., ever=True)`),
+        read for many bodies at once: the grid forecasts a page's meetings in one read."""
+        ids = sorted(set(body_ids))
+        found: dict[str, list[Member]] = {}
+        with self.session() as session:
+            for start in range(0, len(ids), IN_CHUNK):
+                found |= _members(session.execute(_places(ids[start : start + IN_CHUNK])).all())
+        return found
 
     def bodies_with_role(self, body_ids: Iterable[str], role: str) -> set[str]:
         """Those of these bodies where someone holds `role` now (the grid flags those without a clerk)."""
@@ -285,6 +285,26 @@ def _roles(session: Session, member_id: int, body_id: str) -> list[str]:
         MembershipRow.member_id == member_id, MembershipRow.body_id == body_id, MembershipRow.ended.is_(None)
     )
     return sorted(set(session.scalars(held)))
+
+
+def _places(body_ids: Sequence[str]) -> Select[MemberRow, MembershipRow]:
+    """The places held on these bodies, each with its person, by the person's name."""
+    return (
+        select(MemberRow, MembershipRow)
+        .join(MembershipRow, MembershipRow.member_id == MemberRow.id)
+        .where(MembershipRow.body_id.in_(body_ids))
+        .order_by(MemberRow.name, MemberRow.id)
+    )
+
+
+def _members(rows: Iterable[Row[MemberRow, MembershipRow]]) -> dict[str, list[Member]]:
+    """Places read with their people as each body's `Member`s, in the order read."""
+    places: dict[str, dict[int, list[MembershipRow]]] = {}
+    people: dict[int, MemberRow] = {}
+    for person, place in rows:
+        people[person.id] = person
+        places.setdefault(place.body_id, {}).setdefault(person.id, []).append(place)
+    return {body_id: [_member(people[p], held) for p, held in each.items()] for body_id, each in places.items()}
 
 
 def _member(person: MemberRow, places: Sequence[MembershipRow]) -> Member:
