@@ -6,7 +6,9 @@ the link's signature (`common.csrf_of`), from the same origin."""
 
 from __future__ import annotations
 
+import datetime as dt
 import hmac
+from collections.abc import Mapping
 
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
@@ -27,12 +29,7 @@ def router(pages: Pages) -> APIRouter:
 
     @family.post("/act")
     async def link_acts(request: Request) -> Response:
-        form = await request.form()
-        same_origin(request)
-        now = pages.clock()
-        link = links.opened(ctx, dict(request.query_params), now)
-        if link.action == "open" or not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
-            raise Forged
+        link, now = await _pressed(pages, request, links.ACTIONS)
         links.shown(ctx, link)  # its person may act on the deadline: else 403, nothing changed
         done = link.action == "done"
         changed = reminders.mark_done(ctx, link.deadline, actor=links.actor(link), now=now, done=done)
@@ -48,18 +45,25 @@ def router(pages: Pages) -> APIRouter:
 
     @family.post("/apologies")
     async def apologies_acts(request: Request) -> Response:
-        form = await request.form()
-        same_origin(request)
-        now = pages.clock()
-        link = links.opened(ctx, dict(request.query_params), now, links.MEETING_ACTIONS)
-        if not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
-            raise Forged
+        link, now = await _pressed(pages, request, links.MEETING_ACTIONS)
         attendance.by_link(ctx, link, now)
         sorry = link.action == "apologies"
         said = "Your apologies are sent: the clerk sees them." if sorry else "Your apologies are withdrawn."
         return _apologies(pages, request, links.other(ctx, link, "attend" if sorry else "apologies", now), said=said)
 
     return family
+
+
+async def _pressed(pages: Pages, request: Request, actions: Mapping[str, str]) -> tuple[links.Link, dt.datetime]:
+    """The link whose page's button was pressed, checked (same origin, signed, not expired,
+    the page's own token; "open" has no button), and the time it was pressed."""
+    form = await request.form()
+    same_origin(request)
+    now = pages.clock()
+    link = links.opened(pages.ctx, dict(request.query_params), now, actions)
+    if link.action == "open" or not hmac.compare_digest(str(form.get("csrf", "")), csrf_of(link.signature)):
+        raise Forged
+    return link, now
 
 
 def _apologies(pages: Pages, request: Request, link: links.Link, said: str) -> Response:
