@@ -173,7 +173,7 @@ class Reminder:
     def paragraphs(self) -> list[str]:
         """The message, plain words first: what is due, when, for which meeting; the how-to
         and the rule's derivation after."""
-        when = f"{self.due:%A %d %B %Y} at {self.due:%H:%M}"
+        when = f"{self.due:%A %-d %B %Y} at {self.due:%H:%M}"
         lines = [
             f"{self.deadline_name} for the {self.body_name} was due {when} and is not marked done."
             if self.overdue
@@ -251,7 +251,7 @@ class Digest:
         bodies = len({line.body_name for line in self.due + self.overdue})
         lines = [
             f"Deadlines of the {bodies} {'body' if bodies == 1 else 'bodies'} you clerk, due in the next "
-            f"{self.days} working {'day' if self.days == 1 else 'days'} (to {self.last:%A %d %B}):"
+            f"{self.days} working {'day' if self.days == 1 else 'days'} (to {self.last:%A %-d %B}):"
         ]
         lines.append("\n".join(map(str, self.due)) if self.due else "Nothing is due.")
         if self.overdue:

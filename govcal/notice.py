@@ -54,7 +54,7 @@ class Notice:
     def paragraphs(self) -> list[str]:
         """The notice, in the words a clerk would write it."""
         meeting = self.meeting
-        when = f"{meeting.start:%A %d %B %Y}, {meeting.start:%H:%M} to {meeting.end:%H:%M}"
+        when = f"{meeting.start:%A %-d %B %Y}, {meeting.start:%H:%M} to {meeting.end:%H:%M}"
         place = f" at {meeting.where}" if meeting.where else ""
         lines = [f"Dear {self.member}," if self.member else "Dear member,"]
         if self.kind is NoticeKind.CANCELLATION:

@@ -12,7 +12,7 @@ def for_the_meeting(start: dt.datetime, where: str = "", body: str = "") -> str:
     Hall." (`body` where the meeting is another body's, as a report's is)."""
     whose = f" of the {body}" if body else ""
     place = f", {where}" if where else ""
-    return f"It is for the meeting{whose} on {start:%A %d %B %Y at %H:%M}{place}."
+    return f"It is for the meeting{whose} on {start:%A %-d %B %Y at %H:%M}{place}."
 
 
 def due_at_the_meeting(about: dt.datetime, due_at: dt.datetime, where: str = "", body: str = "") -> str:
@@ -21,8 +21,8 @@ def due_at_the_meeting(about: dt.datetime, due_at: dt.datetime, where: str = "",
     whose = f" of the {body}" if body else ""
     place = f", {where}" if where else ""
     return (
-        f"It is due at the meeting{whose} on {due_at:%A %d %B %Y at %H:%M}{place},"
-        f" and is about the meeting on {about:%A %d %B %Y}."
+        f"It is due at the meeting{whose} on {due_at:%A %-d %B %Y at %H:%M}{place},"
+        f" and is about the meeting on {about:%A %-d %B %Y}."
     )
 
 

@@ -189,7 +189,7 @@ def test_plan_unknown_body_is_bad_input(capsys, rules_dir):
 def test_explain_shows_rule_anchor_and_skipped_days(capsys, rules_dir):
     status, out, _ = run(capsys, "explain", "board/2026-27/meeting-01/papers", "--rules", rules_dir)
     assert status == 0
-    assert "deadline on Wednesday 01 April 2026" in out
+    assert "deadline on Wednesday 1 April 2026" in out
     assert "anchor: meeting on Mon 13 Apr 2026" in out
     assert "skipped: Fri 03 Apr 2026 (Good Friday)" in out
     assert "skipped: Mon 06 Apr 2026 (Easter Monday)" in out

@@ -390,7 +390,7 @@ def test_a_members_calendar_says_what_each_event_is_and_whose_calendar_it_is(tmp
     minutes = next(e for e in clerks.events if e.uid.endswith("extraordinary-01/minutes-approved"))
     assert minutes.description.splitlines()[1] == (
         "It is due at the meeting on Tuesday 15 December 2026 at 14:00, County Hall, Worcester,"
-        " and is about the meeting on Thursday 03 December 2026."
+        " and is about the meeting on Thursday 3 December 2026."
     )
     # the deadline is a half-hour of free time from the instant it is due, so agenda views list it
     papers = next(e for e in clerks.events if e.uid.endswith("meeting-09/papers"))

@@ -182,7 +182,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(explained.as_dict(), indent=2))
         return OK
     out = console()
-    out.print(f"[bold]{explained.id}[/bold]: {explained.kind} on {explained.date:%A %d %B %Y}")
+    out.print(f"[bold]{explained.id}[/bold]: {explained.kind} on {explained.date:%A %-d %B %Y}")
     for line in explained.lines():
         out.print(f"  {line}")
     return OK
@@ -197,7 +197,7 @@ def cmd_date(args: argparse.Namespace) -> int:
         return OK
     out = console()
     out.print(
-        f"[bold]{worked.date:%A %d %B %Y}[/bold] at {worked.due:%H:%M %Z}:"
+        f"[bold]{worked.date:%A %-d %B %Y}[/bold] at {worked.due:%H:%M %Z}:"
         f" {worked.offset} {worked.anchor:%a %d %b %Y} ({worked.nation})"
     )
     for passed in worked.skipped:

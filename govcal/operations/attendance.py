@@ -237,7 +237,7 @@ def alert(ctx: Context, deadline_id: str, key: str, now: dt.datetime) -> Alert |
     if said.forecast is None or said.forecast.quorate or body.quorum is None:
         return None
     paragraphs = [
-        f"The meeting of the {body.name} on {row.start:%A %d %B %Y at %H:%M}"
+        f"The meeting of the {body.name} on {row.start:%A %-d %B %Y at %H:%M}"
         + (f", {row.location}," if row.location else "")
         + " is forecast not to be quorate.",
         "What the quorum lacks: " + "; ".join(said.forecast.missing) + ".",
