@@ -11,7 +11,7 @@ takes a `Context` (the rules and the store) and, where it changes or dates anyth
 - notices: send_summons, summons_with (the meeting's notice and its cancellation, to each member once)
 - people: add_member, record_attendance, quorum_at, attendance_report
 - attendance: send_apologies, name_substitute, meeting_forecast, forecasts, inquorate,
-  apologies_link, queue_alerts and alert (a meeting forecast inquorate, told its clerks once)
+  queue_alerts and alert (a meeting forecast inquorate, told its clerks once)
 - channels: set_webhook, webhooks (a body's or member's Teams or Slack webhook)
 - access: create_token, rotate_token, revoke_tokens, admin_of, member_of_feed
 - reminders: send_due, outbox, mark_done

@@ -155,16 +155,6 @@ def _open_meeting(ctx: Context, meeting_id: str) -> MeetingRow:
     return row
 
 
-def apologies_link(ctx: Context, meeting_id: str, member: str, now: dt.datetime, base: str | None = None) -> str | None:
-    """One member's signed link to send apologies for a meeting (for the meeting notice and
-    their feed), under `base` (GOVCAL_PUBLIC_URL by default); None without one."""
-    base = base or ctx.settings.public_url
-    if not base:
-        return None
-    row = ctx.meeting_row(fields.text(meeting_id, "meeting", fields.ID))
-    return links.apologies_link(links.key(ctx, now), base, member, row.id, row.start)
-
-
 def by_link(ctx: Context, link: links.Link, now: dt.datetime) -> MeetingForecast:
     """What a member's apologies link does once its button is pressed: apologies sent, or
     (its `attend` twin) withdrawn."""

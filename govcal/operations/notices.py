@@ -15,7 +15,7 @@ import datetime as dt
 from typing import Any
 
 from govcal.notice import Notice, NoticeMeeting, member_notice
-from govcal.operations import attendance
+from govcal.operations import links
 from govcal.operations.context import Context
 from rules.errors import Conflict
 from rules.model import Body
@@ -75,9 +75,9 @@ def unsent(row: ReminderRow, meeting: MeetingRow | None, now: dt.datetime) -> Re
     return None
 
 
-def notice(ctx: Context, row: ReminderRow, meeting: MeetingRow, member: Recipient, now: dt.datetime) -> Notice:
+def notice(ctx: Context, row: ReminderRow, meeting: MeetingRow, member: Recipient, key: bytes | None) -> Notice:
     """What one member's notice says (`govcal.notice.member_notice`), a summons with their own
-    link to send apologies where govcal has a public address."""
+    link to send apologies, signed with the run's link `key` where govcal has a public address."""
     body = ctx.rules.bodies.get(meeting.body_id)
     base = (ctx.settings.public_url or "").rstrip("/")
     said = NoticeMeeting(
@@ -89,5 +89,6 @@ def notice(ctx: Context, row: ReminderRow, meeting: MeetingRow, member: Recipien
         reason=cancellation_reason(meeting.explanation) if row.kind == NoticeKind.CANCELLATION else "",
         page=f"{base}/planner#{meeting.id}" if base and meeting.public else None,
     )
-    apologies = attendance.apologies_link(ctx, meeting.id, member.person or member.address, now)
+    person = member.person or member.address
+    apologies = links.apologies_link(key, base, person, meeting.id, meeting.start) if key and base else None
     return member_notice(row.key, NoticeKind(row.kind), said, member, apologies)

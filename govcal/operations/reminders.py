@@ -388,7 +388,7 @@ def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow |
         ctx.store.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
         return []
     channel, member = run.kinds[claimed.channel], claimed.recipients[0]
-    message = channel.compose(notices.notice(ctx, row, meeting, member, run.now), [member], run.now)
+    message = channel.compose(notices.notice(ctx, row, meeting, member, run.key), [member], run.now)
     return [Ready(channel, message, row.body_id, [row.id], [], False, member.digest, Progress(set(), {member.digest}))]
 
 
@@ -476,7 +476,7 @@ def _would_send_notice(ctx: Context, claimed: Claimed, now: dt.datetime) -> Woul
         return WouldSend(row.deadline_id, row.body_id, row.channel, 1, f"not sent: {decision}", [], "")
     if not claimed.recipients:
         return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "no one to tell", [], "")
-    subject = notices.notice(ctx, row, meeting, claimed.recipients[0], now).subject
+    subject = notices.notice(ctx, row, meeting, claimed.recipients[0], None).subject
     return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "send", to, subject)
 
 
