@@ -164,14 +164,19 @@ def is_late(now: dt.datetime, due_at: dt.datetime) -> bool:
     return now - due_at > LATE_AFTER
 
 
-def recipient_roles(who: Iterable[str]) -> frozenset[str]:
-    """Who is told of a deadline: the body's clerks; its voting members where the rule names
-    members or report authors among those it is for; and its owner (a role on the body)."""
+def named_roles(who: Iterable[str]) -> frozenset[str]:
+    """The roles on a body a rule's `who` names: its voting members where it names members or
+    report authors, and its owner (a role on the body)."""
     named = set(who)
-    roles = {Role.CLERK.value} | {each for each in named if ID.match(each)} - {"members"}
+    roles = {each for each in named if ID.match(each)} - {"members"}
     if named & {"members", "report authors"}:
         roles |= {role.value for role in VOTING_ROLES}
     return frozenset(roles)
+
+
+def recipient_roles(who: Iterable[str]) -> frozenset[str]:
+    """Who is told of a deadline: the body's clerks, and the roles the rule names."""
+    return named_roles(who) | {Role.CLERK.value}
 
 
 # A clerk's morning digest: one message each working day, before the 09:00 reminders.

@@ -191,6 +191,19 @@ def test_a_panel_lists_the_reports_a_meeting_answers_for_and_those_made_to_it(si
     assert "Quarterly report to Worcestershire Partnership Advisory Body this meeting Ann Clerk Fri 26 Jun 2026" in pab
 
 
+def test_a_deadline_for_the_members_names_the_bodys_voting_members(site):
+    """Cambridgeshire's "Named substitute notified to the Clerk" is for its members (who:
+    [members]): the panel names them, as its reminders go to them, not "the members (no one
+    recorded)" once members are recorded."""
+    client, ctx, token, _ = site
+    signed_in(client, token)
+    body = "cambridgeshire-executive-partnership"
+    people.add_member(ctx, body, "Cllr Ali", "member", email="ali@example.org", actor="t", now=NOW)
+    panel = text(client.get("/admin/meeting", params={"id": f"{body}/2026-27/meeting-01"}).text)
+    assert "Named substitute notified to the Clerk this meeting Cllr Ali" in panel
+    assert "the members (no one recorded)" not in panel
+
+
 def test_moving_to_a_bank_holiday_is_refused_with_its_name(site):
     client, ctx, token, _ = site
     signed_in(client, token)

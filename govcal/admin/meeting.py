@@ -20,6 +20,7 @@ from rules.phrases import parse_time
 from scheduler.attendance import Member, Presence
 from scheduler.occurrences import cycle_containing
 from scheduler.placement import month_grid, picker_months
+from scheduler.reminders import named_roles
 from scheduler.workdays import body_calendar, london_day
 
 DONE = {
@@ -170,7 +171,8 @@ def _panel(
 def whose(roles: Sequence[str], members: Sequence[Member], role_names: Mapping[str, str]) -> str:
     """Who a deadline falls to, by name: the body's members holding its roles, else the roles
     in words ("the clerk or Head of Commissioning (no one recorded)"), so the panel shows no id."""
-    named = [m.name for m in members if m.roles & set(roles)]
+    holding = named_roles(roles)  # "members": the body's voting members, as its reminders go to them
+    named = [m.name for m in members if m.roles & holding]
     if named:
         return ", ".join(named)
     said = " or ".join(role_names.get(r, r.replace("-", " ")) for r in roles) or "body"
