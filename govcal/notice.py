@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from scheduler.papers import MeetingLink, in_order
+from scheduler.papers import MeetingLink, listed
 from scheduler.reminders import NoticeKind, Recipient
 
 
@@ -63,12 +63,8 @@ class Notice:
                 lines.append(f"The reason: {meeting.reason}")
         else:
             lines.append(f"You are summoned to the meeting of the {meeting.body_name} on {when}{place}.")
-            links = in_order(meeting.links)
-            lines.append(
-                "The papers:\n" + "\n".join(map(str, links))
-                if links
-                else "The papers will follow: none are linked yet."
-            )
+            papers = listed(meeting.links)
+            lines.append(f"The papers:\n{papers}" if papers else "The papers will follow: none are linked yet.")
             if self.apologies:
                 lines.append(f"If you cannot attend, send your apologies (until the meeting begins): {self.apologies}")
         if meeting.page:

@@ -16,11 +16,12 @@ from fastapi.testclient import TestClient
 
 from conftest import NOW, keep
 from conftest import context as make_context
-from govcal.admin import admin_pages, month_grid, picker_months
+from govcal.admin import admin_pages
 from govcal.cli.server import application
 from govcal.operations import access, people
 from govcal.operations.access import SESSION_LENGTH
 from rules.loader import load_rules
+from scheduler.placement import month_grid, picker_months
 from scheduler.preferences import avoided
 from scheduler.store.tables import TokenKind
 from scheduler.workdays import body_calendar

@@ -17,12 +17,12 @@ import datetime as dt
 import pytest
 
 from conftest import body, planner_for
-from govcal.admin.meeting import month_grid
 from govcal.cli import main
 from govcal.terms import builtin_terms_dir, read_term_file, term_calendars
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.checker import Checker
+from scheduler.placement import month_grid
 from scheduler.planner import Planner
 from scheduler.terms import read_term_calendar
 from scheduler.workdays import body_calendar

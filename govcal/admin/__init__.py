@@ -38,12 +38,11 @@ from fastapi.responses import RedirectResponse, Response
 
 from govcal.admin import actions, body, drafting, grid, meeting, papers, reminders, replan, rules, signing
 from govcal.admin.common import SIGNING_IN, Forged, Pages, SignInFirst
-from govcal.admin.meeting import month_grid, picker_months
 from govcal.clock import utc_now
 from govcal.operations import Context
 from rules.errors import DatabaseUnavailable, GovcalError
 
-__all__ = ["SIGNING_IN", "admin_pages", "month_grid", "picker_months"]
+__all__ = ["SIGNING_IN", "admin_pages"]
 
 FAMILIES = (signing, grid, meeting, papers, body, rules, drafting, replan, reminders, actions)
 
