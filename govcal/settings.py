@@ -15,7 +15,6 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from rules.errors import RuleError
-from rules.phrases import parse_month
 
 DATABASE_VARIABLE = "GOVCAL_DATABASE_URL"
 SMTP_VARIABLE = "GOVCAL_SMTP_URL"
@@ -100,8 +99,10 @@ def year_start(typed: str) -> int:
     word = typed.strip()
     if not word:
         return 5
-    if word.isdigit() and 1 <= int(word) <= 12:
+    if word.isascii() and word.isdigit() and 1 <= int(word) <= 12:  # '²'.isdigit() is True too
         return int(word)
+    from rules.phrases import parse_month  # here: every command reads the settings, few a month's name
+
     try:
         return parse_month(word)
     except RuleError:

@@ -463,6 +463,7 @@ def test_a_date_is_typed_as_day_month_and_year_and_a_wrong_one_is_said_beside_it
     for day, month, year, said in (
         ("31", "2", "2027", "The date must be a real date: 31 2 2027 is not one"),
         ("", "3", "2027", "The date must include a day, in figures"),
+        ("²", "3", "2027", "The date must include a day, in figures"),  # a digit to isdigit, not to int
         ("4", "3", "27", "The year must have 4 figures"),
     ):
         asked = {"date-day": day, "date-month": month, "date-year": year}

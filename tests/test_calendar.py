@@ -199,7 +199,7 @@ def test_bad_input_is_a_line_naming_the_option_and_nothing_is_written(capsys, tm
     assert "Traceback" not in err and sorted(p.name for p in tmp_path.iterdir()) == []
 
 
-@pytest.mark.parametrize("typed", ["Mai", "13", "0", "spring"])
+@pytest.mark.parametrize("typed", ["Mai", "13", "0", "spring", "²"])
 def test_a_year_start_that_is_no_month_is_refused_quoting_it(capsys, monkeypatch, typed):
     monkeypatch.setenv("GOVCAL_YEAR_START", typed)
     with pytest.raises(RuleError, match=f"GOVCAL_YEAR_START='{typed}' is not a month"):

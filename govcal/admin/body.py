@@ -21,6 +21,7 @@ from govcal.operations.access import (
     revoke_tokens,
     rotate_token,
 )
+from govcal.operations.fields import DIGITS
 from rules.dates import parse_date, parse_instant
 from rules.errors import RuleError
 from scheduler.extraordinary import Request as ExtraordinaryRequest
@@ -89,7 +90,7 @@ def router(pages: Pages) -> APIRouter:
     async def digest_change(request: Request) -> Response:
         admin, form = await pages.posted(request)
         body_id, name, days = str(form.get("body", "")), str(form.get("name", "")), str(form.get("days", ""))
-        if days and not days.isdigit():
+        if days and not DIGITS.fullmatch(days):
             raise RuleError("days: choose how many working days the digest looks ahead, or none")
         reminders.set_digest(ctx, name, int(days) if days else None, actor=admin, now=pages.clock())
         shown = people.name_of(ctx, name)

@@ -20,6 +20,7 @@ from starlette.datastructures import FormData
 
 from govcal.operations import Context
 from govcal.operations.access import admin_of_session
+from govcal.operations.fields import DIGITS
 from govcal.page import PAGE_POLICY, templates
 from rules.errors import RuleError
 
@@ -121,8 +122,8 @@ def day_asked(asked: Mapping[str, str], name: str) -> str:
     parts = [asked.get(f"{name}-{part}", "").strip() for part in ("day", "month", "year")]
     if not any(parts):
         return ""
-    if not all(p.isdigit() for p in parts):
-        missing = [part for part, p in zip(("day", "month", "year"), parts, strict=True) if not p.isdigit()]
+    if not all(DIGITS.fullmatch(p) for p in parts):
+        missing = [part for part, p in zip(("day", "month", "year"), parts, strict=True) if not DIGITS.fullmatch(p)]
         raise RuleError(f"The date must include a {' and a '.join(missing)}, in figures")
     day, month, year = (int(p) for p in parts)
     if year < 1000:
