@@ -145,6 +145,9 @@ def sync_reminders(
     return new
 
 
+DEADLINE_KINDS = (Kind.REMINDER, Kind.OVERDUE)  # copied to another channel when one is given
+
+
 def open_channel(session: Session, body_ids: Iterable[str], channel: str, now: dt.datetime) -> int:
     """An address on `channel` was given for these bodies (their own, or a member's): a copy
     on that channel of each of their pending e-mail reminders that has none, pending if
@@ -156,7 +159,7 @@ def open_channel(session: Session, body_ids: Iterable[str], channel: str, now: d
         ReminderRow.body_id.in_(ids),
         ReminderRow.channel == EMAIL,
         ReminderRow.status == ReminderStatus.PENDING,
-        ReminderRow.kind.not_in(NOTICE_KINDS),  # a meeting's notice goes to each member's own address
+        ReminderRow.kind.in_(DEADLINE_KINDS),  # not a notice (to each member) nor an alert (by e-mail)
     )
     pending = list(session.scalars(query))
     there = select(ReminderRow.deadline_id, ReminderRow.offset_key).where(
