@@ -12,6 +12,7 @@ that sends the reminders (`reminders.send_due`), with its claims, leases and ret
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from govcal.notice import Notice, NoticeMeeting, member_notice
@@ -21,6 +22,7 @@ from rules.errors import Conflict
 from rules.model import Body
 from scheduler.edits import cancellation_reason
 from scheduler.occurrences import Status
+from scheduler.papers import MeetingLink
 from scheduler.reminders import NoticeKind, Recipient
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
@@ -75,7 +77,14 @@ def unsent(row: ReminderRow, meeting: MeetingRow | None, now: dt.datetime) -> Re
     return None
 
 
-def notice(ctx: Context, row: ReminderRow, meeting: MeetingRow, member: Recipient, key: bytes | None) -> Notice:
+def notice(
+    ctx: Context,
+    row: ReminderRow,
+    meeting: MeetingRow,
+    papers: Sequence[MeetingLink],
+    member: Recipient,
+    key: bytes | None,
+) -> Notice:
     """What one member's notice says (`govcal.notice.member_notice`), a summons with their own
     link to send apologies, signed with the run's link `key` where govcal has a public address."""
     body = ctx.rules.bodies.get(meeting.body_id)
@@ -85,7 +94,7 @@ def notice(ctx: Context, row: ReminderRow, meeting: MeetingRow, member: Recipien
         start=meeting.start,
         end=meeting.end,
         where=meeting.location,
-        links=tuple(ctx.store.meeting_links([meeting.id]).get(meeting.id, [])),
+        links=tuple(papers),
         reason=cancellation_reason(meeting.explanation) if row.kind == NoticeKind.CANCELLATION else "",
         page=f"{base}/planner#{meeting.id}" if base and meeting.public else None,
     )

@@ -38,7 +38,7 @@ from govcal.operations.context import Context
 from govcal.operations.people import person
 from rules.errors import NotFound
 from scheduler.occurrences import Status
-from scheduler.papers import listed
+from scheduler.papers import MeetingLink, listed
 from scheduler.reminders import EMAIL, DigestWindow, Kind, NoticeKind, Recipient, digest_window, is_late, unsent
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
@@ -134,7 +134,7 @@ def send_due(
     run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
     attendance.queue_alerts(ctx, now)
     run.key = links.key(ctx, now) if ctx.settings.public_url else None
-    meetings: dict[str, MeetingRow | None] = {}
+    meetings = Read(ctx)
     ready: queue.Queue[Ready | None] = queue.Queue(maxsize=4 * connections)
     senders = [threading.Thread(target=_sender, args=(run, ready), daemon=True) for _ in range(connections)]
     for sender in senders:
@@ -324,7 +324,7 @@ def decide(claimed: Claimed, now: dt.datetime) -> Decided:
     return Decided(claimed, to_send if deadline is not None else [], closed)
 
 
-def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> list[Ready]:
+def _prepare(run: Run, claimed: Claimed, meetings: Read) -> list[Ready]:
     """Decide one deadline's claimed reminders: close those that do not go (marked at once),
     and build a message for each recipient not yet reached, its action links signed for
     them; none when nothing goes."""
@@ -374,11 +374,11 @@ def _prepare(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None])
     ]
 
 
-def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow | None]) -> list[Ready]:
+def _prepare_notice(run: Run, claimed: Claimed, meetings: Read) -> list[Ready]:
     """A meeting's notice to one member (`govcal.operations.notices`): closed if no longer
     needed, else its message built; none when nothing goes."""
     ctx, row, result = run.ctx, claimed.reminders[0], run.result
-    meeting = _meeting(ctx, row.deadline_id, meetings)
+    meeting = meetings.meeting(row.deadline_id)
     decision = notices.unsent(row, meeting, run.now)
     if decision is not None or meeting is None:
         ctx.store.finish([row.id], status=decision or ReminderStatus.CANCELLED)
@@ -388,7 +388,9 @@ def _prepare_notice(run: Run, claimed: Claimed, meetings: dict[str, MeetingRow |
         ctx.store.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
         return []
     channel, member = run.kinds[claimed.channel], claimed.recipients[0]
-    message = channel.compose(notices.notice(ctx, row, meeting, member, run.key), [member], run.now)
+    message = channel.compose(
+        notices.notice(ctx, row, meeting, meetings.papers(meeting.id), member, run.key), [member], run.now
+    )
     return [Ready(channel, message, row.body_id, [row.id], [], False, member.digest, Progress(set(), {member.digest}))]
 
 
@@ -460,7 +462,7 @@ def dry_run(ctx: Context, now: dt.datetime, wall: dt.datetime) -> list[WouldSend
             continue
         late = decided.late(now)
         outcome = ("send late" if late else "send") if claimed.recipients else "no one to tell"
-        subject = _reminder(ctx, decided.latest, deadline, late, {}).subject
+        subject = _reminder(ctx, decided.latest, deadline, late, Read(ctx)).subject
         to = [r.shown for r in claimed.recipients]
         said.append(WouldSend(deadline.id, body, claimed.channel, len(decided.to_send), outcome, to, subject))
     return said
@@ -476,7 +478,7 @@ def _would_send_notice(ctx: Context, claimed: Claimed, now: dt.datetime) -> Woul
         return WouldSend(row.deadline_id, row.body_id, row.channel, 1, f"not sent: {decision}", [], "")
     if not claimed.recipients:
         return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "no one to tell", [], "")
-    subject = notices.notice(ctx, row, meeting, claimed.recipients[0], None).subject
+    subject = notices.notice(ctx, row, meeting, (), claimed.recipients[0], None).subject
     return WouldSend(row.deadline_id, row.body_id, row.channel, 1, "send", to, subject)
 
 
@@ -491,19 +493,19 @@ def _reminder(
     reminder: ReminderRow,
     deadline: DeadlineRow,
     late: bool,
-    meetings: dict[str, MeetingRow | None],
+    meetings: Read,
     key: bytes | None = None,
     to: Recipient | None = None,
     several: bool = False,
 ) -> Reminder:
     """What a reminder says (by any channel): the deadline, its body, the meeting it is for
-    (read once per run into `meetings`: many deadlines hang on one meeting), and the action
+    (read once per run into `meetings`, with its papers: many deadlines hang on one meeting), and the action
     links signed for its recipient `to` with `key` (none without a key). Where the reminder
     goes to `several`, each recipient's message has a key of its own: the reminder's, then
     the recipient's digest (one recipient's message keeps the reminder's key)."""
     whom = _whom(to) if to is not None else ""
     body = ctx.rules.bodies.get(deadline.body_id)
-    meeting, due_at = (_meeting(ctx, mid, meetings) for mid in (deadline.meeting_id, deadline.counted_from))
+    meeting, due_at = (meetings.meeting(mid) for mid in (deadline.meeting_id, deadline.counted_from))
     if due_at is not None and (meeting is None or due_at.id == meeting.id):
         due_at = None  # due for the meeting it is about: said once
     other = ctx.rules.bodies.get(meeting.body_id) if meeting is not None else None
@@ -532,7 +534,7 @@ def _reminder(
         ),
         link=f"{base}/planner#{meeting.id}" if base and public and meeting is not None else None,
         why=deadline.explanation,
-        papers=listed(ctx.store.meeting_links([meeting.id]).get(meeting.id, [])) if meeting is not None else "",
+        papers=listed(meetings.papers(meeting.id)) if meeting is not None else "",
     )
 
 
@@ -542,13 +544,26 @@ def _expiry(deadline: DeadlineRow, due_at: MeetingRow | None, meeting: MeetingRo
     return links.expiry(deadline.due, at.start if at is not None else None)
 
 
-def _meeting(ctx: Context, meeting_id: str | None, meetings: dict[str, MeetingRow | None]) -> MeetingRow | None:
-    """A meeting a deadline hangs on, read once per run into `meetings`."""
-    if not meeting_id:
-        return None
-    if meeting_id not in meetings:
-        meetings[meeting_id] = ctx.store.meeting(meeting_id)
-    return meetings[meeting_id]
+@dataclass
+class Read:
+    """What one run reads once, though many of its messages ask: a meeting (many deadlines
+    hang on one) and its papers (every member's notice of it lists them)."""
+
+    ctx: Context
+    meetings: dict[str, MeetingRow | None] = field(default_factory=dict)
+    links: dict[str, tuple[MeetingLink, ...]] = field(default_factory=dict)
+
+    def meeting(self, meeting_id: str | None) -> MeetingRow | None:
+        if not meeting_id:
+            return None
+        if meeting_id not in self.meetings:
+            self.meetings[meeting_id] = self.ctx.store.meeting(meeting_id)
+        return self.meetings[meeting_id]
+
+    def papers(self, meeting_id: str) -> tuple[MeetingLink, ...]:
+        if meeting_id not in self.links:
+            self.links[meeting_id] = tuple(self.ctx.store.meeting_links([meeting_id]).get(meeting_id, []))
+        return self.links[meeting_id]
 
 
 def _sender_address(ctx: Context, smtp: Smtp) -> str:
