@@ -687,7 +687,9 @@ def test_a_run_whose_claim_is_taken_stops_before_its_next_message_and_says_what_
         later = utc_now() + dt.timedelta(minutes=6)  # the other run's clock: the first run's leases lapsed
         taken = other.store.claim(due, later, "other#1")
         in_flight = next(r.id for r, _ in other.store.outbox_rows() if f"<{r.key}@govcal>" == slow_inbox.held)
-        assert other.store.finish([in_flight], status="sent", sent_at=due) == 1  # the other run sent it too
+        line = other.store.outbox_line()
+        assert line.finish([in_flight], status="sent", sent_at=due) == 1  # the other run sent it too
+        line.close()
         slow_inbox.hold.set()
         result = run.result(timeout=60)
     assert len(held) == 1 and len(taken) == total - 1

@@ -43,7 +43,7 @@ from scheduler.reminders import EMAIL, DigestWindow, Kind, NoticeKind, Recipient
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.audit import Audit
 from scheduler.store.digests import Subscriber
-from scheduler.store.outbox import STATES, Claimed
+from scheduler.store.outbox import STATES, Claimed, OutboxLine
 from scheduler.store.tables import DeadlineRow, MeetingRow, ReminderRow
 from scheduler.workdays import body_calendar, london_day
 
@@ -100,6 +100,7 @@ class Run:
     now: dt.datetime
     wall: Callable[[], dt.datetime]
     token: str
+    deciding: OutboxLine  # the deciding thread's own: reminders closed unsent as they are decided
     key: bytes | None = None  # the action links' key, where GOVCAL_PUBLIC_URL is set
     result: Dispatched = field(default_factory=Dispatched)
     gate: threading.Lock = field(default_factory=threading.Lock)
@@ -131,7 +132,7 @@ def send_due(
     killed, or losing its database, at any moment leaves at most one message delivered and
     unmarked, which goes again, once, after its lease.
     """
-    run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker))
+    run = Run(ctx, channels(smtp, _sender_address(ctx, smtp)), now, wall, claim_token(worker), ctx.store.outbox_line())
     attendance.queue_alerts(ctx, now)
     run.key = links.key(ctx, now) if ctx.settings.public_url else None
     meetings = Read(ctx)
@@ -149,6 +150,7 @@ def send_due(
             ready.put(None)
         for sender in senders:
             sender.join()
+        run.deciding.close()
     if run.failed:
         raise run.failed[0]
     if run.stopped.is_set():
@@ -193,29 +195,31 @@ class Ready:
 
 
 def _sender(run: Run, ready: queue.Queue[Ready | None]) -> None:
-    """One sender's loop, a line (connection) per channel: begin each message, then end and
-    mark it behind the gate. An error that is not the channel's (the store's), or a lost
-    claim, stops the run; the queue is still drained."""
+    """One sender's loop, a line (connection) per channel and its own to the outbox: begin
+    each message, then end and mark it behind the gate. An error that is not the channel's
+    (the store's), or a lost claim, stops the run; the queue is still drained."""
     lines: dict[str, Line[Any]] = {}
+    own = run.ctx.store.outbox_line()
     try:
         while (item := ready.get()) is not None:
             if run.going:
                 try:
-                    _deliver(run, item, lines)
+                    _deliver(run, item, lines, own)
                 except BaseException as error:  # re-raised by send_due, once every sender has stopped
                     if error not in run.failed:
                         run.failed.append(error)
     finally:
         for line in lines.values():
             line.close()
+        own.close()
 
 
-def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
+def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]], own: OutboxLine) -> None:
     """Send one prepared message on the sender's line for its channel, marked as soon as it
     is accepted. It begins only if the run still holds its claim (renewed here): else the
     run stops."""
     store, result = run.ctx.store, run.result
-    if not store.renew(item.ids, run.token, run.wall()):
+    if not own.renew(item.ids, run.token, run.wall()):
         with run.gate:
             result.lost += len(item.ids)
         run.stopped.set()
@@ -229,7 +233,7 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
                 return
             line.end(item.message)
             try:
-                _reached(run, item)
+                _reached(run, item, own)
             except BaseException as error:  # said before the gate opens: no other message ends now
                 run.failed.append(error)
                 raise
@@ -243,7 +247,7 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
                 progress.waiting.discard(item.whom)
                 progress.refusal = failure.reason
                 if not progress.waiting:
-                    _marked(run, item)
+                    _marked(run, item, own)
             return
         reached = [r.digest for r in failure.reached] + sorted(progress.reached)
         store.retry(item.ids, run.token, run.now, failure.reason, reached)
@@ -252,30 +256,30 @@ def _deliver(run: Run, item: Ready, lines: dict[str, Line[Any]]) -> None:
             result.failure = failure.reason
 
 
-def _reached(run: Run, item: Ready) -> None:
+def _reached(run: Run, item: Ready, own: OutboxLine) -> None:
     """A recipient has their message (under the gate): with others still waiting, keep whom
     the reminders have reached; with none, mark them sent (or refused, if one was)."""
     progress = item.progress
     progress.waiting.discard(item.whom)
     progress.reached.add(item.whom)
     if progress.waiting:
-        kept = run.ctx.store.reached(item.ids, run.token, sorted(progress.reached))
+        kept = own.reached(item.ids, run.token, sorted(progress.reached))
         run.result.repeated += len(item.ids) - kept
         return
-    _marked(run, item)
+    _marked(run, item, own)
 
 
-def _marked(run: Run, item: Ready) -> None:
+def _marked(run: Run, item: Ready, own: OutboxLine) -> None:
     """Every recipient of these reminders has had their message (under the gate): marked sent,
     or refused where a channel refused one for good (the clerk hears why)."""
-    store, result, progress = run.ctx.store, run.result, item.progress
+    result, progress = run.result, item.progress
     if progress.refusal:
-        store.finish(item.ids, status=ReminderStatus.REFUSED, last_error=progress.refusal[:500])
+        own.finish(item.ids, status=ReminderStatus.REFUSED, last_error=progress.refusal[:500])
         result.refused[item.body_id] = result.refused.get(item.body_id, 0) + len(item.ids)
         result.refusal = progress.refusal
         return
     marked = sum(
-        store.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
+        own.finish(ids, status=ReminderStatus.SENT, sent_at=run.now, late=late)
         for ids, late in ((item.on_time, False), (item.late, True))
         if ids
     )
@@ -333,9 +337,9 @@ def _prepare(run: Run, claimed: Claimed, meetings: Read) -> list[Ready]:
     if claimed.reminders[0].kind == Kind.QUORUM:
         return _alert(run, claimed)
     ctx, now, result = run.ctx, run.now, run.result
-    store, deadline, decided = ctx.store, claimed.deadline, decide(claimed, now)
+    deadline, decided = claimed.deadline, decide(claimed, now)
     for reminder, decision in decided.closed:  # the senders count other fields: no lock needed
-        store.finish([reminder.id], status=decision)
+        run.deciding.finish([reminder.id], status=decision)
         result.done += decision is ReminderStatus.CANCELLED
         result.superseded += decision is ReminderStatus.SUPERSEDED
     if decided.latest is None or deadline is None:
@@ -344,12 +348,12 @@ def _prepare(run: Run, claimed: Claimed, meetings: Read) -> list[Ready]:
     reached = {digest for row in decided.to_send for digest in row.delivered or ()}  # on an attempt that failed
     to = [r for r in claimed.recipients if r.digest not in reached]
     if claimed.recipients and not to:  # every one reached before (a failure then was another's)
-        marked = store.finish(ids, status=ReminderStatus.SENT, sent_at=now)
+        marked = run.deciding.finish(ids, status=ReminderStatus.SENT, sent_at=now)
         with run.gate:  # the senders count sent messages too
             result.sent += marked
         return []
     if not claimed.recipients:  # not retried: nothing will change until someone is added
-        store.finish(ids, status=ReminderStatus.NO_RECIPIENT)
+        run.deciding.finish(ids, status=ReminderStatus.NO_RECIPIENT)
         if claimed.channel == EMAIL:  # warned of: another channel is extra (its copy kept, said why)
             result.no_recipient[deadline.body_id] = result.no_recipient.get(deadline.body_id, 0) + len(ids)
         return []
@@ -381,11 +385,11 @@ def _prepare_notice(run: Run, claimed: Claimed, meetings: Read) -> list[Ready]:
     meeting = meetings.meeting(row.deadline_id)
     decision = notices.unsent(row, meeting, run.now)
     if decision is not None or meeting is None:
-        ctx.store.finish([row.id], status=decision or ReminderStatus.CANCELLED)
+        run.deciding.finish([row.id], status=decision or ReminderStatus.CANCELLED)
         result.done += 1
         return []
     if not claimed.recipients:  # the member's address was taken away meanwhile
-        ctx.store.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
+        run.deciding.finish([row.id], status=ReminderStatus.NO_RECIPIENT)
         return []
     channel, member = run.kinds[claimed.channel], claimed.recipients[0]
     message = channel.compose(
@@ -402,7 +406,7 @@ def _alert(run: Run, claimed: Claimed) -> list[Ready]:
     said = attendance.alert(run.ctx, first.deadline_id, first.key, run.now)
     if said is None or not claimed.recipients or claimed.channel != EMAIL:
         no_one = said is not None and not claimed.recipients
-        run.ctx.store.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
+        run.deciding.finish(ids, status=ReminderStatus.NO_RECIPIENT if no_one else ReminderStatus.CANCELLED)
         return []
     channel = run.kinds[EMAIL]
     message = channel.compose(said, claimed.recipients, run.now)

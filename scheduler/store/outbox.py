@@ -27,9 +27,26 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any, NamedTuple
 
-from sqlalchemy import ColumnElement, Dialect, and_, bindparam, case, func, insert, literal, or_, select, update
+from sqlalchemy import (
+    ARRAY,
+    ColumnElement,
+    Dialect,
+    Integer,
+    and_,
+    any_,
+    bindparam,
+    case,
+    func,
+    insert,
+    literal,
+    or_,
+    select,
+    update,
+)
+from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import PoolProxiedConnection
 
 from rules.model import Body, Role
 from scheduler.attendance import VOTING_ROLES
@@ -270,14 +287,15 @@ class OutboxStore(Database):
         decide which deadlines), so they can go as one message.
         """
         due = _due(now, wall, token)
+        locking = self.engine.dialect.name == "postgresql"  # workers sharing the outbox skip each other's rows
+        soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
+        soonest = soonest.limit(batch).with_for_update(skip_locked=True) if locking else soonest.limit(batch)
         with self.session() as session, session.begin():
-            soonest = select(ReminderRow.deadline_id).where(*due).order_by(ReminderRow.due_at, ReminderRow.id)
-            soonest = soonest.limit(batch)
-            rows = select(ReminderRow.id).where(*due)
-            if self.engine.dialect.name == "postgresql":  # workers sharing the outbox skip each other's rows
-                soonest = soonest.with_for_update(skip_locked=True)
-                rows = rows.with_for_update(skip_locked=True)
-            rows = rows.where(ReminderRow.deadline_id.in_(soonest.scalar_subquery()))
+            # The deadlines first, then their rows by them: as one statement, PostgreSQL's planner
+            # joined the two on a guess of one row each, a quarter of a second for 2,000 due at once.
+            deadline_ids = sorted(set(session.scalars(soonest)))
+            rows = select(ReminderRow.id).where(*due, ReminderRow.deadline_id.in_(deadline_ids))
+            rows = rows.with_for_update(skip_locked=True) if locking else rows
             claimed = session.execute(
                 update(ReminderRow)
                 .where(ReminderRow.id.in_(rows.scalar_subquery()))
@@ -299,91 +317,10 @@ class OutboxStore(Database):
             query = select(ReminderRow).where(*_due(now, wall)).order_by(ReminderRow.due_at, ReminderRow.id)
             return _by_deadline(session, session.scalars(query))
 
-    def renew(self, reminder_ids: Iterable[int], token: str, wall: dt.datetime) -> bool:
-        """The fencing check before a message begins: extend the lease of these claimed
-        reminders to `wall` plus `LEASE`, and say whether the run holding `token` still
-        held every one of them (False: another run took one, or it was marked meanwhile)."""
-        ids = list(reminder_ids)
-        renewing = _renewing(self.engine.dialect)
-        rows = [renewing.params(id=reminder_id, token=token, until=wall + LEASE) for reminder_id in ids]
-        return self._each(renewing, rows) == len(ids)
-
-    def finish(self, reminder_ids: Iterable[int], **values: object) -> int:
-        """Mark claimed reminders with their outcome (sent, cancelled, ...); how many were
-        marked. The first mark wins: one already marked (by a run that took the claim over)
-        is left as it is, and is not counted.
-
-        This runs once a message, so it runs on the driver's connection (`DriverStatement`):
-        a quarter of the dispatcher's time went to SQLAlchemy's machinery around it. On
-        PostgreSQL the commit does not wait for the server's disk (synchronous_commit off,
-        for this transaction only): it survives govcal being killed; a crash of the
-        database server itself within a fraction of a second could forget the mark, and the
-        message would go again, once, with the same Message-ID.
-        """
-        marking = _marking(self.engine.dialect, tuple(sorted(values)))
-        given = {f"set_{name}": value for name, value in values.items()}
-        return self._each(marking, [marking.params(id=reminder_id, **given) for reminder_id in reminder_ids])
-
-    def _each(self, statement: DriverStatement, rows: list[Any]) -> int:
-        """Run a statement once for each of `rows` in one transaction on the driver's
-        connection (see `finish`); how many rows it changed in all."""
-        dialect = self.engine.dialect
-        try:
-            connection = self.engine.raw_connection()
-        except dialect.loaded_dbapi.Error as error:  # no connection could be made
-            raise (unavailable(error, True) or error) from error
-        cursor = None
-        try:
-            cursor = connection.cursor()
-            if dialect.name == "postgresql":
-                # One round trip for the whole transaction (psycopg's pipeline: BEGIN, the
-                # setting, the statements and COMMIT sent together), where each was one of its
-                # own: twice a message, in the dispatcher's gate.
-                driver: Any = connection.driver_connection  # psycopg's own connection
-                with driver.pipeline():
-                    cursor.execute("SET LOCAL synchronous_commit TO OFF")
-                    cursor.executemany(statement.sql, rows)
-                    connection.commit()
-                return int(cursor.rowcount)
-            if dialect.name == "sqlite":
-                cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
-            cursor.executemany(statement.sql, rows)
-            changed = cursor.rowcount
-            connection.commit()
-            return int(changed)
-        except dialect.loaded_dbapi.Error as error:
-            disconnected = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
-            if disconnected:
-                connection.invalidate(error)
-            else:
-                connection.rollback()
-            said = unavailable(error, disconnected)
-            if said is None:
-                raise
-            raise said from error
-        except BaseException:
-            connection.rollback()
-            raise
-        finally:
-            connection.close()  # back to the pool
-
-    def reached(self, reminder_ids: Iterable[int], token: str, digests: list[str]) -> int:
-        """A message of these claimed reminders reached one more of their recipients: keep
-        whom they have reached (`delivered`, recipients' digests), so no later attempt sends
-        it them again; how many the run holding `token` still held to keep it on."""
-        with self.session() as session, session.begin():
-            kept = session.execute(
-                update(ReminderRow)
-                .where(
-                    ReminderRow.id.in_(list(reminder_ids)),
-                    ReminderRow.claimed_by == token,
-                    ReminderRow.status == ReminderStatus.PENDING,
-                )
-                .values(delivered=digests)
-                .returning(ReminderRow.id)
-                .execution_options(synchronize_session=False)
-            )
-            return len(kept.all())
+    def outbox_line(self) -> OutboxLine:
+        """A sender's writes to the outbox for its run, on a connection of its own (`OutboxLine`);
+        close it when the run ends."""
+        return OutboxLine(self.engine)
 
     def release(self, token: str) -> None:
         """Give up every claim the run holding `token` still has, so another run may send
@@ -450,6 +387,123 @@ class OutboxStore(Database):
             return {state: count for state, count in session.execute(query)}
 
 
+# An `OutboxLine`'s settings on PostgreSQL, for its connection only while it keeps it. A
+# commit does not wait for the server's disk (see `OutboxLine.finish`); each statement is
+# planned for the ids it is given: a plan made once for any list of ids (after five uses
+# of a prepared statement) scanned the whole outbox while it was new and unanalysed, a
+# millisecond a write.
+SETTINGS = {"synchronous_commit": "off", "plan_cache_mode": "force_custom_plan"}
+
+
+class OutboxLine:
+    """One sender's writes to the outbox a message at a time, on a connection it keeps for
+    its run: the fencing check before a message begins (`renew`), and once it is accepted,
+    whom it has reached (`reached`) or its outcome (`finish`).
+
+    They run on the driver's own connection (`DriverStatement`), each write one transaction
+    and, on PostgreSQL, one statement and one round trip: SQLAlchemy's machinery around a
+    statement, a connection checked out (and pinged) for each write, and a round trip for
+    each of BEGIN, the setting, the statement and COMMIT had cost a message several times
+    the database's own work. One thread uses an `OutboxLine`; it takes its connection at
+    its first write (and again after losing it) and gives it back at `close`.
+    """
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        self._connection: PoolProxiedConnection | None = None
+
+    def renew(self, reminder_ids: Iterable[int], token: str, wall: dt.datetime) -> bool:
+        """The fencing check before a message begins: extend the lease of these claimed
+        reminders to `wall` plus `LEASE`, and say whether the run holding `token` still
+        held every one of them (False: another run took one, or it was marked meanwhile)."""
+        ids = list(reminder_ids)
+        return self._each(_renewing(self.engine.dialect), ids, token=token, until=wall + LEASE) == len(ids)
+
+    def reached(self, reminder_ids: Iterable[int], token: str, digests: list[str]) -> int:
+        """A message of these claimed reminders reached one more of their recipients: keep
+        whom they have reached (`delivered`, recipients' digests), so no later attempt sends
+        it them again; how many the run holding `token` still held to keep it on."""
+        return self._each(_keeping(self.engine.dialect), reminder_ids, token=token, delivered=digests)
+
+    def finish(self, reminder_ids: Iterable[int], **values: object) -> int:
+        """Mark claimed reminders with their outcome (sent, cancelled, ...); how many were
+        marked. The first mark wins: one already marked (by a run that took the claim over)
+        is left as it is, and is not counted.
+
+        On PostgreSQL the commit does not wait for the server's disk (synchronous_commit
+        off, on this line's connection only): it survives govcal being killed; a crash of the
+        database server itself within a fraction of a second could forget the mark, and the
+        message would go again, once, with the same Message-ID.
+        """
+        marking = _marking(self.engine.dialect, tuple(sorted(values)))
+        return self._each(marking, reminder_ids, **{f"set_{name}": value for name, value in values.items()})
+
+    def close(self) -> None:
+        """Give the connection back to the pool as it was taken (its settings reset, not in autocommit)."""
+        connection, self._connection = self._connection, None
+        if connection is None:
+            return
+        if self.engine.dialect.name == "postgresql":
+            driver: Any = connection.driver_connection
+            try:
+                for setting in SETTINGS:
+                    driver.execute(f"RESET {setting}")
+                driver.autocommit = False
+            except self.engine.dialect.loaded_dbapi.Error as error:  # lost meanwhile: the pool makes another
+                connection.invalidate(error)
+        connection.close()
+
+    def _each(self, statement: DriverStatement, reminder_ids: Iterable[int], **values: Any) -> int:
+        """Run a statement of `_these` reminders with these values, in one transaction on the
+        kept connection; how many rows it changed in all."""
+        ids = list(reminder_ids)
+        if not ids:
+            return 0
+        dialect = self.engine.dialect
+        connection = self._connection or self._connect()
+        cursor = None
+        try:
+            cursor = connection.cursor()
+            if dialect.name == "postgresql":  # one statement, its own transaction (autocommit): one round trip
+                cursor.execute(statement.sql, statement.params(ids=ids, **values))
+                return int(cursor.rowcount)
+            cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
+            cursor.executemany(statement.sql, [statement.params(id=i, **values) for i in ids])
+            changed = cursor.rowcount
+            connection.commit()
+            return int(changed)
+        except dialect.loaded_dbapi.Error as error:
+            disconnected = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
+            if disconnected:
+                connection.invalidate(error)
+                self._connection = None
+            elif dialect.name == "sqlite":
+                connection.rollback()
+            said = unavailable(error, disconnected)
+            if said is None:
+                raise
+            raise said from error
+        except BaseException as error:  # stopped part way (an interrupt): the connection is not used again
+            connection.invalidate(error)
+            self._connection = None
+            raise
+
+    def _connect(self) -> PoolProxiedConnection:
+        """A connection from the pool, kept; on PostgreSQL in autocommit, each write one
+        statement committed on its own, with the `SETTINGS` of a line."""
+        try:
+            connection = self.engine.raw_connection()
+            if self.engine.dialect.name == "postgresql":
+                driver: Any = connection.driver_connection
+                driver.autocommit = True
+                settings = ", ".join(f"set_config('{name}', '{value}', false)" for name, value in SETTINGS.items())
+                driver.execute(f"SELECT {settings}")
+        except self.engine.dialect.loaded_dbapi.Error as error:  # no connection could be made
+            raise (unavailable(error, True) or error) from error
+        self._connection = connection
+        return connection
+
+
 # A reminder's state as people read it: its status, but "failed" while a send is being
 # retried (pending, with attempts) and "late" for one sent late. One definition, in SQL,
 # for the lists and the counts alike.
@@ -466,7 +520,7 @@ def _marking(dialect: Dialect, columns: tuple[str, ...]) -> DriverStatement:
     """The statement that marks a claimed reminder still pending, compiled once for each set of columns it sets."""
     statement = (
         update(ReminderRow)
-        .where(ReminderRow.id == bindparam("id"), ReminderRow.status == ReminderStatus.PENDING)
+        .where(_these(dialect), ReminderRow.status == ReminderStatus.PENDING)
         .values(
             claimed_until=None,
             **{name: bindparam(f"set_{name}") for name in columns},
@@ -481,13 +535,37 @@ def _renewing(dialect: Dialect) -> DriverStatement:
     statement = (
         update(ReminderRow)
         .where(
-            ReminderRow.id == bindparam("id"),
+            _these(dialect),
             ReminderRow.claimed_by == bindparam("token"),
             ReminderRow.status == ReminderStatus.PENDING,
         )
         .values(claimed_until=bindparam("until"))
     )
     return DriverStatement(statement, dialect)
+
+
+@cache
+def _keeping(dialect: Dialect) -> DriverStatement:
+    """Whom a pending reminder's message has reached, kept if the token still holds it."""
+    statement = (
+        update(ReminderRow)
+        .where(
+            _these(dialect),
+            ReminderRow.claimed_by == bindparam("token"),
+            ReminderRow.status == ReminderStatus.PENDING,
+        )
+        .values(delivered=bindparam("delivered"))
+    )
+    return DriverStatement(statement, dialect)
+
+
+def _these(dialect: Dialect) -> ColumnElement[bool]:
+    """Which reminders an `OutboxLine` write is about: on PostgreSQL all of them in one
+    statement (`id = ANY(ids)`, atomic in autocommit); elsewhere a row at a time, run
+    many times in one transaction."""
+    if dialect.name == "postgresql":
+        return ReminderRow.id == any_(bindparam("ids", type_=ARRAY(Integer)))
+    return ReminderRow.id == bindparam("id")
 
 
 def _due(now: dt.datetime, wall: dt.datetime, token: str | None = None) -> tuple[ColumnElement[bool], ...]:
