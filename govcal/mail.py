@@ -73,7 +73,8 @@ class Smtp:
         )
 
     def connect(self) -> smtplib.SMTP:
-        context = ssl.create_default_context()
+        # A TLS context loads the system's certificates (tens of milliseconds): only for TLS.
+        context = ssl.create_default_context() if self.tls or self.starttls else None
         connection = (
             smtplib.SMTP_SSL(self.host, self.port, timeout=15, context=context)
             if self.tls

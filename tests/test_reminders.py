@@ -22,6 +22,8 @@ from pathlib import Path
 
 import icalendar
 import pytest
+import sqlalchemy
+from psycopg.pq import TransactionStatus
 
 from calendars.feed import render
 from conftest import NOW, body, context, edit_meeting, free_port, keep, kill_while_sending
@@ -717,6 +719,39 @@ def test_a_digest_being_sent_is_not_sent_again_by_a_run_given_a_later_moment(cle
         slow_inbox.hold.set()
         assert first.result(timeout=60).sent == 1
     assert second.sent == 0 and len(digests(inbox)) == 1
+
+
+def test_a_senders_line_writes_several_reminders_at_once_and_gives_its_connection_back_as_it_took_it(kept):
+    """A sender's line to the outbox keeps one connection for its run: on PostgreSQL in
+    autocommit, its commits not waiting for the disk and its statements planned for the ids
+    given. Given back, the next to take that connection from the pool finds the server's own
+    settings and a transaction begun for it, as every other connection."""
+    due = dt.datetime(2028, 3, 31, 9, 0, tzinfo=dt.UTC)
+    load(kept.store, "line", 3, due)
+    given_back = []
+    sqlalchemy.event.listen(kept.store.engine, "checkin", lambda connection, _: given_back.append(connection))
+    ids = kept.store.claim(due, utc_now(), "line#1")
+    line = kept.store.outbox_line()
+    assert line.renew(ids, "line#1", utc_now()) and not line.renew(ids, "other#1", utc_now())
+    assert line.reached(ids[:2], "line#1", ["a"]) == 2
+    assert line.finish(ids, status="sent", sent_at=due) == 3
+    assert line.finish(ids, status="sent", sent_at=due) == 0  # the first mark wins
+    assert not line.renew(ids, "line#1", utc_now())  # marked: the fencing check fails
+    line.close()
+    [connection] = given_back[-1:]
+    rows = {r.id: r for r, _ in kept.store.outbox_rows()}
+    assert [(rows[i].status, rows[i].delivered, rows[i].claimed_until) for i in ids] == [
+        ("sent", ["a"], None),
+        ("sent", ["a"], None),
+        ("sent", None, None),
+    ]
+    if kept.store.engine.dialect.name == "postgresql":
+        assert connection.autocommit is False
+        settings = connection.execute(
+            "SELECT current_setting('synchronous_commit'), current_setting('plan_cache_mode')"
+        )
+        assert settings.fetchone() == ("on", "auto") and connection.info.transaction_status == TransactionStatus.INTRANS
+        connection.rollback()
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)

@@ -411,6 +411,7 @@ class OutboxLine:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         self._connection: PoolProxiedConnection | None = None
+        self._cursor: Any = None  # the connection's, kept with it
 
     def renew(self, reminder_ids: Iterable[int], token: str, wall: dt.datetime) -> bool:
         """The fencing check before a message begins: extend the lease of these claimed
@@ -440,7 +441,7 @@ class OutboxLine:
 
     def close(self) -> None:
         """Give the connection back to the pool as it was taken (its settings reset, not in autocommit)."""
-        connection, self._connection = self._connection, None
+        connection, self._connection, self._cursor = self._connection, None, None
         if connection is None:
             return
         if self.engine.dialect.name == "postgresql":
@@ -461,9 +462,8 @@ class OutboxLine:
             return 0
         dialect = self.engine.dialect
         connection = self._connection or self._connect()
-        cursor = None
+        cursor = self._cursor
         try:
-            cursor = connection.cursor()
             if dialect.name == "postgresql":  # one statement, its own transaction (autocommit): one round trip
                 cursor.execute(statement.sql, statement.params(ids=ids, **values))
                 return int(cursor.rowcount)
@@ -476,7 +476,7 @@ class OutboxLine:
             disconnected = dialect.is_disconnect(error, connection.dbapi_connection, cursor)
             if disconnected:
                 connection.invalidate(error)
-                self._connection = None
+                self._connection = self._cursor = None
             elif dialect.name == "sqlite":
                 connection.rollback()
             said = unavailable(error, disconnected)
@@ -485,7 +485,7 @@ class OutboxLine:
             raise said from error
         except BaseException as error:  # stopped part way (an interrupt): the connection is not used again
             connection.invalidate(error)
-            self._connection = None
+            self._connection = self._cursor = None
             raise
 
     def _connect(self) -> PoolProxiedConnection:
@@ -500,7 +500,7 @@ class OutboxLine:
                 driver.execute(f"SELECT {settings}")
         except self.engine.dialect.loaded_dbapi.Error as error:  # no connection could be made
             raise (unavailable(error, True) or error) from error
-        self._connection = connection
+        self._connection, self._cursor = connection, connection.cursor()
         return connection
 
 
