@@ -266,16 +266,17 @@ def sqlite_alone(schema_from: Path, bulk: list, folder: Path) -> float:
 
 def postgres_alone(written: str, folder: Path) -> float:
     """Rows/s of PostgreSQL alone on the same rows: every table govcal wrote at `written`
-    (a URL on its schema) copied out to files, then loaded by psql's `\\copy` into a new
-    schema of the same tables in one transaction, nothing prepared in Python on the way:
-    the server's own COPY, the ceiling for govcal's bulk write on this machine."""
+    (a URL on its schema) copied out to files in COPY's binary format (as govcal sends
+    them), then loaded by psql's `\\copy` into a new schema of the same tables in one
+    transaction, nothing prepared in Python on the way: the server's own COPY, the ceiling
+    for govcal's bulk write on this machine."""
     files, total = [], 0
     engine = sqlalchemy.create_engine(written.replace("postgresql://", "postgresql+psycopg://", 1))
     with engine.connect() as connection:
         driver = connection.connection.driver_connection
         for table in ("body", "meeting", "deadline", "item", "reminder", "audit"):
             path = folder / f"{table}.copy"
-            with path.open("wb") as out, driver.cursor().copy(f"COPY {table} TO STDOUT") as copy:
+            with path.open("wb") as out, driver.cursor().copy(f"COPY {table} TO STDOUT (FORMAT BINARY)") as copy:
                 for block in copy:
                     out.write(block)
             total += driver.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
@@ -287,7 +288,7 @@ def postgres_alone(written: str, folder: Path) -> float:
         open_store(target).engine.dispose()  # the same tables, empty
         script = "\n".join(
             ["\\set ON_ERROR_STOP on", "BEGIN;"]
-            + [f"\\copy {table} FROM '{path}'" for table, path in files]
+            + [f"\\copy {table} FROM '{path}' (FORMAT BINARY)" for table, path in files]
             + ["COMMIT;"]
         )
         start = time.perf_counter()

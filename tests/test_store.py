@@ -11,11 +11,13 @@ from sqlalchemy import Text, cast, select
 from conftest import NOW, body, planner_for
 from rules.loader import RuleSet, load_rules
 from rules.model import Pattern
+from scheduler.occurrences import Status
 from scheduler.store import database as store_database
 from scheduler.store import open_store, schema
 from scheduler.store import plans as store_plans
 from scheduler.store.bulk import insert_many
-from scheduler.store.tables import AuditRow, Base, MeetingRow, ReminderRow
+from scheduler.store.database import stored_instant
+from scheduler.store.tables import AuditRow, Base, BodyRow, MeetingRow, ReminderRow
 
 D = dt.date
 
@@ -136,6 +138,44 @@ def test_a_bulk_write_stores_json_as_the_orm_does(database):
         assert session.scalars(select(AuditRow.detail).where(AuditRow.actor == "bulk")).one() == detail
     assert stored["bulk"] == stored["orm"]
     assert stored["bulk, empty"] == "{}"
+
+
+def test_a_bulk_write_stores_every_kind_of_value_as_the_orm_does(database):
+    """A bulk write (a binary COPY on PostgreSQL, each value in its column's own type) and
+    an ORM insert keep the same values: instants either side of the clocks going back,
+    in any zone; dates; a flag; none; a status; text that COPY's own text format escapes."""
+    bst = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))  # 00:30 UTC
+    gmt = dt.datetime(2026, 10, 25, 1, 30, tzinfo=dt.UTC)  # an hour later, the same wall time
+    meeting = {
+        "body_id": "b",
+        "cycle": "2026-27",
+        "date": dt.date(2026, 10, 25),
+        "status": Status.PLANNED,
+        "sequence": 3,
+        "planned_date": None,
+        "manual": False,
+        "explanation": 'Tab\there, a \\ back-slash, "quotes", a new\nline, é and ½',
+        "updated_at": bst,
+        "start": bst,
+        "end": gmt,
+        "title": "Board – Autumn",
+        "location": "",
+        "public": True,
+        "tags": ["a", "é"],
+    }
+    store = open_store(database)
+    with store.session() as session, session.begin():
+        session.add(BodyRow(id="b", name="B", rules_file="b.yaml", rules_version="1"))
+        session.flush()
+        insert_many(session, MeetingRow, [dict(meeting, id="bulk")])
+        session.add(MeetingRow(**dict(meeting, id="orm")))
+    with store.session() as session:
+        bulk, orm = (session.get(MeetingRow, key) for key in ("bulk", "orm"))
+        columns = [column.key for column in MeetingRow.__table__.columns if column.key != "id"]
+        assert [getattr(bulk, c) for c in columns] == [getattr(orm, c) for c in columns]
+        start, end = stored_instant(bulk.start), stored_instant(bulk.end)  # the same wall time, an hour apart
+        assert (start.timestamp(), end.timestamp() - start.timestamp()) == (bst.timestamp(), 3600)
+        assert bulk.explanation == meeting["explanation"] and bulk.tags == ["a", "é"]
 
 
 def test_the_migrations_build_exactly_the_models_schema(database):

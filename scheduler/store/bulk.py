@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections.abc import Callable, Iterable, Iterator
 from operator import attrgetter, itemgetter
 from typing import Any, cast
@@ -54,8 +55,9 @@ def insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]])
         driver: Any = connection.connection.driver_connection  # psycopg's own connection: it has COPY
         with (
             driver.cursor() as cursor,
-            cursor.copy(f"COPY {target.name} ({names}) FROM STDIN") as copy,
+            cursor.copy(f"COPY {target.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
         ):
+            copy.set_types([copy_type(target.c[key].type, dialect) for key in order])
             for row in params:
                 copy.write_row(row)
         return
@@ -78,6 +80,15 @@ def converter(column_type: TypeEngine[Any], dialect: Dialect, copying: bool) -> 
         return None if wrapped is None else json.dumps(wrapped.obj)
 
     return as_text
+
+
+def copy_type(column_type: TypeEngine[Any], dialect: Dialect) -> str:
+    """The name psycopg knows a column's type by, for a binary COPY: its SQL without a
+    length; JSON as text, its values being their JSON text already (`converter`), whose
+    binary form is those same bytes."""
+    if isinstance(column_type, JSON):
+        return "text"
+    return re.sub(r"\(.*\)", "", column_type.compile(dialect=dialect)).strip().lower()
 
 
 def converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
