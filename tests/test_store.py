@@ -6,6 +6,7 @@ import dataclasses
 import datetime as dt
 
 import pytest
+import sqlalchemy
 from sqlalchemy import Text, cast, select
 
 from conftest import NOW, body, planner_for
@@ -122,6 +123,31 @@ def test_saving_in_chunks_is_the_same_as_saving_at_once(database, monkeypatch):
     changes = save(store, planner_for(edited).plan([2026], touched))
     changed = changes.added + changes.moved + changes.updated + changes.cancelled
     assert changes.moved and {i.split("/")[0] for i in changed} <= set(touched)
+
+
+def test_a_chunk_that_fails_to_write_behind_the_next_leaves_nothing_saved(database, monkeypatch):
+    """On PostgreSQL a chunk's rows are written on a thread of their own while the next chunk
+    is worked out: one that fails (here a meeting twice, its key taken) fails the whole save,
+    after the thread has stopped, and the transaction keeps none of the chunks before it.
+    SQLite's are written at once, and fail the same."""
+    monkeypatch.setattr(store_plans, "PLAN_CHUNK", 4)
+    worked_out = store_plans.new_rows
+    chunks = []
+
+    def second_has_a_meeting_twice(*args):
+        new = worked_out(*args)
+        chunks.append(new)
+        if len(chunks) == 2:
+            new[MeetingRow].append(new[MeetingRow][0])
+        return new
+
+    monkeypatch.setattr(store_plans, "new_rows", second_has_a_meeting_twice)
+    store = open_store(database)
+    with pytest.raises(sqlalchemy.exc.IntegrityError):
+        save(store, planner_for(load_rules()).plan([2026]))
+    behind = database.startswith("postgresql")
+    assert len(chunks) == (3 if behind else 2)  # behind: the third was worked out while the second was written
+    assert set(store.counts().values()) == {0}
 
 
 def test_a_bulk_write_stores_json_as_the_orm_does(database):

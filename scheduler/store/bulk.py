@@ -1,9 +1,10 @@
 """Bulk reads and writes: a country's plan is a million rows, written in seconds.
 
 `insert_many` converts values column by column with SQLAlchemy's own bind
-processors and hands them to the driver in one go (COPY on PostgreSQL);
-`select_in` reads rows by a long list of keys a chunk at a time; a `DriverStatement`
-is a statement run often, compiled once and run on the driver's connection.
+processors and hands them to the driver in one go (a binary COPY on PostgreSQL);
+`WriteBehind` does that a batch at a time on a thread of its own while the caller works
+out the next batch; `select_in` reads rows by a long list of keys a chunk at a time; a
+`DriverStatement` is a statement run often, compiled once and run on the driver's connection.
 """
 
 from __future__ import annotations
@@ -11,21 +12,29 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from concurrent.futures import Future, ThreadPoolExecutor
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
-from sqlalchemy import JSON, ClauseElement, Dialect, Table, insert, select
+from sqlalchemy import JSON, ClauseElement, Connection, Dialect, Table, insert, select
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
+from scheduler.store.database import unavailable
 from scheduler.store.tables import Base
 
 IN_CHUNK = 500  # keys per IN list, well inside every driver's limit on bound parameters
 
 
 def insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]]) -> None:
+    """INSERT rows (dicts with the same keys) in bulk, in the session's transaction (`insert_rows`)."""
+    insert_rows(session.connection(), table, rows)
+
+
+def insert_rows(connection: Connection, table: type[Base], rows: list[dict[str, Any]]) -> None:
     """INSERT rows (dicts with the same keys) in bulk: one driver executemany, or one COPY
     on PostgreSQL through psycopg.
 
@@ -35,7 +44,6 @@ def insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]])
     """
     if not rows:
         return
-    connection = session.connection()
     dialect = connection.dialect
     keys = list(rows[0])
     target = table.__table__
@@ -52,14 +60,17 @@ def insert_many(session: Session, table: type[Base], rows: list[dict[str, Any]])
     params: list[Any] = list(zip(*values, strict=True))
     if copying:
         names = ", ".join(dialect.identifier_preparer.quote(key) for key in order)
+        sql = f"COPY {target.name} ({names}) FROM STDIN (FORMAT BINARY)"
         driver: Any = connection.connection.driver_connection  # psycopg's own connection: it has COPY
-        with (
-            driver.cursor() as cursor,
-            cursor.copy(f"COPY {target.name} ({names}) FROM STDIN (FORMAT BINARY)") as copy,
-        ):
-            copy.set_types([copy_type(target.c[key].type, dialect) for key in order])
-            for row in params:
-                copy.write_row(row)
+        try:
+            with driver.cursor() as cursor, cursor.copy(sql) as copy:
+                copy.set_types([copy_type(target.c[key].type, dialect) for key in order])
+                for row in params:
+                    copy.write_row(row)
+        except dialect.loaded_dbapi.Error as error:  # said as SQLAlchemy says its own statements' errors
+            disconnected = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
+            said = unavailable(error, disconnected) or DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error)
+            raise said from error
         return
     if not compiled.positional:
         params = [dict(zip(order, row, strict=True)) for row in params]
@@ -105,6 +116,58 @@ def converted(column: list[Any], convert: Callable[[Any], Any]) -> list[Any]:
         by_repr = {key: convert(value) for key, value in dict(zip(keys, column, strict=True)).items()}
         return list(map(by_repr.__getitem__, keys))
     return list(map(distinct.__getitem__, column))
+
+
+class WriteBehind:
+    """New rows written a batch at a time, in the order given: on PostgreSQL on a thread of
+    its own while the caller works out the next batch, so the server's work (in a process
+    of its own, often on a machine of its own) and govcal's overlap. From `write` until
+    `wait` returns, the connection is the thread's: the caller must not use it, nor the
+    session it belongs to (not even to read).
+
+    SQLite's writes are done at once, on the caller's thread: Python's sqlite3 gives up the
+    interpreter's lock and takes it again for every row, which beside a busy thread made a
+    country's write a quarter slower, not faster.
+
+    Used as a context manager, it waits for the last batch on leaving; on leaving with an
+    error, it waits all the same (its own error, if it had one, left unsaid), so the
+    transaction is not rolled back under it.
+    """
+
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix="govcal-write-behind")
+        self._writing: Future[None] | None = None
+        self._behind = connection.dialect.name == "postgresql"
+
+    def write(self, rows: Mapping[type[Base], list[dict[str, Any]]]) -> None:
+        """Begin writing these tables' rows, each table in the order given, once the batch
+        before is in."""
+        self.wait()
+        if self._behind:
+            self._writing = self._thread.submit(self._insert, dict(rows))
+        else:
+            self._insert(dict(rows))
+
+    def wait(self) -> None:
+        """Return once the batch being written is in; raise its error if it failed."""
+        writing, self._writing = self._writing, None
+        if writing is not None:
+            writing.result()
+
+    def _insert(self, rows: dict[type[Base], list[dict[str, Any]]]) -> None:
+        for table, new in rows.items():
+            insert_rows(self.connection, table, new)
+
+    def __enter__(self) -> WriteBehind:
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, *_: object) -> None:
+        try:
+            if kind is None:
+                self.wait()
+        finally:
+            self._thread.shutdown(wait=True)
 
 
 class DriverStatement:

@@ -26,9 +26,10 @@ from scheduler.overlay import KeptMeeting
 from scheduler.reminders import NOTICE_KINDS, NoticeKind
 from scheduler.store.audit import Audit, history
 from scheduler.store.bodies import record_bodies
-from scheduler.store.bulk import IN_CHUNK, insert_many, select_in
+from scheduler.store.bulk import IN_CHUNK, WriteBehind, insert_many, select_in
 from scheduler.store.database import UTC, Database, stored_instant
 from scheduler.store.outbox import DeadlineState, body_channels, kept_reminders, queue_notices, sync_reminders
+from scheduler.store.outbox import Kept as KeptReminders
 from scheduler.store.replan import (
     Changes,
     History,
@@ -166,13 +167,28 @@ class KeptYear:
     ) -> Changes:
         """Keep re-planned cycles as of `now` (see `scheduler.store.replan`), a chunk of bodies
         at a time; `advance`, if given, is called with the number of plans saved after each.
-        `touched` names the meetings an admin just changed: their deadlines follow them."""
-        changes = Changes()
-        for start in range(0, len(plans), PLAN_CHUNK):
-            chunk = plans[start : start + PLAN_CHUNK]
-            save_cycles(self.session, chunk, now, changes, frozenset(touched))
-            if advance is not None:
-                advance(len(chunk))
+        `touched` names the meetings an admin just changed: their deadlines follow them.
+
+        A chunk's new rows are written behind (`WriteBehind`: on PostgreSQL while the next
+        chunk is worked out), that chunk's kept rows read in between, while the connection
+        is free.
+        """
+        changes, edited = Changes(), frozenset(touched)
+        chunks = [plans[start : start + PLAN_CHUNK] for start in range(0, len(plans), PLAN_CHUNK)]
+        if not chunks:
+            return changes
+        kept = kept_cycles(self.session, chunks[0])
+        with WriteBehind(self.session.connection()) as behind:
+            for index, chunk in enumerate(chunks):
+                new = new_rows(chunk, kept, now, changes, edited)
+                behind.wait()  # the chunk before is in: the session is this thread's again
+                if index and advance is not None:
+                    advance(len(chunks[index - 1]))
+                if index + 1 < len(chunks):
+                    kept = kept_cycles(self.session, chunks[index + 1])
+                behind.write(new)
+        if advance is not None:
+            advance(len(chunks[-1]))
         return changes
 
     def audit(self, entry: Audit) -> None:
@@ -396,18 +412,39 @@ class PlanStore(Database):
             }
 
 
-def save_cycles(
-    session: Session, plans: Sequence[BodyPlan], now: dt.datetime, changes: Changes, touched: frozenset[str]
-) -> None:
+class KeptCycles(NamedTuple):
+    """What is kept of some plans' cycles: their rows by (body, cycle), then by id; the
+    reminders of their deadlines; their bodies' channels."""
+
+    meetings: dict[tuple[str, str], dict[str, MeetingRow]]
+    deadlines: dict[tuple[str, str], dict[str, DeadlineRow]]
+    items: dict[tuple[str, str], dict[str, ItemRow]]
+    reminders: KeptReminders
+    channels: dict[str, frozenset[str]]
+
+
+def kept_cycles(session: Session, plans: Sequence[BodyPlan]) -> KeptCycles:
+    """What is kept of these plans' cycles, read after the session's own edits are flushed."""
+    session.flush()
+    deadlines = kept_rows(session, DeadlineRow, plans)
+    return KeptCycles(
+        kept_rows(session, MeetingRow, plans),
+        deadlines,
+        kept_rows(session, ItemRow, plans),
+        kept_reminders(session, [i for rows in deadlines.values() for i in rows]),
+        body_channels(session, {plan.body.id for plan in plans}),
+    )
+
+
+def new_rows(
+    plans: Sequence[BodyPlan], kept: KeptCycles, now: dt.datetime, changes: Changes, touched: frozenset[str]
+) -> dict[type[Base], list[dict[str, Any]]]:
     """Sync planned cycles with what is kept as of `now`, and their reminders: the meetings
     with the rules' plan, the deadlines and items with what derives from the meetings as
-    they stand."""
-    session.flush()  # the reads below must see this session's own edits
-    kept_meetings = kept_rows(session, MeetingRow, plans)
-    kept_deadlines = kept_rows(session, DeadlineRow, plans)
-    kept_items = kept_rows(session, ItemRow, plans)
-    reminders = kept_reminders(session, [i for rows in kept_deadlines.values() for i in rows])
-    channels = body_channels(session, {plan.body.id for plan in plans})
+    they stand. The kept rows are changed in place (the session writes them when it next
+    flushes); the new rows, by table in the order they are to be inserted, are returned.
+    Nothing is read or written here."""
+    kept_meetings, kept_deadlines, kept_items, reminders, channels = kept
     new: dict[type[Base], list[dict[str, Any]]] = {MeetingRow: [], DeadlineRow: [], ItemRow: [], ReminderRow: []}
     for plan in plans:
         key = (plan.body.id, plan.label)
@@ -425,5 +462,4 @@ def save_cycles(
         states += [DeadlineState(d.id, d.rule, d.date, d.due, Status.PLANNED) for d in plan.deadlines if d.id in fresh]
         new[ReminderRow] += sync_reminders(plan.body, states, reminders, now, channels[plan.body.id])
         new[ItemRow] += sync_rows(plan, plan.items, item_values, dict(kept_items.get(key, {})), changes, history)
-    for table, rows in new.items():
-        insert_many(session, table, rows)
+    return new
