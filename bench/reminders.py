@@ -268,9 +268,10 @@ def main() -> None:
     print("lateness: 300 reminders due over 30 s, APScheduler clock every 1 s (govcal serve ticks every 60 s)")
     p99 = late[int(len(late) * 0.99) - 1]
     print(f"  p50 {statistics.median(late):.2f} s, p99 {p99:.2f} s, max {late[-1]:.2f} s, min {late[0]:.2f} s")
-    best = max(rate for rate, _, _ in results.values())
+    best = max(rate for (receiver, _, _), (rate, _, _) in results.items() if receiver == inbox.name)
     print(
-        f"goal (issue 15): >= 1,000 reminders/s, best here {best:,.0f}: {'met' if best >= 1000 else 'MISSED'};"
+        f"goal (issue 15, with aiosmtpd): >= 1,000 reminders/s, best here {best:,.0f}:"
+        f" {'met' if best >= 1000 else 'MISSED'};"
         f" p99 lateness < 2 s, here {p99:.2f} s: {'met' if p99 < 2 else 'MISSED'}"
     )
     for receiver in sorted({name for name, _, _ in results}):

@@ -213,9 +213,10 @@ def drop_schema(schema: str) -> None:
 
 def write(url: str, plans: list, bulk: list | None = None) -> tuple[float, dict[str, int], float]:
     """Seconds to save the plans into a new database at `url`, its rows per table, and the
-    seconds the driver's statements and the commit took (govcal writes a chunk behind, on a
-    thread of its own, while its Python works out the next: the two overlap); the bulk
-    statements the driver ran (executemany, with their rows) added to `bulk` if given."""
+    seconds of those spent in the driver (its statements and the commit; on SQLite the rest
+    is govcal's Python, while on PostgreSQL a chunk is written behind, on a thread of its
+    own, as the next is worked out); the bulk statements the driver ran (executemany, with
+    their rows) added to `bulk` if given."""
     store = open_store(url)
     driver = {"seconds": 0.0, "since": 0.0}
 
@@ -441,7 +442,7 @@ def bulk_writes(plans: list, folder: Path, sqlite_url: str) -> tuple[tuple[float
     total = sum(rows.values())
     sqlite_rate = total / seconds
     print(f"  SQLite file:  {seconds:6.1f} s  {sqlite_rate:9,.0f} rows/s  {total:,} rows {rows}")
-    print(f"    sqlite3's statements and commit took {driver:.1f} s of it, govcal's Python working beside them")
+    print(f"    of which in sqlite3 (statements, commit) {driver:.1f} s, in govcal's Python {seconds - driver:.1f} s")
     alone = sqlite_alone(folder / "first.db", bulk, folder)
     print(
         f"  SQLite alone, the same {sum(len(r) for _, r in bulk):,} rows and schema, nothing prepared in Python: "

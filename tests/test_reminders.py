@@ -38,7 +38,7 @@ from govcal.settings import Settings
 from rules.errors import RuleError
 from rules.loader import load_rules
 from scheduler.reminders import EMAIL, Recipient
-from scheduler.store import Store
+from scheduler.store import Store, outbox
 from scheduler.store.database import engine_for
 from scheduler.store.outbox import LEASE
 from scheduler.store.tables import DeadlineRow, ReminderRow
@@ -752,6 +752,22 @@ def test_a_senders_line_writes_several_reminders_at_once_and_gives_its_connectio
         )
         assert settings.fetchone() == ("on", "auto") and connection.info.transaction_status == TransactionStatus.INTRANS
         connection.rollback()
+
+
+@pytest.mark.parametrize("database", ["postgresql"], indirect=True)
+def test_a_senders_line_that_cannot_set_up_its_connection_says_why_and_never_pools_it_in_autocommit(kept, monkeypatch):
+    """A server that refuses a line's settings (here one it does not know) is said as
+    SQLAlchemy says a statement's error, not as the database being away, and the half set
+    up connection is thrown away, never given back to the pool to commit every statement
+    of the next session on its own."""
+    monkeypatch.setitem(outbox.SETTINGS, "no_such_setting", "on")
+    given_back = []
+    sqlalchemy.event.listen(kept.store.engine, "checkin", lambda connection, _: given_back.append(connection))
+    line = kept.store.outbox_line()
+    with pytest.raises(sqlalchemy.exc.ProgrammingError, match="no_such_setting"):
+        line.renew([1], "line#1", utc_now())
+    line.close()
+    assert given_back and all(c is None or c.closed for c in given_back)
 
 
 @pytest.mark.parametrize("database", ["postgresql"], indirect=True)

@@ -18,12 +18,11 @@ from operator import attrgetter, itemgetter
 from typing import Any, cast
 
 from sqlalchemy import JSON, ClauseElement, Connection, Dialect, Table, insert, select
-from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
 
-from scheduler.store.database import unavailable
+from scheduler.store.database import driver_error
 from scheduler.store.tables import Base
 
 IN_CHUNK = 500  # keys per IN list, well inside every driver's limit on bound parameters
@@ -40,7 +39,9 @@ def insert_rows(connection: Connection, table: type[Base], rows: list[dict[str, 
 
     Values are converted by SQLAlchemy's own bind processors for the dialect, so they
     are stored exactly as an ORM insert stores them, but without its per-row statement
-    machinery, which costs several times the database's own work for a bulk write.
+    machinery, which costs several times the database's own work for a bulk write. Each
+    value must be of its column's own type (an instant aware of its zone, as every one in
+    govcal is): a binary COPY has no text for the server to read another way.
     """
     if not rows:
         return
@@ -67,10 +68,9 @@ def insert_rows(connection: Connection, table: type[Base], rows: list[dict[str, 
                 copy.set_types([copy_type(target.c[key].type, dialect) for key in order])
                 for row in params:
                     copy.write_row(row)
-        except dialect.loaded_dbapi.Error as error:  # said as SQLAlchemy says its own statements' errors
+        except dialect.loaded_dbapi.Error as error:
             disconnected = dialect.is_disconnect(error, connection.connection.dbapi_connection, None)
-            said = unavailable(error, disconnected) or DBAPIError.instance(sql, None, error, dialect.loaded_dbapi.Error)
-            raise said from error
+            raise driver_error(error, dialect, disconnected, sql) from error
         return
     if not compiled.positional:
         params = [dict(zip(order, row, strict=True)) for row in params]

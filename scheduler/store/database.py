@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import create_engine, event
+from sqlalchemy import Dialect, create_engine, event
 from sqlalchemy.engine import Engine, ExceptionContext, make_url
-from sqlalchemy.exc import ArgumentError, InterfaceError, OperationalError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.orm import Session
 
 from rules.errors import DatabaseUnavailable, RuleError
@@ -93,6 +93,16 @@ def unavailable(error: BaseException, disconnected: bool) -> DatabaseUnavailable
     if disconnected or code.startswith(SQLITE_UNAVAILABLE) or code.startswith(POSTGRES_UNAVAILABLE):
         return DatabaseUnavailable((str(error).strip().splitlines() or [type(error).__name__])[0])
     return None
+
+
+def driver_error(error: Exception, dialect: Dialect, disconnected: bool, statement: str) -> BaseException:
+    """A driver's error from a statement run on its own connection, said as SQLAlchemy says
+    its own statements' errors: a `DatabaseUnavailable` where it cannot be reached, else
+    SQLAlchemy's exception for it (an `IntegrityError`, ...)."""
+    said = unavailable(error, disconnected)
+    if said is not None:
+        return said
+    return DBAPIError.instance(statement, None, error, dialect.loaded_dbapi.Error)
 
 
 def alembic_config(url: str) -> Config:

@@ -63,7 +63,7 @@ from scheduler.reminders import (
 )
 from scheduler.reminders import Status as ReminderStatus
 from scheduler.store.bulk import DriverStatement, select_in
-from scheduler.store.database import Database, stored_instant, unavailable
+from scheduler.store.database import Database, driver_error, stored_instant
 from scheduler.store.tables import AddressRow, DeadlineRow, MemberRow, MembershipRow, ReminderRow
 
 LEASE = dt.timedelta(minutes=5)
@@ -387,11 +387,13 @@ class OutboxStore(Database):
             return {state: count for state, count in session.execute(query)}
 
 
-# An `OutboxLine`'s settings on PostgreSQL, for its connection only while it keeps it. A
-# commit does not wait for the server's disk (see `OutboxLine.finish`); each statement is
-# planned for the ids it is given: a plan made once for any list of ids (after five uses
-# of a prepared statement) scanned the whole outbox while it was new and unanalysed, a
-# millisecond a write.
+# An `OutboxLine`'s settings on PostgreSQL (12 or later), for its connection only while it
+# keeps it. A commit does not wait for the server's disk: a mark (`reached`, `finish`)
+# survives govcal being killed; a crash of the database server itself within a fraction
+# of a second could forget the last ones, and their messages would go again, once, with
+# the same Message-ID. Each statement is planned for the ids it is given: a plan made
+# once for any list of ids (after five uses of a prepared statement) scanned the whole
+# outbox while it was new and unanalysed, a millisecond a write.
 SETTINGS = {"synchronous_commit": "off", "plan_cache_mode": "force_custom_plan"}
 
 
@@ -431,28 +433,31 @@ class OutboxLine:
         marked. The first mark wins: one already marked (by a run that took the claim over)
         is left as it is, and is not counted.
 
-        On PostgreSQL the commit does not wait for the server's disk (synchronous_commit
-        off, on this line's connection only): it survives govcal being killed; a crash of the
-        database server itself within a fraction of a second could forget the mark, and the
-        message would go again, once, with the same Message-ID.
+        On PostgreSQL the commit does not wait for the server's disk (see `SETTINGS`).
         """
         marking = _marking(self.engine.dialect, tuple(sorted(values)))
         return self._each(marking, reminder_ids, **{f"set_{name}": value for name, value in values.items()})
 
     def close(self) -> None:
-        """Give the connection back to the pool as it was taken (its settings reset, not in autocommit)."""
-        connection, self._connection, self._cursor = self._connection, None, None
+        """Give the connection back to the pool as it was taken (its settings reset, not in
+        autocommit), or, if that cannot be done, have the pool throw it away."""
+        connection, cursor = self._connection, self._cursor
+        self._connection = self._cursor = None
         if connection is None:
             return
-        if self.engine.dialect.name == "postgresql":
-            driver: Any = connection.driver_connection
-            try:
+        try:
+            cursor.close()
+            if self.engine.dialect.name == "postgresql":
+                driver: Any = connection.driver_connection
                 for setting in SETTINGS:
                     driver.execute(f"RESET {setting}")
                 driver.autocommit = False
-            except self.engine.dialect.loaded_dbapi.Error as error:  # lost meanwhile: the pool makes another
-                connection.invalidate(error)
-        connection.close()
+        except BaseException as error:  # lost meanwhile, or stopped part way: never pooled as it is
+            connection.invalidate(error)
+            if not isinstance(error, self.engine.dialect.loaded_dbapi.Error):
+                raise
+        finally:
+            connection.close()
 
     def _each(self, statement: DriverStatement, reminder_ids: Iterable[int], **values: Any) -> int:
         """Run a statement of `_these` reminders with these values, in one transaction on the
@@ -461,14 +466,18 @@ class OutboxLine:
         if not ids:
             return 0
         dialect = self.engine.dialect
+        if dialect.name == "postgresql":  # one statement, its own transaction (autocommit): one round trip
+            params = [statement.params(ids=ids, **values)]
+        else:
+            params = [statement.params(id=i, **values) for i in ids]
         connection = self._connection or self._connect()
         cursor = self._cursor
         try:
-            if dialect.name == "postgresql":  # one statement, its own transaction (autocommit): one round trip
-                cursor.execute(statement.sql, statement.params(ids=ids, **values))
+            if dialect.name == "postgresql":
+                cursor.execute(statement.sql, params[0])
                 return int(cursor.rowcount)
             cursor.execute("BEGIN IMMEDIATE")  # as every SQLite transaction here (`engine_for`)
-            cursor.executemany(statement.sql, [statement.params(id=i, **values) for i in ids])
+            cursor.executemany(statement.sql, params)
             changed = cursor.rowcount
             connection.commit()
             return int(changed)
@@ -479,10 +488,7 @@ class OutboxLine:
                 self._connection = self._cursor = None
             elif dialect.name == "sqlite":
                 connection.rollback()
-            said = unavailable(error, disconnected)
-            if said is None:
-                raise
-            raise said from error
+            raise driver_error(error, dialect, disconnected, statement.sql) from error
         except BaseException as error:  # stopped part way (an interrupt): the connection is not used again
             connection.invalidate(error)
             self._connection = self._cursor = None
@@ -491,16 +497,25 @@ class OutboxLine:
     def _connect(self) -> PoolProxiedConnection:
         """A connection from the pool, kept; on PostgreSQL in autocommit, each write one
         statement committed on its own, with the `SETTINGS` of a line."""
+        dialect = self.engine.dialect
         try:
             connection = self.engine.raw_connection()
-            if self.engine.dialect.name == "postgresql":
+        except dialect.loaded_dbapi.Error as error:  # no connection could be made
+            raise driver_error(error, dialect, True, "connect") from error
+        settings = ", ".join(f"set_config('{name}', '{value}', false)" for name, value in SETTINGS.items())
+        try:
+            if dialect.name == "postgresql":
                 driver: Any = connection.driver_connection
                 driver.autocommit = True
-                settings = ", ".join(f"set_config('{name}', '{value}', false)" for name, value in SETTINGS.items())
                 driver.execute(f"SELECT {settings}")
-        except self.engine.dialect.loaded_dbapi.Error as error:  # no connection could be made
-            raise (unavailable(error, True) or error) from error
-        self._connection, self._cursor = connection, connection.cursor()
+            cursor = connection.cursor()
+        except BaseException as error:  # set up part way: never pooled as it is
+            connection.invalidate(error)
+            if isinstance(error, dialect.loaded_dbapi.Error):
+                disconnected = dialect.is_disconnect(error, connection.dbapi_connection, None)
+                raise driver_error(error, dialect, disconnected, settings) from error
+            raise
+        self._connection, self._cursor = connection, cursor
         return connection
 
 
@@ -532,31 +547,18 @@ def _marking(dialect: Dialect, columns: tuple[str, ...]) -> DriverStatement:
 @cache
 def _renewing(dialect: Dialect) -> DriverStatement:
     """The fencing statement: a pending reminder's lease extended, if the token still holds it."""
-    statement = (
-        update(ReminderRow)
-        .where(
-            _these(dialect),
-            ReminderRow.claimed_by == bindparam("token"),
-            ReminderRow.status == ReminderStatus.PENDING,
-        )
-        .values(claimed_until=bindparam("until"))
-    )
-    return DriverStatement(statement, dialect)
+    return DriverStatement(update(ReminderRow).where(*_held(dialect)).values(claimed_until=bindparam("until")), dialect)
 
 
 @cache
 def _keeping(dialect: Dialect) -> DriverStatement:
     """Whom a pending reminder's message has reached, kept if the token still holds it."""
-    statement = (
-        update(ReminderRow)
-        .where(
-            _these(dialect),
-            ReminderRow.claimed_by == bindparam("token"),
-            ReminderRow.status == ReminderStatus.PENDING,
-        )
-        .values(delivered=bindparam("delivered"))
-    )
-    return DriverStatement(statement, dialect)
+    return DriverStatement(update(ReminderRow).where(*_held(dialect)).values(delivered=bindparam("delivered")), dialect)
+
+
+def _held(dialect: Dialect) -> tuple[ColumnElement[bool], ...]:
+    """`_these` reminders, still pending and claimed by the run holding the token."""
+    return _these(dialect), ReminderRow.claimed_by == bindparam("token"), ReminderRow.status == ReminderStatus.PENDING
 
 
 def _these(dialect: Dialect) -> ColumnElement[bool]:
