@@ -37,8 +37,9 @@ from govcal.operations.feeds import private_feed
 from govcal.operations.reminders import send_due
 from govcal.settings import Settings
 from rules.loader import load_rules
+from rules.model import NATIONS
 from scheduler.store.tables import AuditRow, TokenKind
-from scheduler.workdays import LONDON
+from scheduler.workdays import LONDON, working_calendar
 
 __all__ = ["browser"]  # the fixture, asked for by name
 
@@ -155,3 +156,28 @@ def test_an_apology_from_the_feed_makes_the_jcb_inquorate_the_clerk_is_told_once
     assert attendance.meeting_forecast(ctx, meeting).inquorate
     send_due(ctx, dt.datetime(2026, 11, 13, 9, 0, tzinfo=LONDON), inbox.smtp, "worker", wall=utc_now)
     assert len(alerts(inbox)) == 1  # one alert per meeting, ever
+
+
+def test_a_tick_reads_every_meeting_whose_warning_day_has_come_and_not_the_years():
+    """The alerts' tick reads meetings up to `warned_until`, not the year's: it reaches every
+    meeting whose warning day has come, in each nation's calendar, each day of 2022-2028
+    (the one-off bank holidays and every Christmas, Easter and New Year among them).
+
+    Checked by hand: on Fri 18 Dec 2026 with 5 working days' warning in England, Tue 29 Dec
+    is warned (Mon 21-Thu 24 and Tue 29 are working days, Christmas Day and Boxing Day's
+    substitute, Mon 28, are not), Wed 30 Dec is not yet; the bound is Mon 11 Jan 2027."""
+    england = working_calendar("england-and-wales")
+    friday = dt.date(2026, 12, 18)
+    assert england.working_days_before(dt.date(2026, 12, 29), 5) == friday
+    assert england.working_days_before(dt.date(2026, 12, 30), 5) > friday
+    assert attendance.warned_until(friday, 5) == dt.date(2027, 1, 11)
+    for nation in NATIONS:
+        working = working_calendar(nation)
+        for days in (0, 1, 5, 10, 20):
+            today = dt.date(2022, 1, 1)
+            while today < dt.date(2029, 1, 1):
+                last = today  # the last meeting day warned by today: warning days only grow with it
+                while working.working_days_before(last + dt.timedelta(days=1), days) <= today:
+                    last += dt.timedelta(days=1)
+                assert last <= attendance.warned_until(today, days), (nation, days, today, last)
+                today += dt.timedelta(days=1)

@@ -116,7 +116,7 @@ def inquorate(ctx: Context, body_ids: Sequence[str], now: dt.datetime) -> frozen
     """Which of these bodies' meetings, yet to begin and not cancelled, are forecast
     inquorate (the grid's flag)."""
     with_quorum = [b for b in body_ids if b in ctx.rules.bodies and ctx.rules.bodies[b].quorum is not None]
-    rows = ctx.store.meetings(with_quorum) if with_quorum else []
+    rows = ctx.store.meetings(with_quorum, since=london_day(now)) if with_quorum else []
     upcoming = [r for r in rows if r.start > now and r.status != Status.CANCELLED]
     return frozenset(mid for mid, said in forecasts(ctx, upcoming).items() if said.inquorate)
 
@@ -191,10 +191,21 @@ def queue_alerts(ctx: Context, now: dt.datetime) -> int:
     warning day (`warn_before` working days before it) has come, forecast inquorate; how many."""
     today = london_day(now)
     warned = {b.id: (body_calendar(b), b.quorum.warn_before) for b in ctx.rules if b.quorum is not None}
-    rows = [r for r in ctx.store.meetings(list(warned)) if r.start > now and r.status != Status.CANCELLED]
-    due = [r for r in rows if _warning_day(*warned[r.body_id], r.date) <= today]
+    until = warned_until(today, max((days for _, days in warned.values()), default=0))
+    rows = ctx.store.meetings(list(warned), since=today, until=until)
+    upcoming = [r for r in rows if r.start > now and r.status != Status.CANCELLED]
+    due = [r for r in upcoming if _warning_day(*warned[r.body_id], r.date) <= today]
     found = forecasts(ctx, due)
     return sum(ctx.store.queue_alert(r.body_id, f"{r.id}/{ALERT}", now) for r in due if found[r.id].inquorate)
+
+
+def warned_until(today: dt.date, days: int) -> dt.date:
+    """The last day a meeting whose warning day (`days` working days before it) has come by
+    `today` can be on, in any nation's calendar, with room to spare: `days` working days
+    are at most 7/5 of them in calendar days, and one more weekend and the longest run of
+    bank holidays (four, Scotland's Christmas and New Year) fit in the 14 over twice that.
+    So a tick reads the meetings of the next weeks, not the year's."""
+    return today + dt.timedelta(days=2 * days + 14)
 
 
 def _warning_day(working: WorkingCalendar, days: int, meeting_day: dt.date) -> dt.date:

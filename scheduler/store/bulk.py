@@ -17,7 +17,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from operator import attrgetter, itemgetter
 from typing import Any, cast
 
-from sqlalchemy import JSON, ClauseElement, Connection, Dialect, Table, insert, select
+from sqlalchemy import JSON, ClauseElement, ColumnElement, Connection, Dialect, Table, insert, select
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.compiler import SQLCompiler
 from sqlalchemy.types import TypeEngine
@@ -198,9 +198,11 @@ class DriverStatement:
         return named if self._order is None else tuple(named[name] for name in self._order)
 
 
-def select_in(session: Session, table: type[Any], column: Any, values: Iterable[Any]) -> Iterator[Any]:
-    """Rows of `table` whose `column` is one of `values`: a chunk of values a query, so no
-    IN list outgrows a driver's limit on bound parameters."""
+def select_in(
+    session: Session, table: type[Any], column: Any, values: Iterable[Any], *where: ColumnElement[bool]
+) -> Iterator[Any]:
+    """Rows of `table` whose `column` is one of `values` (and meeting `where`): a chunk of
+    values a query, so no IN list outgrows a driver's limit on bound parameters."""
     values = list(values)
     for start in range(0, len(values), IN_CHUNK):
-        yield from session.scalars(select(table).where(column.in_(values[start : start + IN_CHUNK])))
+        yield from session.scalars(select(table).where(column.in_(values[start : start + IN_CHUNK]), *where))

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from operator import attrgetter
 from typing import Any, NamedTuple
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, func, or_, select
 from sqlalchemy.orm import Session
 
 from rules.errors import NotFound
@@ -345,9 +345,14 @@ class PlanStore(Database):
         with self.session() as session:
             return session.get(MeetingRow, meeting_id)
 
-    def meetings(self, body_ids: Collection[str] | None = None) -> list[MeetingRow]:
-        """Kept meetings of the given bodies (None: of every body), in date order."""
-        return self._of_bodies(MeetingRow, body_ids)
+    def meetings(
+        self, body_ids: Collection[str] | None = None, *, since: dt.date | None = None, until: dt.date | None = None
+    ) -> list[MeetingRow]:
+        """Kept meetings of the given bodies (None: of every body), in date order; only those
+        on `since` or after, and on `until` or before, where given."""
+        days = [MeetingRow.date >= since] if since is not None else []
+        days += [MeetingRow.date <= until] if until is not None else []
+        return self._of_bodies(MeetingRow, body_ids, *days)
 
     def deadlines(self, body_ids: Collection[str] | None = None) -> list[DeadlineRow]:
         """Kept deadlines of the given bodies (None: of every body), in date order."""
@@ -396,12 +401,12 @@ class PlanStore(Database):
                 return [row[:-1] for row in connection.execute(query) if row[-1] in wanted]
             return [row[:-1] for row in connection.execute(query.where(body_column.in_(sorted(wanted))))]
 
-    def _of_bodies(self, table: type[Row], body_ids: Collection[str] | None) -> list[Row]:
-        """A table's rows for some bodies (None: all), by date then id."""
+    def _of_bodies(self, table: type[Row], body_ids: Collection[str] | None, *where: ColumnElement[bool]) -> list[Row]:
+        """A table's rows for some bodies (None: all) meeting `where`, by date then id."""
         with self.session() as session:
             if body_ids is None:
-                return list(session.scalars(select(table).order_by(table.date, table.id)))
-            return sorted(select_in(session, table, table.body_id, body_ids), key=attrgetter("date", "id"))
+                return list(session.scalars(select(table).where(*where).order_by(table.date, table.id)))
+            return sorted(select_in(session, table, table.body_id, body_ids, *where), key=attrgetter("date", "id"))
 
     def counts(self) -> dict[str, int]:
         """Rows per table, for `govcal plan --save` and the tests."""
