@@ -180,6 +180,19 @@ def test_plan_table_names_the_body_and_the_moves(capsys, rules_dir):
     assert "Easter Monday" in out
 
 
+def test_plan_table_shows_a_bodys_own_words_as_written(capsys, write_rules, tmp_path, monkeypatch):
+    """Square brackets and colons in a body's name and a deadline's are its words, not rich's
+    markup or emoji codes: "[interim]" is not taken for a style, ":tick:" stays, and "[/]"
+    (a closing tag with nothing to close) is no traceback."""
+    monkeypatch.chdir(tmp_path)
+    papers = {"id": "papers", "name": "Papers [/] :tick:", "offset": "5 clear working days before", "ref": "D1"}
+    write_rules(body(name="Board [interim] :tick:", deadlines=[papers | {"clause": "x"}]))
+    status, out, err = run(capsys, "plan", "2026", "--rules", tmp_path / "rules")
+    assert status == 0, err
+    assert "Board [interim] :tick: (board), cycle 2026-27" in out
+    assert "Papers [/] :tick:" in out
+
+
 def test_plan_unknown_body_is_bad_input(capsys, rules_dir):
     status, out, err = run(capsys, "plan", "--rules", rules_dir, "--body", "nobody")
     assert (status, out) == (2, "")
@@ -240,6 +253,18 @@ def test_date_lists_skipped_days_with_reasons(capsys):
         {"date": "2026-05-24", "reason": "Sunday"},
         {"date": "2026-05-25", "reason": "Spring bank holiday"},
     ]
+
+
+def test_date_says_the_day_and_each_day_passed_over(capsys):
+    """Thu 28 May 2026, 5 clear working days before: Tue 19 May, past the weekend and the
+    Spring bank holiday (Mon 25 May), at 17:00 BST."""
+    assert run(capsys, "date", "5 clear working days before 2026-05-28")[:2] == (
+        0,
+        "Tuesday 19 May 2026 at 17:00 BST: 5 clear working days before Thu 28 May 2026 (england-and-wales)\n"
+        "  skipped Sat 23 May 2026 (Saturday)\n"
+        "  skipped Sun 24 May 2026 (Sunday)\n"
+        "  skipped Mon 25 May 2026 (Spring bank holiday)\n",
+    )
 
 
 @pytest.mark.parametrize(
@@ -453,6 +478,70 @@ def test_commands_that_keep_no_year_start_without_the_store_or_the_server(argv, 
     done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip().splitlines()[-1] == "[]"
+
+
+def _imported(argv: list[str], cwd: Path) -> set[str]:
+    """The modules a fresh process has imported once `govcal ARGV` has run."""
+    script = (
+        "import sys\nfrom govcal.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.strip().splitlines()[-1].split())
+
+
+def test_a_command_imports_its_own_group_only_and_version_nothing(tmp_path):
+    """`govcal date` builds the parser of its own group, not every command's, and writes
+    plain lines without loading rich; `--version` imports no more of govcal than the command's
+    entry point (issue 33)."""
+    ours = ("govcal", "rules", "scheduler", "calendars")
+    version = {m for m in _imported(["--version"], tmp_path) if m.split(".")[0] in ours}
+    assert version == {"govcal", "govcal.cli"}
+    date = _imported(["date", "5 clear working days before 2026-05-28"], tmp_path)
+    assert {m for m in date if m.startswith("govcal.cli.")} == {"govcal.cli.common", "govcal.cli.plans"}
+    assert not {m for m in date if m.split(".")[0] == "rich"}
+
+
+def test_every_command_is_mapped_to_the_module_that_registers_it():
+    """The table that lets a command import only its own module names each command of each
+    module, so none is missing from `govcal --help` or built with the wrong group."""
+    import argparse
+    import importlib
+
+    from govcal import cli
+
+    registered = {}
+    for group in set(cli.COMMANDS.values()):
+        commands = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(f"govcal.cli.{group}").register(commands)
+        registered |= dict.fromkeys(commands.choices, group)
+    assert registered == cli.COMMANDS
+
+
+def test_help_lists_every_command_and_a_mistyped_one_is_told_them_all(capsys):
+    from govcal.cli import COMMANDS
+
+    with pytest.raises(SystemExit) as done:
+        main(["--help"])
+    out = capsys.readouterr().out
+    assert done.value.code == 0 and all(f"    {name} " in out or f"    {name}\n" in out for name in COMMANDS)
+    with pytest.raises(SystemExit) as done:
+        main(["pln", "2026"])
+    err = capsys.readouterr().err
+    assert done.value.code == 2 and "invalid choice: 'pln'" in err and all(repr(name) in err for name in COMMANDS)
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "--help"])
+    assert done.value.code == 0 and "usage: govcal plan" in capsys.readouterr().out
+
+
+def test_version_is_the_installed_distributions(capsys):
+    """`--version` reads `govcal.__version__`, which pyproject.toml gives the distribution."""
+    from importlib.metadata import version
+
+    main(["--version"])
+    assert capsys.readouterr().out == f"govcal {version('govcal')}\n"
 
 
 def _govcal(tmp_path: Path, *argv: str, **env: str) -> subprocess.CompletedProcess[str]:

@@ -4,73 +4,82 @@ meeting, extraordinary, member, attendance, admin and feed tokens, reminders, de
 Each command parses its arguments, calls the operations layer and presents what it
 answers. Exit status: 0 success, 1 compliance failures (or a plan with problems),
 2 bad input. A user's mistake is one line on stderr, never a traceback.
+
+A clerk using `govcal date` as a calculator should not wait for the rest: only the named
+command's module is imported and its parser built, and `--version` imports nothing else.
 """
 
 from __future__ import annotations
 
-import argparse
-import os
-import re
 import sys
 from collections.abc import Sequence
-from typing import NoReturn
+from typing import TYPE_CHECKING
 
-from govcal.cli.common import BAD_INPUT, OK, stop_writing
-from govcal.settings import Settings
-from rules.errors import GovcalError
+if TYPE_CHECKING:
+    import argparse
 
-CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+# Each command, by the module here that registers it (and imports what it runs): in the order
+# `govcal --help` lists them.
+COMMANDS = {
+    "plan": "plans",
+    "check": "plans",
+    "explain": "plans",
+    "date": "plans",
+    "calendar": "plans",
+    "bodies": "plans",
+    "rules": "rulebook",
+    "terms": "rulebook",
+    "meeting": "meetings",
+    "extraordinary": "meetings",
+    "member": "people",
+    "attendance": "people",
+    "webhook": "channels",
+    "admin": "access",
+    "feed": "access",
+    "page": "access",
+    "reminders": "reminders",
+    "deadline": "reminders",
+    "serve": "server",
+    "export": "server",
+    "db": "server",
+}
 
 
-class Parser(argparse.ArgumentParser):
-    """argparse, with a mistake in the arguments said in one line (exit status 2), as
-    every other mistake is; `--help` still shows the usage."""
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The arguments of `command`, or of every command when it names none of them (for
+    `--help`, and to say a mistyped command among the others)."""
+    from importlib import import_module
 
-    def error(self, message: str) -> NoReturn:
-        shown = CONTROL.sub(lambda match: repr(match[0])[1:-1], message)  # a typed newline stays one line
-        self.exit(BAD_INPUT, f"{self.prog}: {shown} (see `{self.prog} --help`)\n")
-
-
-def parser() -> argparse.ArgumentParser:
-    """Every command's arguments, a module per group (each imports what its commands use
-    only when they run, so building this is quick)."""
-    from govcal.cli import access, channels, meetings, people, plans, reminders, rulebook, server
+    from govcal.cli.common import Parser
 
     main = Parser(prog="govcal", description="Terms of reference into a dated year: meetings, deadlines, annual items.")
-    main.add_argument("--version", action=Version)
+    main.add_argument("--version", action="version", version=said_version())
     commands = main.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (plans, rulebook, meetings, people, channels, access, reminders, server):
-        group.register(commands)
+    groups = [COMMANDS[command]] if command in COMMANDS else dict.fromkeys(COMMANDS.values())
+    for group in groups:
+        import_module(f"govcal.cli.{group}").register(commands)
     return main
 
 
-class Version(argparse.Action):
-    """`--version` among other arguments: the version looked up only when asked, since
-    importlib.metadata is slow to import and no other command needs it."""
-
-    def __init__(self, option_strings: Sequence[str], dest: str = argparse.SUPPRESS) -> None:
-        super().__init__(
-            option_strings, dest, nargs=0, default=argparse.SUPPRESS, help="show program's version number and exit"
-        )
-
-    def __call__(
-        self, parser: argparse.ArgumentParser, namespace: object, values: object, option_string: str | None = None
-    ) -> NoReturn:
-        print(said_version())
-        parser.exit()
-
-
 def said_version() -> str:
-    from importlib.metadata import version
+    from govcal import __version__
 
-    return f"govcal {version('govcal')}"
+    return f"govcal {__version__}"
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    if (sys.argv[1:] if argv is None else list(argv)) == ["--version"]:  # answered before any command is known
+    arguments = sys.argv[1:] if argv is None else list(argv)
+    if arguments == ["--version"]:  # answered before any command's module is imported
         print(said_version())
-        return OK
-    args = parser().parse_args(argv)
+        return 0
+    import os
+
+    from govcal.cli.common import OK, stop_writing
+    from govcal.settings import Settings
+    from rules.errors import GovcalError
+
+    named = arguments[0] if arguments and not arguments[0].startswith("-") else None  # `--help` first: all
+    args = parser(named).parse_args(arguments)
     try:
         args.settings = Settings.from_environ(os.environ)  # the environment, read once; a bad value said in a line
         return int(args.run(args))

@@ -6,12 +6,13 @@ import argparse
 import datetime as dt
 import getpass
 import os
+import re
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from govcal.settings import DEFAULT_URL, Settings
 from rules.errors import BAD_INPUT as BAD_INPUT  # the exit statuses, named for the commands here
@@ -26,6 +27,16 @@ if TYPE_CHECKING:  # rich, the operations' context and the checker are imported 
 
 OK = 0  # the other exit statuses are the errors' (rules.errors)
 Commands = argparse._SubParsersAction  # what `add_subparsers` returns; each module adds its commands to it
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse, with a mistake in the arguments said in one line (exit status 2), as
+    every other mistake is; `--help` still shows the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        shown = CONTROL.sub(lambda match: repr(match[0])[1:-1], message)  # a typed newline stays one line
+        self.exit(BAD_INPUT, f"{self.prog}: {shown} (see `{self.prog} --help`)\n")
 
 
 @cache
@@ -41,8 +52,9 @@ def _console_kind() -> type[Console]:
 
 
 def console() -> Console:
-    """Rich output; wide and plain when piped, so scripts get whole lines."""
-    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False)
+    """Rich output; wide and plain when piped, so scripts get whole lines. No emoji codes: a
+    ":tick:" a clerk wrote is shown as written."""
+    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False, emoji=False)
 
 
 def stop_writing() -> None:

@@ -123,16 +123,19 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _print_plans(plans: Sequence[BodyPlan]) -> None:
+    """Each plan as a table. Every cell is a `Text`, never markup: a body's own words ("[interim]",
+    ":tick:") are shown as written, and rich need not parse them."""
     from rich.table import Table
+    from rich.text import Text
 
     from scheduler.occurrences import Deadline, Meeting, OccurrenceId
 
     out = console()
     for plan in plans:
         table = Table(
-            title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left", expand=False
+            title=Text(f"{plan.body.name} ({plan.body.id}), cycle {plan.label}"), title_justify="left", expand=False
         )
-        table.caption = f"ids: {plan.body.id}/{plan.label}/ and the id shown; `govcal explain ID` says why"
+        table.caption = Text(f"ids: {plan.body.id}/{plan.label}/ and the id shown; `govcal explain ID` says why")
         table.caption_justify = "left"
         table.add_column("id", no_wrap=True)
         table.add_column("date", no_wrap=True)
@@ -143,20 +146,21 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
             if isinstance(o, Meeting):
                 when, what, style = (
                     f"{o.start:%H:%M}",
-                    f"[bold]Meeting[/bold] ({'public' if o.public else 'private'})",
+                    Text.assemble(("Meeting", "bold"), " (" + ("public" if o.public else "private") + ")"),
                     "bold",
                 )
             elif isinstance(o, Deadline):
-                when, what, style = f"{o.due:%H:%M}", o.name, ""
+                when, what, style = f"{o.due:%H:%M}", Text(o.name), ""
             else:
-                when, what, style = "", f"[italic]{o.name}[/italic]", ""
+                when, what, style = "", Text(o.name, style="italic"), ""
             short_id = OccurrenceId.parse(o.id).in_cycle
-            table.add_row(short_id, f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
+            cells = (short_id, f"{o.date:%a %d %b %Y}", when)
+            table.add_row(*map(Text, cells), what, Text(o.explanation.short()), style=style)
         out.print(table)
         for note in plan.notes:
-            out.print(f"[yellow]note:[/yellow] {note}")
+            out.print(Text.assemble(("note:", "yellow"), f" {note}"))
         for problem in plan.problems:
-            out.print(f"[red]problem:[/red] {problem}")
+            out.print(Text.assemble(("problem:", "red"), f" {problem}"))
         out.print()
 
 
@@ -195,13 +199,11 @@ def cmd_date(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(worked.as_dict(), indent=2))
         return OK
-    out = console()
-    out.print(
-        f"[bold]{worked.date:%A %-d %B %Y}[/bold] at {worked.due:%H:%M %Z}:"
-        f" {worked.offset} {worked.anchor:%a %d %b %Y} ({worked.nation})"
-    )
+    # plain lines, not rich's: a clerk using this as a calculator does not wait for rich to load
+    anchor = f"{worked.anchor:%a %d %b %Y}"
+    print(f"{worked.date:%A %-d %B %Y} at {worked.due:%H:%M %Z}: {worked.offset} {anchor} ({worked.nation})")
     for passed in worked.skipped:
-        out.print(f"  skipped {passed}")
+        print(f"  skipped {passed}")
     return OK
 
 
