@@ -3,7 +3,8 @@
 Issue 33's goals are multiples of `python -c pass` run from the same venv, measured in the
 same run: `govcal --version` <= 4x, `govcal date "5 clear working days before 2026-05-28"`
 <= 8x, and a one-body plan from its rule file (`govcal plan 2026 --rules
-worcestershire-jcb.yaml`, the shipped seed file; no database) <= 15x. The commands are run
+worcestershire-jcb.yaml`, the shipped seed file; no database) <= 15x; the same plan as
+CSV is timed beside it, unjudged, to show what rich's table costs. The commands are run
 in interleaved rounds (each command a few times a round, rounds repeated), so a machine
 that slows down mid-run slows them all alike; each figure is the median over all rounds.
 With hyperfine installed (Debian's `hyperfine`) each round is one hyperfine run of every
@@ -39,7 +40,8 @@ BIN = Path(sys.executable).parent
 SEED = Path(__file__).resolve().parent.parent / "rules" / "seeds" / "worcestershire-jcb.yaml"
 ENVIRONMENT = {name: value for name, value in os.environ.items() if name != "PYTHONDONTWRITEBYTECODE"}
 
-# (name, arguments, goal as a multiple of the bare interpreter's start, or None for the baseline)
+# (name, arguments, goal as a multiple of the bare interpreter's start, or None): the first is
+# the baseline; the last, with no goal, is the same plan as CSV, to show what its table costs
 COMMANDS: list[tuple[str, list[str], float | None]] = [
     ("python -c pass", [str(BIN / "python"), "-c", "pass"], None),
     ("govcal --version", [str(BIN / "govcal"), "--version"], 4.0),
@@ -52,6 +54,11 @@ COMMANDS: list[tuple[str, list[str], float | None]] = [
         "govcal plan 2026 --rules worcestershire-jcb.yaml",
         [str(BIN / "govcal"), "plan", "2026", "--rules", SEED.name],
         15.0,
+    ),
+    (
+        "  the same plan as CSV (--csv: no rich, no table)",
+        [str(BIN / "govcal"), "plan", "2026", "--rules", SEED.name, "--csv"],
+        None,
     ),
 ]
 
@@ -114,13 +121,14 @@ def main() -> None:
     if not judged:
         print("  govcal is an editable install here: the goals are judged from a regular one (see this script's help)")
     baseline = statistics.median(times[0])
-    for (name, _, goal), each in zip(COMMANDS, times, strict=True):
+    for index, ((name, _, goal), each) in enumerate(zip(COMMANDS, times, strict=True)):
         median = statistics.median(each)
         line = f"  {name:52} {median * 1000:7.1f} ms  ({min(each) * 1000:.1f} - {max(each) * 1000:.1f})"
+        if index:
+            line += f"  {median / baseline:5.1f}x"
         if goal is not None:
-            ratio = median / baseline
-            verdict = ("met" if ratio <= goal else "MISSED") if judged else "not judged"
-            line += f"  {ratio:5.1f}x   goal <= {goal:g}x: {verdict}"
+            verdict = ("met" if median / baseline <= goal else "MISSED") if judged else "not judged"
+            line += f"   goal <= {goal:g}x: {verdict}"
         print(line)
 
 
