@@ -53,9 +53,10 @@ def _console_kind() -> type[Console]:
 
 
 def console() -> Console:
-    """Rich output; wide and plain when piped, so scripts get whole lines. No emoji codes: a
-    ":tick:" a clerk wrote is shown as written."""
-    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False, emoji=False)
+    """Rich output; wide and plain when piped, so scripts get whole lines. No markup and no
+    emoji codes: users' words ("Board [interim]", "[/]", ":tick:") are shown as written, never
+    taken for styles nor a MarkupError; a style is given as `Text` (`labelled`)."""
+    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False, markup=False, emoji=False)
 
 
 def stop_writing() -> None:

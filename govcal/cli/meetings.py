@@ -107,7 +107,7 @@ def _report_edit(result: EditResult) -> int:
         reason = result.notice or "the change would break the rules above"
         out.print(labelled("not changed:", "red", f"{reason}; --force accepts it knowingly"))
         return FAILED
-    out.print(_said(result), highlight=False)
+    out.print(_said(result))
     return OK
 
 

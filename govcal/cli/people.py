@@ -192,7 +192,7 @@ def _print_forecast(said: MeetingForecast, *, as_json: bool) -> int:
     out = console()
     out.print(f"{said.meeting} ({said.start:%a %d %b %Y %H:%M}):")
     for line in said.lines():
-        out.print(f"  {line}", markup=False, highlight=False)
+        out.print(f"  {line}")
     return OK
 
 
