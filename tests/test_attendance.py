@@ -195,6 +195,22 @@ def test_suffolk_board_absences_followed_up_after_two(database, capsys):
     assert out.count("follow up:") == 1  # Chen sent a deputy once: one absence, under the threshold
 
 
+def test_the_attendance_report_shows_peoples_own_words_as_written(database, capsys):
+    """Square brackets in a name are its own, not rich's markup: "[red]" is no style, and "[/]"
+    (a closing tag with nothing to close) is no traceback."""
+    db, board = ["--database", database], "suffolk-strategic-board"
+    main(["plan", "2026", "--body", board, "--save", *db])
+    for name in ("Sam [/] Smith", "[red]Brown"):
+        main(["member", "add", board, name, *db])
+    for meeting in (f"{board}/2026-27/meeting-01", f"{board}/2026-27/meeting-02"):  # Tue 12 May, Tue 11 Aug 2026
+        main(["attendance", "record", meeting, "[red]Brown", *db])  # Sam Smith absent from both
+    capsys.readouterr()
+    assert main(["attendance", "report", board, "--cycle", "2026-27", "--until", "2026-09-30", *db]) == 0
+    out = capsys.readouterr().out
+    assert "follow up: Sam [/] Smith: absent from 2 of 2 meetings; follow up after 2 (A7, clause 7.3)" in out
+    assert any(line.startswith("│ [red]Brown ") for line in out.splitlines())
+
+
 def test_a_forecast_counts_the_members_but_those_sending_apologies_and_the_substitutes_named():
     """The JCB's clause 11: the Chair and the Vice Chair or their substitutes, one of them in
     person, one other member, someone from the PCT and from the Council."""

@@ -193,6 +193,34 @@ def test_plan_table_shows_a_bodys_own_words_as_written(capsys, write_rules, tmp_
     assert "Papers [/] :tick:" in out
 
 
+# A body's words with square brackets, as a clerk may write them: "[interim]" has a style tag's
+# shape, "[/]" a closing tag's with nothing to close (rich's MarkupError, were it read as markup).
+BRACKETED = body(
+    name="Board [interim]",
+    meetings={"clause": "8.1 [/]"},
+    deadlines=[
+        {"id": "papers", "name": "Papers [/]", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+    ],
+)
+
+
+def test_bodies_explain_and_check_show_a_bodys_own_words_as_written(capsys, write_rules, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    rules = tmp_path / "rules"
+    write_rules(BRACKETED)
+    status, out, err = run(capsys, "bodies", "--rules", rules)
+    assert status == 0, err
+    assert "Board [interim]" in out
+    status, out, err = run(capsys, "explain", "board/2026-27/meeting-01/papers", "--rules", rules)
+    assert status == 0, err
+    assert "rule: Papers [/]: 5 clear working days before" in out
+    schedule = tmp_path / "schedule.json"
+    schedule.write_text(run(capsys, "plan", "2026", "--rules", rules, "--json")[1])
+    status, out, err = run(capsys, "check", schedule, "--rules", rules, "--verbose")
+    assert status == 0, err
+    assert "ok: meeting in April 2026 on Mon 13 Apr 2026: rule 'monthly' (F8, clause 8.1 [/])" in out
+
+
 def test_plan_unknown_body_is_bad_input(capsys, rules_dir):
     status, out, err = run(capsys, "plan", "--rules", rules_dir, "--body", "nobody")
     assert (status, out) == (2, "")
@@ -407,6 +435,34 @@ def test_moving_a_meeting_says_its_new_date_and_what_moved_with_it(capsys, saved
     assert out == "board/2026-27/meeting-02 is now fixed, Mon 11 May 2026 14:00; nothing else changed\n"
 
 
+@pytest.fixture
+def bracketed(capsys, write_rules, tmp_path, monkeypatch) -> list[str]:
+    """BRACKETED's 2026-27 cycle kept as `saved` keeps the test board's; the options to reach it."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr("govcal.cli.meetings.utc_now", lambda: NOW)
+    monkeypatch.setattr("govcal.cli.plans.utc_now", lambda: NOW)
+    write_rules(BRACKETED)
+    options = ["--database", f"sqlite:///{tmp_path / 'govcal.db'}"]
+    assert run(capsys, "plan", "2026", "--save", "--rules", tmp_path / "rules", *options)[0] == 0
+    return options
+
+
+def test_a_meeting_edit_shows_a_bodys_own_words_as_written(capsys, bracketed):
+    # August's meeting moved into September leaves August without one: refused, citing the clause
+    status, out, err = run(capsys, "meeting", "move", "board/2026-27/meeting-05", "08/09/2026", *bracketed)
+    assert status == 1, err
+    assert out.splitlines() == [
+        "breaks FAIL: no meeting in August 2026: rule 'monthly' (F8, clause 8.1 [/])",
+        "not changed: the change would break the rules above; --force accepts it knowingly",
+    ]
+    status, out, err = run(capsys, "meeting", "move", "board/2026-27/meeting-01", "20/04/2026", *bracketed)
+    assert status == 0, err
+    assert out.splitlines() == [
+        "board/2026-27/meeting-01 is now moved, Mon 20 Apr 2026 14:00; with it:",
+        "  moved: Papers [/]: Fri 10 Apr 2026 17:00 (was Wed 01 Apr 2026)",
+    ]
+
+
 def test_member_add_list_and_remove(capsys, saved):
     run(capsys, "member", "add", "board", "Ann Clerk", "--role", "clerk", "--email", "Ann@Example.org", *saved)
     run(capsys, "member", "add", "board", "Ann Clerk", "--role", "member", *saved)
@@ -426,6 +482,14 @@ def test_member_add_list_and_remove(capsys, saved):
     assert status == 2 and "'Ann Clerk' is not on Test Board as chair" in err
     out = run(capsys, "member", "list", "board", *saved)[1]
     assert "Test Board: 1 on record" in out and "Bob Dunn" not in out
+
+
+def test_member_list_shows_peoples_own_words_as_written(capsys, bracketed):
+    run(capsys, "member", "add", "board", "Sam [/] Smith", "--organisation", "[red]Council", *bracketed)
+    status, out, err = run(capsys, "member", "list", "board", *bracketed)
+    assert status == 0, err
+    assert "Board [interim]: 1 on record" in out
+    assert re.search(r"Sam \[/\] Smith +│ member +│ \[red\]Council", out)
 
 
 @pytest.mark.parametrize(

@@ -98,6 +98,20 @@ def test_cli_uses_the_bodys_notice_and_window(capsys, board_with_extraordinary):
     assert "E1, E2, E3, clause 9.0" in capsys.readouterr().err
 
 
+def test_cli_shows_a_closures_own_words_as_written(capsys, write_rules, tmp_path):
+    """A closure's reason with square brackets is its own: "[interim]" is no style, and "[/]" (a
+    closing tag with nothing to close) is no traceback."""
+    closure = {"from": "2026-03-09", "to": "2026-03-10", "reason": "office move [interim] [/]"}
+    extraordinary = {"ref": "E1", "clause": "9.0", "window": "within 14 days", "notice": "papers"}
+    papers = {"id": "papers", "name": "Papers", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+    write_rules(body(deadlines=[papers], extraordinary=extraordinary, closures=[closure], avoid=["closures"]))
+    argv = ["extraordinary", "board", "--rules", str(tmp_path / "rules"), "--received", "2026-03-03 10:15", "--chair"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "avoided: in the office move [interim] [/]" in out
+    assert "the earliest meeting that meets the notice rule is Wed 11 Mar 2026" in out
+
+
 def test_cli_stand_ins_without_a_body(capsys):
     argv = ["extraordinary", "--received", "2026-12-18 10:00", "--chair", "--notice", "8 working days before", "--json"]
     assert main(argv) == 0

@@ -490,6 +490,29 @@ def test_a_dry_run_says_what_would_go_and_sends_and_marks_nothing(kept, inbox, d
     assert would[1]["subject"] in sent and inbox.ids.count(f"<{PAPERS}#overdue@govcal>") == 1
 
 
+def test_the_reminder_tables_show_a_bodys_and_a_mail_servers_words_as_written(
+    database, write_rules, tmp_path, inbox, capsys, monkeypatch
+):
+    """Square brackets in a body's name, a deadline's and the mail server's answer are theirs, not
+    rich's markup: "[interim]" is no style, and "[/]" (a closing tag with nothing to close) no traceback.
+    The board's first meeting is Mon 13 Apr 2026, its papers due Wed 1 Apr 17:00: overdue on Thu 2 Apr."""
+    papers = {"id": "papers", "name": "Papers [/]", "offset": "5 clear working days before", "ref": "D1", "clause": "x"}
+    ctx = context(write_rules(body(name="Board [interim]", deadlines=[papers])), database)
+    people.add_member(ctx, "board", "Ann Clerk", "clerk", email="ann@example.org", actor="admin", now=utc_now())
+    keep(ctx)
+    db = ["--database", database]  # whose rules the commands read: the files, published
+    assert main(["rules", "import", str(tmp_path / "rules"), "--from", "2026-03-01", *db]) == 0
+    capsys.readouterr()
+    assert main(["reminders", "send", "--dry-run", "--now", "2026-04-02 10:00", *db]) == 0
+    assert "Overdue: Papers [/], Board [interim] (was due Wed 01 Apr 17:00)" in capsys.readouterr().out
+    monkeypatch.setenv("GOVCAL_SMTP_URL", f"smtp://127.0.0.1:{inbox.controller.port}")
+    inbox.refuse = said = "550 5.7.1 [/] not [interim] senders"
+    assert main(["reminders", "send", "--now", "2026-04-02 10:00", *db]) == 3  # unavailable: tried again later
+    capsys.readouterr()
+    assert main(["reminders", *db]) == 0
+    assert said in capsys.readouterr().out
+
+
 @pytest.fixture
 def clerk_of_two(database):
     """Ann clerks the JCB and the PAB (2026-27 kept) and asks for a digest of 7 working days."""

@@ -283,6 +283,16 @@ def test_webhook_commands_and_the_api(database, inbox, hooks, capsys, monkeypatc
     assert refused.status_code == 400 and "is not a webhook URL" in refused.text
 
 
+def test_the_webhook_list_shows_a_members_name_as_written(database, capsys):
+    """A name's "[/]" is no closing tag (rich's MarkupError, were it read as markup): it is shown."""
+    db = ["--database", database]
+    assert main(["member", "add", BODY, "Sam [/] Smith", *db]) == 0
+    assert main(["webhook", "set", "https://hooks.slack.com/services/T0/B0/x", "--member", "Sam [/] Smith", *db]) == 0
+    capsys.readouterr()
+    assert main(["webhook", "list", BODY, *db]) == 0
+    assert "Sam [/] Smith" in capsys.readouterr().out
+
+
 def test_a_webhook_dispatcher_killed_at_random_points_loses_nothing_and_repeats_at_most_one_per_kill(
     kept, inbox, hooks, database
 ):

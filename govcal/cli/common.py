@@ -21,6 +21,7 @@ from rules.errors import RuleError
 
 if TYPE_CHECKING:  # rich, the operations' context and the checker are imported where used: quick start-up
     from rich.console import Console
+    from rich.text import Text
 
     from govcal.operations import Context
     from scheduler.checker import Finding
@@ -52,9 +53,10 @@ def _console_kind() -> type[Console]:
 
 
 def console() -> Console:
-    """Rich output; wide and plain when piped, so scripts get whole lines. No emoji codes: a
-    ":tick:" a clerk wrote is shown as written."""
-    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False, emoji=False)
+    """Rich output; wide and plain when piped, so scripts get whole lines. No markup and no
+    emoji codes: users' words ("Board [interim]", "[/]", ":tick:") are shown as written, never
+    taken for styles nor a MarkupError; a style is given as `Text` (`labelled`)."""
+    return _console_kind()(width=None if sys.stdout.isatty() else 200, highlight=False, markup=False, emoji=False)
 
 
 def stop_writing() -> None:
@@ -206,8 +208,17 @@ def with_rules(sub: argparse.ArgumentParser) -> argparse.ArgumentParser:
 # -- shared output -------------------------------------------------------------------
 
 
+def labelled(label: str, style: str, said: object) -> Text:
+    """A line of `label` in `style`, then what is said as written: "note: ...", "breaks ..."."""
+    from rich.text import Text
+
+    return Text.assemble((label, style), f" {said}")
+
+
 def print_findings(findings: Sequence[Finding], verbose: bool) -> None:
     """Findings grouped by body and cycle, with a verdict each; passing checks on request."""
+    from rich.text import Text
+
     out = console()
     by_body: dict[tuple[str, str], list[Finding]] = {}
     for finding in findings:
@@ -217,15 +228,16 @@ def print_findings(findings: Sequence[Finding], verbose: bool) -> None:
         unknown = sum(f.ok is None for f in own)
         warned = sum(f.warning for f in own)
         verdict = (
-            "[red]does not comply[/red]"
+            ("does not comply", "red")
             if failed
-            else "[yellow]cannot be fully checked[/yellow]"
+            else ("cannot be fully checked", "yellow")
             if unknown
-            else "[green]complies[/green]"
+            else ("complies", "green")
         )
         warnings = f", {warned} warning{'s' if warned != 1 else ''} (preferences, not rules)" if warned else ""
-        out.print(f"[bold]{body}[/bold] {cycle}: {verdict} ({len(own)} checks, {failed} failed{warnings})")
+        counts = f" ({len(own)} checks, {failed} failed{warnings})"
+        out.print(Text.assemble((body, "bold"), f" {cycle}: ", verdict, counts))
         for finding in own:
             if finding.ok is not True or finding.warning or verbose:
                 colour = "yellow" if finding.warning else {True: "green", False: "red", None: "yellow"}[finding.ok]
-                out.print(f"  [{colour}]{finding}[/{colour}]")
+                out.print(Text.assemble("  ", (str(finding), colour)))

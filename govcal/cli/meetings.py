@@ -13,6 +13,7 @@ from govcal.cli.common import (
     console,
     context,
     date_arg,
+    labelled,
     moment_arg,
     time_arg,
     with_database,
@@ -99,19 +100,20 @@ def _report_edit(result: EditResult) -> int:
     """An edit's outcome: the rules it breaks, then done (0) or not changed and why (1)."""
     out = console()
     for finding in result.new_failures:
-        out.print(f"[red]breaks[/red] {finding}")
+        out.print(labelled("breaks", "red", finding))
     for finding in result.warnings:
-        out.print(f"[yellow]warning[/yellow] {finding.message} (a preference, not a rule)")
+        out.print(labelled("warning", "yellow", f"{finding.message} (a preference, not a rule)"))
     if not result.committed:
         reason = result.notice or "the change would break the rules above"
-        out.print(f"[red]not changed:[/red] {reason}; --force accepts it knowingly")
+        out.print(labelled("not changed:", "red", f"{reason}; --force accepts it knowingly"))
         return FAILED
-    out.print(_said(result), highlight=False)
+    out.print(_said(result))
     return OK
 
 
 def cmd_extraordinary(args: argparse.Namespace) -> int:
     from rich.table import Table
+    from rich.text import Text
 
     from govcal.operations import meetings
     from govcal.operations.meetings import StandIns
@@ -158,7 +160,7 @@ def cmd_extraordinary(args: argparse.Namespace) -> int:
             f"avoided: {p.avoided}" if p.avoided else "",
         )
     out.print(table)
-    out.print(("[green]" if result.feasible else "[red]") + result.verdict())
+    out.print(Text(result.verdict(), style="green" if result.feasible else "red"))
     return OK
 
 

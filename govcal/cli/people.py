@@ -15,6 +15,7 @@ from govcal.cli.common import (
     context,
     date_arg,
     how_many,
+    labelled,
     with_database,
 )
 from govcal.clock import utc_now
@@ -109,6 +110,8 @@ def cmd_attendance_quorum(args: argparse.Namespace) -> int:
 
 
 def _print_quorum(answer: Quorum) -> int:
+    from rich.text import Text
+
     out = console()
     if not answer.recorded:
         out.print(f"{answer.meeting}: attendance not recorded yet (`govcal attendance record`)")
@@ -116,10 +119,10 @@ def _print_quorum(answer: Quorum) -> int:
     if answer.result is None:
         out.print(f"{answer.body_name}'s terms of reference set no quorum")
         return OK
-    verdict = "[green]quorate[/green]" if answer.result.quorate else "[red]not quorate[/red]"
-    out.print(f"{answer.meeting}: {verdict} ({answer.result.counted} counted)")
+    verdict = ("quorate", "green") if answer.result.quorate else ("not quorate", "red")
+    out.print(Text.assemble(f"{answer.meeting}: ", verdict, f" ({answer.result.counted} counted)"))
     for reason in answer.result.reasons:
-        out.print(f"  [red]{reason}[/red]")
+        out.print(Text.assemble("  ", (reason, "red")))
     return OK if answer.result.quorate else FAILED
 
 
@@ -152,7 +155,7 @@ def cmd_attendance_report(args: argparse.Namespace) -> int:
     out = console()
     out.print(table)
     for follow_up in report.follow_up:
-        out.print(f"[yellow]follow up:[/yellow] {follow_up}")
+        out.print(labelled("follow up:", "yellow", follow_up))
     return OK
 
 
@@ -189,7 +192,7 @@ def _print_forecast(said: MeetingForecast, *, as_json: bool) -> int:
     out = console()
     out.print(f"{said.meeting} ({said.start:%a %d %b %Y %H:%M}):")
     for line in said.lines():
-        out.print(f"  {line}", markup=False, highlight=False)
+        out.print(f"  {line}")
     return OK
 
 

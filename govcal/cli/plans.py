@@ -19,6 +19,7 @@ from govcal.cli.common import (
     cycle_year,
     date_arg,
     how_many,
+    labelled,
     print_findings,
     progress,
     time_arg,
@@ -158,9 +159,9 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
             table.add_row(*map(Text, cells), what, Text(o.explanation.short()), style=style)
         out.print(table)
         for note in plan.notes:
-            out.print(Text.assemble(("note:", "yellow"), f" {note}"))
+            out.print(labelled("note:", "yellow", note))
         for problem in plan.problems:
-            out.print(Text.assemble(("problem:", "red"), f" {problem}"))
+            out.print(labelled("problem:", "red", problem))
         out.print()
 
 
@@ -177,6 +178,8 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from rich.text import Text
+
     from govcal.operations import planning
 
     ctx = context(args)
@@ -186,7 +189,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
         print(json.dumps(explained.as_dict(), indent=2))
         return OK
     out = console()
-    out.print(f"[bold]{explained.id}[/bold]: {explained.kind} on {explained.date:%A %-d %B %Y}")
+    out.print(Text.assemble((explained.id, "bold"), f": {explained.kind} on {explained.date:%A %-d %B %Y}"))
     for line in explained.lines():
         out.print(f"  {line}")
     return OK
