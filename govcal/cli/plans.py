@@ -124,8 +124,7 @@ def cmd_plan(args: argparse.Namespace) -> int:
 
 
 def _print_plans(plans: Sequence[BodyPlan]) -> None:
-    """Each plan as a table. Every cell is a `Text`, never markup: a body's own words ("[interim]",
-    ":tick:") are shown as written, and rich need not parse them."""
+    """Each plan as a table (its words as written: the console reads no markup)."""
     from rich.table import Table
     from rich.text import Text
 
@@ -133,10 +132,8 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
 
     out = console()
     for plan in plans:
-        table = Table(
-            title=Text(f"{plan.body.name} ({plan.body.id}), cycle {plan.label}"), title_justify="left", expand=False
-        )
-        table.caption = Text(f"ids: {plan.body.id}/{plan.label}/ and the id shown; `govcal explain ID` says why")
+        table = Table(title=f"{plan.body.name} ({plan.body.id}), cycle {plan.label}", title_justify="left")
+        table.caption = f"ids: {plan.body.id}/{plan.label}/ and the id shown; `govcal explain ID` says why"
         table.caption_justify = "left"
         table.add_column("id", no_wrap=True)
         table.add_column("date", no_wrap=True)
@@ -145,18 +142,14 @@ def _print_plans(plans: Sequence[BodyPlan]) -> None:
         table.add_column("why")
         for o in plan.occurrences():
             if isinstance(o, Meeting):
-                when, what, style = (
-                    f"{o.start:%H:%M}",
-                    Text.assemble(("Meeting", "bold"), " (" + ("public" if o.public else "private") + ")"),
-                    "bold",
-                )
+                public = "public" if o.public else "private"
+                when, what, style = f"{o.start:%H:%M}", Text.assemble(("Meeting", "bold"), f" ({public})"), "bold"
             elif isinstance(o, Deadline):
                 when, what, style = f"{o.due:%H:%M}", Text(o.name), ""
             else:
                 when, what, style = "", Text(o.name, style="italic"), ""
             short_id = OccurrenceId.parse(o.id).in_cycle
-            cells = (short_id, f"{o.date:%a %d %b %Y}", when)
-            table.add_row(*map(Text, cells), what, Text(o.explanation.short()), style=style)
+            table.add_row(short_id, f"{o.date:%a %d %b %Y}", when, what, o.explanation.short(), style=style)
         out.print(table)
         for note in plan.notes:
             out.print(labelled("note:", "yellow", note))
