@@ -137,11 +137,11 @@ class WorkingCalendar:
         return self._before[i + 1] > self._before[i]
 
     def reason(self, day: dt.date) -> str | None:
-        """Why `day` is not a working day ("Sunday", "Christmas Day"), or None if it is one."""
-        self._index(day)
-        if day.weekday() >= 5:
-            return WEEKDAY_NAMES[day.weekday()]
-        return self._holidays.get(day.toordinal())
+        """Why `day` is not a working day ("Sunday", "Christmas Day"), or None if it is one:
+        its reason as the non-working days were named when the calendar was built."""
+        i = self._index(day)
+        before = self._before[i]
+        return None if self._before[i + 1] > before else self._off[i - before].reason
 
     def non_working_days(self, first: dt.date, last: dt.date) -> tuple[NonWorkingDay, ...]:
         """Every non-working day from `first` to `last` inclusive, with its reason."""
