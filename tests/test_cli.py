@@ -519,6 +519,18 @@ def test_serve_says_where_its_page_feeds_and_docs_are():
     ]
 
 
+def _imported(argv: list[str], cwd: Path) -> set[str]:
+    """The modules a fresh process has imported once `govcal ARGV` has run."""
+    script = (
+        "import sys\nfrom govcal.cli import main\n"
+        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
+        "print(' '.join(sys.modules))"
+    )
+    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    return set(done.stdout.strip().splitlines()[-1].split())
+
+
 @pytest.mark.parametrize(
     "argv",
     [
@@ -533,27 +545,8 @@ def test_commands_that_keep_no_year_start_without_the_store_or_the_server(argv, 
     """A clerk using `date` as a calculator waits for no database library, web framework,
     every country's holidays (the UK's are kept as data) or iCalendar library to load (issue
     33): what is imported is checked, not how long it took."""
-    script = (
-        "import sys\nfrom govcal.cli import main\n"
-        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        "heavy = {'sqlalchemy', 'alembic', 'fastapi', 'starlette', 'jinja2', 'holidays', 'icalendar'}\n"
-        "print(sorted({m.split('.')[0] for m in sys.modules} & heavy))"
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=tmp_path, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip().splitlines()[-1] == "[]"
-
-
-def _imported(argv: list[str], cwd: Path) -> set[str]:
-    """The modules a fresh process has imported once `govcal ARGV` has run."""
-    script = (
-        "import sys\nfrom govcal.cli import main\n"
-        f"try:\n    main({argv!r})\nexcept SystemExit:\n    pass\n"
-        "print(' '.join(sys.modules))"
-    )
-    done = subprocess.run([sys.executable, "-c", script], cwd=cwd, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    return set(done.stdout.strip().splitlines()[-1].split())
+    heavy = {"sqlalchemy", "alembic", "fastapi", "starlette", "jinja2", "holidays", "icalendar"}
+    assert sorted({m.split(".")[0] for m in _imported(argv, tmp_path)} & heavy) == []
 
 
 def test_a_command_imports_its_own_group_only_and_version_nothing(tmp_path):
